@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { parseKeyValues, parseList, parseNumber } from '../../src/lib/inputs.js';
+import { InputError } from '../../src/lib/errors.js';
+
+describe('parseKeyValues', () => {
+  it('keeps every = after the first in the value, so connection strings survive', () => {
+    const pairs = parseKeyValues('environment-variables', 'DB=postgres://u:p@h/db?sslmode=require&x=1\nEMPTY=\n');
+    expect(pairs.get('DB')).toBe('postgres://u:p@h/db?sslmode=require&x=1');
+    expect(pairs.get('EMPTY')).toBe('');
+  });
+
+  it('skips blank lines and comments', () => {
+    expect([...parseKeyValues('x', '\n# a comment\nA=1\n\n').keys()]).toEqual(['A']);
+  });
+
+  it('names the input and the line of a pair without a key', () => {
+    expect(() => parseKeyValues('environment-variables', 'A=1\nnot a pair')).toThrowError(
+      /'environment-variables' line 2 is not KEY=value: 'not a pair'/,
+    );
+    expect(() => parseKeyValues('x', '=value')).toThrowError(InputError);
+  });
+});
+
+describe('parseList', () => {
+  it('splits on newlines and commas and drops blanks', () => {
+    expect(parseList('a\n b ,c\n\n# note\n')).toEqual(['a', 'b', 'c']);
+  });
+
+  it('keeps commas when asked to', () => {
+    expect(parseList('echo a,b\nnext', { commas: false })).toEqual(['echo a,b', 'next']);
+  });
+});
+
+describe('parseNumber', () => {
+  it('accepts a number in range', () => {
+    expect(parseNumber('desired-count', '3')).toBe(3);
+    expect(parseNumber('poll-interval', '0.5', { integer: false, min: 0.1 })).toBe(0.5);
+  });
+
+  it.each([
+    ['abc', /must be a whole number from 0/],
+    ['-1', /got -1/],
+    ['1.5', /whole number/],
+    ['', /got ''/],
+  ])('rejects %j with the input name and the expected range', (raw, message) => {
+    expect(() => parseNumber('desired-count', raw)).toThrowError(message);
+    expect(() => parseNumber('desired-count', raw)).toThrowError(/'desired-count'/);
+  });
+});
