@@ -36,7 +36,7 @@ function fill(readme, kind, content) {
 }
 
 const stale = [];
-for (const name of readdirSync(join(root, 'actions'))) {
+for (const name of existsSync(join(root, 'actions')) ? readdirSync(join(root, 'actions')) : []) {
   const metadata = join(root, 'actions', name, 'action.yml');
   const readmePath = join(root, 'actions', name, 'README.md');
   if (!existsSync(metadata)) continue;
