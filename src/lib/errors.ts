@@ -3,13 +3,17 @@
  * Only a stage's main.ts turns them into `core.setFailed`.
  */
 export class DeployError extends Error {
+  /** A stage-specific `failure-reason` (e.g. `plan-changed`), when the error type alone is too coarse. */
+  readonly reason?: string;
+
   constructor(
     message: string,
     readonly hint?: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { reason?: string },
   ) {
     super(message, options);
     this.name = new.target.name;
+    this.reason = options?.reason;
   }
 }
 
@@ -36,6 +40,7 @@ export class TimeoutError extends DeployError {}
 
 /** A stage failure with a machine-readable reason, exposed as the `failure-reason` output. */
 export function failureReason(error: unknown): string {
+  if (error instanceof DeployError && error.reason) return error.reason;
   if (error instanceof InputError) return 'invalid-input';
   if (error instanceof CloudError) return 'cloud-error';
   if (error instanceof RolloutFailed) return 'rollout-failed';
