@@ -1,0 +1,134 @@
+import * as core from '@actions/core';
+import { resolve } from 'node:path';
+import { InputError } from '../lib/errors.js';
+import { bool, keyValues, list, oneOf, optional } from '../lib/inputs.js';
+
+export const commands = ['plan', 'apply', 'output', 'destroy', 'validate'] as const;
+export type Command = (typeof commands)[number];
+export type Binary = 'terraform' | 'tofu';
+
+export interface TerraformInputs {
+  command: Command;
+  binary: Binary;
+  /** Exact version, semver range, `latest`, or undefined: read from the working directory. */
+  version?: string;
+  downloadUrl: string;
+  workingDirectory: string;
+  workspace?: string;
+  varFiles: string[];
+  variables: Map<string, string>;
+  /** Passed as TF_VAR_* (never on the command line) and masked; redacted from summary and comment. */
+  secretVariables: Map<string, string>;
+  backendConfig: string[];
+  lockTimeout: string;
+  /** Where plan writes its saved plan, or the reviewed plan apply should apply. */
+  planFile?: string;
+  /** The `plan-hash` output of the reviewed plan; apply re-plans and refuses when it differs. */
+  planHash?: string;
+  autoApprove: boolean;
+  comment: boolean;
+  githubToken?: string;
+  /** Extra values to redact from the summary and comment (already masked in the log by the runner). */
+  redact: string[];
+}
+
+const defaultDownloadUrl: Record<Binary, string> = {
+  terraform: 'https://releases.hashicorp.com',
+  tofu: 'https://github.com/opentofu/opentofu/releases/download',
+};
+
+/** Variable names Terraform accepts: a letter or underscore, then letters, digits, underscores, hyphens. */
+const variableName = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+function checkVariableNames(input: string, values: Map<string, string>): void {
+  for (const name of values.keys()) {
+    if (!variableName.test(name)) {
+      throw new InputError(
+        `Input '${input}' has '${name}', which is not a Terraform variable name.`,
+        'Use the name declared in a variable block, e.g. image_tag=v1.2.3.',
+      );
+    }
+  }
+}
+
+export function readInputs(): TerraformInputs {
+  const command = oneOf('command', commands, 'plan');
+  const binary = oneOf('binary', ['terraform', 'tofu'] as const, 'terraform');
+
+  const version = optional('terraform-version');
+  if (version !== undefined && !/^[\w.\s<>=~^*|,!-]+$/.test(version)) {
+    throw new InputError(
+      `Input 'terraform-version' must be a version, a range or 'latest', got '${version}'.`,
+      'Examples: 1.11.4, ~1.11, >=1.9 <2, latest; or leave it empty to read .terraform-version / required_version.',
+    );
+  }
+
+  const downloadUrl = (optional('download-url') ?? defaultDownloadUrl[binary]).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s]+$/.test(downloadUrl)) {
+    throw new InputError(
+      `Input 'download-url' must be an http(s) URL, got '${downloadUrl}'.`,
+      `Leave it empty for ${defaultDownloadUrl[binary]}, or give your mirror's base URL.`,
+    );
+  }
+
+  const lockTimeout = optional('lock-timeout') ?? '0s';
+  if (!/^\d+(ms|s|m|h)$/.test(lockTimeout)) {
+    throw new InputError(
+      `Input 'lock-timeout' must be a duration such as 30s or 5m, got '${lockTimeout}'.`,
+      'Give how long to wait for a state lock held by another run before failing.',
+    );
+  }
+
+  const workspace = optional('workspace');
+  if (workspace !== undefined && !/^[\w.-]{1,90}$/.test(workspace)) {
+    throw new InputError(
+      `Input 'workspace' must be letters, digits, '-', '_' or '.', got '${workspace}'.`,
+      "For a per-PR environment use e.g. 'pr-${{ github.event.number }}'.",
+    );
+  }
+
+  const secretVariables = keyValues('secret-variables');
+  for (const value of secretVariables.values()) if (value !== '') core.setSecret(value);
+  const redact = list('redact', { commas: false });
+  for (const value of redact) core.setSecret(value);
+  const githubToken = optional('github-token');
+  if (githubToken) core.setSecret(githubToken);
+
+  const variables = keyValues('variables');
+  checkVariableNames('variables', variables);
+  checkVariableNames('secret-variables', secretVariables);
+
+  const planHash = optional('plan-hash');
+  if (planHash !== undefined && !/^[0-9a-f]{64}$/.test(planHash)) {
+    throw new InputError(
+      `Input 'plan-hash' must be the 64-character hex 'plan-hash' output of a plan step, got '${planHash}'.`,
+    );
+  }
+  const autoApprove = bool('auto-approve', false);
+  if (command === 'destroy' && !autoApprove) {
+    throw new InputError(
+      "command 'destroy' needs 'auto-approve: true'.",
+      'Destroying is never implied: set auto-approve: true in the job that is meant to destroy (e.g. a PR-closed cleanup).',
+    );
+  }
+
+  return {
+    command,
+    binary,
+    version,
+    downloadUrl,
+    workingDirectory: resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), optional('working-directory') ?? '.'),
+    workspace,
+    varFiles: list('var-file'),
+    variables,
+    secretVariables,
+    backendConfig: list('backend-config', { commas: false }),
+    lockTimeout,
+    planFile: optional('plan-file'),
+    planHash,
+    autoApprove,
+    comment: bool('comment', true),
+    githubToken,
+    redact,
+  };
+}

@@ -1,0 +1,176 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A stand-in for the GitHub REST API on 127.0.0.1, for issue and pull request comments, at the real paths:
+ *   GET   /repos/{owner}/{repo}/issues/{number}/comments   (per_page, page; Link header for pagination)
+ *   POST  /repos/{owner}/{repo}/issues/{number}/comments   {"body"}  -> 201
+ *   GET   /repos/{owner}/{repo}/issues/comments/{id}
+ *   PATCH /repos/{owner}/{repo}/issues/comments/{id}       {"body"}
+ * Requests need `Authorization: token|Bearer <token>`; errors are GitHub's JSON: 401 Bad credentials,
+ * 403 Resource not accessible by integration (read-only token), 404 Not Found, 422 Validation Failed.
+ */
+
+export interface FakeComment {
+  id: number;
+  node_id: string;
+  url: string;
+  html_url: string;
+  issue_url: string;
+  body: string;
+  user: { login: string; id: number; type: string };
+  author_association: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GitHubServer {
+  url: string;
+  /** `METHOD /path?query` of every request, in order. */
+  calls: string[];
+  /** Comments by issue, `owner/repo#number`. */
+  comments(issue: string): FakeComment[];
+  /** Makes a pull request exist (comments on an unknown issue are 404, as on GitHub). */
+  openPullRequest(repository: string, number: number): void;
+  /** Adds a comment by someone else (to check the marker, not the author, finds ours). */
+  addComment(issue: string, body: string, login?: string): FakeComment;
+  close(): Promise<void>;
+}
+
+export interface GitHubOptions {
+  /** Valid tokens and what they may do. */
+  tokens: Record<string, 'write' | 'read'>;
+}
+
+const docs = 'https://docs.github.com/rest/issues/comments';
+
+export async function startGitHub(options: GitHubOptions): Promise<GitHubServer> {
+  const issues = new Map<string, FakeComment[]>();
+  const calls: string[] = [];
+  let nextId = 1_000_000;
+  let base = '';
+
+  function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+    res
+      .writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'x-github-media-type': 'github.v3; format=json',
+        'x-github-request-id': `FAKE:${calls.length}`,
+        ...headers,
+      })
+      .end(status === 204 ? undefined : JSON.stringify(body));
+  }
+  const error = (res: ServerResponse, status: number, message: string, doc = docs) =>
+    send(res, status, { message, documentation_url: doc, status: String(status) });
+
+  function makeComment(issue: string, body: string, login: string): FakeComment {
+    const [repository, number] = issue.split('#');
+    const id = nextId++;
+    const now = new Date().toISOString();
+    return {
+      id,
+      node_id: `IC_fake${id}`,
+      url: `${base}/repos/${repository}/issues/comments/${id}`,
+      html_url: `https://github.com/${repository}/pull/${number}#issuecomment-${id}`,
+      issue_url: `${base}/repos/${repository}/issues/${number}`,
+      body,
+      user: { login, id: 41898282, type: login.endsWith('[bot]') ? 'Bot' : 'User' },
+      author_association: 'NONE',
+      created_at: now,
+      updated_at: now,
+    };
+  }
+
+  async function readBody(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
+    let raw = '';
+    for await (const chunk of req) raw += chunk;
+    try {
+      return raw === '' ? {} : (JSON.parse(raw) as Record<string, unknown>);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', base);
+    const method = req.method ?? 'GET';
+    calls.push(`${method} ${url.pathname}${url.search}`);
+    const auth = /^(?:token|bearer) (\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
+    const access = auth ? options.tokens[auth] : undefined;
+    if (!access) return error(res, 401, 'Bad credentials', 'https://docs.github.com/rest');
+
+    const list = /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname);
+    const single = /^\/repos\/([^/]+\/[^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname);
+    if (list) {
+      const issue = `${list[1]}#${list[2]}`;
+      const comments = issues.get(issue);
+      if (!comments) return error(res, 404, 'Not Found', `${docs}#list-issue-comments`);
+      if (method === 'GET') {
+        const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30) || 30, 100);
+        const page = Math.max(Number(url.searchParams.get('page') ?? 1) || 1, 1);
+        const last = Math.max(Math.ceil(comments.length / perPage), 1);
+        const link = (p: number, rel: string) => {
+          const target = new URL(url);
+          target.searchParams.set('per_page', String(perPage));
+          target.searchParams.set('page', String(p));
+          return `<${target}>; rel="${rel}"`;
+        };
+        const links = [];
+        if (page > 1) links.push(link(page - 1, 'prev'));
+        if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'));
+        if (page > 1) links.push(link(1, 'first'));
+        const headers: Record<string, string> = links.length > 0 ? { link: links.join(', ') } : {};
+        return send(res, 200, comments.slice((page - 1) * perPage, page * perPage), headers);
+      }
+      if (method === 'POST') {
+        const body = await readBody(req);
+        if (access !== 'write')
+          return error(res, 403, 'Resource not accessible by integration', `${docs}#create-an-issue-comment`);
+        if (typeof body?.body !== 'string') return error(res, 422, 'Invalid request.\n\n"body" wasn\'t supplied.');
+        const comment = makeComment(issue, body.body, 'github-actions[bot]');
+        comments.push(comment);
+        return send(res, 201, comment, { location: comment.url });
+      }
+    }
+    if (single) {
+      const comment = [...issues.entries()]
+        .filter(([issue]) => issue.startsWith(`${single[1]}#`))
+        .flatMap(([, comments]) => comments)
+        .find((c) => c.id === Number(single[2]));
+      if (!comment) return error(res, 404, 'Not Found', `${docs}#update-an-issue-comment`);
+      if (method === 'GET') return send(res, 200, comment);
+      if (method === 'PATCH') {
+        const body = await readBody(req);
+        if (access !== 'write')
+          return error(res, 403, 'Resource not accessible by integration', `${docs}#update-an-issue-comment`);
+        if (typeof body?.body !== 'string') return error(res, 422, 'Invalid request.\n\n"body" wasn\'t supplied.');
+        comment.body = body.body;
+        comment.updated_at = new Date().toISOString();
+        return send(res, 200, comment);
+      }
+    }
+    return error(res, 404, 'Not Found', 'https://docs.github.com/rest');
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => error(res, 500, String(err)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: base,
+    calls,
+    comments: (issue) => issues.get(issue) ?? [],
+    openPullRequest: (repository, number) => {
+      if (!issues.has(`${repository}#${number}`)) issues.set(`${repository}#${number}`, []);
+    },
+    addComment: (issue, body, login = 'octocat') => {
+      const comment = makeComment(issue, body, login);
+      const comments = issues.get(issue);
+      if (!comments) throw new Error(`no pull request ${issue}: call openPullRequest first`);
+      comments.push(comment);
+      return comment;
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

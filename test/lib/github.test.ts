@@ -1,0 +1,112 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CloudError, failureReason } from '../../src/lib/errors.js';
+import {
+  findStickyComment,
+  gitHubClient,
+  pullRequestFromEvent,
+  upsertStickyComment,
+  type PullRequest,
+} from '../../src/lib/github.js';
+import { startGitHub, type GitHubServer } from '../fakes/github/server.js';
+
+let github: GitHubServer;
+let number = 100;
+let pr: PullRequest;
+
+beforeAll(async () => {
+  github = await startGitHub({ tokens: { ghs_write: 'write', ghs_read: 'read' } });
+  process.env.GITHUB_API_URL = github.url;
+});
+afterAll(() => github.close());
+
+beforeEach(() => {
+  pr = { owner: 'octo-org', repo: 'hello-service', number: ++number };
+  github.openPullRequest('octo-org/hello-service', pr.number);
+  github.calls.length = 0;
+});
+
+const issue = () => `octo-org/hello-service#${pr.number}`;
+
+describe('sticky pull request comments', () => {
+  it('creates the comment once, then edits that same comment on later pushes', async () => {
+    const client = await gitHubClient('ghs_write');
+    github.addComment(issue(), 'LGTM, but see the plan');
+    const first = await upsertStickyComment(client, pr, 'deploy-actions/terraform infra', 'Plan: 1 to add');
+    expect(first.created).toBe(true);
+    const second = await upsertStickyComment(client, pr, 'deploy-actions/terraform infra', 'Plan: 2 to add');
+    expect(second).toMatchObject({ id: first.id, created: false });
+
+    const comments = github.comments(issue());
+    expect(comments).toHaveLength(2);
+    expect(comments[0]!.body).toBe('LGTM, but see the plan');
+    expect(comments[1]!.body).toBe('<!-- deploy-actions/terraform infra -->\nPlan: 2 to add');
+    expect(github.calls.filter((call) => call.startsWith('POST'))).toHaveLength(1);
+    expect(github.calls.filter((call) => call.startsWith('PATCH'))).toEqual([
+      `PATCH /repos/octo-org/hello-service/issues/comments/${first.id}`,
+    ]);
+  });
+
+  it('keeps one comment per marker, so two Terraform roots each get their own', async () => {
+    const client = await gitHubClient('ghs_write');
+    await upsertStickyComment(client, pr, 'deploy-actions/terraform network', 'network plan');
+    await upsertStickyComment(client, pr, 'deploy-actions/terraform service', 'service plan');
+    await upsertStickyComment(client, pr, 'deploy-actions/terraform network', 'network plan 2');
+    expect(github.comments(issue()).map((c) => c.body.split('\n')[1])).toEqual(['network plan 2', 'service plan']);
+  });
+
+  it('finds its comment on a later page of a long discussion, following the Link header', async () => {
+    const client = await gitHubClient('ghs_write');
+    for (let i = 0; i < 130; i++) github.addComment(issue(), `comment ${i}`);
+    const created = await upsertStickyComment(client, pr, 'm', 'first');
+    github.calls.length = 0;
+    const found = await findStickyComment(client, pr, 'm');
+    expect(found?.id).toBe(created.id);
+    expect(github.calls).toEqual([
+      `GET /repos/octo-org/hello-service/issues/${pr.number}/comments?per_page=100`,
+      `GET /repos/octo-org/hello-service/issues/${pr.number}/comments?per_page=100&page=2`,
+    ]);
+  });
+
+  it('reports a bad token, a read-only token and an unknown pull request with what to do', async () => {
+    const bad = await upsertStickyComment(await gitHubClient('ghs_nope'), pr, 'm', 'x').catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(CloudError);
+    expect(bad).toMatchObject({ code: 'HTTP_401' });
+    expect((bad as CloudError).message).toContain('Bad credentials');
+    expect(failureReason(bad)).toBe('cloud-error');
+
+    const readOnly = await upsertStickyComment(await gitHubClient('ghs_read'), pr, 'm', 'x').catch((e: unknown) => e);
+    expect(readOnly).toMatchObject({ code: 'HTTP_403' });
+    expect((readOnly as CloudError).hint).toContain('pull-requests: write');
+
+    const missing = await upsertStickyComment(
+      await gitHubClient('ghs_write'),
+      { ...pr, number: 999_999 },
+      'm',
+      'x',
+    ).catch((e: unknown) => e);
+    expect(missing).toMatchObject({ code: 'HTTP_404' });
+  });
+});
+
+describe('the pull request of the run', () => {
+  function withEvent(event: unknown) {
+    const path = join(mkdtempSync(join(tmpdir(), 'event-')), 'event.json');
+    writeFileSync(path, JSON.stringify(event));
+    process.env.GITHUB_EVENT_PATH = path;
+    process.env.GITHUB_REPOSITORY = 'octo-org/hello-service';
+  }
+
+  it('comes from pull_request events and from comments on a pull request, not from pushes', () => {
+    withEvent({ action: 'synchronize', number: 7, pull_request: { number: 7 } });
+    expect(pullRequestFromEvent()).toEqual({ owner: 'octo-org', repo: 'hello-service', number: 7 });
+    withEvent({ action: 'created', issue: { number: 8, pull_request: { url: 'x' } }, comment: { body: 'apply' } });
+    expect(pullRequestFromEvent()?.number).toBe(8);
+    withEvent({ action: 'created', issue: { number: 9 }, comment: { body: 'an issue, not a PR' } });
+    expect(pullRequestFromEvent()).toBeUndefined();
+    withEvent({ ref: 'refs/heads/main', head_commit: {} });
+    expect(pullRequestFromEvent()).toBeUndefined();
+  });
+});
