@@ -1,0 +1,111 @@
+import * as core from '@actions/core';
+import type { TerraformCli } from './cli.js';
+import type { TerraformInputs } from './inputs.js';
+import { planHash, sensitiveValues, summarisePlan, type PlanJson, type PlanSummary } from './plan.js';
+
+/** The stage's Terraform commands, each one call (or two) with the flags automation needs. */
+
+export interface PlanResult {
+  hasChanges: boolean;
+  planFile: string;
+  summary: PlanSummary;
+  hash: string;
+  /** Terraform's human-readable plan, as it printed it. */
+  text: string;
+  /** Values the plan marks sensitive, to redact from anything written outside the log. */
+  sensitive: Set<string>;
+}
+
+export interface RootOutput {
+  value: unknown;
+  type: unknown;
+  sensitive: boolean;
+}
+
+function variableArgs(inputs: TerraformInputs): string[] {
+  return [
+    ...inputs.varFiles.map((file) => `-var-file=${file}`),
+    ...[...inputs.variables].map(([name, value]) => `-var=${name}=${value}`),
+  ];
+}
+
+/** Secret variables travel as TF_VAR_<name>: never on a command line the log or `ps` would show. */
+export function secretEnvironment(inputs: TerraformInputs): Record<string, string> {
+  return Object.fromEntries([...inputs.secretVariables].map(([name, value]) => [`TF_VAR_${name}`, value]));
+}
+
+export async function init(tf: TerraformCli, inputs: TerraformInputs): Promise<void> {
+  const backend =
+    inputs.command === 'validate'
+      ? ['-backend=false']
+      : [`-lock-timeout=${inputs.lockTimeout}`, ...inputs.backendConfig.map((config) => `-backend-config=${config}`)];
+  await tf.run(['init', '-input=false', '-no-color', ...backend]);
+}
+
+/** Selects the workspace, creating it the first time (a pull request's own environment). */
+export async function selectWorkspace(tf: TerraformCli, workspace: string, lockTimeout: string): Promise<boolean> {
+  const selected = await tf.run(['workspace', 'select', '-no-color', workspace], { ok: [1], silent: true });
+  if (selected.exitCode === 0) {
+    core.info(`Workspace '${workspace}' selected.`);
+    return false;
+  }
+  await tf.run(['workspace', 'new', '-no-color', `-lock-timeout=${lockTimeout}`, workspace]);
+  core.notice(`Workspace '${workspace}' did not exist and was created.`);
+  return true;
+}
+
+/** Reads a saved plan back as JSON: counts, the normalised hash and its sensitive values. */
+export async function inspectPlan(
+  tf: TerraformCli,
+  planFile: string,
+): Promise<Omit<PlanResult, 'hasChanges' | 'text'>> {
+  const shown = await tf.run(['show', '-json', '-no-color', planFile], { silent: true });
+  const json = JSON.parse(shown.stdout) as PlanJson;
+  return { planFile, summary: summarisePlan(json), hash: planHash(json), sensitive: sensitiveValues(json) };
+}
+
+/** `plan -detailed-exitcode`: 0 is "no changes", 2 is "changes", anything else failed. */
+export async function plan(
+  tf: TerraformCli,
+  inputs: TerraformInputs,
+  planFile: string,
+  options: { destroy?: boolean } = {},
+): Promise<PlanResult> {
+  const result = await tf.run(
+    [
+      'plan',
+      '-input=false',
+      '-no-color',
+      '-detailed-exitcode',
+      `-lock-timeout=${inputs.lockTimeout}`,
+      `-out=${planFile}`,
+      ...(options.destroy ? ['-destroy'] : []),
+      ...variableArgs(inputs),
+    ],
+    { ok: [2] },
+  );
+  return { ...(await inspectPlan(tf, planFile)), hasChanges: result.exitCode === 2, text: result.stdout };
+}
+
+/** Applies a saved plan: exactly what it says, or nothing (Terraform refuses a plan whose state moved on). */
+export async function applyPlan(tf: TerraformCli, inputs: TerraformInputs, planFile: string): Promise<string> {
+  const result = await tf.run(['apply', '-input=false', '-no-color', `-lock-timeout=${inputs.lockTimeout}`, planFile]);
+  return result.stdout;
+}
+
+export async function validate(tf: TerraformCli): Promise<string> {
+  const result = await tf.run(['validate', '-no-color']);
+  return result.stdout;
+}
+
+/** `output -json`, kept out of the log: it prints sensitive outputs in clear. Those are masked at once. */
+export async function readOutputs(tf: TerraformCli): Promise<Record<string, RootOutput>> {
+  const result = await tf.run(['output', '-json', '-no-color'], { silent: true });
+  const outputs = JSON.parse(result.stdout || '{}') as Record<string, RootOutput>;
+  for (const output of Object.values(outputs)) {
+    if (!output.sensitive) continue;
+    const text = typeof output.value === 'string' ? output.value : JSON.stringify(output.value);
+    for (const part of [text, ...text.split('\n')]) if (part.trim() !== '') core.setSecret(part);
+  }
+  return outputs;
+}
