@@ -41,8 +41,11 @@ async function stage(inputs: TerraformInputs, report: Report): Promise<void> {
     : versionFromDirectory(inputs.workingDirectory);
   const pr = commentTarget(report);
 
-  const installed = await core.group('Install', () => install({ ...inputs, spec }));
-  core.info(`Using ${inputs.binary} ${installed.version} from the ${installed.source}: ${installed.path}`);
+  const installed = await core.group('Install', async () => {
+    const found = await install({ ...inputs, spec });
+    core.info(`Using ${inputs.binary} ${found.version} from the ${found.source}: ${found.path}`);
+    return found;
+  });
   report.installed = installed;
   core.setOutput('terraform-version', installed.version);
   const tf = new TerraformCli(installed.path, inputs.workingDirectory, secretEnvironment(inputs));

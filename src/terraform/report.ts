@@ -74,7 +74,8 @@ export function renderReport(report: Report, planLimit: number, secrets: Iterabl
   const summary: StageSummary = {
     stage: 'terraform',
     outcome: outcome(report),
-    headline: headline(report),
+    // The counts per resource type stay in view; only the long texts are collapsed.
+    headline: plan?.hasChanges ? `${headline(report)}\n\n${typesTable(plan)}` : headline(report),
     facts: [
       ['Command', code(inputs.command)],
       ['Working directory', code(report.root)],
@@ -87,7 +88,6 @@ export function renderReport(report: Report, planLimit: number, secrets: Iterabl
     ],
     details: [],
   };
-  if (plan && plan.hasChanges) summary.details!.push({ title: 'Changes by resource type', body: typesTable(plan) });
   if (plan) summary.details!.push({ title: 'Plan', body: cut(plan.text.trim(), planLimit), preformatted: true });
   if (report.outputs && Object.keys(report.outputs).length > 0) {
     summary.details!.push({ title: 'Outputs', body: outputsTable(report.outputs) });

@@ -36243,11 +36243,14 @@ function renderSummary(summary) {
     }
     return lines.join('\n');
 }
-/** Appends the summary to the job summary file when the runner provides one. */
-async function writeSummary(summary) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    await core.summary.addRaw(renderSummary(summary), true).write();
+/**
+ * Appends the summary to the job summary file when the runner provides one. Written directly rather than
+ * through core.summary, whose file path is read once per process and so cannot follow the environment.
+ */
+function writeSummary(summary) {
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (file)
+        appendFileSync(file, `${renderSummary(summary)}\n`);
 }
 
 ;// CONCATENATED MODULE: ./src/terraform/report.ts
@@ -36311,7 +36314,8 @@ function renderReport(report, planLimit, secrets) {
     const summary = {
         stage: 'terraform',
         outcome: outcome(report),
-        headline: headline(report),
+        // The counts per resource type stay in view; only the long texts are collapsed.
+        headline: plan?.hasChanges ? `${headline(report)}\n\n${typesTable(plan)}` : headline(report),
         facts: [
             ['Command', code(inputs.command)],
             ['Working directory', code(report.root)],
@@ -36324,8 +36328,6 @@ function renderReport(report, planLimit, secrets) {
         ],
         details: [],
     };
-    if (plan && plan.hasChanges)
-        summary.details.push({ title: 'Changes by resource type', body: typesTable(plan) });
     if (plan)
         summary.details.push({ title: 'Plan', body: cut(plan.text.trim(), planLimit), preformatted: true });
     if (report.outputs && Object.keys(report.outputs).length > 0) {
@@ -36509,8 +36511,11 @@ async function stage(inputs, report) {
         ? parseSpec(inputs.version, "Input 'terraform-version'")
         : versionFromDirectory(inputs.workingDirectory);
     const pr = commentTarget(report);
-    const installed = await group('Install', () => install({ ...inputs, spec }));
-    info(`Using ${inputs.binary} ${installed.version} from the ${installed.source}: ${installed.path}`);
+    const installed = await group('Install', async () => {
+        const found = await install({ ...inputs, spec });
+        info(`Using ${inputs.binary} ${found.version} from the ${found.source}: ${found.path}`);
+        return found;
+    });
     report.installed = installed;
     setOutput('terraform-version', installed.version);
     const tf = new TerraformCli(installed.path, inputs.workingDirectory, secretEnvironment(inputs));
