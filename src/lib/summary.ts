@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import { appendFileSync } from 'node:fs';
 
 export type Outcome = 'success' | 'failure' | 'unchanged' | 'cancelled';
 
@@ -47,8 +47,11 @@ export function renderSummary(summary: StageSummary): string {
   return lines.join('\n');
 }
 
-/** Appends the summary to the job summary file when the runner provides one. */
-export async function writeSummary(summary: StageSummary): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await core.summary.addRaw(renderSummary(summary), true).write();
+/**
+ * Appends the summary to the job summary file when the runner provides one. Written directly rather than
+ * through core.summary, whose file path is read once per process and so cannot follow the environment.
+ */
+export function writeSummary(summary: StageSummary): void {
+  const file = process.env.GITHUB_STEP_SUMMARY;
+  if (file) appendFileSync(file, `${renderSummary(summary)}\n`);
 }

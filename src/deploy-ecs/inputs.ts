@@ -1,0 +1,224 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { InputError } from '../lib/errors.js';
+import { bool, keyValues, list, number, optional, oneOf } from '../lib/inputs.js';
+import { checkImageReference } from '../lib/image.js';
+
+/** Where the task definition comes from. */
+export type TaskDefinitionSource =
+  { kind: 'file'; path: string } | { kind: 'registered'; reference: string } | { kind: 'service' };
+
+/** What is rendered into the task definition; a container of '' means "the target container". */
+export interface RenderOptions {
+  containerName?: string;
+  images: Map<string, string>;
+  environment: { container?: string; name: string; value: string }[];
+  secrets: { container?: string; name: string; valueFrom: string }[];
+  logDriver?: string;
+  logOptions: Map<string, string>;
+  dockerLabels: Map<string, string>;
+  command?: string[];
+}
+
+export interface CreateServiceOptions {
+  subnets: string[];
+  securityGroups: string[];
+  assignPublicIp: boolean;
+  circuitBreaker: boolean;
+  targetGroupArn?: string;
+  containerPort?: number;
+}
+
+export interface RunTaskOptions {
+  container?: string;
+  command?: string[];
+  containerOverrides?: unknown[];
+  subnets: string[];
+  securityGroups: string[];
+  assignPublicIp?: boolean;
+  startedBy: string;
+  wait: boolean;
+}
+
+export interface DeployEcsInputs {
+  region?: string;
+  cluster: string;
+  services: string[];
+  source: TaskDefinitionSource;
+  render: RenderOptions;
+  taskDefinitionTags: { key: string; value: string }[];
+  wait: boolean;
+  waitMinutes: number;
+  pollIntervalMs: number;
+  maxFailedTasks?: number;
+  forceNewDeployment: boolean;
+  desiredCount?: number;
+  propagateTags?: 'TASK_DEFINITION' | 'SERVICE' | 'NONE';
+  enableEcsManagedTags?: boolean;
+  createService?: CreateServiceOptions;
+  runTask?: RunTaskOptions;
+  deregisterOldRevisions?: number;
+  rollbackOnFailure: boolean;
+  rollbackOnCancel: boolean;
+}
+
+/** `api:KEY=value` targets the container api; `KEY=value` the target container. */
+function perContainer(input: string): { container?: string; name: string; value: string }[] {
+  return [...keyValues(input)].map(([key, value]) => {
+    const colon = key.indexOf(':');
+    if (colon < 0) return { name: key, value };
+    const container = key.slice(0, colon).trim();
+    const name = key.slice(colon + 1).trim();
+    if (!container || !name)
+      throw new InputError(
+        `Input '${input}' has a malformed key '${key}'.`,
+        'Write KEY=value, or container:KEY=value for another container.',
+      );
+    return { container, name, value };
+  });
+}
+
+/** A command given as a JSON array, or as words separated by spaces (quotes keep spaces in a word). */
+export function parseCommand(input: string, raw: string): string[] {
+  if (raw.startsWith('[')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw new InputError(
+        `Input '${input}' starts with '[' but is not a JSON array.`,
+        'Write ["npm", "run", "migrate"] or npm run migrate.',
+      );
+    }
+    if (!Array.isArray(parsed) || parsed.some((word) => typeof word !== 'string')) {
+      throw new InputError(`Input '${input}' must be a JSON array of strings.`);
+    }
+    return parsed as string[];
+  }
+  const words = raw.match(/"[^"]*"|'[^']*'|\S+/g) ?? [];
+  return words.map((word) => word.replace(/^(["'])(.*)\1$/, '$2'));
+}
+
+function resolveSource(raw: string | undefined): TaskDefinitionSource {
+  if (raw === undefined) return { kind: 'service' };
+  const path = isAbsolute(raw) ? raw : join(process.env.GITHUB_WORKSPACE ?? process.cwd(), raw);
+  if (existsSync(path)) return { kind: 'file', path };
+  if (
+    /^arn:aws[\w-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[\w-]+:\d+$/.test(raw) ||
+    /^[\w-]{1,255}(:\d+)?$/.test(raw)
+  ) {
+    return { kind: 'registered', reference: raw };
+  }
+  throw new InputError(
+    `Input 'task-definition' is neither a file nor a task definition: '${raw}' was not found at ${path}.`,
+    "Give a JSON file path relative to the workspace (check out the repository first), a task definition ARN, family:revision, or leave it empty to start from the service's current task definition.",
+  );
+}
+
+export function readInputs(): DeployEcsInputs {
+  const services = list('service');
+  const cluster = optional('cluster') ?? 'default';
+  const containerName = optional('container-name');
+  const image = optional('image');
+  if (image && !containerName)
+    throw new InputError(
+      "Input 'image' needs 'container-name': which container runs it?",
+      "Add container-name, or use 'images' with container=image lines.",
+    );
+  const images = new Map(
+    [...keyValues('images')].map(([name, uri]) => [name, checkImageReference(`images (${name})`, uri)]),
+  );
+  if (image && containerName) images.set(containerName, checkImageReference('image', image));
+
+  const source = resolveSource(optional('task-definition'));
+  if (services.length === 0 && source.kind === 'service') {
+    throw new InputError(
+      "Input 'service' is required when 'task-definition' is empty: the task definition is read from the service.",
+    );
+  }
+  const createService = bool('create-service', false);
+  const subnets = list('subnets');
+  if (createService && subnets.length === 0)
+    throw new InputError("Input 'create-service' needs 'subnets': Fargate tasks run in your VPC's subnets.");
+  if (createService && services.length === 0)
+    throw new InputError("Input 'create-service' needs 'service': the name of the service to create.");
+  const targetGroupArn = optional('target-group-arn');
+  if (targetGroupArn && !optional('container-port')) {
+    throw new InputError(
+      "Input 'target-group-arn' needs 'container-port': the port the target group sends traffic to.",
+    );
+  }
+  const command = optional('command');
+  const runTaskCommand = optional('run-task-command');
+  const overrides = optional('run-task-container-overrides');
+  let containerOverrides: unknown[] | undefined;
+  if (overrides) {
+    try {
+      containerOverrides = JSON.parse(overrides) as unknown[];
+    } catch {
+      throw new InputError(
+        "Input 'run-task-container-overrides' is not JSON.",
+        'Give a JSON array of container overrides, as in the RunTask API.',
+      );
+    }
+    if (!Array.isArray(containerOverrides))
+      throw new InputError("Input 'run-task-container-overrides' must be a JSON array.");
+  }
+  const runTask = bool('run-task', false) || runTaskCommand !== undefined;
+  const assignPublicIp = optional('run-task-assign-public-IP');
+
+  return {
+    region: optional('aws-region'),
+    cluster,
+    services,
+    source,
+    render: {
+      containerName,
+      images,
+      environment: perContainer('environment-variables'),
+      secrets: perContainer('secrets').map(({ container, name, value }) => ({ container, name, valueFrom: value })),
+      logDriver: optional('log-configuration-log-driver'),
+      logOptions: keyValues('log-configuration-options'),
+      dockerLabels: keyValues('docker-labels'),
+      command: command === undefined ? undefined : parseCommand('command', command),
+    },
+    taskDefinitionTags: [...keyValues('task-definition-tags')].map(([key, value]) => ({ key, value })),
+    wait: bool('wait-for-service-stability', true),
+    waitMinutes: number('wait-for-minutes', 30, { min: 0.01, max: 360, integer: false }),
+    pollIntervalMs: number('poll-interval', 5, { min: 0.05, max: 300, integer: false }) * 1000,
+    maxFailedTasks: number('max-failed-tasks', undefined, { min: 1, max: 1000 }),
+    forceNewDeployment: bool('force-new-deployment', false),
+    desiredCount: number('desired-count', undefined, { min: 0, max: 5000 }),
+    propagateTags:
+      optional('propagate-tags') === undefined
+        ? undefined
+        : oneOf('propagate-tags', ['TASK_DEFINITION', 'SERVICE', 'NONE'] as const, 'NONE'),
+    enableEcsManagedTags:
+      optional('enable-ecs-managed-tags') === undefined ? undefined : bool('enable-ecs-managed-tags', false),
+    createService: createService
+      ? {
+          subnets,
+          securityGroups: list('security-groups'),
+          assignPublicIp: bool('assign-public-ip', false),
+          circuitBreaker: bool('deployment-circuit-breaker', true),
+          targetGroupArn,
+          containerPort: number('container-port', undefined, { min: 1, max: 65535 }),
+        }
+      : undefined,
+    runTask: runTask
+      ? {
+          container: optional('run-task-container') ?? containerName,
+          command: runTaskCommand === undefined ? undefined : parseCommand('run-task-command', runTaskCommand),
+          containerOverrides,
+          subnets: list('run-task-subnets'),
+          securityGroups: list('run-task-security-groups'),
+          assignPublicIp: assignPublicIp === undefined ? undefined : bool('run-task-assign-public-IP', false),
+          startedBy: optional('run-task-started-by') ?? 'deploy-actions',
+          wait: bool('wait-for-task-stopped', true),
+        }
+      : undefined,
+    deregisterOldRevisions: number('deregister-old-revisions', undefined, { min: 1, max: 1000 }),
+    rollbackOnFailure: bool('rollback-on-failure', true),
+    rollbackOnCancel: bool('rollback-on-cancel', true),
+  };
+}

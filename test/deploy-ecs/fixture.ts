@@ -1,0 +1,77 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { awsEnvironment } from '../fakes/aws/json-server.js';
+import { startFakeEcs, type FakeEcs } from '../fakes/ecs/index.js';
+
+/** A service "web" that runs revision 1 of family "web" steadily, and a workspace with a task definition file. */
+
+export const REGISTRY = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
+export const V1 = `${REGISTRY}/web:1.0.0`;
+export const V2 = `${REGISTRY}/web:2.0.0`;
+
+export function webTaskDefinition(image = V1) {
+  return {
+    family: 'web',
+    networkMode: 'awsvpc',
+    requiresCompatibilities: ['FARGATE'],
+    cpu: '256',
+    memory: '512',
+    executionRoleArn: 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole',
+    containerDefinitions: [
+      {
+        name: 'web',
+        image,
+        essential: true,
+        portMappings: [{ containerPort: 8080, protocol: 'tcp' }],
+        environment: [{ name: 'LOG_LEVEL', value: 'info' }],
+      },
+      { name: 'worker', image: `${REGISTRY}/worker:1.0.0`, essential: false },
+    ],
+  };
+}
+
+export interface Fixture {
+  ecs: FakeEcs;
+  env: Record<string, string>;
+  workspace: string;
+  /** Writes a task definition file into the workspace and returns its relative path. */
+  file(name: string, content: unknown): string;
+  close(): Promise<void>;
+}
+
+export async function startFixture(
+  options: {
+    circuitBreaker?: { enable: boolean; rollback: boolean };
+    desiredCount?: number;
+    rolloutState?: boolean;
+  } = {},
+): Promise<Fixture> {
+  const ecs = await startFakeEcs({ rolloutState: options.rolloutState });
+  const first = ecs.register(webTaskDefinition());
+  ecs.seedService({
+    name: 'web',
+    taskDefinition: first.taskDefinitionArn,
+    desiredCount: options.desiredCount ?? 2,
+    circuitBreaker: options.circuitBreaker,
+  });
+  const workspace = mkdtempSync(join(tmpdir(), 'workspace-'));
+  return {
+    ecs,
+    workspace,
+    env: { ...awsEnvironment('ECS', ecs.url), GITHUB_WORKSPACE: workspace },
+    file(name, content) {
+      writeFileSync(join(workspace, name), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+      return name;
+    },
+    close: () => ecs.close(),
+  };
+}
+
+/** The crash every test of a failing rollout uses: the essential container is killed for memory. */
+export const OOM = {
+  kind: 'crash',
+  exitCode: 137,
+  reason: 'OutOfMemoryError: Container killed due to memory usage',
+  startMs: 100,
+} as const;

@@ -1,0 +1,419 @@
+import { AwsFault, startJsonServer, type JsonServer } from '../aws/json-server.js';
+import {
+  arn,
+  epoch,
+  nameOf,
+  type ContainerDefinition,
+  type Deployment,
+  type Json,
+  type Service,
+  type Tag,
+  type Task,
+  type TaskBehaviour,
+  type TaskDefinition,
+} from './model.js';
+import { addEvent, advanceService, launchTask, newDeployment, settleTask, type Scheduler } from './rollout.js';
+
+export type { TaskBehaviour } from './model.js';
+
+/**
+ * A local Amazon ECS endpoint speaking the JSON 1.1 protocol (`X-Amz-Target:
+ * AmazonEC2ContainerServiceV20141113.<Operation>`), for the real @aws-sdk/client-ecs through
+ * AWS_ENDPOINT_URL_ECS. It keeps task definitions, services, deployments, tasks and events, and moves
+ * rollouts forward in real time as each task definition's behaviour says.
+ */
+
+const READ_ONLY = [
+  'taskDefinitionArn',
+  'revision',
+  'status',
+  'requiresAttributes',
+  'compatibilities',
+  'registeredAt',
+  'registeredBy',
+  'deregisteredAt',
+];
+
+export interface FakeEcs extends JsonServer {
+  /** Chooses what the tasks of a task definition do. Default: healthy after 300 ms. */
+  behaviour: (definition: TaskDefinition) => TaskBehaviour;
+  /** How a one-off task (RunTask) ends. Default: exit 0 after 300 ms. */
+  oneOff: (
+    definition: TaskDefinition,
+    overrides: Json | undefined,
+  ) => { exitCode: number; reason?: string; afterMs?: number };
+  definitions: Map<string, TaskDefinition[]>;
+  services: Map<string, Service>;
+  tasks: Map<string, Task>;
+  tags: Map<string, Tag[]>;
+  /** When each rollout was marked FAILED (ms since epoch), by deployment id. */
+  failedAt: Map<string, number>;
+  addCluster(name: string): void;
+  register(
+    definition: Partial<TaskDefinition> & { family: string; containerDefinitions: ContainerDefinition[] },
+  ): TaskDefinition;
+  /** Seeds a service that already runs `taskDefinition` steadily, as a service found in a real account. */
+  seedService(options: {
+    cluster?: string;
+    name: string;
+    taskDefinition: string;
+    desiredCount?: number;
+    circuitBreaker?: { enable: boolean; rollback: boolean };
+    loadBalancers?: Json[];
+  }): Service;
+  service(cluster: string, name: string): Service;
+}
+
+export async function startFakeEcs(options: { rolloutState?: boolean } = {}): Promise<FakeEcs> {
+  const definitions = new Map<string, TaskDefinition[]>();
+  const services = new Map<string, Service>();
+  const clusters = new Set(['default']);
+  const tags = new Map<string, Tag[]>();
+  const failedAt = new Map<string, number>();
+
+  function findDefinition(ref: string): TaskDefinition {
+    const short = ref.startsWith('arn:') ? ref.slice(ref.indexOf('/') + 1) : ref;
+    const [family = '', revision] = short.split(':');
+    const revisions = definitions.get(family) ?? [];
+    const found = revision
+      ? revisions.find((d) => d.revision === Number(revision))
+      : [...revisions].reverse().find((d) => d.status === 'ACTIVE');
+    if (!found) throw new AwsFault('ClientException', 'Unable to describe task definition.');
+    return found;
+  }
+
+  const scheduler: Scheduler = {
+    definitions: findDefinition,
+    behaviour: (definition) => api.behaviour(definition),
+    tasks: new Map(),
+    rolloutState: options.rolloutState ?? true,
+    onRolloutFailed: (_service, deployment) => failedAt.set(deployment.id, Date.now()),
+  };
+
+  function cluster(ref: unknown): string {
+    const name = nameOf(String(ref ?? 'default'));
+    if (!clusters.has(name)) throw new AwsFault('ClusterNotFoundException', 'Cluster not found.');
+    return name;
+  }
+
+  function serviceOf(body: Json, key = 'service'): Service {
+    const name = cluster(body.cluster);
+    const service = services.get(`${name}/${nameOf(String(body[key]))}`);
+    if (!service) throw new AwsFault('ServiceNotFoundException', 'Service not found.');
+    if (service.status !== 'ACTIVE') throw new AwsFault('ServiceNotActiveException', 'Service was not ACTIVE.');
+    return service;
+  }
+
+  function tick() {
+    const now = Date.now();
+    for (const service of services.values()) advanceService(scheduler, service, now);
+    for (const task of scheduler.tasks.values()) if (!task.group.startsWith('service:')) settleTask(task, now);
+  }
+
+  function register(body: Json): TaskDefinition {
+    const family = String(body.family ?? '');
+    if (!/^[a-zA-Z0-9_-]{1,255}$/.test(family))
+      throw new AwsFault('ClientException', 'Family contains invalid characters.');
+    const unexpected = READ_ONLY.filter((field) => field in body);
+    if (unexpected.length > 0) throw new AwsFault('ClientException', `Unexpected field(s): ${unexpected.join(', ')}.`);
+    const containers = body.containerDefinitions as ContainerDefinition[] | undefined;
+    if (!Array.isArray(containers) || containers.length === 0) {
+      throw new AwsFault('ClientException', 'Container list cannot be empty.');
+    }
+    for (const container of containers) {
+      if (!container.name || !container.image)
+        throw new AwsFault('ClientException', 'Container.name and Container.image should not be null or empty.');
+    }
+    const revisions = definitions.get(family) ?? [];
+    const revision = (revisions.at(-1)?.revision ?? 0) + 1;
+    const { tags: given, ...fields } = body as Json & { tags?: Tag[] };
+    const definition: TaskDefinition = {
+      ...fields,
+      family,
+      containerDefinitions: containers,
+      taskDefinitionArn: arn(`task-definition/${family}:${revision}`),
+      revision,
+      status: 'ACTIVE',
+      compatibilities: ['EC2', 'FARGATE'],
+      requiresAttributes: [{ name: 'com.amazonaws.ecs.capability.docker-remote-api.1.18' }],
+      registeredAt: epoch(),
+      registeredBy: `arn:aws:sts::${arn('').split(':')[4]}:assumed-role/deploy/ci`,
+    };
+    definitions.set(family, [...revisions, definition]);
+    if (given?.length) tags.set(definition.taskDefinitionArn, given);
+    return definition;
+  }
+
+  function describeService(service: Service): Json {
+    const { deployments, ...rest } = service;
+    return { ...rest, deployments: deployments.map((d) => ({ ...d })), clusterArn: service.clusterArn };
+  }
+
+  function createService(body: Json): Service {
+    const name = cluster(body.cluster);
+    const serviceName = String(body.serviceName ?? '');
+    const existing = services.get(`${name}/${serviceName}`);
+    if (existing?.status === 'ACTIVE')
+      throw new AwsFault('InvalidParameterException', 'Creation of service was not idempotent.');
+    const definition = findDefinition(String(body.taskDefinition));
+    if (body.launchType === 'FARGATE' && !body.networkConfiguration) {
+      throw new AwsFault(
+        'InvalidParameterException',
+        "Network Configuration must be provided when networkMode 'awsvpc' is specified.",
+      );
+    }
+    for (const lb of (body.loadBalancers as Json[] | undefined) ?? []) {
+      if (!definition.containerDefinitions.some((c) => c.name === lb.containerName)) {
+        throw new AwsFault(
+          'InvalidParameterException',
+          `The container ${String(lb.containerName)} does not exist in the task definition.`,
+        );
+      }
+    }
+    const config = (body.deploymentConfiguration as Service['deploymentConfiguration'] | undefined) ?? undefined;
+    const service: Service = {
+      serviceArn: arn(`service/${name}/${serviceName}`),
+      serviceName,
+      clusterArn: arn(`cluster/${name}`),
+      status: 'ACTIVE',
+      desiredCount: Number(body.desiredCount ?? 1),
+      runningCount: 0,
+      pendingCount: 0,
+      launchType: 'FARGATE',
+      taskDefinition: definition.taskDefinitionArn,
+      deploymentConfiguration: {
+        deploymentCircuitBreaker: config?.deploymentCircuitBreaker ?? { enable: false, rollback: false },
+        maximumPercent: config?.maximumPercent ?? 200,
+        minimumHealthyPercent: config?.minimumHealthyPercent ?? 100,
+      },
+      deployments: [],
+      events: [],
+      loadBalancers: (body.loadBalancers as Json[] | undefined) ?? [],
+      ...(body.networkConfiguration ? { networkConfiguration: body.networkConfiguration as Json } : {}),
+      ...(body.propagateTags ? { propagateTags: String(body.propagateTags) } : {}),
+      ...(body.enableECSManagedTags !== undefined ? { enableECSManagedTags: Boolean(body.enableECSManagedTags) } : {}),
+      createdAt: epoch(),
+    };
+    service.deployments = [newDeployment(service, definition.taskDefinitionArn, scheduler)];
+    services.set(`${name}/${serviceName}`, service);
+    return service;
+  }
+
+  function updateService(body: Json): Service {
+    const service = serviceOf(body);
+    if (body.desiredCount !== undefined) service.desiredCount = Number(body.desiredCount);
+    if (body.propagateTags !== undefined) service.propagateTags = String(body.propagateTags);
+    if (body.enableECSManagedTags !== undefined) service.enableECSManagedTags = Boolean(body.enableECSManagedTags);
+    const primary = service.deployments.find((d) => d.status === 'PRIMARY') as Deployment;
+    const definition = body.taskDefinition
+      ? findDefinition(String(body.taskDefinition)).taskDefinitionArn
+      : primary.taskDefinition;
+    if (definition !== primary.taskDefinition || body.forceNewDeployment === true) {
+      for (const d of service.deployments) d.status = 'ACTIVE';
+      service.deployments.unshift(newDeployment(service, definition, scheduler));
+      service.taskDefinition = definition;
+    } else {
+      primary.desiredCount = service.desiredCount;
+    }
+    return service;
+  }
+
+  function runTask(body: Json): Json {
+    const name = cluster(body.cluster);
+    const definition = findDefinition(String(body.taskDefinition));
+    if (body.launchType === 'FARGATE' && !body.networkConfiguration) {
+      throw new AwsFault(
+        'InvalidParameterException',
+        "Network Configuration must be provided when networkMode 'awsvpc' is specified.",
+      );
+    }
+    const overrides = body.overrides as Json | undefined;
+    const end = api.oneOff(definition, overrides);
+    const behaviour: TaskBehaviour =
+      end.exitCode === 0 && !end.reason
+        ? { kind: 'crash', exitCode: 0, startMs: end.afterMs ?? 300 }
+        : {
+            kind: 'crash',
+            exitCode: end.exitCode,
+            startMs: end.afterMs ?? 300,
+            ...(end.reason ? { reason: end.reason } : {}),
+          };
+    const task = launchTask(
+      scheduler,
+      arn(`cluster/${name}`),
+      definition,
+      `family:${definition.family}`,
+      body.startedBy as string | undefined,
+      behaviour,
+    );
+    if (overrides) task.overrides = overrides;
+    return { tasks: [publicTask(task)], failures: [] };
+  }
+
+  function publicTask(task: Task): Json {
+    const { settlesAt: _settlesAt, behaviour: _behaviour, ...visible } = task;
+    return { ...visible, containers: task.containers.map((c) => ({ ...c })) };
+  }
+
+  const fake = {
+    behaviour: ((): TaskBehaviour => ({ kind: 'healthy', startMs: 300 })) as FakeEcs['behaviour'],
+    oneOff: (() => ({ exitCode: 0 })) as FakeEcs['oneOff'],
+    definitions,
+    services,
+    tasks: scheduler.tasks,
+    tags,
+    failedAt,
+    addCluster: (name: string) => void clusters.add(name),
+    register: (definition: Json) => register(definition),
+    service: (clusterName: string, name: string) => services.get(`${clusterName}/${name}`) as Service,
+    seedService(options: Parameters<FakeEcs['seedService']>[0]) {
+      const clusterName = options.cluster ?? 'default';
+      clusters.add(clusterName);
+      const service = createService({
+        cluster: clusterName,
+        serviceName: options.name,
+        taskDefinition: options.taskDefinition,
+        desiredCount: options.desiredCount ?? 2,
+        launchType: 'FARGATE',
+        networkConfiguration: {
+          awsvpcConfiguration: {
+            subnets: ['subnet-0123456789abcdef0'],
+            securityGroups: ['sg-0123456789abcdef0'],
+            assignPublicIp: 'DISABLED',
+          },
+        },
+        deploymentConfiguration: {
+          deploymentCircuitBreaker: options.circuitBreaker ?? { enable: true, rollback: true },
+          maximumPercent: 200,
+          minimumHealthyPercent: 100,
+        },
+        loadBalancers: options.loadBalancers ?? [],
+      });
+      // Already steady: its tasks run and the deployment completed before the test began.
+      const deployment = service.deployments[0] as Deployment;
+      const definition = findDefinition(options.taskDefinition);
+      for (let i = 0; i < service.desiredCount; i++) {
+        const task = launchTask(
+          scheduler,
+          service.clusterArn,
+          definition,
+          `service:${service.serviceName}`,
+          deployment.id,
+          { kind: 'healthy', startMs: 0 },
+        );
+        settleTask(task, Date.now());
+      }
+      if (deployment.rolloutState) deployment.rolloutState = 'COMPLETED';
+      deployment.runningCount = service.runningCount = service.desiredCount;
+      addEvent(service, 'has reached a steady state.');
+      return service;
+    },
+  };
+
+  const server = await startJsonServer(
+    'AmazonEC2ContainerServiceV20141113',
+    {
+      RegisterTaskDefinition: (body) => {
+        const definition = register(body);
+        return { taskDefinition: definition, tags: tags.get(definition.taskDefinitionArn) ?? [] };
+      },
+      DescribeTaskDefinition: (body) => {
+        const definition = findDefinition(String(body.taskDefinition));
+        const include = (body.include as string[] | undefined) ?? [];
+        return {
+          taskDefinition: definition,
+          ...(include.includes('TAGS') ? { tags: tags.get(definition.taskDefinitionArn) ?? [] } : {}),
+        };
+      },
+      DeregisterTaskDefinition: (body) => {
+        const definition = findDefinition(String(body.taskDefinition));
+        definition.status = 'INACTIVE';
+        definition.deregisteredAt = epoch();
+        return { taskDefinition: definition };
+      },
+      ListTaskDefinitions: (body) => {
+        const status = String(body.status ?? 'ACTIVE');
+        const prefix = body.familyPrefix as string | undefined;
+        let all = [...definitions.entries()]
+          .filter(([family]) => !prefix || family === prefix)
+          .flatMap(([, revisions]) => revisions)
+          .filter((d) => d.status === status)
+          .map((d) => d.taskDefinitionArn);
+        if (body.sort === 'DESC') all = all.reverse();
+        const start = Number(body.nextToken ?? 0);
+        const size = Number(body.maxResults ?? 100);
+        const page = all.slice(start, start + size);
+        return { taskDefinitionArns: page, ...(start + size < all.length ? { nextToken: String(start + size) } : {}) };
+      },
+      TagResource: (body) => {
+        const resource = String(body.resourceArn);
+        const merged = new Map((tags.get(resource) ?? []).map((t) => [t.key, t.value]));
+        for (const tag of body.tags as Tag[]) merged.set(tag.key, tag.value);
+        tags.set(
+          resource,
+          [...merged].map(([key, value]) => ({ key, value })),
+        );
+        return {};
+      },
+      UntagResource: (body) => {
+        const keys = body.tagKeys as string[];
+        tags.set(
+          String(body.resourceArn),
+          (tags.get(String(body.resourceArn)) ?? []).filter((t) => !keys.includes(t.key)),
+        );
+        return {};
+      },
+      ListTagsForResource: (body) => ({ tags: tags.get(String(body.resourceArn)) ?? [] }),
+      DescribeServices: (body) => {
+        const name = cluster(body.cluster);
+        const found: Json[] = [];
+        const failures: Json[] = [];
+        for (const ref of body.services as string[]) {
+          const service = services.get(`${name}/${nameOf(ref)}`);
+          if (service) found.push(describeService(service));
+          else failures.push({ arn: arn(`service/${name}/${nameOf(ref)}`), reason: 'MISSING' });
+        }
+        return { services: found, failures };
+      },
+      CreateService: (body) => ({ service: describeService(createService(body)) }),
+      UpdateService: (body) => ({ service: describeService(updateService(body)) }),
+      RunTask: runTask,
+      DescribeTasks: (body) => {
+        cluster(body.cluster);
+        const found: Json[] = [];
+        const failures: Json[] = [];
+        for (const ref of body.tasks as string[]) {
+          const task = [...scheduler.tasks.values()].find((t) => t.taskArn === ref || t.taskArn.endsWith(`/${ref}`));
+          if (task) found.push(publicTask(task));
+          else failures.push({ arn: ref, reason: 'MISSING' });
+        }
+        return { tasks: found, failures };
+      },
+      ListTasks: (body) => {
+        const name = cluster(body.cluster);
+        const desired = String(body.desiredStatus ?? 'RUNNING');
+        const arns = [...scheduler.tasks.values()]
+          .filter((t) => t.clusterArn === arn(`cluster/${name}`) && t.desiredStatus === desired)
+          .filter((t) => !body.serviceName || t.group === `service:${nameOf(String(body.serviceName))}`)
+          .filter((t) => !body.startedBy || t.startedBy === body.startedBy)
+          .filter((t) => !body.family || t.group === `family:${String(body.family)}`)
+          .sort((a, b) => b.createdAt - a.createdAt)
+          .map((t) => t.taskArn);
+        const size = Number(body.maxResults ?? 100);
+        return { taskArns: arns.slice(0, size) };
+      },
+    },
+    tick,
+  );
+  const timer = setInterval(tick, 50);
+  timer.unref();
+  const close = server.close;
+  // Tests assign behaviour and oneOff on the object returned here; the scheduler reads them from it.
+  const api: FakeEcs = Object.assign(server, fake, {
+    close: async () => {
+      clearInterval(timer);
+      await close();
+    },
+  }) as unknown as FakeEcs;
+  return api;
+}
