@@ -26,7 +26,12 @@ function listFiles(dir) {
 }
 
 async function bundle(entry, outDir) {
-  const { code, assets } = await ncc(entry, { minify: false, sourceMap: false, license: 'licenses.txt', quiet: true });
+  const { code, assets } = await ncc(entry, {
+    minify: false,
+    sourceMap: false,
+    license: 'licenses.txt',
+    quiet: true,
+  });
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'index.js'), code);
   for (const [name, asset] of Object.entries(assets ?? {})) {

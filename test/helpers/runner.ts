@@ -116,10 +116,13 @@ export interface BundleRun {
   cwd?: string;
   /** Called with the child once it has started (e.g. to send SIGINT as a cancelled run does). */
   onSpawn?: (child: ChildProcess) => void;
+  /** Called with the runner files before the step starts, to watch them while it runs. */
+  onFiles?: (files: RunnerFiles) => void;
 }
 
 export async function runBundle(action: string, run: BundleRun = {}): Promise<StepResult> {
   const files = runnerFiles();
+  run.onFiles?.(files);
   const entry = join(repoRoot, 'actions', action, 'dist', ...(run.post ? ['post', 'index.js'] : ['index.js']));
   const child = spawn(node24(), [entry], {
     cwd: run.cwd ?? repoRoot,

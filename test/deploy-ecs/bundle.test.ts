@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseCommandFile, runBundle } from '../helpers/runner.js';
+import { OOM, startFixture, V2, webTaskDefinition, type Fixture } from './fixture.js';
+
+/** actions/deploy-ecs/dist run as the runner runs it: Node 24, INPUT_* variables, runner files. */
+
+let fixture: Fixture;
+afterEach(() => fixture?.close());
+
+const WEB1 = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:1';
+const WEB2 = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:2';
+
+describe('the deploy-ecs bundle', () => {
+  it('deploys and writes its outputs and job summary', async () => {
+    fixture = await startFixture();
+    const step = await runBundle('deploy-ecs', {
+      inputs: {
+        'task-definition': fixture.file('td.json', webTaskDefinition()),
+        'container-name': 'web',
+        image: V2,
+        service: 'web',
+        'poll-interval': '0.1',
+      },
+      env: fixture.env,
+    });
+    expect(step.exitCode).toBe(0);
+    expect(step.outputs).toMatchObject({
+      'task-definition-arn': WEB2,
+      'previous-task-definition-arn': WEB1,
+      'rollout-state': 'COMPLETED',
+    });
+    expect(step.summary).toMatch(/^### deploy-ecs: ✅ Succeeded/);
+    expect(step.log).toContain('::group::Watch rollout');
+  });
+
+  it('exits 1 with the exit code of the crashing container', async () => {
+    fixture = await startFixture();
+    fixture.ecs.behaviour = (td) => (td.containerDefinitions[0]?.image === V2 ? OOM : { kind: 'healthy' });
+    const step = await runBundle('deploy-ecs', {
+      inputs: {
+        'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
+        service: 'web',
+        'poll-interval': '0.1',
+      },
+      env: fixture.env,
+    });
+    expect(step.exitCode).toBe(1);
+    expect(step.log).toMatch(/::error::Rollout failed\..*exited with code 137/);
+    expect(step.outputs['failure-reason']).toBe('rollout-failed');
+    expect(step.summary).toMatch(/^### deploy-ecs: ❌ Failed/);
+  });
+
+  it('fails on invalid input without a request to AWS', async () => {
+    fixture = await startFixture();
+    const step = await runBundle('deploy-ecs', {
+      inputs: { 'task-definition': fixture.file('td.json', '{"family": "web",'), service: 'web' },
+      env: fixture.env,
+    });
+    expect(step.exitCode).toBe(1);
+    expect(step.log).toMatch(/::error::The task definition file .*td\.json is not valid JSON/);
+    expect(fixture.ecs.calls).toHaveLength(0);
+  });
+
+  it('never prints a credential or a secret value it was given', async () => {
+    fixture = await startFixture();
+    fixture.ecs.behaviour = () => OOM;
+    const secrets = {
+      AWS_SECRET_ACCESS_KEY: fixture.env.AWS_SECRET_ACCESS_KEY ?? '',
+      AWS_SESSION_TOKEN: 'FwoGZXIvYXdzEXAMPLESESSIONTOKENdeployactions0123456789',
+    };
+    const step = await runBundle('deploy-ecs', {
+      inputs: {
+        'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
+        service: 'web',
+        'poll-interval': '0.1',
+        'container-name': 'web',
+        'environment-variables': 'API_TOKEN=tok_live_0123456789abcdef',
+        'run-task-command': 'echo migrate',
+      },
+      env: { ...fixture.env, ...secrets, ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' },
+    });
+    expect(step.exitCode).toBe(1);
+    const everything = [step.log, step.summary, JSON.stringify(step.outputs), JSON.stringify(step.state)].join('\n');
+    for (const value of [...Object.values(secrets), 'tok_live_0123456789abcdef'])
+      expect(everything).not.toContain(value);
+  });
+
+  it('puts the previous revision back from its post step when the run is cancelled during the watch', async () => {
+    fixture = await startFixture();
+    fixture.ecs.behaviour = (td) =>
+      td.containerDefinitions[0]?.image === V2 ? { kind: 'pending' } : { kind: 'healthy' };
+    const inputs = {
+      'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
+      service: 'web',
+      'poll-interval': '0.1',
+    };
+    let stateFile = '';
+    const main = await runBundle('deploy-ecs', {
+      inputs,
+      env: fixture.env,
+      onFiles: (files) => (stateFile = files.state),
+      onSpawn: (child) => {
+        // The runner cancels a step with SIGINT once the run is cancelled; here, once the watch has begun.
+        const timer = setInterval(() => {
+          if (readFileSync(stateFile, 'utf8').includes('rollback')) {
+            clearInterval(timer);
+            child.kill('SIGINT');
+          }
+        }, 50);
+        child.on('close', () => clearInterval(timer));
+      },
+    });
+    expect(main.exitCode).not.toBe(0);
+    expect(fixture.ecs.service('default', 'web').taskDefinition).toBe(WEB2);
+    const state = parseCommandFile(readFileSync(stateFile, 'utf8'));
+    const post = await runBundle('deploy-ecs', { inputs, env: fixture.env, state, post: true });
+    expect(post.exitCode).toBe(0);
+    expect(post.log).toContain(`::warning::The run was cancelled during the rollout: web was pointed back at ${WEB1}.`);
+    expect(fixture.ecs.service('default', 'web').taskDefinition).toBe(WEB1);
+  });
+
+  it('leaves the service alone in the post step when no rollout was in progress', async () => {
+    fixture = await startFixture();
+    const post = await runBundle('deploy-ecs', { inputs: { service: 'web' }, env: fixture.env, state: {}, post: true });
+    expect(post.exitCode).toBe(0);
+    expect(post.log).toContain('nothing to put back');
+    expect(fixture.ecs.calls).toHaveLength(0);
+  });
+});
