@@ -14,6 +14,8 @@ import { zipFiles } from './zip.js';
 export interface FakeRelease {
   /** The script's body after the shebang; by default it answers `version -json` and fails otherwise. */
   script?: string;
+  /** The executable's bytes instead of the script (e.g. the real terraform binary, for the benchmark). */
+  content?: Buffer;
   /** SHA256SUMS lists a checksum that does not match the zip (a corrupted or tampered download). */
   badChecksum?: boolean;
 }
@@ -22,6 +24,8 @@ export interface ReleasesServer {
   url: string;
   /** Paths requested, in order, to tell a download from a cache hit. */
   requests: string[];
+  /** Size of a release's zip. */
+  zipBytes(version: string): number;
   close(): Promise<void>;
 }
 
@@ -42,7 +46,7 @@ export async function startReleases(releases: Record<string, FakeRelease>): Prom
   for (const [version, release] of Object.entries(releases)) {
     const zipName = `terraform_${version}_${os}_${arch}.zip`;
     const script = `#!/bin/sh\n${release.script ?? versionScript(version)}\n`;
-    const zip = zipFiles([{ name: 'terraform', content: script, mode: 0o755 }]);
+    const zip = zipFiles([{ name: 'terraform', content: release.content ?? script, mode: 0o755 }]);
     const sum = release.badChecksum
       ? createHash('sha256').update('not the zip').digest('hex')
       : createHash('sha256').update(zip).digest('hex');
@@ -72,6 +76,7 @@ export async function startReleases(releases: Record<string, FakeRelease>): Prom
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    zipBytes: (version) => files.get(`/terraform/${version}/terraform_${version}_${os}_${arch}.zip`)?.length ?? 0,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,0 +1,62 @@
+import * as core from '@actions/core';
+import { statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { InputError } from '../lib/errors.js';
+import { TerraformCli } from './cli.js';
+import type { TerraformInputs } from './inputs.js';
+import { install } from './install.js';
+import { init, plan, readOutputs, secretEnvironment, selectWorkspace, validate } from './phases.js';
+import { comment, commentTarget, reviewedHashFromComment } from './publish.js';
+import { setPlanOutputs, setRootOutputs, type Report } from './report.js';
+import { applyReviewed } from './review.js';
+import { parseSpec, versionFromDirectory } from './version.js';
+
+/** The phases in order: install, init, workspace, then the command; outputs and the comment last. */
+export async function stage(inputs: TerraformInputs, report: Report): Promise<void> {
+  if (!statSync(inputs.workingDirectory, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new InputError(`Input 'working-directory' is ${inputs.workingDirectory}, which is not a directory.`);
+  }
+  const spec = inputs.version
+    ? parseSpec(inputs.version, "Input 'terraform-version'")
+    : versionFromDirectory(inputs.workingDirectory);
+  const pr = commentTarget(report);
+
+  const installed = await core.group('Install', async () => {
+    const found = await install({ ...inputs, spec });
+    core.info(`Using ${inputs.binary} ${found.version} from the ${found.source}: ${found.path}`);
+    return found;
+  });
+  report.installed = installed;
+  core.setOutput('terraform-version', installed.version);
+  const tf = new TerraformCli(installed.path, inputs.workingDirectory, secretEnvironment(inputs));
+
+  await core.group('Init', () => init(tf, inputs));
+  if (inputs.workspace && inputs.command !== 'validate') {
+    const created = await core.group('Workspace', () => selectWorkspace(tf, inputs.workspace!, inputs.lockTimeout));
+    core.setOutput('workspace-created', String(created));
+  }
+
+  const planFile = planFilePath(inputs);
+  if (inputs.command === 'validate') report.validated = await core.group('Validate', () => validate(tf));
+  if (inputs.command === 'plan') report.plan = await core.group('Plan', () => plan(tf, inputs, planFile));
+  if (inputs.command === 'apply' || inputs.command === 'destroy') {
+    const reviewed = inputs.planHash ?? (inputs.planFile ? undefined : await reviewedHashFromComment(report, pr));
+    const result = await core.group('Apply', () => applyReviewed(tf, inputs, planFile, reviewed));
+    Object.assign(report, result);
+  }
+  if (report.plan) setPlanOutputs(report.plan);
+  if (['apply', 'destroy', 'output'].includes(inputs.command)) {
+    report.outputs = await core.group('Outputs', () => readOutputs(tf));
+    setRootOutputs(report.outputs);
+  }
+  if (pr && report.plan) core.setOutput('comment-url', await core.group('Comment', () => comment(report, pr)));
+}
+
+/** Plan writes `tfplan` in the working directory unless told otherwise; apply re-plans into the temp folder. */
+function planFilePath(inputs: TerraformInputs): string {
+  if (inputs.planFile) {
+    return isAbsolute(inputs.planFile) ? inputs.planFile : resolve(inputs.workingDirectory, inputs.planFile);
+  }
+  if (inputs.command === 'plan') return join(inputs.workingDirectory, 'tfplan');
+  return join(process.env.RUNNER_TEMP ?? inputs.workingDirectory, `terraform-${process.pid}-${Date.now()}.tfplan`);
+}
