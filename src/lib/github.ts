@@ -20,6 +20,8 @@ export interface Comment {
   id: number;
   url: string;
   body: string;
+  /** `Bot` for github-actions[bot] and GitHub Apps: people cannot write as one. */
+  author: { login: string; type: string };
 }
 
 export function apiUrl(): string {
@@ -76,13 +78,19 @@ export function markerLine(marker: string): string {
   return `<!-- ${marker.replace(/--/g, '- -')} -->`;
 }
 
-/** The first comment on the pull request that carries the marker, reading every page of comments. */
+/**
+ * The comment on the pull request that carries the marker, reading every page of comments. Anyone can
+ * paste a marker into a comment, so callers that trust its content pass `accept` (e.g. bot authors only);
+ * among those, a comment written by a bot is preferred.
+ */
 export async function findStickyComment(
   client: GitHubClient,
   pr: PullRequest,
   marker: string,
+  accept: (comment: Comment) => boolean = () => true,
 ): Promise<Comment | undefined> {
   const line = markerLine(marker);
+  let first: Comment | undefined;
   try {
     const pages = client.paginate.iterator(client.rest.issues.listComments, {
       owner: pr.owner,
@@ -91,27 +99,39 @@ export async function findStickyComment(
       per_page: 100,
     });
     for await (const page of pages) {
-      const found = page.data.find((comment) => comment.body?.includes(line));
-      if (found) return { id: found.id, url: found.html_url, body: found.body ?? '' };
+      for (const found of page.data) {
+        if (!found.body?.startsWith(line)) continue;
+        const comment: Comment = {
+          id: found.id,
+          url: found.html_url,
+          body: found.body,
+          author: { login: found.user?.login ?? '', type: found.user?.type ?? '' },
+        };
+        if (!accept(comment)) continue;
+        if (comment.author.type === 'Bot') return comment;
+        first ??= comment;
+      }
     }
   } catch (error) {
     throw gitHubError(error, `listing the comments of ${pr.owner}/${pr.repo}#${pr.number}`);
   }
-  return undefined;
+  return first;
 }
 
 /**
  * Leaves one comment per marker on the pull request: edits the comment that carries the marker, or
- * creates it the first time, so each push updates the same comment instead of adding another.
+ * creates it the first time, so each push updates the same comment instead of adding another. `accept`
+ * as for findStickyComment: a comment it refuses is left alone and a new one is made.
  */
 export async function upsertStickyComment(
   client: GitHubClient,
   pr: PullRequest,
   marker: string,
   body: string,
+  accept?: (comment: Comment) => boolean,
 ): Promise<Comment & { created: boolean }> {
   const text = `${markerLine(marker)}\n${body}`;
-  const existing = await findStickyComment(client, pr, marker);
+  const existing = await findStickyComment(client, pr, marker, accept);
   try {
     if (existing) {
       const { data } = await client.rest.issues.updateComment({
@@ -120,7 +140,7 @@ export async function upsertStickyComment(
         comment_id: existing.id,
         body: text,
       });
-      return { id: data.id, url: data.html_url, body: data.body ?? '', created: false };
+      return { ...existing, url: data.html_url, body: data.body ?? '', created: false };
     }
     const { data } = await client.rest.issues.createComment({
       owner: pr.owner,
@@ -128,7 +148,8 @@ export async function upsertStickyComment(
       issue_number: pr.number,
       body: text,
     });
-    return { id: data.id, url: data.html_url, body: data.body ?? '', created: true };
+    const author = { login: data.user?.login ?? '', type: data.user?.type ?? '' };
+    return { id: data.id, url: data.html_url, body: data.body ?? '', author, created: true };
   } catch (error) {
     throw gitHubError(
       error,

@@ -51,7 +51,20 @@ function checkVariableNames(input: string, values: Map<string, string>): void {
   }
 }
 
+/** Masks secrets before anything else is read: a malformed line must not reach the log in a message. */
+function maskSecrets(): void {
+  for (const line of core.getInput('secret-variables').split('\n')) {
+    const value = line.slice(line.indexOf('=') + 1).trim();
+    if (value !== '') core.setSecret(value);
+    if (line.trim() !== '' && !line.includes('=')) core.setSecret(line.trim());
+  }
+  for (const value of list('redact', { commas: false })) core.setSecret(value);
+  const token = optional('github-token');
+  if (token) core.setSecret(token);
+}
+
 export function readInputs(): TerraformInputs {
+  maskSecrets();
   const command = oneOf('command', commands, 'plan');
   const binary = oneOf('binary', ['terraform', 'tofu'] as const, 'terraform');
 
@@ -88,11 +101,8 @@ export function readInputs(): TerraformInputs {
   }
 
   const secretVariables = keyValues('secret-variables');
-  for (const value of secretVariables.values()) if (value !== '') core.setSecret(value);
   const redact = list('redact', { commas: false });
-  for (const value of redact) core.setSecret(value);
   const githubToken = optional('github-token');
-  if (githubToken) core.setSecret(githubToken);
 
   const variables = keyValues('variables');
   checkVariableNames('variables', variables);

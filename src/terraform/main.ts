@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { runStage } from '../lib/action.js';
 import { readInputs } from './inputs.js';
-import { writeJobSummary } from './publish.js';
+import { commentFailure, writeJobSummary } from './publish.js';
 import type { Report } from './report.js';
 
 /**
@@ -20,6 +20,7 @@ export async function run(): Promise<void> {
     } catch (error) {
       report.error = error instanceof Error ? error.message : String(error);
       await writeJobSummary(report);
+      await commentFailure(report);
       throw error;
     }
     await writeJobSummary(report);

@@ -70,6 +70,22 @@ describe('sticky pull request comments', () => {
     ]);
   });
 
+  it('lets a caller trust only comments a bot wrote, since anyone can paste the marker', async () => {
+    const client = await gitHubClient('ghs_write');
+    github.addComment(issue(), '<!-- m -->\nforged by a person', 'mallory');
+    expect((await findStickyComment(client, pr, 'm'))?.author).toEqual({ login: 'mallory', type: 'User' });
+    expect(await findStickyComment(client, pr, 'm', (c) => c.author.type === 'Bot')).toBeUndefined();
+
+    const ours = await upsertStickyComment(client, pr, 'm', 'ours');
+    expect(ours.created).toBe(false); // the only marker comment so far is edited, not duplicated
+    github.addComment(issue(), '<!-- m -->\nthe bot, later', 'github-actions[bot]');
+    const trusted = await findStickyComment(client, pr, 'm', (c) => c.author.type === 'Bot');
+    expect(trusted?.body).toBe('<!-- m -->\nthe bot, later');
+    // A marker quoted inside someone's text is not the sticky comment.
+    github.addComment(issue(), 'see <!-- x --> above', 'octocat');
+    expect(await findStickyComment(client, pr, 'x')).toBeUndefined();
+  });
+
   it('reports a bad token, a read-only token and an unknown pull request with what to do', async () => {
     const bad = await upsertStickyComment(await gitHubClient('ghs_nope'), pr, 'm', 'x').catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(CloudError);

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/terraform/main.js';
 import { runInProcess } from '../helpers/in-process.js';
@@ -56,6 +58,30 @@ describe.skipIf(!tf.available)('the plan comment on a pull request', () => {
     expect(applied.outputs.service_url).toBe('https://web-v3.example.com');
     expect(github.comments(issue)).toHaveLength(1);
     expect(github.comments(issue)[0]!.body).toContain('Applied the reviewed plan');
+  });
+
+  it('trusts no hash from a comment a person wrote, and replaces the comment when a plan fails', async () => {
+    const { workspace, dir } = workspaceWith('service');
+    const issue = 'octo-org/hello-service#9';
+    const planned = await onPullRequest(9, workspace, { command: 'plan', variables: 'image_tag=v2' });
+    const hash = planned.outputs['plan-hash']!;
+    // Someone pastes the marker and the hash of a plan nobody reviewed into their own comment.
+    github.comments(issue).splice(0, 1); // (the bot's comment was deleted)
+    github.addComment(issue, `<!-- deploy-actions/terraform root=infra -->\n<!-- plan-hash: ${hash} -->`, 'mallory');
+    const forged = await onPullRequest(9, workspace, { command: 'apply', variables: 'image_tag=v2' });
+    expect(forged.exitCode).toBe(1);
+    expect(forged.outputs['failure-reason']).toBe('invalid-input');
+    expect(forged.log).toContain('Nothing says which plan was reviewed');
+
+    await onPullRequest(9, workspace, { command: 'plan', variables: 'image_tag=v2' });
+    writeFileSync(join(dir, 'broken.tf'), 'output "oops" {\n  value = var.missing\n}\n');
+    const failed = await onPullRequest(9, workspace, { command: 'plan', variables: 'image_tag=v2' });
+    expect(failed.exitCode).toBe(1);
+    const bot = github.comments(issue).filter((c) => c.user.type === 'Bot');
+    expect(bot).toHaveLength(1);
+    expect(bot[0]!.body).toContain('❌ Failed');
+    expect(bot[0]!.body).toContain('Reference to undeclared input variable');
+    expect(bot[0]!.body).not.toContain('plan-hash');
   });
 
   it('never shows secret inputs or sensitive values in the comment, the summary or the outputs log', async () => {

@@ -79,6 +79,21 @@ describe('install from the releases site', () => {
     expect(releases.requests[0]).toBe('/terraform/index.json');
   });
 
+  it('installs OpenTofu from its own release layout with binary: tofu', async () => {
+    const tofu = await startReleases({ '1.96.1': {} }, 'tofu');
+    try {
+      const installed = await install({ binary: 'tofu', spec: exact('1.96.1'), downloadUrl: tofu.url });
+      expect(installed).toMatchObject({ version: '1.96.1', source: 'download' });
+      expect(installed.path).toMatch(/[\\/]tofu[\\/]1\.96\.1[\\/]\w+[\\/]tofu$/);
+      expect(tofu.requests).toEqual([
+        '/v1.96.1/tofu_1.96.1_SHA256SUMS',
+        expect.stringMatching(/^\/v1\.96\.1\/tofu_1\.96\.1_\w+_\w+\.zip$/),
+      ]);
+    } finally {
+      await tofu.close();
+    }
+  });
+
   it('uses a terraform already on PATH when it satisfies the version, without any download', async () => {
     const bin = mkdtempSync(join(tmpdir(), 'path-bin-'));
     mkdirSync(bin, { recursive: true });

@@ -28589,7 +28589,23 @@ function checkVariableNames(input, values) {
         }
     }
 }
+/** Masks secrets before anything else is read: a malformed line must not reach the log in a message. */
+function maskSecrets() {
+    for (const line of core/* getInput */.V4('secret-variables').split('\n')) {
+        const value = line.slice(line.indexOf('=') + 1).trim();
+        if (value !== '')
+            core/* setSecret */.Pq(value);
+        if (line.trim() !== '' && !line.includes('='))
+            core/* setSecret */.Pq(line.trim());
+    }
+    for (const value of list('redact', { commas: false }))
+        core/* setSecret */.Pq(value);
+    const token = optional('github-token');
+    if (token)
+        core/* setSecret */.Pq(token);
+}
 function readInputs() {
+    maskSecrets();
     const command = oneOf('command', commands, 'plan');
     const binary = oneOf('binary', ['terraform', 'tofu'], 'terraform');
     const version = optional('terraform-version');
@@ -28609,15 +28625,8 @@ function readInputs() {
         throw new errors/* InputError */.dz(`Input 'workspace' must be letters, digits, '-', '_' or '.', got '${workspace}'.`, "For a per-PR environment use e.g. 'pr-${{ github.event.number }}'.");
     }
     const secretVariables = keyValues('secret-variables');
-    for (const value of secretVariables.values())
-        if (value !== '')
-            core/* setSecret */.Pq(value);
     const redact = list('redact', { commas: false });
-    for (const value of redact)
-        core/* setSecret */.Pq(value);
     const githubToken = optional('github-token');
-    if (githubToken)
-        core/* setSecret */.Pq(githubToken);
     const variables = keyValues('variables');
     checkVariableNames('variables', variables);
     checkVariableNames('secret-variables', secretVariables);
@@ -28674,6 +28683,7 @@ async function run() {
         catch (error) {
             report.error = error instanceof Error ? error.message : String(error);
             await (0,publish/* writeJobSummary */.j7)(report);
+            await (0,publish/* commentFailure */.qQ)(report);
             throw error;
         }
         await (0,publish/* writeJobSummary */.j7)(report);
@@ -28813,6 +28823,7 @@ function redact(text, secrets) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   Im: () => (/* binding */ comment),
+  qQ: () => (/* binding */ commentFailure),
   lt: () => (/* binding */ commentTarget),
   pK: () => (/* binding */ reviewedHashFromComment),
   j7: () => (/* binding */ writeJobSummary)
@@ -28872,9 +28883,14 @@ function gitHubError(error, operation) {
 function markerLine(marker) {
     return `<!-- ${marker.replace(/--/g, '- -')} -->`;
 }
-/** The first comment on the pull request that carries the marker, reading every page of comments. */
-async function findStickyComment(client, pr, marker) {
+/**
+ * The comment on the pull request that carries the marker, reading every page of comments. Anyone can
+ * paste a marker into a comment, so callers that trust its content pass `accept` (e.g. bot authors only);
+ * among those, a comment written by a bot is preferred.
+ */
+async function findStickyComment(client, pr, marker, accept = () => true) {
     const line = markerLine(marker);
+    let first;
     try {
         const pages = client.paginate.iterator(client.rest.issues.listComments, {
             owner: pr.owner,
@@ -28883,23 +28899,36 @@ async function findStickyComment(client, pr, marker) {
             per_page: 100,
         });
         for await (const page of pages) {
-            const found = page.data.find((comment) => comment.body?.includes(line));
-            if (found)
-                return { id: found.id, url: found.html_url, body: found.body ?? '' };
+            for (const found of page.data) {
+                if (!found.body?.startsWith(line))
+                    continue;
+                const comment = {
+                    id: found.id,
+                    url: found.html_url,
+                    body: found.body,
+                    author: { login: found.user?.login ?? '', type: found.user?.type ?? '' },
+                };
+                if (!accept(comment))
+                    continue;
+                if (comment.author.type === 'Bot')
+                    return comment;
+                first ??= comment;
+            }
         }
     }
     catch (error) {
         throw gitHubError(error, `listing the comments of ${pr.owner}/${pr.repo}#${pr.number}`);
     }
-    return undefined;
+    return first;
 }
 /**
  * Leaves one comment per marker on the pull request: edits the comment that carries the marker, or
- * creates it the first time, so each push updates the same comment instead of adding another.
+ * creates it the first time, so each push updates the same comment instead of adding another. `accept`
+ * as for findStickyComment: a comment it refuses is left alone and a new one is made.
  */
-async function upsertStickyComment(client, pr, marker, body) {
+async function upsertStickyComment(client, pr, marker, body, accept) {
     const text = `${markerLine(marker)}\n${body}`;
-    const existing = await findStickyComment(client, pr, marker);
+    const existing = await findStickyComment(client, pr, marker, accept);
     try {
         if (existing) {
             const { data } = await client.rest.issues.updateComment({
@@ -28908,7 +28937,7 @@ async function upsertStickyComment(client, pr, marker, body) {
                 comment_id: existing.id,
                 body: text,
             });
-            return { id: data.id, url: data.html_url, body: data.body ?? '', created: false };
+            return { ...existing, url: data.html_url, body: data.body ?? '', created: false };
         }
         const { data } = await client.rest.issues.createComment({
             owner: pr.owner,
@@ -28916,7 +28945,8 @@ async function upsertStickyComment(client, pr, marker, body) {
             issue_number: pr.number,
             body: text,
         });
-        return { id: data.id, url: data.html_url, body: data.body ?? '', created: true };
+        const author = { login: data.user?.login ?? '', type: data.user?.type ?? '' };
+        return { id: data.id, url: data.html_url, body: data.body ?? '', author, created: true };
     }
     catch (error) {
         throw gitHubError(error, `${existing ? 'updating' : 'creating'} the comment on ${pr.owner}/${pr.repo}#${pr.number}`);
@@ -28931,6 +28961,11 @@ var terraform_report = __nccwpck_require__(4718);
 
 
 /** Where the report goes besides the log: the job summary, and the pull request's sticky comment. */
+/**
+ * Only a comment a bot wrote (github-actions[bot], a GitHub App) is the plan comment: anyone may paste the
+ * marker and a plan hash into a comment of their own, and apply trusts the hash it finds there.
+ */
+const writtenByBot = (comment) => comment.author.type === 'Bot';
 /** One comment per Terraform root and workspace on a pull request. */
 function commentMarker(report) {
     const workspace = report.inputs.workspace ? ` workspace=${report.inputs.workspace}` : '';
@@ -28974,16 +29009,31 @@ function commentTarget(report) {
 async function comment(report, pr) {
     const client = await gitHubClient(report.inputs.githubToken);
     const body = (0,terraform_report/* renderReport */.B1)(report, terraform_report/* commentPlanLimit */.oT, secretsOf(report));
-    const posted = await upsertStickyComment(client, pr, commentMarker(report), body);
+    const posted = await upsertStickyComment(client, pr, commentMarker(report), body, writtenByBot);
     core/* info */.pq(`${posted.created ? 'Created' : 'Updated'} the plan comment: ${posted.url}`);
     return posted.url;
+}
+/**
+ * A failed plan replaces the plan comment too: a reviewer must not read an older, successful plan as the
+ * current one. Failing to comment must not hide the plan's own error, so it is only a warning.
+ */
+async function commentFailure(report) {
+    const pr = report.inputs.command === 'plan' ? commentTarget(report) : undefined;
+    if (!pr)
+        return;
+    try {
+        await comment(report, pr);
+    }
+    catch (error) {
+        core/* warning */.$e(`Could not update the plan comment: ${error instanceof Error ? error.message : String(error)}`);
+    }
 }
 /** The plan hash recorded in this pull request's plan comment: what the reviewers saw. */
 async function reviewedHashFromComment(report, pr) {
     if (!pr || !report.inputs.githubToken)
         return undefined;
     const client = await gitHubClient(report.inputs.githubToken);
-    const found = await findStickyComment(client, pr, commentMarker(report));
+    const found = await findStickyComment(client, pr, commentMarker(report), writtenByBot);
     const hash = found && (0,terraform_report/* hashFromComment */.uF)(found.body);
     if (hash)
         core/* info */.pq(`The reviewed plan is the one in ${found.url} (hash ${hash.slice(0, 16)}).`);

@@ -41,19 +41,27 @@ export function versionScript(version: string): string {
   ].join('\n');
 }
 
-export async function startReleases(releases: Record<string, FakeRelease>): Promise<ReleasesServer> {
+/**
+ * `binary: 'tofu'` lays the files out as OpenTofu's GitHub releases do instead:
+ * /v<v>/tofu_<v>_<os>_<arch>.zip and /v<v>/tofu_<v>_SHA256SUMS.
+ */
+export async function startReleases(
+  releases: Record<string, FakeRelease>,
+  binary: 'terraform' | 'tofu' = 'terraform',
+): Promise<ReleasesServer> {
   const files = new Map<string, Buffer>();
+  const folder = (version: string) => (binary === 'terraform' ? `/terraform/${version}` : `/v${version}`);
   for (const [version, release] of Object.entries(releases)) {
-    const zipName = `terraform_${version}_${os}_${arch}.zip`;
+    const zipName = `${binary}_${version}_${os}_${arch}.zip`;
     const script = `#!/bin/sh\n${release.script ?? versionScript(version)}\n`;
-    const zip = zipFiles([{ name: 'terraform', content: release.content ?? script, mode: 0o755 }]);
+    const zip = zipFiles([{ name: binary, content: release.content ?? script, mode: 0o755 }]);
     const sum = release.badChecksum
       ? createHash('sha256').update('not the zip').digest('hex')
       : createHash('sha256').update(zip).digest('hex');
-    files.set(`/terraform/${version}/${zipName}`, zip);
+    files.set(`${folder(version)}/${zipName}`, zip);
     files.set(
-      `/terraform/${version}/terraform_${version}_SHA256SUMS`,
-      Buffer.from(`${'0'.repeat(64)}  terraform_${version}_other_arch.zip\n${sum}  ${zipName}\n`),
+      `${folder(version)}/${binary}_${version}_SHA256SUMS`,
+      Buffer.from(`${'0'.repeat(64)}  ${binary}_${version}_other_arch.zip\n${sum}  ${zipName}\n`),
     );
   }
   const index = {
@@ -76,7 +84,7 @@ export async function startReleases(releases: Record<string, FakeRelease>): Prom
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    zipBytes: (version) => files.get(`/terraform/${version}/terraform_${version}_${os}_${arch}.zip`)?.length ?? 0,
+    zipBytes: (version) => files.get(`${folder(version)}/${binary}_${version}_${os}_${arch}.zip`)?.length ?? 0,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
