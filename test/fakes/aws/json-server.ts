@@ -31,6 +31,8 @@ export interface Call {
   body: Record<string, unknown>;
   /** What the caller was told: 'ok', or the error type. */
   result: string;
+  /** When the request arrived (ms since epoch). */
+  at: number;
 }
 
 export interface JsonServer {
@@ -73,7 +75,7 @@ export async function startJsonServer(
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = target.startsWith(`${targetPrefix}.`) ? target.slice(targetPrefix.length + 1) : '';
     const body = raw === '' ? {} : (JSON.parse(raw) as Record<string, unknown>);
-    const call: Call = { operation, body, result: 'ok' };
+    const call: Call = { operation, body, result: 'ok', at: Date.now() };
     calls.push(call);
     if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 Credential=')) {
       call.result = 'MissingAuthenticationTokenException';
