@@ -1,7 +1,8 @@
 import * as core from '@actions/core';
 import { statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { InputError } from '../lib/errors.js';
+import { describe, InputError } from '../lib/errors.js';
+import type { PullRequest } from '../lib/github.js';
 import { TerraformCli } from './cli.js';
 import type { TerraformInputs } from './inputs.js';
 import { install } from './install.js';
@@ -49,7 +50,17 @@ export async function stage(inputs: TerraformInputs, report: Report): Promise<vo
     report.outputs = await core.group('Outputs', () => readOutputs(tf));
     setRootOutputs(report.outputs);
   }
-  if (pr && report.plan) core.setOutput('comment-url', await core.group('Comment', () => comment(report, pr)));
+  if (pr && report.plan) await core.group('Comment', () => commentOn(pr, report));
+}
+
+/** A plan's comment is what reviewers read, so failing to write it fails the plan; after an apply it is news. */
+async function commentOn(pr: PullRequest, report: Report): Promise<void> {
+  try {
+    core.setOutput('comment-url', await comment(report, pr));
+  } catch (error) {
+    if (report.inputs.command === 'plan') throw error;
+    core.warning(`Applied, but could not update the plan comment: ${describe(error)}`);
+  }
 }
 
 /** Plan writes `tfplan` in the working directory unless told otherwise; apply re-plans into the temp folder. */

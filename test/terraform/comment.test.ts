@@ -11,16 +11,21 @@ const tf = terraform();
 let github: GitHubServer;
 
 beforeAll(async () => {
-  github = await startGitHub({ tokens: { ghs_write_token_0123456789: 'write' } });
+  github = await startGitHub({ tokens: { ghs_write_token_0123456789: 'write', ghs_read_token: 'read' } });
 });
 afterAll(() => github?.close());
 
 /** A step of a pull_request workflow: the event names PR `number`, and the API is the local stand-in. */
-function onPullRequest(number: number, workspace: string, inputs: Record<string, string>) {
+function onPullRequest(
+  number: number,
+  workspace: string,
+  inputs: Record<string, string>,
+  token = 'ghs_write_token_0123456789',
+) {
   github.openPullRequest('octo-org/hello-service', number);
   return runInProcess(
     run,
-    { 'working-directory': 'infra', 'github-token': 'ghs_write_token_0123456789', ...inputs },
+    { 'working-directory': 'infra', 'github-token': token, ...inputs },
     terraformEnv(workspace, { ...pullRequestEvent(number), GITHUB_API_URL: github.url }),
   );
 }
@@ -82,6 +87,20 @@ describe.skipIf(!tf.available)('the plan comment on a pull request', () => {
     expect(bot[0]!.body).toContain('❌ Failed');
     expect(bot[0]!.body).toContain('Reference to undeclared input variable');
     expect(bot[0]!.body).not.toContain('plan-hash');
+  });
+
+  it('fails a plan whose comment cannot be written, but only warns once an apply has happened', async () => {
+    const { workspace } = workspaceWith('service');
+    const planned = await onPullRequest(10, workspace, { command: 'plan' }, 'ghs_read_token');
+    expect(planned.exitCode).toBe(1);
+    expect(planned.outputs['failure-reason']).toBe('cloud-error');
+    expect(planned.log).toContain('Resource not accessible by integration');
+    expect(planned.log).toContain('pull-requests: write');
+
+    const applied = await onPullRequest(10, workspace, { command: 'apply', 'auto-approve': 'true' }, 'ghs_read_token');
+    expect(applied.exitCode, applied.log).toBe(0);
+    expect(applied.log).toContain('::warning::Applied, but could not update the plan comment');
+    expect(applied.outputs.service_url).toBe('https://web-v1.example.com');
   });
 
   it('never shows secret inputs or sensitive values in the comment, the summary or the outputs log', async () => {

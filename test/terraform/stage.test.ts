@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/terraform/main.js';
@@ -125,7 +125,7 @@ describe.skipIf(!tf.available)('terraform stage with the real terraform binary',
       const result = await step(workspace, { command: 'plan', 'lock-timeout': '1s' });
       expect(result.exitCode).toBe(1);
       expect(result.outputs['failure-reason']).toBe('state-locked');
-      const who = execFileSync('sh', ['-c', 'echo "$(id -un)@$(hostname)"']).toString().trim();
+      const who = `${userInfo().username}@${hostname()}`;
       expect(result.log).toMatch(new RegExp(`held by ${who} since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d`));
       expect(result.log).toContain('OperationTypeApply');
       expect(result.log).toContain('terraform force-unlock');

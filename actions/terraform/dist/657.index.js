@@ -476,7 +476,18 @@ async function stage(inputs, report) {
         (0,terraform_report/* setRootOutputs */.$M)(report.outputs);
     }
     if (pr && report.plan)
-        core/* setOutput */.uH('comment-url', await core/* group */.Os('Comment', () => (0,publish/* comment */.Im)(report, pr)));
+        await core/* group */.Os('Comment', () => commentOn(pr, report));
+}
+/** A plan's comment is what reviewers read, so failing to write it fails the plan; after an apply it is news. */
+async function commentOn(pr, report) {
+    try {
+        core/* setOutput */.uH('comment-url', await (0,publish/* comment */.Im)(report, pr));
+    }
+    catch (error) {
+        if (report.inputs.command === 'plan')
+            throw error;
+        core/* warning */.$e(`Applied, but could not update the plan comment: ${(0,errors/* describe */.q0)(error)}`);
+    }
 }
 /** Plan writes `tfplan` in the working directory unless told otherwise; apply re-plans into the temp folder. */
 function planFilePath(inputs) {
