@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { runStage } from '../lib/action.js';
+import { DeployError } from '../lib/errors.js';
 import { readInputs } from './inputs.js';
 import { commentFailure, writeJobSummary } from './publish.js';
 import type { Report } from './report.js';
@@ -19,6 +20,7 @@ export async function run(): Promise<void> {
       await stage(inputs, report);
     } catch (error) {
       report.error = error instanceof Error ? error.message : String(error);
+      report.hint = error instanceof DeployError ? error.hint : undefined;
       await writeJobSummary(report);
       await commentFailure(report);
       throw error;

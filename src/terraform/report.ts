@@ -17,6 +17,8 @@ export interface Report {
   outputs?: Record<string, RootOutput>;
   validated?: string;
   error?: string;
+  /** What to do about the error. */
+  hint?: string;
   startedAt: number;
 }
 
@@ -77,6 +79,7 @@ export function renderReport(report: Report, planLimit: number, secrets: Iterabl
     // The counts per resource type stay in view; only the long texts are collapsed.
     headline: plan?.hasChanges ? `${headline(report)}\n\n${typesTable(plan)}` : headline(report),
     facts: [
+      ['What to do', report.hint && escapeHtml(report.hint)],
       ['Command', code(inputs.command)],
       ['Working directory', code(report.root)],
       ['Workspace', inputs.workspace && code(inputs.workspace)],

@@ -33,6 +33,8 @@ describe.skipIf(!tf.available)('terraform stage with the real terraform binary',
     expect(result.summary).toContain('<details><summary>Plan</summary>');
     expect(result.summary).toContain('# terraform_data.service will be created');
     expect(existsSync(join(dir, 'terraform.tfstate'))).toBe(false);
+    // TF_IN_AUTOMATION=1: no advice to type commands nobody is there to type.
+    expect(result.log).not.toContain('To perform exactly these actions, run the following command');
   });
 
   it('applies the saved plan, exposes the outputs as JSON and one by one, then plans no changes', async () => {
@@ -72,6 +74,7 @@ describe.skipIf(!tf.available)('terraform stage with the real terraform binary',
     expect(changed.outputs['failure-reason']).toBe('plan-changed');
     expect(changed.log).toContain('The plan changed since it was reviewed');
     expect(changed.summary).toContain('### terraform: ❌ Failed');
+    expect(changed.summary).toContain('| What to do | Someone changed the infrastructure, the code or the variables');
     expect(existsSync(join(dir, 'terraform.tfstate')) && state(dir).outputs.service_url).toBeFalsy();
 
     const same = await step(workspace, { command: 'apply', 'plan-hash': hash, variables: 'image_tag=v2' });

@@ -28666,6 +28666,7 @@ var publish = __nccwpck_require__(4164);
 
 
 
+
 /**
  * The Terraform stage: install a checksum-verified Terraform, init, then plan (summary and PR comment),
  * apply exactly the reviewed plan, read the outputs, or validate. The phases are loaded once the inputs
@@ -28682,6 +28683,7 @@ async function run() {
         }
         catch (error) {
             report.error = error instanceof Error ? error.message : String(error);
+            report.hint = error instanceof errors/* DeployError */.sH ? error.hint : undefined;
             await (0,publish/* writeJobSummary */.j7)(report);
             await (0,publish/* commentFailure */.qQ)(report);
             throw error;
@@ -29206,6 +29208,7 @@ function renderReport(report, planLimit, secrets) {
         // The counts per resource type stay in view; only the long texts are collapsed.
         headline: plan?.hasChanges ? `${headline(report)}\n\n${typesTable(plan)}` : headline(report),
         facts: [
+            ['What to do', report.hint && escapeHtml(report.hint)],
             ['Command', code(inputs.command)],
             ['Working directory', code(report.root)],
             ['Workspace', inputs.workspace && code(inputs.workspace)],
