@@ -10,7 +10,7 @@ import { aws } from '../lib/aws.js';
 import { CloudError, InputError, RolloutFailed, TimeoutError } from '../lib/errors.js';
 import { formatDuration, poll } from '../lib/poll.js';
 import type { RunTaskOptions } from './inputs.js';
-import { describeStoppedTask } from './rollout.js';
+import { describeStoppedTask } from '../lib/ecs-rollout.js';
 import type { TaskDefinition } from './taskdef.js';
 
 /**

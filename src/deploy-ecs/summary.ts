@@ -1,7 +1,7 @@
 import { code, type StageSummary } from '../lib/summary.js';
 import { formatDuration } from '../lib/poll.js';
 import type { DeployReport } from './deploy.js';
-import { describeStoppedTask } from './assess.js';
+import { describeStoppedTask } from '../lib/ecs-assess.js';
 
 const short = (arn: string | undefined) => (arn ? arn.slice(arn.lastIndexOf('/') + 1) : undefined);
 

@@ -1,11 +1,11 @@
 import type { ECSClient, Service, ServiceEvent, Task } from '@aws-sdk/client-ecs';
 import { DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
-import { aws } from '../lib/aws.js';
-import { CloudError } from '../lib/errors.js';
-import { poll } from '../lib/poll.js';
-import { assess, describeStoppedTask, type Assessment, type RolloutTarget, type StoppedTask } from './assess.js';
+import { aws } from './aws.js';
+import { CloudError } from './errors.js';
+import { poll } from './poll.js';
+import { assess, describeStoppedTask, type Assessment, type RolloutTarget, type StoppedTask } from './ecs-assess.js';
 
-export { describeStoppedTask, type StoppedTask } from './assess.js';
+export { describeStoppedTask, type StoppedTask } from './ecs-assess.js';
 
 /**
  * Watches one service's rollout: polls DescribeServices, prints each new service event as it appears and

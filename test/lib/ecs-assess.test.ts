@@ -1,6 +1,6 @@
 import type { Deployment, Service } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
-import { assess, defaultMaxFailedTasks } from '../../src/deploy-ecs/assess.js';
+import { assess, defaultMaxFailedTasks } from '../../src/lib/ecs-assess.js';
 
 const OLD = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:1';
 const NEW = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:2';

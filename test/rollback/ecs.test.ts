@@ -1,0 +1,150 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { run as deployEcs } from '../../src/deploy-ecs/main.js';
+import { run as rollback } from '../../src/rollback/main.js';
+import { runInProcess } from '../helpers/in-process.js';
+import { runBundle } from '../helpers/runner.js';
+import { OOM, REGISTRY, startFixture, V2, webTaskDefinition, type Fixture } from '../deploy-ecs/fixture.js';
+
+/** rollback against the local ECS endpoint, from the outputs of a real deploy-ecs run. */
+
+let fixture: Fixture;
+afterEach(() => fixture?.close());
+
+const arn = (revision: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/web:${revision}`;
+const fast = { 'poll-interval': '0.1', cluster: 'default', service: 'web' };
+const roll = (inputs: Record<string, string>) => runInProcess(rollback, { ...fast, ...inputs }, fixture.env);
+const current = () => fixture.ecs.service('default', 'web').taskDefinition;
+const updates = () => fixture.ecs.calls.filter((c) => c.operation === 'UpdateService');
+
+describe('rollback on ECS', () => {
+  it('after a rollout that passed deploy-ecs but failed its smoke test, returns to the previous revision', async () => {
+    fixture = await startFixture();
+    const deployed = await runInProcess(
+      deployEcs,
+      { ...fast, 'task-definition': fixture.file('td.json', webTaskDefinition(V2)) },
+      fixture.env,
+    );
+    expect(deployed.outputs['task-definition-arn']).toBe(arn(2));
+    const step = await roll({
+      'previous-task-definition-arn': deployed.outputs['previous-task-definition-arn'] ?? '',
+      reason: 'smoke test failed: version 2.0.0 answered 500',
+    });
+    expect(step.failed).toBe(false);
+    expect(step.outputs).toMatchObject({
+      outcome: 'rolled-back',
+      'rolled-back-to': arn(1),
+      'rolled-back-from': arn(2),
+      'rollout-state': 'COMPLETED',
+    });
+    expect(current()).toBe(arn(1));
+    expect(step.summary).toContain('### rollback: ✅ Succeeded');
+    expect(step.summary).toContain('smoke test failed: version 2.0.0 answered 500');
+  });
+
+  it('succeeds without a new deployment when the circuit breaker already put the previous revision back', async () => {
+    fixture = await startFixture({ circuitBreaker: { enable: true, rollback: true } });
+    fixture.ecs.behaviour = (td) => (td.containerDefinitions[0]?.image === V2 ? OOM : { kind: 'healthy' });
+    const deployed = await runInProcess(
+      deployEcs,
+      { ...fast, 'task-definition': fixture.file('td.json', webTaskDefinition(V2)) },
+      fixture.env,
+    );
+    expect(deployed.failed).toBe(true);
+    // Let ECS finish its own rollback before ours looks.
+    while (fixture.ecs.service('default', 'web').deployments.length > 1) await new Promise((r) => setTimeout(r, 50));
+    const before = updates().length;
+    const step = await roll({ 'previous-task-definition-arn': deployed.outputs['previous-task-definition-arn'] ?? '' });
+    expect(step.failed).toBe(false);
+    expect(step.outputs.outcome).toBe('already-current');
+    expect(step.log).toContain('already runs web:1: no new deployment');
+    expect(updates()).toHaveLength(before);
+  });
+
+  it('never returns to a revision that did not prove healthy: picks the newest known-good one', async () => {
+    fixture = await startFixture();
+    // 1 proved healthy (marked); 2 was deployed but never marked; 3 is what runs now and fails.
+    await roll({ mode: 'mark-good' });
+    expect(fixture.ecs.tags.get(arn(1))?.[0]?.key).toBe('deploy-actions:known-good');
+    for (const version of ['2.0.0', '3.0.0']) {
+      const step = await runInProcess(
+        deployEcs,
+        { ...fast, 'task-definition': fixture.file('td.json', webTaskDefinition(`${REGISTRY}/web:${version}`)) },
+        fixture.env,
+      );
+      expect(step.failed).toBe(false);
+    }
+    const step = await roll({ 'previous-task-definition-arn': arn(2) });
+    expect(step.outputs['rolled-back-to']).toBe(arn(1));
+    expect(step.log).toContain('web:2 never proved healthy');
+    expect(current()).toBe(arn(1));
+  });
+
+  it('with no previous revision given, returns to the newest earlier known-good revision', async () => {
+    fixture = await startFixture();
+    for (const version of ['2.0.0', '3.0.0', '4.0.0'])
+      fixture.ecs.register(webTaskDefinition(`${REGISTRY}/web:${version}`));
+    await roll({ mode: 'mark-good', 'task-definition': 'web:2' });
+    await roll({ mode: 'mark-good', 'task-definition': 'web:3' });
+    await runInProcess(deployEcs, { ...fast, 'task-definition': 'web:4' }, fixture.env);
+    const step = await roll({});
+    expect(step.outputs).toMatchObject({ 'rolled-back-to': arn(3), 'rolled-back-from': arn(4) });
+  });
+
+  it('says clearly that a target does not exist, and changes nothing', async () => {
+    fixture = await startFixture();
+    const step = await roll({ 'task-definition': 'web:99' });
+    expect(step.failed).toBe(true);
+    expect(step.log).toContain("::error::Task definition 'web:99' does not exist: nothing was changed.");
+    expect(updates()).toHaveLength(0);
+    expect(step.summary).toContain('### rollback: ❌ Failed');
+  });
+
+  it('refuses when nothing is known-good and no revision is given, and changes nothing', async () => {
+    fixture = await startFixture();
+    const step = await roll({});
+    expect(step.failed).toBe(true);
+    expect(step.log).toMatch(/No earlier revision of web is marked known-good/);
+    expect(updates()).toHaveLength(0);
+  });
+
+  it('fails with the reasons when the revision it returns to does not start either', async () => {
+    fixture = await startFixture({ circuitBreaker: { enable: false, rollback: false } });
+    fixture.ecs.register(webTaskDefinition(V2));
+    await runInProcess(deployEcs, { ...fast, 'task-definition': 'web:2' }, fixture.env);
+    fixture.ecs.behaviour = () => ({
+      kind: 'crash',
+      stoppedReason: 'ResourceInitializationError: unable to pull secrets',
+      startMs: 50,
+    });
+    const step = await roll({ 'task-definition': 'web:1' });
+    expect(step.failed).toBe(true);
+    expect(step.log).toMatch(/The rollback to web:1 failed too: .*ResourceInitializationError/);
+    expect(step.outputs['failure-reason']).toBe('rollout-failed');
+  });
+
+  it.each([
+    [{ service: '' }, /Nothing says what to roll back/],
+    [{ 'task-definition': 'web' }, /must be a task definition ARN or family:revision/],
+    [{ mode: 'undo' }, /'mode' must be one of rollback, mark-good/],
+    [{ 'wait-for-minutes': '-3' }, /'wait-for-minutes' must be a number from 0.01/],
+  ])('%j fails before any call to AWS', async (inputs, message) => {
+    fixture = await startFixture();
+    const step = await roll(inputs);
+    expect(step.failed).toBe(true);
+    expect(step.log).toMatch(message);
+    expect(fixture.ecs.calls).toHaveLength(0);
+  });
+
+  it('runs as the bundle the runner runs', async () => {
+    fixture = await startFixture();
+    fixture.ecs.register(webTaskDefinition(V2));
+    await runInProcess(deployEcs, { ...fast, 'task-definition': 'web:2' }, fixture.env);
+    const step = await runBundle('rollback', {
+      inputs: { ...fast, 'previous-task-definition-arn': arn(1) },
+      env: fixture.env,
+    });
+    expect(step.exitCode).toBe(0);
+    expect(step.outputs).toMatchObject({ outcome: 'rolled-back', 'rolled-back-to': arn(1) });
+    expect(step.summary).toMatch(/^### rollback: ✅ Succeeded/);
+  });
+});
