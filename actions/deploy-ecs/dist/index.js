@@ -28370,83 +28370,6 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 3445:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Yk: () => (/* binding */ failedFirst),
-/* harmony export */   no: () => (/* binding */ assess),
-/* harmony export */   us: () => (/* binding */ describeStoppedTask)
-/* harmony export */ });
-/* unused harmony export defaultMaxFailedTasks */
-/** ECS's circuit breaker threshold: half the desired count, at least 3 and at most 200. */
-function defaultMaxFailedTasks(desiredCount) {
-    return Math.min(200, Math.max(3, Math.ceil(desiredCount / 2)));
-}
-function assess(service, target) {
-    const deployments = service.deployments ?? [];
-    const primary = deployments.find((d) => d.status === 'PRIMARY');
-    const ours = deployments.find((d) => target.deploymentId !== undefined && d.id === target.deploymentId) ??
-        (primary?.taskDefinition === target.taskDefinitionArn ? primary : undefined);
-    if (service.status !== 'ACTIVE') {
-        return {
-            state: 'failed',
-            deployment: ours,
-            reason: `The service is ${service.status ?? 'gone'}: it was deleted during the rollout.`,
-            rolledBack: false,
-        };
-    }
-    if (!ours || (primary && primary !== ours && primary.taskDefinition !== target.taskDefinitionArn)) {
-        const rolledBack = primary?.taskDefinition !== undefined && primary.taskDefinition === target.previousTaskDefinitionArn;
-        const why = ours?.rolloutStateReason ? ` ${ours.rolloutStateReason}` : '';
-        return {
-            state: 'failed',
-            deployment: ours,
-            rolledBack,
-            reason: rolledBack
-                ? `ECS rolled the service back to ${primary?.taskDefinition}.${why}`
-                : `Another deployment (${primary?.id ?? 'unknown'}, ${primary?.taskDefinition ?? 'unknown task definition'}) replaced this one during the rollout.`,
-        };
-    }
-    if (ours.rolloutState === 'FAILED') {
-        return {
-            state: 'failed',
-            deployment: ours,
-            reason: ours.rolloutStateReason ?? 'ECS marked the deployment FAILED.',
-            rolledBack: false,
-        };
-    }
-    if (ours.rolloutState === 'COMPLETED')
-        return { state: 'completed', deployment: ours };
-    if (ours.rolloutState === undefined && deployments.length === 1 && ours.runningCount === ours.desiredCount) {
-        return { state: 'completed', deployment: ours };
-    }
-    const limit = target.maxFailedTasks ?? defaultMaxFailedTasks(ours.desiredCount ?? 1);
-    if ((ours.failedTasks ?? 0) >= limit) {
-        return {
-            state: 'failed',
-            deployment: ours,
-            rolledBack: false,
-            reason: `${ours.failedTasks} tasks of the new deployment failed to start or stopped (max-failed-tasks is ${limit}).`,
-        };
-    }
-    return { state: 'in-progress', deployment: ours };
-}
-function describeStoppedTask(task) {
-    const containers = task.containers
-        .filter((c) => c.exitCode !== undefined || c.reason)
-        .map((c) => `container ${c.name} ${c.exitCode !== undefined ? `exited with code ${c.exitCode}` : 'did not run'}${c.reason ? ` (${c.reason})` : ''}`);
-    return `task ${task.taskId} stopped${task.stopCode ? ` [${task.stopCode}]` : ''}: ${task.stoppedReason ?? 'no reason given'}${containers.length ? `; ${containers.join('; ')}` : ''}`;
-}
-/** Stopped tasks that explain a failure first: those that failed, before those the scheduler stopped. */
-function failedFirst(tasks) {
-    const failed = (t) => t.stopCode !== 'ServiceSchedulerInitiated' || t.containers.some((c) => (c.exitCode ?? 0) !== 0);
-    return [...tasks.filter(failed), ...tasks.filter((t) => !failed(t))];
-}
-
-
-/***/ }),
-
 /***/ 2911:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
@@ -28769,8 +28692,8 @@ function readInputs() {
 
 // EXTERNAL MODULE: ./src/lib/poll.ts + 1 modules
 var poll = __nccwpck_require__(5439);
-// EXTERNAL MODULE: ./src/deploy-ecs/assess.ts
-var assess = __nccwpck_require__(3445);
+// EXTERNAL MODULE: ./src/lib/ecs-assess.ts
+var ecs_assess = __nccwpck_require__(4757);
 ;// CONCATENATED MODULE: ./src/deploy-ecs/summary.ts
 
 
@@ -28791,7 +28714,7 @@ function summarise(report, ms) {
             ? [
                 {
                     title: `${s.service}: stopped tasks (${s.stoppedTasks.length})`,
-                    body: s.stoppedTasks.map(assess/* describeStoppedTask */.us).join('\n'),
+                    body: s.stoppedTasks.map(ecs_assess/* describeStoppedTask */.us).join('\n'),
                     preformatted: true,
                 },
             ]
@@ -28854,7 +28777,7 @@ async function run() {
         const file = inputs.source.kind === 'file'
             ? (0,taskdef/* render */.XX)(await (0,taskdef/* readTaskDefinitionFile */.BD)(inputs.source.path), inputs.render).definition
             : undefined;
-        const { deploy } = await Promise.all(/* import() */[__nccwpck_require__.e(212), __nccwpck_require__.e(963)]).then(__nccwpck_require__.bind(__nccwpck_require__, 963));
+        const { deploy } = await Promise.all(/* import() */[__nccwpck_require__.e(212), __nccwpck_require__.e(932)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8932));
         const report = await deploy(inputs, file);
         const first = report.services[0];
         core/* setOutput */.uH('task-definition-arn', report.taskDefinitionArn ?? '');
@@ -38595,6 +38518,83 @@ function render(base, options) {
 /** The images of a task definition, container by container, for logs and the summary. */
 function imagesOf(definition) {
     return (definition.containerDefinitions ?? []).map((c) => `${c.name ?? '?'}=${c.image ?? '?'}`);
+}
+
+
+/***/ }),
+
+/***/ 4757:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Yk: () => (/* binding */ failedFirst),
+/* harmony export */   no: () => (/* binding */ assess),
+/* harmony export */   us: () => (/* binding */ describeStoppedTask)
+/* harmony export */ });
+/* unused harmony export defaultMaxFailedTasks */
+/** ECS's circuit breaker threshold: half the desired count, at least 3 and at most 200. */
+function defaultMaxFailedTasks(desiredCount) {
+    return Math.min(200, Math.max(3, Math.ceil(desiredCount / 2)));
+}
+function assess(service, target) {
+    const deployments = service.deployments ?? [];
+    const primary = deployments.find((d) => d.status === 'PRIMARY');
+    const ours = deployments.find((d) => target.deploymentId !== undefined && d.id === target.deploymentId) ??
+        (primary?.taskDefinition === target.taskDefinitionArn ? primary : undefined);
+    if (service.status !== 'ACTIVE') {
+        return {
+            state: 'failed',
+            deployment: ours,
+            reason: `The service is ${service.status ?? 'gone'}: it was deleted during the rollout.`,
+            rolledBack: false,
+        };
+    }
+    if (!ours || (primary && primary !== ours && primary.taskDefinition !== target.taskDefinitionArn)) {
+        const rolledBack = primary?.taskDefinition !== undefined && primary.taskDefinition === target.previousTaskDefinitionArn;
+        const why = ours?.rolloutStateReason ? ` ${ours.rolloutStateReason}` : '';
+        return {
+            state: 'failed',
+            deployment: ours,
+            rolledBack,
+            reason: rolledBack
+                ? `ECS rolled the service back to ${primary?.taskDefinition}.${why}`
+                : `Another deployment (${primary?.id ?? 'unknown'}, ${primary?.taskDefinition ?? 'unknown task definition'}) replaced this one during the rollout.`,
+        };
+    }
+    if (ours.rolloutState === 'FAILED') {
+        return {
+            state: 'failed',
+            deployment: ours,
+            reason: ours.rolloutStateReason ?? 'ECS marked the deployment FAILED.',
+            rolledBack: false,
+        };
+    }
+    if (ours.rolloutState === 'COMPLETED')
+        return { state: 'completed', deployment: ours };
+    if (ours.rolloutState === undefined && deployments.length === 1 && ours.runningCount === ours.desiredCount) {
+        return { state: 'completed', deployment: ours };
+    }
+    const limit = target.maxFailedTasks ?? defaultMaxFailedTasks(ours.desiredCount ?? 1);
+    if ((ours.failedTasks ?? 0) >= limit) {
+        return {
+            state: 'failed',
+            deployment: ours,
+            rolledBack: false,
+            reason: `${ours.failedTasks} tasks of the new deployment failed to start or stopped (max-failed-tasks is ${limit}).`,
+        };
+    }
+    return { state: 'in-progress', deployment: ours };
+}
+function describeStoppedTask(task) {
+    const containers = task.containers
+        .filter((c) => c.exitCode !== undefined || c.reason)
+        .map((c) => `container ${c.name} ${c.exitCode !== undefined ? `exited with code ${c.exitCode}` : 'did not run'}${c.reason ? ` (${c.reason})` : ''}`);
+    return `task ${task.taskId} stopped${task.stopCode ? ` [${task.stopCode}]` : ''}: ${task.stoppedReason ?? 'no reason given'}${containers.length ? `; ${containers.join('; ')}` : ''}`;
+}
+/** Stopped tasks that explain a failure first: those that failed, before those the scheduler stopped. */
+function failedFirst(tasks) {
+    const failed = (t) => t.stopCode !== 'ServiceSchedulerInitiated' || t.containers.some((c) => (c.exitCode ?? 0) !== 0);
+    return [...tasks.filter(failed), ...tasks.filter((t) => !failed(t))];
 }
 
 
