@@ -407,8 +407,10 @@ export async function probeUntil(
   let streak = 0;
   const outcome = await poll(
     async (attempt) => {
-      // poll checks once more when the time is up; that check would only be cut short at once.
-      if (attempt > 1 && Date.now() >= deadline) return 'timeout' as const;
+      // poll checks once more when the time is up. An attempt with less time left than an interval would
+      // only be cut short, and its "no answer" would hide the reason the earlier attempts failed.
+      const floor = Math.min(request.timeoutMs, options.intervalMs);
+      if (attempt > 1 && deadline - Date.now() < floor) return 'timeout' as const;
       const result = await probe({ ...request, deadline }, expectations);
       results.push(result);
       streak = result.passed ? streak + 1 : 0;
