@@ -129,12 +129,18 @@ export function sensitiveValues(plan: PlanJson): Set<string> {
   return values;
 }
 
-/**
- * Replaces each secret in the text with `***`, longest first so a secret containing another is hidden
- * whole. Very short values (`true`, `80`) are left alone: hiding them would garble the plan, not protect it.
- */
-export function redact(text: string, secrets: Iterable<string>): string {
-  const sorted = [...new Set(secrets)].filter((secret) => secret.length >= 4).sort((a, b) => b.length - a.length);
+export interface Secrets {
+  /** Given as secrets (secret inputs, the token): hidden whatever their length. */
+  given: Iterable<string>;
+  /** Found sensitive in the plan or outputs. Very short ones (`true`, `80`) are left alone: hiding them
+   * would garble the plan, not protect it. */
+  found: Iterable<string>;
+}
+
+/** Replaces each secret in the text with `***`, longest first so a secret containing another is hidden whole. */
+export function redact(text: string, secrets: Secrets): string {
+  const values = [...[...secrets.given].filter((s) => s !== ''), ...[...secrets.found].filter((s) => s.length >= 4)];
+  const sorted = [...new Set(values)].sort((a, b) => b.length - a.length);
   let result = text;
   for (const secret of sorted) result = result.split(secret).join('***');
   return result;

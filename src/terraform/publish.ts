@@ -8,6 +8,7 @@ import {
   type Comment,
   type PullRequest,
 } from '../lib/github.js';
+import type { Secrets } from './plan.js';
 import { commentPlanLimit, hashFromComment, renderReport, summaryPlanLimit, type Report } from './report.js';
 
 /** Where the report goes besides the log: the job summary, and the pull request's sticky comment. */
@@ -25,18 +26,15 @@ export function commentMarker(report: Pick<Report, 'root' | 'inputs'>): string {
 }
 
 /** Everything that must not be written outside the (masked) log. */
-export function secretsOf(report: Report): string[] {
+export function secretsOf(report: Report): Secrets {
   const { inputs } = report;
   const outputs = Object.values(report.outputs ?? {})
     .filter((output) => output.sensitive)
     .map((output) => (typeof output.value === 'string' ? output.value : JSON.stringify(output.value)));
-  return [
-    ...inputs.secretVariables.values(),
-    ...inputs.redact,
-    ...(inputs.githubToken ? [inputs.githubToken] : []),
-    ...(report.plan?.sensitive ?? []),
-    ...outputs,
-  ];
+  return {
+    given: [...inputs.secretVariables.values(), ...inputs.redact, ...(inputs.githubToken ? [inputs.githubToken] : [])],
+    found: [...(report.plan?.sensitive ?? []), ...outputs],
+  };
 }
 
 /**

@@ -4,7 +4,7 @@ import { code, escapeHtml, renderSummary, type Outcome, type StageSummary } from
 import type { Installed } from './install.js';
 import type { TerraformInputs } from './inputs.js';
 import type { PlanResult, RootOutput } from './phases.js';
-import { redact } from './plan.js';
+import { redact, type Secrets } from './plan.js';
 
 /** What one run of the stage did, for the job summary, the pull request comment and the outputs. */
 export interface Report {
@@ -71,7 +71,7 @@ function outputsTable(outputs: Record<string, RootOutput>): string {
 }
 
 /** The report as Markdown, with every secret redacted; `planLimit` bounds the plan text it quotes. */
-export function renderReport(report: Report, planLimit: number, secrets: Iterable<string>): string {
+export function renderReport(report: Report, planLimit: number, secrets: Secrets): string {
   const { plan, installed, inputs } = report;
   const summary: StageSummary = {
     stage: 'terraform',
@@ -97,8 +97,8 @@ export function renderReport(report: Report, planLimit: number, secrets: Iterabl
   }
   let markdown = renderSummary(summary);
   if (plan) markdown += `\n<!-- plan-hash: ${plan.hash} -->\n`;
-  const all = [...secrets].flatMap((secret) => [secret, escapeHtml(secret)]);
-  return redact(markdown, all);
+  const escaped = (values: Iterable<string>) => [...values].flatMap((secret) => [secret, escapeHtml(secret)]);
+  return redact(markdown, { given: escaped(secrets.given), found: escaped(secrets.found) });
 }
 
 /** The plan hash a pull request comment recorded, for apply to compare against. */

@@ -67,9 +67,12 @@ describe('plan JSON', () => {
     };
     const secrets = sensitiveValues(json);
     expect([...secrets].sort()).toEqual(['hunter2-long', 'k-123456', 'pg://u:hunter2-long@db']);
-    expect(redact('dsn=pg://u:hunter2-long@db key=k-123456 region=eu-west-1', secrets)).toBe(
+    expect(redact('dsn=pg://u:hunter2-long@db key=k-123456 region=eu-west-1', { given: [], found: secrets })).toBe(
       'dsn=*** key=*** region=eu-west-1',
     );
+    // A short sensitive value from the plan stays (hiding every `80` would garble it); a given secret never does.
+    expect(redact('port 80, pin 4711', { given: ['4711'], found: ['80'] })).toBe('port 80, pin ***');
+    expect(redact('pin 123', { given: ['123'], found: [] })).toBe('pin ***');
   });
 });
 

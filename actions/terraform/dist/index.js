@@ -28803,12 +28803,10 @@ function sensitiveValues(plan) {
     }
     return values;
 }
-/**
- * Replaces each secret in the text with `***`, longest first so a secret containing another is hidden
- * whole. Very short values (`true`, `80`) are left alone: hiding them would garble the plan, not protect it.
- */
+/** Replaces each secret in the text with `***`, longest first so a secret containing another is hidden whole. */
 function redact(text, secrets) {
-    const sorted = [...new Set(secrets)].filter((secret) => secret.length >= 4).sort((a, b) => b.length - a.length);
+    const values = [...[...secrets.given].filter((s) => s !== ''), ...[...secrets.found].filter((s) => s.length >= 4)];
+    const sorted = [...new Set(values)].sort((a, b) => b.length - a.length);
     let result = text;
     for (const secret of sorted)
         result = result.split(secret).join('***');
@@ -28979,13 +28977,10 @@ function secretsOf(report) {
     const outputs = Object.values(report.outputs ?? {})
         .filter((output) => output.sensitive)
         .map((output) => (typeof output.value === 'string' ? output.value : JSON.stringify(output.value)));
-    return [
-        ...inputs.secretVariables.values(),
-        ...inputs.redact,
-        ...(inputs.githubToken ? [inputs.githubToken] : []),
-        ...(report.plan?.sensitive ?? []),
-        ...outputs,
-    ];
+    return {
+        given: [...inputs.secretVariables.values(), ...inputs.redact, ...(inputs.githubToken ? [inputs.githubToken] : [])],
+        found: [...(report.plan?.sensitive ?? []), ...outputs],
+    };
 }
 /**
  * Appends to the job summary file. Not through `core.summary`, which remembers the first file it wrote
@@ -29228,8 +29223,8 @@ function renderReport(report, planLimit, secrets) {
     let markdown = renderSummary(summary);
     if (plan)
         markdown += `\n<!-- plan-hash: ${plan.hash} -->\n`;
-    const all = [...secrets].flatMap((secret) => [secret, escapeHtml(secret)]);
-    return (0,terraform_plan/* redact */.E$)(markdown, all);
+    const escaped = (values) => [...values].flatMap((secret) => [secret, escapeHtml(secret)]);
+    return (0,terraform_plan/* redact */.E$)(markdown, { given: escaped(secrets.given), found: escaped(secrets.found) });
 }
 /** The plan hash a pull request comment recorded, for apply to compare against. */
 function hashFromComment(body) {
