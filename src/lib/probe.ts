@@ -58,6 +58,7 @@ export interface Expectations {
 }
 
 export interface ProbeResult {
+  /** The URL that answered, after redirects, redacted (redactUrl) for printing. */
   url: string;
   /** Undefined when no answer came (refused, timed out, TLS failure). */
   status?: number;
@@ -75,21 +76,26 @@ export function isSensitiveHeader(name: string): boolean {
   return /^(proxy-)?authorization$|^cookie$|token|secret|key|password|session|signature|credential|auth/i.test(name);
 }
 
+/** Every value masked here, so a body that echoes one (a debug endpoint) is scrubbed before it is shown. */
+const masked = new Set<string>();
+
 /** Registers a credential with the runner, and its token part, so neither can appear in a log. */
 function mask(value: string): void {
   if (value === '') return;
+  masked.add(value);
   core.setSecret(value);
   const scheme = /^(\w+)\s+(\S+)$/.exec(value);
   if (scheme?.[2]) {
+    masked.add(scheme[2]);
     core.setSecret(scheme[2]);
     if (/^basic$/i.test(scheme[1] ?? '')) {
       const decoded = Buffer.from(scheme[2], 'base64').toString('utf8');
-      if (decoded.includes(':')) core.setSecret(decoded.slice(decoded.indexOf(':') + 1));
+      if (decoded.includes(':')) mask(decoded.slice(decoded.indexOf(':') + 1));
     }
   }
   for (const cookie of value.split(';')) {
     const part = cookie.slice(cookie.indexOf('=') + 1).trim();
-    if (cookie.includes('=') && part.length >= 6) core.setSecret(part);
+    if (cookie.includes('=') && part.length >= 6 && part !== value) mask(part);
   }
 }
 
@@ -119,6 +125,14 @@ export function parseHeaders(input: string, raw: string): Record<string, string>
 export function maskUrlSecrets(url: URL): void {
   if (url.password) mask(decodeURIComponent(url.password));
   for (const [name, value] of url.searchParams) if (isSensitiveHeader(name)) mask(value);
+}
+
+/** The URL for logs, summaries and outputs: its password and credential-like query values as ***. */
+export function redactUrl(raw: string): string {
+  const url = new URL(raw);
+  if (url.password) url.password = '***';
+  for (const name of new Set(url.searchParams.keys())) if (isSensitiveHeader(name)) url.searchParams.set(name, '***');
+  return url.href;
 }
 
 /** `200`, `2xx`, `20x`, `200-299`, or several of them separated by commas or spaces. */
@@ -200,7 +214,17 @@ function lookup(document: unknown, segments: (string | number)[]): { found: bool
 
 /** A field as text for comparing and printing: strings as they are, anything else as JSON. */
 const asText = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
-const snippet = (text: string) => JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+/** Replaces every credential masked so far with ***, as the runner does in the log. */
+export function scrub(text: string): string {
+  let clean = text;
+  for (const value of [...masked].sort((a, b) => b.length - a.length)) clean = clean.split(value).join('***');
+  return clean;
+}
+
+const snippet = (raw: string) => {
+  const text = scrub(raw);
+  return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+};
 
 /** What is wrong with a response, one reason each; empty when it passes. Pure. */
 export function evaluate(response: Omit<HttpResponse, 'headers'>, expectations: Expectations): string[] {
@@ -353,7 +377,7 @@ export async function probe(request: ProbeRequest, expectations: Expectations): 
     const response = await send(request);
     const failures = evaluate(response, expectations);
     return {
-      url: response.url,
+      url: redactUrl(response.url),
       status: response.status,
       latencyMs: response.latencyMs,
       passed: !failures.length,
@@ -361,7 +385,7 @@ export async function probe(request: ProbeRequest, expectations: Expectations): 
     };
   } catch (error) {
     return {
-      url: request.url,
+      url: redactUrl(request.url),
       latencyMs: performance.now() - started,
       passed: false,
       failures: [(error as Error).message],

@@ -1,9 +1,17 @@
 import * as core from '@actions/core';
-import { latencyStats, probeUntil, type LatencyStats, type ProbeResult, type ProbeRun } from '../lib/probe.js';
+import {
+  latencyStats,
+  probeUntil,
+  redactUrl,
+  type LatencyStats,
+  type ProbeResult,
+  type ProbeRun,
+} from '../lib/probe.js';
 import type { SmokeTestInputs } from './inputs.js';
 
 /** What was learnt about one URL. Its JSON form (`toJson`) is the `report` output. */
 export interface UrlReport extends ProbeRun {
+  /** Redacted for printing: credentials in the query or user info show as ***. */
   url: string;
   latency: LatencyStats;
   elapsedMs: number;
@@ -33,6 +41,7 @@ export async function smokeTest(
   return Promise.all(
     inputs.urls.map(async (url) => {
       const started = Date.now();
+      const shown = redactUrl(url);
       const run = await probeUntil({ ...inputs.request, url }, inputs.expectations, {
         timeoutMs: inputs.timeoutMs,
         intervalMs: inputs.intervalMs,
@@ -41,10 +50,10 @@ export async function smokeTest(
         consecutiveSuccesses: inputs.consecutiveSuccesses,
         maxAttempts: inputs.maxAttempts,
         onAttempt: (result, attempt, streak) =>
-          log(describeAttempt(url, result, attempt, streak, inputs.consecutiveSuccesses)),
+          log(describeAttempt(shown, result, attempt, streak, inputs.consecutiveSuccesses)),
       });
       const passing = run.results.filter((result) => result.passed).map((result) => result.latencyMs);
-      return { url, ...run, latency: latencyStats(passing), elapsedMs: Date.now() - started };
+      return { url: shown, ...run, latency: latencyStats(passing), elapsedMs: Date.now() - started };
     }),
   );
 }

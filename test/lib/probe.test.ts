@@ -10,6 +10,8 @@ import {
   parseText,
   probe,
   probeUntil,
+  redactUrl,
+  scrub,
   send,
   type Expectations,
 } from '../../src/lib/probe.js';
@@ -176,6 +178,21 @@ describe('headers', () => {
       expect.arrayContaining(['Bearer tok_live_abcdef123456', 'tok_live_abcdef123456', 'key-98765', 's3cr3tcookie']),
     );
     expect(masked).not.toContain('text/plain');
+  });
+
+  it('scrubs a masked credential from a body it shows, as an echoing debug endpoint would print it', () => {
+    captureStdout();
+    parseHeaders('headers', 'X-Deploy-Token: dt_0123456789abcdef');
+    const failures = evaluate(response(401, '{"x-deploy-token":"dt_0123456789abcdef"}'), ok);
+    expect(failures).toEqual(['status 401 is not 2xx: "{\\"x-deploy-token\\":\\"***\\"}"']);
+    expect(scrub('a dt_0123456789abcdef b')).toBe('a *** b');
+  });
+
+  it('redacts credentials in a URL for printing', () => {
+    expect(redactUrl('https://probe:hunter2@api.example.com/health?api_key=k1&page=2')).toBe(
+      'https://probe:***@api.example.com/health?api_key=***&page=2',
+    );
+    expect(redactUrl('https://api.example.com/health')).toBe('https://api.example.com/health');
   });
 
   it('names a malformed line by number, without echoing it (it may hold a token)', () => {

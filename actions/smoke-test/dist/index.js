@@ -31468,24 +31468,28 @@ const MAX_BODY = 1024 * 1024;
 function isSensitiveHeader(name) {
     return /^(proxy-)?authorization$|^cookie$|token|secret|key|password|session|signature|credential|auth/i.test(name);
 }
+/** Every value masked here, so a body that echoes one (a debug endpoint) is scrubbed before it is shown. */
+const masked = new Set();
 /** Registers a credential with the runner, and its token part, so neither can appear in a log. */
 function mask(value) {
     if (value === '')
         return;
+    masked.add(value);
     core_setSecret(value);
     const scheme = /^(\w+)\s+(\S+)$/.exec(value);
     if (scheme?.[2]) {
+        masked.add(scheme[2]);
         core_setSecret(scheme[2]);
         if (/^basic$/i.test(scheme[1] ?? '')) {
             const decoded = Buffer.from(scheme[2], 'base64').toString('utf8');
             if (decoded.includes(':'))
-                core_setSecret(decoded.slice(decoded.indexOf(':') + 1));
+                mask(decoded.slice(decoded.indexOf(':') + 1));
         }
     }
     for (const cookie of value.split(';')) {
         const part = cookie.slice(cookie.indexOf('=') + 1).trim();
-        if (cookie.includes('=') && part.length >= 6)
-            core_setSecret(part);
+        if (cookie.includes('=') && part.length >= 6 && part !== value)
+            mask(part);
     }
 }
 /**
@@ -31518,6 +31522,16 @@ function maskUrlSecrets(url) {
     for (const [name, value] of url.searchParams)
         if (isSensitiveHeader(name))
             mask(value);
+}
+/** The URL for logs, summaries and outputs: its password and credential-like query values as ***. */
+function redactUrl(raw) {
+    const url = new URL(raw);
+    if (url.password)
+        url.password = '***';
+    for (const name of new Set(url.searchParams.keys()))
+        if (isSensitiveHeader(name))
+            url.searchParams.set(name, '***');
+    return url.href;
 }
 /** `200`, `2xx`, `20x`, `200-299`, or several of them separated by commas or spaces. */
 function parseStatus(input, raw) {
@@ -31593,7 +31607,17 @@ function lookup(document, segments) {
 }
 /** A field as text for comparing and printing: strings as they are, anything else as JSON. */
 const asText = (value) => (typeof value === 'string' ? value : JSON.stringify(value));
-const snippet = (text) => JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+/** Replaces every credential masked so far with ***, as the runner does in the log. */
+function scrub(text) {
+    let clean = text;
+    for (const value of [...masked].sort((a, b) => b.length - a.length))
+        clean = clean.split(value).join('***');
+    return clean;
+}
+const snippet = (raw) => {
+    const text = scrub(raw);
+    return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+};
 /** What is wrong with a response, one reason each; empty when it passes. Pure. */
 function evaluate(response, expectations) {
     const { status, body, json = [], maxLatencyMs } = expectations;
@@ -31734,7 +31758,7 @@ async function probe(request, expectations) {
         const response = await send(request);
         const failures = evaluate(response, expectations);
         return {
-            url: response.url,
+            url: redactUrl(response.url),
             status: response.status,
             latencyMs: response.latencyMs,
             passed: !failures.length,
@@ -31743,7 +31767,7 @@ async function probe(request, expectations) {
     }
     catch (error) {
         return {
-            url: request.url,
+            url: redactUrl(request.url),
             latencyMs: performance.now() - started,
             passed: false,
             failures: [error.message],
@@ -32047,6 +32071,7 @@ function describeAttempt(url, result, attempt, streak, needed) {
 async function smokeTest(inputs, log = info) {
     return Promise.all(inputs.urls.map(async (url) => {
         const started = Date.now();
+        const shown = redactUrl(url);
         const run = await probeUntil({ ...inputs.request, url }, inputs.expectations, {
             timeoutMs: inputs.timeoutMs,
             intervalMs: inputs.intervalMs,
@@ -32054,10 +32079,10 @@ async function smokeTest(inputs, log = info) {
             maxIntervalMs: inputs.maxIntervalMs,
             consecutiveSuccesses: inputs.consecutiveSuccesses,
             maxAttempts: inputs.maxAttempts,
-            onAttempt: (result, attempt, streak) => log(describeAttempt(url, result, attempt, streak, inputs.consecutiveSuccesses)),
+            onAttempt: (result, attempt, streak) => log(describeAttempt(shown, result, attempt, streak, inputs.consecutiveSuccesses)),
         });
         const passing = run.results.filter((result) => result.passed).map((result) => result.latencyMs);
-        return { url, ...run, latency: latencyStats(passing), elapsedMs: Date.now() - started };
+        return { url: shown, ...run, latency: latencyStats(passing), elapsedMs: Date.now() - started };
     }));
 }
 /** The `report` output for one URL. `failures` are those of the last attempt, empty when it passed. */
