@@ -166,16 +166,23 @@ export function parseText(input: string, raw: string, exact = false): Matcher<st
   }
 }
 
-/** `path=value` (value: exact text or `/regex/`) or a bare `path` (the field must be present). */
+/**
+ * `path=value` (value: exact text or `/regex/`) or a bare `path` (the field must be present). An empty value
+ * is refused: it is nearly always `version=${{ inputs.version }}` with the input unset, a check that could
+ * never pass and would roll back a healthy deployment. `/^$/` asks for an empty string.
+ */
 export function parseJsonExpectations(input: string, lines: string[]): JsonExpectation[] {
   return lines.map((line) => {
     const at = line.indexOf('=');
     const path = (at < 0 ? line : line.slice(0, at)).trim();
-    return {
-      path,
-      segments: jsonPath(input, path),
-      expected: at < 0 ? undefined : parseText(input, line.slice(at + 1).trim(), true),
-    };
+    const value = line.slice(at + 1).trim();
+    if (at >= 0 && value === '') {
+      throw new InputError(
+        `Input '${input}' expects ${path} to be empty ('${path}=' has no value).`,
+        'When the value comes from an expression such as ${{ inputs.version }}, that value is empty: set it. To require an empty string write /^$/; to require only that the field exists, write the path alone.',
+      );
+    }
+    return { path, segments: jsonPath(input, path), expected: at < 0 ? undefined : parseText(input, value, true) };
   });
 }
 

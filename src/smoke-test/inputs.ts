@@ -100,6 +100,14 @@ export function readInputs(): SmokeTestInputs {
   const maxLatency = optional('max-latency-ms');
   const maxAttempts = optional('max-attempts');
   const intervalMs = duration('interval', 5000, { min: 1, max: 3_600_000 });
+  const consecutiveSuccesses = number('consecutive-successes', 3, { min: 1, max: 100 });
+  const attempts = maxAttempts === undefined ? undefined : parseNumber('max-attempts', maxAttempts, { min: 1 });
+  if (attempts !== undefined && attempts < consecutiveSuccesses) {
+    throw new InputError(
+      `Input 'max-attempts' (${attempts}) is less than 'consecutive-successes' (${consecutiveSuccesses}): the test could never pass.`,
+      `Raise max-attempts to at least ${consecutiveSuccesses} (better: leave it empty and let timeout decide), or lower consecutive-successes.`,
+    );
+  }
   return {
     urls,
     request: {
@@ -121,8 +129,8 @@ export function readInputs(): SmokeTestInputs {
     intervalMs,
     backoff: number('backoff', 1.5, { min: 1, max: 10, integer: false }),
     maxIntervalMs: Math.max(intervalMs, duration('max-interval', 30_000, { min: 1, max: 3_600_000 })),
-    consecutiveSuccesses: number('consecutive-successes', 3, { min: 1, max: 100 }),
-    maxAttempts: maxAttempts === undefined ? undefined : parseNumber('max-attempts', maxAttempts, { min: 1 }),
+    consecutiveSuccesses,
+    maxAttempts: attempts,
     failOnError: bool('fail-on-error', true),
   };
 }

@@ -114,6 +114,14 @@ describe('expect-json field paths', () => {
     expect(evaluate(response(200, body), expectations)).toEqual([]);
   });
 
+  it('refuses an empty expected value, as an unset ${{ inputs.version }} gives, but takes /^$/', () => {
+    expect(() => parseJsonExpectations('expect-json', ['version='])).toThrow(
+      "Input 'expect-json' expects version to be empty ('version=' has no value).",
+    );
+    const [empty] = parseJsonExpectations('expect-json', ['note=/^$/']);
+    expect(empty?.expected?.test('')).toBe(true);
+  });
+
   it('says which field differs, what was expected and what came', () => {
     const failures = evaluate(response(200, { status: 'healthy', version: '1.4.1' }), version('1.4.2'));
     expect(failures).toEqual(['version: expected "1.4.2", got "1.4.1"']);

@@ -52,7 +52,7 @@ describe('the smoke-test bundle', () => {
   it('exits 1 with failure-reason unhealthy and passed=false when the probes fail', async () => {
     server = await startHttp(() => ({ status: 500, body: 'boom' }));
     const step = await runBundle('smoke-test', {
-      inputs: { url: server.url, 'max-attempts': '2', interval: '10ms' },
+      inputs: { url: server.url, 'max-attempts': '2', 'consecutive-successes': '1', interval: '10ms' },
     });
     expect(step.exitCode).toBe(1);
     expect(step.outputs).toMatchObject({ passed: 'false', attempts: '2', 'failure-reason': 'unhealthy' });
@@ -77,6 +77,7 @@ describe('the smoke-test bundle', () => {
         url: `${server.url}/health?access_token=${TOKEN}`,
         headers: `Authorization: Bearer ${TOKEN}\nX-Api-Key: ${API_KEY}\nAccept: application/json`,
         'max-attempts': '2',
+        'consecutive-successes': '1',
         interval: '10ms',
         'fail-on-error': 'false',
       },

@@ -7,6 +7,7 @@ import { inputVariable } from '../helpers/runner.js';
 
 /** Sets INPUT_* variables for one readInputs() call, as the runner does. */
 function withInputs(inputs: Record<string, string>) {
+  for (const name of Object.keys(process.env)) if (name.startsWith('INPUT_')) vi.stubEnv(name, undefined);
   for (const [name, value] of Object.entries(inputs)) vi.stubEnv(inputVariable(name), value);
   vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
   return readInputs();
@@ -102,5 +103,14 @@ describe('smoke-test inputs', () => {
       /Input 'expect-json' has a field path 'items\[x\]'/,
     );
     expect(() => withInputs({ url: 'https://x.example.com', method: 'GET /' })).toThrow(/Input 'method'/);
+  });
+
+  it('refuses max-attempts below consecutive-successes: a test that could never pass', () => {
+    expect(() => withInputs({ url: 'https://x.example.com', 'max-attempts': '1' })).toThrow(
+      "Input 'max-attempts' (1) is less than 'consecutive-successes' (3): the test could never pass.",
+    );
+    expect(
+      withInputs({ url: 'https://x.example.com', 'max-attempts': '1', 'consecutive-successes': '1' }),
+    ).toMatchObject({ maxAttempts: 1, consecutiveSuccesses: 1 });
   });
 });

@@ -76,6 +76,7 @@ describe('smoke-test', () => {
       url: server.url,
       'expect-json': 'version=1.4.2',
       'max-attempts': '2',
+      'consecutive-successes': '1',
       'fail-on-error': 'false',
       ...quick,
     });

@@ -31563,16 +31563,20 @@ function parseText(input, raw, exact = false) {
         throw new errors_InputError(`Input '${input}' has an invalid regular expression ${raw}: ${error.message}.`);
     }
 }
-/** `path=value` (value: exact text or `/regex/`) or a bare `path` (the field must be present). */
+/**
+ * `path=value` (value: exact text or `/regex/`) or a bare `path` (the field must be present). An empty value
+ * is refused: it is nearly always `version=${{ inputs.version }}` with the input unset, a check that could
+ * never pass and would roll back a healthy deployment. `/^$/` asks for an empty string.
+ */
 function parseJsonExpectations(input, lines) {
     return lines.map((line) => {
         const at = line.indexOf('=');
         const path = (at < 0 ? line : line.slice(0, at)).trim();
-        return {
-            path,
-            segments: jsonPath(input, path),
-            expected: at < 0 ? undefined : parseText(input, line.slice(at + 1).trim(), true),
-        };
+        const value = line.slice(at + 1).trim();
+        if (at >= 0 && value === '') {
+            throw new errors_InputError(`Input '${input}' expects ${path} to be empty ('${path}=' has no value).`, 'When the value comes from an expression such as ${{ inputs.version }}, that value is empty: set it. To require an empty string write /^$/; to require only that the field exists, write the path alone.');
+        }
+        return { path, segments: jsonPath(input, path), expected: at < 0 ? undefined : parseText(input, value, true) };
     });
 }
 /** Splits `a.b`, `items[0].id`, `$.a`, `["key.with.dots"]` into keys and indexes. */
@@ -32028,6 +32032,11 @@ function readInputs() {
     const maxLatency = optional('max-latency-ms');
     const maxAttempts = optional('max-attempts');
     const intervalMs = duration('interval', 5000, { min: 1, max: 3_600_000 });
+    const consecutiveSuccesses = number('consecutive-successes', 3, { min: 1, max: 100 });
+    const attempts = maxAttempts === undefined ? undefined : parseNumber('max-attempts', maxAttempts, { min: 1 });
+    if (attempts !== undefined && attempts < consecutiveSuccesses) {
+        throw new errors_InputError(`Input 'max-attempts' (${attempts}) is less than 'consecutive-successes' (${consecutiveSuccesses}): the test could never pass.`, `Raise max-attempts to at least ${consecutiveSuccesses} (better: leave it empty and let timeout decide), or lower consecutive-successes.`);
+    }
     return {
         urls,
         request: {
@@ -32049,8 +32058,8 @@ function readInputs() {
         intervalMs,
         backoff: number('backoff', 1.5, { min: 1, max: 10, integer: false }),
         maxIntervalMs: Math.max(intervalMs, duration('max-interval', 30_000, { min: 1, max: 3_600_000 })),
-        consecutiveSuccesses: number('consecutive-successes', 3, { min: 1, max: 100 }),
-        maxAttempts: maxAttempts === undefined ? undefined : parseNumber('max-attempts', maxAttempts, { min: 1 }),
+        consecutiveSuccesses,
+        maxAttempts: attempts,
         failOnError: bool('fail-on-error', true),
     };
 }
