@@ -411,6 +411,8 @@ export interface ProbeUntilOptions {
   maxAttempts?: number;
   signal?: AbortSignal;
   onAttempt?: (result: ProbeResult, attempt: number, streak: number) => void;
+  /** Injected in unit tests to see the waits without waiting. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export interface ProbeRun {
@@ -434,6 +436,7 @@ export async function probeUntil(
 ): Promise<ProbeRun> {
   const deadline = Date.now() + options.timeoutMs;
   const needed = options.consecutiveSuccesses ?? 1;
+  const sleep = options.sleep ?? ((ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal }));
   const results: ProbeResult[] = [];
   let streak = 0;
   const outcome = await poll(
@@ -456,7 +459,7 @@ export async function probeUntil(
       backoff: options.backoff,
       maxIntervalMs: options.maxIntervalMs,
       signal: options.signal,
-      sleep: (ms, signal) => delay(streak > 0 ? Math.min(ms, options.intervalMs) : ms, undefined, { signal }),
+      sleep: (ms, signal) => sleep(streak > 0 ? Math.min(ms, options.intervalMs) : ms, signal),
     },
   );
   const ended = outcome.outcome === 'done' ? outcome.value : 'timeout';

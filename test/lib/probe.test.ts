@@ -242,6 +242,12 @@ describe('one probe against a local server', () => {
     expect(result.failures).toEqual(['status 500 is not 2xx: "database unreachable"']);
   });
 
+  it('gives up on an answer whose body stops coming, at the per-request timeout', async () => {
+    const server = await serve(() => 'hang-body');
+    const result = await probe({ url: server.url, timeoutMs: 150 }, ok);
+    expect(result).toMatchObject({ passed: false, failures: ['no answer within 150 ms'] });
+  });
+
   it('gives up on a socket that never answers at the per-request timeout', async () => {
     const server = await serve(() => 'hang');
     const result = await probe({ url: server.url, timeoutMs: 150 }, ok);
@@ -369,6 +375,22 @@ describe('probeUntil', () => {
     expect(run).toMatchObject({ passed: true, attempts: 5 });
     expect(seen[0]).toBe('version: expected "1.4.2", got "1.4.1"');
     expect(seen.slice(3)).toEqual(['pass', 'pass']);
+  });
+
+  it('backs off while failing, and confirms a pass after the base interval, not the grown one', async () => {
+    const healthy = { body: { status: 'healthy', version: '2' } };
+    const server = await serve(sequence({ status: 503 }, { status: 503 }, { status: 503 }, healthy));
+    const waits: number[] = [];
+    const run = await probeUntil({ url: server.url, timeoutMs: 1000 }, version('2'), {
+      intervalMs: 100,
+      timeoutMs: 60_000,
+      backoff: 2,
+      maxIntervalMs: 300,
+      consecutiveSuccesses: 3,
+      sleep: async (ms) => void waits.push(ms),
+    });
+    expect(run).toMatchObject({ passed: true, attempts: 6 });
+    expect(waits).toEqual([100, 200, 300, 100, 100]);
   });
 
   it('ends at the overall timeout even when a socket hangs longer than that', async () => {

@@ -31786,6 +31786,7 @@ async function probe(request, expectations) {
 async function probeUntil(request, expectations, options) {
     const deadline = Date.now() + options.timeoutMs;
     const needed = options.consecutiveSuccesses ?? 1;
+    const sleep = options.sleep ?? ((ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }));
     const results = [];
     let streak = 0;
     const outcome = await poll(async (attempt) => {
@@ -31809,7 +31810,7 @@ async function probeUntil(request, expectations, options) {
         backoff: options.backoff,
         maxIntervalMs: options.maxIntervalMs,
         signal: options.signal,
-        sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(streak > 0 ? Math.min(ms, options.intervalMs) : ms, undefined, { signal }),
+        sleep: (ms, signal) => sleep(streak > 0 ? Math.min(ms, options.intervalMs) : ms, signal),
     });
     const ended = outcome.outcome === 'done' ? outcome.value : 'timeout';
     return { passed: ended === 'passed', ended, attempts: results.length, results };

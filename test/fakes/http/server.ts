@@ -26,8 +26,11 @@ export interface Answer {
   body?: unknown;
 }
 
-/** `hang`: accept the request and never answer. `reset`: drop the connection. */
-export type Reply = Answer | 'hang' | 'reset';
+/**
+ * `hang`: accept the request and never answer. `hang-body`: send the status, headers and part of the body,
+ * then nothing more. `reset`: drop the connection.
+ */
+export type Reply = Answer | 'hang' | 'hang-body' | 'reset';
 
 /** Decides the answer to the nth request (1-based, counting every request the server got). */
 export type Handler = (request: RecordedRequest, n: number) => Reply | Promise<Reply>;
@@ -68,6 +71,7 @@ export async function startHttp(handler: Handler, options: HttpFakeOptions = {})
       const reply = await handler(request, requests.length);
       if (reply === 'hang') return;
       if (reply === 'reset') return void req.socket.destroy();
+      if (reply === 'hang-body') return void res.writeHead(200, { 'content-length': '1000' }).write('{"status":');
       const json = reply.body !== undefined && typeof reply.body !== 'string';
       res
         .writeHead(reply.status ?? 200, {
