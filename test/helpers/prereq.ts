@@ -11,7 +11,7 @@ export function prerequisite(name: string, probe: () => void): { available: bool
     return { available: true, reason: '' };
   } catch (error) {
     const reason = `${name} is not available (${(error as Error).message.split('\n')[0]})`;
-    if (process.env.CI === 'true') throw new Error(`${reason}; CI must provide it (see .ci/run).`);
+    if (process.env.CI === 'true') throw new Error(`${reason}; CI must provide it (see .ci/run).`, { cause: error });
     console.warn(`skipping: ${reason}`);
     return { available: false, reason };
   }
