@@ -28374,7 +28374,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7893);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1646);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7893:
+/***/ 1646:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31448,22 +31448,9 @@ function formatDuration(ms) {
     return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
 }
 
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
-;// CONCATENATED MODULE: ./src/lib/probe.ts
+;// CONCATENATED MODULE: ./src/lib/probe-checks.ts
 
 
-
-
-
-
-
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const MAX_BODY = 1024 * 1024;
 /** Header names whose values are credentials: masked, never printed, dropped on a redirect to another origin. */
 function isSensitiveHeader(name) {
     return /^(proxy-)?authorization$|^cookie$|token|secret|key|password|session|signature|credential|auth/i.test(name);
@@ -31655,6 +31642,21 @@ function evaluate(response, expectations) {
     }
     return [...failures, ...tooSlow];
 }
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+;// CONCATENATED MODULE: ./src/lib/probe-http.ts
+
+
+
+
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_BODY = 1024 * 1024;
 /** Network failures in words a reader can act on. */
 function describeNetworkError(error) {
     const code = error.code ?? '';
@@ -31755,6 +31757,19 @@ async function send(request) {
         clearTimeout(timer);
     }
 }
+
+;// CONCATENATED MODULE: ./src/lib/probe.ts
+
+
+
+
+/**
+ * HTTP probes: one request and the checks on its answer, and `probeUntil`, which repeats it until it
+ * passes N times in a row. Shared by smoke-test and by deploy-azure (waiting until a slot serves the new
+ * version). The parsers take the input's name only to say which input was wrong.
+ */
+
+
 /** One probe: send, then check. Never throws for what the server or the network did. */
 async function probe(request, expectations) {
     const started = performance.now();
