@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { runStage } from '../lib/action.js';
-import { ecsClient } from '../lib/aws.js';
+import { aws, ecsClient } from '../lib/aws.js';
 import { bool } from '../lib/inputs.js';
 
 /**
@@ -29,7 +29,9 @@ export async function cancelRollback(): Promise<void> {
     const { UpdateServiceCommand } = await import('@aws-sdk/client-ecs');
     const client = await ecsClient({ region: state.region, stage: 'deploy-ecs' });
     for (const { service, previous } of state.services) {
-      await client.send(new UpdateServiceCommand({ cluster: state.cluster, service, taskDefinition: previous }));
+      await aws(`ecs:UpdateService (${service})`, () =>
+        client.send(new UpdateServiceCommand({ cluster: state.cluster, service, taskDefinition: previous })),
+      );
       core.warning(`The run was cancelled during the rollout: ${service} was pointed back at ${previous}.`);
     }
   });

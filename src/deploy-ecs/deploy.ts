@@ -63,7 +63,7 @@ export async function deploy(
       prepare(client, inputs, fileDefinition, report),
     );
     if (inputs.runTask && report.taskDefinitionArn) {
-      const network = current.find((s) => s)?.networkConfiguration ?? undefined;
+      const network = current.services.find((s) => s)?.networkConfiguration ?? undefined;
       const options = inputs.runTask;
       const definition = current.definition;
       report.oneOff = await core.group('One-off task', () =>
@@ -89,7 +89,9 @@ export async function deploy(
     );
     await core.group('Watch rollout', () =>
       Promise.all(
-        report.services.map((entry, i) => watch(client, inputs, entry, started[i] as Started, current[i], deadline)),
+        report.services.map((entry, i) =>
+          watch(client, inputs, entry, started[i] as Started, current.services[i], deadline),
+        ),
       ),
     );
     core.saveState(ROLLBACK_STATE, '');
@@ -113,7 +115,11 @@ export async function deploy(
   return report;
 }
 
-type Current = (Service | undefined)[] & { definition: TaskDefinition };
+/** The services as found before the update (undefined: to be created) and the task definition deployed. */
+interface Current {
+  services: (Service | undefined)[];
+  definition: TaskDefinition;
+}
 
 async function prepare(
   client: ECSClient,
@@ -163,7 +169,7 @@ async function prepare(
     report.registered = true;
     core.info(`registered ${registered.arn}`);
   }
-  return Object.assign(services, { definition });
+  return { services, definition };
 }
 
 async function startRollouts(
@@ -176,7 +182,7 @@ async function startRollouts(
   const started: Started[] = [];
   for (const [i, entry] of report.services.entries()) {
     const result =
-      current[i] || !inputs.createService
+      current.services[i] || !inputs.createService
         ? await updateService(client, inputs, entry.service, arn)
         : await createService(client, inputs, inputs.createService, entry.service, arn, current.definition);
     entry.deploymentId = result.deploymentId;

@@ -379,7 +379,7 @@ async function deploy(inputs, fileDefinition) {
         const client = await ecsClient({ region: inputs.region, stage: 'deploy-ecs' });
         const current = await core/* group */.Os('Service and task definition', () => prepare(client, inputs, fileDefinition, report));
         if (inputs.runTask && report.taskDefinitionArn) {
-            const network = current.find((s) => s)?.networkConfiguration ?? undefined;
+            const network = current.services.find((s) => s)?.networkConfiguration ?? undefined;
             const options = inputs.runTask;
             const definition = current.definition;
             report.oneOff = await core/* group */.Os('One-off task', () => runOneOff(client, inputs.cluster, report.taskDefinitionArn, definition, options, network, {
@@ -399,7 +399,7 @@ async function deploy(inputs, fileDefinition) {
             cluster: inputs.cluster,
             services: report.services.filter((s) => s.previous),
         }));
-        await core/* group */.Os('Watch rollout', () => Promise.all(report.services.map((entry, i) => watch(client, inputs, entry, started[i], current[i], deadline))));
+        await core/* group */.Os('Watch rollout', () => Promise.all(report.services.map((entry, i) => watch(client, inputs, entry, started[i], current.services[i], deadline))));
         core/* saveState */.LZ(ROLLBACK_STATE, '');
         const failed = report.services.filter((s) => s.outcome !== 'completed');
         if (failed.length > 0)
@@ -462,13 +462,13 @@ async function prepare(client, inputs, fileDefinition, report) {
         report.registered = true;
         core/* info */.pq(`registered ${registered.arn}`);
     }
-    return Object.assign(services, { definition });
+    return { services, definition };
 }
 async function startRollouts(client, inputs, current, report) {
     const arn = report.taskDefinitionArn;
     const started = [];
     for (const [i, entry] of report.services.entries()) {
-        const result = current[i] || !inputs.createService
+        const result = current.services[i] || !inputs.createService
             ? await updateService(client, inputs, entry.service, arn)
             : await createService(client, inputs, inputs.createService, entry.service, arn, current.definition);
         entry.deploymentId = result.deploymentId;

@@ -31344,7 +31344,7 @@ class DeployError extends Error {
 class errors_InputError extends DeployError {
 }
 /** A cloud API refused a call (access denied, not found, invalid parameter, expired credentials). */
-class errors_CloudError extends DeployError {
+class CloudError extends DeployError {
     code;
     constructor(message, code, hint, options) {
         super(message, hint, options);
@@ -31363,7 +31363,7 @@ function failureReason(error) {
         return error.reason;
     if (error instanceof errors_InputError)
         return 'invalid-input';
-    if (error instanceof errors_CloudError)
+    if (error instanceof CloudError)
         return 'cloud-error';
     if (error instanceof RolloutFailed)
         return 'rollout-failed';
@@ -31569,7 +31569,7 @@ async function cancelRollback() {
         const { UpdateServiceCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(212)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 212, 19));
         const client = await ecsClient({ region: state.region, stage: 'deploy-ecs' });
         for (const { service, previous } of state.services) {
-            await client.send(new UpdateServiceCommand({ cluster: state.cluster, service, taskDefinition: previous }));
+            await aws(`ecs:UpdateService (${service})`, () => client.send(new UpdateServiceCommand({ cluster: state.cluster, service, taskDefinition: previous })));
             warning(`The run was cancelled during the rollout: ${service} was pointed back at ${previous}.`);
         }
     });
