@@ -1,0 +1,212 @@
+import * as core from '@actions/core';
+import { aws, awsError, ecrClient } from '../lib/aws.js';
+import { login } from '../lib/docker.js';
+import { CloudError, InputError } from '../lib/errors.js';
+
+/**
+ * Which registry an image goes to, and how to log in to it: ECR with the job's AWS credentials, ACR with a
+ * username/password or an Entra token, GHCR with the GITHUB_TOKEN, anything else with a username/password.
+ */
+
+export const REGISTRY_TYPES = ['auto', 'ecr', 'acr', 'ghcr', 'basic'] as const;
+export type RegistryType = Exclude<(typeof REGISTRY_TYPES)[number], 'auto'>;
+
+const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+
+export function detectRegistryType(host: string): RegistryType {
+  if (ECR_HOST.test(host)) return 'ecr';
+  if (host.endsWith('.azurecr.io') || host.endsWith('.azurecr.cn') || host.endsWith('.azurecr.us')) return 'acr';
+  if (host === 'ghcr.io') return 'ghcr';
+  return 'basic';
+}
+
+/** Account and region from an ECR host, when the host is one. */
+export function parseEcrHost(host: string): { account: string; region: string } | undefined {
+  const match = ECR_HOST.exec(host);
+  return match ? { account: match[1] ?? '', region: match[2] ?? '' } : undefined;
+}
+
+export interface Credentials {
+  username?: string;
+  password?: string;
+  githubToken?: string;
+  githubActor?: string;
+  azureAccessToken?: string;
+}
+
+export type LoginPlan =
+  | { type: 'ecr'; host: string; registryId?: string; region?: string; createRepository: boolean }
+  | { type: 'acr'; host: string; username: string; password: string }
+  | { type: 'acr-token'; host: string; accessToken: string }
+  | { type: 'basic' | 'ghcr'; host: string; username: string; password: string }
+  | { type: 'none'; host: string };
+
+/**
+ * Decides how to log in before anything runs, so a registry that needs credentials none of which are
+ * available fails at once with what to give.
+ */
+export function planLogin(
+  host: string,
+  type: RegistryType,
+  credentials: Credentials,
+  ecr: { registryId?: string; region?: string; createRepository: boolean },
+): LoginPlan {
+  const { username, password } = credentials;
+  if ((username === undefined) !== (password === undefined)) {
+    throw new InputError(
+      `Only one of 'username' and 'password' is given for ${host}.`,
+      'Give both, or neither to use the login this registry type finds itself.',
+    );
+  }
+  switch (type) {
+    case 'ecr': {
+      const parsed = parseEcrHost(host);
+      return {
+        type: 'ecr',
+        host,
+        registryId: ecr.registryId ?? parsed?.account,
+        region: ecr.region ?? parsed?.region,
+        createRepository: ecr.createRepository,
+      };
+    }
+    case 'acr':
+      if (username && password) return { type: 'acr', host, username, password };
+      if (credentials.azureAccessToken) return { type: 'acr-token', host, accessToken: credentials.azureAccessToken };
+      throw new InputError(
+        `Azure Container Registry ${host} needs credentials and none were given.`,
+        "Give 'username' and 'password' (a service principal or the admin user), or 'azure-access-token' (e.g. from azure/login: az account get-access-token --query accessToken -o tsv).",
+      );
+    case 'ghcr': {
+      const token = password ?? credentials.githubToken;
+      const user = username ?? credentials.githubActor;
+      if (!token || !user) {
+        throw new InputError(
+          `GitHub Container Registry ${host} needs a token and none was available.`,
+          "Pass 'github-token: ${{ github.token }}' (with `permissions: packages: write`) or 'username'/'password' with a personal access token.",
+        );
+      }
+      return { type: 'ghcr', host, username: user, password: token };
+    }
+    case 'basic':
+      if (username && password) return { type: 'basic', host, username, password };
+      if (host === 'docker.io' || host === 'registry-1.docker.io' || host === 'index.docker.io') {
+        throw new InputError(
+          'Pushing to Docker Hub needs credentials and none were given.',
+          "Give 'username' and 'password' (a Docker Hub access token).",
+        );
+      }
+      return { type: 'none', host };
+  }
+}
+
+/** Logs in as planned; for ECR, also makes sure the repository exists (or creates it when asked). */
+export async function logIn(plan: LoginPlan, repository: string): Promise<void> {
+  switch (plan.type) {
+    case 'none':
+      core.info(`No credentials given for ${plan.host}: using the login Docker already has, if any.`);
+      return;
+    case 'basic':
+    case 'ghcr':
+    case 'acr':
+      return login(plan.host, plan.username, plan.password, hintFor(plan.type));
+    case 'acr-token': {
+      core.setSecret(plan.accessToken);
+      const refreshToken = await exchangeAcrToken(plan.host, plan.accessToken);
+      return login(plan.host, '00000000-0000-0000-0000-000000000000', refreshToken, hintFor('acr'));
+    }
+    case 'ecr':
+      return ecrLogin(plan, repository);
+  }
+}
+
+function hintFor(type: string): string {
+  if (type === 'ghcr') return 'The token needs `permissions: packages: write` on the job (or write:packages on a PAT).';
+  if (type === 'acr') return 'Check the service principal or token: it needs the AcrPush role on this registry.';
+  return 'Check the username and password for this registry.';
+}
+
+/** ACR trades an Entra access token for a registry refresh token at /oauth2/exchange. */
+export async function exchangeAcrToken(host: string, accessToken: string): Promise<string> {
+  // Loopback registries speak plain HTTP, as Docker itself allows them to.
+  const scheme = /^(127\.|localhost[:]?|\[::1\])/.test(host) ? 'http' : 'https';
+  const url = `${scheme}://${host}/oauth2/exchange`;
+  const body = new URLSearchParams({
+    grant_type: 'access_token',
+    service: host.replace(/:\d+$/, ''),
+    access_token: accessToken,
+  });
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+  } catch (error) {
+    throw new CloudError(`The ACR token exchange at ${url} failed: ${String(error)}`, 'NetworkError');
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    throw new CloudError(
+      `The ACR token exchange at ${url} was refused (HTTP ${response.status}): ${text.slice(0, 200)}`,
+      `HTTP_${response.status}`,
+      'The Entra token must be for https://management.azure.com/ or https://containerregistry.azure.net and its identity needs AcrPush on the registry.',
+    );
+  }
+  const token = (JSON.parse(text) as { refresh_token?: string }).refresh_token;
+  if (!token) throw new CloudError(`The ACR token exchange at ${url} returned no refresh_token.`, 'AcrExchange');
+  core.setSecret(token);
+  return token;
+}
+
+async function ecrLogin(plan: Extract<LoginPlan, { type: 'ecr' }>, repository: string): Promise<void> {
+  const ecr = await import('@aws-sdk/client-ecr');
+  const client = await ecrClient({ region: plan.region, stage: 'build-push' });
+  const registryIds = plan.registryId ? [plan.registryId] : undefined;
+  const auth = await aws('ecr:GetAuthorizationToken', () =>
+    client.send(new ecr.GetAuthorizationTokenCommand(registryIds ? { registryIds } : {})),
+  );
+  const token = auth.authorizationData?.[0]?.authorizationToken;
+  if (!token) throw new CloudError('ecr:GetAuthorizationToken returned no token.', 'EmptyToken');
+  core.setSecret(token);
+  const decoded = Buffer.from(token, 'base64').toString('utf8');
+  const at = decoded.indexOf(':');
+  const [username, password] = [decoded.slice(0, at), decoded.slice(at + 1)];
+  core.setSecret(password);
+  await login(
+    plan.host,
+    username,
+    password,
+    'The ECR token was refused: check that the registry host matches the account and region.',
+  );
+
+  try {
+    await client.send(
+      new ecr.DescribeRepositoriesCommand({
+        repositoryNames: [repository],
+        ...(plan.registryId ? { registryId: plan.registryId } : {}),
+      }),
+    );
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'RepositoryNotFoundException') {
+      throw awsError(error, 'ecr:DescribeRepositories');
+    }
+    if (!plan.createRepository) {
+      throw new CloudError(
+        `The ECR repository '${repository}' does not exist.`,
+        'RepositoryNotFoundException',
+        "Create it (Terraform, console), or set 'create-repository: true' to have this action create it.",
+      );
+    }
+    await aws('ecr:CreateRepository', () =>
+      client.send(
+        new ecr.CreateRepositoryCommand({
+          repositoryName: repository,
+          imageScanningConfiguration: { scanOnPush: true },
+          ...(plan.registryId ? { registryId: plan.registryId } : {}),
+        }),
+      ),
+    );
+    core.notice(`Created the ECR repository '${repository}'.`);
+  }
+}

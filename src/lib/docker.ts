@@ -1,0 +1,139 @@
+import * as core from '@actions/core';
+import * as exec from '@actions/exec';
+import { CloudError } from './errors.js';
+
+/**
+ * The Docker CLI, run through @actions/exec so its output streams into the log as it comes. Every call is
+ * timed, so a stage can tell its own overhead from Docker's. Passwords reach `docker login` on stdin only.
+ */
+
+export interface DockerResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+export interface DockerOptions {
+  /** Extra environment for this call (e.g. build secrets read by `--secret id=X,env=Y`). */
+  env?: Record<string, string>;
+  input?: string;
+  /** Do not stream the output into the log (probes, inspect). */
+  silent?: boolean;
+  cwd?: string;
+}
+
+/** Milliseconds spent inside docker commands since the process started, for the overhead benchmark. */
+export const dockerTime = { ms: 0, calls: 0 };
+
+export async function docker(args: string[], options: DockerOptions = {}): Promise<DockerResult> {
+  let stdout = '';
+  let stderr = '';
+  const started = performance.now();
+  const env = options.env ? ({ ...process.env, ...options.env } as Record<string, string>) : undefined;
+  const exitCode = await exec.exec('docker', args, {
+    ignoreReturnCode: true,
+    silent: options.silent ?? false,
+    input: options.input === undefined ? undefined : Buffer.from(options.input),
+    cwd: options.cwd,
+    env,
+    listeners: {
+      stdout: (data: Buffer) => (stdout += data.toString()),
+      stderr: (data: Buffer) => (stderr += data.toString()),
+    },
+  });
+  const ms = performance.now() - started;
+  dockerTime.ms += ms;
+  dockerTime.calls++;
+  return { exitCode, stdout, stderr, ms };
+}
+
+/** Runs docker and throws a CloudError with its last error lines when it fails. */
+export async function dockerOrThrow(
+  what: string,
+  args: string[],
+  options: DockerOptions & { hint?: string } = {},
+): Promise<DockerResult> {
+  const result = await docker(args, options);
+  if (result.exitCode !== 0) {
+    const detail = lastLines(`${result.stderr}\n${result.stdout}`, 4);
+    throw new CloudError(
+      `${what} failed (docker exit code ${result.exitCode}): ${detail}`,
+      'DockerError',
+      options.hint,
+    );
+  }
+  return result;
+}
+
+function lastLines(text: string, count: number): string {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .slice(-count)
+    .join(' | ');
+}
+
+/** Whether the buildx plugin answers, and its version line (or why not). */
+export async function buildxVersion(): Promise<{ available: boolean; detail: string }> {
+  const result = await docker(['buildx', 'version'], { silent: true }).catch((error: unknown) => ({
+    exitCode: 1,
+    stdout: '',
+    stderr: String(error),
+    ms: 0,
+  }));
+  const detail = lastLines(result.exitCode === 0 ? result.stdout : result.stderr, 1);
+  return { available: result.exitCode === 0, detail };
+}
+
+/**
+ * `docker login` with the password on stdin. The password is masked first, so even Docker's own messages
+ * cannot print it. A refused login is a CloudError that names the registry and the user.
+ */
+export async function login(registry: string, username: string, password: string, hint?: string): Promise<void> {
+  core.setSecret(password);
+  const result = await docker(['login', '--username', username, '--password-stdin', registry], {
+    input: password,
+    silent: true,
+  });
+  if (result.exitCode !== 0) {
+    throw new CloudError(
+      `docker login to ${registry} as '${username}' was refused: ${lastLines(result.stderr, 2)}`,
+      'LoginFailed',
+      hint ?? 'Check the username and password (or token) for this registry.',
+    );
+  }
+  core.info(`Logged in to ${registry} as ${username}.`);
+}
+
+export async function logout(registry: string): Promise<void> {
+  await docker(['logout', registry], { silent: true });
+}
+
+/** The digest `docker push` reports: `<tag>: digest: sha256:<hex> size: <n>`. */
+export function digestFromPush(output: string): string | undefined {
+  return /digest: (sha256:[a-f0-9]{64})/.exec(output)?.[1];
+}
+
+export async function push(reference: string): Promise<{ digest: string; ms: number }> {
+  const result = await dockerOrThrow(`docker push ${reference}`, ['push', reference], {
+    hint: 'Check that the login has push rights on this repository (and that the repository exists).',
+  });
+  const digest = digestFromPush(result.stdout);
+  if (!digest) throw new CloudError(`docker push ${reference} did not report a digest.`, 'DockerError');
+  return { digest, ms: result.ms };
+}
+
+export interface ImageDetails {
+  id: string;
+  size: number;
+  repoDigests: string[];
+}
+
+export async function inspectImage(reference: string): Promise<ImageDetails | undefined> {
+  const result = await docker(['image', 'inspect', '--format', '{{json .}}', reference], { silent: true });
+  if (result.exitCode !== 0) return undefined;
+  const data = JSON.parse(result.stdout) as { Id?: string; Size?: number; RepoDigests?: string[] };
+  return { id: data.Id ?? '', size: data.Size ?? 0, repoDigests: data.RepoDigests ?? [] };
+}
