@@ -14,13 +14,17 @@ import {
 } from './model.js';
 import { addEvent, advanceService, launchTask, newDeployment, settleTask, type Scheduler } from './rollout.js';
 
+import type { TaskDriver } from './driver.js';
+
 export type { TaskBehaviour } from './model.js';
+export type { TaskDriver } from './driver.js';
 
 /**
  * A local Amazon ECS endpoint speaking the JSON 1.1 protocol (`X-Amz-Target:
  * AmazonEC2ContainerServiceV20141113.<Operation>`), for the real @aws-sdk/client-ecs through
  * AWS_ENDPOINT_URL_ECS. It keeps task definitions, services, deployments, tasks and events, and moves
- * rollouts forward in real time as each task definition's behaviour says.
+ * rollouts forward in real time as each task definition's behaviour says, or, given a task driver, with
+ * service tasks that really run (containers or local processes; see driver.ts).
  */
 
 const READ_ONLY = [
@@ -62,9 +66,11 @@ export interface FakeEcs extends JsonServer {
     loadBalancers?: Json[];
   }): Service;
   service(cluster: string, name: string): Service;
+  /** What runs service tasks for real, when one was given. */
+  driver?: TaskDriver;
 }
 
-export async function startFakeEcs(options: { rolloutState?: boolean } = {}): Promise<FakeEcs> {
+export async function startFakeEcs(options: { rolloutState?: boolean; driver?: TaskDriver } = {}): Promise<FakeEcs> {
   const definitions = new Map<string, TaskDefinition[]>();
   const services = new Map<string, Service>();
   const clusters = new Set(['default']);
@@ -88,6 +94,7 @@ export async function startFakeEcs(options: { rolloutState?: boolean } = {}): Pr
     tasks: new Map(),
     rolloutState: options.rolloutState ?? true,
     onRolloutFailed: (_service, deployment) => failedAt.set(deployment.id, Date.now()),
+    ...(options.driver ? { driver: options.driver } : {}),
   };
 
   function cluster(ref: unknown): string {
@@ -301,7 +308,7 @@ export async function startFakeEcs(options: { rolloutState?: boolean } = {}): Pr
           deployment.id,
           { kind: 'healthy', startMs: 0 },
         );
-        settleTask(task, Date.now());
+        settleTask(task, Date.now(), scheduler.driver);
       }
       if (deployment.rolloutState) deployment.rolloutState = 'COMPLETED';
       deployment.runningCount = service.runningCount = service.desiredCount;
@@ -410,9 +417,11 @@ export async function startFakeEcs(options: { rolloutState?: boolean } = {}): Pr
   const close = server.close;
   // Tests assign behaviour and oneOff on the object returned here; the scheduler reads them from it.
   const api: FakeEcs = Object.assign(server, fake, {
+    ...(options.driver ? { driver: options.driver } : {}),
     close: async () => {
       clearInterval(timer);
       await close();
+      await options.driver?.close();
     },
   }) as unknown as FakeEcs;
   return api;

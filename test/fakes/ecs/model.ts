@@ -43,7 +43,9 @@ export type TaskBehaviour =
    */
   | { kind: 'crash'; startMs?: number; exitCode?: number; reason?: string; stoppedReason?: string; container?: string }
   /** Tasks never leave PENDING: a deployment that never stabilises. */
-  | { kind: 'pending' };
+  | { kind: 'pending' }
+  /** Tasks really run, through the scheduler's task driver (a container or a local process). */
+  | { kind: 'driven' };
 
 export interface Container {
   containerArn: string;

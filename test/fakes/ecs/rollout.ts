@@ -10,6 +10,7 @@ import {
   type TaskBehaviour,
   type TaskDefinition,
 } from './model.js';
+import { settleDrivenTask, type TaskDriver } from './driver.js';
 
 /**
  * Moves services forward in time the way the ECS scheduler does: the PRIMARY deployment launches tasks
@@ -27,6 +28,8 @@ export interface Scheduler {
   rolloutState: boolean;
   /** Called when a rollout fails, for the time-to-red benchmark. */
   onRolloutFailed?: (service: Service, deployment: Deployment) => void;
+  /** Runs service tasks for real instead of playing their behaviour (see driver.ts). */
+  driver?: TaskDriver;
 }
 
 export function addEvent(service: Service, message: string) {
@@ -68,6 +71,8 @@ export function launchTask(
   startedBy: string | undefined,
   behaviour: TaskBehaviour,
 ): Task {
+  const driven = scheduler.driver !== undefined && group.startsWith('service:');
+  if (driven) behaviour = { kind: 'driven' };
   const id = taskId();
   const cluster = clusterArn.slice(clusterArn.lastIndexOf('/') + 1);
   const taskArn = arn(`task/${cluster}/${id}`);
@@ -90,15 +95,26 @@ export function launchTask(
       image: c.image,
       lastStatus: 'PENDING',
     })),
-    settlesAt: behaviour.kind === 'pending' ? Number.POSITIVE_INFINITY : now + (behaviour.startMs ?? 300),
+    settlesAt:
+      behaviour.kind === 'pending' || behaviour.kind === 'driven'
+        ? Number.POSITIVE_INFINITY
+        : now + (behaviour.startMs ?? 300),
     behaviour,
   };
   scheduler.tasks.set(taskArn, task);
+  if (driven) scheduler.driver?.start(task, definition);
   return task;
 }
 
-export function stopTask(task: Task, reason: string, stopCode = 'ServiceSchedulerInitiated') {
+export function stopTask(task: Task, reason: string, stopCode = 'ServiceSchedulerInitiated', driver?: TaskDriver) {
   if (task.lastStatus === 'STOPPED') return;
+  if (task.behaviour.kind === 'driven' && driver) {
+    // The real container gets SIGTERM; it is STOPPED, with its exit code, once the driver sees it exit.
+    if (task.desiredStatus === 'STOPPED') return;
+    Object.assign(task, { desiredStatus: 'STOPPED', stoppingAt: epoch(), stoppedReason: reason, stopCode });
+    driver.stop(task);
+    return;
+  }
   const ran = task.lastStatus === 'RUNNING';
   const now = epoch();
   Object.assign(task, {
@@ -117,7 +133,11 @@ export function stopTask(task: Task, reason: string, stopCode = 'ServiceSchedule
 }
 
 /** Brings a task to where its behaviour puts it at `now`. */
-export function settleTask(task: Task, now: number) {
+export function settleTask(task: Task, now: number, driver?: TaskDriver) {
+  if (task.behaviour.kind === 'driven') {
+    if (driver) settleDrivenTask(task, driver);
+    return;
+  }
   if (task.lastStatus === 'STOPPED' || task.desiredStatus === 'STOPPED') return;
   if (now < task.settlesAt) {
     task.lastStatus =
@@ -157,7 +177,7 @@ function liveTasks(scheduler: Scheduler, deployment: Deployment): Task[] {
 export function advanceService(scheduler: Scheduler, service: Service, now = Date.now()) {
   if (service.status !== 'ACTIVE') return;
   for (const task of scheduler.tasks.values())
-    if (task.group === `service:${service.serviceName}`) settleTask(task, now);
+    if (task.group === `service:${service.serviceName}`) settleTask(task, now, scheduler.driver);
 
   const primary = service.deployments.find((d) => d.status === 'PRIMARY');
   if (!primary) return;
@@ -195,6 +215,10 @@ export function advanceService(scheduler: Scheduler, service: Service, now = Dat
     deployment.pendingCount = tasks.length - deployment.runningCount;
     deployment.updatedAt = epoch(now);
   }
+  // A rollout completes once its tasks pass their health checks (simulated RUNNING tasks are HEALTHY).
+  const healthy = liveTasks(scheduler, primary).filter(
+    (t) => t.lastStatus === 'RUNNING' && t.healthStatus === 'HEALTHY',
+  ).length;
 
   const breaker = service.deploymentConfiguration.deploymentCircuitBreaker;
   if (
@@ -203,7 +227,7 @@ export function advanceService(scheduler: Scheduler, service: Service, now = Dat
     primary.failedTasks >= failureThreshold(primary.desiredCount)
   ) {
     failRollout(scheduler, service, primary, breaker.rollback);
-  } else if (primary.runningCount >= primary.desiredCount && primary.rolloutState !== 'FAILED') {
+  } else if (healthy >= primary.desiredCount && primary.rolloutState !== 'FAILED') {
     completeRollout(scheduler, service, primary);
   }
   service.runningCount = service.deployments.reduce((sum, d) => sum + d.runningCount, 0);
@@ -215,7 +239,8 @@ function completeRollout(scheduler: Scheduler, service: Service, primary: Deploy
   if (old.length === 0 && (primary.rolloutState ?? 'COMPLETED') === 'COMPLETED') return;
   for (const deployment of old) {
     const drained = liveTasks(scheduler, deployment);
-    for (const task of drained) stopTask(task, `Scaling activity initiated by (deployment ${primary.id})`);
+    for (const task of drained)
+      stopTask(task, `Scaling activity initiated by (deployment ${primary.id})`, undefined, scheduler.driver);
     if (drained.length > 0) {
       addEvent(
         service,
@@ -241,7 +266,7 @@ function failRollout(scheduler: Scheduler, service: Service, failed: Deployment,
   if (!rollback || !previous) return;
   failed.status = 'ACTIVE';
   for (const task of liveTasks(scheduler, failed))
-    stopTask(task, `Scaling activity initiated by (deployment ${failed.id})`);
+    stopTask(task, `Scaling activity initiated by (deployment ${failed.id})`, undefined, scheduler.driver);
   const restore = newDeployment(service, previous.taskDefinition, scheduler);
   service.deployments = [restore, ...service.deployments.filter((d) => d !== previous)];
   for (const task of liveTasks(scheduler, previous)) task.startedBy = restore.id;
