@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildxVersion, dockerOrThrow, inspectImage, push } from '../lib/docker.js';
+import { buildxVersion, dockerOrThrow, inspectImage, push as pushImage } from '../lib/docker.js';
 import { CloudError, InputError } from '../lib/errors.js';
 import type { BuildPushInputs } from './inputs.js';
 
@@ -173,7 +173,7 @@ async function buildClassic(request: BuildRequest): Promise<BuildResult> {
   let pushMs = 0;
   if (inputs.push) {
     for (const reference of request.references) {
-      const pushed = await push(reference);
+      const pushed = await pushImage(reference);
       digest ??= pushed.digest;
       pushMs += pushed.ms;
     }
@@ -190,9 +190,15 @@ function readIid(file: string): string | undefined {
 }
 
 /** skip-build: the image exists; give it the new tags (buildx keeps every platform of a manifest list). */
-export async function retag(builder: Builder, source: string, references: string[]): Promise<BuildResult> {
+export async function retag(
+  builder: Builder,
+  source: string,
+  references: string[],
+  push: boolean,
+): Promise<BuildResult> {
   const started = performance.now();
-  if (builder.kind === 'buildx') {
+  // imagetools copies the manifest list in the registry, every platform included, without pulling it.
+  if (builder.kind === 'buildx' && push) {
     const args = ['buildx', 'imagetools', 'create', ...references.flatMap((r) => ['--tag', r]), source];
     await dockerOrThrow('docker buildx imagetools create', args);
     const inspect = await dockerOrThrow(
@@ -216,7 +222,9 @@ export async function retag(builder: Builder, source: string, references: string
   let digest: string | undefined;
   for (const reference of references) {
     await dockerOrThrow(`docker tag ${source} ${reference}`, ['tag', source, reference]);
-    digest ??= (await push(reference)).digest;
+    if (!push) continue;
+    const pushed = await pushImage(reference);
+    digest ??= pushed.digest;
   }
   return {
     imageId: details?.id ?? '',

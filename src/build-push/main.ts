@@ -42,7 +42,7 @@ export async function run(): Promise<void> {
         await core.group(`Log in to ${inputs.registry} (${login.type})`, () => logIn(login, inputs.repository));
       const result = await core.group(inputs.skipBuild ? 'Tag the existing image' : 'Build and push', () =>
         inputs.skipBuild
-          ? retag(builder, inputs.sourceImage ?? '', references)
+          ? retag(builder, inputs.sourceImage ?? '', references, inputs.push)
           : build(builder, { inputs, references, labels: plan.labels }),
       );
       const outputs = describeResult(inputs, plan, builder, result);

@@ -34728,7 +34728,7 @@ async function logout(registry) {
 function digestFromPush(output) {
     return /digest: (sha256:[a-f0-9]{64})/.exec(output)?.[1];
 }
-async function push(reference) {
+async function docker_push(reference) {
     const result = await dockerOrThrow(`docker push ${reference}`, ['push', reference], {
         hint: 'Check that the login has push rights on this repository (and that the repository exists).',
     });
@@ -34974,7 +34974,7 @@ async function buildClassic(request) {
     let pushMs = 0;
     if (inputs.push) {
         for (const reference of request.references) {
-            const pushed = await push(reference);
+            const pushed = await docker_push(reference);
             digest ??= pushed.digest;
             pushMs += pushed.ms;
         }
@@ -34990,9 +34990,10 @@ function readIid(file) {
     }
 }
 /** skip-build: the image exists; give it the new tags (buildx keeps every platform of a manifest list). */
-async function retag(builder, source, references) {
+async function retag(builder, source, references, push) {
     const started = performance.now();
-    if (builder.kind === 'buildx') {
+    // imagetools copies the manifest list in the registry, every platform included, without pulling it.
+    if (builder.kind === 'buildx' && push) {
         const args = ['buildx', 'imagetools', 'create', ...references.flatMap((r) => ['--tag', r]), source];
         await dockerOrThrow('docker buildx imagetools create', args);
         const inspect = await dockerOrThrow('docker buildx imagetools inspect', ['buildx', 'imagetools', 'inspect', references[0] ?? ''], {
@@ -35013,7 +35014,10 @@ async function retag(builder, source, references) {
     let digest;
     for (const reference of references) {
         await dockerOrThrow(`docker tag ${source} ${reference}`, ['tag', source, reference]);
-        digest ??= (await push(reference)).digest;
+        if (!push)
+            continue;
+        const pushed = await docker_push(reference);
+        digest ??= pushed.digest;
     }
     return {
         imageId: details?.id ?? '',
@@ -35683,7 +35687,7 @@ async function run() {
             if (needsLogin)
                 await group(`Log in to ${inputs.registry} (${login.type})`, () => logIn(login, inputs.repository));
             const result = await group(inputs.skipBuild ? 'Tag the existing image' : 'Build and push', () => inputs.skipBuild
-                ? retag(builder, inputs.sourceImage ?? '', references)
+                ? retag(builder, inputs.sourceImage ?? '', references, inputs.push)
                 : build(builder, { inputs, references, labels: plan.labels }));
             const outputs = describeResult(inputs, plan, builder, result);
             for (const [name, value] of Object.entries(outputs))
