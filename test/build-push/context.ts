@@ -5,9 +5,11 @@ import { join } from 'node:path';
 
 /**
  * A tiny multi-stage build context: FROM scratch with busybox-static (no base image can be pulled here),
- * a build argument used in a RUN step, and a secret-looking value that must never reach the image.
+ * and a build argument used in a RUN step. The build stage carries the run's label too, so the cleanup finds
+ * its intermediate images, which the classic builder keeps as cache.
  */
-export const DOCKERFILE = `FROM scratch AS build
+export const dockerfile = (runLabel: string) => `FROM scratch AS build
+LABEL ${runLabel}
 COPY busybox /bin/busybox
 ARG GREETING=hello
 RUN ["/bin/busybox", "sh", "-c", "echo \\"$GREETING\\" > /greeting"]
@@ -17,23 +19,35 @@ COPY --from=build /greeting /greeting
 CMD ["/bin/busybox", "cat", "/greeting"]
 `;
 
-export function buildContext(): { dir: string; remove: () => void } {
+export function buildContext(runLabel: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'build-push-context-'));
   copyFileSync('/bin/busybox', join(dir, 'busybox'));
-  writeFileSync(join(dir, 'Dockerfile'), DOCKERFILE);
+  writeFileSync(join(dir, 'Dockerfile'), dockerfile(runLabel));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Removes every image this test run labelled, and whatever images were tagged into the test registries. */
+/** Removes the images tagged into the test registries, then every image (intermediate ones too) of this run. */
 export function removeImages(label: string, hosts: string[]): void {
-  const ids = execFileSync('docker', ['image', 'ls', '-q', '--filter', `label=${label}`], { encoding: 'utf8' })
-    .split('\n')
-    .filter(Boolean);
-  const refs = execFileSync('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'], { encoding: 'utf8' })
-    .split('\n')
-    .filter((ref) => hosts.some((host) => ref.startsWith(`${host}/`)));
-  const targets = [...new Set([...refs, ...ids])];
-  if (targets.length > 0) execFileSync('docker', ['image', 'rm', '-f', ...targets], { stdio: 'ignore' });
+  const list = (args: string[]) =>
+    execFileSync('docker', ['image', 'ls', ...args], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
+  const refs = list(['--format', '{{.Repository}}:{{.Tag}}']).filter((ref) =>
+    hosts.some((host) => ref.startsWith(`${host}/`)),
+  );
+  if (refs.length > 0) execFileSync('docker', ['image', 'rm', '-f', ...refs], { stdio: 'ignore' });
+  // Children first: an image with dependent children cannot be removed, so go round until none is left.
+  for (let round = 0; round < 10; round++) {
+    const ids = [...new Set(list(['-a', '-q', '--filter', `label=${label}`]))];
+    if (ids.length === 0) return;
+    for (const id of ids) {
+      try {
+        execFileSync('docker', ['image', 'rm', '-f', id], { stdio: 'ignore' });
+      } catch {
+        // still has children; the next round takes it
+      }
+    }
+  }
 }
 
 /** The manifest digest the registry itself reports for a tag. */

@@ -32,7 +32,7 @@ describe.skipIf(!docker().available || !dockerRegistry().available)('build-push 
       startEcr({ password: ECR_PASSWORD, repositories: ['existing/api'] }),
       startRegistry({ AWS: ECR_PASSWORD }),
     ]);
-    context = buildContext();
+    context = buildContext(runLabel);
     dockerConfig = mkdtempSync(join(tmpdir(), 'docker-config-'));
   });
 
