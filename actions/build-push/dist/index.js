@@ -34703,7 +34703,8 @@ async function buildxVersion() {
         stderr: String(error),
         ms: 0,
     }));
-    const detail = lastLines(result.exitCode === 0 ? result.stdout : result.stderr, 1);
+    // On failure Docker's first line says why ("'buildx' is not a docker command"); the rest is usage help.
+    const detail = result.exitCode === 0 ? lastLines(result.stdout, 1) : (result.stderr.trim().split('\n')[0] ?? '');
     return { available: result.exitCode === 0, detail };
 }
 /**
