@@ -4,7 +4,7 @@ import { CloudError } from './errors.js';
 
 /**
  * The Docker CLI, run through @actions/exec so its output streams into the log as it comes. Every call is
- * timed, so a stage can tell its own overhead from Docker's. Passwords reach `docker login` on stdin only.
+ * timed (the summary shows build and push times). Passwords reach `docker login` on stdin only.
  */
 
 export interface DockerResult {
@@ -23,9 +23,6 @@ export interface DockerOptions {
   cwd?: string;
 }
 
-/** Milliseconds spent inside docker commands since the process started, for the overhead benchmark. */
-export const dockerTime = { ms: 0, calls: 0 };
-
 export async function docker(args: string[], options: DockerOptions = {}): Promise<DockerResult> {
   let stdout = '';
   let stderr = '';
@@ -42,10 +39,7 @@ export async function docker(args: string[], options: DockerOptions = {}): Promi
       stderr: (data: Buffer) => (stderr += data.toString()),
     },
   });
-  const ms = performance.now() - started;
-  dockerTime.ms += ms;
-  dockerTime.calls++;
-  return { exitCode, stdout, stderr, ms };
+  return { exitCode, stdout, stderr, ms: performance.now() - started };
 }
 
 /** Runs docker and throws a CloudError with its last error lines when it fails. */

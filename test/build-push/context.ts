@@ -32,10 +32,18 @@ export function removeImages(label: string, hosts: string[]): void {
     execFileSync('docker', ['image', 'ls', ...args], { encoding: 'utf8' })
       .split('\n')
       .filter(Boolean);
-  const refs = list(['--format', '{{.Repository}}:{{.Tag}}']).filter((ref) =>
-    hosts.some((host) => ref.startsWith(`${host}/`)),
+  // An image whose tags moved to a newer build lists as repo:<none>; the label round below removes it.
+  const refs = list(['--format', '{{.Repository}}:{{.Tag}}']).filter(
+    (ref) => !ref.endsWith(':<none>') && hosts.some((host) => ref.startsWith(`${host}/`)),
   );
-  if (refs.length > 0) execFileSync('docker', ['image', 'rm', '-f', ...refs], { stdio: 'ignore' });
+  // Never throws: the cleanup of registries and folders after it must run whatever happens here.
+  if (refs.length > 0) {
+    try {
+      execFileSync('docker', ['image', 'rm', '-f', ...refs], { stdio: 'ignore' });
+    } catch (error) {
+      console.warn(`could not remove ${refs.join(' ')}: ${String(error)}`);
+    }
+  }
   // Children first: an image with dependent children cannot be removed, so go round until none is left.
   for (let round = 0; round < 10; round++) {
     const ids = [...new Set(list(['-a', '-q', '--filter', `label=${label}`]))];

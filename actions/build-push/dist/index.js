@@ -34655,8 +34655,6 @@ async function runStage(body) {
 
 
 
-/** Milliseconds spent inside docker commands since the process started, for the overhead benchmark. */
-const dockerTime = { ms: 0, calls: 0 };
 async function docker(args, options = {}) {
     let stdout = '';
     let stderr = '';
@@ -34673,10 +34671,7 @@ async function docker(args, options = {}) {
             stderr: (data) => (stderr += data.toString()),
         },
     });
-    const ms = performance.now() - started;
-    dockerTime.ms += ms;
-    dockerTime.calls++;
-    return { exitCode, stdout, stderr, ms };
+    return { exitCode, stdout, stderr, ms: performance.now() - started };
 }
 /** Runs docker and throws a CloudError with its last error lines when it fails. */
 async function dockerOrThrow(what, args, options = {}) {
