@@ -24,6 +24,7 @@ export async function run(): Promise<void> {
       defaultBranch: inputs.defaultBranch,
       labels: inputs.labels,
     });
+    core.info(`Tags: ${plan.tags.map(({ tag, rule }) => `${tag} (${rule})`).join(', ')}`);
     const login = planLogin(inputs.registry, inputs.registryType, inputs.credentials, {
       region: inputs.awsRegion,
       registryId: inputs.registryId,
@@ -31,7 +32,6 @@ export async function run(): Promise<void> {
     });
     const references = plan.tags.map(({ tag }) => `${inputs.image}:${tag}`);
     const builder = await chooseBuilder(inputs);
-    core.info(`Tags: ${plan.tags.map(({ tag, rule }) => `${tag} (${rule})`).join(', ')}`);
     core.info(
       `Builder: ${builder.kind === 'buildx' ? 'docker buildx build' : 'docker build + docker push'}, because ${builder.reason}.`,
     );

@@ -35669,6 +35669,7 @@ async function run() {
             defaultBranch: inputs.defaultBranch,
             labels: inputs.labels,
         });
+        info(`Tags: ${plan.tags.map(({ tag, rule }) => `${tag} (${rule})`).join(', ')}`);
         const login = planLogin(inputs.registry, inputs.registryType, inputs.credentials, {
             region: inputs.awsRegion,
             registryId: inputs.registryId,
@@ -35676,7 +35677,6 @@ async function run() {
         });
         const references = plan.tags.map(({ tag }) => `${inputs.image}:${tag}`);
         const builder = await chooseBuilder(inputs);
-        info(`Tags: ${plan.tags.map(({ tag, rule }) => `${tag} (${rule})`).join(', ')}`);
         info(`Builder: ${builder.kind === 'buildx' ? 'docker buildx build' : 'docker build + docker push'}, because ${builder.reason}.`);
         const needsLogin = inputs.push || inputs.skipBuild || inputs.cacheFrom.length > 0;
         try {

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../src/build-push/main.js';
+import { runInProcess } from '../helpers/in-process.js';
+import { buildContext } from './context.js';
+
+/** Mistakes in a workflow fail the step before any docker command or login, saying what to write instead. */
+describe('build-push input errors', () => {
+  let context: ReturnType<typeof buildContext>;
+  beforeAll(() => {
+    context = buildContext('test.build-push.inputs=1');
+  });
+  afterAll(() => context.remove());
+
+  const step = (inputs: Record<string, string>) =>
+    runInProcess(run, { image: 'registry.example.com/team/web', context: context.dir, ...inputs });
+
+  it.each([
+    [{ image: 'web' }, "Input 'image' must name a repository in a registry"],
+    [{ image: 'registry.example.com/team/web@sha256:' + 'a'.repeat(64) }, 'without a tag'],
+    [{ version: 'v1.2.3+build/7' }, "Input 'version' is not a valid image tag: 'v1.2.3+build/7'"],
+    [
+      { tags: 'ghcr.io/other/web:1.0' },
+      "Input 'tags' has 'ghcr.io/other/web:1.0', which is neither a tag nor a reference",
+    ],
+    [{ 'tag-rules': 'sha, nightly' }, "Input 'tag-rules' has an unknown rule 'nightly'"],
+    [{ 'skip-build': 'true' }, "'skip-build: true' needs 'source-image'"],
+    [{ username: 'ci' }, "Only one of 'username' and 'password' is given"],
+    [{ 'registry-type': 'quay' }, "Input 'registry-type' must be one of auto, ecr, acr, ghcr, basic"],
+    [{ context: '/nonexistent/app' }, "The build context '/nonexistent/app' is not a directory"],
+    [{ 'build-args': 'NODE_ENV' }, "Input 'build-args' line 1 is not KEY=value"],
+    [{ image: 'contoso.azurecr.io/web' }, 'Azure Container Registry contoso.azurecr.io needs credentials'],
+  ])('%o fails with: %s', async (inputs, message) => {
+    const result = await step(inputs);
+    expect(result.failed).toBe(true);
+    expect(result.outputs['failure-reason']).toBe('invalid-input');
+    expect(result.log).toContain(message);
+    expect(result.log).not.toContain('[command]');
+  });
+
+  it('a version given as a git ref is read as the tag name (the tags are logged before any check of the registry)', async () => {
+    const result = await step({ version: 'refs/tags/1.4.2', 'tag-rules': 'version', image: 'contoso.azurecr.io/web' });
+    expect(result.log).toContain('Tags: 1.4.2 (version)');
+  });
+});
