@@ -146,6 +146,29 @@ describe.skipIf(!docker().available || !dockerRegistry().available)(
       );
     });
 
+    it('registry-type ghcr logs in with the job token as the actor (here: to promote an image)', async () => {
+      const result = await step(
+        {
+          image: `${registry.host}/hello/web`,
+          'registry-type': 'ghcr',
+          'github-token': PASSWORD,
+          'skip-build': 'true',
+          'source-image': `${registry.host}/hello/web:sha-0123456`,
+          'tag-rules': 'version',
+          version: 'promoted-by-ghcr-login',
+        },
+        'push-main.json',
+        { GITHUB_ACTOR: 'ci' },
+      );
+      expect(result.failed, result.log).toBe(false);
+      expect(result.log).toContain(`Log in to ${registry.host} (ghcr)`);
+      expect(result.log).toContain(`Logged in to ${registry.host} as ci.`);
+      expect(unmasked(result.log)).not.toContain(PASSWORD);
+      expect(await registry.tags('hello/web', { username: 'ci', password: PASSWORD })).toContain(
+        'promoted-by-ghcr-login',
+      );
+    });
+
     it('a wrong password is refused by the registry: the step fails naming the registry, and pushes nothing', async () => {
       const wrong = 'not-the-pa55word-91x';
       const result = await step({ image: `${registry.host}/other/web`, username: 'ci', password: wrong });
