@@ -125,11 +125,15 @@ function hintFor(type: string): string {
   return 'Check the username and password for this registry.';
 }
 
+/** Loopback registries speak plain HTTP, as Docker itself allows them to; every other one HTTPS. */
+export function exchangeUrl(host: string): string {
+  const loopback = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(host);
+  return `${loopback ? 'http' : 'https'}://${host}/oauth2/exchange`;
+}
+
 /** ACR trades an Entra access token for a registry refresh token at /oauth2/exchange. */
 export async function exchangeAcrToken(host: string, accessToken: string): Promise<string> {
-  // Loopback registries speak plain HTTP, as Docker itself allows them to.
-  const scheme = /^(127\.|localhost[:]?|\[::1\])/.test(host) ? 'http' : 'https';
-  const url = `${scheme}://${host}/oauth2/exchange`;
+  const url = exchangeUrl(host);
   const body = new URLSearchParams({
     grant_type: 'access_token',
     service: host.replace(/:\d+$/, ''),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/lib/errors.js';
-import { detectRegistryType, parseEcrHost, planLogin } from '../../src/build-push/registry.js';
+import { detectRegistryType, exchangeUrl, parseEcrHost, planLogin } from '../../src/build-push/registry.js';
 import { digestFromPush } from '../../src/lib/docker.js';
 
 const ecr = { createRepository: false };
@@ -21,6 +21,14 @@ describe('registry type from the host', () => {
       region: 'eu-west-1',
     });
     expect(parseEcrHost('127.0.0.1:5000')).toBeUndefined();
+  });
+});
+
+describe('ACR token exchange address', () => {
+  it('is HTTPS but for loopback registries, which Docker also reaches over HTTP', () => {
+    expect(exchangeUrl('contoso.azurecr.io')).toBe('https://contoso.azurecr.io/oauth2/exchange');
+    expect(exchangeUrl('127.0.0.1:5000')).toBe('http://127.0.0.1:5000/oauth2/exchange');
+    expect(exchangeUrl('localhost.attacker.example')).toBe('https://localhost.attacker.example/oauth2/exchange');
   });
 });
 

@@ -35294,11 +35294,14 @@ function hintFor(type) {
         return 'Check the service principal or token: it needs the AcrPush role on this registry.';
     return 'Check the username and password for this registry.';
 }
+/** Loopback registries speak plain HTTP, as Docker itself allows them to; every other one HTTPS. */
+function exchangeUrl(host) {
+    const loopback = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(host);
+    return `${loopback ? 'http' : 'https'}://${host}/oauth2/exchange`;
+}
 /** ACR trades an Entra access token for a registry refresh token at /oauth2/exchange. */
 async function exchangeAcrToken(host, accessToken) {
-    // Loopback registries speak plain HTTP, as Docker itself allows them to.
-    const scheme = /^(127\.|localhost[:]?|\[::1\])/.test(host) ? 'http' : 'https';
-    const url = `${scheme}://${host}/oauth2/exchange`;
+    const url = exchangeUrl(host);
     const body = new URLSearchParams({
         grant_type: 'access_token',
         service: host.replace(/:\d+$/, ''),
