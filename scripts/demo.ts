@@ -1,156 +1,265 @@
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeEcs, type FakeEcs } from '../test/fakes/ecs/index.js';
-import { awsEnvironment } from '../test/fakes/aws/json-server.js';
-import { repoRoot, runBundle, type StepResult } from '../test/helpers/runner.js';
+import { promisify } from 'node:util';
 import { formatDuration } from '../src/lib/poll.js';
-import { startLoadBalancer } from './demo/load-balancer.js';
-import { terminalMarkdown } from './demo/markdown.js';
+import { awsEnvironment } from '../test/fakes/aws/json-server.js';
+import { DOCKER_LABEL, dockerDriver } from '../test/fakes/ecs/docker-driver.js';
+import { startFakeEcs, type FakeEcs } from '../test/fakes/ecs/index.js';
+import { processDriver } from '../test/fakes/ecs/process-driver.js';
+import { startRegistry } from '../test/fakes/registry/index.js';
+import { repoRoot } from '../test/helpers/runner.js';
+import { dockerEngine } from './demo/docker.js';
+import { startLoadBalancer, type LoadBalancer } from './demo/load-balancer.js';
+import { bold, dim, Pipeline } from './demo/pipeline.js';
 
 /**
- * `npm run demo`: a whole pipeline against local stand-ins of the clouds, every stage run as its bundled
- * dist/index.js the way the runner runs it (INPUT_*, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY), wired as a
- * workflow wires them: deploy-ecs -> smoke-test -> mark-good, or rollback when the release is bad.
+ * `npm run demo`: the whole pipeline against a local cloud whose tasks really run. Every stage is its
+ * bundled dist/index.js run the way the runner runs it, wired as ecs-pipeline.yml wires them:
+ * build-push -> deploy-ecs -> smoke-test -> rollback (mark-good when the smoke test passed, else put the
+ * last good version back and smoke-test it). With Docker, tasks are containers of the image build-push
+ * pushed to a local registry; without, local Node processes serving the same sample service.
+ * `--no-docker` runs the process flavour anyway, `--verbose` prints every step's log.
  */
 
-const REPO = '123456789012.dkr.ecr.us-east-1.amazonaws.com/hello';
+const SERVICE = 'hello';
+const CLUSTER = 'demo';
+const USER = { username: 'demo', password: `demo-${crypto.randomUUID().slice(0, 8)}` };
+const RELEASES = [
+  { version: '1.0.0', bug: 'none', story: 'the first release: deploy-ecs creates the service' },
+  {
+    version: '1.1.0',
+    bug: 'crash',
+    story: 'exits at start with code 3 (a missing setting): deploy-ecs fails fast, ECS rolls back',
+  },
+  {
+    version: '1.2.0',
+    bug: 'unhealthy',
+    story: 'starts, but /health answers 503: the smoke test fails, rollback restores 1.0.0',
+  },
+];
+
+const exec = promisify(execFile);
 const verbose = process.argv.includes('--verbose');
-const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
-const rows: { release: string; stage: string; outcome: string; ms: number }[] = [];
-const closers: (() => Promise<void>)[] = [];
+const pipeline = new Pipeline({ verbose });
+const closers: (() => Promise<unknown>)[] = [];
+let cleaning: Promise<void> | undefined;
 
-async function cleanup() {
-  for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
+  })();
+  return cleaning;
 }
-process.on('SIGINT', () => {
-  console.log('\ninterrupted: stopping the local stand-ins');
-  void cleanup().then(() => process.exit(130));
-});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    console.log(`\ninterrupted: stopping every task, the registry and the local endpoints`);
+    pipeline.current?.kill('SIGTERM');
+    void cleanup().then(() => process.exit(130));
+  });
+}
 
-async function stage(
-  release: string,
-  action: string,
-  what: string,
-  inputs: Record<string, string>,
-  env: Record<string, string>,
-): Promise<StepResult> {
-  process.stdout.write(`  ${bold(action.padEnd(11))} ${what} ... `);
-  const started = Date.now();
-  const step = await runBundle(action, { inputs, env });
-  const ms = Date.now() - started;
-  const outcome = step.exitCode === 0 ? 'success' : 'failure';
-  console.log(`${outcome === 'success' ? '✔' : '✘'} ${outcome} in ${formatDuration(ms)}`);
-  rows.push({ release, stage: action, outcome, ms });
-  if (verbose) console.log(step.log);
-  console.log(`\n${terminalMarkdown(step.summary).replace(/^/gm, '      ')}\n`);
-  return step;
+/** The images build-push built (image IDs), removed at the end. */
+const builtImages: string[] = [];
+/** The version each image runs, and (for local processes) how to run it. */
+const releaseOf = new Map<string, (typeof RELEASES)[number]>();
+
+function printTraffic(lb: LoadBalancer, since: number) {
+  for (const event of lb.changes(since)) {
+    const sign = event.change === 'registered' ? '+' : '-';
+    console.log(dim(`  traffic     ${sign} ${event.revision} task ${event.task} ${event.change} (${event.target})`));
+  }
+  console.log(dim(`  traffic     now to ${lb.targets().join(', ') || 'no healthy target'}\n`));
 }
 
 async function main() {
-  console.log(bold('deploy-actions demo: ECS Fargate, locally\n'));
-  const ecs: FakeEcs = await startFakeEcs();
-  closers.push(() => ecs.close());
-  const template = JSON.parse(readFileSync(join(repoRoot, 'examples/hello-service/task-definition.json'), 'utf8'));
-  ecs.addCluster('demo');
-  const first = ecs.register({
-    ...template,
-    containerDefinitions: [{ ...template.containerDefinitions[0], image: `${REPO}:1.0.0` }],
-  });
-  ecs.seedService({ cluster: 'demo', name: 'hello', taskDefinition: first.taskDefinitionArn, desiredCount: 2 });
-  // What each release does once ECS starts it.
-  ecs.behaviour = (td) => {
-    const image = td.containerDefinitions[0]?.image ?? '';
-    if (image.endsWith(':1.2.0'))
-      return {
-        kind: 'crash',
-        exitCode: 137,
-        reason: 'OutOfMemoryError: Container killed due to memory usage',
-        startMs: 400,
-      };
-    return { kind: 'healthy', startMs: 800 };
-  };
-  const lb = await startLoadBalancer(ecs, 'demo', 'hello', new Set(['1.3.0']));
-  closers.push(() => lb.close());
-  const env = { ...awsEnvironment('ECS', ecs.url), GITHUB_WORKSPACE: repoRoot };
-  console.log(`local ECS endpoint ${ecs.url} (cluster demo, service hello running 1.0.0 on 2 tasks)`);
-  console.log(`load balancer      ${lb.url}\n`);
+  const demoStarted = Date.now();
+  console.log(bold('deploy-actions demo: build, deploy, prove and roll back on ECS, locally\n'));
+  const engine = process.argv.includes('--no-docker')
+    ? { available: false, detail: '--no-docker was given' }
+    : await dockerEngine();
+  if ('started' in engine && engine.started) {
+    const dockerd = engine.started;
+    closers.push(async () => {
+      dockerd.kill('SIGTERM');
+      await new Promise((resolve) => dockerd.once('exit', resolve));
+    });
+  }
+  const docker = engine.available;
+  console.log(
+    docker
+      ? `Docker engine ${engine.detail}: tasks run as containers of the image build-push pushes.`
+      : `No Docker engine (${engine.detail}): tasks run as local Node processes serving the sample\nservice (examples/hello-service/server.mjs); build-push is skipped.`,
+  );
 
-  const common = { cluster: 'demo', service: 'hello', 'poll-interval': '0.5' };
+  // Last, once the task containers that use them are gone (closers run in reverse). By image ID: removing
+  // only the tags would leave the pushed images behind, named by their digests.
+  closers.push(async () => {
+    if (builtImages.length === 0) return;
+    await exec('docker', ['image', 'rm', '--force', ...builtImages]).catch(() => '');
+    const { stdout } = await exec('docker', [
+      ...['image', 'ls', '--quiet', '--filter', 'dangling=true'],
+      ...['--filter', 'label=org.opencontainers.image.title=hello-service-rootfs'],
+    ]).catch(() => ({ stdout: '' }));
+    const stages = stdout.split('\n').filter(Boolean);
+    if (stages.length > 0) await exec('docker', ['image', 'rm', ...stages]).catch(() => '');
+  });
+  const driverRun = `demo-${process.pid}`;
+  const ecs: FakeEcs = await startFakeEcs({
+    driver: docker
+      ? dockerDriver({ run: driverRun, deregistrationDelayMs: 1000, stopTimeout: 5 })
+      : processDriver({
+          deregistrationDelayMs: 1000,
+          images: (image) => {
+            const release = releaseOf.get(image);
+            return (
+              release && {
+                command: [process.execPath, join(repoRoot, 'examples/hello-service/server.mjs')],
+                env: { VERSION: release.version, BUG: release.bug },
+              }
+            );
+          },
+        }),
+  });
+  closers.push(() => ecs.close());
+  ecs.addCluster(CLUSTER);
+  const lb = await startLoadBalancer(ecs, SERVICE);
+  closers.push(() => lb.close());
+
+  let repository = `local/${SERVICE}`;
+  let context = '';
+  let dockerConfig = '';
+  if (docker) {
+    const registry = await startRegistry({ [USER.username]: USER.password });
+    closers.push(() => registry.stop());
+    repository = `${registry.host}/${SERVICE}`;
+    // The build context: the sample service plus a static busybox, which the image is made of.
+    const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((path) => existsSync(path));
+    if (!busybox) throw new Error('busybox is missing: apt-get install busybox-static (the image is built from it)');
+    context = mkdtempSync(join(tmpdir(), 'hello-service-'));
+    dockerConfig = mkdtempSync(join(tmpdir(), 'docker-config-'));
+    closers.push(async () => rmSync(context, { recursive: true, force: true }));
+    closers.push(async () => rmSync(dockerConfig, { recursive: true, force: true }));
+    cpSync(join(repoRoot, 'examples/hello-service'), context, { recursive: true });
+    copyFileSync(busybox, join(context, 'busybox'));
+    console.log(`registry           ${registry.host} (docker-registry, basic auth as ${USER.username})`);
+  }
+  console.log(
+    `local ECS endpoint ${ecs.url} (cluster ${CLUSTER}; each task ${docker ? `a container labelled ${DOCKER_LABEL}=${driverRun}` : 'a local process'})`,
+  );
+  console.log(`load balancer      ${lb.url} (the healthy tasks of service ${SERVICE})\n`);
+
+  const env = { ...awsEnvironment('ECS', ecs.url), GITHUB_WORKSPACE: repoRoot };
+  const common = { cluster: CLUSTER, service: SERVICE, 'poll-interval': '0.5' };
   const smoke = (version: string) => ({
     url: `${lb.url}/health`,
     'expect-json': `status=healthy\nversion=${version}`,
-    timeout: '6',
+    timeout: '5',
     interval: '0.3',
     backoff: '1',
     'consecutive-successes': '3',
   });
+  const runningVersion = (taskDefinitionArn: string) => {
+    const definition = ecs.definitions.get(SERVICE)?.find((d) => d.taskDefinitionArn === taskDefinitionArn);
+    return releaseOf.get(definition?.containerDefinitions[0]?.image ?? '')?.version ?? 'unknown';
+  };
 
-  async function release(version: string, story: string) {
-    console.log(bold(`release ${version}: ${story}`));
-    const deployed = await stage(
+  for (const release of RELEASES) {
+    const { version } = release;
+    console.log(bold(`release ${version}: ${release.story}`));
+    // build-push: the image, by digest.
+    let image = `${repository}:${version}`;
+    if (docker) {
+      const built = await pipeline.stage(
+        version,
+        'build-push',
+        `${repository}:${version}`,
+        {
+          image: repository,
+          'registry-type': 'basic',
+          username: USER.username,
+          password: USER.password,
+          context,
+          version,
+          'tag-rules': 'version',
+          'build-args': `VERSION=${version}\nBUG=${release.bug}`,
+          builder: 'docker',
+        },
+        { ...env, DOCKER_CONFIG: dockerConfig },
+      );
+      if (built.outputs['image-id']) builtImages.push(built.outputs['image-id']);
+      if (built.exitCode !== 0) break;
+      image = built.outputs.image ?? image;
+    } else {
+      pipeline.skip(version, 'build-push', `no Docker; ${image} is a local program`);
+    }
+    releaseOf.set(image, release);
+
+    // deploy-ecs: a new revision with that image; watch the rollout, fail fast.
+    const deployStarted = Date.now();
+    const deployed = await pipeline.stage(
       version,
       'deploy-ecs',
-      `hello ${version}`,
+      `${SERVICE} ${version}`,
       {
         ...common,
         'task-definition': 'examples/hello-service/task-definition.json',
-        'container-name': 'hello',
-        image: `${REPO}:${version}`,
-        'environment-variables': `VERSION=${version}`,
+        'container-name': SERVICE,
+        image,
+        'create-service': 'true',
+        'desired-count': '2',
+        subnets: 'subnet-0123456789abcdef0',
+        'security-groups': 'sg-0123456789abcdef0',
+        'target-group-arn': `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/${SERVICE}/0123456789abcdef`,
+        'container-port': '8080',
       },
       env,
     );
-    const previous = deployed.outputs['previous-task-definition-arn'] ?? '';
+    printTraffic(lb, deployStarted);
+
+    // smoke-test through the load balancer; then mark-good, or roll back and prove what runs again.
     const proved =
       deployed.exitCode === 0 &&
-      (await stage(version, 'smoke-test', `${lb.url}/health answers ${version}`, smoke(version), env)).exitCode === 0;
+      (await pipeline.stage(version, 'smoke-test', `${lb.url}/health answers ${version}`, smoke(version), env))
+        .exitCode === 0;
     if (proved) {
-      await stage(
+      await pipeline.stage(
         version,
         'rollback',
         'mark the revision known-good',
         { ...common, mode: 'mark-good', 'task-definition': deployed.outputs['task-definition-arn'] ?? '' },
         env,
       );
-      return;
+      console.log();
+      continue;
     }
-    const back = await stage(
+    const rollbackStarted = Date.now();
+    const back = await pipeline.stage(
       version,
       'rollback',
       'put the last good version back',
       {
         ...common,
-        'previous-task-definition-arn': previous,
+        'previous-task-definition-arn': deployed.outputs['previous-task-definition-arn'] ?? '',
         reason: deployed.exitCode === 0 ? 'smoke test failed' : 'rollout failed',
       },
       env,
     );
-    const now = back.outputs['rolled-back-to'] ?? '';
-    const running =
-      ecs.definitions.get('hello')?.find((d) => d.taskDefinitionArn === now)?.containerDefinitions[0]?.image ?? '';
-    await stage(
-      version,
-      'smoke-test',
-      `the restored version answers`,
-      smoke(running.slice(running.lastIndexOf(':') + 1)),
-      env,
-    );
+    printTraffic(lb, rollbackStarted);
+    const restored = runningVersion(back.outputs['rolled-back-to'] ?? '');
+    await pipeline.stage(version, 'smoke-test', `the restored ${restored} answers`, smoke(restored), env);
+    console.log();
   }
 
-  await release('1.1.0', 'a healthy release');
-  await release('1.2.0', 'its tasks run out of memory (exit 137): deploy-ecs fails fast, ECS rolls back');
-  await release('1.3.0', 'starts, but /health answers 500: the smoke test fails, rollback restores 1.1.0');
-
   console.log(bold('summary'));
-  console.log(`  ${'release'.padEnd(9)}${'stage'.padEnd(12)}${'outcome'.padEnd(11)}duration`);
-  for (const row of rows)
-    console.log(
-      `  ${row.release.padEnd(9)}${row.stage.padEnd(12)}${(row.outcome === 'success' ? '✔ ' : '✘ ') + row.outcome.padEnd(7)}${formatDuration(row.ms)}`,
-    );
-  const final = ecs.service('demo', 'hello').taskDefinition;
+  console.log(pipeline.table());
+  const final = ecs.service(CLUSTER, SERVICE)?.taskDefinition ?? '';
   console.log(
-    `\nhello now runs ${final.slice(final.lastIndexOf('/') + 1)} (${ecs.definitions.get('hello')?.find((d) => d.taskDefinitionArn === final)?.containerDefinitions[0]?.image}).`,
+    `\n${SERVICE} now runs ${final.slice(final.lastIndexOf('/') + 1)} (version ${runningVersion(final)}), ` +
+      `on ${lb.targets().length} healthy ${docker ? 'containers' : 'processes'} behind ${lb.url}.`,
   );
+  console.log(dim(`demo finished in ${formatDuration(Date.now() - demoStarted)}; cleaning up.`));
 }
 
 main()

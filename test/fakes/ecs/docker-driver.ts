@@ -43,6 +43,8 @@ export function dockerDriver(
     /** Seconds between SIGTERM and SIGKILL when a task is stopped (ECS's stopTimeout). */
     stopTimeout?: number;
     pollMs?: number;
+    /** How long a stopped task keeps serving before SIGTERM, as ECS waits out a target group's deregistration delay. */
+    deregistrationDelayMs?: number;
   } = {},
 ): TaskDriver {
   const run = options.run ?? `ecs-${process.pid}-${Date.now().toString(36)}`;
@@ -174,7 +176,9 @@ export function dockerDriver(
     stop(task) {
       stopped.add(task.taskArn);
       const running = tasks.get(task.taskArn);
-      if (running?.created) void dockerStop(running);
+      if (!running?.created) return;
+      const delay = running.observed.state === 'running' ? (options.deregistrationDelayMs ?? 0) : 0;
+      setTimeout(() => void dockerStop(running), delay).unref();
     },
     observe: (taskArn) => tasks.get(taskArn)?.observed,
     endpoint: (taskArn) => {

@@ -33,6 +33,8 @@ interface Running {
 
 export function processDriver(options: {
   images: (image: string) => LocalImage | undefined;
+  /** How long a stopped task keeps serving before SIGTERM, as ECS waits out a target group's deregistration delay. */
+  deregistrationDelayMs?: number;
   /** Each line a task's process prints, for a demo that wants to show it. */
   onOutput?: (taskArn: string, line: string) => void;
 }): TaskDriver {
@@ -117,9 +119,12 @@ export function processDriver(options: {
     stopped.add(task.taskArn);
     const child = tasks.get(task.taskArn)?.child;
     if (!child || child.exitCode !== null) return;
-    child.kill('SIGTERM');
-    // ECS's stopTimeout: a process that ignores SIGTERM is killed.
-    setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 10_000).unref();
+    const terminate = () => {
+      child.kill('SIGTERM');
+      // ECS's stopTimeout: a process that ignores SIGTERM is killed.
+      setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 10_000).unref();
+    };
+    setTimeout(terminate, options.deregistrationDelayMs ?? 0).unref();
   }
 
   return {

@@ -1,0 +1,64 @@
+import type { ChildProcess } from 'node:child_process';
+import { formatDuration } from '../../src/lib/poll.js';
+import { runBundle, type StepResult } from '../../test/helpers/runner.js';
+import { terminalMarkdown } from './markdown.js';
+
+/**
+ * Runs pipeline stages the way the runner runs a job's steps: each action's bundled dist/index.js with
+ * INPUT_* variables and runner files. One progress line per stage, its job summary as a terminal shows
+ * Markdown, and a row for the final table.
+ */
+
+export const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
+export const dim = (text: string) => (process.stdout.isTTY ? `\x1b[2m${text}\x1b[0m` : text);
+
+export interface StageRow {
+  release: string;
+  stage: string;
+  outcome: 'success' | 'failure' | 'skipped';
+  ms: number;
+}
+
+export class Pipeline {
+  readonly rows: StageRow[] = [];
+  /** The step running now, to stop when the demo is interrupted. */
+  current?: ChildProcess;
+
+  constructor(private readonly options: { verbose: boolean }) {}
+
+  async stage(
+    release: string,
+    action: string,
+    what: string,
+    inputs: Record<string, string>,
+    env: Record<string, string>,
+  ): Promise<StepResult> {
+    process.stdout.write(`  ${bold(action.padEnd(11))} ${what} ... `);
+    const started = Date.now();
+    const step = await runBundle(action, { inputs, env, onSpawn: (child) => (this.current = child) });
+    this.current = undefined;
+    const ms = Date.now() - started;
+    const outcome = step.exitCode === 0 ? 'success' : 'failure';
+    console.log(`${outcome === 'success' ? '✔' : '✘'} ${outcome} in ${formatDuration(ms)}`);
+    this.rows.push({ release, stage: action, outcome, ms });
+    if (this.options.verbose) console.log(step.log);
+    console.log(`\n${terminalMarkdown(step.summary).replace(/^/gm, '      ')}\n`);
+    return step;
+  }
+
+  skip(release: string, action: string, why: string) {
+    console.log(`  ${bold(action.padEnd(11))} ${dim(`skipped: ${why}`)}`);
+    this.rows.push({ release, stage: action, outcome: 'skipped', ms: 0 });
+  }
+
+  table(): string {
+    const mark = { success: '✔ ', failure: '✘ ', skipped: '- ' };
+    return [
+      `  ${'release'.padEnd(9)}${'stage'.padEnd(12)}${'outcome'.padEnd(11)}duration`,
+      ...this.rows.map(
+        (row) =>
+          `  ${row.release.padEnd(9)}${row.stage.padEnd(12)}${(mark[row.outcome] + row.outcome).padEnd(11)}${row.outcome === 'skipped' ? '' : formatDuration(row.ms)}`,
+      ),
+    ].join('\n');
+  }
+}
