@@ -115,7 +115,12 @@ async function main() {
             const release = releaseOf.get(image);
             return (
               release && {
-                command: [process.execPath, join(repoRoot, 'examples/hello-service/server.mjs')],
+                // The label argument (ignored by the server) tells this run's processes from any other's.
+                command: [
+                  process.execPath,
+                  join(repoRoot, 'examples/hello-service/server.mjs'),
+                  `--label=${DOCKER_LABEL}=${driverRun}`,
+                ],
                 env: { VERSION: release.version, BUG: release.bug },
               }
             );
@@ -146,7 +151,7 @@ async function main() {
     console.log(`registry           ${registry.host} (docker-registry, basic auth as ${USER.username})`);
   }
   console.log(
-    `local ECS endpoint ${ecs.url} (cluster ${CLUSTER}; each task ${docker ? `a container labelled ${DOCKER_LABEL}=${driverRun}` : 'a local process'})`,
+    `local ECS endpoint ${ecs.url} (cluster ${CLUSTER}; each task ${docker ? 'a container' : 'a local process'} labelled ${DOCKER_LABEL}=${driverRun})`,
   );
   console.log(`load balancer      ${lb.url} (the healthy tasks of service ${SERVICE})\n`);
 
