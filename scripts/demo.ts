@@ -9,7 +9,7 @@ import { DOCKER_LABEL, dockerDriver } from '../test/fakes/ecs/docker-driver.js';
 import { startFakeEcs, type FakeEcs } from '../test/fakes/ecs/index.js';
 import { processDriver } from '../test/fakes/ecs/process-driver.js';
 import { startRegistry } from '../test/fakes/registry/index.js';
-import { repoRoot } from '../test/helpers/runner.js';
+import { repoRoot, type StepResult } from '../test/helpers/runner.js';
 import { dockerEngine } from './demo/docker.js';
 import { startLoadBalancer, type LoadBalancer } from './demo/load-balancer.js';
 import { bold, dim, Pipeline } from './demo/pipeline.js';
@@ -18,7 +18,8 @@ import { bold, dim, Pipeline } from './demo/pipeline.js';
  * `npm run demo`: the whole pipeline against a local cloud whose tasks really run. Every stage is its
  * bundled dist/index.js run the way the runner runs it, wired as ecs-pipeline.yml wires them:
  * build-push -> deploy-ecs -> smoke-test -> rollback (mark-good when the smoke test passed, else put the
- * last good version back and smoke-test it). With Docker, tasks are containers of the image build-push
+ * last good version back); a failed deploy ends the job there, since ECS has already put the previous
+ * revision back. After a failure the demo adds one more smoke test, to prove what runs again. With Docker, tasks are containers of the image build-push
  * pushed to a local registry; without, local Node processes serving the same sample service.
  * `--no-docker` runs the process flavour anyway, `--verbose` prints every step's log.
  */
@@ -164,7 +165,10 @@ async function main() {
     interval: '0.3',
     backoff: '1',
     'consecutive-successes': '3',
+    'fail-on-error': 'false',
   });
+  const smokePassed = (step: StepResult) => step.exitCode === 0 && step.outputs.passed === 'true';
+  const revision = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
   const runningVersion = (taskDefinitionArn: string) => {
     const definition = ecs.definitions.get(SERVICE)?.find((d) => d.taskDefinitionArn === taskDefinitionArn);
     return releaseOf.get(definition?.containerDefinitions[0]?.image ?? '')?.version ?? 'unknown';
@@ -224,15 +228,30 @@ async function main() {
     printTraffic(lb, deployStarted);
 
     // smoke-test through the load balancer; then mark-good, or roll back and prove what runs again.
-    const proved =
-      deployed.exitCode === 0 &&
-      (await pipeline.stage(version, 'smoke-test', `${lb.url}/health answers ${version}`, smoke(version), env))
-        .exitCode === 0;
-    if (proved) {
+    if (!deployed.passed) {
+      // As in ecs-pipeline.yml, the job ends at a failed deploy: ECS's circuit breaker (or deploy-ecs's
+      // rollback-on-failure) has already put the previous revision back. The demo proves it.
+      const current = ecs.service(CLUSTER, SERVICE)?.taskDefinition ?? '';
+      pipeline.skip(version, 'rollback', `deploy-ecs failed; the service is back on ${revision(current)}`);
+      const back = runningVersion(current);
+      await pipeline.stage(version, 'smoke-test', `the restored ${back} answers`, smoke(back), env, smokePassed);
+      console.log();
+      continue;
+    }
+    // smoke-test through the load balancer (fail-on-error: false); then mark-good, or roll back and prove it.
+    const proved = await pipeline.stage(
+      version,
+      'smoke-test',
+      `${lb.url}/health answers ${version}`,
+      smoke(version),
+      env,
+      smokePassed,
+    );
+    if (proved.passed) {
       await pipeline.stage(
         version,
         'rollback',
-        'mark the revision known-good',
+        'mark-good: the revision proved healthy',
         { ...common, mode: 'mark-good', 'task-definition': deployed.outputs['task-definition-arn'] ?? '' },
         env,
       );
@@ -243,17 +262,17 @@ async function main() {
     const back = await pipeline.stage(
       version,
       'rollback',
-      'put the last good version back',
+      'the smoke test failed: put the last good version back',
       {
         ...common,
+        reason: 'smoke test failed',
         'previous-task-definition-arn': deployed.outputs['previous-task-definition-arn'] ?? '',
-        reason: deployed.exitCode === 0 ? 'smoke test failed' : 'rollout failed',
       },
       env,
     );
     printTraffic(lb, rollbackStarted);
     const restored = runningVersion(back.outputs['rolled-back-to'] ?? '');
-    await pipeline.stage(version, 'smoke-test', `the restored ${restored} answers`, smoke(restored), env);
+    await pipeline.stage(version, 'smoke-test', `the restored ${restored} answers`, smoke(restored), env, smokePassed);
     console.log();
   }
 

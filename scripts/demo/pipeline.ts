@@ -32,18 +32,20 @@ export class Pipeline {
     what: string,
     inputs: Record<string, string>,
     env: Record<string, string>,
-  ): Promise<StepResult> {
+    /** Whether the step did its job, when its exit code does not say (smoke-test with fail-on-error: false). */
+    passed: (step: StepResult) => boolean = (step) => step.exitCode === 0,
+  ): Promise<StepResult & { passed: boolean }> {
     process.stdout.write(`  ${bold(action.padEnd(11))} ${what} ... `);
     const started = Date.now();
     const step = await runBundle(action, { inputs, env, onSpawn: (child) => (this.current = child) });
     this.current = undefined;
     const ms = Date.now() - started;
-    const outcome = step.exitCode === 0 ? 'success' : 'failure';
+    const outcome = passed(step) ? 'success' : 'failure';
     console.log(`${outcome === 'success' ? '✔' : '✘'} ${outcome} in ${formatDuration(ms)}`);
     this.rows.push({ release, stage: action, outcome, ms });
     if (this.options.verbose) console.log(step.log);
     console.log(`\n${terminalMarkdown(step.summary).replace(/^/gm, '      ')}\n`);
-    return step;
+    return { ...step, passed: outcome === 'success' };
   }
 
   skip(release: string, action: string, why: string) {
