@@ -104,7 +104,7 @@ const rollout = async (client: ECSClient) =>
     ?.deployments?.[0];
 
 describe('the local ECS endpoint with tasks as local processes', () => {
-  it('runs each task with its own PORT and the image's environment, and completes the rollout once their health checks pass', async () => {
+  it('runs each task with its own PORT and the environment its image bakes in, and completes the rollout once their health checks pass', async () => {
     const { ecs, client } = await start();
     await createService(client, definition(ecs, 'hello:1'));
     const done = await until('the rollout', async () => {
