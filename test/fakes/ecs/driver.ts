@@ -121,7 +121,7 @@ export function settleDrivenTask(task: Task, driver: TaskDriver) {
     task.stoppedReason = never ? 'Task failed to start' : 'Essential container in task exited';
     task.stopCode = never ? 'TaskFailedToStart' : 'EssentialContainerExited';
   }
-  if (!never) task.startedAt ??= now;
+  if (seen.exitCode !== undefined) task.startedAt ??= now;
   for (const container of task.containers) {
     container.lastStatus = 'STOPPED';
     if (container.name !== seen.container) continue;
