@@ -130,10 +130,16 @@ async function prepare(
   // Every service is looked up before anything is registered: a typo in a name changes nothing.
   const services = await Promise.all(
     inputs.services.map((name) =>
-      describeService(client, inputs.cluster, name).catch((error: unknown) => {
-        if (inputs.createService && (error as { code?: string }).code === 'ServiceNotFoundException') return undefined;
-        throw error;
-      }),
+      describeService(client, inputs.cluster, name).then(
+        // ECS still describes a deleted service for a while, INACTIVE: with create-service it is created anew
+        // (a reopened pull request's preview).
+        (found) => (inputs.createService && found.status === 'INACTIVE' ? undefined : found),
+        (error: unknown) => {
+          if (inputs.createService && (error as { code?: string }).code === 'ServiceNotFoundException')
+            return undefined;
+          throw error;
+        },
+      ),
     ),
   );
   for (const [i, name] of inputs.services.entries()) {

@@ -222,3 +222,37 @@ export function readInputs(): DeployEcsInputs {
     rollbackOnCancel: bool('rollback-on-cancel', true),
   };
 }
+
+/** deploy (the default) rolls out a task definition; teardown deletes the services (preview environments). */
+export function readMode(): 'deploy' | 'teardown' {
+  return oneOf('mode', ['deploy', 'teardown'] as const, 'deploy');
+}
+
+export interface TeardownInputs {
+  region?: string;
+  cluster: string;
+  services: string[];
+  wait: boolean;
+  waitMinutes: number;
+  pollIntervalMs: number;
+}
+
+export function readTeardownInputs(): TeardownInputs {
+  const services = list('service');
+  if (services.length === 0)
+    throw new InputError("Input 'mode: teardown' needs 'service': the service (or services) to delete.");
+  for (const input of ['task-definition', 'image', 'images', 'run-task-command'])
+    if (optional(input) !== undefined)
+      throw new InputError(
+        `Input '${input}' has no meaning with 'mode: teardown', which only deletes services.`,
+        `Remove '${input}' from the teardown step, or drop 'mode: teardown' to deploy.`,
+      );
+  return {
+    region: optional('aws-region'),
+    cluster: optional('cluster') ?? 'default',
+    services,
+    wait: bool('wait-for-service-stability', true),
+    waitMinutes: number('wait-for-minutes', 30, { min: 0.01, max: 360, integer: false }),
+    pollIntervalMs: number('poll-interval', 5, { min: 0.05, max: 300, integer: false }) * 1000,
+  };
+}

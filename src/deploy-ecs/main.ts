@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { runStage } from '../lib/action.js';
 import { writeSummary } from '../lib/summary.js';
-import { readInputs } from './inputs.js';
+import { readInputs, readMode, readTeardownInputs } from './inputs.js';
 import { summarise } from './summary.js';
 import { readTaskDefinitionFile, render } from './taskdef.js';
 
@@ -12,6 +12,14 @@ import { readTaskDefinitionFile, render } from './taskdef.js';
 export async function run(): Promise<void> {
   await runStage(async () => {
     const started = Date.now();
+    if (readMode() === 'teardown') {
+      const teardownInputs = readTeardownInputs();
+      const { teardown, summariseTeardown } = await import('./teardown.js');
+      const results = await teardown(teardownInputs);
+      core.setOutput('services', JSON.stringify(results));
+      writeSummary(summariseTeardown(teardownInputs, results, Date.now() - started));
+      return;
+    }
     const inputs = readInputs();
     // Read and rendered before the AWS SDK is even loaded: a broken file fails in the time of a bare node start.
     const file =

@@ -28374,7 +28374,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3821);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9036);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3821:
+/***/ 9036:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28415,49 +28415,10 @@ async function runStage(body) {
     }
 }
 
+// EXTERNAL MODULE: ./src/lib/summary.ts
+var summary = __nccwpck_require__(1119);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: ./src/lib/summary.ts
-
-const badge = {
-    success: '✅ Succeeded',
-    failure: '❌ Failed',
-    unchanged: '➖ Nothing to change',
-    cancelled: '⏹️ Cancelled',
-};
-/** Escapes text for a Markdown table cell. */
-function cell(text) {
-    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-function code(text) {
-    return `<code>${escapeHtml(text)}</code>`;
-}
-function escapeHtml(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-/** Renders a stage's summary as Markdown; pure, so tests and the demo can read it without a runner. */
-function renderSummary(summary) {
-    const lines = [`### ${summary.stage}: ${badge[summary.outcome]}`, '', summary.headline, ''];
-    const rows = summary.facts.filter((row) => row[1] !== undefined && row[1] !== '');
-    if (rows.length > 0) {
-        lines.push('| | |', '|---|---|', ...rows.map(([label, value]) => `| ${label} | ${cell(value)} |`), '');
-    }
-    for (const section of summary.details ?? []) {
-        const body = section.preformatted ? `<pre>${escapeHtml(section.body)}</pre>` : `\n${section.body}\n`;
-        lines.push(`<details><summary>${escapeHtml(section.title)}</summary>`, '', body, '', '</details>', '');
-    }
-    return lines.join('\n');
-}
-/**
- * Appends the summary to the job summary file when the runner provides one. Written directly rather than
- * through core.summary, whose file path is read once per process and so cannot follow the environment.
- */
-function writeSummary(summary) {
-    const file = process.env.GITHUB_STEP_SUMMARY;
-    if (file)
-        (0,external_node_fs_.appendFileSync)(file, `${renderSummary(summary)}\n`);
-}
-
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/lib/inputs.ts
@@ -28689,6 +28650,26 @@ function readInputs() {
         rollbackOnCancel: bool('rollback-on-cancel', true),
     };
 }
+/** deploy (the default) rolls out a task definition; teardown deletes the services (preview environments). */
+function readMode() {
+    return oneOf('mode', ['deploy', 'teardown'], 'deploy');
+}
+function readTeardownInputs() {
+    const services = list('service');
+    if (services.length === 0)
+        throw new errors/* InputError */.dz("Input 'mode: teardown' needs 'service': the service (or services) to delete.");
+    for (const input of ['task-definition', 'image', 'images', 'run-task-command'])
+        if (optional(input) !== undefined)
+            throw new errors/* InputError */.dz(`Input '${input}' has no meaning with 'mode: teardown', which only deletes services.`, `Remove '${input}' from the teardown step, or drop 'mode: teardown' to deploy.`);
+    return {
+        region: optional('aws-region'),
+        cluster: optional('cluster') ?? 'default',
+        services,
+        wait: bool('wait-for-service-stability', true),
+        waitMinutes: number('wait-for-minutes', 30, { min: 0.01, max: 360, integer: false }),
+        pollIntervalMs: number('poll-interval', 5, { min: 0.05, max: 300, integer: false }) * 1000,
+    };
+}
 
 // EXTERNAL MODULE: ./src/lib/poll.ts + 1 modules
 var poll = __nccwpck_require__(5439);
@@ -28730,25 +28711,25 @@ function summarise(report, ms) {
         facts: [
             ['Cluster', report.cluster],
             ...report.services.map((s) => [
-                `Service ${code(s.service)}`,
+                `Service ${(0,summary/* code */.aY)(s.service)}`,
                 `${summary_short(s.previous) ?? '(new)'} → ${summary_short(report.taskDefinitionArn) ?? '?'}: ${s.rolloutState ?? s.outcome}${s.rolledBackBy ? `, rolled back by ${s.rolledBackBy}` : ''}`,
             ]),
             [
                 'Task definition',
                 report.taskDefinitionArn
-                    ? `${code(report.taskDefinitionArn)}${report.registered ? ' (new revision)' : ' (existing revision)'}`
+                    ? `${(0,summary/* code */.aY)(report.taskDefinitionArn)}${report.registered ? ' (new revision)' : ' (existing revision)'}`
                     : undefined,
             ],
-            ['Images', report.images.map(code).join('<br>')],
+            ['Images', report.images.map(summary/* code */.aY).join('<br>')],
             [
                 'One-off task',
                 report.oneOff
-                    ? `${code(summary_short(report.oneOff.taskArn) ?? '')} exit ${report.oneOff.exitCode ?? '(not waited for)'}`
+                    ? `${(0,summary/* code */.aY)(summary_short(report.oneOff.taskArn) ?? '')} exit ${report.oneOff.exitCode ?? '(not waited for)'}`
                     : undefined,
             ],
             [
                 'Deregistered',
-                report.deregistered.length ? report.deregistered.map((a) => code(summary_short(a) ?? a)).join(', ') : undefined,
+                report.deregistered.length ? report.deregistered.map((a) => (0,summary/* code */.aY)(summary_short(a) ?? a)).join(', ') : undefined,
             ],
             ['Duration', (0,poll/* formatDuration */.a)(ms)],
         ],
@@ -28772,12 +28753,20 @@ var taskdef = __nccwpck_require__(6929);
 async function run() {
     await runStage(async () => {
         const started = Date.now();
+        if (readMode() === 'teardown') {
+            const teardownInputs = readTeardownInputs();
+            const { teardown, summariseTeardown } = await __nccwpck_require__.e(/* import() */ 115).then(__nccwpck_require__.bind(__nccwpck_require__, 9115));
+            const results = await teardown(teardownInputs);
+            core/* setOutput */.uH('services', JSON.stringify(results));
+            (0,summary/* writeSummary */.Sy)(summariseTeardown(teardownInputs, results, Date.now() - started));
+            return;
+        }
         const inputs = readInputs();
         // Read and rendered before the AWS SDK is even loaded: a broken file fails in the time of a bare node start.
         const file = inputs.source.kind === 'file'
             ? (0,taskdef/* render */.XX)(await (0,taskdef/* readTaskDefinitionFile */.BD)(inputs.source.path), inputs.render).definition
             : undefined;
-        const { deploy } = await Promise.all(/* import() */[__nccwpck_require__.e(212), __nccwpck_require__.e(932)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8932));
+        const { deploy } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(212), __nccwpck_require__.e(646)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9646));
         const report = await deploy(inputs, file);
         const first = report.services[0];
         core/* setOutput */.uH('task-definition-arn', report.taskDefinitionArn ?? '');
@@ -28796,7 +28785,7 @@ async function run() {
         }))));
         if (report.oneOff)
             core/* setOutput */.uH('run-task-arn', report.oneOff.taskArn);
-        writeSummary(summarise(report, Date.now() - started));
+        (0,summary/* writeSummary */.Sy)(summarise(report, Date.now() - started));
         if (report.error)
             throw report.error;
     });
@@ -38759,6 +38748,59 @@ function formatDuration(ms) {
 
 /***/ }),
 
+/***/ 1119:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Sy: () => (/* binding */ writeSummary),
+/* harmony export */   aY: () => (/* binding */ code)
+/* harmony export */ });
+/* unused harmony exports cell, escapeHtml, renderSummary */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+
+const badge = {
+    success: '✅ Succeeded',
+    failure: '❌ Failed',
+    unchanged: '➖ Nothing to change',
+    cancelled: '⏹️ Cancelled',
+};
+/** Escapes text for a Markdown table cell. */
+function cell(text) {
+    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+function code(text) {
+    return `<code>${escapeHtml(text)}</code>`;
+}
+function escapeHtml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+/** Renders a stage's summary as Markdown; pure, so tests and the demo can read it without a runner. */
+function renderSummary(summary) {
+    const lines = [`### ${summary.stage}: ${badge[summary.outcome]}`, '', summary.headline, ''];
+    const rows = summary.facts.filter((row) => row[1] !== undefined && row[1] !== '');
+    if (rows.length > 0) {
+        lines.push('| | |', '|---|---|', ...rows.map(([label, value]) => `| ${label} | ${cell(value)} |`), '');
+    }
+    for (const section of summary.details ?? []) {
+        const body = section.preformatted ? `<pre>${escapeHtml(section.body)}</pre>` : `\n${section.body}\n`;
+        lines.push(`<details><summary>${escapeHtml(section.title)}</summary>`, '', body, '', '</details>', '');
+    }
+    return lines.join('\n');
+}
+/**
+ * Appends the summary to the job summary file when the runner provides one. Written directly rather than
+ * through core.summary, whose file path is read once per process and so cannot follow the environment.
+ */
+function writeSummary(summary) {
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (file)
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.appendFileSync)(file, `${renderSummary(summary)}\n`);
+}
+
+
+/***/ }),
+
 /***/ 2613:
 /***/ ((module) => {
 
@@ -42088,6 +42130,18 @@ function getIDToken(aud) {
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

@@ -12,7 +12,15 @@ import {
   type TaskBehaviour,
   type TaskDefinition,
 } from './model.js';
-import { addEvent, advanceService, launchTask, newDeployment, settleTask, type Scheduler } from './rollout.js';
+import {
+  addEvent,
+  advanceService,
+  launchTask,
+  newDeployment,
+  settleTask,
+  stopTask,
+  type Scheduler,
+} from './rollout.js';
 
 import type { TaskDriver } from './driver.js';
 
@@ -114,6 +122,7 @@ export async function startFakeEcs(options: { rolloutState?: boolean; driver?: T
   function tick() {
     const now = Date.now();
     for (const service of services.values()) advanceService(scheduler, service, now);
+    for (const service of services.values()) if (service.status === 'DRAINING') drain(service, now);
     for (const task of scheduler.tasks.values()) if (!task.group.startsWith('service:')) settleTask(task, now);
   }
 
@@ -162,6 +171,8 @@ export async function startFakeEcs(options: { rolloutState?: boolean; driver?: T
     const existing = services.get(`${name}/${serviceName}`);
     if (existing?.status === 'ACTIVE')
       throw new AwsFault('InvalidParameterException', 'Creation of service was not idempotent.');
+    if (existing?.status === 'DRAINING')
+      throw new AwsFault('InvalidParameterException', 'Unable to Start a service that is still Draining.');
     const definition = findDefinition(String(body.taskDefinition));
     if (body.launchType === 'FARGATE' && !body.networkConfiguration) {
       throw new AwsFault(
@@ -223,6 +234,38 @@ export async function startFakeEcs(options: { rolloutState?: boolean; driver?: T
       primary.desiredCount = service.desiredCount;
     }
     return service;
+  }
+
+  /**
+   * DeleteService as ECS does it: refused while the service is scaled above 0 unless forced; the service
+   * turns DRAINING, its tasks are stopped, and it is INACTIVE once none is left (still described for a while).
+   */
+  function deleteService(body: Json): Service {
+    const service = serviceOf(body);
+    if (service.desiredCount > 0 && body.force !== true)
+      throw new AwsFault('InvalidParameterException', 'The service cannot be stopped while it is scaled above 0.');
+    service.desiredCount = 0;
+    service.status = 'DRAINING';
+    for (const deployment of service.deployments) deployment.desiredCount = 0;
+    for (const task of scheduler.tasks.values())
+      if (task.group === `service:${service.serviceName}`)
+        stopTask(
+          task,
+          'Scaling activity initiated by (deployment ecs-svc)',
+          'ServiceSchedulerInitiated',
+          scheduler.driver,
+        );
+    addEvent(service, 'has been deleted.');
+    return service;
+  }
+
+  function drain(service: Service, now: number) {
+    const tasks = [...scheduler.tasks.values()].filter((t) => t.group === `service:${service.serviceName}`);
+    for (const task of tasks) settleTask(task, now, scheduler.driver);
+    if (tasks.some((t) => t.lastStatus !== 'STOPPED')) return;
+    service.status = 'INACTIVE';
+    service.runningCount = service.pendingCount = 0;
+    for (const deployment of service.deployments) deployment.runningCount = deployment.pendingCount = 0;
   }
 
   function runTask(body: Json): Json {
@@ -384,6 +427,7 @@ export async function startFakeEcs(options: { rolloutState?: boolean; driver?: T
       },
       CreateService: (body) => ({ service: describeService(createService(body)) }),
       UpdateService: (body) => ({ service: describeService(updateService(body)) }),
+      DeleteService: (body) => ({ service: describeService(deleteService(body)) }),
       RunTask: runTask,
       DescribeTasks: (body) => {
         cluster(body.cluster);
