@@ -1,0 +1,380 @@
+import { describe, expect, it } from 'vitest';
+import { lint } from './linter.js';
+import {
+  actionSpec,
+  cloudLogins,
+  conditions,
+  expressions,
+  needsList,
+  ownAction,
+  ownWorkflow,
+  references,
+  workflow,
+  workflowDir,
+  workflowFiles,
+  type Job,
+  type Workflow,
+} from './workflows.js';
+
+/**
+ * The workflows checked as a reviewer would: they lint clean, every job has only the permissions it needs,
+ * deploys are serialised per environment, and every name a job refers to (needs, inputs, secrets, outputs,
+ * action inputs) exists, so no typo reaches a user's run.
+ */
+
+const pipelines = ['ecs-pipeline.yml', 'azure-pipeline.yml'];
+
+/**
+ * Actions whose Azure side is still being built (issue 6): until their action.yml has it, the steps that use
+ * it are left out of the input and output checks, and a skipped test below says so. Once it lands, the
+ * checks apply by themselves.
+ */
+const azureLanded = actionSpec('deploy-azure') !== undefined && 'app-name' in (actionSpec('rollback')?.inputs ?? {});
+function azurePending(step: { uses?: string; with?: Record<string, unknown> }): boolean {
+  const name = ownAction(step.uses ?? '');
+  return !azureLanded && (name === 'deploy-azure' || (name === 'rollback' && step.with?.target === 'azure'));
+}
+
+/** A job logs in to a cloud: a login action, or one of ours given an Entra client ID (it uses the job's OIDC token). */
+function logsInToCloud(job: Job): boolean {
+  if (job.uses) {
+    const called = ownWorkflow(job.uses);
+    return called ? Object.values(workflow(called).jobs).some(logsInToCloud) : false;
+  }
+  return (job.steps ?? []).some(
+    (step) =>
+      (step.uses !== undefined && cloudLogins.some((login) => login.test(step.uses!))) ||
+      (step.uses !== undefined && ownAction(step.uses) !== undefined && step.with?.['client-id'] !== undefined),
+  );
+}
+
+function declaredInputs(wf: Workflow): Record<string, { type?: string; required?: boolean }> {
+  const on = wf.on as Record<string, { inputs?: Record<string, { type?: string; required?: boolean }> } | null>;
+  return { ...(on.workflow_call?.inputs ?? {}), ...(on.workflow_dispatch?.inputs ?? {}) };
+}
+
+describe('every workflow', () => {
+  it('is found', () => {
+    expect(workflowFiles).toEqual(
+      expect.arrayContaining([
+        'ci.yml',
+        'ecs-pipeline.yml',
+        'azure-pipeline.yml',
+        'preview.yml',
+        'release.yml',
+        'release-tag.yml',
+      ]),
+    );
+  });
+
+  it("lints clean: actionlint, shellcheck, GitHub's workflow parser and the repo's rules", () => {
+    const findings = lint(workflowFiles.map((f) => `${workflowDir}/${f}`));
+    expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
+  describe.each(workflowFiles)('%s', (file) => {
+    const wf = workflow(file);
+    const jobs = Object.entries(wf.jobs);
+
+    it('grants nothing at the top and declares each job its own permissions', () => {
+      expect(wf.permissions).toEqual({});
+      for (const [id, job] of jobs) expect(job.permissions, `${file} jobs.${id}`).toBeTypeOf('object');
+    });
+
+    it('asks for id-token: write exactly on the jobs that log in to a cloud', () => {
+      for (const [id, job] of jobs) {
+        const permissions = job.permissions as Record<string, string>;
+        expect(permissions['id-token'] === 'write', `${file} jobs.${id}`).toBe(logsInToCloud(job));
+      }
+    });
+
+    it('writes repository contents only in the job that tags a release', () => {
+      for (const [id, job] of jobs) {
+        const permissions = job.permissions as Record<string, string>;
+        const allowed = file === 'release-tag.yml' && id === 'tag';
+        expect(permissions.contents === 'write', `${file} jobs.${id}`).toBe(allowed);
+        expect(Object.values(permissions)).not.toContain('write-all');
+      }
+    });
+
+    it('pins every third-party action by a full commit SHA with its version in a comment', () => {
+      for (const [, job] of jobs)
+        for (const step of job.steps ?? []) {
+          if (!step.uses || ownAction(step.uses)) continue;
+          expect(step.uses).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
+        }
+    });
+
+    it('puts no expression inside a run: script', () => {
+      for (const [id, job] of jobs)
+        for (const step of job.steps ?? []) if (step.run) expect(step.run, `${file} jobs.${id}`).not.toContain('${{');
+    });
+
+    it('refers only to jobs, inputs, secrets, outputs and steps that exist', () => {
+      const inputs = declaredInputs(wf);
+      const on = wf.on as Record<string, { secrets?: Record<string, unknown> } | null>;
+      const secrets = Object.keys(on.workflow_call?.secrets ?? {});
+      for (const [id, job] of jobs) {
+        for (const need of needsList(job)) expect(Object.keys(wf.jobs), `${file} jobs.${id} needs`).toContain(need);
+        const text = [...expressions(job), ...conditions(job)].join('\n');
+        for (const [name] of references(text, /\binputs\.([\w-]+)/g))
+          expect(Object.keys(inputs), `${file} jobs.${id}: inputs.${name}`).toContain(name);
+        for (const [name] of references(text, /\bsecrets\.([\w-]+)/g))
+          expect([...secrets, 'GITHUB_TOKEN'], `${file} jobs.${id}: secrets.${name}`).toContain(name);
+        for (const [need, output] of references(text, /\bneeds\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+          expect(needsList(job), `${file} jobs.${id}: needs.${need}`).toContain(need);
+          expect(
+            Object.keys(wf.jobs[need!]?.outputs ?? {}),
+            `${file} jobs.${id}: needs.${need}.outputs.${output}`,
+          ).toContain(output);
+        }
+        const stepIds = (job.steps ?? []).map((s) => s.id).filter(Boolean);
+        for (const [step] of references(text, /\bsteps\.([\w-]+)\./g))
+          expect(stepIds, `${file} jobs.${id}: steps.${step}`).toContain(step);
+      }
+    });
+
+    it('passes every action of this repository only inputs it has, and every input it requires', () => {
+      for (const [id, job] of jobs)
+        for (const step of job.steps ?? []) {
+          const name = step.uses && ownAction(step.uses);
+          if (!name || azurePending(step)) continue;
+          const spec = actionSpec(name);
+          expect(spec, `${file} jobs.${id}: ${step.uses} (no actions/${name}/action.yml)`).toBeDefined();
+          for (const input of Object.keys(step.with ?? {}))
+            expect(Object.keys(spec!.inputs), `${file} jobs.${id}: ${name} input '${input}'`).toContain(input);
+          for (const [input, def] of Object.entries(spec!.inputs))
+            if (def.required && def.default === undefined)
+              expect(Object.keys(step.with ?? {}), `${file} jobs.${id}: ${name} needs '${input}'`).toContain(input);
+        }
+    });
+
+    it('reads only outputs that the actions of this repository declare', () => {
+      for (const [id, job] of jobs)
+        for (const [step2, output] of references(
+          expressions(job).join('\n'),
+          /\bsteps\.([\w-]+)\.outputs\.([\w-]+)/g,
+        )) {
+          const producer = job.steps?.find((s) => s.id === step2);
+          const producerAction = producer?.uses && ownAction(producer.uses);
+          if (!producerAction || producerAction === 'terraform' || azurePending(producer)) continue; // terraform: one output per root output too
+          expect(
+            Object.keys(actionSpec(producerAction)?.outputs ?? {}),
+            `${file} jobs.${id}: steps.${step2}.outputs.${output}`,
+          ).toContain(output);
+        }
+    });
+
+    it('calls reusable workflows with inputs and secrets they declare, and all they require', () => {
+      for (const [id, job] of jobs) {
+        const called = job.uses && ownWorkflow(job.uses);
+        if (!called) continue;
+        const target = workflow(called);
+        const call = (
+          target.on as {
+            workflow_call: { inputs: Record<string, { required?: boolean }>; secrets?: Record<string, unknown> };
+          }
+        ).workflow_call;
+        for (const input of Object.keys(job.with ?? {}))
+          expect(Object.keys(call.inputs), `${file} jobs.${id} -> ${called}: '${input}'`).toContain(input);
+        for (const [input, def] of Object.entries(call.inputs))
+          if (def.required)
+            expect(Object.keys(job.with ?? {}), `${file} jobs.${id} -> ${called}: '${input}'`).toContain(input);
+        if (job.secrets && job.secrets !== 'inherit')
+          for (const secret of Object.keys(job.secrets)) expect(Object.keys(call.secrets ?? {})).toContain(secret);
+      }
+    });
+  });
+});
+
+describe('the Azure actions', () => {
+  it.skipIf(!azureLanded)('have landed, so the Azure steps are checked too', () => {
+    expect(actionSpec('deploy-azure')!.inputs).toHaveProperty('mode');
+  });
+  if (!azureLanded)
+    it.todo('deploy-azure and the Azure half of rollback have not landed: their steps are not checked yet');
+});
+
+describe.each(pipelines)('the reusable pipeline %s', (file) => {
+  const wf = workflow(file);
+  const call = (
+    wf.on as {
+      workflow_call: {
+        inputs: Record<string, { type: string; required?: boolean }>;
+        outputs: Record<string, { value: string }>;
+        secrets: Record<string, { required?: boolean }>;
+      };
+    }
+  ).workflow_call;
+
+  it('is only called (workflow_call), with typed inputs', () => {
+    expect(Object.keys(wf.on)).toEqual(['workflow_call']);
+    for (const [name, input] of Object.entries(call.inputs))
+      expect(['string', 'number', 'boolean'], `input ${name}`).toContain(input.type);
+    expect(Object.keys(call.inputs)).toEqual(
+      expect.arrayContaining([
+        'environment',
+        'image',
+        'version',
+        'health-url',
+        'terraform-directory',
+        'dry-run',
+        'deploy-timeout-minutes',
+        'smoke-timeout-seconds',
+      ]),
+    );
+    expect(call.inputs['dry-run']!.type).toBe('boolean');
+  });
+
+  it('takes secrets only for what OIDC cannot do, none of them required', () => {
+    expect(Object.keys(call.secrets).sort()).toEqual(['registry-password', 'terraform-secret-variables']);
+    for (const secret of Object.values(call.secrets)) expect(secret.required).toBe(false);
+  });
+
+  it('outputs the image, its digest, the URL, the deployed revision and whether it rolled back, from real job outputs', () => {
+    expect(Object.keys(call.outputs).sort()).toEqual(['deployed-revision', 'digest', 'image', 'rolled-back', 'url']);
+    for (const [name, output] of Object.entries(call.outputs)) {
+      const [, job, value] = /^\$\{\{ jobs\.([\w-]+)\.outputs\.([\w-]+) \}\}$/.exec(output.value) ?? [];
+      expect(Object.keys(wf.jobs[job!]?.outputs ?? {}), `output ${name}`).toContain(value);
+    }
+  });
+
+  it('builds once and deploys that image by digest', () => {
+    const build = wf.jobs.build!;
+    expect(build.steps!.filter((s) => ownAction(s.uses ?? '') === 'build-push')).toHaveLength(1);
+    expect(build.outputs!.image).toBe('${{ steps.image.outputs.image }}');
+    const deploySteps = wf.jobs.deploy!.steps!.filter((s) =>
+      ['deploy-ecs', 'deploy-azure'].includes(ownAction(s.uses ?? '') ?? ''),
+    );
+    expect(deploySteps).toHaveLength(1);
+    expect(Object.values(deploySteps[0]!.with!)).toContain('${{ needs.build.outputs.image }}');
+    // build-push's image output is registry/repository@sha256:..., never a tag.
+    expect(
+      String(
+        actionSpec('build-push')!.outputs.image &&
+          (actionSpec('build-push')!.outputs.image as { description: string }).description,
+      ),
+    ).toMatch(/@sha256/);
+  });
+
+  it('deploys in the environment, one run at a time per environment, never cancelling one that runs', () => {
+    const deploy = wf.jobs.deploy!;
+    expect(deploy.environment).toBe('${{ inputs.environment }}');
+    expect(deploy.concurrency).toEqual({ group: 'deploy-${{ inputs.environment }}', 'cancel-in-progress': false });
+  });
+
+  it('smoke tests without failing the step, rolls back when it did not pass, and fails the run after', () => {
+    const steps = wf.jobs.deploy!.steps!;
+    const smoke = steps.find((s) => s.id === 'smoke')!;
+    expect(smoke.with!['fail-on-error']).toBe(false);
+    const rollback = steps.find((s) => s.id === 'rollback')!;
+    expect(ownAction(rollback.uses!)).toBe('rollback');
+    expect(rollback.if).toContain("steps.smoke.outputs.passed == 'false'");
+    const failing = steps[steps.indexOf(rollback) + 1]!;
+    expect(failing.if).toBe(rollback.if);
+    expect(failing.run).toContain('exit 1');
+    expect(steps.indexOf(smoke)).toBeLessThan(steps.indexOf(rollback));
+  });
+
+  it('stops after the plan on a dry run: nothing after it runs without !inputs.dry-run', () => {
+    const steps = wf.jobs.deploy!.steps!;
+    const plan = steps.findIndex((s) => s.id === 'plan');
+    for (const step of steps.slice(plan + 1)) expect(String(step.if)).toContain('!inputs.dry-run');
+  });
+});
+
+describe('the ECS pipeline', () => {
+  it('marks the revision known-good only after the smoke test passed', () => {
+    const steps = workflow('ecs-pipeline.yml').jobs.deploy!.steps!;
+    const mark = steps.find((s) => s.id === 'mark-good')!;
+    expect(mark.with).toMatchObject({
+      mode: 'mark-good',
+      'task-definition': '${{ steps.deploy.outputs.task-definition-arn }}',
+    });
+    expect(mark.if).toContain("steps.smoke.outputs.passed == 'true'");
+  });
+});
+
+describe('the manual release', () => {
+  const wf = workflow('release.yml');
+  const dispatch = (wf.on as { workflow_dispatch: { inputs: Record<string, { type: string; options?: string[] }> } })
+    .workflow_dispatch;
+
+  it('asks for a version, a chosen environment and a dry run, and says what goes where', () => {
+    expect(dispatch.inputs.environment).toMatchObject({ type: 'choice', options: ['staging', 'production'] });
+    expect(dispatch.inputs['dry-run']!.type).toBe('boolean');
+    expect(dispatch.inputs.version!.type).toBe('string');
+    expect(wf['run-name']).toMatch(/inputs\.version.*inputs\.environment/s);
+  });
+
+  it('validates the version before either pipeline runs, and deploys the existing image, not a new build', () => {
+    for (const id of ['ecs', 'azure']) {
+      const job = wf.jobs[id]!;
+      expect(needsList(job)).toEqual(['validate']);
+      expect(job.with).toMatchObject({
+        build: false,
+        version: '${{ inputs.version }}',
+        'dry-run': '${{ inputs.dry-run }}',
+      });
+      expect(ownWorkflow(job.uses!)).toBe(`${id}-pipeline.yml`);
+    }
+    expect(wf.jobs.validate!.steps![0]!.env).toMatchObject({ VERSION: '${{ inputs.version }}' });
+  });
+});
+
+describe('the pull request preview', () => {
+  const wf = workflow('preview.yml');
+  const sameRepository = 'github.event.pull_request.head.repo.full_name == github.repository';
+
+  it('runs on opened, synchronize, reopened and closed, in one concurrency group per pull request', () => {
+    expect((wf.on as { pull_request: { types: string[] } }).pull_request.types).toEqual([
+      'opened',
+      'synchronize',
+      'reopened',
+      'closed',
+    ]);
+    expect(wf.concurrency).toEqual({
+      group: 'preview-pr-${{ github.event.pull_request.number }}',
+      'cancel-in-progress': false,
+    });
+  });
+
+  it('gives a fork pull request nothing but the notice: no permissions, no cloud, no deployment', () => {
+    const fork = wf.jobs.fork!;
+    expect(fork.if).toBe('github.event.pull_request.head.repo.full_name != github.repository');
+    expect(fork.permissions).toEqual({});
+    expect(fork.steps!.map((s) => ownAction(s.uses ?? ''))).toEqual(['preview']);
+    expect(wf.jobs.build!.if).toContain(sameRepository);
+    expect(wf.jobs.teardown!.if).toContain(sameRepository);
+    expect(needsList(wf.jobs.deploy!)).toEqual(['build']);
+  });
+
+  it('deploys <service>-pr-<number> or slot pr-<number>, and reports the deployment before and after', () => {
+    const steps = wf.jobs.deploy!.steps!;
+    const previews = steps.filter((s) => ownAction(s.uses ?? '') === 'preview');
+    expect(previews.map((s) => s.with!.state)).toEqual([
+      'in_progress',
+      "${{ job.status == 'success' && 'success' || 'failure' }}",
+    ]);
+    expect(previews[1]!.if).toBe('always()');
+    expect(steps.find((s) => s.id === 'ecs')!.with).toMatchObject({
+      service: '${{ vars.ECS_SERVICE }}-pr-${{ github.event.pull_request.number }}',
+      'create-service': true,
+    });
+    expect(steps.find((s) => s.id === 'azure')!.with).toMatchObject({
+      'slot-name': 'pr-${{ github.event.pull_request.number }}',
+      'create-slot': true,
+    });
+  });
+
+  it('tears everything down on close, then marks the deployment inactive', () => {
+    const teardown = wf.jobs.teardown!;
+    expect(teardown.if).toContain("github.event.action == 'closed'");
+    const steps = teardown.steps!;
+    expect(steps.find((s) => ownAction(s.uses ?? '') === 'deploy-ecs')!.with!.mode).toBe('teardown');
+    expect(steps.find((s) => ownAction(s.uses ?? '') === 'deploy-azure')!.with!.mode).toBe('delete-slot');
+    expect(steps.find((s) => ownAction(s.uses ?? '') === 'terraform')!.with!.command).toBe('destroy');
+    expect(steps.at(-1)!.with).toEqual({ state: 'inactive' });
+    expect(teardown.permissions).toMatchObject({ deployments: 'write', 'pull-requests': 'write' });
+  });
+});
