@@ -1,0 +1,128 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { awsEnvironment } from '../../test/fakes/aws/json-server.js';
+import { DOCKER_LABEL, dockerDriver } from '../../test/fakes/ecs/docker-driver.js';
+import { startFakeEcs, type FakeEcs } from '../../test/fakes/ecs/index.js';
+import { processDriver, type LocalImage } from '../../test/fakes/ecs/process-driver.js';
+import { startRegistry } from '../../test/fakes/registry/index.js';
+import { repoRoot } from '../../test/helpers/runner.js';
+import { dockerEngine } from './docker.js';
+import { startLoadBalancer, type LoadBalancer } from './load-balancer.js';
+
+/**
+ * The demo's local cloud: a Docker engine when one can be had, a registry with basic auth, the ECS
+ * endpoint with tasks that really run (containers, or local processes without Docker) and a load balancer
+ * in front of the service. Everything it starts is registered in `closers`, stopped in reverse order.
+ */
+
+const exec = promisify(execFile);
+
+export interface LocalCloud {
+  docker: boolean;
+  ecs: FakeEcs;
+  lb: LoadBalancer;
+  /** Where build-push pushes (registry/repository), or the local name of the images without Docker. */
+  repository: string;
+  registryUser: { username: string; password: string };
+  /** The build context (examples/hello-service plus a static busybox) and a DOCKER_CONFIG of its own. */
+  context: string;
+  dockerConfig: string;
+  /** The environment every stage gets: the AWS SDK pointed at the local ECS endpoint. */
+  env: Record<string, string>;
+  /** Image IDs build-push built, removed at the end. */
+  builtImages: string[];
+}
+
+export async function startLocalCloud(options: {
+  service: string;
+  cluster: string;
+  noDocker: boolean;
+  /** Without Docker: how a local process plays an image (the sample service with that release's settings). */
+  localImage: (image: string) => Omit<LocalImage, 'command'> | undefined;
+  closers: (() => Promise<unknown>)[];
+}): Promise<LocalCloud> {
+  const { service, cluster, closers } = options;
+  const engine = options.noDocker ? { available: false, detail: '--no-docker was given' } : await dockerEngine();
+  if ('started' in engine && engine.started) {
+    const dockerd = engine.started;
+    closers.push(async () => {
+      dockerd.kill('SIGTERM');
+      await new Promise((resolve) => dockerd.once('exit', resolve));
+    });
+  }
+  const docker = engine.available;
+  console.log(
+    docker
+      ? `Docker engine ${engine.detail}: tasks run as containers of the image build-push pushes.`
+      : `No Docker engine (${engine.detail}): tasks run as local Node processes serving the sample\nservice (examples/hello-service/server.mjs); build-push is skipped.`,
+  );
+
+  const builtImages: string[] = [];
+  // Last, once the task containers that use them are gone (closers run in reverse). By image ID: removing
+  // only the tags would leave the pushed images behind, named by their digests.
+  closers.push(async () => {
+    if (builtImages.length === 0) return;
+    await exec('docker', ['image', 'rm', '--force', ...builtImages]).catch(() => '');
+    const { stdout } = await exec('docker', [
+      ...['image', 'ls', '--quiet', '--filter', 'dangling=true'],
+      ...['--filter', 'label=org.opencontainers.image.title=hello-service-rootfs'],
+    ]).catch(() => ({ stdout: '' }));
+    const stages = stdout.split('\n').filter(Boolean);
+    if (stages.length > 0) await exec('docker', ['image', 'rm', ...stages]).catch(() => '');
+  });
+
+  const run = `demo-${process.pid}`;
+  const ecs = await startFakeEcs({
+    driver: docker
+      ? dockerDriver({ run, deregistrationDelayMs: 1000, stopTimeout: 5 })
+      : processDriver({
+          deregistrationDelayMs: 1000,
+          images: (image) => {
+            const local = options.localImage(image);
+            return (
+              local && {
+                ...local,
+                // The label argument (ignored by the server) tells this run's processes from any other's.
+                command: [
+                  process.execPath,
+                  join(repoRoot, 'examples/hello-service/server.mjs'),
+                  `--label=${DOCKER_LABEL}=${run}`,
+                ],
+              }
+            );
+          },
+        }),
+  });
+  closers.push(() => ecs.close());
+  ecs.addCluster(cluster);
+  const lb = await startLoadBalancer(ecs, service);
+  closers.push(() => lb.close());
+
+  const registryUser = { username: 'demo', password: `demo-${crypto.randomUUID().slice(0, 8)}` };
+  let repository = `local/${service}`;
+  let context = '';
+  let dockerConfig = '';
+  if (docker) {
+    const registry = await startRegistry({ [registryUser.username]: registryUser.password });
+    closers.push(() => registry.stop());
+    repository = `${registry.host}/${service}`;
+    const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((path) => existsSync(path));
+    if (!busybox) throw new Error('busybox is missing: apt-get install busybox-static (the image is built from it)');
+    context = mkdtempSync(join(tmpdir(), 'hello-service-'));
+    dockerConfig = mkdtempSync(join(tmpdir(), 'docker-config-'));
+    closers.push(async () => rmSync(context, { recursive: true, force: true }));
+    closers.push(async () => rmSync(dockerConfig, { recursive: true, force: true }));
+    cpSync(join(repoRoot, 'examples/hello-service'), context, { recursive: true });
+    copyFileSync(busybox, join(context, 'busybox'));
+    console.log(`registry           ${registry.host} (docker-registry, basic auth as ${registryUser.username})`);
+  }
+  console.log(
+    `local ECS endpoint ${ecs.url} (cluster ${cluster}; each task ${docker ? 'a container' : 'a local process'} labelled ${DOCKER_LABEL}=${run})`,
+  );
+  console.log(`load balancer      ${lb.url} (the healthy tasks of service ${service})\n`);
+  const env = { ...awsEnvironment('ECS', ecs.url), GITHUB_WORKSPACE: repoRoot };
+  return { docker, ecs, lb, repository, registryUser, context, dockerConfig, env, builtImages };
+}
