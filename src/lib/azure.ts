@@ -129,16 +129,23 @@ export function resolveAzureTarget(inputs: AzureTargetInputs, env: NodeJS.Proces
   return { login, cloud, subscriptionId };
 }
 
-/** The GitHub ID token, requested once per run however many Azure tokens are exchanged for it. */
-let idToken: Promise<string> | undefined;
+/**
+ * The GitHub ID token, requested once per run however many Azure tokens are exchanged for it. Keyed by the
+ * job's token request URL, so a second run in one process (a test) does not reuse another job's token.
+ */
+let idToken: { url: string; token: Promise<string> } | undefined;
 
 export function githubIdToken(): Promise<string> {
-  idToken ??= core.getIDToken('api://AzureADTokenExchange').then((token) => {
-    core.setSecret(token);
-    return token;
-  });
-  idToken.catch(() => (idToken = undefined));
-  return idToken;
+  const url = process.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '';
+  if (idToken?.url !== url) {
+    const token = core.getIDToken('api://AzureADTokenExchange').then((value) => {
+      core.setSecret(value);
+      return value;
+    });
+    token.catch(() => (idToken = undefined));
+    idToken = { url, token };
+  }
+  return idToken.token;
 }
 
 export async function azureCredential(target: AzureTarget): Promise<TokenCredential> {

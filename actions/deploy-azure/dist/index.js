@@ -28849,15 +28849,22 @@ function resolveAzureTarget(inputs, env = process.env) {
     }
     return { login, cloud, subscriptionId };
 }
-/** The GitHub ID token, requested once per run however many Azure tokens are exchanged for it. */
+/**
+ * The GitHub ID token, requested once per run however many Azure tokens are exchanged for it. Keyed by the
+ * job's token request URL, so a second run in one process (a test) does not reuse another job's token.
+ */
 let idToken;
 function githubIdToken() {
-    idToken ??= _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getIDToken */ .V9('api://AzureADTokenExchange').then((token) => {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(token);
-        return token;
-    });
-    idToken.catch(() => (idToken = undefined));
-    return idToken;
+    const url = process.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '';
+    if (idToken?.url !== url) {
+        const token = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getIDToken */ .V9('api://AzureADTokenExchange').then((value) => {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value);
+            return value;
+        });
+        token.catch(() => (idToken = undefined));
+        idToken = { url, token };
+    }
+    return idToken.token;
 }
 async function azureCredential(target) {
     const identity = await Promise.all(/* import() */[__nccwpck_require__.e(818), __nccwpck_require__.e(907)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9907));

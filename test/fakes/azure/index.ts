@@ -54,6 +54,8 @@ export interface FakeAzure {
   armCalls: string[];
   tokenRequests: { grant: string; clientId: string; how: 'secret' | 'assertion' }[];
   oidcRequests: number;
+  /** The ID tokens the OIDC endpoint gave out (to check none is ever printed). */
+  oidcTokens: Set<string>;
   site(app: string): Map<string, FakeSlot>;
   slot(app: string, slot?: string): FakeSlot;
   addSite(
@@ -66,6 +68,8 @@ export interface FakeAzure {
   swapPolls: number;
   /** The next N ARM requests answer this status with Retry-After (429 throttling, 503). */
   throttle(count: number, status?: number): void;
+  /** False: the app registration has no federated credential matching the workflow's token. */
+  federated: boolean;
   /** Roles: contributor may write; reader only read. */
   role: 'contributor' | 'reader';
   /** The environment that trusts the certificate in a child process and points OIDC at the fake. */
@@ -119,10 +123,12 @@ export async function startFakeAzure(): Promise<FakeAzure> {
     armCalls,
     tokenRequests: [],
     oidcRequests: 0,
+    oidcTokens: new Set(),
     behaviour: () => 'healthy',
     startMs: 150,
     swapPolls: 2,
     role: 'contributor',
+    federated: true,
     site(app) {
       const site = sites.get(app);
       if (!site) throw new Error(`no site ${app}`);
@@ -182,15 +188,13 @@ export async function startFakeAzure(): Promise<FakeAzure> {
         return;
       }
       const healthy = behaviour === 'healthy';
-      res
-        .writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' })
-        .end(
-          JSON.stringify({
-            status: healthy ? 'healthy' : 'unhealthy',
-            version: versionOf(slot.running),
-            path: req.url,
-          }),
-        );
+      res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          status: healthy ? 'healthy' : 'unhealthy',
+          version: versionOf(slot.running),
+          path: req.url,
+        }),
+      );
     });
     await new Promise<void>((resolve) => slot.server.listen(0, '127.0.0.1', resolve));
     slot.port = (slot.server.address() as AddressInfo).port;
@@ -276,7 +280,7 @@ export async function startFakeAzure(): Promise<FakeAzure> {
         7000215,
         `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
       );
-    else if (how === 'assertion' && !idTokens.has(form.get('client_assertion') ?? ''))
+    else if (how === 'assertion' && !(fake.federated && idTokens.has(form.get('client_assertion') ?? '')))
       entraError(
         res,
         400,
@@ -479,6 +483,7 @@ export async function startFakeAzure(): Promise<FakeAzure> {
     ).toString('base64url');
     const value = `eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.${claims}.${randomUUID().replace(/-/g, '')}`;
     if (audience === 'api://AzureADTokenExchange') idTokens.add(value);
+    fake.oidcTokens.add(value);
     send(res, 200, { count: 1, value });
   });
   await new Promise<void>((resolve) => oidc.listen(0, '127.0.0.1', resolve));

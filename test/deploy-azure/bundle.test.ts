@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLIENT_SECRET, type FakeAzure } from '../fakes/azure/index.js';
+import { runBundle } from '../helpers/runner.js';
+import { cloudInputs, fast, startAzure, V1, V2 } from './fixture.js';
+
+/** actions/deploy-azure/dist run as the runner runs it: Node 24, INPUT_* variables, NODE_EXTRA_CA_CERTS. */
+
+let azure: FakeAzure;
+afterEach(() => azure?.close());
+
+const app = { 'app-name': 'hello', 'resource-group-name': 'rg-web' };
+
+describe('the deploy-azure bundle', () => {
+  it('logs in with OIDC, deploys to the slot, swaps and writes its outputs and job summary', async () => {
+    azure = await startAzure();
+    const step = await runBundle('deploy-azure', {
+      inputs: { ...cloudInputs(azure, 'oidc'), ...fast, ...app, 'slot-name': 'staging', images: V2, swap: 'true' },
+      env: azure.env(true),
+    });
+    expect(step.log).not.toContain('::error::');
+    expect(step.exitCode).toBe(0);
+    expect(step.outputs).toMatchObject({ image: V2, 'previous-image': V1, swapped: 'true' });
+    expect(step.outputs['webapp-url']).toBe(`https://127.0.0.1:${azure.slot('hello').port}`);
+    expect(step.summary).toMatch(/^### deploy-azure: ✅ Succeeded/);
+    expect(step.log).toContain('::group::Swap staging into production');
+    expect(azure.oidcRequests).toBe(1);
+    expect(azure.slot('hello').running).toBe(`DOCKER|${V2}`);
+  });
+
+  it('fails on invalid input without a request to Azure', async () => {
+    azure = await startAzure();
+    const step = await runBundle('deploy-azure', {
+      inputs: { ...cloudInputs(azure), ...app, images: 'ghcr.io/octo-org/Hello Service' },
+      env: azure.env(),
+    });
+    expect(step.exitCode).toBe(1);
+    expect(step.log).toMatch(/::error::Input 'images' is not a valid image reference/);
+    expect(step.outputs['failure-reason']).toBe('invalid-input');
+    expect(azure.tokenRequests).toEqual([]);
+    expect(azure.armCalls).toEqual([]);
+  });
+
+  it('never prints the client secret, the OIDC token, the registry password or a secret app setting', async () => {
+    azure = await startAzure();
+    azure.behaviour = (image) => (image === V2 ? 'unhealthy' : 'healthy');
+    const registryPassword = 'ghp_registryPasswordNeverPrinted0123';
+    const settingSecret = 'sk_live_appSettingSecretNeverPrinted42';
+    const secretRun = await runBundle('deploy-azure', {
+      inputs: {
+        ...cloudInputs(azure),
+        ...fast,
+        ...app,
+        'slot-name': 'staging',
+        images: V2,
+        timeout: '1',
+        'registry-username': 'octo-bot',
+        'registry-password': registryPassword,
+        'app-settings': `API_KEY=${settingSecret}`,
+      },
+      env: { ...azure.env(), ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' },
+    });
+    const oidcRun = await runBundle('deploy-azure', {
+      inputs: { ...cloudInputs(azure, 'oidc'), ...fast, ...app, 'slot-name': 'staging', images: V1 },
+      env: { ...azure.env(true), RUNNER_DEBUG: '1' },
+    });
+    expect(secretRun.exitCode).toBe(1);
+    expect(oidcRun.exitCode).toBe(0);
+    const tokens = [...azure.oidcTokens];
+    expect(tokens).toHaveLength(1);
+    for (const step of [secretRun, oidcRun]) {
+      // ::add-mask:: lines are how a value is handed to the runner to hide; the runner never shows them.
+      const log = step.log.replace(/^::add-mask::.*$/gm, '');
+      const everything = [log, step.summary, JSON.stringify(step.outputs)].join('\n');
+      for (const secret of [CLIENT_SECRET, registryPassword, settingSecret, ...tokens]) {
+        expect(everything).not.toContain(secret);
+      }
+    }
+    for (const secret of [CLIENT_SECRET, registryPassword, settingSecret]) {
+      expect(secretRun.log).toContain(`::add-mask::${secret}`);
+    }
+    expect(oidcRun.log).toContain(`::add-mask::${tokens[0]}`);
+  });
+});
