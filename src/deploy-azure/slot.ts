@@ -130,7 +130,7 @@ export async function swapWithProduction(ref: SlotRef, intervalMs: number): Prom
       resourceGroup,
       app,
       slot,
-      { targetSlot: 'production' },
+      { targetSlot: 'production', preserveVnet: true },
       { updateIntervalInMs: intervalMs },
     ),
   );

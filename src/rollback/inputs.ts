@@ -1,5 +1,8 @@
+import { resolveAzureTarget, type AzureTarget } from '../lib/azure.js';
 import { InputError } from '../lib/errors.js';
-import { bool, number, oneOf, optional } from '../lib/inputs.js';
+import { checkImageReference } from '../lib/image.js';
+import { bool, number, oneOf, optional, required } from '../lib/inputs.js';
+import { checkName, loginInputs, readWait, type WaitOptions } from '../deploy-azure/inputs.js';
 
 /** The rollback action's inputs: which cloud, what to return to, how long to watch. */
 
@@ -23,7 +26,39 @@ export interface EcsRollbackInputs {
 }
 
 // ---- target: azure ---------------------------------------------------------------------------------
-// The Azure half (swap back, or set previous-image) adds its own inputs type here and to RollbackInputs.
+export interface AzureRollbackInputs {
+  target: 'azure';
+  /** The login, cloud and subscription. */
+  azure: AzureTarget;
+  app: string;
+  resourceGroup: string;
+  /** The slot deploy-azure swapped from ('production' when it deployed to production directly). */
+  slot: string;
+  /** What production ran before: deploy-azure's previous-image output. */
+  previousImage: string;
+  wait: WaitOptions;
+  reason?: string;
+}
+
+export function readAzureInputs(): AzureRollbackInputs {
+  const app = checkName('app-name', required('app-name', 'the web app to roll back'), 60);
+  const resourceGroup = required('resource-group-name', 'the resource group of the web app');
+  const slot = checkName('slot-name', optional('slot-name') ?? 'production', 59);
+  const previousImage = checkImageReference(
+    'previous-image',
+    required('previous-image', "what production ran before, deploy-azure's previous-image output"),
+  );
+  return {
+    target: 'azure',
+    azure: resolveAzureTarget(loginInputs()),
+    app,
+    resourceGroup,
+    slot,
+    previousImage,
+    wait: readWait(previousImage),
+    reason: optional('reason'),
+  };
+}
 // ------------------------------------------------------------------------------------------------------
 
 export type RollbackInputs = EcsRollbackInputs;

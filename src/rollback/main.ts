@@ -1,9 +1,9 @@
 import * as core from '@actions/core';
 import { runStage } from '../lib/action.js';
-import { describe, InputError } from '../lib/errors.js';
+import { describe } from '../lib/errors.js';
 import { formatDuration } from '../lib/poll.js';
 import { writeSummary } from '../lib/summary.js';
-import { chooseTarget, readEcsInputs } from './inputs.js';
+import { chooseTarget, readAzureInputs, readEcsInputs } from './inputs.js';
 import type { RollbackResult } from './result.js';
 
 /**
@@ -26,11 +26,11 @@ export async function run(): Promise<void> {
           rollbackEcs(inputs),
         );
       } else {
-        // ---- target: azure: the Azure half (swap back, or set previous-image) plugs in here. ----
-        throw new InputError(
-          'Rolling back Azure App Service is not available in this version.',
-          "Use deploy-azure's swap, or target: ecs.",
-        );
+        // ---- target: azure: swap back, or set previous-image, then wait until production serves it. ----
+        const inputs = readAzureInputs();
+        reason = inputs.reason;
+        const { rollbackAzure } = await import('./azure.js');
+        result = await core.group('Roll back', () => rollbackAzure(inputs));
       }
     } catch (error) {
       writeSummary({

@@ -148,7 +148,7 @@ describe('logging in against the local Entra endpoint', () => {
 
   it('fails on invalid inputs before any request', async () => {
     azure = await startAzure();
-    for (const inputs of [
+    for (const inputs of <Record<string, string>[]>[
       { images: 'GHCR.io/Octo/Bad Image:1' },
       { images: V2, swap: 'true', 'slot-name': 'production' },
       { images: V2, 'registry-username': 'octo-bot' },

@@ -108,7 +108,7 @@ async function createSlot(ref, from) {
 /** Swaps the slot with production (a long-running operation, polled until Azure reports it done). */
 async function swapWithProduction(ref, intervalMs) {
     const { client, resourceGroup, app, slot } = ref;
-    await (0,azure/* azure */.ec)(`Swap ${label(ref)} with production`, () => client.webApps.beginSwapSlotAndWait(resourceGroup, app, slot, { targetSlot: 'production' }, { updateIntervalInMs: intervalMs }));
+    await (0,azure/* azure */.ec)(`Swap ${label(ref)} with production`, () => client.webApps.beginSwapSlotAndWait(resourceGroup, app, slot, { targetSlot: 'production', preserveVnet: true }, { updateIntervalInMs: intervalMs }));
 }
 /** Deletes the slot; true when it was there. */
 async function deleteSlot(ref) {

@@ -13,8 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var dist_cjs = __webpack_require__(212);
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __webpack_require__(3218);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
+var core = __webpack_require__(8261);
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var errors = __webpack_require__(7268);
 ;// CONCATENATED MODULE: ./src/lib/aws.ts
@@ -77,8 +77,8 @@ async function aws(operation, call) {
     }
 }
 
-// EXTERNAL MODULE: ./src/lib/poll.ts + 1 modules
-var poll = __webpack_require__(5439);
+// EXTERNAL MODULE: ./src/lib/poll.ts
+var poll = __webpack_require__(3962);
 ;// CONCATENATED MODULE: ./src/lib/ecs-assess.ts
 /** ECS's circuit breaker threshold: half the desired count, at least 3 and at most 200. */
 function defaultMaxFailedTasks(desiredCount) {

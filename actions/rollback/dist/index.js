@@ -37,7 +37,7 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = Agent
-__webpack_unused_export__ = ProxyAgent
+module.exports.kT = ProxyAgent
 __webpack_unused_export__ = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
 __webpack_unused_export__ = RetryHandler
@@ -28093,7 +28093,7 @@ module.exports = {
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -28113,10 +28113,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -28370,6 +28370,191 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
+/***/ 516:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   bC: () => (/* binding */ resolveAzureTarget),
+/* harmony export */   c4: () => (/* binding */ isNotFound),
+/* harmony export */   ec: () => (/* binding */ azure),
+/* harmony export */   mE: () => (/* binding */ appServiceClient)
+/* harmony export */ });
+/* unused harmony exports githubIdToken, azureCredential, azureError */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8261);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
+
+
+const clouds = {
+    AzureCloud: { arm: 'https://management.azure.com', authority: 'https://login.microsoftonline.com' },
+    AzureUSGovernment: { arm: 'https://management.usgovcloudapi.net', authority: 'https://login.microsoftonline.us' },
+    AzureChinaCloud: { arm: 'https://management.chinacloudapi.cn', authority: 'https://login.chinacloudapi.cn' },
+};
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+function endpoint(name, raw) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input '${name}' is not a URL: '${raw}'.`, 'Give an https:// URL, e.g. https://management.local.azurestack.external.');
+    }
+    if (url.protocol !== 'https:')
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input '${name}' must be an https:// URL, got '${raw}'.`);
+    return url.href.replace(/\/$/, '');
+}
+/** Validates the login and cloud inputs (before any request): which login, which cloud, which subscription. */
+function resolveAzureTarget(inputs, env = process.env) {
+    if (inputs.clientSecret)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(inputs.clientSecret);
+    const environment = inputs.environment ?? 'AzureCloud';
+    if (!['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud', 'AzureStack'].includes(environment)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input 'environment' must be AzureCloud, AzureUSGovernment, AzureChinaCloud or AzureStack, got '${environment}'.`);
+    }
+    const named = environment === 'AzureStack' ? undefined : clouds[environment];
+    const arm = inputs.resourceManagerEndpoint ?? named?.arm;
+    const authority = inputs.authorityHost ?? named?.authority;
+    if (!arm || !authority) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('AzureStack needs the resource-manager-endpoint and authority-host inputs.', 'For Azure Stack Hub, e.g. resource-manager-endpoint: https://management.local.azurestack.external and authority-host: https://login.microsoftonline.com (or your AD FS).');
+    }
+    const cloud = {
+        resourceManager: endpoint('resource-manager-endpoint', arm),
+        authorityHost: endpoint('authority-host', authority),
+        instanceDiscovery: inputs.authorityHost === undefined,
+    };
+    const { clientId, tenantId, clientSecret } = inputs;
+    let login;
+    if (clientId || tenantId || clientSecret) {
+        const missing = [!clientId && 'client-id', !tenantId && 'tenant-id'].filter(Boolean);
+        if (missing.length) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`The Azure login is half given: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing.`, 'OpenID Connect needs client-id and tenant-id (and permissions: id-token: write); a client secret needs client-id, tenant-id and client-secret.');
+        }
+        if (!GUID.test(clientId ?? '')) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input 'client-id' must be an application (client) ID, a GUID; got '${clientId}'.`);
+        }
+        if (clientSecret)
+            login = { kind: 'secret', clientId: clientId ?? '', tenantId: tenantId ?? '', clientSecret };
+        else {
+            if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('OpenID Connect login needs a GitHub ID token, and this job cannot request one.', 'Add `permissions: id-token: write` to the job (or the workflow), or give client-secret instead.');
+            }
+            login = { kind: 'oidc', clientId: clientId ?? '', tenantId: tenantId ?? '' };
+        }
+    }
+    else if (env.AZURE_CLIENT_ID && env.AZURE_TENANT_ID) {
+        login = { kind: 'environment' };
+    }
+    else {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('No Azure login is given.', 'Give client-id and tenant-id (OpenID Connect, with permissions: id-token: write), add client-secret for a service principal secret, or set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET.');
+    }
+    const subscriptionId = inputs.subscriptionId ?? env.AZURE_SUBSCRIPTION_ID;
+    if (!subscriptionId) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz("Input 'subscription-id' is required (or AZURE_SUBSCRIPTION_ID): the subscription of the app.");
+    }
+    if (!GUID.test(subscriptionId)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input 'subscription-id' must be a subscription ID, a GUID; got '${subscriptionId}'.`);
+    }
+    return { login, cloud, subscriptionId };
+}
+/**
+ * The GitHub ID token, requested once per run however many Azure tokens are exchanged for it. Keyed by the
+ * job's token request URL, so a second run in one process (a test) does not reuse another job's token.
+ */
+let idToken;
+function githubIdToken() {
+    const url = process.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '';
+    if (idToken?.url !== url) {
+        const token = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getIDToken */ .V9('api://AzureADTokenExchange').then((value) => {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value);
+            return value;
+        });
+        token.catch(() => (idToken = undefined));
+        idToken = { url, token };
+    }
+    return idToken.token;
+}
+async function azureCredential(target) {
+    const identity = await Promise.all(/* import() */[__nccwpck_require__.e(818), __nccwpck_require__.e(907)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9907));
+    const options = {
+        authorityHost: target.cloud.authorityHost,
+        disableInstanceDiscovery: !target.cloud.instanceDiscovery,
+    };
+    const { login } = target;
+    if (login.kind === 'secret')
+        return new identity.ClientSecretCredential(login.tenantId, login.clientId, login.clientSecret, options);
+    if (login.kind === 'oidc')
+        return new identity.ClientAssertionCredential(login.tenantId, login.clientId, githubIdToken, options);
+    if (process.env.AZURE_CLIENT_SECRET)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(process.env.AZURE_CLIENT_SECRET);
+    return new identity.EnvironmentCredential(options);
+}
+async function appServiceClient(target, stage) {
+    const { WebSiteManagementClient } = await Promise.all(/* import() */[__nccwpck_require__.e(818), __nccwpck_require__.e(112)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5112));
+    const credential = await azureCredential(target);
+    return new WebSiteManagementClient(credential, target.subscriptionId, {
+        endpoint: target.cloud.resourceManager,
+        credentials: { scopes: [`${target.cloud.resourceManager}/.default`] },
+        userAgentOptions: { userAgentPrefix: `deploy-actions/${stage}` },
+        retryOptions: { maxRetries: 4 },
+    });
+}
+const aadHints = {
+    '700016': 'The application (client-id) is not in this tenant: check client-id and tenant-id.',
+    '90002': 'The tenant does not exist: check tenant-id (and environment for sovereign clouds).',
+    '7000215': "The client secret is wrong: give the secret's Value (not its Secret ID), or create a new one.",
+    '7000222': 'The client secret expired: create a new one and update the repository secret.',
+    '700213': "No federated credential of the app matches this workflow: add one whose subject is this job's (e.g. repo:owner/repo:environment:production or repo:owner/repo:ref:refs/heads/main), issuer https://token.actions.githubusercontent.com, audience api://AzureADTokenExchange.",
+    '70021': "No federated credential of the app matches this workflow: check the credential's subject, issuer and audience.",
+    '700024': 'The GitHub ID token has expired or is not yet valid: rerun the job.',
+};
+const armHints = {
+    AuthorizationFailed: 'Give the app registration a role on the web app or its resource group that may do this (Website Contributor), then rerun.',
+    ResourceNotFound: 'Check app-name, slot-name and resource-group-name, and that subscription-id is the right one.',
+    ResourceGroupNotFound: 'Check resource-group-name and subscription-id.',
+    SubscriptionNotFound: 'Check subscription-id, and that the login can see it.',
+    InvalidAuthenticationToken: 'The Azure token was refused: check environment / resource-manager-endpoint.',
+    ExpiredAuthenticationToken: 'The Azure token expired: rerun the job.',
+};
+/** Turns an Azure SDK or identity error into a CloudError naming the operation, the Azure code and what to check. */
+function azureError(error, operation) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CloudError */ .K2)
+        return error;
+    const err = error;
+    const message = String(err.message ?? error);
+    const aad = /AADSTS(\d+)/.exec(message);
+    if (aad ||
+        err.name === 'AuthenticationError' ||
+        err.name === 'AggregateAuthenticationError' ||
+        err.name === 'CredentialUnavailableError') {
+        const code = aad ? `AADSTS${aad[1]}` : (err.name ?? 'AuthenticationError');
+        const firstLine = message.split(/\r?\n|Trace ID:/)[0]?.trim() ?? message;
+        const description = aad ? (/AADSTS\d+:[^]*?(?=Trace ID:|$)/.exec(message)?.[0].trim() ?? firstLine) : firstLine;
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CloudError */ .K2(`Azure login failed (${operation}): ${description}`, code, (aad && aadHints[aad[1] ?? '']) ??
+            'Check client-id, tenant-id and the secret or federated credential, and environment / authority-host.', { cause: error });
+    }
+    const code = err.code ?? err.name ?? 'Error';
+    const status = err.statusCode ? ` (HTTP ${err.statusCode})` : '';
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CloudError */ .K2(`${operation} failed: ${code}${status}: ${message}`, code, armHints[code], { cause: error });
+}
+/** Runs one Azure call and reports its failure as a CloudError naming the operation. */
+async function azure(operation, call) {
+    try {
+        return await call();
+    }
+    catch (error) {
+        throw azureError(error, operation);
+    }
+}
+/** True for an ARM 404: the resource does not exist. */
+function isNotFound(error) {
+    const cause = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CloudError */ .K2
+        ? error.cause
+        : error;
+    return cause?.statusCode === 404;
+}
+
+
+/***/ }),
+
 /***/ 7268:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -28440,19 +28625,15 @@ function describe(error) {
 
 /***/ }),
 
-/***/ 5439:
+/***/ 3962:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  a: () => (/* binding */ formatDuration),
-  w: () => (/* binding */ poll)
-});
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/lib/poll.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ formatDuration),
+/* harmony export */   w: () => (/* binding */ poll)
+/* harmony export */ });
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8500);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
 
 /**
  * Calls `check` until it returns a value (not undefined) or the time runs out. A thrown error ends the
@@ -28461,7 +28642,7 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
  */
 async function poll(check, options) {
     const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? ((ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }));
+    const sleep = options.sleep ?? ((ms, signal) => (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(ms, undefined, { signal }));
     const deadline = now() + options.timeoutMs;
     let interval = options.intervalMs;
     for (let attempt = 1;; attempt++) {
@@ -28489,11 +28670,432 @@ function formatDuration(ms) {
 
 /***/ }),
 
+/***/ 6749:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  vP: () => (/* reexport */ parseJsonExpectations),
+  i$: () => (/* reexport */ parseStatus),
+  bK: () => (/* binding */ probeUntil)
+});
+
+// UNUSED EXPORTS: evaluate, isSensitiveHeader, jsonPath, latencyStats, maskUrlSecrets, parseHeaders, parseText, probe, redactUrl, scrub, send
+
+// EXTERNAL MODULE: external "node:timers/promises"
+var promises_ = __nccwpck_require__(8500);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
+var lib_core = __nccwpck_require__(8261);
+// EXTERNAL MODULE: ./src/lib/errors.ts
+var errors = __nccwpck_require__(7268);
+;// CONCATENATED MODULE: ./src/lib/probe-checks.ts
+
+
+/** Header names whose values are credentials: masked, never printed, dropped on a redirect to another origin. */
+function isSensitiveHeader(name) {
+    return /^(proxy-)?authorization$|^cookie$|token|secret|key|password|session|signature|credential|auth/i.test(name);
+}
+/** Every value masked here, so a body that echoes one (a debug endpoint) is scrubbed before it is shown. */
+const masked = new Set();
+/** Registers a credential with the runner, and its token part, so neither can appear in a log. */
+function mask(value) {
+    if (value === '')
+        return;
+    masked.add(value);
+    core.setSecret(value);
+    const scheme = /^(\w+)\s+(\S+)$/.exec(value);
+    if (scheme?.[2]) {
+        masked.add(scheme[2]);
+        core.setSecret(scheme[2]);
+        if (/^basic$/i.test(scheme[1] ?? '')) {
+            const decoded = Buffer.from(scheme[2], 'base64').toString('utf8');
+            if (decoded.includes(':'))
+                mask(decoded.slice(decoded.indexOf(':') + 1));
+        }
+    }
+    for (const cookie of value.split(';')) {
+        const part = cookie.slice(cookie.indexOf('=') + 1).trim();
+        if (cookie.includes('=') && part.length >= 6 && part !== value)
+            mask(part);
+    }
+}
+/**
+ * Parses `Name: value` (or `Name=value`) lines: whichever of `:` and `=` comes first separates, since a
+ * header name has neither. Credentials are masked here, as soon as they are known. A malformed line is
+ * reported by its number only: it may hold a token.
+ */
+function parseHeaders(input, raw) {
+    const headers = {};
+    for (const [index, line] of raw.split('\n').entries()) {
+        const text = line.trim();
+        if (text === '' || text.startsWith('#'))
+            continue;
+        const at = text.search(/[:=]/);
+        const name = at < 0 ? '' : text.slice(0, at).trim();
+        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+            throw new InputError(`Input '${input}' line ${index + 1} is not a header.`, 'Write one Name: value per line.');
+        }
+        const value = text.slice(at + 1).trim();
+        if (isSensitiveHeader(name))
+            mask(value);
+        headers[name.toLowerCase()] = value;
+    }
+    return headers;
+}
+/** Masks a password in the URL and query values named like credentials (`?api_key=...`). */
+function maskUrlSecrets(url) {
+    if (url.password)
+        mask(decodeURIComponent(url.password));
+    for (const [name, value] of url.searchParams)
+        if (isSensitiveHeader(name))
+            mask(value);
+}
+/** The URL for logs, summaries and outputs: its password and credential-like query values as ***. */
+function redactUrl(raw) {
+    const url = new URL(raw);
+    if (url.password)
+        url.password = '***';
+    for (const name of new Set(url.searchParams.keys()))
+        if (isSensitiveHeader(name))
+            url.searchParams.set(name, '***');
+    return url.href;
+}
+/** `200`, `2xx`, `20x`, `200-299`, or several of them separated by commas or spaces. */
+function parseStatus(input, raw) {
+    const parts = raw.split(/[\s,]+/).filter(Boolean);
+    const tests = parts.map((part) => {
+        const range = /^([1-5]\d\d)-([1-5]\d\d)$/.exec(part);
+        if (range)
+            return (status) => status >= Number(range[1]) && status <= Number(range[2]);
+        if (/^[1-5][\dx][\dx]$/i.test(part) && !/^[1-5]x\d$/i.test(part)) {
+            const pattern = new RegExp(`^${part.toLowerCase().replace(/x/g, '\\d')}$`);
+            return (status) => pattern.test(String(status));
+        }
+        throw new errors/* InputError */.dz(`Input '${input}' has '${part}', which is not a status code pattern.`, 'Write codes such as 200, 2xx, 200-299 or 200,204.');
+    });
+    if (tests.length === 0)
+        throw new errors/* InputError */.dz(`Input '${input}' is empty: give a status such as 200 or 2xx.`);
+    return { text: parts.join(','), test: (status) => tests.some((test) => test(status)) };
+}
+/** A substring (or, when `exact`, the whole text), or a regular expression written `/pattern/flags`. */
+function parseText(input, raw, exact = false) {
+    const regex = /^\/(.+)\/([dimsuv]*)$/s.exec(raw);
+    if (!regex)
+        return { text: JSON.stringify(raw), test: (value) => (exact ? value === raw : value.includes(raw)) };
+    try {
+        const pattern = new RegExp(regex[1] ?? '', regex[2]);
+        return { text: raw, test: (value) => pattern.test(value) };
+    }
+    catch (error) {
+        throw new errors/* InputError */.dz(`Input '${input}' has an invalid regular expression ${raw}: ${error.message}.`);
+    }
+}
+/**
+ * `path=value` (value: exact text or `/regex/`) or a bare `path` (the field must be present). An empty value
+ * is refused: it is nearly always `version=${{ inputs.version }}` with the input unset, a check that could
+ * never pass and would roll back a healthy deployment. `/^$/` asks for an empty string.
+ */
+function parseJsonExpectations(input, lines) {
+    return lines.map((line) => {
+        const at = line.indexOf('=');
+        const path = (at < 0 ? line : line.slice(0, at)).trim();
+        const value = line.slice(at + 1).trim();
+        if (at >= 0 && value === '') {
+            throw new errors/* InputError */.dz(`Input '${input}' expects ${path} to be empty ('${path}=' has no value).`, 'When the value comes from an expression such as ${{ inputs.version }}, that value is empty: set it. To require an empty string write /^$/; to require only that the field exists, write the path alone.');
+        }
+        return { path, segments: jsonPath(input, path), expected: at < 0 ? undefined : parseText(input, value, true) };
+    });
+}
+/** Splits `a.b`, `items[0].id`, `$.a`, `["key.with.dots"]` into keys and indexes. */
+function jsonPath(input, path) {
+    const segments = [];
+    const token = /\.?([^.[\]"']+)|\[(\d+)\]|\[(["'])(.*?)\3\]/y;
+    const text = path.replace(/^\$\.?/, '');
+    while (token.lastIndex < text.length) {
+        const start = token.lastIndex;
+        const match = token.exec(text);
+        if (!match || token.lastIndex === start) {
+            throw new errors/* InputError */.dz(`Input '${input}' has a field path '${path}' that cannot be read at character ${start + 1}.`, 'Write paths such as status, data.version, items[0].id or ["key.with.dots"].');
+        }
+        segments.push(match[2] !== undefined ? Number(match[2]) : (match[1] ?? match[4] ?? ''));
+    }
+    if (segments.length === 0)
+        throw new errors/* InputError */.dz(`Input '${input}' has an empty field path.`);
+    return segments;
+}
+function lookup(document, segments) {
+    let value = document;
+    for (const segment of segments) {
+        if (typeof segment === 'number' ? !Array.isArray(value) : typeof value !== 'object' || value === null) {
+            return { found: false };
+        }
+        const container = value;
+        if (!Object.hasOwn(container, segment))
+            return { found: false };
+        value = container[segment];
+    }
+    return { found: true, value };
+}
+/** A field as text for comparing and printing: strings as they are, anything else as JSON. */
+const asText = (value) => (typeof value === 'string' ? value : JSON.stringify(value));
+/** Replaces every credential masked so far with ***, as the runner does in the log. */
+function scrub(text) {
+    let clean = text;
+    for (const value of [...masked].sort((a, b) => b.length - a.length))
+        clean = clean.split(value).join('***');
+    return clean;
+}
+const snippet = (raw) => {
+    const text = scrub(raw);
+    return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+};
+/** What is wrong with a response, one reason each; empty when it passes. Pure. */
+function evaluate(response, expectations) {
+    const { status, body, json = [], maxLatencyMs } = expectations;
+    const latency = Math.round(response.latencyMs);
+    const slow = maxLatencyMs !== undefined && latency > maxLatencyMs;
+    const tooSlow = slow ? [`took ${latency} ms, over the ${maxLatencyMs} ms allowed`] : [];
+    // The body of an error page says nothing about the checks below; show its start instead.
+    if (!status.test(response.status)) {
+        return [`status ${response.status} is not ${status.text}: ${snippet(response.body.trim())}`, ...tooSlow];
+    }
+    const failures = [];
+    if (body && !body.test(response.body)) {
+        failures.push(`body does not ${body.text.startsWith('/') ? 'match' : 'contain'} ${body.text}`);
+    }
+    if (json.length > 0) {
+        let document;
+        try {
+            document = JSON.parse(response.body);
+        }
+        catch {
+            return [...failures, `body is not JSON: ${snippet(response.body.trim())}`, ...tooSlow];
+        }
+        for (const { path, segments, expected } of json) {
+            const field = lookup(document, segments);
+            if (!field.found)
+                failures.push(`${path} is missing`);
+            else if (expected && !expected.test(asText(field.value))) {
+                failures.push(`${path}: expected ${expected.text}, got ${JSON.stringify(field.value)}`);
+            }
+        }
+    }
+    return [...failures, ...tooSlow];
+}
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __nccwpck_require__(4708);
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+// EXTERNAL MODULE: ./src/lib/poll.ts
+var poll = __nccwpck_require__(3962);
+;// CONCATENATED MODULE: ./src/lib/probe-http.ts
+
+
+
+
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_BODY = 1024 * 1024;
+/** Network failures in words a reader can act on. */
+function describeNetworkError(error) {
+    const code = error.code ?? '';
+    if (code === 'ECONNREFUSED')
+        return 'connection refused';
+    if (code === 'ECONNRESET' || error.message === 'socket hang up')
+        return 'connection reset before an answer';
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+        return `host not found (${code})`;
+    if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
+        return `host unreachable (${code})`;
+    if (/SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)/.test(code)) {
+        return `TLS certificate not trusted (${code}): trust the CA that issued it (ca-cert)`;
+    }
+    if (/CERT|TLS|SSL/.test(code))
+        return `TLS failed (${code}): ${error.message}`;
+    return code ? `${error.message} (${code})` : error.message;
+}
+function exchange(url, method, headers, body, ca, signal) {
+    return new Promise((resolve, reject) => {
+        const send = url.protocol === 'https:' ? external_node_https_.request : external_node_http_.request;
+        const request = send(url, {
+            method,
+            headers: body === undefined ? headers : { 'content-length': String(Buffer.byteLength(body)), ...headers },
+            signal,
+            // A new connection per probe: through a load balancer that keeps a connection on one target, reused
+            // connections would ask the same task every time, and N successes in a row would prove nothing.
+            agent: false,
+            ...(ca && url.protocol === 'https:' ? { ca: [...external_node_tls_.rootCertificates, ca] } : {}),
+        }, (response) => {
+            const chunks = [];
+            let size = 0;
+            response.on('data', (chunk) => {
+                if (size < MAX_BODY)
+                    chunks.push(chunk);
+                size += chunk.length;
+            });
+            response.on('error', reject);
+            response.on('close', () => {
+                if (!response.complete)
+                    reject(new Error('connection closed before the body ended'));
+            });
+            response.on('end', () => resolve({
+                status: response.statusCode ?? 0,
+                headers: response.headers,
+                body: Buffer.concat(chunks).toString('utf8'),
+            }));
+        });
+        request.on('error', reject);
+        request.end(body);
+    });
+}
+/**
+ * Sends one request and reads the whole answer, following redirects unless told not to (307/308 keep
+ * the method and body; 303, and 301/302 after a POST, become a GET as browsers and curl do). Credentials
+ * are not sent on to another origin. Throws an Error whose message says what went wrong on the network.
+ */
+async function send(request) {
+    const started = performance.now();
+    const timeout = new AbortController();
+    const left = request.deadline === undefined ? Infinity : request.deadline - Date.now();
+    const timer = setTimeout(() => timeout.abort(), Math.max(0, Math.min(request.timeoutMs, left)));
+    let url = new URL(request.url);
+    let method = (request.method ?? 'GET').toUpperCase();
+    let body = request.body;
+    let headers = { 'user-agent': 'deploy-actions-probe', ...request.headers };
+    try {
+        for (let redirects = 0;; redirects++) {
+            if (url.protocol !== 'http:' && url.protocol !== 'https:')
+                throw new Error(`cannot probe ${url.protocol} URLs`);
+            const answer = await exchange(url, method, headers, body, request.ca, timeout.signal);
+            const location = answer.headers.location;
+            if (request.followRedirects === false || !REDIRECTS.has(answer.status) || !location) {
+                return { url: url.href, ...answer, redirects, latencyMs: performance.now() - started };
+            }
+            if (redirects >= (request.maxRedirects ?? 10))
+                throw new Error(`more than ${redirects} redirects`);
+            const next = new URL(location, url);
+            if (next.origin !== url.origin) {
+                headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !isSensitiveHeader(name)));
+            }
+            if (answer.status === 303 || (answer.status <= 302 && method === 'POST')) {
+                method = method === 'HEAD' ? 'HEAD' : 'GET';
+                body = undefined;
+                headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !/^content-/i.test(name)));
+            }
+            url = next;
+        }
+    }
+    catch (error) {
+        if (timeout.signal.aborted) {
+            const why = left < request.timeoutMs ? 'before the overall timeout' : `within ${(0,poll/* formatDuration */.a)(request.timeoutMs)}`;
+            throw new Error(`no answer ${why}`, { cause: error });
+        }
+        throw new Error(describeNetworkError(error), { cause: error });
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/lib/probe.ts
+
+
+
+
+/**
+ * HTTP probes: one request and the checks on its answer, and `probeUntil`, which repeats it until it
+ * passes N times in a row. Shared by smoke-test and by deploy-azure (waiting until a slot serves the new
+ * version). The parsers take the input's name only to say which input was wrong.
+ */
+
+
+/** One probe: send, then check. Never throws for what the server or the network did. */
+async function probe(request, expectations) {
+    const started = performance.now();
+    try {
+        const response = await send(request);
+        const failures = evaluate(response, expectations);
+        return {
+            url: redactUrl(response.url),
+            status: response.status,
+            latencyMs: response.latencyMs,
+            passed: !failures.length,
+            failures,
+        };
+    }
+    catch (error) {
+        return {
+            url: redactUrl(request.url),
+            latencyMs: performance.now() - started,
+            passed: false,
+            failures: [error.message],
+        };
+    }
+}
+/**
+ * Probes until `consecutiveSuccesses` probes pass in a row, the attempts run out, or the time does. The wait
+ * grows by `backoff` while the service is not ready; once probes pass, the next ones follow after the
+ * base interval, so confirming health does not wait out a backoff grown during a cold start.
+ */
+async function probeUntil(request, expectations, options) {
+    const deadline = Date.now() + options.timeoutMs;
+    const needed = options.consecutiveSuccesses ?? 1;
+    const sleep = options.sleep ?? ((ms, signal) => (0,promises_.setTimeout)(ms, undefined, { signal }));
+    const results = [];
+    let streak = 0;
+    const outcome = await (0,poll/* poll */.w)(async (attempt) => {
+        // poll checks once more when the time is up. An attempt with less time left than an interval would
+        // only be cut short, and its "no answer" would hide the reason the earlier attempts failed.
+        const floor = Math.min(request.timeoutMs, options.intervalMs);
+        if (attempt > 1 && deadline - Date.now() < floor)
+            return 'timeout';
+        const result = await probe({ ...request, deadline }, expectations);
+        results.push(result);
+        streak = result.passed ? streak + 1 : 0;
+        options.onAttempt?.(result, attempt, streak);
+        if (streak >= needed)
+            return 'passed';
+        if (options.maxAttempts !== undefined && attempt >= options.maxAttempts)
+            return 'max-attempts';
+        return undefined;
+    }, {
+        intervalMs: options.intervalMs,
+        timeoutMs: options.timeoutMs,
+        backoff: options.backoff,
+        maxIntervalMs: options.maxIntervalMs,
+        signal: options.signal,
+        sleep: (ms, signal) => sleep(streak > 0 ? Math.min(ms, options.intervalMs) : ms, signal),
+    });
+    const ended = outcome.outcome === 'done' ? outcome.value : 'timeout';
+    return { passed: ended === 'passed', ended, attempts: results.length, results };
+}
+/** Median and 95th percentile (nearest rank) in whole milliseconds; null when there are no samples. */
+function latencyStats(samples) {
+    const sorted = [...samples].sort((a, b) => a - b);
+    const rank = (q) => {
+        if (sorted.length === 0)
+            return null;
+        return Math.round(sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? 0);
+    };
+    const mid = Math.floor(sorted.length / 2);
+    const median = sorted.length === 0
+        ? null
+        : Math.round(sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2);
+    return { median, p95: rank(0.95), samples: sorted.length };
+}
+
+
+/***/ }),
+
 /***/ 6460:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2165);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2696);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28502,7 +29104,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2165:
+/***/ 2696:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28511,8 +29113,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var lib_core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
+var lib_core = __nccwpck_require__(8261);
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var errors = __nccwpck_require__(7268);
 ;// CONCATENATED MODULE: ./src/lib/action.ts
@@ -28534,8 +29136,8 @@ async function runStage(body) {
     }
 }
 
-// EXTERNAL MODULE: ./src/lib/poll.ts + 1 modules
-var poll = __nccwpck_require__(5439);
+// EXTERNAL MODULE: ./src/lib/poll.ts
+var poll = __nccwpck_require__(3962);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/lib/summary.ts
@@ -28579,6 +29181,38 @@ function writeSummary(summary) {
         (0,external_node_fs_.appendFileSync)(file, `${renderSummary(summary)}\n`);
 }
 
+// EXTERNAL MODULE: ./src/lib/azure.ts
+var azure = __nccwpck_require__(516);
+;// CONCATENATED MODULE: ./src/lib/image.ts
+
+/**
+ * Container image references as Docker reads them: `[registry[:port]/]path[:tag][@digest]`.
+ * Checked before any cloud call, so a typo fails in a second instead of as a task that cannot pull.
+ */
+const component = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const domain = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?';
+const reference = new RegExp(`^(?:(?<registry>${domain})/)?(?<path>${component}(?:/${component})*)(?::(?<tag>[\\w][\\w.-]{0,127}))?(?:@(?<digest>[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}))?$`);
+function image_parseImageReference(text) {
+    const match = reference.exec(text);
+    if (!match?.groups || text.length > 4096)
+        return undefined;
+    const { registry, path = '', tag, digest } = match.groups;
+    // Docker reads the first part as a registry only when it looks like a host: a dot, a port, or localhost.
+    if (registry && !/[.:]|^localhost$|^\[/.test(registry)) {
+        if (!new RegExp(`^${component}$`).test(registry))
+            return undefined;
+        return { path: `${registry}/${path}`, tag, digest };
+    }
+    return { registry, path, tag, digest };
+}
+/** Throws an InputError naming the input when `text` is not an image reference. */
+function image_checkImageReference(input, text) {
+    if (!image_parseImageReference(text)) {
+        throw new errors/* InputError */.dz(`Input '${input}' is not a valid image reference: '${text}'.`, 'Expected [registry/]repository[:tag][@sha256:digest] in lower case, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4.2.');
+    }
+    return text;
+}
+
 ;// CONCATENATED MODULE: ./src/lib/inputs.ts
 
 
@@ -28587,18 +29221,18 @@ function writeSummary(summary) {
  * nothing else reads `core.getInput`.
  */
 /** A trimmed input, or undefined when it is empty. */
-function optional(name) {
+function inputs_optional(name) {
     const value = lib_core/* getInput */.V4(name).trim();
     return value === '' ? undefined : value;
 }
-function required(name, what) {
-    const value = optional(name);
+function inputs_required(name, what) {
+    const value = inputs_optional(name);
     if (value === undefined)
-        throw new InputError(`Input '${name}' is required: ${what}.`);
+        throw new errors/* InputError */.dz(`Input '${name}' is required: ${what}.`);
     return value;
 }
-function bool(name, fallback) {
-    const value = optional(name);
+function inputs_bool(name, fallback) {
+    const value = inputs_optional(name);
     if (value === undefined)
         return fallback;
     if (/^(true|True|TRUE)$/.test(value))
@@ -28620,7 +29254,7 @@ function parseNumber(name, raw, rule = {}) {
     return value;
 }
 function number(name, fallback, rule) {
-    const raw = optional(name);
+    const raw = inputs_optional(name);
     return raw === undefined ? fallback : parseNumber(name, raw, rule);
 }
 /** Splits a list given one item per line (commas also separate, as many actions accept). */
@@ -28630,7 +29264,7 @@ function parseList(raw, { commas = true } = {}) {
         .map((item) => item.trim())
         .filter((item) => item !== '' && !item.startsWith('#'));
 }
-function list(name, options) {
+function inputs_list(name, options) {
     return parseList(core.getInput(name), options);
 }
 /**
@@ -28652,38 +29286,177 @@ function parseKeyValues(name, raw) {
     }
     return pairs;
 }
-function keyValues(name) {
+function inputs_keyValues(name) {
     return parseKeyValues(name, core.getInput(name));
 }
 /** Reads an input that must be one of a fixed set of words. */
-function oneOf(name, choices, fallback) {
-    const value = optional(name) ?? fallback;
+function inputs_oneOf(name, choices, fallback) {
+    const value = inputs_optional(name) ?? fallback;
     if (!choices.includes(value)) {
         throw new errors/* InputError */.dz(`Input '${name}' must be one of ${choices.join(', ')}, got '${value}'.`);
     }
     return value;
 }
 
+// EXTERNAL MODULE: ./src/lib/probe.ts + 2 modules
+var probe = __nccwpck_require__(6749);
+;// CONCATENATED MODULE: ./src/deploy-azure/inputs.ts
+
+
+
+
+
+
+function loginInputs() {
+    return {
+        clientId: inputs_optional('client-id'),
+        tenantId: inputs_optional('tenant-id'),
+        subscriptionId: inputs_optional('subscription-id'),
+        clientSecret: inputs_optional('client-secret'),
+        environment: inputs_optional('environment'),
+        resourceManagerEndpoint: inputs_optional('resource-manager-endpoint'),
+        authorityHost: inputs_optional('authority-host'),
+    };
+}
+/** App and slot names as App Service allows them; checked so a typo fails before a request. */
+function checkName(input, value, max) {
+    if (!new RegExp(`^[a-zA-Z0-9][a-zA-Z0-9-]{0,${max - 1}}$`).test(value) || value.endsWith('-')) {
+        throw new errors/* InputError */.dz(`Input '${input}' is not an App Service name: '${value}'.`, `Use letters, digits and hyphens (at most ${max}), not starting or ending with a hyphen.`);
+    }
+    return value;
+}
+function readWait(image) {
+    const healthPath = inputs_optional('health-path') ?? '/health';
+    if (!healthPath.startsWith('/'))
+        throw new errors/* InputError */.dz(`Input 'health-path' must start with /, got '${healthPath}'.`);
+    const healthUrl = inputs_optional('health-url');
+    if (healthUrl && !/^https?:\/\//.test(healthUrl))
+        throw new errors/* InputError */.dz(`Input 'health-url' must be an http(s) URL, got '${healthUrl}'.`);
+    const tag = image ? image_parseImageReference(image)?.tag : undefined;
+    return {
+        healthPath,
+        healthUrl,
+        expectedVersion: inputs_optional('expected-version') ?? (tag === 'latest' ? undefined : tag),
+        versionField: inputs_optional('version-field') ?? 'version',
+        timeoutMs: number('timeout', 600, { min: 1, max: 3600, integer: false }) * 1000,
+        intervalMs: number('poll-interval', 5, { min: 0.05, max: 300, integer: false }) * 1000,
+    };
+}
+function readInputs() {
+    const mode = oneOf('mode', ['deploy', 'delete-slot'], 'deploy');
+    const app = checkName('app-name', required('app-name', 'the name of the web app'), 60);
+    const resourceGroup = required('resource-group-name', 'the resource group of the web app');
+    const slot = checkName('slot-name', optional('slot-name') ?? 'production', 59);
+    const target = resolveAzureTarget(loginInputs());
+    const registryPassword = optional('registry-password');
+    if (registryPassword)
+        core.setSecret(registryPassword);
+    const appSettings = keyValues('app-settings');
+    for (const [key, value] of appSettings)
+        if (isSensitiveHeader(key) && value)
+            core.setSecret(value);
+    if (mode === 'delete-slot') {
+        if (slot === 'production')
+            throw new InputError("mode 'delete-slot' needs 'slot-name': the production slot is the app and is never deleted.");
+        return {
+            mode,
+            target,
+            app,
+            resourceGroup,
+            slot,
+            image: '',
+            appSettings,
+            managedIdentityPull: false,
+            createSlot: false,
+            createSlotFrom: 'production',
+            swap: false,
+            wait: readWait(undefined),
+        };
+    }
+    const images = list('images', { commas: false });
+    if (images.length !== 1) {
+        throw new InputError(images.length === 0
+            ? "Input 'images' is required: the container image to run."
+            : "Input 'images' must name one image: multi-container (Docker Compose) apps are not supported.", 'Give the image built for this commit, e.g. myregistry.azurecr.io/web@sha256:... or ghcr.io/org/web:1.4.2.');
+    }
+    const image = checkImageReference('images', images[0] ?? '');
+    const registryUrl = optional('registry-url');
+    const registryUsername = optional('registry-username');
+    if ((registryUsername || registryPassword) && !(registryUsername && registryPassword)) {
+        throw new InputError('The registry login is half given: registry-username and registry-password go together.', 'Give both, or neither (public image, or managed-identity-pull: true for ACR).');
+    }
+    const managedIdentityPull = bool('managed-identity-pull', false);
+    if (managedIdentityPull && registryPassword)
+        throw new InputError('Give either managed-identity-pull or registry-username/registry-password, not both.');
+    const swap = bool('swap', false);
+    if (swap && slot === 'production')
+        throw new InputError("Input 'swap' needs 'slot-name': the slot to deploy into and then swap into production.");
+    const createSlot = bool('create-slot', false);
+    const createSlotFrom = checkName('create-slot-from', optional('create-slot-from') ?? 'production', 59);
+    const host = parseImageReference(image)?.registry;
+    return {
+        mode,
+        target,
+        app,
+        resourceGroup,
+        slot,
+        image,
+        startupCommand: optional('startup-command'),
+        appSettings,
+        registry: registryUrl || registryUsername
+            ? {
+                url: registryUrl ?? `https://${host ?? 'index.docker.io'}`,
+                username: registryUsername,
+                password: registryPassword,
+            }
+            : undefined,
+        managedIdentityPull,
+        createSlot,
+        createSlotFrom,
+        swap,
+        wait: readWait(image),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/rollback/inputs.ts
 
 
+
+
+
+function readAzureInputs() {
+    const app = checkName('app-name', inputs_required('app-name', 'the web app to roll back'), 60);
+    const resourceGroup = inputs_required('resource-group-name', 'the resource group of the web app');
+    const slot = checkName('slot-name', inputs_optional('slot-name') ?? 'production', 59);
+    const previousImage = image_checkImageReference('previous-image', inputs_required('previous-image', "what production ran before, deploy-azure's previous-image output"));
+    return {
+        target: 'azure',
+        azure: (0,azure/* resolveAzureTarget */.bC)(loginInputs()),
+        app,
+        resourceGroup,
+        slot,
+        previousImage,
+        wait: readWait(previousImage),
+        reason: inputs_optional('reason'),
+    };
+}
 /** `target: auto` picks the cloud by the inputs given: `app-name` means Azure, `service` means ECS. */
 function chooseTarget() {
-    const target = oneOf('target', ['auto', 'ecs', 'azure'], 'auto');
+    const target = inputs_oneOf('target', ['auto', 'ecs', 'azure'], 'auto');
     if (target !== 'auto')
         return target;
-    if (optional('app-name'))
+    if (inputs_optional('app-name'))
         return 'azure';
-    if (optional('service'))
+    if (inputs_optional('service'))
         return 'ecs';
     throw new errors/* InputError */.dz('Nothing says what to roll back.', "Give 'service' (and 'cluster') for ECS, or 'app-name' for Azure App Service.");
 }
 function readEcsInputs() {
-    const service = optional('service');
+    const service = inputs_optional('service');
     if (!service)
         throw new errors/* InputError */.dz("Input 'service' is required for an ECS rollback.");
-    const taskDefinition = optional('task-definition');
-    const previous = optional('previous-task-definition-arn');
+    const taskDefinition = inputs_optional('task-definition');
+    const previous = inputs_optional('previous-task-definition-arn');
     for (const [name, value] of [
         ['task-definition', taskDefinition],
         ['previous-task-definition-arn', previous],
@@ -28694,18 +29467,18 @@ function readEcsInputs() {
     }
     return {
         target: 'ecs',
-        mode: oneOf('mode', ['rollback', 'mark-good'], 'rollback'),
-        region: optional('aws-region'),
-        cluster: optional('cluster') ?? 'default',
+        mode: inputs_oneOf('mode', ['rollback', 'mark-good'], 'rollback'),
+        region: inputs_optional('aws-region'),
+        cluster: inputs_optional('cluster') ?? 'default',
         service,
         taskDefinition,
         previous,
-        knownGoodTag: optional('known-good-tag') ?? 'deploy-actions:known-good',
-        wait: bool('wait-for-service-stability', true),
+        knownGoodTag: inputs_optional('known-good-tag') ?? 'deploy-actions:known-good',
+        wait: inputs_bool('wait-for-service-stability', true),
         waitMinutes: number('wait-for-minutes', 15, { min: 0.01, max: 360, integer: false }),
         pollIntervalMs: number('poll-interval', 5, { min: 0.05, max: 300, integer: false }) * 1000,
         maxFailedTasks: number('max-failed-tasks', undefined, { min: 1, max: 1000 }),
-        reason: optional('reason'),
+        reason: inputs_optional('reason'),
     };
 }
 
@@ -28735,8 +29508,11 @@ async function run() {
                 result = await lib_core/* group */.Os(inputs.mode === 'mark-good' ? 'Mark known-good' : 'Roll back', () => rollbackEcs(inputs));
             }
             else {
-                // ---- target: azure: the Azure half (swap back, or set previous-image) plugs in here. ----
-                throw new errors/* InputError */.dz('Rolling back Azure App Service is not available in this version.', "Use deploy-azure's swap, or target: ecs.");
+                // ---- target: azure: swap back, or set previous-image, then wait until production serves it. ----
+                const inputs = readAzureInputs();
+                reason = inputs.reason;
+                const { rollbackAzure } = await __nccwpck_require__.e(/* import() */ 24).then(__nccwpck_require__.bind(__nccwpck_require__, 6024));
+                result = await lib_core/* group */.Os('Roll back', () => rollbackAzure(inputs));
             }
         }
         catch (error) {
@@ -28784,10 +29560,38 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
 /***/ }),
 
+/***/ 181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 5317:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+
+/***/ }),
+
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
 /***/ 4434:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
@@ -28959,6 +29763,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream"
 
 /***/ }),
 
+/***/ 8500:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+
+/***/ }),
+
 /***/ 1692:
 /***/ ((module) => {
 
@@ -29001,6 +29812,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -29015,6 +29840,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 /***/ }),
 
+/***/ 2018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
+
+/***/ }),
+
+/***/ 7016:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+
+/***/ }),
+
 /***/ 9023:
 /***/ ((module) => {
 
@@ -29022,22 +29861,24 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 3218:
+/***/ 8261:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ core_debug),
+  Yz: () => (/* binding */ debug),
+  V9: () => (/* binding */ getIDToken),
   V4: () => (/* binding */ getInput),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ setSecret),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setSecret, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -29169,10 +30010,10 @@ function escapeProperty(s) {
         .replace(/,/g, '%2C');
 }
 //# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "crypto"
+var external_crypto_ = __nccwpck_require__(6982);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -29186,15 +30027,15 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
         encoding: 'utf8'
     });
 }
 function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
     const convertedValue = utils_toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
@@ -29208,12 +30049,14 @@ function file_command_prepareKeyValueMessage(key, value) {
     return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -29306,7 +30149,7 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
+var tunnel = __nccwpck_require__(770);
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/node_modules/undici/index.js
 var undici = __nccwpck_require__(3368);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
@@ -29384,7 +30227,7 @@ const HttpResponseRetryCodes = [
     HttpCodes.ServiceUnavailable,
     HttpCodes.GatewayTimeout
 ];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
 const ExponentialBackoffCeiling = 10;
 const ExponentialBackoffTimeSlice = 5;
 class HttpClientError extends Error {
@@ -29430,7 +30273,7 @@ function isHttps(requestUrl) {
     const parsedUrl = new URL(requestUrl);
     return parsedUrl.protocol === 'https:';
 }
-class lib_HttpClient {
+class HttpClient {
     constructor(userAgent, handlers, requestOptions) {
         this._ignoreSslError = false;
         this._allowRedirects = true;
@@ -29733,7 +30576,7 @@ class lib_HttpClient {
     }
     getAgentDispatcher(serverUrl) {
         const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (!useProxy) {
             return;
@@ -29744,7 +30587,7 @@ class lib_HttpClient {
         const info = {};
         info.parsedUrl = requestUrl;
         const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
         const defaultPort = usingSsl ? 443 : 80;
         info.options = {};
         info.options.host = info.parsedUrl.hostname;
@@ -29843,7 +30686,7 @@ class lib_HttpClient {
     }
     _getAgent(parsedUrl) {
         let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (this._keepAlive && useProxy) {
             agent = this._proxyAgent;
@@ -29858,7 +30701,7 @@ class lib_HttpClient {
         const usingSsl = parsedUrl.protocol === 'https:';
         let maxSockets = 100;
         if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
         }
         // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
         if (proxyUrl && proxyUrl.hostname) {
@@ -29883,7 +30726,7 @@ class lib_HttpClient {
         // if tunneling agent isn't assigned create a new agent
         if (!agent) {
             const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
             this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -29906,7 +30749,7 @@ class lib_HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -30037,7 +30880,7 @@ class BasicCredentialHandler {
         });
     }
 }
-class auth_BearerCredentialHandler {
+class BearerCredentialHandler {
     constructor(token) {
         this.token = token;
     }
@@ -30095,13 +30938,13 @@ var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg
 
 
 
-class oidc_utils_OidcClient {
+class OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -30120,7 +30963,7 @@ class oidc_utils_OidcClient {
     static getCall(id_token_url) {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const httpclient = OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -30139,13 +30982,13 @@ class oidc_utils_OidcClient {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                let id_token_url = OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                const id_token = yield OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -30168,7 +31011,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -30191,7 +31034,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -30475,8 +31318,8 @@ function toPlatformPath(pth) {
 var external_string_decoder_ = __nccwpck_require__(3193);
 // EXTERNAL MODULE: external "events"
 var external_events_ = __nccwpck_require__(4434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "child_process"
+var external_child_process_ = __nccwpck_require__(5317);
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
 ;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
@@ -30491,7 +31334,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -30518,7 +31361,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -30576,7 +31419,7 @@ function tryGetExecutablePath(filePath, extensions) {
         if (stats && stats.isFile()) {
             if (IS_WINDOWS) {
                 // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
+                const upperExt = external_path_.extname(filePath).toUpperCase();
                 if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
                     return filePath;
                 }
@@ -30605,11 +31448,11 @@ function tryGetExecutablePath(filePath, extensions) {
                 if (IS_WINDOWS) {
                     // preserve the case of the actual file (since an extension was appended)
                     try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
+                        const directory = external_path_.dirname(filePath);
+                        const upperName = external_path_.basename(filePath).toUpperCase();
                         for (const actualName of yield readdir(directory)) {
                             if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
+                                filePath = external_path_.join(directory, actualName);
                                 break;
                             }
                         }
@@ -30829,7 +31672,7 @@ function findInPath(tool) {
         // build the list of extensions to try
         const extensions = [];
         if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
+            for (const extension of process.env['PATHEXT'].split(external_path_.delimiter)) {
                 if (extension) {
                     extensions.push(extension);
                 }
@@ -30844,7 +31687,7 @@ function findInPath(tool) {
             return [];
         }
         // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
+        if (tool.includes(external_path_.sep)) {
             return [];
         }
         // build the list of directories
@@ -30855,7 +31698,7 @@ function findInPath(tool) {
         // across platforms.
         const directories = [];
         if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
+            for (const p of process.env.PATH.split(external_path_.delimiter)) {
                 if (p) {
                     directories.push(p);
                 }
@@ -30864,7 +31707,7 @@ function findInPath(tool) {
         // find all matches
         const matches = [];
         for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
+            const filePath = yield tryGetExecutablePath(external_path_.join(directory, tool), extensions);
             if (filePath) {
                 matches.push(filePath);
             }
@@ -31295,7 +32138,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 (this.toolPath.includes('/') ||
                     (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
                 // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
             }
             // if the tool is only a file name, then resolve it from the PATH
             // otherwise verify it exists (add extension on Windows if necessary)
@@ -31318,7 +32161,7 @@ class ToolRunner extends external_events_.EventEmitter {
                     return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
                 }
                 const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                const cp = external_child_process_.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
                 let stdbuffer = '';
                 if (cp.stdout) {
                     cp.stdout.on('data', (data) => {
@@ -31743,8 +32586,8 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+function setSecret(secret) {
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -31865,7 +32708,7 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function core_debug(message) {
+function debug(message) {
     command_issueCommand('debug', {}, message);
 }
 /**
@@ -32092,6 +32935,18 @@ function getIDToken(aud) {
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

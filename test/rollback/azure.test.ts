@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { run as deployAzure } from '../../src/deploy-azure/main.js';
+import { run as rollback } from '../../src/rollback/main.js';
+import type { FakeAzure } from '../fakes/azure/index.js';
+import { runInProcess } from '../helpers/in-process.js';
+import { runBundle } from '../helpers/runner.js';
+import { cloudInputs, fast, startAzure, V1, V2 } from '../deploy-azure/fixture.js';
+
+/** rollback on Azure App Service against the local Azure, from the outputs of a real deploy-azure run. */
+
+let azure: FakeAzure;
+afterEach(() => azure?.close());
+
+const app = { 'app-name': 'hello', 'resource-group-name': 'rg-web' };
+const inputs = (more: Record<string, string>) => ({ ...cloudInputs(azure), ...fast, ...app, ...more });
+const writes = () => azure.armCalls.filter((c) => !c.startsWith('GET') && !c.endsWith('/list'));
+
+describe('rollback on Azure', () => {
+  it('after a swap whose version then failed its smoke test, swaps the slot back and waits until production serves it', async () => {
+    azure = await startAzure();
+    const deployed = await runInProcess(deployAzure, inputs({ 'slot-name': 'staging', images: V2, swap: 'true' }));
+    expect(deployed.outputs['previous-image']).toBe(V1);
+    const step = await runInProcess(
+      rollback,
+      inputs({
+        'slot-name': 'staging',
+        'previous-image': deployed.outputs['previous-image'] ?? '',
+        reason: 'smoke test failed',
+      }),
+    );
+    expect(step.log).not.toContain('::error::');
+    expect(step.outputs).toMatchObject({ outcome: 'rolled-back', 'rolled-back-to': V1, 'rolled-back-from': V2 });
+    expect(azure.slot('hello').running).toBe(`DOCKER|${V1}`);
+    expect(azure.slot('hello', 'staging').running).toBe(`DOCKER|${V2}`);
+    expect(step.summary).toContain('swapped staging back into production');
+    expect(step.log).toMatch(/production #\d+: 200 ok/);
+  });
+
+  it('is idempotent: a second run changes nothing and succeeds', async () => {
+    azure = await startAzure();
+    await runInProcess(deployAzure, inputs({ 'slot-name': 'staging', images: V2, swap: 'true' }));
+    const once = await runInProcess(rollback, inputs({ 'slot-name': 'staging', 'previous-image': V1 }));
+    expect(once.outputs.outcome).toBe('rolled-back');
+    const before = writes().length;
+    const twice = await runInProcess(rollback, inputs({ 'slot-name': 'staging', 'previous-image': V1 }));
+    expect(twice.failed).toBe(false);
+    expect(twice.outputs.outcome).toBe('already-current');
+    expect(writes()).toHaveLength(before);
+    expect(azure.slot('hello').running).toBe(`DOCKER|${V1}`);
+  });
+
+  it('sets previous-image on production when no slot holds it, and waits until it serves', async () => {
+    azure = await startAzure();
+    await runInProcess(deployAzure, inputs({ images: V2 }));
+    expect(azure.slot('hello').running).toBe(`DOCKER|${V2}`);
+    const step = await runInProcess(rollback, inputs({ 'previous-image': V1 }));
+    expect(step.failed).toBe(false);
+    expect(step.outputs.outcome).toBe('rolled-back');
+    expect(azure.slot('hello').linuxFxVersion).toBe(`DOCKER|${V1}`);
+    expect(step.summary).toContain('set previous-image on production');
+  });
+
+  it('refuses a missing previous-image before any request', async () => {
+    azure = await startAzure();
+    const step = await runInProcess(rollback, inputs({ 'slot-name': 'staging' }));
+    expect(step.failed).toBe(true);
+    expect(step.log).toMatch(/::error::Input 'previous-image' is required/);
+    expect(azure.tokenRequests).toEqual([]);
+  });
+
+  it('runs from the bundle with the certificate trusted through NODE_EXTRA_CA_CERTS', async () => {
+    azure = await startAzure();
+    await runInProcess(deployAzure, inputs({ 'slot-name': 'staging', images: V2, swap: 'true' }));
+    const step = await runBundle('rollback', {
+      inputs: inputs({ 'slot-name': 'staging', 'previous-image': V1 }),
+      env: azure.env(),
+    });
+    expect(step.exitCode).toBe(0);
+    expect(step.outputs.outcome).toBe('rolled-back');
+    expect(step.summary).toMatch(/^### rollback: ✅ Succeeded/);
+  });
+});
