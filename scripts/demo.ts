@@ -46,7 +46,7 @@ function cleanup(): Promise<void> {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     console.log(`\ninterrupted: stopping every task, the registry and the local endpoints`);
-    pipeline.current?.kill('SIGTERM');
+    pipeline.stop();
     void cleanup().then(() => process.exit(130));
   });
 }

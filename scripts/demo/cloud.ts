@@ -61,11 +61,18 @@ export async function startLocalCloud(options: {
   );
 
   const builtImages: string[] = [];
+  let repository = `local/${service}`;
   // Last, once the task containers that use them are gone (closers run in reverse). By image ID: removing
   // only the tags would leave the pushed images behind, named by their digests.
   closers.push(async () => {
-    if (builtImages.length === 0) return;
-    await exec('docker', ['image', 'rm', '--force', ...builtImages]).catch(() => '');
+    if (!docker) return;
+    // Also what a build interrupted before build-push reported it tagged (the registry's port is this run's).
+    const tagged = await exec('docker', ['image', 'ls', '--quiet', '--filter', `reference=${repository}`]).then(
+      ({ stdout }) => stdout.split('\n').filter(Boolean),
+      () => [],
+    );
+    const images = [...new Set([...builtImages, ...tagged])];
+    if (images.length > 0) await exec('docker', ['image', 'rm', '--force', ...images]).catch(() => '');
     const { stdout } = await exec('docker', [
       ...['image', 'ls', '--quiet', '--filter', 'dangling=true'],
       ...['--filter', 'label=org.opencontainers.image.title=hello-service-rootfs'],
@@ -102,7 +109,6 @@ export async function startLocalCloud(options: {
   closers.push(() => lb.close());
 
   const registryUser = { username: 'demo', password: `demo-${crypto.randomUUID().slice(0, 8)}` };
-  let repository = `local/${service}`;
   let context = '';
   let dockerConfig = '';
   if (docker) {

@@ -22,7 +22,8 @@ export interface StageRow {
 export class Pipeline {
   readonly rows: StageRow[] = [];
   /** The step running now, to stop when the demo is interrupted. */
-  current?: ChildProcess;
+  private current?: ChildProcess;
+  private stopped = false;
 
   constructor(private readonly options: { verbose: boolean }) {}
 
@@ -35,10 +36,13 @@ export class Pipeline {
     /** Whether the step did its job, when its exit code does not say (smoke-test with fail-on-error: false). */
     passed: (step: StepResult) => boolean = (step) => step.exitCode === 0,
   ): Promise<StepResult & { passed: boolean }> {
+    if (this.stopped) return new Promise(() => undefined);
     process.stdout.write(`  ${bold(action.padEnd(11))} ${what} ... `);
     const started = Date.now();
     const step = await runBundle(action, { inputs, env, onSpawn: (child) => (this.current = child) });
     this.current = undefined;
+    // Interrupted: no outcome to report and no next stage; the demo is cleaning up and exiting.
+    if (this.stopped) return new Promise(() => undefined);
     const ms = Date.now() - started;
     const outcome = passed(step) ? 'success' : 'failure';
     console.log(`${outcome === 'success' ? '✔' : '✘'} ${outcome} in ${formatDuration(ms)}`);
@@ -46,6 +50,12 @@ export class Pipeline {
     if (this.options.verbose) console.log(step.log);
     console.log(`\n${terminalMarkdown(step.summary).replace(/^/gm, '      ')}\n`);
     return { ...step, passed: outcome === 'success' };
+  }
+
+  /** Stops the running step and runs no further stage (Ctrl-C). */
+  stop() {
+    this.stopped = true;
+    this.current?.kill('SIGTERM');
   }
 
   skip(release: string, action: string, why: string) {
