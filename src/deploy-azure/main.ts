@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { runStage } from '../lib/action.js';
+import { describe } from '../lib/errors.js';
 import { writeSummary } from '../lib/summary.js';
 import { readInputs } from './inputs.js';
 import { summarise } from './summary.js';
@@ -13,7 +14,20 @@ export async function run(): Promise<void> {
     const started = Date.now();
     const inputs = readInputs();
     const { deployAzure } = await import('./deploy.js');
-    const report = await deployAzure(inputs);
+    const report = await deployAzure(inputs).catch((error: unknown) => {
+      // Failed while reading the app, before any change: the summary says so too.
+      writeSummary({
+        stage: 'deploy-azure',
+        outcome: 'failure',
+        headline: describe(error),
+        facts: [
+          ['App', inputs.app],
+          ['Slot', inputs.slot],
+          ['Changed', 'nothing'],
+        ],
+      });
+      throw error;
+    });
 
     core.setOutput('webapp-url', report.webappUrl);
     core.setOutput('slot-url', report.slotUrl);

@@ -71,6 +71,32 @@ describe('deploying to a slot', () => {
   });
 });
 
+describe('waiting until the slot serves', () => {
+  it('keeps probing through the restart: 503 answers while the container starts are not taken for the new version', async () => {
+    azure = await startAzure();
+    azure.startMs = 600;
+    const step = await deploy({ 'slot-name': 'staging', images: V2 });
+    expect(step.failed).toBe(false);
+    expect(step.log).toMatch(/staging #1: 503: status 503 is not 2xx/);
+    expect(step.log).toMatch(/staging #\d+: 200 ok/);
+  });
+
+  it('probes health-url when given, and checks expected-version in version-field', async () => {
+    azure = await startAzure();
+    const port = azure.slot('hello', 'staging').port;
+    const step = await deploy({
+      'slot-name': 'staging',
+      images: V2,
+      'health-url': `https://127.0.0.1:${port}/ready`,
+      'expected-version': '3.0.0',
+      timeout: '1',
+    });
+    expect(step.failed).toBe(true);
+    expect(step.log).toMatch(/staging did not serve version 3\.0\.0 at https:\/\/127\.0\.0\.1:\d+\/ready/);
+    expect(step.log).toContain('version: expected "3.0.0", got "2.0.0"');
+  });
+});
+
 describe('swap', () => {
   it('swaps the slot into production (long-running operation) and verifies production serves it', async () => {
     azure = await startAzure();
@@ -132,6 +158,8 @@ describe('Azure errors', () => {
       /::error::Get nope failed: ResourceNotFound \(HTTP 404\): The Resource 'Microsoft.Web\/sites\/nope'/,
     );
     expect(step.log).toContain('Check app-name, slot-name and resource-group-name');
+    expect(step.summary).toContain('deploy-azure: ❌ Failed');
+    expect(step.summary).toMatch(/Changed \| nothing/);
     expect(writes()).toEqual([]);
   });
 
@@ -144,9 +172,12 @@ describe('Azure errors', () => {
     expect(step.log).toContain('Website Contributor');
   });
 
-  it('rides out throttling (429 with Retry-After)', async () => {
+  it('rides out throttling (429, then 503, with Retry-After)', async () => {
     azure = await startAzure();
-    azure.throttle(2);
+    azure.throttle(1);
+    const throttled = await deploy({ 'slot-name': 'staging', images: V1 });
+    expect(throttled.failed).toBe(false);
+    azure.throttle(1, 503);
     const step = await deploy({ 'slot-name': 'staging', images: V2 });
     expect(step.failed).toBe(false);
   });

@@ -28740,6 +28740,7 @@ function summarise(report, ms) {
 
 
 
+
 /**
  * deploy-azure: set the image and settings of an App Service slot, restart it, wait until it serves the new
  * version, swap it into production and verify production. Or, with mode delete-slot, tear a preview slot down.
@@ -28749,7 +28750,20 @@ async function run() {
         const started = Date.now();
         const inputs = readInputs();
         const { deployAzure } = await __nccwpck_require__.e(/* import() */ 633).then(__nccwpck_require__.bind(__nccwpck_require__, 8633));
-        const report = await deployAzure(inputs);
+        const report = await deployAzure(inputs).catch((error) => {
+            // Failed while reading the app, before any change: the summary says so too.
+            writeSummary({
+                stage: 'deploy-azure',
+                outcome: 'failure',
+                headline: (0,errors/* describe */.q0)(error),
+                facts: [
+                    ['App', inputs.app],
+                    ['Slot', inputs.slot],
+                    ['Changed', 'nothing'],
+                ],
+            });
+            throw error;
+        });
         core/* setOutput */.uH('webapp-url', report.webappUrl);
         core/* setOutput */.uH('slot-url', report.slotUrl);
         core/* setOutput */.uH('previous-image', report.previousImage);
