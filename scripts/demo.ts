@@ -108,7 +108,7 @@ async function runRelease(cloud: LocalCloud, release: Release): Promise<boolean>
         context: cloud.context,
         version,
         'tag-rules': 'version',
-        'build-args': `VERSION=${version}\nBUG=${release.bug}`,
+        'build-args': `VERSION=${version}\nBUG=${release.bug}\nBUILD_RUN=${cloud.run}`,
         builder: 'docker',
       },
       { ...env, DOCKER_CONFIG: cloud.dockerConfig },

@@ -22,6 +22,8 @@ const exec = promisify(execFile);
 
 export interface LocalCloud {
   docker: boolean;
+  /** Names this run's containers, processes and build stages. */
+  run: string;
   ecs: FakeEcs;
   lb: LoadBalancer;
   /** Where build-push pushes (registry/repository), or the local name of the images without Docker. */
@@ -62,6 +64,7 @@ export async function startLocalCloud(options: {
 
   const builtImages: string[] = [];
   let repository = `local/${service}`;
+  const run = `demo-${process.pid}`;
   // Last, once the task containers that use them are gone (closers run in reverse). By image ID: removing
   // only the tags would leave the pushed images behind, named by their digests.
   closers.push(async () => {
@@ -75,13 +78,12 @@ export async function startLocalCloud(options: {
     if (images.length > 0) await exec('docker', ['image', 'rm', '--force', ...images]).catch(() => '');
     const { stdout } = await exec('docker', [
       ...['image', 'ls', '--quiet', '--filter', 'dangling=true'],
-      ...['--filter', 'label=org.opencontainers.image.title=hello-service-rootfs'],
+      ...['--filter', `label=dev.deploy-actions.build-run=${run}`],
     ]).catch(() => ({ stdout: '' }));
     const stages = stdout.split('\n').filter(Boolean);
     if (stages.length > 0) await exec('docker', ['image', 'rm', ...stages]).catch(() => '');
   });
 
-  const run = `demo-${process.pid}`;
   const ecs = await startFakeEcs({
     driver: docker
       ? dockerDriver({ run, deregistrationDelayMs: 1000, stopTimeout: 5 })
@@ -130,5 +132,5 @@ export async function startLocalCloud(options: {
   );
   console.log(`load balancer      ${lb.url} (the healthy tasks of service ${service})\n`);
   const env = { ...awsEnvironment('ECS', ecs.url), GITHUB_WORKSPACE: repoRoot };
-  return { docker, ecs, lb, repository, registryUser, context, dockerConfig, env, builtImages };
+  return { docker, run, ecs, lb, repository, registryUser, context, dockerConfig, env, builtImages };
 }
