@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { selfSignedCertificate } from '../http/server.js';
+import { CLIENT_ID, createGitHubOidc, handleEntra, readBody, REQUEST_TOKEN, send, type EntraState } from './entra.js';
 
 /**
  * A local Azure on 127.0.0.1, over HTTPS with a self-signed certificate:
@@ -20,10 +21,7 @@ import { selfSignedCertificate } from '../http/server.js';
  */
 
 export const SUBSCRIPTION = '00000000-0000-0000-0000-00000000c0de';
-export const TENANT = '11111111-1111-1111-1111-111111111111';
-export const CLIENT_ID = '22222222-2222-2222-2222-222222222222';
-export const CLIENT_SECRET = 'Qm8Q~fakeClientSecretValue0123456789abcdEF';
-export const REQUEST_TOKEN = 'ghs_fakeRuntimeRequestToken0123456789';
+export { CLIENT_ID, CLIENT_SECRET, REQUEST_TOKEN, TENANT } from './entra.js';
 
 /** What the app serves when it runs an image: healthy with its version, unhealthy (503), or crashing (no answer). */
 export type Behaviour = 'healthy' | 'unhealthy' | 'crash';
@@ -93,14 +91,6 @@ export function trustInProcess(ca: string): void {
   tls.createSecureContext = patched;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c.toString()));
-    req.on('end', () => resolve(raw));
-  });
-}
-
 export async function startFakeAzure(): Promise<FakeAzure> {
   const cert = selfSignedCertificate();
   const caFile = join(mkdtempSync(join(tmpdir(), 'fake-azure-')), 'ca.pem');
@@ -113,6 +103,15 @@ export async function startFakeAzure(): Promise<FakeAzure> {
   const armCalls: string[] = [];
   let throttled: { count: number; status: number } = { count: 0, status: 429 };
   let base = '';
+  const entraState: EntraState = {
+    base: () => base,
+    tokens,
+    idTokens,
+    oidcTokens: new Set(),
+    tokenRequests: [],
+    federated: () => fake.federated,
+    onOidcRequest: () => fake.oidcRequests++,
+  };
 
   const fake: FakeAzure = {
     arm: '',
@@ -121,9 +120,9 @@ export async function startFakeAzure(): Promise<FakeAzure> {
     caFile,
     ca: cert.cert,
     armCalls,
-    tokenRequests: [],
+    tokenRequests: entraState.tokenRequests,
     oidcRequests: 0,
-    oidcTokens: new Set(),
+    oidcTokens: entraState.oidcTokens,
     behaviour: () => 'healthy',
     startMs: 150,
     swapPolls: 2,
@@ -206,95 +205,8 @@ export async function startFakeAzure(): Promise<FakeAzure> {
     slot.readyAt = Date.now() + fake.startMs;
   };
 
-  function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) {
-    res
-      .writeHead(status, {
-        'content-type': 'application/json; charset=utf-8',
-        'x-ms-request-id': randomUUID(),
-        ...headers,
-      })
-      .end(body === undefined ? '' : JSON.stringify(body));
-  }
   const armError = (res: ServerResponse, status: number, code: string, message: string) =>
     send(res, status, { error: { code, message } });
-
-  function entraError(res: ServerResponse, status: number, error: string, code: number, text: string) {
-    const trace = randomUUID();
-    send(res, status, {
-      error,
-      error_description: `AADSTS${code}: ${text} Trace ID: ${trace} Correlation ID: ${randomUUID()} Timestamp: ${new Date().toISOString()}`,
-      error_codes: [code],
-      timestamp: new Date().toISOString(),
-      trace_id: trace,
-      correlation_id: randomUUID(),
-    });
-  }
-
-  async function entra(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
-    const metadata = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(url.pathname);
-    if (metadata) {
-      const tenant = metadata[1];
-      if (tenant !== TENANT) {
-        entraError(res, 400, 'invalid_tenant', 90002, `Tenant '${tenant}' not found.`);
-        return true;
-      }
-      send(res, 200, {
-        token_endpoint: `${base}/${tenant}/oauth2/v2.0/token`,
-        token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
-        jwks_uri: `${base}/${tenant}/discovery/v2.0/keys`,
-        response_modes_supported: ['query', 'fragment', 'form_post'],
-        subject_types_supported: ['pairwise'],
-        id_token_signing_alg_values_supported: ['RS256'],
-        response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
-        scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-        issuer: `${base}/${tenant}/v2.0`,
-        request_uri_parameter_supported: false,
-        authorization_endpoint: `${base}/${tenant}/oauth2/v2.0/authorize`,
-        device_authorization_endpoint: `${base}/${tenant}/oauth2/v2.0/devicecode`,
-        end_session_endpoint: `${base}/${tenant}/oauth2/v2.0/logout`,
-        tenant_region_scope: 'EU',
-        cloud_instance_name: 'fake.local',
-      });
-      return true;
-    }
-    const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
-    if (!token || req.method !== 'POST') return false;
-    const form = new URLSearchParams(await readBody(req));
-    const clientId = form.get('client_id') ?? '';
-    const how = form.has('client_assertion') ? 'assertion' : 'secret';
-    fake.tokenRequests.push({ grant: form.get('grant_type') ?? '', clientId, how });
-    if (token[1] !== TENANT) entraError(res, 400, 'invalid_request', 90002, `Tenant '${token[1]}' not found.`);
-    else if (clientId !== CLIENT_ID)
-      entraError(
-        res,
-        400,
-        'unauthorized_client',
-        700016,
-        `Application with identifier '${clientId}' was not found in the directory 'Fake'.`,
-      );
-    else if (how === 'secret' && form.get('client_secret') !== CLIENT_SECRET)
-      entraError(
-        res,
-        401,
-        'invalid_client',
-        7000215,
-        `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
-      );
-    else if (how === 'assertion' && !(fake.federated && idTokens.has(form.get('client_assertion') ?? '')))
-      entraError(
-        res,
-        400,
-        'invalid_client',
-        700213,
-        'No matching federated identity record found for presented assertion subject.',
-      );
-    else {
-      const access = `fake-arm-token-${randomUUID()}`;
-      tokens.set(access, clientId);
-      send(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: access });
-    }
-    return true;
-  }
 
   const siteJson = (app: string, rg: string, slot: FakeSlot) => {
     const id = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${rg}/providers/Microsoft.Web/sites/${app}${slot.name === 'production' ? '' : `/slots/${slot.name}`}`;
@@ -463,29 +375,12 @@ export async function startFakeAzure(): Promise<FakeAzure> {
 
   const arm = createHttpsServer(cert, (req, res) => {
     const url = new URL(req.url ?? '/', base);
-    void entra(req, res, url).then((handled) => (handled ? undefined : armRoute(req, res, url)));
+    void handleEntra(req, res, url, entraState).then((handled) => (handled ? undefined : armRoute(req, res, url)));
   });
   await new Promise<void>((resolve) => arm.listen(0, '127.0.0.1', resolve));
   base = `https://127.0.0.1:${(arm.address() as AddressInfo).port}`;
 
-  // The runner's token service: Authorization: Bearer <ACTIONS_ID_TOKEN_REQUEST_TOKEN>, audience in the query.
-  const oidc = createHttpServer((req, res) => {
-    fake.oidcRequests++;
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (req.headers.authorization !== `Bearer ${REQUEST_TOKEN}`) return send(res, 401, { message: 'Bad credentials' });
-    const audience = url.searchParams.get('audience') ?? '';
-    const claims = Buffer.from(
-      JSON.stringify({
-        aud: audience,
-        sub: 'repo:octo-org/hello-service:environment:production',
-        iss: 'https://token.actions.githubusercontent.com',
-      }),
-    ).toString('base64url');
-    const value = `eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.${claims}.${randomUUID().replace(/-/g, '')}`;
-    if (audience === 'api://AzureADTokenExchange') idTokens.add(value);
-    fake.oidcTokens.add(value);
-    send(res, 200, { count: 1, value });
-  });
+  const oidc = createGitHubOidc(entraState);
   await new Promise<void>((resolve) => oidc.listen(0, '127.0.0.1', resolve));
   fake.arm = base;
   fake.authority = base;
