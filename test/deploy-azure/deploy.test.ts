@@ -97,6 +97,22 @@ describe('waiting until the slot serves', () => {
   });
 });
 
+describe('registry access', () => {
+  it("pulls with the app's managed identity instead of a password", async () => {
+    azure = await startAzure();
+    const step = await deploy({
+      'slot-name': 'staging',
+      images: 'hellocr.azurecr.io/web:2.0.0',
+      'managed-identity-pull': 'true',
+    });
+    expect(step.failed).toBe(false);
+    const slot = azure.slot('hello', 'staging');
+    expect(slot.acrUseManagedIdentityCreds).toBe(true);
+    expect(slot.linuxFxVersion).toBe('DOCKER|hellocr.azurecr.io/web:2.0.0');
+    expect(Object.keys(slot.appSettings)).not.toContain('DOCKER_REGISTRY_SERVER_PASSWORD');
+  });
+});
+
 describe('swap', () => {
   it('swaps the slot into production (long-running operation) and verifies production serves it', async () => {
     azure = await startAzure();
@@ -122,6 +138,19 @@ describe('slots for pull request previews', () => {
     expect(slot.appSettings).toMatchObject({ LOG_LEVEL: 'info', DB_HOST: 'db.internal' });
     expect(slot.running).toBe(`DOCKER|${V2}`);
     expect(step.summary).toContain('(created)');
+  });
+
+  it('copies the settings of a named slot with create-slot-from', async () => {
+    azure = await startAzure({ slots: ['staging'] });
+    azure.slot('hello', 'staging').appSettings = { LOG_LEVEL: 'debug', PREVIEW: 'true' };
+    const step = await deploy({
+      'slot-name': 'pr-7',
+      images: V2,
+      'create-slot': 'true',
+      'create-slot-from': 'staging',
+    });
+    expect(step.failed).toBe(false);
+    expect(azure.slot('hello', 'pr-7').appSettings).toEqual({ LOG_LEVEL: 'debug', PREVIEW: 'true' });
   });
 
   it('refuses a missing slot without create-slot, before any change', async () => {
