@@ -335,12 +335,16 @@ describe('the pull request preview', () => {
 
   it('gives a fork pull request nothing but the notice: no permissions, no cloud, no deployment', () => {
     const fork = wf.jobs.fork!;
-    expect(fork.if).toBe('github.event.pull_request.head.repo.full_name != github.repository');
+    expect(fork.if).toContain('github.event.pull_request.head.repo.full_name != github.repository');
     expect(fork.permissions).toEqual({});
     expect(fork.steps!.map((s) => ownAction(s.uses ?? ''))).toEqual(['preview']);
     expect(wf.jobs.build!.if).toContain(sameRepository);
     expect(wf.jobs.teardown!.if).toContain(sameRepository);
     expect(needsList(wf.jobs.deploy!)).toEqual(['build']);
+  });
+
+  it('runs nothing where previews are not configured (no IMAGE variable), as in this repository', () => {
+    for (const id of ['fork', 'build', 'teardown']) expect(wf.jobs[id]!.if).toMatch(/^vars\.IMAGE != '' && /);
   });
 
   it('deploys <service>-pr-<number> or slot pr-<number>, and reports the deployment before and after', () => {
