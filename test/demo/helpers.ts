@@ -8,7 +8,7 @@ import { repoRoot } from '../helpers/runner.js';
 export const demo = (...args: string[]) =>
   promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', ...args], {
     cwd: repoRoot,
-    timeout: 180_000,
+    timeout: 230_000,
   });
 
 export const finalTable = (stdout: string) => stdout.slice(stdout.lastIndexOf('summary'));

@@ -9,5 +9,5 @@ describe('npm run demo --no-docker', () => {
     expect(finalTable(stdout)).toMatch(/1\.0\.0 +build-push +- skipped/);
     expectTheStory(stdout);
     expect(processesLeft(stdout)).toEqual([]);
-  });
+  }, 240_000);
 });
