@@ -4,7 +4,7 @@
  */
 
 /** Our own actions, referenced from other repositories by the release tag: the one exception to SHA pins. */
-const ownActions = /^org\/deploy-actions\/(actions\/[a-z0-9-]+|\.github\/workflows\/[a-z0-9-]+\.ya?ml)@v\d+$/;
+const ownActions = /^org\/deploy-actions\/((actions\/)?[a-z0-9-]+|\.github\/workflows\/[a-z0-9-]+\.ya?ml)@v\d+$/;
 const pinned = /^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/;
 
 /** The `uses:` rule: local, our own by tag, docker by digest, anything else by a full commit SHA. */

@@ -182,8 +182,9 @@ function repositoryFiles(): string[] {
         .map((f) => join(workflows, f))
     : [];
   for (const name of readdirSync(join(root, 'actions'))) {
-    const action = join(root, 'actions', name, 'action.yml');
-    if (existsSync(action)) files.push(action);
+    // Each action and its root alias (<name>/action.yml, written by the build), which is what users reference.
+    for (const action of [join(root, 'actions', name, 'action.yml'), join(root, name, 'action.yml')])
+      if (existsSync(action)) files.push(action);
   }
   return files;
 }

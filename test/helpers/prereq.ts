@@ -25,3 +25,6 @@ export const terraform = () =>
 
 export const dockerRegistry = () =>
   prerequisite('docker-registry', () => execFileSync('docker-registry', ['--version'], { stdio: 'ignore' }));
+
+export const shellcheck = () =>
+  prerequisite('shellcheck', () => execFileSync('shellcheck', ['--version'], { stdio: 'ignore' }));

@@ -49,9 +49,13 @@ export interface ActionSpec {
   outputs: Record<string, unknown>;
 }
 
-/** The action a `uses:` names in this repository: ./actions/<name> or org/deploy-actions/actions/<name>@vN. */
+/**
+ * The action a `uses:` names in this repository: org/deploy-actions/<name>@vN (the root alias of the action),
+ * org/deploy-actions/actions/<name>@vN, or ./actions/<name>.
+ */
 export function ownAction(uses: string): string | undefined {
-  return /^(?:\.\/|org\/deploy-actions\/)actions\/([a-z0-9-]+)(?:@v\d+)?$/.exec(uses)?.[1];
+  const name = /^(?:\.\/|org\/deploy-actions\/)(?:actions\/)?([a-z0-9-]+)(?:@v\d+)?$/.exec(uses)?.[1];
+  return name !== undefined && existsSync(join(root, 'actions', name, 'action.yml')) ? name : undefined;
 }
 
 export function actionSpec(name: string): ActionSpec | undefined {
