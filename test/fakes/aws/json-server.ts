@@ -2,9 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 /**
- * An AWS JSON 1.1 endpoint on 127.0.0.1: `POST /` with `X-Amz-Target: <prefix>.<Operation>` and a JSON body,
- * answered with `application/x-amz-json-1.1`. Errors carry the real exception name in `__type` and the
- * `x-amzn-ErrorType` header, as the AWS SDK parses them. Service fakes (ECS, ECR) plug in their operations.
+ * A local AWS endpoint on 127.0.0.1. The server records every call, checks for a SigV4 signature and injects
+ * faults; a wire protocol reads the request and writes the answers. Here: AWS JSON 1.1, `POST /` with
+ * `X-Amz-Target: <prefix>.<Operation>` and a JSON body, answered with `application/x-amz-json-1.1`; errors
+ * carry the real exception name in `__type` and the `x-amzn-ErrorType` header, as the AWS SDK parses them.
+ * Service fakes (ECS, ECR) plug in their operations; ../elbv2/query.ts is the awsQuery protocol.
  */
 
 export class AwsFault extends Error {
@@ -35,31 +37,38 @@ export interface Call {
   at: number;
 }
 
-export interface JsonServer {
+export interface AwsServer {
   url: string;
   calls: Call[];
   inject(fault: Injected): void;
   close(): Promise<void>;
 }
 
-const faultAnswers: Record<Exclude<Injected['kind'], 'drop'>, AwsFault> = {
-  throttle: new AwsFault('ThrottlingException', 'Rate exceeded'),
-  'server-error': new AwsFault('ServerException', 'Service Unavailable. Please try again later.', 500),
-  'access-denied': new AwsFault(
-    'AccessDeniedException',
-    'User: arn:aws:sts::123456789012:assumed-role/deploy/ci is not authorized to perform this action',
-  ),
-  'expired-token': new AwsFault('ExpiredTokenException', 'The security token included in the request is expired'),
-};
+export type JsonServer = AwsServer;
 
-export async function startJsonServer(
-  targetPrefix: string,
-  operations: Record<string, Operation>,
-  beforeEach?: () => void,
-): Promise<JsonServer> {
-  const calls: Call[] = [];
-  const faults: Injected[] = [];
+/** The faults a server answers by itself, besides those the operations throw. */
+export type ServerFault = Exclude<Injected['kind'], 'drop'> | 'missing-auth' | 'unknown-operation' | 'internal';
 
+/** How one AWS protocol names the operation of a request and writes answers and errors. */
+export interface WireProtocol {
+  read(req: IncomingMessage, raw: string): { operation: string; body: Record<string, unknown> };
+  answer(res: ServerResponse, operation: string, body: unknown): void;
+  fail(res: ServerResponse, fault: AwsFault): void;
+  /** The protocol's own error code and message for a fault the server answers itself (`detail`: the error). */
+  fault(kind: ServerFault, request: Pick<Call, 'operation' | 'body'>, detail?: string): AwsFault;
+}
+
+export function jsonProtocol(targetPrefix: string): WireProtocol {
+  const faults: Record<Exclude<ServerFault, 'unknown-operation' | 'internal'>, AwsFault> = {
+    throttle: new AwsFault('ThrottlingException', 'Rate exceeded'),
+    'server-error': new AwsFault('ServerException', 'Service Unavailable. Please try again later.', 500),
+    'access-denied': new AwsFault(
+      'AccessDeniedException',
+      'User: arn:aws:sts::123456789012:assumed-role/deploy/ci is not authorized to perform this action',
+    ),
+    'expired-token': new AwsFault('ExpiredTokenException', 'The security token included in the request is expired'),
+    'missing-auth': new AwsFault('MissingAuthenticationTokenException', 'Missing Authentication Token'),
+  };
   function send(res: ServerResponse, status: number, body: unknown, errorType?: string) {
     const headers: Record<string, string> = {
       'content-type': 'application/x-amz-json-1.1',
@@ -68,45 +77,67 @@ export async function startJsonServer(
     if (errorType) headers['x-amzn-errortype'] = errorType;
     res.writeHead(status, headers).end(JSON.stringify(body));
   }
+  return {
+    read(req, raw) {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const operation = target.startsWith(`${targetPrefix}.`) ? target.slice(targetPrefix.length + 1) : '';
+      return { operation, body: raw === '' ? {} : (JSON.parse(raw) as Record<string, unknown>) };
+    },
+    answer: (res, _operation, body) => send(res, 200, body ?? {}),
+    fail: (res, fault) => send(res, fault.status, { __type: fault.type, message: fault.message }, fault.type),
+    fault(kind, request, detail) {
+      if (kind === 'unknown-operation')
+        return new AwsFault('UnknownOperationException', `Unknown operation ${targetPrefix}.${request.operation}`);
+      if (kind === 'internal') return new AwsFault('ServerException', detail ?? 'Internal error', 500);
+      return faults[kind];
+    },
+  };
+}
+
+export async function startAwsServer(
+  protocol: WireProtocol,
+  operations: Record<string, Operation>,
+  beforeEach?: () => void,
+): Promise<AwsServer> {
+  const calls: Call[] = [];
+  const faults: Injected[] = [];
+
+  function refuse(res: ServerResponse, call: Call, fault: AwsFault, result = fault.type) {
+    call.result = result;
+    protocol.fail(res, fault);
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     let raw = '';
     for await (const chunk of req) raw += chunk;
-    const target = String(req.headers['x-amz-target'] ?? '');
-    const operation = target.startsWith(`${targetPrefix}.`) ? target.slice(targetPrefix.length + 1) : '';
-    const body = raw === '' ? {} : (JSON.parse(raw) as Record<string, unknown>);
+    const { operation, body } = protocol.read(req, raw);
     const call: Call = { operation, body, result: 'ok', at: Date.now() };
     calls.push(call);
-    if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 Credential=')) {
-      call.result = 'MissingAuthenticationTokenException';
-      return send(res, 400, { __type: call.result, message: 'Missing Authentication Token' }, call.result);
-    }
+    if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 Credential='))
+      return refuse(res, call, protocol.fault('missing-auth', call));
     const fault = faults.find((f) => f.times > 0 && (!f.operation || f.operation === operation));
     if (fault) {
       fault.times--;
-      call.result = fault.kind;
-      if (fault.kind === 'drop') return req.socket.destroy();
-      const answer = faultAnswers[fault.kind];
-      return send(res, answer.status, { __type: answer.type, message: answer.message }, answer.type);
+      if (fault.kind === 'drop') {
+        call.result = fault.kind;
+        return req.socket.destroy();
+      }
+      return refuse(res, call, protocol.fault(fault.kind, call), fault.kind);
     }
     const handler = operations[operation];
-    if (!handler) {
-      call.result = 'UnknownOperationException';
-      return send(res, 400, { __type: call.result, message: `Unknown operation ${target}` }, call.result);
-    }
+    if (!handler) return refuse(res, call, protocol.fault('unknown-operation', call));
     try {
       beforeEach?.();
-      send(res, 200, handler(body) ?? {});
+      protocol.answer(res, operation, handler(body));
     } catch (error) {
       if (!(error instanceof AwsFault)) throw error;
-      call.result = error.type;
-      send(res, error.status, { __type: error.type, message: error.message }, error.type);
+      refuse(res, call, error);
     }
   }
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      send(res, 500, { __type: 'ServerException', message: String(error) }, 'ServerException');
+      protocol.fail(res, protocol.fault('internal', { operation: '', body: {} }, String(error)));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -123,8 +154,20 @@ export async function startJsonServer(
   };
 }
 
+/** An AWS JSON 1.1 endpoint: `X-Amz-Target: <targetPrefix>.<Operation>`. */
+export function startJsonServer(
+  targetPrefix: string,
+  operations: Record<string, Operation>,
+  beforeEach?: () => void,
+): Promise<JsonServer> {
+  return startAwsServer(jsonProtocol(targetPrefix), operations, beforeEach);
+}
+
 /** The environment a step needs to reach a local AWS fake with the documented example credentials. */
-export function awsEnvironment(service: 'ECS' | 'ECR', url: string): Record<string, string> {
+export function awsEnvironment(
+  service: 'ECS' | 'ECR' | 'ELASTIC_LOAD_BALANCING_V2',
+  url: string,
+): Record<string, string> {
   return {
     [`AWS_ENDPOINT_URL_${service}`]: url,
     AWS_REGION: 'us-east-1',

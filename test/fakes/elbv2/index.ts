@@ -1,0 +1,201 @@
+import { randomBytes } from 'node:crypto';
+import { AwsFault, startAwsServer, type AwsServer } from '../aws/json-server.js';
+import { members, queryProtocol } from './query.js';
+
+/**
+ * A local Elastic Load Balancing (v2) endpoint on the Query protocol, API version 2015-12-01, for the real
+ * @aws-sdk/client-elastic-load-balancing-v2 through AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: the three
+ * reads that find a load balancer from a target group (DescribeTargetGroups, DescribeLoadBalancers,
+ * DescribeListeners), with ELBv2's field names and its TargetGroupNotFound / LoadBalancerNotFound /
+ * ListenerNotFound errors. Tests seed what an account would have.
+ */
+
+const REGION = 'us-east-1';
+const ACCOUNT = '123456789012';
+const VPC = 'vpc-0123456789abcdef0';
+const arn = (resource: string) => `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:${resource}`;
+const id = () => randomBytes(8).toString('hex');
+
+export type ListenerProtocol = 'HTTP' | 'HTTPS' | 'TCP' | 'TLS' | 'UDP' | 'TCP_UDP';
+
+export interface LoadBalancer {
+  LoadBalancerArn: string;
+  DNSName: string;
+  CanonicalHostedZoneId: string;
+  CreatedTime: string;
+  LoadBalancerName: string;
+  Scheme: 'internet-facing' | 'internal';
+  VpcId: string;
+  State: { Code: 'active' | 'provisioning' | 'failed' };
+  Type: 'application' | 'network';
+  IpAddressType: 'ipv4';
+}
+
+export interface Listener {
+  ListenerArn: string;
+  LoadBalancerArn: string;
+  Port: number;
+  Protocol: ListenerProtocol;
+  Certificates?: { CertificateArn: string }[];
+  SslPolicy?: string;
+  DefaultActions: { Type: 'forward'; TargetGroupArn: string }[];
+}
+
+export interface TargetGroup {
+  TargetGroupArn: string;
+  TargetGroupName: string;
+  Protocol: 'HTTP' | 'TCP';
+  Port: number;
+  VpcId: string;
+  HealthCheckProtocol: 'HTTP' | 'TCP';
+  HealthCheckPath?: string;
+  TargetType: 'ip';
+  LoadBalancerArns: string[];
+}
+
+export interface FakeElbv2 extends AwsServer {
+  loadBalancers: Map<string, LoadBalancer>;
+  listeners: Map<string, Listener>;
+  targetGroups: Map<string, TargetGroup>;
+  /**
+   * Seeds a load balancer (application, or network when a listener is TCP/TLS/UDP) with a target group of the
+   * same name that every listener forwards to, as ECS services are put behind one.
+   */
+  seedLoadBalancer(options: {
+    name: string;
+    listeners: { protocol: ListenerProtocol; port: number }[];
+    scheme?: LoadBalancer['Scheme'];
+    /** A DNS name of its own, e.g. 127.0.0.1 for a local load balancer that really answers (the demo's). */
+    dnsName?: string;
+  }): { loadBalancer: LoadBalancer; targetGroup: TargetGroup };
+  /** Seeds a target group that no load balancer uses (yet). */
+  seedTargetGroup(name: string): TargetGroup;
+}
+
+export async function startFakeElbv2(): Promise<FakeElbv2> {
+  const loadBalancers = new Map<string, LoadBalancer>();
+  const listeners = new Map<string, Listener>();
+  const targetGroups = new Map<string, TargetGroup>();
+
+  function seedTargetGroup(name: string, protocol: TargetGroup['Protocol'] = 'HTTP'): TargetGroup {
+    const group: TargetGroup = {
+      TargetGroupArn: arn(`targetgroup/${name}/${id()}`),
+      TargetGroupName: name,
+      Protocol: protocol,
+      Port: 8080,
+      VpcId: VPC,
+      HealthCheckProtocol: protocol,
+      ...(protocol === 'HTTP' ? { HealthCheckPath: '/' } : {}),
+      TargetType: 'ip',
+      LoadBalancerArns: [],
+    };
+    targetGroups.set(group.TargetGroupArn, group);
+    return group;
+  }
+
+  function seedLoadBalancer(options: Parameters<FakeElbv2['seedLoadBalancer']>[0]) {
+    const network = options.listeners.some((l) => l.protocol !== 'HTTP' && l.protocol !== 'HTTPS');
+    const scheme = options.scheme ?? 'internet-facing';
+    const prefix = scheme === 'internal' ? 'internal-' : '';
+    const suffix = id();
+    const loadBalancer: LoadBalancer = {
+      LoadBalancerArn: arn(`loadbalancer/${network ? 'net' : 'app'}/${options.name}/${suffix}`),
+      // The two forms AWS gives: ALBs name-<number>.<region>.elb.amazonaws.com, NLBs name-<id>.elb.<region>....
+      DNSName:
+        options.dnsName ??
+        (network
+          ? `${prefix}${options.name}-${suffix}.elb.${REGION}.amazonaws.com`
+          : `${prefix}${options.name}-${parseInt(suffix.slice(0, 8), 16)}.${REGION}.elb.amazonaws.com`),
+      CanonicalHostedZoneId: network ? 'Z26RNL4JYFTOTI' : 'Z35SXDOTRQ7X7K',
+      CreatedTime: new Date().toISOString(),
+      LoadBalancerName: options.name,
+      Scheme: scheme,
+      VpcId: VPC,
+      State: { Code: 'active' },
+      Type: network ? 'network' : 'application',
+      IpAddressType: 'ipv4',
+    };
+    loadBalancers.set(loadBalancer.LoadBalancerArn, loadBalancer);
+    const targetGroup = seedTargetGroup(options.name, network ? 'TCP' : 'HTTP');
+    targetGroup.LoadBalancerArns.push(loadBalancer.LoadBalancerArn);
+    const lbPath = loadBalancer.LoadBalancerArn.slice(loadBalancer.LoadBalancerArn.indexOf('/') + 1);
+    for (const { protocol, port } of options.listeners) {
+      const secure = protocol === 'HTTPS' || protocol === 'TLS';
+      const listener: Listener = {
+        ListenerArn: arn(`listener/${lbPath}/${id()}`),
+        LoadBalancerArn: loadBalancer.LoadBalancerArn,
+        Port: port,
+        Protocol: protocol,
+        ...(secure
+          ? {
+              Certificates: [{ CertificateArn: `arn:aws:acm:${REGION}:${ACCOUNT}:certificate/${crypto.randomUUID()}` }],
+              SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+            }
+          : {}),
+        DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroup.TargetGroupArn }],
+      };
+      listeners.set(listener.ListenerArn, listener);
+    }
+    return { loadBalancer, targetGroup };
+  }
+
+  /** Every ARN asked for must exist, or the whole call fails, as ELBv2 answers. */
+  function pick<T>(all: Map<string, T>, arns: string[], fault: AwsFault): T[] {
+    const found = arns.map((key) => all.get(key));
+    if (found.some((item) => !item)) throw fault;
+    return found as T[];
+  }
+  const noTargetGroup = new AwsFault('TargetGroupNotFound', 'One or more target groups not found');
+  const noLoadBalancer = new AwsFault('LoadBalancerNotFound', 'One or more load balancers not found');
+  const noListener = new AwsFault('ListenerNotFound', 'One or more listeners not found');
+
+  const server = await startAwsServer(
+    queryProtocol({
+      namespace: 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/',
+      version: '2015-12-01',
+      service: 'elasticloadbalancing',
+    }),
+    {
+      DescribeTargetGroups: (params) => {
+        const arns = members(params, 'TargetGroupArns');
+        const names = members(params, 'Names');
+        let groups = [...targetGroups.values()];
+        if (arns.length) groups = pick(targetGroups, arns, noTargetGroup);
+        else if (names.length) {
+          groups = groups.filter((g) => names.includes(g.TargetGroupName));
+          if (groups.length < names.length) throw noTargetGroup;
+        } else if (params.LoadBalancerArn) {
+          pick(loadBalancers, [String(params.LoadBalancerArn)], noLoadBalancer);
+          groups = groups.filter((g) => g.LoadBalancerArns.includes(String(params.LoadBalancerArn)));
+        }
+        return { TargetGroups: groups };
+      },
+      DescribeLoadBalancers: (params) => {
+        const arns = members(params, 'LoadBalancerArns');
+        const names = members(params, 'Names');
+        let found = [...loadBalancers.values()];
+        if (arns.length) found = pick(loadBalancers, arns, noLoadBalancer);
+        else if (names.length) {
+          found = found.filter((lb) => names.includes(lb.LoadBalancerName));
+          if (found.length < names.length) throw noLoadBalancer;
+        }
+        return { LoadBalancers: found };
+      },
+      DescribeListeners: (params) => {
+        const arns = members(params, 'ListenerArns');
+        if (arns.length) return { Listeners: pick(listeners, arns, noListener) };
+        if (!params.LoadBalancerArn)
+          throw new AwsFault('ValidationError', 'You must specify either listener ARNs or a load balancer ARN');
+        const [lb] = pick(loadBalancers, [String(params.LoadBalancerArn)], noLoadBalancer);
+        return { Listeners: [...listeners.values()].filter((l) => l.LoadBalancerArn === lb?.LoadBalancerArn) };
+      },
+    },
+  );
+  return Object.assign(server, {
+    loadBalancers,
+    listeners,
+    targetGroups,
+    seedLoadBalancer,
+    seedTargetGroup: (name: string) => seedTargetGroup(name),
+  });
+}
