@@ -10,6 +10,7 @@ import { describeService, describeStoppedTask, watchRollout, type StoppedTask } 
 import { runOneOff, type OneOffResult } from './runtask.js';
 import { createService, updateService, type Started } from './service.js';
 import { imagesOf, render, type TaskDefinition } from './taskdef.js';
+import { findServiceUrl, type ServiceUrl } from './url.js';
 
 /**
  * The cloud half of deploy-ecs, loaded only after the inputs and the task definition file were checked.
@@ -30,6 +31,8 @@ export interface ServiceReport {
   /** What was done about a failed rollout, when the reason does not already say it. */
   rollbackNote?: string;
   created?: boolean;
+  /** The target groups of the service's load balancers, as DescribeServices showed them after the rollout. */
+  targetGroupArns?: string[];
 }
 
 export interface DeployReport {
@@ -40,6 +43,8 @@ export interface DeployReport {
   services: ServiceReport[];
   oneOff?: OneOffResult;
   deregistered: string[];
+  /** The load balancer URL of the first service that has one (service-url). */
+  serviceUrl?: ServiceUrl;
   error?: unknown;
 }
 
@@ -97,6 +102,14 @@ export async function deploy(
     core.saveState(ROLLBACK_STATE, '');
     const failed = report.services.filter((s) => s.outcome !== 'completed');
     if (failed.length > 0) throw failure(failed);
+    if (report.services.some((s) => s.targetGroupArns?.length)) {
+      report.serviceUrl = await core.group('Service URL', async () => {
+        const found = await findServiceUrl(report.services, { region: inputs.region, stage: 'deploy-ecs' }, core.info);
+        if (found.problem)
+          core.warning(`service-url is left empty (the deployment itself succeeded): ${found.problem}`);
+        return found;
+      });
+    }
     if (inputs.deregisterOldRevisions && report.taskDefinitionArn) {
       const keep = inputs.deregisterOldRevisions;
       const protect = new Set([report.taskDefinitionArn, ...report.services.map((s) => s.previous ?? '')]);
@@ -242,6 +255,8 @@ async function watch(
   }
   if (result.outcome === 'completed') {
     log(`rollout completed: ${entry.service} runs ${target.taskDefinitionArn}`);
+    const balanced = (result.service ?? started.service).loadBalancers ?? [];
+    entry.targetGroupArns = balanced.flatMap((lb) => (lb.targetGroupArn ? [lb.targetGroupArn] : []));
     return;
   }
   log(`rollout ${result.outcome}: ${entry.reason}`);

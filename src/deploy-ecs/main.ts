@@ -35,7 +35,7 @@ export async function run(): Promise<void> {
     core.setOutput('deployment-id', first?.deploymentId ?? '');
     core.setOutput('rollout-state', first?.rolloutState ?? '');
     core.setOutput('rolled-back', String(report.services.some((s) => s.rolledBackBy)));
-    core.setOutput('service-url', '');
+    core.setOutput('service-url', report.serviceUrl?.url ?? '');
     core.setOutput(
       'services',
       JSON.stringify(

@@ -5,6 +5,11 @@ import { describeStoppedTask } from '../lib/ecs-assess.js';
 
 const short = (arn: string | undefined) => (arn ? arn.slice(arn.lastIndexOf('/') + 1) : undefined);
 
+function serviceUrl({ serviceUrl: found, services }: DeployReport): string | undefined {
+  if (found?.url) return `${found.url}${services.length > 1 ? ` (${code(found.service ?? '')})` : ''}`;
+  return found?.problem ? `not known: ${found.problem}` : undefined;
+}
+
 /** The job summary of a deployment: outcome first, then what changed, then what ECS said. */
 export function summarise(report: DeployReport, ms: number): StageSummary {
   const failed = report.services.filter((s) => s.outcome === 'failed' || s.outcome === 'timeout');
@@ -45,6 +50,7 @@ export function summarise(report: DeployReport, ms: number): StageSummary {
           ? `${code(report.taskDefinitionArn)}${report.registered ? ' (new revision)' : ' (existing revision)'}`
           : undefined,
       ],
+      ['Service URL', serviceUrl(report)],
       ['Images', report.images.map(code).join('<br>')],
       [
         'One-off task',

@@ -32,7 +32,7 @@ export function resolveRegion(explicit: string | undefined): string {
   return region;
 }
 
-function clientConfig(options: AwsOptions) {
+export function clientConfig(options: AwsOptions) {
   return {
     region: resolveRegion(options.region),
     customUserAgent: `deploy-actions/${options.stage}`,

@@ -34,6 +34,29 @@ describe('the deploy-ecs bundle', () => {
     expect(step.log).toContain('::group::Watch rollout');
   });
 
+  it('writes service-url for a service behind a load balancer with HTTPS, found through the ELBv2 endpoint', async () => {
+    fixture = await startFixture({
+      listeners: [
+        { protocol: 'HTTP', port: 80 },
+        { protocol: 'HTTPS', port: 443 },
+      ],
+    });
+    const step = await runBundle('deploy-ecs', {
+      inputs: {
+        'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
+        service: 'web',
+        'poll-interval': '0.1',
+      },
+      env: fixture.env,
+    });
+    expect(step.exitCode).toBe(0);
+    const dns = [...fixture.elb.loadBalancers.values()][0]?.DNSName;
+    expect(dns).toMatch(/^web-\d+\.us-east-1\.elb\.amazonaws\.com$/);
+    expect(step.outputs['service-url']).toBe(`https://${dns}`);
+    expect(step.summary).toContain(`| Service URL | https://${dns} |`);
+    expect(step.log).toContain('::group::Service URL');
+  });
+
   it('exits 1 with the exit code of the crashing container', async () => {
     fixture = await startFixture();
     fixture.ecs.behaviour = (td) => (td.containerDefinitions[0]?.image === V2 ? OOM : { kind: 'healthy' });

@@ -3,8 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { awsEnvironment } from '../fakes/aws/json-server.js';
 import { startFakeEcs, type FakeEcs } from '../fakes/ecs/index.js';
+import { startFakeElbv2, type FakeElbv2, type ListenerProtocol } from '../fakes/elbv2/index.js';
 
-/** A service "web" that runs revision 1 of family "web" steadily, and a workspace with a task definition file. */
+/**
+ * A service "web" that runs revision 1 of family "web" steadily, and a workspace with a task definition file.
+ * Given listeners, "web" is behind a load balancer "web" with them; the ELBv2 endpoint is there either way.
+ */
 
 export const REGISTRY = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 export const V1 = `${REGISTRY}/web:1.0.0`;
@@ -33,6 +37,7 @@ export function webTaskDefinition(image = V1) {
 
 export interface Fixture {
   ecs: FakeEcs;
+  elb: FakeElbv2;
   env: Record<string, string>;
   workspace: string;
   /** Writes a task definition file into the workspace and returns its relative path. */
@@ -45,26 +50,43 @@ export async function startFixture(
     circuitBreaker?: { enable: boolean; rollback: boolean };
     desiredCount?: number;
     rolloutState?: boolean;
+    listeners?: { protocol: ListenerProtocol; port: number }[];
   } = {},
 ): Promise<Fixture> {
   const ecs = await startFakeEcs({ rolloutState: options.rolloutState });
+  const elb = await startFakeElbv2();
   const first = ecs.register(webTaskDefinition());
+  const balanced = options.listeners && elb.seedLoadBalancer({ name: 'web', listeners: options.listeners });
   ecs.seedService({
     name: 'web',
     taskDefinition: first.taskDefinitionArn,
     desiredCount: options.desiredCount ?? 2,
     circuitBreaker: options.circuitBreaker,
+    ...(balanced
+      ? {
+          loadBalancers: [
+            { targetGroupArn: balanced.targetGroup.TargetGroupArn, containerName: 'web', containerPort: 8080 },
+          ],
+        }
+      : {}),
   });
   const workspace = mkdtempSync(join(tmpdir(), 'workspace-'));
   return {
     ecs,
+    elb,
     workspace,
-    env: { ...awsEnvironment('ECS', ecs.url), GITHUB_WORKSPACE: workspace },
+    env: {
+      ...awsEnvironment('ECS', ecs.url),
+      AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: elb.url,
+      GITHUB_WORKSPACE: workspace,
+    },
     file(name, content) {
       writeFileSync(join(workspace, name), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
       return name;
     },
-    close: () => ecs.close(),
+    close: async () => {
+      await Promise.all([ecs.close(), elb.close()]);
+    },
   };
 }
 

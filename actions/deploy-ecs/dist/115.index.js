@@ -77,7 +77,8 @@ function summariseTeardown(inputs, results, ms) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   br: () => (/* binding */ ecsClient),
-/* harmony export */   o2: () => (/* binding */ aws)
+/* harmony export */   o2: () => (/* binding */ aws),
+/* harmony export */   yO: () => (/* binding */ clientConfig)
 /* harmony export */ });
 /* unused harmony exports resolveRegion, ecrClient, awsError */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7268);

@@ -28680,6 +28680,11 @@ var ecs_assess = __nccwpck_require__(4757);
 
 
 const summary_short = (arn) => (arn ? arn.slice(arn.lastIndexOf('/') + 1) : undefined);
+function serviceUrl({ serviceUrl: found, services }) {
+    if (found?.url)
+        return `${found.url}${services.length > 1 ? ` (${(0,summary/* code */.aY)(found.service ?? '')})` : ''}`;
+    return found?.problem ? `not known: ${found.problem}` : undefined;
+}
 /** The job summary of a deployment: outcome first, then what changed, then what ECS said. */
 function summarise(report, ms) {
     const failed = report.services.filter((s) => s.outcome === 'failed' || s.outcome === 'timeout');
@@ -28720,6 +28725,7 @@ function summarise(report, ms) {
                     ? `${(0,summary/* code */.aY)(report.taskDefinitionArn)}${report.registered ? ' (new revision)' : ' (existing revision)'}`
                     : undefined,
             ],
+            ['Service URL', serviceUrl(report)],
             ['Images', report.images.map(summary/* code */.aY).join('<br>')],
             [
                 'One-off task',
@@ -28766,7 +28772,7 @@ async function run() {
         const file = inputs.source.kind === 'file'
             ? (0,taskdef/* render */.XX)(await (0,taskdef/* readTaskDefinitionFile */.BD)(inputs.source.path), inputs.render).definition
             : undefined;
-        const { deploy } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(212), __nccwpck_require__.e(646)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9646));
+        const { deploy } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(212), __nccwpck_require__.e(637)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8637));
         const report = await deploy(inputs, file);
         const first = report.services[0];
         core/* setOutput */.uH('task-definition-arn', report.taskDefinitionArn ?? '');
@@ -28774,7 +28780,7 @@ async function run() {
         core/* setOutput */.uH('deployment-id', first?.deploymentId ?? '');
         core/* setOutput */.uH('rollout-state', first?.rolloutState ?? '');
         core/* setOutput */.uH('rolled-back', String(report.services.some((s) => s.rolledBackBy)));
-        core/* setOutput */.uH('service-url', '');
+        core/* setOutput */.uH('service-url', report.serviceUrl?.url ?? '');
         core/* setOutput */.uH('services', JSON.stringify(report.services.map(({ service, previous, deploymentId, rolloutState, outcome, rolledBackBy }) => ({
             service,
             previous,
@@ -39072,10 +39078,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   pq: () => (/* binding */ info),
   LZ: () => (/* binding */ saveState),
   C1: () => (/* binding */ setFailed),
-  uH: () => (/* binding */ setOutput)
+  uH: () => (/* binding */ setOutput),
+  $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, setCommandEcho, setSecret, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path, warning
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, setCommandEcho, setSecret, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -41920,7 +41927,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
