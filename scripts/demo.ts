@@ -84,8 +84,8 @@ async function runRelease(cloud: LocalCloud, release: Release): Promise<boolean>
   const { ecs, lb, env } = cloud;
   const { version } = release;
   const common = { cluster: CLUSTER, service: SERVICE, 'poll-interval': '0.5' };
-  const smoke = (expected: string) => ({
-    url: `${lb.url}/health`,
+  const smoke = (expected: string, url = lb.url) => ({
+    url: `${url}/health`,
     'expect-json': `status=healthy\nversion=${expected}`,
     timeout: '5',
     interval: '0.3',
@@ -136,7 +136,7 @@ async function runRelease(cloud: LocalCloud, release: Release): Promise<boolean>
       'desired-count': '2',
       subnets: 'subnet-0123456789abcdef0',
       'security-groups': 'sg-0123456789abcdef0',
-      'target-group-arn': `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/${SERVICE}/0123456789abcdef`,
+      'target-group-arn': cloud.targetGroupArn,
       'container-port': '8080',
     },
     env,
@@ -152,12 +152,14 @@ async function runRelease(cloud: LocalCloud, release: Release): Promise<boolean>
     return true;
   }
 
-  // smoke-test through the load balancer (fail-on-error: false); then mark-good, or roll back and prove it.
+  // smoke-test through the load balancer at deploy-ecs's service-url (fail-on-error: false); then mark-good,
+  // or roll back and prove it.
+  const url = deployed.outputs['service-url'] || lb.url;
   const proved = await pipeline.stage(
     version,
     'smoke-test',
-    `${lb.url}/health answers ${version}`,
-    smoke(version),
+    `${url}/health answers ${version}`,
+    smoke(version, url),
     env,
     smokePassed,
   );

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { awsEnvironment } from '../../test/fakes/aws/json-server.js';
 import { DOCKER_LABEL, dockerDriver } from '../../test/fakes/ecs/docker-driver.js';
 import { startFakeEcs, type FakeEcs } from '../../test/fakes/ecs/index.js';
+import { startFakeElbv2 } from '../../test/fakes/elbv2/index.js';
 import { processDriver, type LocalImage } from '../../test/fakes/ecs/process-driver.js';
 import { startRegistry } from '../../test/fakes/registry/index.js';
 import { repoRoot } from '../../test/helpers/runner.js';
@@ -26,13 +27,15 @@ export interface LocalCloud {
   run: string;
   ecs: FakeEcs;
   lb: LoadBalancer;
+  /** The load balancer's target group as ELBv2 describes it (DNS name 127.0.0.1, an HTTP listener on lb's port). */
+  targetGroupArn: string;
   /** Where build-push pushes (registry/repository), or the local name of the images without Docker. */
   repository: string;
   registryUser: { username: string; password: string };
   /** The build context (examples/hello-service plus a static busybox) and a DOCKER_CONFIG of its own. */
   context: string;
   dockerConfig: string;
-  /** The environment every stage gets: the AWS SDK pointed at the local ECS endpoint. */
+  /** The environment every stage gets: the AWS SDK pointed at the local ECS and ELBv2 endpoints. */
   env: Record<string, string>;
   /** Image IDs build-push built, removed at the end. */
   builtImages: string[];
@@ -109,6 +112,14 @@ export async function startLocalCloud(options: {
   ecs.addCluster(cluster);
   const lb = await startLoadBalancer(ecs, service);
   closers.push(() => lb.close());
+  // What ELBv2 says of that load balancer, so deploy-ecs's service-url is its address.
+  const elbv2 = await startFakeElbv2();
+  closers.push(() => elbv2.close());
+  const { targetGroup } = elbv2.seedLoadBalancer({
+    name: service,
+    dnsName: '127.0.0.1',
+    listeners: [{ protocol: 'HTTP', port: Number(new URL(lb.url).port) }],
+  });
 
   const registryUser = { username: 'demo', password: `demo-${crypto.randomUUID().slice(0, 8)}` };
   let context = '';
@@ -131,6 +142,11 @@ export async function startLocalCloud(options: {
     `local ECS endpoint ${ecs.url} (cluster ${cluster}; each task ${docker ? 'a container' : 'a local process'} labelled ${DOCKER_LABEL}=${run})`,
   );
   console.log(`load balancer      ${lb.url} (the healthy tasks of service ${service})\n`);
-  const env = { ...awsEnvironment('ECS', ecs.url), GITHUB_WORKSPACE: repoRoot };
-  return { docker, run, ecs, lb, repository, registryUser, context, dockerConfig, env, builtImages };
+  const env = {
+    ...awsEnvironment('ECS', ecs.url),
+    ...awsEnvironment('ELASTIC_LOAD_BALANCING_V2', elbv2.url),
+    GITHUB_WORKSPACE: repoRoot,
+  };
+  const targetGroupArn = targetGroup.TargetGroupArn;
+  return { docker, run, ecs, lb, targetGroupArn, repository, registryUser, context, dockerConfig, env, builtImages };
 }

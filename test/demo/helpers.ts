@@ -54,4 +54,10 @@ export function expectTheStory(stdout: string) {
   expect(stdout).toMatch(/\+ hello:1 task \w+ registered[^]*- hello:3 task \w+ deregistered/);
   expect(stdout).toContain('"status\\":\\"unhealthy\\"');
   expect(stdout).toMatch(/hello now runs hello:1 \(version 1\.0\.0\), on 2 healthy/);
+  // deploy-ecs found the load balancer through ELBv2 (target group -> DNS name, listener port): the smoke test
+  // probes its service-url, which is the demo's load balancer.
+  const balancer = /load balancer +(http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
+  expect(balancer).toBeDefined();
+  expect(stdout).toContain(`smoke-test  ${balancer}/health answers 1.0.0`);
+  expect(stdout).not.toContain('service-url is left empty');
 }
