@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lint } from './linter.js';
 import {
@@ -261,13 +265,60 @@ describe.each(pipelines)('the reusable pipeline %s', (file) => {
     const steps = wf.jobs.deploy!.steps!;
     const smoke = steps.find((s) => s.id === 'smoke')!;
     expect(smoke.with!['fail-on-error']).toBe(false);
+    // It proves health-url, else the URL the deploy step found (+ health-path), decided by the step before.
+    const url = steps[steps.indexOf(smoke) - 1]!;
+    expect(url.id).toBe('url');
+    expect(smoke.with!.url).toBe('${{ steps.url.outputs.url }}');
+    expect(url.env!.HEALTH_URL).toBe('${{ inputs.health-url }}');
+    expect(String(url.env!.DEPLOYED_URL)).toMatch(/^\$\{\{ steps\.deploy\.outputs\.(service-url|webapp-url) \}\}$/);
+    expect(wf.jobs.deploy!.outputs!.url).toContain('steps.url.outputs.url');
     const rollback = steps.find((s) => s.id === 'rollback')!;
     expect(ownAction(rollback.uses!)).toBe('rollback');
-    expect(rollback.if).toContain("steps.smoke.outputs.passed == 'false'");
+    // Whenever the deploy succeeded and the smoke test did not pass: failed probes, or no probe at all (no URL
+    // to prove, an invalid input), so an unproven version never stays.
+    expect(rollback.if).toContain("steps.deploy.outcome == 'success' && steps.smoke.outputs.passed != 'true'");
+    expect(rollback.if).toMatch(/^\$\{\{ !cancelled\(\) && /);
     const failing = steps[steps.indexOf(rollback) + 1]!;
     expect(failing.if).toBe(rollback.if);
     expect(failing.run).toContain('exit 1');
     expect(steps.indexOf(smoke)).toBeLessThan(steps.indexOf(rollback));
+  });
+
+  it.each([
+    [
+      'health-url wins',
+      'https://web.example.com/ready',
+      'https://lb.example.com',
+      '/health',
+      'https://web.example.com/ready',
+    ],
+    ['else the deployed URL + health-path', '', 'https://lb.example.com', '/health', 'https://lb.example.com/health'],
+    ['neither: fails with the reason', '', '', '/health', undefined],
+  ])('chooses the URL to prove: %s (the step run by bash)', (_, healthUrl, deployedUrl, healthPath, expected) => {
+    const step = wf.jobs.deploy!.steps!.find((s) => s.id === 'url')!;
+    const dir = mkdtempSync(join(tmpdir(), 'url-step-'));
+    const output = join(dir, 'output');
+    writeFileSync(output, '');
+    const run = spawnSync('bash', ['-e', '-c', step.run!], {
+      env: {
+        PATH: process.env.PATH,
+        GITHUB_OUTPUT: output,
+        HEALTH_URL: healthUrl,
+        DEPLOYED_URL: deployedUrl,
+        HEALTH_PATH: healthPath,
+      },
+      encoding: 'utf8',
+    });
+    const written = readFileSync(output, 'utf8');
+    rmSync(dir, { recursive: true, force: true });
+    if (expected === undefined) {
+      expect(run.status).toBe(1);
+      expect(run.stdout).toMatch(/^::error::Nothing to prove: no health-url was given and .*Set health-url\./);
+      expect(written).toBe('');
+    } else {
+      expect(run.status).toBe(0);
+      expect(written).toBe(`url=${expected}\n`);
+    }
   });
 
   it('stops after the plan on a dry run: nothing after it runs without !inputs.dry-run', () => {
