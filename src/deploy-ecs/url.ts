@@ -1,4 +1,4 @@
-import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type * as Elbv2Sdk from '@aws-sdk/client-elastic-load-balancing-v2';
 import { aws, clientConfig, type AwsOptions } from '../lib/aws.js';
 import { CloudError } from '../lib/errors.js';
 
@@ -52,23 +52,28 @@ export function urlOf(dnsName: string, listeners: Endpoint[]): string | undefine
 
 const short = (arn: string) => arn.slice(arn.indexOf('/') + 1);
 
+/** The SDK module, imported once, and a client made with it. */
+interface Elbv2 {
+  sdk: typeof Elbv2Sdk;
+  client: Elbv2Sdk.ElasticLoadBalancingV2Client;
+}
+
 /**
  * Made as src/lib/aws.ts makes the others (same region, retries, User-Agent; the endpoint from
  * AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2 or AWS_ENDPOINT_URL, which the SDK reads itself), but here:
  * every action bundles aws.ts, and a lazy import there would put the ELBv2 SDK into each of their dist/.
  */
-async function elbv2Client(options: AwsOptions): Promise<ElasticLoadBalancingV2Client> {
-  const { ElasticLoadBalancingV2Client } = await import('@aws-sdk/client-elastic-load-balancing-v2');
-  return new ElasticLoadBalancingV2Client(clientConfig(options));
+async function elbv2(options: AwsOptions): Promise<Elbv2> {
+  const sdk = await import('@aws-sdk/client-elastic-load-balancing-v2');
+  return { sdk, client: new sdk.ElasticLoadBalancingV2Client(clientConfig(options)) };
 }
 
 /** The URL of the load balancer that forwards to a target group; undefined when none does. */
 async function lookUp(
-  client: ElasticLoadBalancingV2Client,
+  { sdk, client }: Elbv2,
   targetGroupArn: string,
   log: (line: string) => void,
 ): Promise<string | undefined> {
-  const sdk = await import('@aws-sdk/client-elastic-load-balancing-v2');
   const groups = await aws('elasticloadbalancing:DescribeTargetGroups', () =>
     client.send(new sdk.DescribeTargetGroupsCommand({ TargetGroupArns: [targetGroupArn] })),
   );
@@ -106,11 +111,11 @@ export async function findServiceUrl(
   log: (line: string) => void,
 ): Promise<ServiceUrl> {
   try {
-    let client: ElasticLoadBalancingV2Client | undefined;
+    let elb: Elbv2 | undefined;
     for (const { service, targetGroupArns = [] } of services) {
       for (const targetGroupArn of targetGroupArns) {
-        client ??= await elbv2Client(options);
-        const url = await lookUp(client, targetGroupArn, log);
+        elb ??= await elbv2(options);
+        const url = await lookUp(elb, targetGroupArn, log);
         if (url) return { url, service };
       }
     }

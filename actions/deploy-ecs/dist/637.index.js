@@ -337,13 +337,12 @@ const url_short = (arn) => arn.slice(arn.indexOf('/') + 1);
  * AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2 or AWS_ENDPOINT_URL, which the SDK reads itself), but here:
  * every action bundles aws.ts, and a lazy import there would put the ELBv2 SDK into each of their dist/.
  */
-async function elbv2Client(options) {
-    const { ElasticLoadBalancingV2Client } = await __webpack_require__.e(/* import() */ 586).then(__webpack_require__.t.bind(__webpack_require__, 586, 19));
-    return new ElasticLoadBalancingV2Client((0,aws/* clientConfig */.yO)(options));
+async function elbv2(options) {
+    const sdk = await __webpack_require__.e(/* import() */ 586).then(__webpack_require__.t.bind(__webpack_require__, 586, 19));
+    return { sdk, client: new sdk.ElasticLoadBalancingV2Client((0,aws/* clientConfig */.yO)(options)) };
 }
 /** The URL of the load balancer that forwards to a target group; undefined when none does. */
-async function lookUp(client, targetGroupArn, log) {
-    const sdk = await __webpack_require__.e(/* import() */ 586).then(__webpack_require__.t.bind(__webpack_require__, 586, 19));
+async function lookUp({ sdk, client }, targetGroupArn, log) {
     const groups = await (0,aws/* aws */.o2)('elasticloadbalancing:DescribeTargetGroups', () => client.send(new sdk.DescribeTargetGroupsCommand({ TargetGroupArns: [targetGroupArn] })));
     const loadBalancerArn = groups.TargetGroups?.[0]?.LoadBalancerArns?.[0];
     if (!loadBalancerArn) {
@@ -368,11 +367,11 @@ const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOp
  */
 async function findServiceUrl(services, options, log) {
     try {
-        let client;
+        let elb;
         for (const { service, targetGroupArns = [] } of services) {
             for (const targetGroupArn of targetGroupArns) {
-                client ??= await elbv2Client(options);
-                const url = await lookUp(client, targetGroupArn, log);
+                elb ??= await elbv2(options);
+                const url = await lookUp(elb, targetGroupArn, log);
                 if (url)
                     return { url, service };
             }
