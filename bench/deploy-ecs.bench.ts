@@ -36,7 +36,7 @@ async function setup(): Promise<{ ecs: FakeEcs; inputs: Record<string, string>; 
   return {
     ecs,
     inputs: { 'task-definition': 'td.json', service: 'web' },
-    env: { ...awsEnvironment('ECS', ecs.url), GITHUB_WORKSPACE: workspace },
+    env: { ...awsEnvironment({ ECS: ecs.url }), GITHUB_WORKSPACE: workspace },
   };
 }
 

@@ -143,8 +143,7 @@ export async function startLocalCloud(options: {
   );
   console.log(`load balancer      ${lb.url} (the healthy tasks of service ${service})\n`);
   const env = {
-    ...awsEnvironment('ECS', ecs.url),
-    ...awsEnvironment('ELASTIC_LOAD_BALANCING_V2', elbv2.url),
+    ...awsEnvironment({ ECS: ecs.url, ELASTIC_LOAD_BALANCING_V2: elbv2.url }),
     GITHUB_WORKSPACE: repoRoot,
   };
   const targetGroupArn = targetGroup.TargetGroupArn;

@@ -55,7 +55,7 @@ describe.skipIf(!docker().available || !dockerRegistry().available)('build-push 
         ...inputs,
       },
       {
-        ...awsEnvironment('ECR', ecr.url),
+        ...awsEnvironment({ ECR: ecr.url }),
         DOCKER_CONFIG: dockerConfig,
         GITHUB_EVENT_NAME: 'push',
         GITHUB_EVENT_PATH: join(events, 'push-main.json'),

@@ -76,8 +76,7 @@ export async function startFixture(
     elb,
     workspace,
     env: {
-      ...awsEnvironment('ECS', ecs.url),
-      AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: elb.url,
+      ...awsEnvironment({ ECS: ecs.url, ELASTIC_LOAD_BALANCING_V2: elb.url }),
       GITHUB_WORKSPACE: workspace,
     },
     file(name, content) {

@@ -163,13 +163,15 @@ export function startJsonServer(
   return startAwsServer(jsonProtocol(targetPrefix), operations, beforeEach);
 }
 
-/** The environment a step needs to reach a local AWS fake with the documented example credentials. */
+/**
+ * The environment a step needs to reach local AWS fakes with the documented example credentials: one
+ * AWS_ENDPOINT_URL_<SERVICE> per fake given, e.g. `awsEnvironment({ ECS: ecs.url })`.
+ */
 export function awsEnvironment(
-  service: 'ECS' | 'ECR' | 'ELASTIC_LOAD_BALANCING_V2',
-  url: string,
+  endpoints: Partial<Record<'ECS' | 'ECR' | 'ELASTIC_LOAD_BALANCING_V2', string>>,
 ): Record<string, string> {
   return {
-    [`AWS_ENDPOINT_URL_${service}`]: url,
+    ...Object.fromEntries(Object.entries(endpoints).map(([service, url]) => [`AWS_ENDPOINT_URL_${service}`, url])),
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
     AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
