@@ -1,4 +1,4 @@
-import { formatDuration } from '../src/lib/poll.js';
+import { formatDuration } from '../src/lib/duration.js';
 import type { StepResult } from '../test/helpers/runner.js';
 import { startLocalCloud, type LocalCloud } from './demo/cloud.js';
 import { bold, dim, Pipeline } from './demo/pipeline.js';

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { formatDuration } from '../../src/lib/poll.js';
+import { formatDuration } from '../../src/lib/duration.js';
 import { runBundle, type StepResult } from '../../test/helpers/runner.js';
 import { terminalMarkdown } from './markdown.js';
 

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
-import { runStage } from '../lib/action.js';
+import { runLegacyStage } from '../lib/action.js';
 import { logout } from '../lib/docker.js';
-import { formatDuration } from '../lib/poll.js';
+import { formatDuration } from '../lib/duration.js';
 import { writeSummary } from '../lib/summary.js';
 import { build, chooseBuilder, retag } from './build.js';
 import { readInputs } from './inputs.js';
@@ -14,7 +14,7 @@ import { factsFromEnvironment, planTags } from './tags.js';
  * push, and report the immutable `image@digest` that every later stage should deploy.
  */
 export async function run(): Promise<void> {
-  await runStage(async () => {
+  await runLegacyStage(async () => {
     const started = performance.now();
     const inputs = readInputs();
     const plan = planTags(factsFromEnvironment(process.env), {

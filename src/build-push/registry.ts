@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { aws, awsError, ecrClient } from '../lib/aws.js';
 import { login } from '../lib/docker.js';
 import { CloudError, InputError } from '../lib/errors.js';
+import { mask } from '../lib/secrets.js';
 
 /**
  * Which registry an image goes to, and how to log in to it: ECR with the job's AWS credentials, ACR with a
@@ -110,7 +111,7 @@ export async function logIn(plan: LoginPlan, repository: string): Promise<void> 
     case 'acr':
       return login(plan.host, plan.username, plan.password, hintFor(plan.type));
     case 'acr-token': {
-      core.setSecret(plan.accessToken);
+      mask(plan.accessToken);
       const refreshToken = await exchangeAcrToken(plan.host, plan.accessToken);
       return login(plan.host, '00000000-0000-0000-0000-000000000000', refreshToken, hintFor('acr'));
     }
@@ -159,7 +160,7 @@ export async function exchangeAcrToken(host: string, accessToken: string): Promi
   }
   const token = (JSON.parse(text) as { refresh_token?: string }).refresh_token;
   if (!token) throw new CloudError(`The ACR token exchange at ${url} returned no refresh_token.`, 'AcrExchange');
-  core.setSecret(token);
+  mask(token);
   return token;
 }
 
@@ -172,11 +173,11 @@ async function ecrLogin(plan: Extract<LoginPlan, { type: 'ecr' }>, repository: s
   );
   const token = auth.authorizationData?.[0]?.authorizationToken;
   if (!token) throw new CloudError('ecr:GetAuthorizationToken returned no token.', 'EmptyToken');
-  core.setSecret(token);
+  mask(token);
   const decoded = Buffer.from(token, 'base64').toString('utf8');
   const at = decoded.indexOf(':');
   const [username, password] = [decoded.slice(0, at), decoded.slice(at + 1)];
-  core.setSecret(password);
+  mask(password);
   await login(
     plan.host,
     username,

@@ -1,4 +1,4 @@
-import { formatDuration } from '../lib/poll.js';
+import { formatDuration } from '../lib/duration.js';
 import { code, type StageSummary } from '../lib/summary.js';
 import type { BuildResult, Builder } from './build.js';
 import type { BuildPushInputs } from './inputs.js';

@@ -1,9 +1,8 @@
-import * as core from '@actions/core';
 import { resolveAzureTarget, type AzureTarget } from '../lib/azure.js';
 import { InputError } from '../lib/errors.js';
 import { checkImageReference, parseImageReference } from '../lib/image.js';
 import { bool, keyValues, list, number, oneOf, optional, required } from '../lib/inputs.js';
-import { isSensitiveHeader } from '../lib/probe.js';
+import { isSensitiveName, mask } from '../lib/secrets.js';
 
 /** deploy-azure's inputs, named as in azure/webapps-deploy where the meaning is the same. */
 
@@ -84,9 +83,9 @@ export function readInputs(): DeployAzureInputs {
   const slot = checkName('slot-name', optional('slot-name') ?? 'production', 59);
   const target = resolveAzureTarget(loginInputs());
   const registryPassword = optional('registry-password');
-  if (registryPassword) core.setSecret(registryPassword);
+  if (registryPassword) mask(registryPassword);
   const appSettings = keyValues('app-settings');
-  for (const [key, value] of appSettings) if (isSensitiveHeader(key) && value) core.setSecret(value);
+  for (const [key, value] of appSettings) if (isSensitiveName(key)) mask(value);
 
   if (mode === 'delete-slot') {
     if (slot === 'production')

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { runStage } from '../lib/action.js';
+import { runLegacyStage } from '../lib/action.js';
 import { describe } from '../lib/errors.js';
 import { writeSummary } from '../lib/summary.js';
 import { readInputs } from './inputs.js';
@@ -10,7 +10,7 @@ import { summarise } from './summary.js';
  * version, swap it into production and verify production. Or, with mode delete-slot, tear a preview slot down.
  */
 export async function run(): Promise<void> {
-  await runStage(async () => {
+  await runLegacyStage(async () => {
     const started = Date.now();
     const inputs = readInputs();
     const { deployAzure } = await import('./deploy.js');

@@ -1,5 +1,5 @@
 import { describe } from '../lib/errors.js';
-import { formatDuration } from '../lib/poll.js';
+import { formatDuration } from '../lib/duration.js';
 import { code, type StageSummary } from '../lib/summary.js';
 import type { AzureReport } from './deploy.js';
 import type { Served } from './wait.js';

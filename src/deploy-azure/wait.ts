@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { RolloutFailed, TimeoutError } from '../lib/errors.js';
-import { formatDuration } from '../lib/poll.js';
+import { formatDuration } from '../lib/duration.js';
 import { parseJsonExpectations, parseStatus, probeUntil, type ProbeRun } from '../lib/probe.js';
 import type { WaitOptions } from './inputs.js';
 

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { runStage } from '../lib/action.js';
+import { runLegacyStage } from '../lib/action.js';
 import { aws, ecsClient } from '../lib/aws.js';
 import { bool } from '../lib/inputs.js';
 
@@ -9,7 +9,7 @@ import { bool } from '../lib/inputs.js';
  * cancelled run does not leave a rollout half done.
  */
 export async function cancelRollback(): Promise<void> {
-  await runStage(async () => {
+  await runLegacyStage(async () => {
     const saved = core.getState('rollback');
     if (!saved) {
       core.info('No rollout was in progress when the run was cancelled: nothing to put back.');

@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import { ecsClient } from '../lib/aws.js';
 import { RolloutFailed, TimeoutError } from '../lib/errors.js';
-import { formatDuration } from '../lib/poll.js';
+import { formatDuration } from '../lib/duration.js';
 import type { DeployEcsInputs } from './inputs.js';
 import { deregisterOld, describeTaskDefinition, register } from './revisions.js';
 import { failedFirst } from '../lib/ecs-assess.js';

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { runStage } from '../lib/action.js';
+import { runLegacyStage } from '../lib/action.js';
 import { writeSummary } from '../lib/summary.js';
 import { readInputs, readMode, readTeardownInputs } from './inputs.js';
 import { summarise } from './summary.js';
@@ -10,7 +10,7 @@ import { readTaskDefinitionFile, render } from './taskdef.js';
  * services, watch each rollout and fail as soon as ECS shows it cannot succeed.
  */
 export async function run(): Promise<void> {
-  await runStage(async () => {
+  await runLegacyStage(async () => {
     const started = Date.now();
     if (readMode() === 'teardown') {
       const teardownInputs = readTeardownInputs();

@@ -8,7 +8,8 @@ import {
 } from '@aws-sdk/client-ecs';
 import { aws } from '../lib/aws.js';
 import { CloudError, InputError, RolloutFailed, TimeoutError } from '../lib/errors.js';
-import { formatDuration, poll } from '../lib/poll.js';
+import { poll } from '../lib/poll.js';
+import { formatDuration } from '../lib/duration.js';
 import type { RunTaskOptions } from './inputs.js';
 import { describeStoppedTask } from '../lib/ecs-rollout.js';
 import type { TaskDefinition } from './taskdef.js';

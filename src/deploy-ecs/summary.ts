@@ -1,5 +1,5 @@
 import { code, type StageSummary } from '../lib/summary.js';
-import { formatDuration } from '../lib/poll.js';
+import { formatDuration } from '../lib/duration.js';
 import type { DeployReport } from './deploy.js';
 import { describeStoppedTask } from '../lib/ecs-assess.js';
 

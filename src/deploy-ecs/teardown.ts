@@ -1,7 +1,8 @@
 import * as core from '@actions/core';
 import { aws, ecsClient } from '../lib/aws.js';
 import { TimeoutError } from '../lib/errors.js';
-import { formatDuration, poll } from '../lib/poll.js';
+import { poll } from '../lib/poll.js';
+import { formatDuration } from '../lib/duration.js';
 import { code, type StageSummary } from '../lib/summary.js';
 import type { TeardownInputs } from './inputs.js';
 

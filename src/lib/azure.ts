@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import type { TokenCredential } from '@azure/identity';
 import type { WebSiteManagementClient } from '@azure/arm-appservice';
 import { CloudError, InputError } from './errors.js';
+import { mask } from './secrets.js';
 
 /**
  * The one place Azure clients are made: the login (GitHub OIDC, a client secret, or AZURE_* variables), the
@@ -64,7 +65,7 @@ function endpoint(name: string, raw: string): string {
 
 /** Validates the login and cloud inputs (before any request): which login, which cloud, which subscription. */
 export function resolveAzureTarget(inputs: AzureTargetInputs, env: NodeJS.ProcessEnv = process.env): AzureTarget {
-  if (inputs.clientSecret) core.setSecret(inputs.clientSecret);
+  if (inputs.clientSecret) mask(inputs.clientSecret);
   const environment = inputs.environment ?? 'AzureCloud';
   if (!['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud', 'AzureStack'].includes(environment)) {
     throw new InputError(
@@ -139,7 +140,7 @@ export function githubIdToken(): Promise<string> {
   const url = process.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '';
   if (idToken?.url !== url) {
     const token = core.getIDToken('api://AzureADTokenExchange').then((value) => {
-      core.setSecret(value);
+      mask(value);
       return value;
     });
     token.catch(() => (idToken = undefined));
@@ -159,7 +160,7 @@ export async function azureCredential(target: AzureTarget): Promise<TokenCredent
     return new identity.ClientSecretCredential(login.tenantId, login.clientId, login.clientSecret, options);
   if (login.kind === 'oidc')
     return new identity.ClientAssertionCredential(login.tenantId, login.clientId, githubIdToken, options);
-  if (process.env.AZURE_CLIENT_SECRET) core.setSecret(process.env.AZURE_CLIENT_SECRET);
+  if (process.env.AZURE_CLIENT_SECRET) mask(process.env.AZURE_CLIENT_SECRET);
   return new identity.EnvironmentCredential(options);
 }
 

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import * as exec from '@actions/exec';
 import { CloudError } from './errors.js';
+import { mask } from './secrets.js';
 
 /**
  * The Docker CLI, run through @actions/exec so its output streams into the log as it comes. Every call is
@@ -87,7 +88,7 @@ export async function buildxVersion(): Promise<{ available: boolean; detail: str
  * cannot print it. A refused login is a CloudError that names the registry and the user.
  */
 export async function login(registry: string, username: string, password: string, hint?: string): Promise<void> {
-  core.setSecret(password);
+  mask(password);
   const result = await docker(['login', '--username', username, '--password-stdin', registry], {
     input: password,
     silent: true,

@@ -1,4 +1,7 @@
 import * as core from '@actions/core';
+import { existsSync, realpathSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { durationSyntax, parseDuration, type BareUnit } from './duration.js';
 import { InputError } from './errors.js';
 
 /**
@@ -19,8 +22,13 @@ export function required(name: string, what: string): string {
 }
 
 export function bool(name: string, fallback: boolean): boolean {
+  return optionalBool(name) ?? fallback;
+}
+
+/** true, false, or undefined when the input is empty (the cloud's or another input's default then applies). */
+export function optionalBool(name: string): boolean | undefined {
   const value = optional(name);
-  if (value === undefined) return fallback;
+  if (value === undefined) return undefined;
   if (/^(true|True|TRUE)$/.test(value)) return true;
   if (/^(false|False|FALSE)$/.test(value)) return false;
   throw new InputError(`Input '${name}' must be true or false, got '${value}'.`);
@@ -91,9 +99,59 @@ export function keyValues(name: string): Map<string, string> {
 
 /** Reads an input that must be one of a fixed set of words. */
 export function oneOf<T extends string>(name: string, choices: readonly T[], fallback: T): T {
-  const value = optional(name) ?? fallback;
+  return optionalOneOf(name, choices) ?? fallback;
+}
+
+/** One of a fixed set of words, or undefined when the input is empty. */
+export function optionalOneOf<T extends string>(name: string, choices: readonly T[]): T | undefined {
+  const value = optional(name);
+  if (value === undefined) return undefined;
   if (!(choices as readonly string[]).includes(value)) {
     throw new InputError(`Input '${name}' must be one of ${choices.join(', ')}, got '${value}'.`);
   }
   return value as T;
+}
+
+export interface DurationRule {
+  /** The unit of a bare number: seconds, or minutes for inputs named `*-minutes`. */
+  bare: BareUnit;
+  minMs?: number;
+  maxMs?: number;
+}
+
+/** Parses a time input (see duration.ts for the one syntax), naming the input and the range when it is wrong. */
+export function parseDurationInput(name: string, raw: string, rule: DurationRule): number {
+  const { bare, minMs = 0, maxMs = 7 * 24 * 3_600_000 } = rule;
+  const ms = parseDuration(raw, bare);
+  const range = `from ${formatLimit(minMs, bare)} to ${formatLimit(maxMs, bare)}`;
+  if (ms === undefined) {
+    throw new InputError(`Input '${name}' must be ${durationSyntax(bare)}, got '${raw}'.`);
+  }
+  if (ms < minMs || ms > maxMs) throw new InputError(`Input '${name}' must be ${range}, got '${raw}'.`);
+  return ms;
+}
+
+/** A time input in milliseconds; `fallback` is written as the input's default is (e.g. '30' or '5m'). */
+export function duration(name: string, fallback: string, rule: DurationRule): number {
+  return parseDurationInput(name, optional(name) ?? fallback, rule);
+}
+
+const formatLimit = (ms: number, bare: BareUnit) => (bare === 'm' ? `${ms / 60_000} minutes` : `${ms / 1000} seconds`);
+
+/**
+ * A file or folder input, resolved against the workspace (GITHUB_WORKSPACE, else the working directory) and
+ * refused when it resolves outside it, links followed: an action reads only what the checkout holds.
+ */
+export function workspacePath(name: string, raw: string): string {
+  const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
+  const path = resolve(workspace, raw);
+  const real = (p: string) => (existsSync(p) ? realpathSync(p) : p);
+  const inside = relative(real(workspace), real(path));
+  if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+    throw new InputError(
+      `Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`,
+      'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE).',
+    );
+  }
+  return path;
 }

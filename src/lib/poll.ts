@@ -37,12 +37,3 @@ export async function poll<T>(
     interval = Math.min(interval * (options.backoff ?? 1), options.maxIntervalMs ?? Number.POSITIVE_INFINITY);
   }
 }
-
-/** Formats a duration for logs and summaries: 850 ms, 12.3 s, 4 min 05 s. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
-  return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
-}

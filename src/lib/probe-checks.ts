@@ -1,6 +1,6 @@
-import * as core from '@actions/core';
 import { InputError } from './errors.js';
 import type { HttpResponse } from './probe-http.js';
+import { isSensitiveName, maskCredential, scrub } from './secrets.js';
 
 /**
  * What a probe expects of an answer (status, body, JSON fields, latency), parsed from inputs, and the
@@ -27,34 +27,6 @@ export interface Expectations {
   maxLatencyMs?: number;
 }
 
-/** Header names whose values are credentials: masked, never printed, dropped on a redirect to another origin. */
-export function isSensitiveHeader(name: string): boolean {
-  return /^(proxy-)?authorization$|^cookie$|token|secret|key|password|session|signature|credential|auth/i.test(name);
-}
-
-/** Every value masked here, so a body that echoes one (a debug endpoint) is scrubbed before it is shown. */
-const masked = new Set<string>();
-
-/** Registers a credential with the runner, and its token part, so neither can appear in a log. */
-function mask(value: string): void {
-  if (value === '') return;
-  masked.add(value);
-  core.setSecret(value);
-  const scheme = /^(\w+)\s+(\S+)$/.exec(value);
-  if (scheme?.[2]) {
-    masked.add(scheme[2]);
-    core.setSecret(scheme[2]);
-    if (/^basic$/i.test(scheme[1] ?? '')) {
-      const decoded = Buffer.from(scheme[2], 'base64').toString('utf8');
-      if (decoded.includes(':')) mask(decoded.slice(decoded.indexOf(':') + 1));
-    }
-  }
-  for (const cookie of value.split(';')) {
-    const part = cookie.slice(cookie.indexOf('=') + 1).trim();
-    if (cookie.includes('=') && part.length >= 6 && part !== value) mask(part);
-  }
-}
-
 /**
  * Parses `Name: value` (or `Name=value`) lines: whichever of `:` and `=` comes first separates, since a
  * header name has neither. Credentials are masked here, as soon as they are known. A malformed line is
@@ -71,24 +43,10 @@ export function parseHeaders(input: string, raw: string): Record<string, string>
       throw new InputError(`Input '${input}' line ${index + 1} is not a header.`, 'Write one Name: value per line.');
     }
     const value = text.slice(at + 1).trim();
-    if (isSensitiveHeader(name)) mask(value);
+    if (isSensitiveName(name)) maskCredential(value);
     headers[name.toLowerCase()] = value;
   }
   return headers;
-}
-
-/** Masks a password in the URL and query values named like credentials (`?api_key=...`). */
-export function maskUrlSecrets(url: URL): void {
-  if (url.password) mask(decodeURIComponent(url.password));
-  for (const [name, value] of url.searchParams) if (isSensitiveHeader(name)) mask(value);
-}
-
-/** The URL for logs, summaries and outputs: its password and credential-like query values as ***. */
-export function redactUrl(raw: string): string {
-  const url = new URL(raw);
-  if (url.password) url.password = '***';
-  for (const name of new Set(url.searchParams.keys())) if (isSensitiveHeader(name)) url.searchParams.set(name, '***');
-  return url.href;
 }
 
 /** `200`, `2xx`, `20x`, `200-299`, or several of them separated by commas or spaces. */
@@ -177,13 +135,6 @@ function lookup(document: unknown, segments: (string | number)[]): { found: bool
 
 /** A field as text for comparing and printing: strings as they are, anything else as JSON. */
 const asText = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
-/** Replaces every credential masked so far with ***, as the runner does in the log. */
-export function scrub(text: string): string {
-  let clean = text;
-  for (const value of [...masked].sort((a, b) => b.length - a.length)) clean = clean.split(value).join('***');
-  return clean;
-}
-
 const snippet = (raw: string) => {
   const text = scrub(raw);
   return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);

@@ -1,8 +1,8 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
-import { formatDuration } from './poll.js';
-import { isSensitiveHeader } from './probe-checks.js';
+import { formatDuration } from './duration.js';
+import { isSensitiveName } from './secrets.js';
 
 /** One HTTP(S) exchange for a probe: per-request timeout, redirects, an extra CA, readable network errors. */
 
@@ -125,7 +125,7 @@ export async function send(request: ProbeRequest): Promise<HttpResponse> {
       if (redirects >= (request.maxRedirects ?? 10)) throw new Error(`more than ${redirects} redirects`);
       const next = new URL(location, url);
       if (next.origin !== url.origin) {
-        headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !isSensitiveHeader(name)));
+        headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !isSensitiveName(name)));
       }
       if (answer.status === 303 || (answer.status <= 302 && method === 'POST')) {
         method = method === 'HEAD' ? 'HEAD' : 'GET';

@@ -1,7 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { evaluate, redactUrl, type Expectations } from './probe-checks.js';
+import { evaluate, type Expectations } from './probe-checks.js';
 import { send, type ProbeRequest } from './probe-http.js';
 import { poll } from './poll.js';
+import { redactUrl } from './secrets.js';
 
 /**
  * HTTP probes: one request and the checks on its answer, and `probeUntil`, which repeats it until it

@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { scrub } from './secrets.js';
 
 export type Outcome = 'success' | 'failure' | 'unchanged' | 'cancelled';
 
@@ -18,6 +19,8 @@ export interface StageSummary {
   facts: [string, string | undefined][];
   /** Collapsed sections (events, diagnostics, plan text), each a block of preformatted text or Markdown. */
   details?: { title: string; body: string; preformatted?: boolean }[];
+  /** Markdown of the stage's own after the table and details (a plan, a comparison table). */
+  markdown?: string;
 }
 
 /** Escapes text for a Markdown table cell. */
@@ -44,6 +47,7 @@ export function renderSummary(summary: StageSummary): string {
     const body = section.preformatted ? `<pre>${escapeHtml(section.body)}</pre>` : `\n${section.body}\n`;
     lines.push(`<details><summary>${escapeHtml(section.title)}</summary>`, '', body, '', '</details>', '');
   }
+  if (summary.markdown) lines.push(summary.markdown, '');
   return lines.join('\n');
 }
 
@@ -53,5 +57,5 @@ export function renderSummary(summary: StageSummary): string {
  */
 export function writeSummary(summary: StageSummary): void {
   const file = process.env.GITHUB_STEP_SUMMARY;
-  if (file) appendFileSync(file, `${renderSummary(summary)}\n`);
+  if (file) appendFileSync(file, `${scrub(renderSummary(summary))}\n`);
 }

@@ -1,6 +1,6 @@
-import * as core from '@actions/core';
 import { InputError } from '../lib/errors.js';
 import { oneOf, optional } from '../lib/inputs.js';
+import { mask } from '../lib/secrets.js';
 
 export const states = ['in_progress', 'success', 'failure', 'inactive'] as const;
 export type PreviewState = (typeof states)[number];
@@ -31,7 +31,7 @@ export function readInputs(): PreviewInputs {
   const token = optional('github-token');
   if (!token)
     throw new InputError("Input 'github-token' is empty.", 'Pass github-token: ${{ github.token }} (the default).');
-  core.setSecret(token);
+  mask(token);
   return {
     state,
     environment,

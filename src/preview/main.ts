@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { runStage } from '../lib/action.js';
+import { runLegacyStage } from '../lib/action.js';
 import { gitHubClient, upsertStickyComment } from '../lib/github.js';
 import { code, writeSummary } from '../lib/summary.js';
 import { commentMarker, renderComment } from './comment.js';
@@ -13,7 +13,7 @@ import { readInputs } from './inputs.js';
  * every deployment of the environment inactive and the comment saying so. Fork pull requests get nothing.
  */
 export async function run(): Promise<void> {
-  await runStage(async () => {
+  await runLegacyStage(async () => {
     const inputs = readInputs();
     const pr = readPullRequest();
     const environment = inputs.environment ?? `pr-${pr.number}`;

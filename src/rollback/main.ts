@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
-import { runStage } from '../lib/action.js';
+import { runLegacyStage } from '../lib/action.js';
 import { describe } from '../lib/errors.js';
-import { formatDuration } from '../lib/poll.js';
+import { formatDuration } from '../lib/duration.js';
 import { writeSummary } from '../lib/summary.js';
 import { chooseTarget, readAzureInputs, readEcsInputs } from './inputs.js';
 import type { RollbackResult } from './result.js';
@@ -13,7 +13,7 @@ import type { RollbackResult } from './result.js';
  */
 export async function run(): Promise<void> {
   const started = Date.now();
-  await runStage(async () => {
+  await runLegacyStage(async () => {
     const target = chooseTarget();
     let result: RollbackResult;
     let reason: string | undefined;

@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { InputError } from '../lib/errors.js';
 import { bool, list, number, optional, parseNumber } from '../lib/inputs.js';
+import { maskUrl } from '../lib/secrets.js';
 import {
-  maskUrlSecrets,
   parseHeaders,
   parseJsonExpectations,
   parseStatus,
@@ -64,7 +64,7 @@ function readUrls(): string[] {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new InputError(`Input 'url' has '${raw}': only http:// and https:// URLs can be probed.`);
     }
-    maskUrlSecrets(url);
+    maskUrl(url);
     return url.href;
   });
 }

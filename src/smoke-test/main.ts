@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
-import { runStage } from '../lib/action.js';
+import { runLegacyStage } from '../lib/action.js';
 import { describe, RolloutFailed } from '../lib/errors.js';
-import { formatDuration } from '../lib/poll.js';
+import { formatDuration } from '../lib/duration.js';
 import { latencyStats } from '../lib/probe.js';
 import { writeSummary } from '../lib/summary.js';
 import { readInputs } from './inputs.js';
@@ -14,7 +14,7 @@ import { summarise } from './summary.js';
  * of a typo in the workflow (that fails the step with failure-reason invalid-input, passed left empty).
  */
 export async function run(): Promise<void> {
-  await runStage(async () => {
+  await runLegacyStage(async () => {
     const started = Date.now();
     const inputs = readInputs();
     const reports = await core.group('Probe', () => smokeTest(inputs));

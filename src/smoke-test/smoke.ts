@@ -2,11 +2,11 @@ import * as core from '@actions/core';
 import {
   latencyStats,
   probeUntil,
-  redactUrl,
   type LatencyStats,
   type ProbeResult,
   type ProbeRun,
 } from '../lib/probe.js';
+import { redactUrl } from '../lib/secrets.js';
 import type { SmokeTestInputs } from './inputs.js';
 
 /** What was learnt about one URL. Its JSON form (`toJson`) is the `report` output. */

@@ -1,4 +1,4 @@
-import { formatDuration } from '../lib/poll.js';
+import { formatDuration } from '../lib/duration.js';
 import type { Expectations } from '../lib/probe.js';
 import { cell, code, type StageSummary } from '../lib/summary.js';
 import type { UrlReport } from './smoke.js';

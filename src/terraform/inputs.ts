@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { resolve } from 'node:path';
 import { InputError } from '../lib/errors.js';
 import { bool, keyValues, list, oneOf, optional } from '../lib/inputs.js';
+import { mask } from '../lib/secrets.js';
 
 export const commands = ['plan', 'apply', 'output', 'destroy', 'validate'] as const;
 export type Command = (typeof commands)[number];
@@ -55,12 +56,12 @@ function checkVariableNames(input: string, values: Map<string, string>): void {
 function maskSecrets(): void {
   for (const line of core.getInput('secret-variables').split('\n')) {
     const value = line.slice(line.indexOf('=') + 1).trim();
-    if (value !== '') core.setSecret(value);
-    if (line.trim() !== '' && !line.includes('=')) core.setSecret(line.trim());
+    if (value !== '') mask(value);
+    if (line.trim() !== '' && !line.includes('=')) mask(line.trim());
   }
-  for (const value of list('redact', { commas: false })) core.setSecret(value);
+  for (const value of list('redact', { commas: false })) mask(value);
   const token = optional('github-token');
-  if (token) core.setSecret(token);
+  if (token) mask(token);
 }
 
 export function readInputs(): TerraformInputs {

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { runStage } from '../lib/action.js';
+import { runLegacyStage } from '../lib/action.js';
 import { DeployError } from '../lib/errors.js';
 import { readInputs } from './inputs.js';
 import { commentFailure, writeJobSummary } from './publish.js';
@@ -11,7 +11,7 @@ import type { Report } from './report.js';
  * are valid, so a mistyped input fails without paying for the tool cache and HTTP clients.
  */
 export async function run(): Promise<void> {
-  await runStage(async () => {
+  await runLegacyStage(async () => {
     const inputs = readInputs();
     const root = relative(process.env.GITHUB_WORKSPACE ?? process.cwd(), inputs.workingDirectory) || '.';
     const report: Report = { inputs, root, startedAt: Date.now() };

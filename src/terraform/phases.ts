@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import type { TerraformCli } from './cli.js';
 import type { TerraformInputs } from './inputs.js';
 import { planHash, sensitiveValues, summarisePlan, type PlanJson, type PlanSummary } from './plan.js';
+import { mask } from '../lib/secrets.js';
 
 /** The stage's Terraform commands, each one call (or two) with the flags automation needs. */
 
@@ -105,7 +106,7 @@ export async function readOutputs(tf: TerraformCli): Promise<Record<string, Root
   for (const output of Object.values(outputs)) {
     if (!output.sensitive) continue;
     const text = typeof output.value === 'string' ? output.value : JSON.stringify(output.value);
-    for (const part of [text, ...text.split('\n')]) if (part.trim() !== '') core.setSecret(part);
+    mask(text);
   }
   return outputs;
 }

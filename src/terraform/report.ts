@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { formatDuration } from '../lib/poll.js';
+import { formatDuration } from '../lib/duration.js';
 import { code, escapeHtml, renderSummary, type Outcome, type StageSummary } from '../lib/summary.js';
 import type { Installed } from './install.js';
 import type { TerraformInputs } from './inputs.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, poll } from '../../src/lib/poll.js';
+import { poll } from '../../src/lib/poll.js';
+import { formatDuration } from '../../src/lib/duration.js';
 
 /** A clock that only moves when the poll sleeps, so tests take no real time. */
 function fakeClock() {

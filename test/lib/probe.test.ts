@@ -10,11 +10,10 @@ import {
   parseText,
   probe,
   probeUntil,
-  redactUrl,
-  scrub,
   send,
   type Expectations,
 } from '../../src/lib/probe.js';
+import { redactUrl, scrub } from '../../src/lib/secrets.js';
 import { freePort, selfSignedCertificate, sequence, startHttp, type HttpFake } from '../fakes/http/server.js';
 
 const servers: HttpFake[] = [];

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { goDuration, parseDuration } from '../../src/lib/duration.js';
+import { InputError } from '../../src/lib/errors.js';
+import { parseDurationInput } from '../../src/lib/inputs.js';
+
+describe('durations: one syntax for every time input', () => {
+  it.each([
+    ['30', 's', 30_000],
+    ['0.5', 's', 500],
+    ['30', 'm', 1_800_000],
+    ['500ms', 's', 500],
+    ['90s', 'm', 90_000],
+    ['5m', 's', 300_000],
+    ['1h', 's', 3_600_000],
+    ['1m30s', 's', 90_000],
+    ['1h5m', 'm', 3_900_000],
+    ['0s', 's', 0],
+  ] as const)('%s (bare number in %s) is %d ms', (raw, bare, ms) => expect(parseDuration(raw, bare)).toBe(ms));
+
+  it.each(['', 'soon', '-5s', '5 minutes', '5d', '1m30', 's'])('%j is not a duration', (raw) =>
+    expect(parseDuration(raw, 's')).toBeUndefined(),
+  );
+
+  it('names the input, the syntax and the range when a value is wrong', () => {
+    expect(() => parseDurationInput('timeout', 'soon', { bare: 's' })).toThrow(
+      "Input 'timeout' must be a duration such as 500ms, 30s, 5m or 1m30s (a bare number is seconds), got 'soon'.",
+    );
+    expect(() => parseDurationInput('wait-for-minutes', '0', { bare: 'm', minMs: 60_000 })).toThrow(InputError);
+    expect(() => parseDurationInput('wait-for-minutes', '0', { bare: 'm', minMs: 60_000 })).toThrow(/from 1 minutes/);
+  });
+
+  it('writes Go durations for tools that take them', () => {
+    expect(goDuration(90_000)).toBe('90s');
+    expect(goDuration(1500)).toBe('1500ms');
+  });
+});
