@@ -1,13 +1,13 @@
 /**
  * One syntax for every time input of every action: a number with a unit (`500ms`, `30s`, `5m`, `1h`), or
- * several (`1m30s`, Go's and Terraform's form). A bare number is in the unit the input's name or description
+ * several (`1m30s`, Go's and Terraform's form); a space may stand between a number and its unit (`1 h`). A bare number is in the unit the input's name or description
  * gives (seconds, or minutes for `*-minutes` inputs kept from the actions users migrate from).
  */
 
 export type BareUnit = 's' | 'm';
 
 const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const piece = /(\d+(?:\.\d+)?|\.\d+)(ms|s|m|h)/y;
+const piece = /(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)\s*/y;
 
 /** Milliseconds, or undefined when `raw` is not a duration. Pure. */
 export function parseDuration(raw: string, bare: BareUnit): number | undefined {

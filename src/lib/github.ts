@@ -1,6 +1,7 @@
 import type { getOctokit } from '@actions/github';
 import { readFileSync } from 'node:fs';
 import { CloudError } from './errors.js';
+import { scrub } from './secrets.js';
 
 /**
  * The GitHub REST API, for the comments stages leave on pull requests. The API address comes from
@@ -121,7 +122,8 @@ export async function findStickyComment(
 /**
  * Leaves one comment per marker on the pull request: edits the comment that carries the marker, or
  * creates it the first time, so each push updates the same comment instead of adding another. `accept`
- * as for findStickyComment: a comment it refuses is left alone and a new one is made.
+ * as for findStickyComment: a comment it refuses is left alone and a new one is made. A comment leaves the
+ * runner unmasked, so every masked value is scrubbed from the body first.
  */
 export async function upsertStickyComment(
   client: GitHubClient,
@@ -130,7 +132,7 @@ export async function upsertStickyComment(
   body: string,
   accept?: (comment: Comment) => boolean,
 ): Promise<Comment & { created: boolean }> {
-  const text = `${markerLine(marker)}\n${body}`;
+  const text = `${markerLine(marker)}\n${scrub(body)}`;
   const existing = await findStickyComment(client, pr, marker, accept);
   try {
     if (existing) {

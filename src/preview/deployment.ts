@@ -1,5 +1,6 @@
 import { CloudError } from '../lib/errors.js';
 import { gitHubError as commentError, type GitHubClient } from '../lib/github.js';
+import { scrub } from '../lib/secrets.js';
 import type { PreviewState } from './inputs.js';
 
 /**
@@ -30,10 +31,15 @@ export interface Deployment {
   environment: string;
 }
 
+/** Where a preview's deployments are: the repository, the environment, and the client that reaches them. */
+export interface DeploymentTarget {
+  client: GitHubClient;
+  repository: Repository;
+  environment: string;
+}
+
 export async function createDeployment(
-  client: GitHubClient,
-  repository: Repository,
-  environment: string,
+  { client, repository, environment }: DeploymentTarget,
   ref: string,
   description: string,
 ): Promise<Deployment> {
@@ -42,7 +48,7 @@ export async function createDeployment(
       ...repository,
       ref,
       environment,
-      description,
+      description: scrub(description),
       // A preview is not production, goes away with its pull request, and must not merge the base branch in.
       transient_environment: true,
       production_environment: false,
@@ -59,9 +65,7 @@ export async function createDeployment(
 
 /** The newest deployment of this commit to the environment, if any. */
 export async function findDeployment(
-  client: GitHubClient,
-  repository: Repository,
-  environment: string,
+  { client, repository, environment }: DeploymentTarget,
   sha: string,
 ): Promise<Deployment | undefined> {
   try {
@@ -73,24 +77,39 @@ export async function findDeployment(
   }
 }
 
+export interface StatusDetails {
+  state: PreviewState;
+  environmentUrl?: string;
+  logUrl?: string;
+  description?: string;
+}
+
+/**
+ * A status's fields as GitHub takes them. A status leaves the runner unmasked (the pull request page, the
+ * deployments API), so every masked value is scrubbed from it.
+ */
+function statusFields({ state, environmentUrl, logUrl, description }: StatusDetails) {
+  return {
+    state,
+    ...(environmentUrl ? { environment_url: scrub(environmentUrl) } : {}),
+    ...(logUrl ? { log_url: scrub(logUrl) } : {}),
+    ...(description ? { description: scrub(description).slice(0, 140) } : {}),
+  };
+}
+
 export async function setStatus(
-  client: GitHubClient,
-  repository: Repository,
+  { client, repository }: DeploymentTarget,
   deployment: Deployment,
-  state: PreviewState,
-  details: { environmentUrl?: string; logUrl?: string; description?: string },
+  status: StatusDetails,
 ): Promise<void> {
   try {
     await client.rest.repos.createDeploymentStatus({
       ...repository,
       deployment_id: deployment.id,
-      state,
-      ...(details.environmentUrl ? { environment_url: details.environmentUrl } : {}),
-      ...(details.logUrl ? { log_url: details.logUrl } : {}),
-      ...(details.description ? { description: details.description.slice(0, 140) } : {}),
+      ...statusFields(status),
     });
   } catch (error) {
-    throw gitHubError(error, `setting deployment ${deployment.id} to ${state}`);
+    throw gitHubError(error, `setting deployment ${deployment.id} to ${status.state}`);
   }
 }
 
@@ -99,9 +118,7 @@ export async function setStatus(
  * gone. Returns how many were marked and the last URL the preview had.
  */
 export async function deactivateAll(
-  client: GitHubClient,
-  repository: Repository,
-  environment: string,
+  { client, repository, environment }: DeploymentTarget,
   logUrl?: string,
 ): Promise<{ marked: number; lastUrl?: string }> {
   let marked = 0;
@@ -123,9 +140,11 @@ export async function deactivateAll(
       await client.rest.repos.createDeploymentStatus({
         ...repository,
         deployment_id: deployment.id,
-        state: 'inactive',
-        ...(logUrl ? { log_url: logUrl } : {}),
-        description: 'The pull request was closed and its preview deleted.',
+        ...statusFields({
+          state: 'inactive',
+          logUrl,
+          description: 'The pull request was closed and its preview deleted.',
+        }),
       });
       marked++;
     }

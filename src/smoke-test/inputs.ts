@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { InputError } from '../lib/errors.js';
-import { bool, list, number, optional, parseNumber } from '../lib/inputs.js';
+import { bool, duration, list, number, optional, parseNumber } from '../lib/inputs.js';
 import { maskUrl } from '../lib/secrets.js';
 import {
   parseHeaders,
@@ -25,29 +25,6 @@ export interface SmokeTestInputs {
   consecutiveSuccesses: number;
   maxAttempts?: number;
   failOnError: boolean;
-}
-
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/**
- * A duration in seconds (`30`, `0.5`) or with a unit (`500ms`, `5s`, `2m`), as url-health-check's
- * `retry-delay: 5s` is written. Returns milliseconds.
- */
-export function parseDuration(name: string, raw: string, { min, max }: { min: number; max: number }): number {
-  const match = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)?$/.exec(raw.trim());
-  const ms = match ? Number(match[1]) * (UNITS[match[2] ?? 's'] ?? 1000) : Number.NaN;
-  if (!match || ms < min || ms > max) {
-    throw new InputError(
-      `Input '${name}' must be a duration from ${min / 1000} to ${max / 1000} seconds, got '${raw}'.`,
-      'Write seconds (30, 0.5) or a number with a unit: 500ms, 5s, 2m.',
-    );
-  }
-  return ms;
-}
-
-function duration(name: string, fallbackMs: number, range: { min: number; max: number }): number {
-  const raw = optional(name);
-  return raw === undefined ? fallbackMs : parseDuration(name, raw, range);
 }
 
 function readUrls(): string[] {
@@ -99,7 +76,7 @@ export function readInputs(): SmokeTestInputs {
   const expectBody = optional('expect-body');
   const maxLatency = optional('max-latency-ms');
   const maxAttempts = optional('max-attempts');
-  const intervalMs = duration('interval', 5000, { min: 1, max: 3_600_000 });
+  const intervalMs = duration('interval', '5', { bare: 's', minMs: 1, maxMs: 3_600_000 });
   const consecutiveSuccesses = number('consecutive-successes', 3, { min: 1, max: 100 });
   const attempts = maxAttempts === undefined ? undefined : parseNumber('max-attempts', maxAttempts, { min: 1 });
   if (attempts !== undefined && attempts < consecutiveSuccesses) {
@@ -114,7 +91,7 @@ export function readInputs(): SmokeTestInputs {
       method,
       headers,
       body: optional('body'),
-      timeoutMs: duration('request-timeout', 10_000, { min: 1, max: 600_000 }),
+      timeoutMs: duration('request-timeout', '10', { bare: 's', minMs: 1, maxMs: 600_000 }),
       followRedirects: bool('follow-redirect', true),
       maxRedirects: number('max-redirects', 10, { min: 0, max: 50 }),
       ca: readCa(),
@@ -125,10 +102,10 @@ export function readInputs(): SmokeTestInputs {
       json: parseJsonExpectations('expect-json', list('expect-json', { commas: false })),
       maxLatencyMs: maxLatency === undefined ? undefined : parseNumber('max-latency-ms', maxLatency, { min: 1 }),
     },
-    timeoutMs: duration('timeout', 300_000, { min: 1, max: 6 * 3_600_000 }),
+    timeoutMs: duration('timeout', '300', { bare: 's', minMs: 1, maxMs: 6 * 3_600_000 }),
     intervalMs,
     backoff: number('backoff', 1.5, { min: 1, max: 10, integer: false }),
-    maxIntervalMs: Math.max(intervalMs, duration('max-interval', 30_000, { min: 1, max: 3_600_000 })),
+    maxIntervalMs: Math.max(intervalMs, duration('max-interval', '30', { bare: 's', minMs: 1, maxMs: 3_600_000 })),
     consecutiveSuccesses,
     maxAttempts: attempts,
     failOnError: bool('fail-on-error', true),

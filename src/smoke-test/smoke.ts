@@ -1,11 +1,6 @@
 import * as core from '@actions/core';
-import {
-  latencyStats,
-  probeUntil,
-  type LatencyStats,
-  type ProbeResult,
-  type ProbeRun,
-} from '../lib/probe.js';
+import { latencyStats, probeUntil, type LatencyStats, type ProbeResult, type ProbeRun } from '../lib/probe.js';
+import { RolloutFailed } from '../lib/errors.js';
 import { redactUrl } from '../lib/secrets.js';
 import type { SmokeTestInputs } from './inputs.js';
 
@@ -70,4 +65,17 @@ export function toJson(report: UrlReport) {
     latencyMs: report.latency,
     failures: last?.failures ?? [],
   };
+}
+
+/** The failure of a test whose probes ran and did not all pass: each failed URL, how it ended, and why. */
+export function unhealthy(reports: UrlReport[]): RolloutFailed {
+  const failed = reports.filter((report) => !report.passed);
+  const ended = (r: UrlReport) => (r.ended === 'timeout' ? 'timed out' : 'used its attempts');
+  return new RolloutFailed(
+    `The smoke test failed: ${failed
+      .map((r) => `${r.url} ${ended(r)} after ${r.attempts} attempts, last: ${r.results.at(-1)?.failures.join('; ')}`)
+      .join('; ')}.`,
+    'The deployed version does not answer as expected: roll back (actions/rollback), or raise timeout if it only starts slowly.',
+    { reason: 'unhealthy' },
+  );
 }

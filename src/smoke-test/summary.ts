@@ -1,6 +1,8 @@
+import type { Finished } from '../lib/action.js';
 import { formatDuration } from '../lib/duration.js';
 import type { Expectations } from '../lib/probe.js';
 import { cell, code, type StageSummary } from '../lib/summary.js';
+import type { SmokeTestReport } from './outputs.js';
 import type { UrlReport } from './smoke.js';
 
 const SHOWN_ATTEMPTS = 30;
@@ -41,25 +43,24 @@ function attemptsTable(report: UrlReport): string {
   return `${cut}| # | status | latency | result |\n|---|---|---|---|\n${rows.join('\n')}`;
 }
 
-/** The job summary: the outcome first, then one row per URL, then each URL's attempts (collapsed). */
-export function summarise(
-  reports: UrlReport[],
-  expectations: Expectations,
-  consecutiveSuccesses: number,
-  ms: number,
-): StageSummary {
-  const failed = reports.filter((report) => !report.passed);
+/**
+ * The job summary, pure: the outcome first, then one row per URL, then each URL's attempts (collapsed). Before
+ * the probes ran (invalid input) there is nothing to show but the error, which runStage adds.
+ */
+export function summary({ report }: Finished<SmokeTestReport>): Omit<StageSummary, 'stage'> {
+  const { inputs, urls: reports } = report;
+  if (inputs === undefined || reports === undefined) return { outcome: 'failure', headline: '', facts: [] };
+  const failed = reports.filter((url) => !url.passed);
+  const needed = inputs.consecutiveSuccesses;
   return {
-    stage: 'smoke-test',
     outcome: failed.length ? 'failure' : 'success',
     headline: failed.length
       ? `${failed.length} of ${reports.length} URL${reports.length === 1 ? '' : 's'} did not pass: ${failed.map((r) => code(r.url)).join(', ')}.`
-      : `${reports.length === 1 ? 'The URL' : `All ${reports.length} URLs`} passed ${consecutiveSuccesses} time${consecutiveSuccesses === 1 ? '' : 's'} in a row.`,
+      : `${reports.length === 1 ? 'The URL' : `All ${reports.length} URLs`} passed ${needed} time${needed === 1 ? '' : 's'} in a row.`,
     facts: [
-      ...reports.map((report): [string, string] => [code(report.url), verdict(report)]),
-      ['Checks', describeChecks(expectations)],
-      ['Duration', formatDuration(ms)],
+      ...reports.map((url): [string, string] => [code(url.url), verdict(url)]),
+      ['Checks', describeChecks(inputs.expectations)],
     ],
-    details: reports.map((report) => ({ title: `${report.url}: attempts`, body: attemptsTable(report) })),
+    details: reports.map((url) => ({ title: `${url.url}: attempts`, body: attemptsTable(url) })),
   };
 }

@@ -15,9 +15,11 @@ describe('durations: one syntax for every time input', () => {
     ['1m30s', 's', 90_000],
     ['1h5m', 'm', 3_900_000],
     ['0s', 's', 0],
+    ['1 h', 's', 3_600_000],
+    ['1m 30s', 's', 90_000],
   ] as const)('%s (bare number in %s) is %d ms', (raw, bare, ms) => expect(parseDuration(raw, bare)).toBe(ms));
 
-  it.each(['', 'soon', '-5s', '5 minutes', '5d', '1m30', 's'])('%j is not a duration', (raw) =>
+  it.each(['', 'soon', '-5s', '5 minutes', '5d', '1m30', 's', '1 m 30'])('%j is not a duration', (raw) =>
     expect(parseDuration(raw, 's')).toBeUndefined(),
   );
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CloudError, failureReason } from '../../src/lib/errors.js';
 import {
   findStickyComment,
@@ -10,6 +10,7 @@ import {
   upsertStickyComment,
   type PullRequest,
 } from '../../src/lib/github.js';
+import { mask } from '../../src/lib/secrets.js';
 import { startGitHub, type GitHubServer } from '../fakes/github/server.js';
 
 let github: GitHubServer;
@@ -47,6 +48,21 @@ describe('sticky pull request comments', () => {
     expect(github.calls.filter((call) => call.startsWith('PATCH'))).toEqual([
       `PATCH /repos/octo-org/hello-service/issues/comments/${first.id}`,
     ]);
+  });
+
+  it('posts every masked value as ***, in each printed form: a comment leaves the runner unmasked', async () => {
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const password = 'db-pa$$word "42"';
+    mask(password);
+    vi.restoreAllMocks();
+    const client = await gitHubClient('ghs_write');
+    const plan = `+ password = "${JSON.stringify(password).slice(1, -1)}"\n+ url = postgres://app:${encodeURIComponent(password)}@db`;
+    const comment = await upsertStickyComment(client, pr, 'deploy-actions/terraform db', plan);
+    const [posted] = github.comments(issue());
+    expect(posted!.body).toBe(
+      '<!-- deploy-actions/terraform db -->\n+ password = "***"\n+ url = postgres://app:***@db',
+    );
+    expect(comment.body).toBe(posted!.body);
   });
 
   it('keeps one comment per marker, so two Terraform roots each get their own', async () => {

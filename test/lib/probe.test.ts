@@ -14,17 +14,11 @@ import {
   type Expectations,
 } from '../../src/lib/probe.js';
 import { redactUrl, scrub } from '../../src/lib/secrets.js';
-import { freePort, selfSignedCertificate, sequence, startHttp, type HttpFake } from '../fakes/http/server.js';
+import { freePort, httpFakes, selfSignedCertificate, sequence, type HttpFake } from '../fakes/http/server.js';
 
-const servers: HttpFake[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-async function serve(...args: Parameters<typeof startHttp>): Promise<HttpFake> {
-  const server = await startHttp(...args);
-  servers.push(server);
-  return server;
-}
+const fakes = httpFakes();
+afterEach(() => fakes.closeAll());
+const serve = fakes.serve;
 
 const ok: Expectations = { status: parseStatus('expect-status', '2xx') };
 const version = (v: string): Expectations => ({

@@ -5,7 +5,7 @@ import { headSha, pullRequestEvent, repository } from './fixture.js';
 
 let github: GitHubServer;
 beforeAll(async () => {
-  github = await startGitHub({ tokens: { ghs_bundle_token: 'write' } });
+  github = await startGitHub({ tokens: { ghs_bundle_token: 'write', ghs_bundle_read: 'read' } });
   github.openPullRequest(repository, 7);
 });
 afterAll(() => github.close());
@@ -51,5 +51,22 @@ describe('preview bundle, run as the runner runs it', () => {
     expect(step.exitCode).toBe(1);
     expect(step.outputs['failure-reason']).toBe('invalid-input');
     expect(step.log).toContain("Input 'environment-url' must be an http(s) URL");
+    expect(step.summary).toMatch(/^### preview: ❌ Failed/);
+    expect(step.summary).toContain("Input 'environment-url' must be an http(s) URL");
+    expect(step.summary).toContain('| Failure reason | <code>invalid-input</code> |');
+  });
+
+  it('fails once started, when the token may not write deployments, with the summary and a failure-reason', async () => {
+    const step = await runBundle('preview', {
+      inputs: { 'github-token': 'ghs_bundle_read', state: 'in_progress' },
+      env: { GITHUB_API_URL: github.url, GITHUB_EVENT_PATH: pullRequestEvent(7) },
+    });
+    expect(step.exitCode).toBe(1);
+    expect(step.outputs).toEqual({ environment: 'pr-7', skipped: 'false', 'failure-reason': 'cloud-error' });
+    expect(step.summary).toMatch(/^### preview: ❌ Failed/);
+    expect(step.summary).toMatch(/creating a deployment .* failed \(HTTP 403\)/);
+    expect(step.summary).toContain('| Environment | <code>pr-7</code> |');
+    expect(step.summary).toContain('| Failure reason | <code>cloud-error</code> |');
+    expect(step.log.replace(/^::add-mask::.*$/gm, '')).not.toContain('ghs_bundle_read');
   });
 });

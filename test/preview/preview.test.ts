@@ -116,6 +116,21 @@ describe('preview: the GitHub side of a pull request preview', () => {
     expect(previewDeployments().map((d) => d.statuses.filter((s) => s.state === 'inactive').length)).toEqual([1, 1]);
   });
 
+  it('posts no masked value: the token shows as *** in the deployment status and the comment', async () => {
+    // A URL or description built from an expression can carry a secret; both leave the runner unmasked.
+    const url = 'https://pr.example.com/?token=ghs_write';
+    const step = await preview({ state: 'success', 'environment-url': url, description: 'Ready (ghs_write)' });
+    expect(step.failed).toBe(false);
+    const [status] = previewDeployments()[0]!.statuses;
+    expect(status).toMatchObject({
+      description: 'Ready (***)',
+      environment_url: 'https://pr.example.com/?token=***',
+    });
+    const [comment] = github.comments(issue());
+    expect(comment!.body).toContain('| URL | https://pr.example.com/?token=*** |');
+    expect(comment!.body).not.toContain('ghs_write');
+  });
+
   it('does nothing for a pull request from a fork, and says why', async () => {
     const step = await preview({ state: 'in_progress' }, pullRequestEvent(number, { fork: true }), 'ghs_read');
     expect(step.failed).toBe(false);
@@ -134,6 +149,9 @@ describe('preview: the GitHub side of a pull request preview', () => {
     expect(step.log).toMatch(/creating a deployment .* failed \(HTTP 403\)/);
     expect(step.log).toContain('deployments: write');
     expect(step.log.replace(/^::add-mask::.*$/gm, '')).not.toContain('ghs_read');
+    expect(step.summary).toMatch(/^### preview: ❌ Failed/);
+    expect(step.summary).toMatch(/creating a deployment .* failed \(HTTP 403\)/);
+    expect(step.summary).toContain('| Failure reason | <code>cloud-error</code> |');
   });
 
   it('refuses a run that is not for a pull request, before any call', async () => {

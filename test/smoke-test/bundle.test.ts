@@ -58,6 +58,9 @@ describe('the smoke-test bundle', () => {
     expect(step.outputs).toMatchObject({ passed: 'false', attempts: '2', 'failure-reason': 'unhealthy' });
     expect(step.log).toContain('::error::The smoke test failed:');
     expect(step.summary).toMatch(/^### smoke-test: ❌ Failed/);
+    expect(step.summary).toContain('1 of 1 URL did not pass');
+    expect(step.summary).toContain('| Failure reason | <code>unhealthy</code> |');
+    expect(step.summary).toMatch(/\| Duration \| [\d.]+ (ms|s) \|/);
   });
 
   it('fails on invalid input without a request, and leaves passed empty', async () => {
@@ -67,6 +70,9 @@ describe('the smoke-test bundle', () => {
     expect(step.outputs).toEqual({ 'failure-reason': 'invalid-input' });
     expect(step.log).toContain("::error::Input 'timeout' must be a duration");
     expect(server.requests).toHaveLength(0);
+    expect(step.summary).toMatch(/^### smoke-test: ❌ Failed/);
+    expect(step.summary).toContain("Input 'timeout' must be a duration such as 500ms, 30s, 5m or 1m30s");
+    expect(step.summary).toContain('| Failure reason | <code>invalid-input</code> |');
   });
 
   it('sends token headers but never prints them: masked before anything else, absent from log and summary', async () => {

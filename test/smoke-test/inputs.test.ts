@@ -1,22 +1,24 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseDuration, readInputs } from '../../src/smoke-test/inputs.js';
+import { parseDurationInput } from '../../src/lib/inputs.js';
+import { readInputs } from '../../src/smoke-test/inputs.js';
 import { inputVariable } from '../helpers/runner.js';
 
-/** Sets INPUT_* variables for one readInputs() call, as the runner does. */
-function withInputs(inputs: Record<string, string>) {
-  for (const name of Object.keys(process.env)) if (name.startsWith('INPUT_')) vi.stubEnv(name, undefined);
-  for (const [name, value] of Object.entries(inputs)) vi.stubEnv(inputVariable(name), value);
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  return readInputs();
-}
-
+// readInputs() prints ::add-mask:: commands; a test that reads them spies on stdout itself.
+beforeEach(() => void vi.spyOn(process.stdout, 'write').mockImplementation(() => true));
 afterEach(() => {
   vi.unstubAllEnvs();
   vi.restoreAllMocks();
 });
+
+/** readInputs() with exactly these INPUT_* variables set, as the runner sets them. */
+function withInputs(inputs: Record<string, string>) {
+  for (const name of Object.keys(process.env)) if (name.startsWith('INPUT_')) vi.stubEnv(name, undefined);
+  for (const [name, value] of Object.entries(inputs)) vi.stubEnv(inputVariable(name), value);
+  return readInputs();
+}
 
 describe('durations', () => {
   it.each([
@@ -27,11 +29,20 @@ describe('durations', () => {
     ['5s', 5000],
     ['2m', 120_000],
     ['1 h', 3_600_000],
-  ])('%s is %i ms', (raw, ms) => expect(parseDuration('timeout', raw, { min: 1, max: 1e8 })).toBe(ms));
+    ['1m30s', 90_000],
+  ])('%s is %i ms', (raw, ms) =>
+    expect(parseDurationInput('timeout', raw, { bare: 's', minMs: 1, maxMs: 1e8 })).toBe(ms),
+  );
 
   it.each(['', 'soon', '-1', '5 min', '1e3'])('rejects %j, naming the input and the units', (raw) => {
-    expect(() => parseDuration('timeout', raw, { min: 1, max: 1e8 })).toThrow(
-      /^Input 'timeout' must be a duration from 0\.001 to 100000 seconds/,
+    expect(() => parseDurationInput('timeout', raw, { bare: 's', minMs: 1, maxMs: 1e8 })).toThrow(
+      /^Input 'timeout' must be a duration such as 500ms, 30s, 5m or 1m30s \(a bare number is seconds\)/,
+    );
+  });
+
+  it('rejects a duration out of range, naming the input and the range', () => {
+    expect(() => parseDurationInput('interval', '2h', { bare: 's', minMs: 1, maxMs: 3_600_000 })).toThrow(
+      "Input 'interval' must be from 0.001 seconds to 3600 seconds, got '2h'.",
     );
   });
 });

@@ -1,19 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/smoke-test/main.js';
 import { runInProcess } from '../helpers/in-process.js';
-import { freePort, selfSignedCertificate, sequence, startHttp, type HttpFake } from '../fakes/http/server.js';
+import { freePort, httpFakes, selfSignedCertificate, sequence } from '../fakes/http/server.js';
 
 /** smoke-test's run() in-process, against local services, read through its outputs, log and summary. */
 
-const servers: HttpFake[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-async function serve(...args: Parameters<typeof startHttp>): Promise<HttpFake> {
-  const server = await startHttp(...args);
-  servers.push(server);
-  return server;
-}
+const fakes = httpFakes();
+afterEach(() => fakes.closeAll());
+const serve = fakes.serve;
 
 const healthy = (version: string) => ({ body: { status: 'healthy', version } });
 const quick = { interval: '5ms', timeout: '5s', 'request-timeout': '1s' };

@@ -28373,7 +28373,7 @@ exports.debug = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7269);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7470);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28382,7 +28382,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7269:
+/***/ 7470:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31336,6 +31336,50 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/lib/duration.ts
+/**
+ * One syntax for every time input of every action: a number with a unit (`500ms`, `30s`, `5m`, `1h`), or
+ * several (`1m30s`, Go's and Terraform's form). A bare number is in the unit the input's name or description
+ * gives (seconds, or minutes for `*-minutes` inputs kept from the actions users migrate from).
+ */
+const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const piece = /(\d+(?:\.\d+)?|\.\d+)(ms|s|m|h)/y;
+/** Milliseconds, or undefined when `raw` is not a duration. Pure. */
+function duration_parseDuration(raw, bare) {
+    const text = raw.trim();
+    if (/^(\d+(\.\d+)?|\.\d+)$/.test(text))
+        return Number(text) * (unitMs[bare] ?? 1000);
+    if (text === '')
+        return undefined;
+    let total = 0;
+    piece.lastIndex = 0;
+    while (piece.lastIndex < text.length) {
+        const match = piece.exec(text);
+        if (!match)
+            return undefined;
+        total += Number(match[1]) * (unitMs[match[2] ?? ''] ?? 0);
+    }
+    return total;
+}
+/** How the syntax is described in an error: the same words for every input. */
+function duration_durationSyntax(bare) {
+    return `a duration such as 500ms, 30s, 5m or 1m30s (a bare number is ${bare === 'm' ? 'minutes' : 'seconds'})`;
+}
+/** Formats a duration for logs and summaries: 850 ms, 12.3 s, 4 min 05 s. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)} s`;
+    const minutes = Math.floor(ms / 60_000);
+    const seconds = Math.round((ms % 60_000) / 1000);
+    return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
+}
+/** The duration in Go's notation (`90s`, `0s`), for tools such as Terraform that take it on the command line. */
+function goDuration(ms) {
+    return ms % 1000 === 0 ? `${ms / 1000}s` : `${Math.round(ms)}ms`;
+}
+
 ;// CONCATENATED MODULE: ./src/lib/errors.ts
 /**
  * The few kinds of failure a stage reports. Each carries a `hint`: what the user should do about it.
@@ -31370,7 +31414,7 @@ class RolloutFailed extends DeployError {
 class TimeoutError extends DeployError {
 }
 /** A stage failure with a machine-readable reason, exposed as the `failure-reason` output. */
-function failureReason(error) {
+function errors_failureReason(error) {
     if (error instanceof DeployError && error.reason)
         return error.reason;
     if (error instanceof errors_InputError)
@@ -31384,7 +31428,7 @@ function failureReason(error) {
     return 'unexpected';
 }
 /** One line for the log: the message, then what to do. */
-function describe(error) {
+function errors_describe(error) {
     if (error instanceof DeployError)
         return error.hint ? `${error.message}\n${error.hint}` : error.message;
     if (error instanceof Error)
@@ -31392,28 +31436,459 @@ function describe(error) {
     return String(error);
 }
 
-;// CONCATENATED MODULE: ./src/lib/action.ts
-
+;// CONCATENATED MODULE: ./src/lib/secrets.ts
 
 /**
- * Runs a stage's body and turns any error into one failed step with a readable reason. The only place
- * that calls `core.setFailed`, so every stage reports failures the same way.
+ * The one place a value becomes secret. `mask()` registers it with the runner, which then hides it in the log
+ * and the step summary; `scrub()` hides it in everything else that leaves the runner (step outputs, pull
+ * request comments, deployment statuses), which the runner does not mask. No other module calls
+ * `core.setSecret`.
  */
-async function runStage(body) {
-    try {
-        await body();
+/** Names of headers, settings and variables whose values are credentials. */
+function isSensitiveName(name) {
+    return /^(proxy-)?authorization$|^cookie$|token|secret|key|password|passwd|session|signature|credential|auth/i.test(name);
+}
+/** Every form of every value masked in this run, longest first when scrubbing. */
+const masked = new Set();
+/**
+ * The forms a value can be printed in besides its own: JSON- and HCL-escaped (Terraform writes `"`, `\` and
+ * non-ASCII characters escaped), HTML-escaped, URL-encoded. Each is hidden as the value itself is.
+ */
+function printedForms(value) {
+    const json = JSON.stringify(value).slice(1, -1);
+    const asciiJson = json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const html = value
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+    const forms = [
+        value,
+        json,
+        asciiJson,
+        html,
+        encodeURIComponent(value),
+        encodeURIComponent(value).replace(/%20/g, '+'),
+    ];
+    return [...new Set(forms)];
+}
+/**
+ * Registers a secret with the runner, in every printed form, and each of its lines: the runner matches
+ * masks line by line, so a multi-line value (a key, a certificate) is hidden only when each line is.
+ */
+function mask(value) {
+    if (value === undefined || value.trim() === '')
+        return;
+    const lines = value.includes('\n') ? value.split(/\r?\n/).filter((line) => line.trim() !== '') : [];
+    for (const part of [value, ...lines]) {
+        for (const form of printedForms(part)) {
+            if (masked.has(form))
+                continue;
+            masked.add(form);
+            core_setSecret(form);
+        }
     }
-    catch (error) {
-        setOutput('failure-reason', failureReason(error));
-        if (error instanceof Error && error.stack)
-            core_debug(error.stack);
-        setFailed(describe(error));
+}
+/**
+ * Masks a credential header's value, and the parts of it that are secrets on their own: the token of
+ * `Bearer <token>`, the password inside `Basic <base64>`, and each value of a `Cookie`.
+ */
+function maskCredential(value) {
+    if (value === '')
+        return;
+    mask(value);
+    const scheme = /^(\w+)\s+(\S+)$/.exec(value);
+    if (scheme?.[2]) {
+        mask(scheme[2]);
+        if (/^basic$/i.test(scheme[1] ?? '')) {
+            const decoded = Buffer.from(scheme[2], 'base64').toString('utf8');
+            if (decoded.includes(':'))
+                mask(decoded.slice(decoded.indexOf(':') + 1));
+        }
+    }
+    for (const cookie of value.split(';')) {
+        const part = cookie.slice(cookie.indexOf('=') + 1).trim();
+        if (cookie.includes('=') && part.length >= 6 && part !== value)
+            mask(part);
+    }
+}
+/** Masks the password of a URL's userinfo and query values named like credentials (`?api_key=...`). */
+function maskUrl(raw) {
+    const url = parseUrl(raw);
+    if (!url)
+        return;
+    if (url.password) {
+        mask(url.password);
+        mask(safeDecode(url.password));
+    }
+    for (const [name, value] of url.searchParams)
+        if (isSensitiveName(name))
+            mask(value);
+}
+/** The URL for logs, summaries and outputs: its password and credential-like query values as ***. */
+function redactUrl(raw) {
+    const url = parseUrl(raw);
+    if (!url)
+        return scrub(raw);
+    if (url.password)
+        url.password = '***';
+    for (const name of new Set(url.searchParams.keys()))
+        if (isSensitiveName(name))
+            url.searchParams.set(name, '***');
+    return url.href;
+}
+/** Replaces every value masked so far, in each of its printed forms, with ***, as the runner does in the log. */
+function scrub(text) {
+    let clean = text;
+    for (const value of [...masked].sort((a, b) => b.length - a.length))
+        clean = clean.split(value).join('***');
+    return clean;
+}
+function parseUrl(raw) {
+    if (raw instanceof URL)
+        return raw;
+    try {
+        return new URL(raw);
+    }
+    catch {
+        return undefined;
+    }
+}
+function safeDecode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
     }
 }
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/lib/summary.ts
+
+
+const badge = {
+    success: '✅ Succeeded',
+    failure: '❌ Failed',
+    unchanged: '➖ Nothing to change',
+    cancelled: '⏹️ Cancelled',
+};
+/** Escapes text for a Markdown table cell. */
+function cell(text) {
+    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+function code(text) {
+    return `<code>${escapeHtml(text)}</code>`;
+}
+function escapeHtml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+/** Renders a stage's summary as Markdown; pure, so tests and the demo can read it without a runner. */
+function renderSummary(summary) {
+    const lines = [`### ${summary.stage}: ${badge[summary.outcome]}`, '', summary.headline, ''];
+    const rows = summary.facts.filter((row) => row[1] !== undefined && row[1] !== '');
+    if (rows.length > 0) {
+        lines.push('| | |', '|---|---|', ...rows.map(([label, value]) => `| ${label} | ${cell(value)} |`), '');
+    }
+    for (const section of summary.details ?? []) {
+        const body = section.preformatted ? `<pre>${escapeHtml(section.body)}</pre>` : `\n${section.body}\n`;
+        lines.push(`<details><summary>${escapeHtml(section.title)}</summary>`, '', body, '', '</details>', '');
+    }
+    if (summary.markdown)
+        lines.push(summary.markdown, '');
+    return lines.join('\n');
+}
+/**
+ * Appends the summary to the job summary file when the runner provides one. Written directly rather than
+ * through core.summary, whose file path is read once per process and so cannot follow the environment.
+ */
+function writeSummary(summary) {
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (file)
+        (0,external_node_fs_namespaceObject.appendFileSync)(file, `${scrub(renderSummary(summary))}\n`);
+}
+
+;// CONCATENATED MODULE: ./src/lib/action.ts
+
+
+
+
+
+async function runStage(stage) {
+    const started = Date.now();
+    let report;
+    let error;
+    try {
+        report = stage.start();
+        await stage.run(report);
+    }
+    catch (caught) {
+        error = caught;
+    }
+    const finished = { report: report, error, durationMs: Date.now() - started };
+    if (report !== undefined)
+        publishOutputs(stage, report);
+    if (error !== undefined)
+        setOutput('failure-reason', errors_failureReason(error));
+    writeSummary(withFooter(stage.name, finishedSummary(stage, finished), finished));
+    if (error !== undefined) {
+        if (error instanceof Error && error.stack)
+            core_debug(scrub(error.stack));
+        setFailed(errors_describe(error));
+    }
+}
+/** Outputs leave the runner unmasked (a later step, a caller workflow): every masked value is scrubbed. */
+function publishOutputs(stage, report) {
+    let outputs;
+    try {
+        outputs = stage.outputs(report);
+    }
+    catch (error) {
+        core_debug(`No outputs: ${errors_describe(error)}`);
+        return;
+    }
+    for (const [name, value] of Object.entries(outputs)) {
+        if (value !== undefined)
+            setOutput(name, scrub(value));
+    }
+}
+function finishedSummary(stage, finished) {
+    // A report that failed before it was made, or a summary that cannot be drawn, still gets the error.
+    if (finished.report !== undefined) {
+        try {
+            return stage.summary(finished);
+        }
+        catch (error) {
+            core_debug(`Summary not drawn: ${errors_describe(error)}`);
+        }
+    }
+    return { outcome: 'failure', headline: '', facts: [] };
+}
+function withFooter(name, summary, { error, durationMs }) {
+    const failed = error !== undefined;
+    return {
+        ...summary,
+        stage: name,
+        outcome: failed ? 'failure' : summary.outcome,
+        headline: failed && summary.headline === '' ? errors_describe(error) : summary.headline,
+        facts: [
+            ...summary.facts,
+            ['Failure reason', failed ? code(errors_failureReason(error)) : undefined],
+            ['Duration', formatDuration(durationMs)],
+        ],
+    };
+}
+/** TEMPORARY while the stages move to `runStage`: the old body-only form. Removed once none uses it. */
+async function runLegacyStage(body) {
+    try {
+        await body();
+    }
+    catch (error) {
+        core.setOutput('failure-reason', failureReason(error));
+        if (error instanceof Error && error.stack)
+            core.debug(error.stack);
+        core.setFailed(describe(error));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/preview/event.ts
+
+
+/**
+ * Reads the pull request from GITHUB_EVENT_PATH. A head repository other than the base one (or one deleted
+ * since, which GitHub reports as null) is a fork: its runs get no secrets and a read-only token.
+ */
+function readPullRequest(env = process.env) {
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    const [owner, repo] = repository.split('/');
+    let event = {};
+    try {
+        if (env.GITHUB_EVENT_PATH)
+            event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(env.GITHUB_EVENT_PATH, 'utf8'));
+    }
+    catch {
+        event = {};
+    }
+    const pr = event.pull_request;
+    const number = pr?.number ?? event.number;
+    if (!owner || !repo || !pr || typeof number !== 'number')
+        throw new errors_InputError(`preview found no pull request in this run's event (${env.GITHUB_EVENT_NAME ?? 'unknown event'}).`, 'Run it from a workflow triggered by `on: pull_request` (types opened, synchronize, reopened, closed).');
+    const base = pr.base?.repo?.full_name ?? repository;
+    const head = pr.head?.repo?.full_name ?? '';
+    return {
+        owner,
+        repo,
+        number,
+        sha: pr.head?.sha ?? env.GITHUB_SHA ?? '',
+        headRepository: head || '(deleted fork)',
+        fork: head.toLowerCase() !== base.toLowerCase(),
+        action: event.action ?? '',
+        merged: pr.merged === true,
+    };
+}
+
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/lib/inputs.ts
+
+
+
+
+
+/**
+ * Typed readers for action inputs. Each stage's inputs.ts calls these once and builds its own typed object;
+ * nothing else reads `core.getInput`.
+ */
+/** A trimmed input, or undefined when it is empty. */
+function optional(name) {
+    const value = getInput(name).trim();
+    return value === '' ? undefined : value;
+}
+function required(name, what) {
+    const value = optional(name);
+    if (value === undefined)
+        throw new InputError(`Input '${name}' is required: ${what}.`);
+    return value;
+}
+function bool(name, fallback) {
+    return optionalBool(name) ?? fallback;
+}
+/** true, false, or undefined when the input is empty (the cloud's or another input's default then applies). */
+function optionalBool(name) {
+    const value = optional(name);
+    if (value === undefined)
+        return undefined;
+    if (/^(true|True|TRUE)$/.test(value))
+        return true;
+    if (/^(false|False|FALSE)$/.test(value))
+        return false;
+    throw new InputError(`Input '${name}' must be true or false, got '${value}'.`);
+}
+/** Parses a number, naming the input and the accepted range when it is not one. */
+function parseNumber(name, raw, rule = {}) {
+    const { min = 0, max = Number.MAX_SAFE_INTEGER, integer = true } = rule;
+    const value = Number(raw);
+    const expected = `${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`;
+    if (raw.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+        throw new InputError(`Input '${name}' must be ${expected}, got '${raw}'.`);
+    }
+    if (value < min || value > max)
+        throw new InputError(`Input '${name}' must be ${expected}, got ${value}.`);
+    return value;
+}
+function number(name, fallback, rule) {
+    const raw = optional(name);
+    return raw === undefined ? fallback : parseNumber(name, raw, rule);
+}
+/** Splits a list given one item per line (commas also separate, as many actions accept). */
+function parseList(raw, { commas = true } = {}) {
+    return raw
+        .split(commas ? /[\n,]/ : /\n/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '' && !item.startsWith('#'));
+}
+function list(name, options) {
+    return parseList(core.getInput(name), options);
+}
+/**
+ * Parses `key=value` lines. Only the first `=` separates, so values such as connection strings keep theirs.
+ * Blank lines and `#` comments are skipped; a line without `=` or with an empty key is an error.
+ */
+function parseKeyValues(name, raw) {
+    const pairs = new Map();
+    for (const [index, line] of raw.split('\n').entries()) {
+        const text = line.trim();
+        if (text === '' || text.startsWith('#'))
+            continue;
+        const at = text.indexOf('=');
+        const key = at < 0 ? '' : text.slice(0, at).trim();
+        if (key === '') {
+            throw new InputError(`Input '${name}' line ${index + 1} is not KEY=value: '${text}'.`, 'Write one KEY=value per line; the value may itself contain =.');
+        }
+        pairs.set(key, text.slice(at + 1).trim());
+    }
+    return pairs;
+}
+function keyValues(name) {
+    return parseKeyValues(name, core.getInput(name));
+}
+/** Reads an input that must be one of a fixed set of words. */
+function oneOf(name, choices, fallback) {
+    return optionalOneOf(name, choices) ?? fallback;
+}
+/** One of a fixed set of words, or undefined when the input is empty. */
+function optionalOneOf(name, choices) {
+    const value = optional(name);
+    if (value === undefined)
+        return undefined;
+    if (!choices.includes(value)) {
+        throw new errors_InputError(`Input '${name}' must be one of ${choices.join(', ')}, got '${value}'.`);
+    }
+    return value;
+}
+/** Parses a time input (see duration.ts for the one syntax), naming the input and the range when it is wrong. */
+function parseDurationInput(name, raw, rule) {
+    const { bare, minMs = 0, maxMs = 7 * 24 * 3_600_000 } = rule;
+    const ms = parseDuration(raw, bare);
+    const range = `from ${formatLimit(minMs, bare)} to ${formatLimit(maxMs, bare)}`;
+    if (ms === undefined) {
+        throw new InputError(`Input '${name}' must be ${durationSyntax(bare)}, got '${raw}'.`);
+    }
+    if (ms < minMs || ms > maxMs)
+        throw new InputError(`Input '${name}' must be ${range}, got '${raw}'.`);
+    return ms;
+}
+/** A time input in milliseconds; `fallback` is written as the input's default is (e.g. '30' or '5m'). */
+function duration(name, fallback, rule) {
+    return parseDurationInput(name, optional(name) ?? fallback, rule);
+}
+const formatLimit = (ms, bare) => (bare === 'm' ? `${ms / 60_000} minutes` : `${ms / 1000} seconds`);
+/**
+ * A file or folder input, resolved against the workspace (GITHUB_WORKSPACE, else the working directory) and
+ * refused when it resolves outside it, links followed: an action reads only what the checkout holds.
+ */
+function workspacePath(name, raw) {
+    const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const path = resolve(workspace, raw);
+    const real = (p) => (existsSync(p) ? realpathSync(p) : p);
+    const inside = relative(real(workspace), real(path));
+    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+        throw new InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE).');
+    }
+    return path;
+}
+
+;// CONCATENATED MODULE: ./src/preview/inputs.ts
+
+
+
+const states = ['in_progress', 'success', 'failure', 'inactive'];
+function readInputs() {
+    const state = oneOf('state', states, 'in_progress');
+    const environmentUrl = optional('environment-url');
+    if (environmentUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(environmentUrl))
+        throw new errors_InputError(`Input 'environment-url' must be an http(s) URL, got '${environmentUrl}'.`, 'Pass the preview address, e.g. https://pr-42.preview.example.com.');
+    const environment = optional('environment');
+    if (environment !== undefined && !/^[\w.-]{1,255}$/.test(environment))
+        throw new errors_InputError(`Input 'environment' must be a GitHub environment name (letters, digits, . _ -), got '${environment}'.`);
+    const token = optional('github-token');
+    if (!token)
+        throw new errors_InputError("Input 'github-token' is empty.", 'Pass github-token: ${{ github.token }} (the default).');
+    mask(token);
+    return {
+        state,
+        environment,
+        environmentUrl,
+        ref: optional('ref'),
+        description: optional('description'),
+        token,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/lib/github.ts
+
 
 
 function apiUrl() {
@@ -31498,10 +31973,11 @@ async function findStickyComment(client, pr, marker, accept = () => true) {
 /**
  * Leaves one comment per marker on the pull request: edits the comment that carries the marker, or
  * creates it the first time, so each push updates the same comment instead of adding another. `accept`
- * as for findStickyComment: a comment it refuses is left alone and a new one is made.
+ * as for findStickyComment: a comment it refuses is left alone and a new one is made. A comment leaves the
+ * runner unmasked, so every masked value is scrubbed from the body first.
  */
 async function upsertStickyComment(client, pr, marker, body, accept) {
-    const text = `${markerLine(marker)}\n${body}`;
+    const text = `${markerLine(marker)}\n${scrub(body)}`;
     const existing = await findStickyComment(client, pr, marker, accept);
     try {
         if (existing) {
@@ -31525,47 +32001,6 @@ async function upsertStickyComment(client, pr, marker, body, accept) {
     catch (error) {
         throw gitHubError(error, `${existing ? 'updating' : 'creating'} the comment on ${pr.owner}/${pr.repo}#${pr.number}`);
     }
-}
-
-;// CONCATENATED MODULE: ./src/lib/summary.ts
-
-const badge = {
-    success: '✅ Succeeded',
-    failure: '❌ Failed',
-    unchanged: '➖ Nothing to change',
-    cancelled: '⏹️ Cancelled',
-};
-/** Escapes text for a Markdown table cell. */
-function cell(text) {
-    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-function code(text) {
-    return `<code>${escapeHtml(text)}</code>`;
-}
-function escapeHtml(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-/** Renders a stage's summary as Markdown; pure, so tests and the demo can read it without a runner. */
-function renderSummary(summary) {
-    const lines = [`### ${summary.stage}: ${badge[summary.outcome]}`, '', summary.headline, ''];
-    const rows = summary.facts.filter((row) => row[1] !== undefined && row[1] !== '');
-    if (rows.length > 0) {
-        lines.push('| | |', '|---|---|', ...rows.map(([label, value]) => `| ${label} | ${cell(value)} |`), '');
-    }
-    for (const section of summary.details ?? []) {
-        const body = section.preformatted ? `<pre>${escapeHtml(section.body)}</pre>` : `\n${section.body}\n`;
-        lines.push(`<details><summary>${escapeHtml(section.title)}</summary>`, '', body, '', '</details>', '');
-    }
-    return lines.join('\n');
-}
-/**
- * Appends the summary to the job summary file when the runner provides one. Written directly rather than
- * through core.summary, whose file path is read once per process and so cannot follow the environment.
- */
-function writeSummary(summary) {
-    const file = process.env.GITHUB_STEP_SUMMARY;
-    if (file)
-        (0,external_node_fs_namespaceObject.appendFileSync)(file, `${renderSummary(summary)}\n`);
 }
 
 ;// CONCATENATED MODULE: ./src/preview/comment.ts
@@ -31614,6 +32049,7 @@ function renderComment(view) {
 ;// CONCATENATED MODULE: ./src/preview/deployment.ts
 
 
+
 /**
  * The GitHub deployment of a preview environment: one per push, its statuses telling GitHub (and the pull
  * request's "View deployment" button) where the preview is and whether it works.
@@ -31625,13 +32061,13 @@ function deployment_gitHubError(error, operation) {
         return base;
     return new CloudError(base.message, base.code, 'The token may not write deployments: give the job `permissions: deployments: write` (forks get a read-only token).', { cause: error });
 }
-async function createDeployment(client, repository, environment, ref, description) {
+async function createDeployment({ client, repository, environment }, ref, description) {
     try {
         const { data } = await client.rest.repos.createDeployment({
             ...repository,
             ref,
             environment,
-            description,
+            description: scrub(description),
             // A preview is not production, goes away with its pull request, and must not merge the base branch in.
             transient_environment: true,
             production_environment: false,
@@ -31647,7 +32083,7 @@ async function createDeployment(client, repository, environment, ref, descriptio
     }
 }
 /** The newest deployment of this commit to the environment, if any. */
-async function findDeployment(client, repository, environment, sha) {
+async function findDeployment({ client, repository, environment }, sha) {
     try {
         const { data } = await client.rest.repos.listDeployments({ ...repository, environment, sha, per_page: 1 });
         const found = data[0];
@@ -31657,26 +32093,35 @@ async function findDeployment(client, repository, environment, sha) {
         throw deployment_gitHubError(error, `listing the deployments to ${environment}`);
     }
 }
-async function setStatus(client, repository, deployment, state, details) {
+/**
+ * A status's fields as GitHub takes them. A status leaves the runner unmasked (the pull request page, the
+ * deployments API), so every masked value is scrubbed from it.
+ */
+function statusFields({ state, environmentUrl, logUrl, description }) {
+    return {
+        state,
+        ...(environmentUrl ? { environment_url: scrub(environmentUrl) } : {}),
+        ...(logUrl ? { log_url: scrub(logUrl) } : {}),
+        ...(description ? { description: scrub(description).slice(0, 140) } : {}),
+    };
+}
+async function setStatus({ client, repository }, deployment, status) {
     try {
         await client.rest.repos.createDeploymentStatus({
             ...repository,
             deployment_id: deployment.id,
-            state,
-            ...(details.environmentUrl ? { environment_url: details.environmentUrl } : {}),
-            ...(details.logUrl ? { log_url: details.logUrl } : {}),
-            ...(details.description ? { description: details.description.slice(0, 140) } : {}),
+            ...statusFields(status),
         });
     }
     catch (error) {
-        throw deployment_gitHubError(error, `setting deployment ${deployment.id} to ${state}`);
+        throw deployment_gitHubError(error, `setting deployment ${deployment.id} to ${status.state}`);
     }
 }
 /**
  * Marks every deployment of the environment inactive that is not already, so GitHub shows the preview as
  * gone. Returns how many were marked and the last URL the preview had.
  */
-async function deactivateAll(client, repository, environment, logUrl) {
+async function deactivateAll({ client, repository, environment }, logUrl) {
     let marked = 0;
     let lastUrl;
     try {
@@ -31697,9 +32142,11 @@ async function deactivateAll(client, repository, environment, logUrl) {
             await client.rest.repos.createDeploymentStatus({
                 ...repository,
                 deployment_id: deployment.id,
-                state: 'inactive',
-                ...(logUrl ? { log_url: logUrl } : {}),
-                description: 'The pull request was closed and its preview deleted.',
+                ...statusFields({
+                    state: 'inactive',
+                    logUrl,
+                    description: 'The pull request was closed and its preview deleted.',
+                }),
             });
             marked++;
         }
@@ -31710,157 +32157,105 @@ async function deactivateAll(client, repository, environment, logUrl) {
     return { marked, lastUrl };
 }
 
-;// CONCATENATED MODULE: ./src/preview/event.ts
+;// CONCATENATED MODULE: ./src/preview/phases.ts
 
 
-/**
- * Reads the pull request from GITHUB_EVENT_PATH. A head repository other than the base one (or one deleted
- * since, which GitHub reports as null) is a fork: its runs get no secrets and a read-only token.
- */
-function readPullRequest(env = process.env) {
-    const repository = env.GITHUB_REPOSITORY ?? '';
-    const [owner, repo] = repository.split('/');
-    let event = {};
-    try {
-        if (env.GITHUB_EVENT_PATH)
-            event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(env.GITHUB_EVENT_PATH, 'utf8'));
-    }
-    catch {
-        event = {};
-    }
-    const pr = event.pull_request;
-    const number = pr?.number ?? event.number;
-    if (!owner || !repo || !pr || typeof number !== 'number')
-        throw new errors_InputError(`preview found no pull request in this run's event (${env.GITHUB_EVENT_NAME ?? 'unknown event'}).`, 'Run it from a workflow triggered by `on: pull_request` (types opened, synchronize, reopened, closed).');
-    const base = pr.base?.repo?.full_name ?? repository;
-    const head = pr.head?.repo?.full_name ?? '';
+
+
+async function startRun(inputs, pr, environment) {
+    const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
+    const runId = process.env.GITHUB_RUN_ID;
     return {
-        owner,
-        repo,
-        number,
-        sha: pr.head?.sha ?? env.GITHUB_SHA ?? '',
-        headRepository: head || '(deleted fork)',
-        fork: head.toLowerCase() !== base.toLowerCase(),
-        action: event.action ?? '',
-        merged: pr.merged === true,
+        client: await gitHubClient(inputs.token),
+        inputs,
+        pr,
+        repository: { owner: pr.owner, repo: pr.repo },
+        environment,
+        sha: inputs.ref ?? pr.sha,
+        runUrl: runId ? `${server}/${pr.owner}/${pr.repo}/actions/runs/${runId}` : undefined,
     };
 }
-
-;// CONCATENATED MODULE: ./src/lib/inputs.ts
-
-
-/**
- * Typed readers for action inputs. Each stage's inputs.ts calls these once and builds its own typed object;
- * nothing else reads `core.getInput`.
- */
-/** A trimmed input, or undefined when it is empty. */
-function optional(name) {
-    const value = getInput(name).trim();
-    return value === '' ? undefined : value;
-}
-function required(name, what) {
-    const value = optional(name);
-    if (value === undefined)
-        throw new InputError(`Input '${name}' is required: ${what}.`);
-    return value;
-}
-function bool(name, fallback) {
-    const value = optional(name);
-    if (value === undefined)
-        return fallback;
-    if (/^(true|True|TRUE)$/.test(value))
-        return true;
-    if (/^(false|False|FALSE)$/.test(value))
-        return false;
-    throw new InputError(`Input '${name}' must be true or false, got '${value}'.`);
-}
-/** Parses a number, naming the input and the accepted range when it is not one. */
-function parseNumber(name, raw, rule = {}) {
-    const { min = 0, max = Number.MAX_SAFE_INTEGER, integer = true } = rule;
-    const value = Number(raw);
-    const expected = `${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`;
-    if (raw.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-        throw new InputError(`Input '${name}' must be ${expected}, got '${raw}'.`);
-    }
-    if (value < min || value > max)
-        throw new InputError(`Input '${name}' must be ${expected}, got ${value}.`);
-    return value;
-}
-function number(name, fallback, rule) {
-    const raw = optional(name);
-    return raw === undefined ? fallback : parseNumber(name, raw, rule);
-}
-/** Splits a list given one item per line (commas also separate, as many actions accept). */
-function parseList(raw, { commas = true } = {}) {
-    return raw
-        .split(commas ? /[\n,]/ : /\n/)
-        .map((item) => item.trim())
-        .filter((item) => item !== '' && !item.startsWith('#'));
-}
-function list(name, options) {
-    return parseList(core.getInput(name), options);
+/** Marks every deployment of the environment inactive; returns the last address the preview had. */
+async function tearDown(preview) {
+    const result = await group(`Marking the deployments to ${preview.environment} inactive`, () => deactivateAll(preview, preview.runUrl));
+    info(`${result.marked} deployment(s) marked inactive.`);
+    return result.lastUrl;
 }
 /**
- * Parses `key=value` lines. Only the first `=` separates, so values such as connection strings keep theirs.
- * Blank lines and `#` comments are skipped; a line without `=` or with an empty key is an error.
+ * Sets the state on this commit's deployment: a new one when the deploy starts, else the newest one of the
+ * commit (or a new one when there is none, e.g. the start step was skipped).
  */
-function parseKeyValues(name, raw) {
-    const pairs = new Map();
-    for (const [index, line] of raw.split('\n').entries()) {
-        const text = line.trim();
-        if (text === '' || text.startsWith('#'))
-            continue;
-        const at = text.indexOf('=');
-        const key = at < 0 ? '' : text.slice(0, at).trim();
-        if (key === '') {
-            throw new InputError(`Input '${name}' line ${index + 1} is not KEY=value: '${text}'.`, 'Write one KEY=value per line; the value may itself contain =.');
-        }
-        pairs.set(key, text.slice(at + 1).trim());
-    }
-    return pairs;
+async function recordDeployment(preview, url) {
+    const { sha, inputs } = preview;
+    return group(`Deployment of ${sha.slice(0, 7)} to ${preview.environment}`, async () => {
+        const existing = inputs.state === 'in_progress' ? undefined : await findDeployment(preview, sha);
+        const deployment = existing ?? (await createDeployment(preview, sha, `Preview of #${preview.pr.number}`));
+        await setStatus(preview, deployment, {
+            state: inputs.state,
+            environmentUrl: url,
+            logUrl: preview.runUrl,
+            description: inputs.description,
+        });
+        info(`Deployment ${deployment.id}: ${inputs.state}${url ? ` at ${url}` : ''}`);
+        return deployment;
+    });
 }
-function keyValues(name) {
-    return parseKeyValues(name, core.getInput(name));
-}
-/** Reads an input that must be one of a fixed set of words. */
-function oneOf(name, choices, fallback) {
-    const value = optional(name) ?? fallback;
-    if (!choices.includes(value)) {
-        throw new errors_InputError(`Input '${name}' must be one of ${choices.join(', ')}, got '${value}'.`);
-    }
-    return value;
-}
-
-;// CONCATENATED MODULE: ./src/preview/inputs.ts
-
-
-
-const states = ['in_progress', 'success', 'failure', 'inactive'];
-function readInputs() {
-    const state = oneOf('state', states, 'in_progress');
-    const environmentUrl = optional('environment-url');
-    if (environmentUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(environmentUrl))
-        throw new errors_InputError(`Input 'environment-url' must be an http(s) URL, got '${environmentUrl}'.`, 'Pass the preview address, e.g. https://pr-42.preview.example.com.');
-    const environment = optional('environment');
-    if (environment !== undefined && !/^[\w.-]{1,255}$/.test(environment))
-        throw new errors_InputError(`Input 'environment' must be a GitHub environment name (letters, digits, . _ -), got '${environment}'.`);
-    const token = optional('github-token');
-    if (!token)
-        throw new errors_InputError("Input 'github-token' is empty.", 'Pass github-token: ${{ github.token }} (the default).');
-    core_setSecret(token);
-    return {
-        state,
+/** Writes the sticky comment (the one a bot wrote, edited on every push); returns its address. */
+async function postComment(preview, url) {
+    const { client, pr, environment } = preview;
+    const body = renderComment({
         environment,
-        environmentUrl,
-        ref: optional('ref'),
-        description: optional('description'),
-        token,
+        state: preview.inputs.state,
+        url,
+        sha: preview.sha,
+        runUrl: preview.runUrl,
+        at: new Date(),
+        merged: pr.merged,
+    });
+    const comment = await group('Pull request comment', () => upsertStickyComment(client, pr, commentMarker(environment), body, (c) => c.author.type === 'Bot'));
+    info(`${comment.created ? 'Created' : 'Updated'} ${comment.url}`);
+    return comment.url;
+}
+
+;// CONCATENATED MODULE: ./src/preview/report.ts
+
+/** The step's outputs, pure: those known so far when the step fails. */
+function outputs(report) {
+    return {
+        'deployment-id': report.deploymentId === undefined ? undefined : String(report.deploymentId),
+        environment: report.environment,
+        // Written with the comment, empty when the preview has no address.
+        url: report.commentUrl === undefined ? undefined : (report.url ?? ''),
+        'comment-url': report.commentUrl,
+        skipped: report.skipped === undefined ? undefined : String(report.skipped),
+    };
+}
+/** The job summary, pure: the state the preview was put in, or why a fork got nothing. */
+function report_summary({ report, error }) {
+    const environment = report.environment === undefined ? undefined : code(report.environment);
+    if (report.skipped) {
+        return {
+            outcome: 'unchanged',
+            headline: `No preview for #${report.number}: it comes from the fork ${report.fork}, whose runs get no secrets.`,
+            facts: [['Environment', environment]],
+        };
+    }
+    const state = report.state ?? 'in_progress';
+    return {
+        outcome: state === 'failure' ? 'failure' : 'success',
+        // On failure runStage puts the error here.
+        headline: error === undefined ? `Preview ${environment} of #${report.number}: ${state.replace('_', ' ')}.` : '',
+        facts: [
+            ['Environment', error === undefined ? undefined : environment],
+            ['URL', report.url],
+            ['Commit', report.sha === undefined ? undefined : code(report.sha)],
+            ['Deployment', report.deploymentId === undefined ? undefined : String(report.deploymentId)],
+            ['Comment', report.commentUrl],
+        ],
     };
 }
 
 ;// CONCATENATED MODULE: ./src/preview/main.ts
-
-
 
 
 
@@ -31873,76 +32268,31 @@ function readInputs() {
  * every deployment of the environment inactive and the comment saying so. Fork pull requests get nothing.
  */
 async function run() {
-    await runStage(async () => {
-        const inputs = readInputs();
-        const pr = readPullRequest();
-        const environment = inputs.environment ?? `pr-${pr.number}`;
-        setOutput('environment', environment);
-        if (pr.fork) {
-            notice(`Pull request #${pr.number} comes from the fork ${pr.headRepository}: no preview is deployed, because a fork's runs get no secrets and a read-only token.`);
-            setOutput('skipped', 'true');
-            writeSummary({
-                stage: 'preview',
-                outcome: 'unchanged',
-                headline: `No preview for #${pr.number}: it comes from the fork ${pr.headRepository}, whose runs get no secrets.`,
-                facts: [['Environment', code(environment)]],
-            });
-            return;
-        }
-        setOutput('skipped', 'false');
-        const client = await gitHubClient(inputs.token);
-        const repository = { owner: pr.owner, repo: pr.repo };
-        const sha = inputs.ref ?? pr.sha;
-        const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
-        const runUrl = process.env.GITHUB_RUN_ID
-            ? `${server}/${pr.owner}/${pr.repo}/actions/runs/${process.env.GITHUB_RUN_ID}`
-            : undefined;
-        let deployment;
-        let url = inputs.environmentUrl;
-        if (inputs.state === 'inactive') {
-            const result = await group(`Marking the deployments to ${environment} inactive`, () => deactivateAll(client, repository, environment, runUrl));
-            info(`${result.marked} deployment(s) marked inactive.`);
-            url ??= result.lastUrl;
-        }
-        else {
-            deployment = await group(`Deployment of ${sha.slice(0, 7)} to ${environment}`, async () => {
-                const existing = inputs.state === 'in_progress' ? undefined : await findDeployment(client, repository, environment, sha);
-                const found = existing ?? (await createDeployment(client, repository, environment, sha, `Preview of #${pr.number}`));
-                await setStatus(client, repository, found, inputs.state, {
-                    environmentUrl: url,
-                    logUrl: runUrl,
-                    description: inputs.description,
-                });
-                info(`Deployment ${found.id}: ${inputs.state}${url ? ` at ${url}` : ''}`);
-                return found;
-            });
-            setOutput('deployment-id', String(deployment.id));
-        }
-        const body = renderComment({
-            environment,
-            state: inputs.state,
-            url,
-            sha,
-            runUrl,
-            at: new Date(),
-            merged: pr.merged,
-        });
-        const comment = await group('Pull request comment', () => upsertStickyComment(client, pr, commentMarker(environment), body, (c) => c.author.type === 'Bot'));
-        info(`${comment.created ? 'Created' : 'Updated'} ${comment.url}`);
-        setOutput('comment-url', comment.url);
-        setOutput('url', url ?? '');
-        writeSummary({
-            stage: 'preview',
-            outcome: inputs.state === 'failure' ? 'failure' : 'success',
-            headline: `Preview ${code(environment)} of #${pr.number}: ${inputs.state.replace('_', ' ')}.`,
-            facts: [
-                ['URL', url],
-                ['Commit', code(sha)],
-                ['Deployment', deployment ? String(deployment.id) : undefined],
-                ['Comment', comment.url],
-            ],
-        });
-    });
+    await runStage({ name: 'preview', start: () => ({}), run: publish, outputs: outputs, summary: report_summary });
+}
+async function publish(report) {
+    const inputs = readInputs();
+    const pr = readPullRequest();
+    const environment = inputs.environment ?? `pr-${pr.number}`;
+    Object.assign(report, { environment, number: pr.number, state: inputs.state, skipped: pr.fork });
+    if (pr.fork)
+        return skipFork(report, pr);
+    const preview = await startRun(inputs, pr, environment);
+    report.sha = preview.sha;
+    report.url = inputs.environmentUrl;
+    if (inputs.state === 'inactive') {
+        const lastUrl = await tearDown(preview);
+        report.url ??= lastUrl;
+    }
+    else {
+        report.deploymentId = (await recordDeployment(preview, report.url)).id;
+    }
+    report.commentUrl = await postComment(preview, report.url);
+}
+/** A fork's runs get no secrets and a read-only token: nothing is deployed or written, and the log says why. */
+function skipFork(report, pr) {
+    report.fork = pr.headRepository;
+    notice(`Pull request #${pr.number} comes from the fork ${pr.headRepository}: no preview is deployed, because a fork's runs get no secrets and a read-only token.`);
 }
 
 

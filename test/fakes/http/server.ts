@@ -122,3 +122,21 @@ export function selfSignedCertificate(): { key: string; cert: string } {
   certificate = { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
   return certificate;
 }
+
+/** The services one test file starts: `serve` starts one, `closeAll` (in afterEach) stops every one. */
+export function httpFakes(): {
+  serve: (...args: Parameters<typeof startHttp>) => Promise<HttpFake>;
+  closeAll: () => Promise<void>;
+} {
+  const servers: HttpFake[] = [];
+  return {
+    serve: async (...args) => {
+      const server = await startHttp(...args);
+      servers.push(server);
+      return server;
+    },
+    closeAll: async () => {
+      await Promise.all(servers.splice(0).map((server) => server.close()));
+    },
+  };
+}
