@@ -1,21 +1,12 @@
-import { resolveAzureTarget, type AzureTarget } from '../lib/azure.js';
+import { checkAppServiceName, APP_NAME_MAX, SLOT_NAME_MAX } from '../lib/app-service.js';
+import { readWaitInputs, type WaitOptions } from '../lib/app-service-wait.js';
+import { readAzureTargetInputs, resolveAzureTarget, type AzureTarget } from '../lib/azure.js';
 import { InputError } from '../lib/errors.js';
 import { checkImageReference, parseImageReference } from '../lib/image.js';
-import { bool, keyValues, list, number, oneOf, optional, required } from '../lib/inputs.js';
+import { bool, keyValues, list, oneOf, optional, required } from '../lib/inputs.js';
 import { isSensitiveName, mask } from '../lib/secrets.js';
 
 /** deploy-azure's inputs, named as in azure/webapps-deploy where the meaning is the same. */
-
-export interface WaitOptions {
-  /** The health path on the slot's defaultHostName, or a full URL that overrides it. */
-  healthPath: string;
-  healthUrl?: string;
-  /** The version /health must report; undefined: any 2xx answer will do. */
-  expectedVersion?: string;
-  versionField: string;
-  timeoutMs: number;
-  intervalMs: number;
-}
 
 export interface DeployAzureInputs {
   mode: 'deploy' | 'delete-slot';
@@ -27,7 +18,7 @@ export interface DeployAzureInputs {
   image: string;
   startupCommand?: string;
   appSettings: Map<string, string>;
-  registry?: { url: string; username?: string; password?: string };
+  registry?: Registry;
   managedIdentityPull: boolean;
   createSlot: boolean;
   /** Where a new slot's settings come from: 'production' or another slot. */
@@ -36,77 +27,63 @@ export interface DeployAzureInputs {
   wait: WaitOptions;
 }
 
-export function loginInputs() {
-  return {
-    clientId: optional('client-id'),
-    tenantId: optional('tenant-id'),
-    subscriptionId: optional('subscription-id'),
-    clientSecret: optional('client-secret'),
-    environment: optional('environment'),
-    resourceManagerEndpoint: optional('resource-manager-endpoint'),
-    authorityHost: optional('authority-host'),
-  };
+interface Registry {
+  url: string;
+  username?: string;
+  password?: string;
 }
 
-/** App and slot names as App Service allows them; checked so a typo fails before a request. */
-export function checkName(input: string, value: string, max: number): string {
-  if (!new RegExp(`^[a-zA-Z0-9][a-zA-Z0-9-]{0,${max - 1}}$`).test(value) || value.endsWith('-')) {
-    throw new InputError(
-      `Input '${input}' is not an App Service name: '${value}'.`,
-      `Use letters, digits and hyphens (at most ${max}), not starting or ending with a hyphen.`,
-    );
-  }
-  return value;
-}
-
-export function readWait(image: string | undefined): WaitOptions {
-  const healthPath = optional('health-path') ?? '/health';
-  if (!healthPath.startsWith('/')) throw new InputError(`Input 'health-path' must start with /, got '${healthPath}'.`);
-  const healthUrl = optional('health-url');
-  if (healthUrl && !/^https?:\/\//.test(healthUrl))
-    throw new InputError(`Input 'health-url' must be an http(s) URL, got '${healthUrl}'.`);
-  const tag = image ? parseImageReference(image)?.tag : undefined;
-  return {
-    healthPath,
-    healthUrl,
-    expectedVersion: optional('expected-version') ?? (tag === 'latest' ? undefined : tag),
-    versionField: optional('version-field') ?? 'version',
-    timeoutMs: number('timeout', 600, { min: 1, max: 3600, integer: false }) * 1000,
-    intervalMs: number('poll-interval', 5, { min: 0.05, max: 300, integer: false }) * 1000,
-  };
-}
+/** What both modes name: the app, its slot and the login. */
+type Common = Pick<DeployAzureInputs, 'mode' | 'target' | 'app' | 'resourceGroup' | 'slot' | 'appSettings'>;
 
 export function readInputs(): DeployAzureInputs {
+  const { registryPassword, ...common } = readCommon();
+  if (common.mode === 'delete-slot') return slotDeletion(common);
+  const image = readImage();
+  const registry = readRegistry(image, registryPassword);
+  const managedIdentityPull = bool('managed-identity-pull', false);
+  if (managedIdentityPull && registryPassword)
+    throw new InputError('Give either managed-identity-pull or registry-username/registry-password, not both.');
+  return {
+    ...common,
+    image,
+    startupCommand: optional('startup-command'),
+    registry,
+    managedIdentityPull,
+    ...readSlotHandling(common.slot),
+    wait: readWaitInputs(image),
+  };
+}
+
+/** The inputs of both modes; the secrets among them are masked the moment they are read, whatever the mode. */
+function readCommon(): Common & { registryPassword?: string } {
   const mode = oneOf('mode', ['deploy', 'delete-slot'] as const, 'deploy');
-  const app = checkName('app-name', required('app-name', 'the name of the web app'), 60);
+  const app = checkAppServiceName('app-name', required('app-name', 'the name of the web app'), APP_NAME_MAX);
   const resourceGroup = required('resource-group-name', 'the resource group of the web app');
-  const slot = checkName('slot-name', optional('slot-name') ?? 'production', 59);
-  const target = resolveAzureTarget(loginInputs());
+  const slot = checkAppServiceName('slot-name', optional('slot-name') ?? 'production', SLOT_NAME_MAX);
+  const target = resolveAzureTarget(readAzureTargetInputs());
   const registryPassword = optional('registry-password');
-  if (registryPassword) mask(registryPassword);
+  mask(registryPassword);
   const appSettings = keyValues('app-settings');
   for (const [key, value] of appSettings) if (isSensitiveName(key)) mask(value);
+  return { mode, target, app, resourceGroup, slot, appSettings, registryPassword };
+}
 
-  if (mode === 'delete-slot') {
-    if (slot === 'production')
-      throw new InputError(
-        "mode 'delete-slot' needs 'slot-name': the production slot is the app and is never deleted.",
-      );
-    return {
-      mode,
-      target,
-      app,
-      resourceGroup,
-      slot,
-      image: '',
-      appSettings,
-      managedIdentityPull: false,
-      createSlot: false,
-      createSlotFrom: 'production',
-      swap: false,
-      wait: readWait(undefined),
-    };
-  }
+function slotDeletion(common: Common): DeployAzureInputs {
+  if (common.slot === 'production')
+    throw new InputError("mode 'delete-slot' needs 'slot-name': the production slot is the app and is never deleted.");
+  return {
+    ...common,
+    image: '',
+    managedIdentityPull: false,
+    createSlot: false,
+    createSlotFrom: 'production',
+    swap: false,
+    wait: readWaitInputs(undefined),
+  };
+}
+
+function readImage(): string {
   const images = list('images', { commas: false });
   if (images.length !== 1) {
     throw new InputError(
@@ -116,45 +93,34 @@ export function readInputs(): DeployAzureInputs {
       'Give the image built for this commit, e.g. myregistry.azurecr.io/web@sha256:... or ghcr.io/org/web:1.4.2.',
     );
   }
-  const image = checkImageReference('images', images[0] ?? '');
-  const registryUrl = optional('registry-url');
-  const registryUsername = optional('registry-username');
-  if ((registryUsername || registryPassword) && !(registryUsername && registryPassword)) {
+  return checkImageReference('images', images[0] ?? '');
+}
+
+/** The registry login the app pulls with, when one is given (the server defaults to the image's registry). */
+function readRegistry(image: string, password: string | undefined): Registry | undefined {
+  const url = optional('registry-url');
+  const username = optional('registry-username');
+  if ((username || password) && !(username && password)) {
     throw new InputError(
       'The registry login is half given: registry-username and registry-password go together.',
       'Give both, or neither (public image, or managed-identity-pull: true for ACR).',
     );
   }
-  const managedIdentityPull = bool('managed-identity-pull', false);
-  if (managedIdentityPull && registryPassword)
-    throw new InputError('Give either managed-identity-pull or registry-username/registry-password, not both.');
+  if (!url && !username) return undefined;
+  return { url: url ?? `https://${parseImageReference(image)?.registry ?? 'index.docker.io'}`, username, password };
+}
+
+function readSlotHandling(slot: string): Pick<DeployAzureInputs, 'swap' | 'createSlot' | 'createSlotFrom'> {
   const swap = bool('swap', false);
   if (swap && slot === 'production')
     throw new InputError("Input 'swap' needs 'slot-name': the slot to deploy into and then swap into production.");
-  const createSlot = bool('create-slot', false);
-  const createSlotFrom = checkName('create-slot-from', optional('create-slot-from') ?? 'production', 59);
-  const host = parseImageReference(image)?.registry;
   return {
-    mode,
-    target,
-    app,
-    resourceGroup,
-    slot,
-    image,
-    startupCommand: optional('startup-command'),
-    appSettings,
-    registry:
-      registryUrl || registryUsername
-        ? {
-            url: registryUrl ?? `https://${host ?? 'index.docker.io'}`,
-            username: registryUsername,
-            password: registryPassword,
-          }
-        : undefined,
-    managedIdentityPull,
-    createSlot,
-    createSlotFrom,
     swap,
-    wait: readWait(image),
+    createSlot: bool('create-slot', false),
+    createSlotFrom: checkAppServiceName(
+      'create-slot-from',
+      optional('create-slot-from') ?? 'production',
+      SLOT_NAME_MAX,
+    ),
   };
 }

@@ -1,38 +1,58 @@
 import * as core from '@actions/core';
-import { runLegacyStage } from '../lib/action.js';
+import { runStage, type Stage } from '../lib/action.js';
 import { aws, ecsClient } from '../lib/aws.js';
-import { bool } from '../lib/inputs.js';
+import { readRollbackOnCancel } from './inputs.js';
+import { rollbackState, type RollbackState } from './state.js';
+import { cancelSummary } from './summary.js';
 
 /**
  * The post step, run only when the workflow run was cancelled (`post-if: cancelled()`): when the
  * cancellation came during the watch, the services are pointed back at what they ran before, so a
  * cancelled run does not leave a rollout half done.
  */
+
+export interface CancelReport {
+  /** What the main step saved while it watched; undefined when no rollout was in progress. */
+  saved?: RollbackState;
+  rollbackOnCancel?: boolean;
+  /** The services pointed back so far. */
+  pointedBack: { service: string; previous: string }[];
+}
+
+export const cancelStage: Stage<CancelReport, never> = {
+  name: 'deploy-ecs (run cancelled)',
+  start: () => ({ pointedBack: [] }),
+  run: pointBack,
+  // A post step's outputs reach no later step.
+  outputs: () => ({}),
+  summary: cancelSummary,
+};
+
 export async function cancelRollback(): Promise<void> {
-  await runLegacyStage(async () => {
-    const saved = core.getState('rollback');
-    if (!saved) {
-      core.info('No rollout was in progress when the run was cancelled: nothing to put back.');
-      return;
-    }
-    const state = JSON.parse(saved) as {
-      region?: string;
-      cluster: string;
-      services: { service: string; previous: string }[];
-    };
-    if (!bool('rollback-on-cancel', true)) {
-      core.warning(
-        `The run was cancelled during the rollout of ${state.services.map((s) => s.service).join(', ')}; rollback-on-cancel is false, so the rollout goes on.`,
-      );
-      return;
-    }
-    const { UpdateServiceCommand } = await import('@aws-sdk/client-ecs');
-    const client = await ecsClient({ region: state.region, stage: 'deploy-ecs' });
-    for (const { service, previous } of state.services) {
-      await aws(`ecs:UpdateService (${service})`, () =>
-        client.send(new UpdateServiceCommand({ cluster: state.cluster, service, taskDefinition: previous })),
-      );
-      core.warning(`The run was cancelled during the rollout: ${service} was pointed back at ${previous}.`);
-    }
-  });
+  await runStage(cancelStage);
+}
+
+async function pointBack(report: CancelReport): Promise<void> {
+  const saved = rollbackState.load();
+  report.saved = saved;
+  if (!saved) {
+    core.info('No rollout was in progress when the run was cancelled: nothing to put back.');
+    return;
+  }
+  report.rollbackOnCancel = readRollbackOnCancel();
+  if (!report.rollbackOnCancel) {
+    core.warning(
+      `The run was cancelled during the rollout of ${saved.services.map((s) => s.service).join(', ')}; rollback-on-cancel is false, so the rollout goes on.`,
+    );
+    return;
+  }
+  const { UpdateServiceCommand } = await import('@aws-sdk/client-ecs');
+  const client = await ecsClient({ region: saved.region, stage: 'deploy-ecs' });
+  for (const { service, previous } of saved.services) {
+    await aws(`ecs:UpdateService (${service})`, () =>
+      client.send(new UpdateServiceCommand({ cluster: saved.cluster, service, taskDefinition: previous })),
+    );
+    report.pointedBack.push({ service, previous });
+    core.warning(`The run was cancelled during the rollout: ${service} was pointed back at ${previous}.`);
+  }
 }

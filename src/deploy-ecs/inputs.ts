@@ -1,7 +1,17 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { InputError } from '../lib/errors.js';
-import { bool, keyValues, list, number, optional, oneOf } from '../lib/inputs.js';
+import {
+  bool,
+  duration,
+  keyValues,
+  list,
+  number,
+  oneOf,
+  optional,
+  optionalBool,
+  optionalOneOf,
+} from '../lib/inputs.js';
 import { checkImageReference } from '../lib/image.js';
 
 /** Where the task definition comes from. */
@@ -48,7 +58,8 @@ export interface DeployEcsInputs {
   render: RenderOptions;
   taskDefinitionTags: { key: string; value: string }[];
   wait: boolean;
-  waitMinutes: number;
+  /** How long a rollout (and a one-off task) may take, from wait-for-minutes. */
+  waitMs: number;
   pollIntervalMs: number;
   maxFailedTasks?: number;
   forceNewDeployment: boolean;
@@ -115,10 +126,8 @@ function resolveSource(raw: string | undefined): TaskDefinitionSource {
   );
 }
 
-export function readInputs(): DeployEcsInputs {
-  const services = list('service');
-  const cluster = optional('cluster') ?? 'default';
-  const containerName = optional('container-name');
+/** The container of `image`, and the images of every container named (`images`, then `image`). */
+function readImages(containerName: string | undefined): Map<string, string> {
   const image = optional('image');
   if (image && !containerName)
     throw new InputError(
@@ -129,18 +138,29 @@ export function readInputs(): DeployEcsInputs {
     [...keyValues('images')].map(([name, uri]) => [name, checkImageReference(`images (${name})`, uri)]),
   );
   if (image && containerName) images.set(containerName, checkImageReference('image', image));
+  return images;
+}
 
-  const source = resolveSource(optional('task-definition'));
-  if (services.length === 0 && source.kind === 'service') {
-    throw new InputError(
-      "Input 'service' is required when 'task-definition' is empty: the task definition is read from the service.",
-    );
-  }
-  const createService = bool('create-service', false);
+function readRender(containerName: string | undefined, images: Map<string, string>): RenderOptions {
+  const command = optional('command');
+  return {
+    containerName,
+    images,
+    environment: perContainer('environment-variables'),
+    secrets: perContainer('secrets').map(({ container, name, value }) => ({ container, name, valueFrom: value })),
+    logDriver: optional('log-configuration-log-driver'),
+    logOptions: keyValues('log-configuration-options'),
+    dockerLabels: keyValues('docker-labels'),
+    command: command === undefined ? undefined : parseCommand('command', command),
+  };
+}
+
+function readCreateService(services: string[]): CreateServiceOptions | undefined {
+  const create = bool('create-service', false);
   const subnets = list('subnets');
-  if (createService && subnets.length === 0)
+  if (create && subnets.length === 0)
     throw new InputError("Input 'create-service' needs 'subnets': Fargate tasks run in your VPC's subnets.");
-  if (createService && services.length === 0)
+  if (create && services.length === 0)
     throw new InputError("Input 'create-service' needs 'service': the name of the service to create.");
   const targetGroupArn = optional('target-group-arn');
   if (targetGroupArn && !optional('container-port')) {
@@ -148,84 +168,104 @@ export function readInputs(): DeployEcsInputs {
       "Input 'target-group-arn' needs 'container-port': the port the target group sends traffic to.",
     );
   }
-  const command = optional('command');
-  const runTaskCommand = optional('run-task-command');
-  const overrides = optional('run-task-container-overrides');
-  let containerOverrides: unknown[] | undefined;
-  if (overrides) {
-    try {
-      containerOverrides = JSON.parse(overrides) as unknown[];
-    } catch {
-      throw new InputError(
-        "Input 'run-task-container-overrides' is not JSON.",
-        'Give a JSON array of container overrides, as in the RunTask API.',
-      );
-    }
-    if (!Array.isArray(containerOverrides))
-      throw new InputError("Input 'run-task-container-overrides' must be a JSON array.");
-  }
-  const runTask = bool('run-task', false) || runTaskCommand !== undefined;
-  const assignPublicIp = optional('run-task-assign-public-IP');
-
+  if (!create) return undefined;
   return {
-    region: optional('aws-region'),
-    cluster,
-    services,
-    source,
-    render: {
-      containerName,
-      images,
-      environment: perContainer('environment-variables'),
-      secrets: perContainer('secrets').map(({ container, name, value }) => ({ container, name, valueFrom: value })),
-      logDriver: optional('log-configuration-log-driver'),
-      logOptions: keyValues('log-configuration-options'),
-      dockerLabels: keyValues('docker-labels'),
-      command: command === undefined ? undefined : parseCommand('command', command),
-    },
-    taskDefinitionTags: [...keyValues('task-definition-tags')].map(([key, value]) => ({ key, value })),
-    wait: bool('wait-for-service-stability', true),
-    waitMinutes: number('wait-for-minutes', 30, { min: 0.01, max: 360, integer: false }),
-    pollIntervalMs: number('poll-interval', 5, { min: 0.05, max: 300, integer: false }) * 1000,
-    maxFailedTasks: number('max-failed-tasks', undefined, { min: 1, max: 1000 }),
-    forceNewDeployment: bool('force-new-deployment', false),
-    desiredCount: number('desired-count', undefined, { min: 0, max: 5000 }),
-    propagateTags:
-      optional('propagate-tags') === undefined
-        ? undefined
-        : oneOf('propagate-tags', ['TASK_DEFINITION', 'SERVICE', 'NONE'] as const, 'NONE'),
-    enableEcsManagedTags:
-      optional('enable-ecs-managed-tags') === undefined ? undefined : bool('enable-ecs-managed-tags', false),
-    createService: createService
-      ? {
-          subnets,
-          securityGroups: list('security-groups'),
-          assignPublicIp: bool('assign-public-ip', false),
-          circuitBreaker: bool('deployment-circuit-breaker', true),
-          targetGroupArn,
-          containerPort: number('container-port', undefined, { min: 1, max: 65535 }),
-        }
-      : undefined,
-    runTask: runTask
-      ? {
-          container: optional('run-task-container') ?? containerName,
-          command: runTaskCommand === undefined ? undefined : parseCommand('run-task-command', runTaskCommand),
-          containerOverrides,
-          subnets: list('run-task-subnets'),
-          securityGroups: list('run-task-security-groups'),
-          assignPublicIp: assignPublicIp === undefined ? undefined : bool('run-task-assign-public-IP', false),
-          startedBy: optional('run-task-started-by') ?? 'deploy-actions',
-          wait: bool('wait-for-task-stopped', true),
-        }
-      : undefined,
-    deregisterOldRevisions: number('deregister-old-revisions', undefined, { min: 1, max: 1000 }),
-    rollbackOnFailure: bool('rollback-on-failure', true),
-    rollbackOnCancel: bool('rollback-on-cancel', true),
+    subnets,
+    securityGroups: list('security-groups'),
+    assignPublicIp: bool('assign-public-ip', false),
+    circuitBreaker: bool('deployment-circuit-breaker', true),
+    targetGroupArn,
+    containerPort: number('container-port', undefined, { min: 1, max: 65535 }),
   };
 }
 
-/** deploy (the default) rolls out a task definition; teardown deletes the services (preview environments). */
-export function readMode(): 'deploy' | 'teardown' {
-  return oneOf('mode', ['deploy', 'teardown'] as const, 'deploy');
+function readContainerOverrides(): unknown[] | undefined {
+  const overrides = optional('run-task-container-overrides');
+  if (overrides === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(overrides);
+  } catch {
+    throw new InputError(
+      "Input 'run-task-container-overrides' is not JSON.",
+      'Give a JSON array of container overrides, as in the RunTask API.',
+    );
+  }
+  if (!Array.isArray(parsed)) throw new InputError("Input 'run-task-container-overrides' must be a JSON array.");
+  return parsed as unknown[];
+}
+
+/** The one-off task, when `run-task` or `run-task-command` asks for one. */
+function readRunTask(containerName: string | undefined): RunTaskOptions | undefined {
+  const command = optional('run-task-command');
+  const containerOverrides = readContainerOverrides();
+  if (!bool('run-task', false) && command === undefined) return undefined;
+  return {
+    container: optional('run-task-container') ?? containerName,
+    command: command === undefined ? undefined : parseCommand('run-task-command', command),
+    containerOverrides,
+    subnets: list('run-task-subnets'),
+    securityGroups: list('run-task-security-groups'),
+    assignPublicIp: optionalBool('run-task-assign-public-IP'),
+    startedBy: optional('run-task-started-by') ?? 'deploy-actions',
+    wait: bool('wait-for-task-stopped', true),
+  };
+}
+
+/** How long to watch and how often to look: the same inputs in both modes. */
+function readWatch(): Pick<DeployEcsInputs, 'wait' | 'waitMs' | 'pollIntervalMs'> {
+  return {
+    wait: bool('wait-for-service-stability', true),
+    waitMs: duration('wait-for-minutes', '30', { bare: 'm', minMs: 600, maxMs: 360 * 60_000 }),
+    pollIntervalMs: duration('poll-interval', '5', { bare: 's', minMs: 50, maxMs: 300_000 }),
+  };
+}
+
+export function readInputs(): DeployEcsInputs {
+  oneOf('mode', ['deploy', 'teardown'] as const, 'deploy');
+  const services = list('service');
+  const containerName = optional('container-name');
+  const images = readImages(containerName);
+  const source = resolveSource(optional('task-definition'));
+  if (services.length === 0 && source.kind === 'service') {
+    throw new InputError(
+      "Input 'service' is required when 'task-definition' is empty: the task definition is read from the service.",
+    );
+  }
+  const createService = readCreateService(services);
+  const runTask = readRunTask(containerName);
+  return {
+    region: optional('aws-region'),
+    cluster: optional('cluster') ?? 'default',
+    services,
+    source,
+    render: readRender(containerName, images),
+    taskDefinitionTags: [...keyValues('task-definition-tags')].map(([key, value]) => ({ key, value })),
+    ...readWatch(),
+    maxFailedTasks: number('max-failed-tasks', undefined, { min: 1, max: 1000 }),
+    forceNewDeployment: bool('force-new-deployment', false),
+    desiredCount: number('desired-count', undefined, { min: 0, max: 5000 }),
+    propagateTags: optionalOneOf('propagate-tags', ['TASK_DEFINITION', 'SERVICE', 'NONE'] as const),
+    enableEcsManagedTags: optionalBool('enable-ecs-managed-tags'),
+    createService,
+    runTask,
+    deregisterOldRevisions: number('deregister-old-revisions', undefined, { min: 1, max: 1000 }),
+    rollbackOnFailure: bool('rollback-on-failure', true),
+    rollbackOnCancel: readRollbackOnCancel(),
+  };
+}
+
+/** Whether the post step of a cancelled run puts the previous revisions back. */
+export function readRollbackOnCancel(): boolean {
+  return bool('rollback-on-cancel', true);
+}
+
+/**
+ * deploy (the default) rolls out a task definition; teardown deletes the services (preview environments).
+ * Any other value is refused by readInputs.
+ */
+export function isTeardown(): boolean {
+  return optional('mode') === 'teardown';
 }
 
 export interface TeardownInputs {
@@ -233,7 +273,7 @@ export interface TeardownInputs {
   cluster: string;
   services: string[];
   wait: boolean;
-  waitMinutes: number;
+  waitMs: number;
   pollIntervalMs: number;
 }
 
@@ -251,8 +291,6 @@ export function readTeardownInputs(): TeardownInputs {
     region: optional('aws-region'),
     cluster: optional('cluster') ?? 'default',
     services,
-    wait: bool('wait-for-service-stability', true),
-    waitMinutes: number('wait-for-minutes', 30, { min: 0.01, max: 360, integer: false }),
-    pollIntervalMs: number('poll-interval', 5, { min: 0.05, max: 300, integer: false }) * 1000,
+    ...readWatch(),
   };
 }

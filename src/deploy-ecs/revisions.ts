@@ -6,6 +6,7 @@ import {
   type ECSClient,
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
+import { taskDefinitionRevision } from '../lib/arn.js';
 import { aws } from '../lib/aws.js';
 import { parseTaskDefinition, type TaskDefinition } from './taskdef.js';
 
@@ -17,12 +18,6 @@ export interface Registered {
   revision: number;
   /** False when an existing revision is deployed as it is. */
   registered: boolean;
-}
-
-export function familyOf(arn: string): { family: string; revision: number } {
-  const short = arn.slice(arn.lastIndexOf('/') + 1);
-  const [family = short, revision = '0'] = short.split(':');
-  return { family, revision: Number(revision) };
 }
 
 export async function describeTaskDefinition(
@@ -44,7 +39,7 @@ export async function register(
   const input = { ...definition, ...(tags.length ? { tags } : {}) } as RegisterTaskDefinitionCommandInput;
   const answer = await aws('ecs:RegisterTaskDefinition', () => client.send(new RegisterTaskDefinitionCommand(input)));
   const arn = answer.taskDefinition?.taskDefinitionArn ?? '';
-  return { arn, ...familyOf(arn), registered: true };
+  return { arn, ...taskDefinitionRevision(arn), registered: true };
 }
 
 /**
@@ -63,7 +58,7 @@ export async function deregisterOld(
     for await (const page of pages) active.push(...(page.taskDefinitionArns ?? []));
   });
   const old = active
-    .filter((arn) => familyOf(arn).family === family)
+    .filter((arn) => taskDefinitionRevision(arn).family === family)
     .slice(keep)
     .filter((arn) => !protect.has(arn));
   for (const arn of old) {

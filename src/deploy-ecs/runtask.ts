@@ -7,11 +7,11 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { aws } from '../lib/aws.js';
+import { formatDuration } from '../lib/duration.js';
+import { describeStoppedTask, toStopped } from '../lib/ecs-rollout.js';
 import { CloudError, InputError, RolloutFailed, TimeoutError } from '../lib/errors.js';
 import { poll } from '../lib/poll.js';
-import { formatDuration } from '../lib/duration.js';
 import type { RunTaskOptions } from './inputs.js';
-import { describeStoppedTask } from '../lib/ecs-rollout.js';
 import type { TaskDefinition } from './taskdef.js';
 
 /**
@@ -22,6 +22,19 @@ import type { TaskDefinition } from './taskdef.js';
 export interface OneOffResult {
   taskArn: string;
   exitCode?: number;
+}
+
+export interface OneOff {
+  client: ECSClient;
+  cluster: string;
+  taskDefinitionArn: string;
+  definition: TaskDefinition;
+  options: RunTaskOptions;
+  /** The service's network configuration, used when the inputs give no subnets. */
+  serviceNetwork: NetworkConfiguration | undefined;
+  intervalMs: number;
+  timeoutMs: number;
+  log: (line: string) => void;
 }
 
 export function containerOverrides(options: RunTaskOptions, definition: TaskDefinition): ContainerOverride[] {
@@ -38,31 +51,35 @@ export function containerOverrides(options: RunTaskOptions, definition: TaskDefi
   return overrides;
 }
 
-export async function runOneOff(
-  client: ECSClient,
-  cluster: string,
-  taskDefinitionArn: string,
-  definition: TaskDefinition,
-  options: RunTaskOptions,
-  network: NetworkConfiguration | undefined,
-  timing: { intervalMs: number; timeoutMs: number; log: (line: string) => void },
-): Promise<OneOffResult> {
-  const overrides = containerOverrides(options, definition);
-  const networkConfiguration: NetworkConfiguration | undefined =
-    options.subnets.length > 0
-      ? {
-          awsvpcConfiguration: {
-            subnets: options.subnets,
-            securityGroups: options.securityGroups,
-            assignPublicIp: options.assignPublicIp ? 'ENABLED' : 'DISABLED',
-          },
-        }
-      : network;
-  if (!networkConfiguration) {
+export async function runOneOff(oneOff: OneOff): Promise<OneOffResult> {
+  const overrides = containerOverrides(oneOff.options, oneOff.definition);
+  const taskArn = await startTask(oneOff, overrides);
+  const { command, wait } = oneOff.options;
+  oneOff.log(`one-off task ${taskArn} started${command ? `: ${command.join(' ')}` : ''}`);
+  if (!wait) return { taskArn };
+  const started = Date.now();
+  const stopped = await waitUntilStopped(oneOff, taskArn);
+  return judge(oneOff, stopped, overrides, Date.now() - started);
+}
+
+function networkOf({ options, serviceNetwork }: OneOff): NetworkConfiguration {
+  if (options.subnets.length > 0) {
+    const { subnets, securityGroups, assignPublicIp } = options;
+    return {
+      awsvpcConfiguration: { subnets, securityGroups, assignPublicIp: assignPublicIp ? 'ENABLED' : 'DISABLED' },
+    };
+  }
+  if (!serviceNetwork) {
     throw new InputError(
       "Input 'run-task-subnets' is needed: there is no service to take the network configuration from.",
     );
   }
+  return serviceNetwork;
+}
+
+async function startTask(oneOff: OneOff, overrides: ContainerOverride[]): Promise<string> {
+  const { client, cluster, taskDefinitionArn, options } = oneOff;
+  const networkConfiguration = networkOf(oneOff);
   const answer = await aws('ecs:RunTask', () =>
     client.send(
       new RunTaskCommand({
@@ -83,11 +100,13 @@ export async function runOneOff(
       'RunTaskFailure',
     );
   }
-  const taskArn = task.taskArn;
-  timing.log(`one-off task ${taskArn} started${options.command ? `: ${options.command.join(' ')}` : ''}`);
-  if (!options.wait) return { taskArn };
+  return task.taskArn;
+}
 
-  const started = Date.now();
+async function waitUntilStopped(
+  { client, cluster, intervalMs, timeoutMs, log }: OneOff,
+  taskArn: string,
+): Promise<Task> {
   const polled = await poll(
     async () => {
       const described = await aws('ecs:DescribeTasks', () =>
@@ -95,45 +114,32 @@ export async function runOneOff(
       );
       const current = described.tasks?.[0];
       if (current?.lastStatus !== 'STOPPED') {
-        timing.log(`one-off task ${current?.lastStatus ?? 'unknown'}`);
+        log(`one-off task ${current?.lastStatus ?? 'unknown'}`);
         return undefined;
       }
       return current;
     },
-    { intervalMs: timing.intervalMs, timeoutMs: timing.timeoutMs },
+    { intervalMs, timeoutMs },
   );
   if (polled.outcome === 'timeout') {
     throw new TimeoutError(
-      `The one-off task ${taskArn} was still running after ${formatDuration(timing.timeoutMs)}.`,
+      `The one-off task ${taskArn} was still running after ${formatDuration(timeoutMs)}.`,
       'Raise wait-for-minutes, or set wait-for-task-stopped: false. The service was not updated.',
     );
   }
-  return judge(polled.value, overrides, definition, Date.now() - started, timing.log);
+  return polled.value;
 }
 
-function judge(
-  task: Task,
-  overrides: ContainerOverride[],
-  definition: TaskDefinition,
-  ms: number,
-  log: (line: string) => void,
-): OneOffResult {
-  const focus = overrides[0]?.name ?? definition.containerDefinitions.find((c) => c.essential !== false)?.name;
+function judge(oneOff: OneOff, task: Task, overrides: ContainerOverride[], ms: number): OneOffResult {
+  const focus = overrides[0]?.name ?? oneOff.definition.containerDefinitions.find((c) => c.essential !== false)?.name;
   const container = task.containers?.find((c) => c.name === focus) ?? task.containers?.[0];
   const exitCode = container?.exitCode;
-  const taskArn = task.taskArn ?? '';
-  const detail = describeStoppedTask({
-    taskId: taskArn.slice(taskArn.lastIndexOf('/') + 1),
-    stoppedReason: task.stoppedReason,
-    stopCode: task.stopCode,
-    containers: (task.containers ?? []).map((c) => ({ name: c.name ?? '?', exitCode: c.exitCode, reason: c.reason })),
-  });
   if (exitCode !== 0) {
     throw new RolloutFailed(
-      `The one-off task failed${exitCode === undefined ? ' before its container ran' : ` with exit code ${exitCode}`}: ${detail}.`,
+      `The one-off task failed${exitCode === undefined ? ' before its container ran' : ` with exit code ${exitCode}`}: ${describeStoppedTask(toStopped(task))}.`,
       "The service was not updated. Read the task's logs (its log configuration) and fix the task, then deploy again.",
     );
   }
-  log(`one-off task finished with exit code 0 in ${formatDuration(ms)}`);
-  return { taskArn, exitCode };
+  oneOff.log(`one-off task finished with exit code 0 in ${formatDuration(ms)}`);
+  return { taskArn: task.taskArn ?? '', exitCode };
 }

@@ -51,13 +51,18 @@ function loadBalancedContainer(definition: TaskDefinition, containerName: string
   return chosen;
 }
 
+/** A service to create: its name, the revision it starts with, and the create-service inputs. */
+export interface NewService {
+  service: string;
+  taskDefinitionArn: string;
+  definition: TaskDefinition;
+  create: CreateServiceOptions;
+}
+
 export async function createService(
   client: ECSClient,
   inputs: DeployEcsInputs,
-  create: CreateServiceOptions,
-  service: string,
-  taskDefinitionArn: string,
-  definition: TaskDefinition,
+  { service, taskDefinitionArn, definition, create }: NewService,
 ): Promise<Started> {
   const answer = await aws(`ecs:CreateService (${service})`, () =>
     client.send(

@@ -1,49 +1,26 @@
-import { code, type StageSummary } from '../lib/summary.js';
-import { formatDuration } from '../lib/duration.js';
-import type { DeployReport } from './deploy.js';
+import type { Finished } from '../lib/action.js';
+import { shortArn } from '../lib/arn.js';
 import { describeStoppedTask } from '../lib/ecs-assess.js';
+import { code, type StageSummary } from '../lib/summary.js';
+import type { CancelReport } from './cancel.js';
+import type { DeployReport, ServiceReport } from './report.js';
+import type { TeardownReport } from './teardown.js';
 
-const short = (arn: string | undefined) => (arn ? arn.slice(arn.lastIndexOf('/') + 1) : undefined);
+/**
+ * The job summaries of deploy-ecs, drawn from a report; pure. runStage adds the failure reason and the
+ * duration, and on a failure with an empty headline, the error.
+ */
 
-function serviceUrl({ serviceUrl: found, services }: DeployReport): string | undefined {
-  if (found?.url) return `${found.url}${services.length > 1 ? ` (${code(found.service ?? '')})` : ''}`;
-  return found?.problem ? `not known: ${found.problem}` : undefined;
-}
+type Summary = Omit<StageSummary, 'stage'>;
 
-/** The job summary of a deployment: outcome first, then what changed, then what ECS said. */
-export function summarise(report: DeployReport, ms: number): StageSummary {
-  const failed = report.services.filter((s) => s.outcome === 'failed' || s.outcome === 'timeout');
-  const outcome = report.error ? 'failure' : 'success';
-  const headline = report.error
-    ? failed.map((s) => `**${s.service}**: ${s.reason ?? s.outcome}`).join('<br>') ||
-      String((report.error as Error).message ?? report.error)
-    : report.services.some((s) => s.outcome === 'not-watched')
-      ? `Deployment started; not watched (wait-for-service-stability: false).`
-      : `${report.services.map((s) => s.service).join(', ')} ${report.services.length > 1 ? 'run' : 'runs'} ${short(report.taskDefinitionArn)}.`;
-  const details = report.services.flatMap((s) => [
-    ...(s.stoppedTasks.length
-      ? [
-          {
-            title: `${s.service}: stopped tasks (${s.stoppedTasks.length})`,
-            body: s.stoppedTasks.map(describeStoppedTask).join('\n'),
-            preformatted: true,
-          },
-        ]
-      : []),
-    ...(s.events.length
-      ? [{ title: `${s.service}: service events (${s.events.length})`, body: s.events.join('\n'), preformatted: true }]
-      : []),
-  ]);
+/** A deployment: outcome first, then what changed, then what ECS said. */
+export function deploySummary({ report, error }: Finished<DeployReport>): Summary {
   return {
-    stage: 'deploy-ecs',
-    outcome,
-    headline,
+    outcome: error === undefined ? 'success' : 'failure',
+    headline: error === undefined ? successHeadline(report) : failureHeadline(report),
     facts: [
       ['Cluster', report.cluster],
-      ...report.services.map((s): [string, string] => [
-        `Service ${code(s.service)}`,
-        `${short(s.previous) ?? '(new)'} → ${short(report.taskDefinitionArn) ?? '?'}: ${s.rolloutState ?? s.outcome}${s.rolledBackBy ? `, rolled back by ${s.rolledBackBy}` : ''}`,
-      ]),
+      ...report.services.map((s): [string, string] => [`Service ${code(s.service)}`, serviceLine(report, s)]),
       [
         'Task definition',
         report.taskDefinitionArn
@@ -55,15 +32,98 @@ export function summarise(report: DeployReport, ms: number): StageSummary {
       [
         'One-off task',
         report.oneOff
-          ? `${code(short(report.oneOff.taskArn) ?? '')} exit ${report.oneOff.exitCode ?? '(not waited for)'}`
+          ? `${code(shortArn(report.oneOff.taskArn))} exit ${report.oneOff.exitCode ?? '(not waited for)'}`
           : undefined,
       ],
-      [
-        'Deregistered',
-        report.deregistered.length ? report.deregistered.map((a) => code(short(a) ?? a)).join(', ') : undefined,
-      ],
-      ['Duration', formatDuration(ms)],
+      ['Deregistered', report.deregistered.map((arn) => code(shortArn(arn))).join(', ')],
     ],
-    details,
+    details: report.services.flatMap(whatEcsSaid),
+  };
+}
+
+function successHeadline(report: DeployReport): string {
+  if (report.services.some((s) => s.outcome === 'not-watched'))
+    return 'Deployment started; not watched (wait-for-service-stability: false).';
+  const names = report.services.map((s) => s.service).join(', ');
+  return `${names} ${report.services.length > 1 ? 'run' : 'runs'} ${shortArn(report.taskDefinitionArn)}.`;
+}
+
+/** The reason of each rollout that failed; empty (the error then) when the failure came before any. */
+function failureHeadline(report: DeployReport): string {
+  return report.services
+    .filter((s) => s.outcome === 'failed' || s.outcome === 'timeout')
+    .map((s) => `**${s.service}**: ${s.reason ?? s.outcome}`)
+    .join('<br>');
+}
+
+function serviceLine(report: DeployReport, s: ServiceReport): string {
+  const change = `${shortArn(s.previous) ?? '(new)'} → ${shortArn(report.taskDefinitionArn) ?? '?'}`;
+  return `${change}: ${s.rolloutState ?? s.outcome}${s.rolledBackBy ? `, rolled back by ${s.rolledBackBy}` : ''}`;
+}
+
+function serviceUrl({ serviceUrl: found, services }: DeployReport): string | undefined {
+  if (found?.url) return `${found.url}${services.length > 1 ? ` (${code(found.service ?? '')})` : ''}`;
+  return found?.problem ? `not known: ${found.problem}` : undefined;
+}
+
+function whatEcsSaid(s: ServiceReport): NonNullable<Summary['details']> {
+  const sections: NonNullable<Summary['details']> = [];
+  if (s.stoppedTasks.length > 0)
+    sections.push({
+      title: `${s.service}: stopped tasks (${s.stoppedTasks.length})`,
+      body: s.stoppedTasks.map(describeStoppedTask).join('\n'),
+      preformatted: true,
+    });
+  if (s.events.length > 0)
+    sections.push({
+      title: `${s.service}: service events (${s.events.length})`,
+      body: s.events.join('\n'),
+      preformatted: true,
+    });
+  return sections;
+}
+
+/** A teardown: what became of each service. */
+export function teardownSummary({ report, error }: Finished<TeardownReport>): Summary {
+  const deleted = report.results.filter((r) => r.outcome !== 'already-gone');
+  const names = (results: { service: string }[]) => results.map((r) => r.service).join(', ');
+  const headline =
+    error !== undefined
+      ? ''
+      : deleted.length > 0
+        ? `Deleted ${names(deleted)} from ${report.cluster}.`
+        : `Nothing to delete: ${names(report.results)} already gone from ${report.cluster}.`;
+  return {
+    outcome: deleted.length > 0 ? 'success' : 'unchanged',
+    headline,
+    facts: [
+      ['Cluster', report.cluster && code(report.cluster)],
+      ...report.results.map((r): [string, string] => [r.service, `${r.outcome} (${r.status})`]),
+    ],
+  };
+}
+
+/** The post step of a cancelled run: which services were pointed back, if any. */
+export function cancelSummary({ report, error }: Finished<CancelReport>): Summary {
+  const { saved, pointedBack } = report;
+  const pointed = pointedBack.map((p) => `${p.service} was pointed back at ${shortArn(p.previous)}`).join(', ');
+  const headline =
+    error !== undefined
+      ? ''
+      : !saved
+        ? 'No rollout was in progress when the run was cancelled: nothing to put back.'
+        : report.rollbackOnCancel
+          ? `The run was cancelled during the rollout: ${pointed}.`
+          : `The run was cancelled during the rollout of ${saved.services.map((s) => s.service).join(', ')}; rollback-on-cancel is false, so the rollout goes on.`;
+  return {
+    outcome: 'cancelled',
+    headline,
+    facts: [
+      ['Cluster', saved && code(saved.cluster)],
+      ...pointedBack.map(({ service, previous }): [string, string] => [
+        `Service ${code(service)}`,
+        `pointed back at ${code(previous)}`,
+      ]),
+    ],
   };
 }

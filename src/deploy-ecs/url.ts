@@ -1,4 +1,5 @@
 import type * as Elbv2Sdk from '@aws-sdk/client-elastic-load-balancing-v2';
+import { resourcePath } from '../lib/arn.js';
 import { aws, clientConfig, type AwsOptions } from '../lib/aws.js';
 import { CloudError } from '../lib/errors.js';
 
@@ -50,8 +51,6 @@ export function urlOf(dnsName: string, listeners: Endpoint[]): string | undefine
   return `${scheme}://${dnsName}${port === undefined || port === usual ? '' : `:${port}`}`;
 }
 
-const short = (arn: string) => arn.slice(arn.indexOf('/') + 1);
-
 /** The SDK module, imported once, and a client made with it. */
 interface Elbv2 {
   sdk: typeof Elbv2Sdk;
@@ -79,7 +78,7 @@ async function lookUp(
   );
   const loadBalancerArn = groups.TargetGroups?.[0]?.LoadBalancerArns?.[0];
   if (!loadBalancerArn) {
-    log(`target group ${short(targetGroupArn)} is not used by a load balancer`);
+    log(`target group ${resourcePath(targetGroupArn)} is not used by a load balancer`);
     return undefined;
   }
   const balancers = await aws('elasticloadbalancing:DescribeLoadBalancers', () =>
@@ -93,8 +92,8 @@ async function lookUp(
   const url = urlOf(dnsName, listeners.Listeners ?? []);
   log(
     url
-      ? `${short(targetGroupArn)} is behind ${short(loadBalancerArn)}: ${url}`
-      : `load balancer ${short(loadBalancerArn)} has no HTTP, HTTPS or TCP listener`,
+      ? `${resourcePath(targetGroupArn)} is behind ${resourcePath(loadBalancerArn)}: ${url}`
+      : `load balancer ${resourcePath(loadBalancerArn)} has no HTTP, HTTPS or TCP listener`,
   );
   return url;
 }

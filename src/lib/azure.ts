@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import type { TokenCredential } from '@azure/identity';
 import type { WebSiteManagementClient } from '@azure/arm-appservice';
 import { CloudError, InputError } from './errors.js';
+import { optional } from './inputs.js';
 import { mask } from './secrets.js';
 
 /**
@@ -63,9 +64,29 @@ function endpoint(name: string, raw: string): string {
   return url.href.replace(/\/$/, '');
 }
 
+/** Reads the login and cloud inputs every Azure action shares, under the same names. */
+export function readAzureTargetInputs(): AzureTargetInputs {
+  return {
+    clientId: optional('client-id'),
+    tenantId: optional('tenant-id'),
+    subscriptionId: optional('subscription-id'),
+    clientSecret: optional('client-secret'),
+    environment: optional('environment'),
+    resourceManagerEndpoint: optional('resource-manager-endpoint'),
+    authorityHost: optional('authority-host'),
+  };
+}
+
 /** Validates the login and cloud inputs (before any request): which login, which cloud, which subscription. */
 export function resolveAzureTarget(inputs: AzureTargetInputs, env: NodeJS.ProcessEnv = process.env): AzureTarget {
   if (inputs.clientSecret) mask(inputs.clientSecret);
+  const cloud = resolveCloud(inputs);
+  const login = resolveLogin(inputs, env);
+  return { login, cloud, subscriptionId: resolveSubscription(inputs, env) };
+}
+
+/** The endpoints of the named cloud, or explicit ones (Azure Stack, a private authority, a local stand-in). */
+function resolveCloud(inputs: AzureTargetInputs): AzureCloud {
   const environment = inputs.environment ?? 'AzureCloud';
   if (!['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud', 'AzureStack'].includes(environment)) {
     throw new InputError(
@@ -81,14 +102,16 @@ export function resolveAzureTarget(inputs: AzureTargetInputs, env: NodeJS.Proces
       'For Azure Stack Hub, e.g. resource-manager-endpoint: https://management.local.azurestack.external and authority-host: https://login.microsoftonline.com (or your AD FS).',
     );
   }
-  const cloud = {
+  return {
     resourceManager: endpoint('resource-manager-endpoint', arm),
     authorityHost: endpoint('authority-host', authority),
     instanceDiscovery: inputs.authorityHost === undefined,
   };
+}
 
+/** A client secret, OpenID Connect with the GitHub ID token, or the AZURE_* variables, in that order. */
+function resolveLogin(inputs: AzureTargetInputs, env: NodeJS.ProcessEnv): AzureLogin {
   const { clientId, tenantId, clientSecret } = inputs;
-  let login: AzureLogin;
   if (clientId || tenantId || clientSecret) {
     const missing = [!clientId && 'client-id', !tenantId && 'tenant-id'].filter(Boolean);
     if (missing.length) {
@@ -100,24 +123,23 @@ export function resolveAzureTarget(inputs: AzureTargetInputs, env: NodeJS.Proces
     if (!GUID.test(clientId ?? '')) {
       throw new InputError(`Input 'client-id' must be an application (client) ID, a GUID; got '${clientId}'.`);
     }
-    if (clientSecret) login = { kind: 'secret', clientId: clientId ?? '', tenantId: tenantId ?? '', clientSecret };
-    else {
-      if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-        throw new InputError(
-          'OpenID Connect login needs a GitHub ID token, and this job cannot request one.',
-          'Add `permissions: id-token: write` to the job (or the workflow), or give client-secret instead.',
-        );
-      }
-      login = { kind: 'oidc', clientId: clientId ?? '', tenantId: tenantId ?? '' };
+    if (clientSecret) return { kind: 'secret', clientId: clientId ?? '', tenantId: tenantId ?? '', clientSecret };
+    if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+      throw new InputError(
+        'OpenID Connect login needs a GitHub ID token, and this job cannot request one.',
+        'Add `permissions: id-token: write` to the job (or the workflow), or give client-secret instead.',
+      );
     }
-  } else if (env.AZURE_CLIENT_ID && env.AZURE_TENANT_ID) {
-    login = { kind: 'environment' };
-  } else {
-    throw new InputError(
-      'No Azure login is given.',
-      'Give client-id and tenant-id (OpenID Connect, with permissions: id-token: write), add client-secret for a service principal secret, or set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET.',
-    );
+    return { kind: 'oidc', clientId: clientId ?? '', tenantId: tenantId ?? '' };
   }
+  if (env.AZURE_CLIENT_ID && env.AZURE_TENANT_ID) return { kind: 'environment' };
+  throw new InputError(
+    'No Azure login is given.',
+    'Give client-id and tenant-id (OpenID Connect, with permissions: id-token: write), add client-secret for a service principal secret, or set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET.',
+  );
+}
+
+function resolveSubscription(inputs: AzureTargetInputs, env: NodeJS.ProcessEnv): string {
   const subscriptionId = inputs.subscriptionId ?? env.AZURE_SUBSCRIPTION_ID;
   if (!subscriptionId) {
     throw new InputError(
@@ -127,7 +149,7 @@ export function resolveAzureTarget(inputs: AzureTargetInputs, env: NodeJS.Proces
   if (!GUID.test(subscriptionId)) {
     throw new InputError(`Input 'subscription-id' must be a subscription ID, a GUID; got '${subscriptionId}'.`);
   }
-  return { login, cloud, subscriptionId };
+  return subscriptionId;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ECSClient, Service, ServiceEvent, Task } from '@aws-sdk/client-ecs';
 import { DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
+import { shortArn } from './arn.js';
 import { aws } from './aws.js';
 import { CloudError } from './errors.js';
 import { poll } from './poll.js';
@@ -33,9 +34,10 @@ export interface WatchResult {
   polls: number;
 }
 
-function toStopped(task: Task): StoppedTask {
+/** A stopped task as the summaries and errors describe it. */
+export function toStopped(task: Task): StoppedTask {
   return {
-    taskId: (task.taskArn ?? '').slice((task.taskArn ?? '').lastIndexOf('/') + 1),
+    taskId: shortArn(task.taskArn ?? ''),
     stoppedReason: task.stoppedReason,
     stopCode: task.stopCode,
     containers: (task.containers ?? []).map((c) => ({ name: c.name ?? '?', exitCode: c.exitCode, reason: c.reason })),

@@ -1,16 +1,8 @@
 import * as core from '@actions/core';
+import { findSlot, readImage, restartSlot, swapWithProduction, writeConfig, type SlotRef } from '../lib/app-service.js';
+import { healthUrl, waitUntilServes } from '../lib/app-service-wait.js';
 import { appServiceClient } from '../lib/azure.js';
 import { InputError } from '../lib/errors.js';
-import {
-  findSlot,
-  imageOf,
-  readConfig,
-  restartSlot,
-  swapWithProduction,
-  writeConfig,
-  type SlotRef,
-} from '../deploy-azure/slot.js';
-import { healthUrl, waitUntilServes } from '../deploy-azure/wait.js';
 import type { AzureRollbackInputs } from './inputs.js';
 import type { RollbackResult } from './result.js';
 
@@ -24,7 +16,7 @@ export async function rollbackAzure(inputs: AzureRollbackInputs): Promise<Rollba
   const client = await appServiceClient(inputs.azure, 'rollback');
   const production: SlotRef = { client, resourceGroup: inputs.resourceGroup, app: inputs.app, slot: 'production' };
   const app = await findSlot(production);
-  const current = imageOf((await readConfig(production)).linuxFxVersion);
+  const current = await readImage(production);
   const facts: [string, string][] = [['App', inputs.app]];
   const url = healthUrl(app?.defaultHostName ?? '', inputs.wait);
 
@@ -38,23 +30,7 @@ export async function rollbackAzure(inputs: AzureRollbackInputs): Promise<Rollba
       facts,
     };
   }
-  let how: string;
-  const slot: SlotRef | undefined = inputs.slot === 'production' ? undefined : { ...production, slot: inputs.slot };
-  const slotImage = slot && (await findSlot(slot)) ? imageOf((await readConfig(slot)).linuxFxVersion) : undefined;
-  if (slot && slotImage === inputs.previousImage) {
-    how = `swapped ${inputs.slot} back into production`;
-    await swapWithProduction(slot, inputs.wait.intervalMs);
-  } else {
-    if (slot && slotImage === undefined) {
-      throw new InputError(
-        `Slot '${inputs.slot}' of ${inputs.app} does not exist: nothing was changed.`,
-        'Give the slot deploy-azure swapped from, or leave slot-name empty to set previous-image on production.',
-      );
-    }
-    how = 'set previous-image on production';
-    await writeConfig(production, { image: inputs.previousImage });
-    await restartSlot(production);
-  }
+  const how = await putBack(inputs, production);
   core.info(`${inputs.app}: ${current} → ${inputs.previousImage} (${how})`);
   const served = await waitUntilServes(url, inputs.wait, 'production');
   return {
@@ -64,4 +40,23 @@ export async function rollbackAzure(inputs: AzureRollbackInputs): Promise<Rollba
     headline: `${inputs.app} serves ${inputs.previousImage} again (was ${current}).`,
     facts: [...facts, ['How', how], ['Probes', `${served.run.attempts} of ${served.url}`]],
   };
+}
+
+/** Swaps the slot back when it holds previous-image, else sets previous-image on production. Says which. */
+async function putBack(inputs: AzureRollbackInputs, production: SlotRef): Promise<string> {
+  const slot: SlotRef | undefined = inputs.slot === 'production' ? undefined : { ...production, slot: inputs.slot };
+  const slotImage = slot && (await findSlot(slot)) ? await readImage(slot) : undefined;
+  if (slot && slotImage === inputs.previousImage) {
+    await swapWithProduction(slot, inputs.wait.intervalMs);
+    return `swapped ${inputs.slot} back into production`;
+  }
+  if (slot && slotImage === undefined) {
+    throw new InputError(
+      `Slot '${inputs.slot}' of ${inputs.app} does not exist: nothing was changed.`,
+      'Give the slot deploy-azure swapped from, or leave slot-name empty to set previous-image on production.',
+    );
+  }
+  await writeConfig(production, { image: inputs.previousImage });
+  await restartSlot(production);
+  return 'set previous-image on production';
 }

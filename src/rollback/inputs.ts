@@ -1,8 +1,9 @@
-import { resolveAzureTarget, type AzureTarget } from '../lib/azure.js';
+import { APP_NAME_MAX, checkAppServiceName, SLOT_NAME_MAX } from '../lib/app-service.js';
+import { readWaitInputs, type WaitOptions } from '../lib/app-service-wait.js';
+import { readAzureTargetInputs, resolveAzureTarget, type AzureTarget } from '../lib/azure.js';
 import { InputError } from '../lib/errors.js';
 import { checkImageReference } from '../lib/image.js';
-import { bool, number, oneOf, optional, required } from '../lib/inputs.js';
-import { checkName, loginInputs, readWait, type WaitOptions } from '../deploy-azure/inputs.js';
+import { bool, duration, number, oneOf, optional, required } from '../lib/inputs.js';
 
 /** The rollback action's inputs: which cloud, what to return to, how long to watch. */
 
@@ -18,14 +19,13 @@ export interface EcsRollbackInputs {
   previous?: string;
   knownGoodTag: string;
   wait: boolean;
-  waitMinutes: number;
+  waitMs: number;
   pollIntervalMs: number;
   maxFailedTasks?: number;
   /** Why the rollback happens, for the summary (e.g. "smoke test failed"). */
   reason?: string;
 }
 
-// ---- target: azure ---------------------------------------------------------------------------------
 export interface AzureRollbackInputs {
   target: 'azure';
   /** The login, cloud and subscription. */
@@ -40,31 +40,14 @@ export interface AzureRollbackInputs {
   reason?: string;
 }
 
-export function readAzureInputs(): AzureRollbackInputs {
-  const app = checkName('app-name', required('app-name', 'the web app to roll back'), 60);
-  const resourceGroup = required('resource-group-name', 'the resource group of the web app');
-  const slot = checkName('slot-name', optional('slot-name') ?? 'production', 59);
-  const previousImage = checkImageReference(
-    'previous-image',
-    required('previous-image', "what production ran before, deploy-azure's previous-image output"),
-  );
-  return {
-    target: 'azure',
-    azure: resolveAzureTarget(loginInputs()),
-    app,
-    resourceGroup,
-    slot,
-    previousImage,
-    wait: readWait(previousImage),
-    reason: optional('reason'),
-  };
-}
-// ------------------------------------------------------------------------------------------------------
+export type RollbackInputs = EcsRollbackInputs | AzureRollbackInputs;
 
-export type RollbackInputs = EcsRollbackInputs;
+export function readInputs(): RollbackInputs {
+  return chooseTarget() === 'ecs' ? readEcsInputs() : readAzureInputs();
+}
 
 /** `target: auto` picks the cloud by the inputs given: `app-name` means Azure, `service` means ECS. */
-export function chooseTarget(): 'ecs' | 'azure' {
+function chooseTarget(): 'ecs' | 'azure' {
   const target = oneOf('target', ['auto', 'ecs', 'azure'] as const, 'auto');
   if (target !== 'auto') return target;
   if (optional('app-name')) return 'azure';
@@ -75,35 +58,54 @@ export function chooseTarget(): 'ecs' | 'azure' {
   );
 }
 
-export function readEcsInputs(): EcsRollbackInputs {
+function readAzureInputs(): AzureRollbackInputs {
+  const app = checkAppServiceName('app-name', required('app-name', 'the web app to roll back'), APP_NAME_MAX);
+  const resourceGroup = required('resource-group-name', 'the resource group of the web app');
+  const slot = checkAppServiceName('slot-name', optional('slot-name') ?? 'production', SLOT_NAME_MAX);
+  const previousImage = checkImageReference(
+    'previous-image',
+    required('previous-image', "what production ran before, deploy-azure's previous-image output"),
+  );
+  return {
+    target: 'azure',
+    azure: resolveAzureTarget(readAzureTargetInputs()),
+    app,
+    resourceGroup,
+    slot,
+    previousImage,
+    wait: readWaitInputs(previousImage),
+    reason: optional('reason'),
+  };
+}
+
+function readEcsInputs(): EcsRollbackInputs {
   const service = optional('service');
   if (!service) throw new InputError("Input 'service' is required for an ECS rollback.");
-  const taskDefinition = optional('task-definition');
-  const previous = optional('previous-task-definition-arn');
-  for (const [name, value] of [
-    ['task-definition', taskDefinition],
-    ['previous-task-definition-arn', previous],
-  ] as const) {
-    if (value && !/^(arn:aws[\w-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/)?[\w-]{1,255}:\d+$/.test(value)) {
-      throw new InputError(
-        `Input '${name}' must be a task definition ARN or family:revision, got '${value}'.`,
-        'For example arn:aws:ecs:us-east-1:123456789012:task-definition/web:41 or web:41.',
-      );
-    }
-  }
   return {
     target: 'ecs',
+    taskDefinition: optionalRevision('task-definition'),
+    previous: optionalRevision('previous-task-definition-arn'),
     mode: oneOf('mode', ['rollback', 'mark-good'] as const, 'rollback'),
     region: optional('aws-region'),
     cluster: optional('cluster') ?? 'default',
     service,
-    taskDefinition,
-    previous,
     knownGoodTag: optional('known-good-tag') ?? 'deploy-actions:known-good',
     wait: bool('wait-for-service-stability', true),
-    waitMinutes: number('wait-for-minutes', 15, { min: 0.01, max: 360, integer: false }),
-    pollIntervalMs: number('poll-interval', 5, { min: 0.05, max: 300, integer: false }) * 1000,
+    waitMs: duration('wait-for-minutes', '15', { bare: 'm', minMs: 600, maxMs: 360 * 60_000 }),
+    pollIntervalMs: duration('poll-interval', '5', { bare: 's', minMs: 50, maxMs: 300_000 }),
     maxFailedTasks: number('max-failed-tasks', undefined, { min: 1, max: 1000 }),
     reason: optional('reason'),
   };
+}
+
+/** A task definition ARN or family:revision, checked before any call. */
+function optionalRevision(name: string): string | undefined {
+  const value = optional(name);
+  if (value && !/^(arn:aws[\w-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/)?[\w-]{1,255}:\d+$/.test(value)) {
+    throw new InputError(
+      `Input '${name}' must be a task definition ARN or family:revision, got '${value}'.`,
+      'For example arn:aws:ecs:us-east-1:123456789012:task-definition/web:41 or web:41.',
+    );
+  }
+  return value;
 }

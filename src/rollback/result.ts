@@ -10,3 +10,9 @@ export interface RollbackResult {
   facts: [string, string | undefined][];
   events?: string[];
 }
+
+/** The stage's report: why it ran, once the inputs are read, and what it did, once it is done. */
+export interface RollbackReport {
+  reason?: string;
+  result?: RollbackResult;
+}

@@ -1,20 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLIENT_SECRET, type FakeAzure } from '../fakes/azure/index.js';
 import { runBundle } from '../helpers/runner.js';
-import { cloudInputs, fast, startAzure, V1, V2 } from './fixture.js';
+import { cloudInputs, fast, HELLO, startAzure, V1, V2 } from './fixture.js';
 
 /** actions/deploy-azure/dist run as the runner runs it: Node 24, INPUT_* variables, NODE_EXTRA_CA_CERTS. */
 
 let azure: FakeAzure;
 afterEach(() => azure?.close());
 
-const app = { 'app-name': 'hello', 'resource-group-name': 'rg-web' };
-
 describe('the deploy-azure bundle', () => {
   it('logs in with OIDC, deploys to the slot, swaps and writes its outputs and job summary', async () => {
     azure = await startAzure();
     const step = await runBundle('deploy-azure', {
-      inputs: { ...cloudInputs(azure, 'oidc'), ...fast, ...app, 'slot-name': 'staging', images: V2, swap: 'true' },
+      inputs: { ...cloudInputs(azure, 'oidc'), ...fast, ...HELLO, 'slot-name': 'staging', images: V2, swap: 'true' },
       env: azure.env(true),
     });
     expect(step.log).not.toContain('::error::');
@@ -30,14 +28,35 @@ describe('the deploy-azure bundle', () => {
   it('fails on invalid input without a request to Azure', async () => {
     azure = await startAzure();
     const step = await runBundle('deploy-azure', {
-      inputs: { ...cloudInputs(azure), ...app, images: 'ghcr.io/octo-org/Hello Service' },
+      inputs: { ...cloudInputs(azure), ...HELLO, images: 'ghcr.io/octo-org/Hello Service' },
       env: azure.env(),
     });
     expect(step.exitCode).toBe(1);
     expect(step.log).toMatch(/::error::Input 'images' is not a valid image reference/);
     expect(step.outputs['failure-reason']).toBe('invalid-input');
+    expect(step.summary).toMatch(/^### deploy-azure: ❌ Failed/);
+    expect(step.summary).toContain("Input 'images' is not a valid image reference");
+    expect(step.summary).toMatch(/Failure reason \| <code>invalid-input<\/code>/);
+    expect(step.summary).toMatch(/Changed \| nothing/);
     expect(azure.tokenRequests).toEqual([]);
     expect(azure.armCalls).toEqual([]);
+  });
+
+  it('fails when the slot never serves the new version: the summary, failure-reason and previous-image say so', async () => {
+    azure = await startAzure();
+    azure.behaviour = (image) => (image === V2 ? 'unhealthy' : 'healthy');
+    const step = await runBundle('deploy-azure', {
+      inputs: { ...cloudInputs(azure), ...fast, ...HELLO, 'slot-name': 'staging', images: V2, timeout: '1s' },
+      env: azure.env(),
+    });
+    expect(step.exitCode).toBe(1);
+    expect(step.outputs).toMatchObject({ 'failure-reason': 'rollout-failed', 'previous-image': V1, swapped: 'false' });
+    expect(step.summary).toMatch(/^### deploy-azure: ❌ Failed/);
+    expect(step.summary).toMatch(/staging did not serve version 2\.0\.0 at https:\/\/127\.0\.0\.1:\d+\/health/);
+    expect(step.summary).toMatch(/Failure reason \| <code>rollout-failed<\/code>/);
+    expect(step.summary).toMatch(/Duration \| /);
+    expect(step.summary).toContain(`<code>${V1}</code> → <code>${V2}</code>`);
+    expect(azure.slot('hello').running).toBe(`DOCKER|${V1}`);
   });
 
   it('never prints the client secret, the OIDC token, the registry password or a secret app setting', async () => {
@@ -49,7 +68,7 @@ describe('the deploy-azure bundle', () => {
       inputs: {
         ...cloudInputs(azure),
         ...fast,
-        ...app,
+        ...HELLO,
         'slot-name': 'staging',
         images: V2,
         timeout: '1',
@@ -60,7 +79,7 @@ describe('the deploy-azure bundle', () => {
       env: { ...azure.env(), ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' },
     });
     const oidcRun = await runBundle('deploy-azure', {
-      inputs: { ...cloudInputs(azure, 'oidc'), ...fast, ...app, 'slot-name': 'staging', images: V1 },
+      inputs: { ...cloudInputs(azure, 'oidc'), ...fast, ...HELLO, 'slot-name': 'staging', images: V1 },
       env: { ...azure.env(true), RUNNER_DEBUG: '1' },
     });
     expect(secretRun.exitCode).toBe(1);

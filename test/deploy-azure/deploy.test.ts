@@ -37,14 +37,9 @@ describe('deploying to a slot', () => {
 
   it('merges app settings into the existing set instead of replacing it, with the registry login', async () => {
     azure = await startAzure();
-    const step = await deploy({
-      'slot-name': 'staging',
-      images: V2,
-      'app-settings': 'LOG_LEVEL=debug\nFEATURE_X=a=1',
-      'registry-username': 'octo-bot',
-      'registry-password': 'ghp_registryPassword0123456789',
-      'startup-command': 'node server.js',
-    });
+    const registryLogin = { 'registry-username': 'octo-bot', 'registry-password': 'ghp_registryPassword0123456789' };
+    const settings = { 'app-settings': 'LOG_LEVEL=debug\nFEATURE_X=a=1', 'startup-command': 'node server.js' };
+    const step = await deploy({ 'slot-name': 'staging', images: V2, ...settings, ...registryLogin });
     expect(step.failed).toBe(false);
     const slot = azure.slot('hello', 'staging');
     expect(slot.appSettings).toEqual({
@@ -143,12 +138,8 @@ describe('slots for pull request previews', () => {
   it('copies the settings of a named slot with create-slot-from', async () => {
     azure = await startAzure({ slots: ['staging'] });
     azure.slot('hello', 'staging').appSettings = { LOG_LEVEL: 'debug', PREVIEW: 'true' };
-    const step = await deploy({
-      'slot-name': 'pr-7',
-      images: V2,
-      'create-slot': 'true',
-      'create-slot-from': 'staging',
-    });
+    const fromStaging = { 'create-slot': 'true', 'create-slot-from': 'staging' };
+    const step = await deploy({ 'slot-name': 'pr-7', images: V2, ...fromStaging });
     expect(step.failed).toBe(false);
     expect(azure.slot('hello', 'pr-7').appSettings).toEqual({ LOG_LEVEL: 'debug', PREVIEW: 'true' });
   });

@@ -11,6 +11,8 @@ import {
 
 export const V1 = 'ghcr.io/octo-org/hello-service:1.0.0';
 export const V2 = 'ghcr.io/octo-org/hello-service:2.0.0';
+/** The app-name and resource-group-name inputs of that app. */
+export const HELLO = { 'app-name': 'hello', 'resource-group-name': 'rg-web' };
 
 export async function startAzure(options: { slots?: string[] } = {}): Promise<FakeAzure> {
   const azure = await startFakeAzure();

@@ -11,6 +11,19 @@ afterEach(() => fixture?.close());
 const WEB1 = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:1';
 const WEB2 = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:2';
 
+/** The step that deploys image 2.0.0 of web from a file, polling fast; `inputs` add to it or override. */
+function deployV2(inputs: Record<string, string> = {}, env: Record<string, string> = {}) {
+  return runBundle('deploy-ecs', {
+    inputs: {
+      'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
+      service: 'web',
+      'poll-interval': '0.1',
+      ...inputs,
+    },
+    env: { ...fixture.env, ...env },
+  });
+}
+
 describe('the deploy-ecs bundle', () => {
   it('deploys and writes its outputs and job summary', async () => {
     fixture = await startFixture();
@@ -41,14 +54,7 @@ describe('the deploy-ecs bundle', () => {
         { protocol: 'HTTPS', port: 443 },
       ],
     });
-    const step = await runBundle('deploy-ecs', {
-      inputs: {
-        'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
-        service: 'web',
-        'poll-interval': '0.1',
-      },
-      env: fixture.env,
-    });
+    const step = await deployV2();
     expect(step.exitCode).toBe(0);
     const dns = [...fixture.elb.loadBalancers.values()][0]?.DNSName;
     expect(dns).toMatch(/^web-\d+\.us-east-1\.elb\.amazonaws\.com$/);
@@ -60,18 +66,15 @@ describe('the deploy-ecs bundle', () => {
   it('exits 1 with the exit code of the crashing container', async () => {
     fixture = await startFixture();
     fixture.ecs.behaviour = (td) => (td.containerDefinitions[0]?.image === V2 ? OOM : { kind: 'healthy' });
-    const step = await runBundle('deploy-ecs', {
-      inputs: {
-        'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
-        service: 'web',
-        'poll-interval': '0.1',
-      },
-      env: fixture.env,
-    });
+    const step = await deployV2();
     expect(step.exitCode).toBe(1);
     expect(step.log).toMatch(/::error::Rollout failed\..*exited with code 137/);
     expect(step.outputs['failure-reason']).toBe('rollout-failed');
     expect(step.summary).toMatch(/^### deploy-ecs: ❌ Failed/);
+    expect(step.summary).toContain('**web**: ');
+    expect(step.summary).toContain('exited with code 137');
+    expect(step.summary).toContain('| Failure reason | <code>rollout-failed</code> |');
+    expect(step.outputs['previous-task-definition-arn']).toBe(WEB1);
   });
 
   it('fails on invalid input without a request to AWS', async () => {
@@ -83,6 +86,19 @@ describe('the deploy-ecs bundle', () => {
     expect(step.exitCode).toBe(1);
     expect(step.log).toMatch(/::error::The task definition file .*td\.json is not valid JSON/);
     expect(fixture.ecs.calls).toHaveLength(0);
+    expect(step.outputs['failure-reason']).toBe('invalid-input');
+    expect(step.summary).toMatch(/^### deploy-ecs: ❌ Failed\n\nThe task definition file .*td\.json is not valid JSON/);
+    expect(step.summary).toContain('| Failure reason | <code>invalid-input</code> |');
+  });
+
+  it('fails on an invalid time input with the expected syntax in the summary and failure-reason', async () => {
+    fixture = await startFixture();
+    const step = await deployV2({ 'wait-for-minutes': 'half an hour' });
+    expect(step.exitCode).toBe(1);
+    expect(step.outputs['failure-reason']).toBe('invalid-input');
+    expect(step.summary).toMatch(/^### deploy-ecs: ❌ Failed/);
+    expect(step.summary).toContain("Input 'wait-for-minutes' must be a duration such as 500ms, 30s, 5m or 1m30s");
+    expect(fixture.ecs.calls).toHaveLength(0);
   });
 
   it('never prints a credential or a secret value it was given', async () => {
@@ -92,17 +108,14 @@ describe('the deploy-ecs bundle', () => {
       AWS_SECRET_ACCESS_KEY: fixture.env.AWS_SECRET_ACCESS_KEY ?? '',
       AWS_SESSION_TOKEN: 'FwoGZXIvYXdzEXAMPLESESSIONTOKENdeployactions0123456789',
     };
-    const step = await runBundle('deploy-ecs', {
-      inputs: {
-        'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
-        service: 'web',
-        'poll-interval': '0.1',
+    const step = await deployV2(
+      {
         'container-name': 'web',
         'environment-variables': 'API_TOKEN=tok_live_0123456789abcdef',
         'run-task-command': 'echo migrate',
       },
-      env: { ...fixture.env, ...secrets, ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' },
-    });
+      { ...secrets, ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' },
+    );
     expect(step.exitCode).toBe(1);
     const everything = [step.log, step.summary, JSON.stringify(step.outputs), JSON.stringify(step.state)].join('\n');
     for (const value of [...Object.values(secrets), 'tok_live_0123456789abcdef'])
@@ -141,6 +154,8 @@ describe('the deploy-ecs bundle', () => {
     expect(post.exitCode).toBe(0);
     expect(post.log).toContain(`::warning::The run was cancelled during the rollout: web was pointed back at ${WEB1}.`);
     expect(fixture.ecs.service('default', 'web').taskDefinition).toBe(WEB1);
+    expect(post.summary).toMatch(/^### deploy-ecs \(run cancelled\): ⏹️ Cancelled/);
+    expect(post.summary).toContain('web was pointed back at web:1');
   });
 
   it('leaves the service alone in the post step when no rollout was in progress', async () => {
@@ -148,6 +163,7 @@ describe('the deploy-ecs bundle', () => {
     const post = await runBundle('deploy-ecs', { inputs: { service: 'web' }, env: fixture.env, state: {}, post: true });
     expect(post.exitCode).toBe(0);
     expect(post.log).toContain('nothing to put back');
+    expect(post.summary).toContain('nothing to put back');
     expect(fixture.ecs.calls).toHaveLength(0);
   });
 });

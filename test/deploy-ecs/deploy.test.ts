@@ -86,12 +86,14 @@ describe('where the task definition comes from', () => {
 
   it("starts from the service's current task definition when none is given, and tags the new revision", async () => {
     fixture = await startFixture();
-    const step = await deploy({
+    // No task-definition: revision 1, which the service runs, is the base of what is rendered.
+    const fromTheService = {
       'container-name': 'web',
       image: V2,
       'environment-variables': 'FEATURE_FLAGS=a=1,b=2',
       'task-definition-tags': 'git-sha=0123abc\nteam=platform',
-    });
+    };
+    const step = await deploy(fromTheService);
     expect(step.failed).toBe(false);
     const registered = fixture.ecs.definitions.get('web')?.at(-1);
     expect(registered?.revision).toBe(2);
@@ -179,13 +181,13 @@ describe('a rollout whose tasks crash', () => {
 });
 
 describe('a rollout that never stabilises', () => {
-  it('fails at wait-for-minutes with the counts and the pending state', async () => {
+  it.each([
+    ['a bare number of minutes', { 'wait-for-minutes': '0.02' }],
+    ['durations with units', { 'wait-for-minutes': '1s200ms', 'poll-interval': '100ms' }],
+  ])('fails at wait-for-minutes with the counts and the pending state (%s)', async (_, timing) => {
     fixture = await startFixture();
     fixture.ecs.behaviour = () => ({ kind: 'pending' });
-    const step = await deploy({
-      'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
-      'wait-for-minutes': '0.02',
-    });
+    const step = await deploy({ 'task-definition': fixture.file('td.json', webTaskDefinition(V2)), ...timing });
     expect(step.failed).toBe(true);
     expect(step.outputs['failure-reason']).toBe('timeout');
     expect(step.log).toMatch(
@@ -342,7 +344,8 @@ describe('invalid input', () => {
   it.each([
     [{ image: V2 }, /'image' needs 'container-name'/],
     [{ 'container-name': 'web', image: 'not an image' }, /not a valid image reference/],
-    [{ 'wait-for-minutes': 'ten' }, /'wait-for-minutes' must be a number/],
+    [{ 'wait-for-minutes': 'ten' }, /'wait-for-minutes' must be a duration such as .*\(a bare number is minutes\)/],
+    [{ 'poll-interval': '10m' }, /'poll-interval' must be from 0\.05 seconds to 300 seconds, got '10m'/],
     [{ 'desired-count': '-1' }, /'desired-count' must be a whole number from 0/],
     [{ 'task-definition': 'missing/td.json' }, /neither a file nor a task definition/],
     [{ service: '', 'task-definition': '' }, /'service' is required/],

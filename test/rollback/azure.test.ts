@@ -4,15 +4,14 @@ import { run as rollback } from '../../src/rollback/main.js';
 import type { FakeAzure } from '../fakes/azure/index.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { runBundle } from '../helpers/runner.js';
-import { cloudInputs, fast, startAzure, V1, V2 } from '../deploy-azure/fixture.js';
+import { cloudInputs, fast, HELLO, startAzure, V1, V2 } from '../deploy-azure/fixture.js';
 
 /** rollback on Azure App Service against the local Azure, from the outputs of a real deploy-azure run. */
 
 let azure: FakeAzure;
 afterEach(() => azure?.close());
 
-const app = { 'app-name': 'hello', 'resource-group-name': 'rg-web' };
-const inputs = (more: Record<string, string>) => ({ ...cloudInputs(azure), ...fast, ...app, ...more });
+const inputs = (more: Record<string, string>) => ({ ...cloudInputs(azure), ...fast, ...HELLO, ...more });
 const writes = () => azure.armCalls.filter((c) => !c.startsWith('GET') && !c.endsWith('/list'));
 
 describe('rollback on Azure', () => {

@@ -126,7 +126,12 @@ describe('rollback on ECS', () => {
     [{ service: '' }, /Nothing says what to roll back/],
     [{ 'task-definition': 'web' }, /must be a task definition ARN or family:revision/],
     [{ mode: 'undo' }, /'mode' must be one of rollback, mark-good/],
-    [{ 'wait-for-minutes': '-3' }, /'wait-for-minutes' must be a number from 0.01/],
+    [
+      { 'wait-for-minutes': '-3' },
+      /'wait-for-minutes' must be a duration such as 500ms, 30s, 5m or 1m30s \(a bare number is minutes\), got '-3'/,
+    ],
+    [{ 'wait-for-minutes': '0' }, /'wait-for-minutes' must be from 0.01 minutes to 360 minutes, got '0'/],
+    [{ 'poll-interval': '5 seconds' }, /'poll-interval' must be a duration such as .*\(a bare number is seconds\)/],
   ])('%j fails before any call to AWS', async (inputs, message) => {
     fixture = await startFixture();
     const step = await roll(inputs);

@@ -28374,7 +28374,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6714);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8257);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6714:
+/***/ 8257:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28392,32 +28392,20 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+// UNUSED EXPORTS: deployAzureStage
+
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
-var core = __nccwpck_require__(8261);
+var lib_core = __nccwpck_require__(8261);
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(2543);
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var errors = __nccwpck_require__(7268);
-;// CONCATENATED MODULE: ./src/lib/action.ts
-
-
-/**
- * Runs a stage's body and turns any error into one failed step with a readable reason. The only place
- * that calls `core.setFailed`, so every stage reports failures the same way.
- */
-async function runStage(body) {
-    try {
-        await body();
-    }
-    catch (error) {
-        core/* setOutput */.uH('failure-reason', (0,errors/* failureReason */.Hr)(error));
-        if (error instanceof Error && error.stack)
-            core/* debug */.Yz(error.stack);
-        core/* setFailed */.C1((0,errors/* describe */.q0)(error));
-    }
-}
-
+// EXTERNAL MODULE: ./src/lib/secrets.ts
+var secrets = __nccwpck_require__(5714);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/lib/summary.ts
+
 
 const badge = {
     success: '✅ Succeeded',
@@ -28446,6 +28434,8 @@ function renderSummary(summary) {
         const body = section.preformatted ? `<pre>${escapeHtml(section.body)}</pre>` : `\n${section.body}\n`;
         lines.push(`<details><summary>${escapeHtml(section.title)}</summary>`, '', body, '', '</details>', '');
     }
+    if (summary.markdown)
+        lines.push(summary.markdown, '');
     return lines.join('\n');
 }
 /**
@@ -28455,128 +28445,102 @@ function renderSummary(summary) {
 function writeSummary(summary) {
     const file = process.env.GITHUB_STEP_SUMMARY;
     if (file)
-        (0,external_node_fs_.appendFileSync)(file, `${renderSummary(summary)}\n`);
+        (0,external_node_fs_.appendFileSync)(file, `${(0,secrets/* scrub */._I)(renderSummary(summary))}\n`);
 }
 
+;// CONCATENATED MODULE: ./src/lib/action.ts
+
+
+
+
+
+async function runStage(stage) {
+    const started = Date.now();
+    let report;
+    let error;
+    try {
+        report = stage.start();
+        await stage.run(report);
+    }
+    catch (caught) {
+        error = caught;
+    }
+    const finished = { report: report, error, durationMs: Date.now() - started };
+    if (report !== undefined)
+        publishOutputs(stage, report);
+    if (error !== undefined)
+        lib_core/* setOutput */.uH('failure-reason', (0,errors/* failureReason */.Hr)(error));
+    writeSummary(withFooter(stage.name, finishedSummary(stage, finished), finished));
+    if (error !== undefined) {
+        if (error instanceof Error && error.stack)
+            lib_core/* debug */.Yz((0,secrets/* scrub */._I)(error.stack));
+        lib_core/* setFailed */.C1((0,errors/* describe */.q0)(error));
+    }
+}
+/** Outputs leave the runner unmasked (a later step, a caller workflow): every masked value is scrubbed. */
+function publishOutputs(stage, report) {
+    let outputs;
+    try {
+        outputs = stage.outputs(report);
+    }
+    catch (error) {
+        lib_core/* debug */.Yz(`No outputs: ${(0,errors/* describe */.q0)(error)}`);
+        return;
+    }
+    for (const [name, value] of Object.entries(outputs)) {
+        if (value !== undefined)
+            lib_core/* setOutput */.uH(name, (0,secrets/* scrub */._I)(value));
+    }
+}
+function finishedSummary(stage, finished) {
+    // A report that failed before it was made, or a summary that cannot be drawn, still gets the error.
+    if (finished.report !== undefined) {
+        try {
+            return stage.summary(finished);
+        }
+        catch (error) {
+            lib_core/* debug */.Yz(`Summary not drawn: ${(0,errors/* describe */.q0)(error)}`);
+        }
+    }
+    return { outcome: 'failure', headline: '', facts: [] };
+}
+function withFooter(name, summary, { error, durationMs }) {
+    const failed = error !== undefined;
+    return {
+        ...summary,
+        stage: name,
+        outcome: failed ? 'failure' : summary.outcome,
+        headline: failed && summary.headline === '' ? (0,errors/* describe */.q0)(error) : summary.headline,
+        facts: [
+            ...summary.facts,
+            ['Failure reason', failed ? code((0,errors/* failureReason */.Hr)(error)) : undefined],
+            ['Duration', (0,duration/* formatDuration */.a3)(durationMs)],
+        ],
+    };
+}
+/** TEMPORARY while the stages move to `runStage`: the old body-only form. Removed once none uses it. */
+async function runLegacyStage(body) {
+    try {
+        await body();
+    }
+    catch (error) {
+        core.setOutput('failure-reason', failureReason(error));
+        if (error instanceof Error && error.stack)
+            core.debug(error.stack);
+        core.setFailed(describe(error));
+    }
+}
+
+// EXTERNAL MODULE: ./src/lib/app-service.ts
+var app_service = __nccwpck_require__(4214);
+// EXTERNAL MODULE: ./src/lib/app-service-wait.ts + 5 modules
+var app_service_wait = __nccwpck_require__(6079);
 // EXTERNAL MODULE: ./src/lib/azure.ts
 var azure = __nccwpck_require__(516);
-;// CONCATENATED MODULE: ./src/lib/image.ts
-
-/**
- * Container image references as Docker reads them: `[registry[:port]/]path[:tag][@digest]`.
- * Checked before any cloud call, so a typo fails in a second instead of as a task that cannot pull.
- */
-const component = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const domain = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?';
-const reference = new RegExp(`^(?:(?<registry>${domain})/)?(?<path>${component}(?:/${component})*)(?::(?<tag>[\\w][\\w.-]{0,127}))?(?:@(?<digest>[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}))?$`);
-function parseImageReference(text) {
-    const match = reference.exec(text);
-    if (!match?.groups || text.length > 4096)
-        return undefined;
-    const { registry, path = '', tag, digest } = match.groups;
-    // Docker reads the first part as a registry only when it looks like a host: a dot, a port, or localhost.
-    if (registry && !/[.:]|^localhost$|^\[/.test(registry)) {
-        if (!new RegExp(`^${component}$`).test(registry))
-            return undefined;
-        return { path: `${registry}/${path}`, tag, digest };
-    }
-    return { registry, path, tag, digest };
-}
-/** Throws an InputError naming the input when `text` is not an image reference. */
-function checkImageReference(input, text) {
-    if (!parseImageReference(text)) {
-        throw new errors/* InputError */.dz(`Input '${input}' is not a valid image reference: '${text}'.`, 'Expected [registry/]repository[:tag][@sha256:digest] in lower case, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4.2.');
-    }
-    return text;
-}
-
-;// CONCATENATED MODULE: ./src/lib/inputs.ts
-
-
-/**
- * Typed readers for action inputs. Each stage's inputs.ts calls these once and builds its own typed object;
- * nothing else reads `core.getInput`.
- */
-/** A trimmed input, or undefined when it is empty. */
-function optional(name) {
-    const value = core/* getInput */.V4(name).trim();
-    return value === '' ? undefined : value;
-}
-function required(name, what) {
-    const value = optional(name);
-    if (value === undefined)
-        throw new errors/* InputError */.dz(`Input '${name}' is required: ${what}.`);
-    return value;
-}
-function bool(name, fallback) {
-    const value = optional(name);
-    if (value === undefined)
-        return fallback;
-    if (/^(true|True|TRUE)$/.test(value))
-        return true;
-    if (/^(false|False|FALSE)$/.test(value))
-        return false;
-    throw new errors/* InputError */.dz(`Input '${name}' must be true or false, got '${value}'.`);
-}
-/** Parses a number, naming the input and the accepted range when it is not one. */
-function parseNumber(name, raw, rule = {}) {
-    const { min = 0, max = Number.MAX_SAFE_INTEGER, integer = true } = rule;
-    const value = Number(raw);
-    const expected = `${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`;
-    if (raw.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-        throw new errors/* InputError */.dz(`Input '${name}' must be ${expected}, got '${raw}'.`);
-    }
-    if (value < min || value > max)
-        throw new errors/* InputError */.dz(`Input '${name}' must be ${expected}, got ${value}.`);
-    return value;
-}
-function number(name, fallback, rule) {
-    const raw = optional(name);
-    return raw === undefined ? fallback : parseNumber(name, raw, rule);
-}
-/** Splits a list given one item per line (commas also separate, as many actions accept). */
-function parseList(raw, { commas = true } = {}) {
-    return raw
-        .split(commas ? /[\n,]/ : /\n/)
-        .map((item) => item.trim())
-        .filter((item) => item !== '' && !item.startsWith('#'));
-}
-function list(name, options) {
-    return parseList(core/* getInput */.V4(name), options);
-}
-/**
- * Parses `key=value` lines. Only the first `=` separates, so values such as connection strings keep theirs.
- * Blank lines and `#` comments are skipped; a line without `=` or with an empty key is an error.
- */
-function parseKeyValues(name, raw) {
-    const pairs = new Map();
-    for (const [index, line] of raw.split('\n').entries()) {
-        const text = line.trim();
-        if (text === '' || text.startsWith('#'))
-            continue;
-        const at = text.indexOf('=');
-        const key = at < 0 ? '' : text.slice(0, at).trim();
-        if (key === '') {
-            throw new errors/* InputError */.dz(`Input '${name}' line ${index + 1} is not KEY=value: '${text}'.`, 'Write one KEY=value per line; the value may itself contain =.');
-        }
-        pairs.set(key, text.slice(at + 1).trim());
-    }
-    return pairs;
-}
-function keyValues(name) {
-    return parseKeyValues(name, core/* getInput */.V4(name));
-}
-/** Reads an input that must be one of a fixed set of words. */
-function oneOf(name, choices, fallback) {
-    const value = optional(name) ?? fallback;
-    if (!choices.includes(value)) {
-        throw new errors/* InputError */.dz(`Input '${name}' must be one of ${choices.join(', ')}, got '${value}'.`);
-    }
-    return value;
-}
-
-// EXTERNAL MODULE: ./src/lib/probe.ts + 2 modules
-var probe = __nccwpck_require__(6749);
+// EXTERNAL MODULE: ./src/lib/image.ts
+var lib_image = __nccwpck_require__(6054);
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var inputs = __nccwpck_require__(1662);
 ;// CONCATENATED MODULE: ./src/deploy-azure/inputs.ts
 
 
@@ -28584,152 +28548,150 @@ var probe = __nccwpck_require__(6749);
 
 
 
-function loginInputs() {
-    return {
-        clientId: optional('client-id'),
-        tenantId: optional('tenant-id'),
-        subscriptionId: optional('subscription-id'),
-        clientSecret: optional('client-secret'),
-        environment: optional('environment'),
-        resourceManagerEndpoint: optional('resource-manager-endpoint'),
-        authorityHost: optional('authority-host'),
-    };
-}
-/** App and slot names as App Service allows them; checked so a typo fails before a request. */
-function checkName(input, value, max) {
-    if (!new RegExp(`^[a-zA-Z0-9][a-zA-Z0-9-]{0,${max - 1}}$`).test(value) || value.endsWith('-')) {
-        throw new errors/* InputError */.dz(`Input '${input}' is not an App Service name: '${value}'.`, `Use letters, digits and hyphens (at most ${max}), not starting or ending with a hyphen.`);
-    }
-    return value;
-}
-function readWait(image) {
-    const healthPath = optional('health-path') ?? '/health';
-    if (!healthPath.startsWith('/'))
-        throw new errors/* InputError */.dz(`Input 'health-path' must start with /, got '${healthPath}'.`);
-    const healthUrl = optional('health-url');
-    if (healthUrl && !/^https?:\/\//.test(healthUrl))
-        throw new errors/* InputError */.dz(`Input 'health-url' must be an http(s) URL, got '${healthUrl}'.`);
-    const tag = image ? parseImageReference(image)?.tag : undefined;
-    return {
-        healthPath,
-        healthUrl,
-        expectedVersion: optional('expected-version') ?? (tag === 'latest' ? undefined : tag),
-        versionField: optional('version-field') ?? 'version',
-        timeoutMs: number('timeout', 600, { min: 1, max: 3600, integer: false }) * 1000,
-        intervalMs: number('poll-interval', 5, { min: 0.05, max: 300, integer: false }) * 1000,
-    };
-}
+
 function readInputs() {
-    const mode = oneOf('mode', ['deploy', 'delete-slot'], 'deploy');
-    const app = checkName('app-name', required('app-name', 'the name of the web app'), 60);
-    const resourceGroup = required('resource-group-name', 'the resource group of the web app');
-    const slot = checkName('slot-name', optional('slot-name') ?? 'production', 59);
-    const target = (0,azure/* resolveAzureTarget */.bC)(loginInputs());
-    const registryPassword = optional('registry-password');
-    if (registryPassword)
-        core/* setSecret */.Pq(registryPassword);
-    const appSettings = keyValues('app-settings');
+    const { registryPassword, ...common } = readCommon();
+    if (common.mode === 'delete-slot')
+        return slotDeletion(common);
+    const image = readImage();
+    const registry = readRegistry(image, registryPassword);
+    const managedIdentityPull = (0,inputs/* bool */.lc)('managed-identity-pull', false);
+    if (managedIdentityPull && registryPassword)
+        throw new errors/* InputError */.dz('Give either managed-identity-pull or registry-username/registry-password, not both.');
+    return {
+        ...common,
+        image,
+        startupCommand: (0,inputs/* optional */.lq)('startup-command'),
+        registry,
+        managedIdentityPull,
+        ...readSlotHandling(common.slot),
+        wait: (0,app_service_wait/* readWaitInputs */.FW)(image),
+    };
+}
+/** The inputs of both modes; the secrets among them are masked the moment they are read, whatever the mode. */
+function readCommon() {
+    const mode = (0,inputs/* oneOf */.yL)('mode', ['deploy', 'delete-slot'], 'deploy');
+    const app = (0,app_service/* checkAppServiceName */.M4)('app-name', (0,inputs/* required */.mw)('app-name', 'the name of the web app'), app_service/* APP_NAME_MAX */.xX);
+    const resourceGroup = (0,inputs/* required */.mw)('resource-group-name', 'the resource group of the web app');
+    const slot = (0,app_service/* checkAppServiceName */.M4)('slot-name', (0,inputs/* optional */.lq)('slot-name') ?? 'production', app_service/* SLOT_NAME_MAX */.Kq);
+    const target = (0,azure/* resolveAzureTarget */.bC)((0,azure/* readAzureTargetInputs */.em)());
+    const registryPassword = (0,inputs/* optional */.lq)('registry-password');
+    (0,secrets/* mask */.dK)(registryPassword);
+    const appSettings = (0,inputs/* keyValues */.K7)('app-settings');
     for (const [key, value] of appSettings)
-        if ((0,probe/* isSensitiveHeader */.yx)(key) && value)
-            core/* setSecret */.Pq(value);
-    if (mode === 'delete-slot') {
-        if (slot === 'production')
-            throw new errors/* InputError */.dz("mode 'delete-slot' needs 'slot-name': the production slot is the app and is never deleted.");
-        return {
-            mode,
-            target,
-            app,
-            resourceGroup,
-            slot,
-            image: '',
-            appSettings,
-            managedIdentityPull: false,
-            createSlot: false,
-            createSlotFrom: 'production',
-            swap: false,
-            wait: readWait(undefined),
-        };
-    }
-    const images = list('images', { commas: false });
+        if ((0,secrets/* isSensitiveName */.eq)(key))
+            (0,secrets/* mask */.dK)(value);
+    return { mode, target, app, resourceGroup, slot, appSettings, registryPassword };
+}
+function slotDeletion(common) {
+    if (common.slot === 'production')
+        throw new errors/* InputError */.dz("mode 'delete-slot' needs 'slot-name': the production slot is the app and is never deleted.");
+    return {
+        ...common,
+        image: '',
+        managedIdentityPull: false,
+        createSlot: false,
+        createSlotFrom: 'production',
+        swap: false,
+        wait: (0,app_service_wait/* readWaitInputs */.FW)(undefined),
+    };
+}
+function readImage() {
+    const images = (0,inputs/* list */.p_)('images', { commas: false });
     if (images.length !== 1) {
         throw new errors/* InputError */.dz(images.length === 0
             ? "Input 'images' is required: the container image to run."
             : "Input 'images' must name one image: multi-container (Docker Compose) apps are not supported.", 'Give the image built for this commit, e.g. myregistry.azurecr.io/web@sha256:... or ghcr.io/org/web:1.4.2.');
     }
-    const image = checkImageReference('images', images[0] ?? '');
-    const registryUrl = optional('registry-url');
-    const registryUsername = optional('registry-username');
-    if ((registryUsername || registryPassword) && !(registryUsername && registryPassword)) {
+    return (0,lib_image/* checkImageReference */.r)('images', images[0] ?? '');
+}
+/** The registry login the app pulls with, when one is given (the server defaults to the image's registry). */
+function readRegistry(image, password) {
+    const url = (0,inputs/* optional */.lq)('registry-url');
+    const username = (0,inputs/* optional */.lq)('registry-username');
+    if ((username || password) && !(username && password)) {
         throw new errors/* InputError */.dz('The registry login is half given: registry-username and registry-password go together.', 'Give both, or neither (public image, or managed-identity-pull: true for ACR).');
     }
-    const managedIdentityPull = bool('managed-identity-pull', false);
-    if (managedIdentityPull && registryPassword)
-        throw new errors/* InputError */.dz('Give either managed-identity-pull or registry-username/registry-password, not both.');
-    const swap = bool('swap', false);
+    if (!url && !username)
+        return undefined;
+    return { url: url ?? `https://${(0,lib_image/* parseImageReference */.o)(image)?.registry ?? 'index.docker.io'}`, username, password };
+}
+function readSlotHandling(slot) {
+    const swap = (0,inputs/* bool */.lc)('swap', false);
     if (swap && slot === 'production')
         throw new errors/* InputError */.dz("Input 'swap' needs 'slot-name': the slot to deploy into and then swap into production.");
-    const createSlot = bool('create-slot', false);
-    const createSlotFrom = checkName('create-slot-from', optional('create-slot-from') ?? 'production', 59);
-    const host = parseImageReference(image)?.registry;
     return {
-        mode,
-        target,
-        app,
-        resourceGroup,
-        slot,
-        image,
-        startupCommand: optional('startup-command'),
-        appSettings,
-        registry: registryUrl || registryUsername
-            ? {
-                url: registryUrl ?? `https://${host ?? 'index.docker.io'}`,
-                username: registryUsername,
-                password: registryPassword,
-            }
-            : undefined,
-        managedIdentityPull,
-        createSlot,
-        createSlotFrom,
         swap,
-        wait: readWait(image),
+        createSlot: (0,inputs/* bool */.lc)('create-slot', false),
+        createSlotFrom: (0,app_service/* checkAppServiceName */.M4)('create-slot-from', (0,inputs/* optional */.lq)('create-slot-from') ?? 'production', app_service/* SLOT_NAME_MAX */.Kq),
     };
 }
 
-// EXTERNAL MODULE: ./src/lib/poll.ts
-var poll = __nccwpck_require__(3962);
+;// CONCATENATED MODULE: ./src/deploy-azure/outputs.ts
+/** deploy-azure's outputs: on failure, what is known so far (previous-image is what rollback needs). */
+function outputs(report) {
+    return {
+        'webapp-url': report.webappUrl,
+        'slot-url': report.slotUrl,
+        'previous-image': report.previousImage,
+        image: report.image || undefined,
+        swapped: String(report.swapped),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/deploy-azure/report.ts
+function emptyReport() {
+    return { app: '', slot: '', image: '', changing: false, createdSlot: false, settingsChanged: [], swapped: false };
+}
+
 ;// CONCATENATED MODULE: ./src/deploy-azure/summary.ts
 
 
-
-const probes = (served) => served ? `${served.run.attempts} probes of ${code(served.url)}, ${(0,poll/* formatDuration */.a)(served.ms)}` : undefined;
-/** The job summary of a deployment: outcome first, then app, slot, images, swap and probes. */
-function summarise(report, ms) {
-    if (report.deletedSlot !== undefined) {
+const probes = (served) => served ? `${served.run.attempts} probes of ${code(served.url)}, ${(0,duration/* formatDuration */.a3)(served.ms)}` : undefined;
+/**
+ * The job summary of a deployment: outcome first, then app, slot, images, swap and probes. A failure before the
+ * first change says that nothing was changed; runStage gives a failure its headline.
+ */
+function summarise({ report, error }) {
+    if (report.deletedSlot !== undefined)
+        return summary_slotDeletion(report);
+    if (error !== undefined && !report.changing) {
         return {
-            stage: 'deploy-azure',
-            outcome: report.deletedSlot ? 'success' : 'unchanged',
-            headline: report.deletedSlot
-                ? `Deleted slot ${code(report.slot)} of ${code(report.app)}.`
-                : `Slot ${code(report.slot)} of ${code(report.app)} did not exist.`,
-            facts: [['Duration', (0,poll/* formatDuration */.a)(ms)]],
+            outcome: 'failure',
+            headline: '',
+            facts: [
+                ['App', report.app],
+                ['Slot', report.slot],
+                ['Changed', 'nothing'],
+            ],
         };
     }
+    return deployment(report, error !== undefined);
+}
+function summary_slotDeletion(report) {
+    return {
+        outcome: report.deletedSlot ? 'success' : 'unchanged',
+        headline: report.deletedSlot
+            ? `Deleted slot ${code(report.slot)} of ${code(report.app)}.`
+            : `Slot ${code(report.slot)} of ${code(report.app)} did not exist.`,
+        facts: [],
+    };
+}
+function deployment(report, failed) {
     const where = report.swapped ? 'production' : report.slot;
     return {
-        stage: 'deploy-azure',
-        outcome: report.error ? 'failure' : 'success',
-        headline: report.error
-            ? (0,errors/* describe */.q0)(report.error)
+        outcome: failed ? 'failure' : 'success',
+        headline: failed
+            ? ''
             : `${code(report.app)} ${where} serves ${code(report.image)}${report.swapped ? ` (swapped from ${code(report.slot)})` : ''}.`,
         facts: [
-            ['App', `${code(report.app)} ${report.webappUrl}`],
-            ['Slot', `${code(report.slot)}${report.createdSlot ? ' (created)' : ''} ${report.slotUrl}`],
+            ['App', `${code(report.app)} ${report.webappUrl ?? ''}`],
+            ['Slot', `${code(report.slot)}${report.createdSlot ? ' (created)' : ''} ${report.slotUrl ?? ''}`],
             ['Image', `${code(report.previousImage || '(none)')} → ${code(report.image)}`],
             ['App settings changed', report.settingsChanged.length ? report.settingsChanged.map(code).join(', ') : undefined],
             ['Slot probe', probes(report.slotProbe)],
-            ['Swap', report.swapped ? `into production in ${(0,poll/* formatDuration */.a)(report.swapMs ?? 0)}` : 'no'],
+            ['Swap', report.swapped ? `into production in ${(0,duration/* formatDuration */.a3)(report.swapMs ?? 0)}` : 'no'],
             ['Production probe', probes(report.productionProbe)],
-            ['Duration', (0,poll/* formatDuration */.a)(ms)],
         ],
     };
 }
@@ -28740,395 +28702,57 @@ function summarise(report, ms) {
 
 
 
-
 /**
  * deploy-azure: set the image and settings of an App Service slot, restart it, wait until it serves the new
  * version, swap it into production and verify production. Or, with mode delete-slot, tear a preview slot down.
  */
-async function run() {
-    await runStage(async () => {
-        const started = Date.now();
+const deployAzureStage = {
+    name: 'deploy-azure',
+    start: emptyReport,
+    async run(report) {
         const inputs = readInputs();
-        const { deployAzure } = await __nccwpck_require__.e(/* import() */ 633).then(__nccwpck_require__.bind(__nccwpck_require__, 8633));
-        const report = await deployAzure(inputs).catch((error) => {
-            // Failed while reading the app, before any change: the summary says so too.
-            writeSummary({
-                stage: 'deploy-azure',
-                outcome: 'failure',
-                headline: (0,errors/* describe */.q0)(error),
-                facts: [
-                    ['App', inputs.app],
-                    ['Slot', inputs.slot],
-                    ['Changed', 'nothing'],
-                ],
-            });
-            throw error;
-        });
-        core/* setOutput */.uH('webapp-url', report.webappUrl);
-        core/* setOutput */.uH('slot-url', report.slotUrl);
-        core/* setOutput */.uH('previous-image', report.previousImage);
-        core/* setOutput */.uH('image', report.image);
-        core/* setOutput */.uH('swapped', String(report.swapped));
-        writeSummary(summarise(report, Date.now() - started));
-        if (report.error)
-            throw report.error;
-    });
-}
-
-
-/***/ }),
-
-/***/ 516:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   bC: () => (/* binding */ resolveAzureTarget),
-/* harmony export */   c4: () => (/* binding */ isNotFound),
-/* harmony export */   ec: () => (/* binding */ azure),
-/* harmony export */   mE: () => (/* binding */ appServiceClient)
-/* harmony export */ });
-/* unused harmony exports githubIdToken, azureCredential, azureError */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8261);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
-
-
-const clouds = {
-    AzureCloud: { arm: 'https://management.azure.com', authority: 'https://login.microsoftonline.com' },
-    AzureUSGovernment: { arm: 'https://management.usgovcloudapi.net', authority: 'https://login.microsoftonline.us' },
-    AzureChinaCloud: { arm: 'https://management.chinacloudapi.cn', authority: 'https://login.chinacloudapi.cn' },
+        Object.assign(report, { app: inputs.app, slot: inputs.slot, image: inputs.image });
+        const { deployAzure } = await __nccwpck_require__.e(/* import() */ 230).then(__nccwpck_require__.bind(__nccwpck_require__, 5230));
+        await deployAzure(inputs, report);
+    },
+    outputs: outputs,
+    summary: summarise,
 };
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-function endpoint(name, raw) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input '${name}' is not a URL: '${raw}'.`, 'Give an https:// URL, e.g. https://management.local.azurestack.external.');
-    }
-    if (url.protocol !== 'https:')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input '${name}' must be an https:// URL, got '${raw}'.`);
-    return url.href.replace(/\/$/, '');
-}
-/** Validates the login and cloud inputs (before any request): which login, which cloud, which subscription. */
-function resolveAzureTarget(inputs, env = process.env) {
-    if (inputs.clientSecret)
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(inputs.clientSecret);
-    const environment = inputs.environment ?? 'AzureCloud';
-    if (!['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud', 'AzureStack'].includes(environment)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input 'environment' must be AzureCloud, AzureUSGovernment, AzureChinaCloud or AzureStack, got '${environment}'.`);
-    }
-    const named = environment === 'AzureStack' ? undefined : clouds[environment];
-    const arm = inputs.resourceManagerEndpoint ?? named?.arm;
-    const authority = inputs.authorityHost ?? named?.authority;
-    if (!arm || !authority) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('AzureStack needs the resource-manager-endpoint and authority-host inputs.', 'For Azure Stack Hub, e.g. resource-manager-endpoint: https://management.local.azurestack.external and authority-host: https://login.microsoftonline.com (or your AD FS).');
-    }
-    const cloud = {
-        resourceManager: endpoint('resource-manager-endpoint', arm),
-        authorityHost: endpoint('authority-host', authority),
-        instanceDiscovery: inputs.authorityHost === undefined,
-    };
-    const { clientId, tenantId, clientSecret } = inputs;
-    let login;
-    if (clientId || tenantId || clientSecret) {
-        const missing = [!clientId && 'client-id', !tenantId && 'tenant-id'].filter(Boolean);
-        if (missing.length) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`The Azure login is half given: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing.`, 'OpenID Connect needs client-id and tenant-id (and permissions: id-token: write); a client secret needs client-id, tenant-id and client-secret.');
-        }
-        if (!GUID.test(clientId ?? '')) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input 'client-id' must be an application (client) ID, a GUID; got '${clientId}'.`);
-        }
-        if (clientSecret)
-            login = { kind: 'secret', clientId: clientId ?? '', tenantId: tenantId ?? '', clientSecret };
-        else {
-            if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('OpenID Connect login needs a GitHub ID token, and this job cannot request one.', 'Add `permissions: id-token: write` to the job (or the workflow), or give client-secret instead.');
-            }
-            login = { kind: 'oidc', clientId: clientId ?? '', tenantId: tenantId ?? '' };
-        }
-    }
-    else if (env.AZURE_CLIENT_ID && env.AZURE_TENANT_ID) {
-        login = { kind: 'environment' };
-    }
-    else {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('No Azure login is given.', 'Give client-id and tenant-id (OpenID Connect, with permissions: id-token: write), add client-secret for a service principal secret, or set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET.');
-    }
-    const subscriptionId = inputs.subscriptionId ?? env.AZURE_SUBSCRIPTION_ID;
-    if (!subscriptionId) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz("Input 'subscription-id' is required (or AZURE_SUBSCRIPTION_ID): the subscription of the app.");
-    }
-    if (!GUID.test(subscriptionId)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input 'subscription-id' must be a subscription ID, a GUID; got '${subscriptionId}'.`);
-    }
-    return { login, cloud, subscriptionId };
-}
-/**
- * The GitHub ID token, requested once per run however many Azure tokens are exchanged for it. Keyed by the
- * job's token request URL, so a second run in one process (a test) does not reuse another job's token.
- */
-let idToken;
-function githubIdToken() {
-    const url = process.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '';
-    if (idToken?.url !== url) {
-        const token = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getIDToken */ .V9('api://AzureADTokenExchange').then((value) => {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value);
-            return value;
-        });
-        token.catch(() => (idToken = undefined));
-        idToken = { url, token };
-    }
-    return idToken.token;
-}
-async function azureCredential(target) {
-    const identity = await Promise.all(/* import() */[__nccwpck_require__.e(818), __nccwpck_require__.e(907)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9907));
-    const options = {
-        authorityHost: target.cloud.authorityHost,
-        disableInstanceDiscovery: !target.cloud.instanceDiscovery,
-    };
-    const { login } = target;
-    if (login.kind === 'secret')
-        return new identity.ClientSecretCredential(login.tenantId, login.clientId, login.clientSecret, options);
-    if (login.kind === 'oidc')
-        return new identity.ClientAssertionCredential(login.tenantId, login.clientId, githubIdToken, options);
-    if (process.env.AZURE_CLIENT_SECRET)
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(process.env.AZURE_CLIENT_SECRET);
-    return new identity.EnvironmentCredential(options);
-}
-async function appServiceClient(target, stage) {
-    const { WebSiteManagementClient } = await Promise.all(/* import() */[__nccwpck_require__.e(818), __nccwpck_require__.e(112)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5112));
-    const credential = await azureCredential(target);
-    return new WebSiteManagementClient(credential, target.subscriptionId, {
-        endpoint: target.cloud.resourceManager,
-        credentials: { scopes: [`${target.cloud.resourceManager}/.default`] },
-        userAgentOptions: { userAgentPrefix: `deploy-actions/${stage}` },
-        retryOptions: { maxRetries: 4 },
-    });
-}
-const aadHints = {
-    '700016': 'The application (client-id) is not in this tenant: check client-id and tenant-id.',
-    '90002': 'The tenant does not exist: check tenant-id (and environment for sovereign clouds).',
-    '7000215': "The client secret is wrong: give the secret's Value (not its Secret ID), or create a new one.",
-    '7000222': 'The client secret expired: create a new one and update the repository secret.',
-    '700213': "No federated credential of the app matches this workflow: add one whose subject is this job's (e.g. repo:owner/repo:environment:production or repo:owner/repo:ref:refs/heads/main), issuer https://token.actions.githubusercontent.com, audience api://AzureADTokenExchange.",
-    '70021': "No federated credential of the app matches this workflow: check the credential's subject, issuer and audience.",
-    '700024': 'The GitHub ID token has expired or is not yet valid: rerun the job.',
-};
-const armHints = {
-    AuthorizationFailed: 'Give the app registration a role on the web app or its resource group that may do this (Website Contributor), then rerun.',
-    ResourceNotFound: 'Check app-name, slot-name and resource-group-name, and that subscription-id is the right one.',
-    ResourceGroupNotFound: 'Check resource-group-name and subscription-id.',
-    SubscriptionNotFound: 'Check subscription-id, and that the login can see it.',
-    InvalidAuthenticationToken: 'The Azure token was refused: check environment / resource-manager-endpoint.',
-    ExpiredAuthenticationToken: 'The Azure token expired: rerun the job.',
-};
-/** Turns an Azure SDK or identity error into a CloudError naming the operation, the Azure code and what to check. */
-function azureError(error, operation) {
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CloudError */ .K2)
-        return error;
-    const err = error;
-    const message = String(err.message ?? error);
-    const aad = /AADSTS(\d+)/.exec(message);
-    if (aad ||
-        err.name === 'AuthenticationError' ||
-        err.name === 'AggregateAuthenticationError' ||
-        err.name === 'CredentialUnavailableError') {
-        const code = aad ? `AADSTS${aad[1]}` : (err.name ?? 'AuthenticationError');
-        const firstLine = message.split(/\r?\n|Trace ID:/)[0]?.trim() ?? message;
-        const description = aad ? (/AADSTS\d+:[^]*?(?=Trace ID:|$)/.exec(message)?.[0].trim() ?? firstLine) : firstLine;
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CloudError */ .K2(`Azure login failed (${operation}): ${description}`, code, (aad && aadHints[aad[1] ?? '']) ??
-            'Check client-id, tenant-id and the secret or federated credential, and environment / authority-host.', { cause: error });
-    }
-    const code = err.code ?? err.name ?? 'Error';
-    const status = err.statusCode ? ` (HTTP ${err.statusCode})` : '';
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CloudError */ .K2(`${operation} failed: ${code}${status}: ${message}`, code, armHints[code], { cause: error });
-}
-/** Runs one Azure call and reports its failure as a CloudError naming the operation. */
-async function azure(operation, call) {
-    try {
-        return await call();
-    }
-    catch (error) {
-        throw azureError(error, operation);
-    }
-}
-/** True for an ARM 404: the resource does not exist. */
-function isNotFound(error) {
-    const cause = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CloudError */ .K2
-        ? error.cause
-        : error;
-    return cause?.statusCode === 404;
+async function run() {
+    await runStage(deployAzureStage);
 }
 
 
 /***/ }),
 
-/***/ 7268:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Hr: () => (/* binding */ failureReason),
-/* harmony export */   K2: () => (/* binding */ CloudError),
-/* harmony export */   MU: () => (/* binding */ TimeoutError),
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   hl: () => (/* binding */ RolloutFailed),
-/* harmony export */   q0: () => (/* binding */ describe)
-/* harmony export */ });
-/* unused harmony export DeployError */
-/**
- * The few kinds of failure a stage reports. Each carries a `hint`: what the user should do about it.
- * Only a stage's main.ts turns them into `core.setFailed`.
- */
-class DeployError extends Error {
-    hint;
-    /** A stage-specific `failure-reason` (e.g. `plan-changed`), when the error type alone is too coarse. */
-    reason;
-    constructor(message, hint, options) {
-        super(message, options);
-        this.hint = hint;
-        this.name = new.target.name;
-        this.reason = options?.reason;
-    }
-}
-/** An input was missing, malformed or contradicts another. Raised before any cloud call. */
-class InputError extends DeployError {
-}
-/** A cloud API refused a call (access denied, not found, invalid parameter, expired credentials). */
-class CloudError extends DeployError {
-    code;
-    constructor(message, code, hint, options) {
-        super(message, hint, options);
-        this.code = code;
-    }
-}
-/** The new version was rolled out and did not become healthy. */
-class RolloutFailed extends DeployError {
-}
-/** The outcome was still unknown when the time allowed ran out. */
-class TimeoutError extends DeployError {
-}
-/** A stage failure with a machine-readable reason, exposed as the `failure-reason` output. */
-function failureReason(error) {
-    if (error instanceof DeployError && error.reason)
-        return error.reason;
-    if (error instanceof InputError)
-        return 'invalid-input';
-    if (error instanceof CloudError)
-        return 'cloud-error';
-    if (error instanceof RolloutFailed)
-        return 'rollout-failed';
-    if (error instanceof TimeoutError)
-        return 'timeout';
-    return 'unexpected';
-}
-/** One line for the log: the message, then what to do. */
-function describe(error) {
-    if (error instanceof DeployError)
-        return error.hint ? `${error.message}\n${error.hint}` : error.message;
-    if (error instanceof Error)
-        return error.message;
-    return String(error);
-}
-
-
-/***/ }),
-
-/***/ 3962:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a: () => (/* binding */ formatDuration),
-/* harmony export */   w: () => (/* binding */ poll)
-/* harmony export */ });
-/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8500);
-/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
-
-/**
- * Calls `check` until it returns a value (not undefined) or the time runs out. A thrown error ends the
- * poll at once: callers decide what is worth retrying, and the cloud SDKs retry throttling themselves.
- * Never sleeps past the deadline, so a timeout is reported when it falls due, not one interval later.
- */
-async function poll(check, options) {
-    const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? ((ms, signal) => (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(ms, undefined, { signal }));
-    const deadline = now() + options.timeoutMs;
-    let interval = options.intervalMs;
-    for (let attempt = 1;; attempt++) {
-        const value = await check(attempt);
-        if (value !== undefined)
-            return { outcome: 'done', value, attempts: attempt };
-        const left = deadline - now();
-        if (left <= 0)
-            return { outcome: 'timeout', attempts: attempt };
-        await sleep(Math.min(interval, left), options.signal);
-        interval = Math.min(interval * (options.backoff ?? 1), options.maxIntervalMs ?? Number.POSITIVE_INFINITY);
-    }
-}
-/** Formats a duration for logs and summaries: 850 ms, 12.3 s, 4 min 05 s. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)} ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)} s`;
-    const minutes = Math.floor(ms / 60_000);
-    const seconds = Math.round((ms % 60_000) / 1000);
-    return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
-}
-
-
-/***/ }),
-
-/***/ 6749:
+/***/ 6079:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  yx: () => (/* reexport */ isSensitiveHeader),
-  vP: () => (/* reexport */ parseJsonExpectations),
-  i$: () => (/* reexport */ parseStatus),
-  bK: () => (/* binding */ probeUntil)
+  gZ: () => (/* binding */ healthUrl),
+  FW: () => (/* binding */ readWaitInputs),
+  ID: () => (/* binding */ waitUntilServes)
 });
 
-// UNUSED EXPORTS: evaluate, jsonPath, latencyStats, maskUrlSecrets, parseHeaders, parseText, probe, redactUrl, scrub, send
-
-// EXTERNAL MODULE: external "node:timers/promises"
-var promises_ = __nccwpck_require__(8500);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
-var lib_core = __nccwpck_require__(8261);
+var core = __nccwpck_require__(8261);
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(2543);
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var errors = __nccwpck_require__(7268);
+// EXTERNAL MODULE: ./src/lib/image.ts
+var lib_image = __nccwpck_require__(6054);
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var inputs = __nccwpck_require__(1662);
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: ./src/lib/secrets.ts
+var secrets = __nccwpck_require__(5714);
 ;// CONCATENATED MODULE: ./src/lib/probe-checks.ts
 
 
-/** Header names whose values are credentials: masked, never printed, dropped on a redirect to another origin. */
-function isSensitiveHeader(name) {
-    return /^(proxy-)?authorization$|^cookie$|token|secret|key|password|session|signature|credential|auth/i.test(name);
-}
-/** Every value masked here, so a body that echoes one (a debug endpoint) is scrubbed before it is shown. */
-const masked = new Set();
-/** Registers a credential with the runner, and its token part, so neither can appear in a log. */
-function mask(value) {
-    if (value === '')
-        return;
-    masked.add(value);
-    core.setSecret(value);
-    const scheme = /^(\w+)\s+(\S+)$/.exec(value);
-    if (scheme?.[2]) {
-        masked.add(scheme[2]);
-        core.setSecret(scheme[2]);
-        if (/^basic$/i.test(scheme[1] ?? '')) {
-            const decoded = Buffer.from(scheme[2], 'base64').toString('utf8');
-            if (decoded.includes(':'))
-                mask(decoded.slice(decoded.indexOf(':') + 1));
-        }
-    }
-    for (const cookie of value.split(';')) {
-        const part = cookie.slice(cookie.indexOf('=') + 1).trim();
-        if (cookie.includes('=') && part.length >= 6 && part !== value)
-            mask(part);
-    }
-}
 /**
  * Parses `Name: value` (or `Name=value`) lines: whichever of `:` and `=` comes first separates, since a
  * header name has neither. Credentials are masked here, as soon as they are known. A malformed line is
@@ -29146,29 +28770,11 @@ function parseHeaders(input, raw) {
             throw new InputError(`Input '${input}' line ${index + 1} is not a header.`, 'Write one Name: value per line.');
         }
         const value = text.slice(at + 1).trim();
-        if (isSensitiveHeader(name))
-            mask(value);
+        if (isSensitiveName(name))
+            maskCredential(value);
         headers[name.toLowerCase()] = value;
     }
     return headers;
-}
-/** Masks a password in the URL and query values named like credentials (`?api_key=...`). */
-function maskUrlSecrets(url) {
-    if (url.password)
-        mask(decodeURIComponent(url.password));
-    for (const [name, value] of url.searchParams)
-        if (isSensitiveHeader(name))
-            mask(value);
-}
-/** The URL for logs, summaries and outputs: its password and credential-like query values as ***. */
-function redactUrl(raw) {
-    const url = new URL(raw);
-    if (url.password)
-        url.password = '***';
-    for (const name of new Set(url.searchParams.keys()))
-        if (isSensitiveHeader(name))
-            url.searchParams.set(name, '***');
-    return url.href;
 }
 /** `200`, `2xx`, `20x`, `200-299`, or several of them separated by commas or spaces. */
 function parseStatus(input, raw) {
@@ -29248,15 +28854,8 @@ function lookup(document, segments) {
 }
 /** A field as text for comparing and printing: strings as they are, anything else as JSON. */
 const asText = (value) => (typeof value === 'string' ? value : JSON.stringify(value));
-/** Replaces every credential masked so far with ***, as the runner does in the log. */
-function scrub(text) {
-    let clean = text;
-    for (const value of [...masked].sort((a, b) => b.length - a.length))
-        clean = clean.split(value).join('***');
-    return clean;
-}
 const snippet = (raw) => {
-    const text = scrub(raw);
+    const text = (0,secrets/* scrub */._I)(raw);
     return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
 };
 /** What is wrong with a response, one reason each; empty when it passes. Pure. */
@@ -29299,8 +28898,6 @@ var external_node_http_ = __nccwpck_require__(7067);
 var external_node_https_ = __nccwpck_require__(4708);
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
-// EXTERNAL MODULE: ./src/lib/poll.ts
-var poll = __nccwpck_require__(3962);
 ;// CONCATENATED MODULE: ./src/lib/probe-http.ts
 
 
@@ -29388,7 +28985,7 @@ async function send(request) {
                 throw new Error(`more than ${redirects} redirects`);
             const next = new URL(location, url);
             if (next.origin !== url.origin) {
-                headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !isSensitiveHeader(name)));
+                headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !(0,secrets/* isSensitiveName */.eq)(name)));
             }
             if (answer.status === 303 || (answer.status <= 302 && method === 'POST')) {
                 method = method === 'HEAD' ? 'HEAD' : 'GET';
@@ -29400,7 +28997,7 @@ async function send(request) {
     }
     catch (error) {
         if (timeout.signal.aborted) {
-            const why = left < request.timeoutMs ? 'before the overall timeout' : `within ${(0,poll/* formatDuration */.a)(request.timeoutMs)}`;
+            const why = left < request.timeoutMs ? 'before the overall timeout' : `within ${(0,duration/* formatDuration */.a3)(request.timeoutMs)}`;
             throw new Error(`no answer ${why}`, { cause: error });
         }
         throw new Error(describeNetworkError(error), { cause: error });
@@ -29410,7 +29007,32 @@ async function send(request) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/lib/poll.ts
+
+/**
+ * Calls `check` until it returns a value (not undefined) or the time runs out. A thrown error ends the
+ * poll at once: callers decide what is worth retrying, and the cloud SDKs retry throttling themselves.
+ * Never sleeps past the deadline, so a timeout is reported when it falls due, not one interval later.
+ */
+async function poll(check, options) {
+    const now = options.now ?? Date.now;
+    const sleep = options.sleep ?? ((ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }));
+    const deadline = now() + options.timeoutMs;
+    let interval = options.intervalMs;
+    for (let attempt = 1;; attempt++) {
+        const value = await check(attempt);
+        if (value !== undefined)
+            return { outcome: 'done', value, attempts: attempt };
+        const left = deadline - now();
+        if (left <= 0)
+            return { outcome: 'timeout', attempts: attempt };
+        await sleep(Math.min(interval, left), options.signal);
+        interval = Math.min(interval * (options.backoff ?? 1), options.maxIntervalMs ?? Number.POSITIVE_INFINITY);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/lib/probe.ts
+
 
 
 
@@ -29429,7 +29051,7 @@ async function probe(request, expectations) {
         const response = await send(request);
         const failures = evaluate(response, expectations);
         return {
-            url: redactUrl(response.url),
+            url: (0,secrets/* redactUrl */.BO)(response.url),
             status: response.status,
             latencyMs: response.latencyMs,
             passed: !failures.length,
@@ -29438,7 +29060,7 @@ async function probe(request, expectations) {
     }
     catch (error) {
         return {
-            url: redactUrl(request.url),
+            url: (0,secrets/* redactUrl */.BO)(request.url),
             latencyMs: performance.now() - started,
             passed: false,
             failures: [error.message],
@@ -29453,10 +29075,10 @@ async function probe(request, expectations) {
 async function probeUntil(request, expectations, options) {
     const deadline = Date.now() + options.timeoutMs;
     const needed = options.consecutiveSuccesses ?? 1;
-    const sleep = options.sleep ?? ((ms, signal) => (0,promises_.setTimeout)(ms, undefined, { signal }));
+    const sleep = options.sleep ?? ((ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }));
     const results = [];
     let streak = 0;
-    const outcome = await (0,poll/* poll */.w)(async (attempt) => {
+    const outcome = await poll(async (attempt) => {
         // poll checks once more when the time is up. An attempt with less time left than an interval would
         // only be cut short, and its "no answer" would hide the reason the earlier attempts failed.
         const floor = Math.min(request.timeoutMs, options.intervalMs);
@@ -29495,6 +29117,877 @@ function latencyStats(samples) {
         ? null
         : Math.round(sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2);
     return { median, p95: rank(0.95), samples: sorted.length };
+}
+
+;// CONCATENATED MODULE: ./src/lib/app-service-wait.ts
+
+
+
+
+
+
+/**
+ * Reads health-path, health-url, expected-version (default: the tag of `image`, none for latest or a digest),
+ * version-field, timeout and poll-interval.
+ */
+function readWaitInputs(image) {
+    const healthPath = (0,inputs/* optional */.lq)('health-path') ?? '/health';
+    if (!healthPath.startsWith('/'))
+        throw new errors/* InputError */.dz(`Input 'health-path' must start with /, got '${healthPath}'.`);
+    const healthUrl = (0,inputs/* optional */.lq)('health-url');
+    if (healthUrl && !/^https?:\/\//.test(healthUrl))
+        throw new errors/* InputError */.dz(`Input 'health-url' must be an http(s) URL, got '${healthUrl}'.`);
+    const tag = image ? (0,lib_image/* parseImageReference */.o)(image)?.tag : undefined;
+    return {
+        healthPath,
+        healthUrl,
+        expectedVersion: (0,inputs/* optional */.lq)('expected-version') ?? (tag === 'latest' ? undefined : tag),
+        versionField: (0,inputs/* optional */.lq)('version-field') ?? 'version',
+        timeoutMs: (0,inputs/* duration */.p0)('timeout', '600', { bare: 's', minMs: 1000, maxMs: 3_600_000 }),
+        intervalMs: (0,inputs/* duration */.p0)('poll-interval', '5', { bare: 's', minMs: 50, maxMs: 300_000 }),
+    };
+}
+/** The URL that proves a slot: health-url, or https://<defaultHostName><health-path> as ARM names the host. */
+function healthUrl(defaultHostName, wait) {
+    return wait.healthUrl ?? `https://${defaultHostName}${wait.healthPath}`;
+}
+/**
+ * Probes the slot until it answers 2xx with the expected version (and twice in a row, so a warm-up answer
+ * from the old container is not taken for the new one), or the time runs out.
+ */
+async function waitUntilServes(url, wait, what) {
+    const started = Date.now();
+    const json = wait.expectedVersion
+        ? parseJsonExpectations('expected-version', [`${wait.versionField}=${wait.expectedVersion}`])
+        : [];
+    const run = await probeUntil({ url, timeoutMs: Math.min(30_000, wait.timeoutMs) }, { status: parseStatus('health', '2xx'), json }, {
+        timeoutMs: wait.timeoutMs,
+        intervalMs: wait.intervalMs,
+        backoff: 1.5,
+        maxIntervalMs: Math.max(wait.intervalMs, 30_000),
+        consecutiveSuccesses: 2,
+        onAttempt: (result, attempt) => core/* info */.pq(`  ${what} #${attempt}: ${result.status ?? 'no answer'}${result.passed ? ' ok' : `: ${result.failures.join('; ')}`}`),
+    });
+    const ms = Date.now() - started;
+    if (!run.passed)
+        throw notServed(url, wait, what, run, ms);
+    return { url, run, ms };
+}
+/** A slot that answered but never right failed its rollout; one that never answered ran out of time. */
+function notServed(url, wait, what, run, ms) {
+    const last = run.results.at(-1);
+    const why = last?.failures.join('; ') ?? 'no answer';
+    const Failure = run.results.some((r) => r.status !== undefined) ? errors/* RolloutFailed */.hl : errors/* TimeoutError */.MU;
+    return new Failure(`${what} did not serve ${wait.expectedVersion ? `version ${wait.expectedVersion}` : 'a healthy answer'} at ${url} within ${(0,duration/* formatDuration */.a3)(ms)} (${run.attempts} probes; last: ${why}).`, "Look at the slot's log stream (az webapp log tail) for why the container does not start, or raise timeout.");
+}
+
+
+/***/ }),
+
+/***/ 4214:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AH: () => (/* binding */ restartSlot),
+/* harmony export */   AM: () => (/* binding */ readImage),
+/* harmony export */   AU: () => (/* binding */ writeConfig),
+/* harmony export */   KH: () => (/* binding */ deleteSlot),
+/* harmony export */   Kq: () => (/* binding */ SLOT_NAME_MAX),
+/* harmony export */   Lr: () => (/* binding */ swapWithProduction),
+/* harmony export */   M4: () => (/* binding */ checkAppServiceName),
+/* harmony export */   TL: () => (/* binding */ createSlot),
+/* harmony export */   q3: () => (/* binding */ findSlot),
+/* harmony export */   ss: () => (/* binding */ mergeSettings),
+/* harmony export */   xX: () => (/* binding */ APP_NAME_MAX)
+/* harmony export */ });
+/* unused harmony exports imageOf, readConfig, readSettings */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8261);
+/* harmony import */ var _azure_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(516);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7268);
+
+
+
+/** The longest app name App Service takes; a slot's name leaves room for the hyphen that joins them. */
+const APP_NAME_MAX = 60;
+const SLOT_NAME_MAX = 59;
+/** App and slot names as App Service allows them; checked so a typo fails before a request. */
+function checkAppServiceName(input, value, max) {
+    if (!new RegExp(`^[a-zA-Z0-9][a-zA-Z0-9-]{0,${max - 1}}$`).test(value) || value.endsWith('-')) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`Input '${input}' is not an App Service name: '${value}'.`, `Use letters, digits and hyphens (at most ${max}), not starting or ending with a hyphen.`);
+    }
+    return value;
+}
+const isProduction = (ref) => ref.slot === 'production';
+const label = (ref) => (isProduction(ref) ? ref.app : `${ref.app}/${ref.slot}`);
+/** The image of a container app's linuxFxVersion (`DOCKER|<image>`). */
+const imageOf = (linuxFxVersion) => (linuxFxVersion ?? '').replace(/^DOCKER\|/i, '');
+/** The slot's default host name, or undefined when it does not exist. */
+async function findSlot(ref) {
+    const { client, resourceGroup, app, slot } = ref;
+    try {
+        const site = await (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .azure */ .ec)(`Get ${label(ref)}`, () => isProduction(ref) ? client.webApps.get(resourceGroup, app) : client.webApps.getSlot(resourceGroup, app, slot));
+        return { defaultHostName: site.defaultHostName ?? '' };
+    }
+    catch (error) {
+        if ((0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .isNotFound */ .c4)(error) && !isProduction(ref))
+            return undefined;
+        throw error;
+    }
+}
+async function readConfig(ref) {
+    const { client, resourceGroup, app, slot } = ref;
+    return (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .azure */ .ec)(`Get config/web of ${label(ref)}`, () => isProduction(ref)
+        ? client.webApps.getConfiguration(resourceGroup, app)
+        : client.webApps.getConfigurationSlot(resourceGroup, app, slot));
+}
+/** The image the slot is configured to run ('' when it names none). */
+async function readImage(ref) {
+    return imageOf((await readConfig(ref)).linuxFxVersion);
+}
+async function readSettings(ref) {
+    const { client, resourceGroup, app, slot } = ref;
+    const answer = await (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .azure */ .ec)(`List app settings of ${label(ref)}`, () => isProduction(ref)
+        ? client.webApps.listApplicationSettings(resourceGroup, app)
+        : client.webApps.listApplicationSettingsSlot(resourceGroup, app, slot));
+    return { ...answer.properties };
+}
+async function writeConfig(ref, change) {
+    const { client, resourceGroup, app, slot } = ref;
+    const config = {
+        linuxFxVersion: `DOCKER|${change.image}`,
+        ...(change.startupCommand !== undefined ? { appCommandLine: change.startupCommand } : {}),
+        ...(change.managedIdentityPull ? { acrUseManagedIdentityCreds: true } : {}),
+    };
+    await (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .azure */ .ec)(`Update config/web of ${label(ref)}`, () => isProduction(ref)
+        ? client.webApps.updateConfiguration(resourceGroup, app, config)
+        : client.webApps.updateConfigurationSlot(resourceGroup, app, slot, config));
+}
+/**
+ * Merges settings into the slot's set. The API's PUT replaces the whole set, so the current one is read
+ * first and written back with the changes; nothing is written when nothing changes. Returns the keys changed.
+ */
+async function mergeSettings(ref, changes) {
+    if (changes.size === 0)
+        return [];
+    const current = await readSettings(ref);
+    const changed = [...changes].filter(([key, value]) => current[key] !== value).map(([key]) => key);
+    if (changed.length === 0)
+        return [];
+    const properties = { ...current, ...Object.fromEntries(changes) };
+    const { client, resourceGroup, app, slot } = ref;
+    await (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .azure */ .ec)(`Update app settings of ${label(ref)}`, () => isProduction(ref)
+        ? client.webApps.updateApplicationSettings(resourceGroup, app, { properties })
+        : client.webApps.updateApplicationSettingsSlot(resourceGroup, app, slot, { properties }));
+    return changed;
+}
+async function restartSlot(ref) {
+    const { client, resourceGroup, app, slot } = ref;
+    await (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .azure */ .ec)(`Restart ${label(ref)}`, () => isProduction(ref)
+        ? client.webApps.restart(resourceGroup, app)
+        : client.webApps.restartSlot(resourceGroup, app, slot));
+}
+/** Creates the slot in the app's plan with the config and app settings of `from` (production or a slot). */
+async function createSlot(ref, from) {
+    const { client, resourceGroup, app, slot } = ref;
+    const source = { ...ref, slot: from };
+    const site = await (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .azure */ .ec)(`Get ${app}`, () => client.webApps.get(resourceGroup, app));
+    const config = await readConfig(source);
+    const settings = await readSettings(source);
+    const created = await (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .azure */ .ec)(`Create slot ${label(ref)}`, () => client.webApps.beginCreateOrUpdateSlotAndWait(resourceGroup, app, slot, {
+        location: site.location ?? '',
+        serverFarmId: site.serverFarmId,
+        siteConfig: {
+            linuxFxVersion: config.linuxFxVersion,
+            appCommandLine: config.appCommandLine,
+            alwaysOn: config.alwaysOn,
+        },
+    }));
+    if (Object.keys(settings).length)
+        await mergeSettings(ref, new Map(Object.entries(settings)));
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Created slot ${slot} with the config and ${Object.keys(settings).length} app settings of ${from}`);
+    return { defaultHostName: created.defaultHostName ?? '' };
+}
+/** Swaps the slot with production (a long-running operation, polled until Azure reports it done). */
+async function swapWithProduction(ref, intervalMs) {
+    const { client, resourceGroup, app, slot } = ref;
+    await (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .azure */ .ec)(`Swap ${label(ref)} with production`, () => client.webApps.beginSwapSlotAndWait(resourceGroup, app, slot, { targetSlot: 'production', preserveVnet: true }, { updateIntervalInMs: intervalMs }));
+}
+/** Deletes the slot; true when it was there. */
+async function deleteSlot(ref) {
+    const { client, resourceGroup, app, slot } = ref;
+    try {
+        await (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .azure */ .ec)(`Delete slot ${label(ref)}`, () => client.webApps.deleteSlot(resourceGroup, app, slot));
+        return true;
+    }
+    catch (error) {
+        if ((0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .isNotFound */ .c4)(error))
+            return false;
+        throw error;
+    }
+}
+
+
+/***/ }),
+
+/***/ 516:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   bC: () => (/* binding */ resolveAzureTarget),
+/* harmony export */   c4: () => (/* binding */ isNotFound),
+/* harmony export */   ec: () => (/* binding */ azure),
+/* harmony export */   em: () => (/* binding */ readAzureTargetInputs),
+/* harmony export */   mE: () => (/* binding */ appServiceClient)
+/* harmony export */ });
+/* unused harmony exports githubIdToken, azureCredential, azureError */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8261);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1662);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5714);
+
+
+
+
+const clouds = {
+    AzureCloud: { arm: 'https://management.azure.com', authority: 'https://login.microsoftonline.com' },
+    AzureUSGovernment: { arm: 'https://management.usgovcloudapi.net', authority: 'https://login.microsoftonline.us' },
+    AzureChinaCloud: { arm: 'https://management.chinacloudapi.cn', authority: 'https://login.chinacloudapi.cn' },
+};
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+function endpoint(name, raw) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input '${name}' is not a URL: '${raw}'.`, 'Give an https:// URL, e.g. https://management.local.azurestack.external.');
+    }
+    if (url.protocol !== 'https:')
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input '${name}' must be an https:// URL, got '${raw}'.`);
+    return url.href.replace(/\/$/, '');
+}
+/** Reads the login and cloud inputs every Azure action shares, under the same names. */
+function readAzureTargetInputs() {
+    return {
+        clientId: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('client-id'),
+        tenantId: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('tenant-id'),
+        subscriptionId: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('subscription-id'),
+        clientSecret: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('client-secret'),
+        environment: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('environment'),
+        resourceManagerEndpoint: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('resource-manager-endpoint'),
+        authorityHost: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('authority-host'),
+    };
+}
+/** Validates the login and cloud inputs (before any request): which login, which cloud, which subscription. */
+function resolveAzureTarget(inputs, env = process.env) {
+    if (inputs.clientSecret)
+        (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .mask */ .dK)(inputs.clientSecret);
+    const cloud = resolveCloud(inputs);
+    const login = resolveLogin(inputs, env);
+    return { login, cloud, subscriptionId: resolveSubscription(inputs, env) };
+}
+/** The endpoints of the named cloud, or explicit ones (Azure Stack, a private authority, a local stand-in). */
+function resolveCloud(inputs) {
+    const environment = inputs.environment ?? 'AzureCloud';
+    if (!['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud', 'AzureStack'].includes(environment)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input 'environment' must be AzureCloud, AzureUSGovernment, AzureChinaCloud or AzureStack, got '${environment}'.`);
+    }
+    const named = environment === 'AzureStack' ? undefined : clouds[environment];
+    const arm = inputs.resourceManagerEndpoint ?? named?.arm;
+    const authority = inputs.authorityHost ?? named?.authority;
+    if (!arm || !authority) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('AzureStack needs the resource-manager-endpoint and authority-host inputs.', 'For Azure Stack Hub, e.g. resource-manager-endpoint: https://management.local.azurestack.external and authority-host: https://login.microsoftonline.com (or your AD FS).');
+    }
+    return {
+        resourceManager: endpoint('resource-manager-endpoint', arm),
+        authorityHost: endpoint('authority-host', authority),
+        instanceDiscovery: inputs.authorityHost === undefined,
+    };
+}
+/** A client secret, OpenID Connect with the GitHub ID token, or the AZURE_* variables, in that order. */
+function resolveLogin(inputs, env) {
+    const { clientId, tenantId, clientSecret } = inputs;
+    if (clientId || tenantId || clientSecret) {
+        const missing = [!clientId && 'client-id', !tenantId && 'tenant-id'].filter(Boolean);
+        if (missing.length) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`The Azure login is half given: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing.`, 'OpenID Connect needs client-id and tenant-id (and permissions: id-token: write); a client secret needs client-id, tenant-id and client-secret.');
+        }
+        if (!GUID.test(clientId ?? '')) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input 'client-id' must be an application (client) ID, a GUID; got '${clientId}'.`);
+        }
+        if (clientSecret)
+            return { kind: 'secret', clientId: clientId ?? '', tenantId: tenantId ?? '', clientSecret };
+        if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('OpenID Connect login needs a GitHub ID token, and this job cannot request one.', 'Add `permissions: id-token: write` to the job (or the workflow), or give client-secret instead.');
+        }
+        return { kind: 'oidc', clientId: clientId ?? '', tenantId: tenantId ?? '' };
+    }
+    if (env.AZURE_CLIENT_ID && env.AZURE_TENANT_ID)
+        return { kind: 'environment' };
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('No Azure login is given.', 'Give client-id and tenant-id (OpenID Connect, with permissions: id-token: write), add client-secret for a service principal secret, or set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET.');
+}
+function resolveSubscription(inputs, env) {
+    const subscriptionId = inputs.subscriptionId ?? env.AZURE_SUBSCRIPTION_ID;
+    if (!subscriptionId) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz("Input 'subscription-id' is required (or AZURE_SUBSCRIPTION_ID): the subscription of the app.");
+    }
+    if (!GUID.test(subscriptionId)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input 'subscription-id' must be a subscription ID, a GUID; got '${subscriptionId}'.`);
+    }
+    return subscriptionId;
+}
+/**
+ * The GitHub ID token, requested once per run however many Azure tokens are exchanged for it. Keyed by the
+ * job's token request URL, so a second run in one process (a test) does not reuse another job's token.
+ */
+let idToken;
+function githubIdToken() {
+    const url = process.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '';
+    if (idToken?.url !== url) {
+        const token = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getIDToken */ .V9('api://AzureADTokenExchange').then((value) => {
+            (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .mask */ .dK)(value);
+            return value;
+        });
+        token.catch(() => (idToken = undefined));
+        idToken = { url, token };
+    }
+    return idToken.token;
+}
+async function azureCredential(target) {
+    const identity = await Promise.all(/* import() */[__nccwpck_require__.e(818), __nccwpck_require__.e(907)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9907));
+    const options = {
+        authorityHost: target.cloud.authorityHost,
+        disableInstanceDiscovery: !target.cloud.instanceDiscovery,
+    };
+    const { login } = target;
+    if (login.kind === 'secret')
+        return new identity.ClientSecretCredential(login.tenantId, login.clientId, login.clientSecret, options);
+    if (login.kind === 'oidc')
+        return new identity.ClientAssertionCredential(login.tenantId, login.clientId, githubIdToken, options);
+    if (process.env.AZURE_CLIENT_SECRET)
+        (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .mask */ .dK)(process.env.AZURE_CLIENT_SECRET);
+    return new identity.EnvironmentCredential(options);
+}
+async function appServiceClient(target, stage) {
+    const { WebSiteManagementClient } = await Promise.all(/* import() */[__nccwpck_require__.e(818), __nccwpck_require__.e(112)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5112));
+    const credential = await azureCredential(target);
+    return new WebSiteManagementClient(credential, target.subscriptionId, {
+        endpoint: target.cloud.resourceManager,
+        credentials: { scopes: [`${target.cloud.resourceManager}/.default`] },
+        userAgentOptions: { userAgentPrefix: `deploy-actions/${stage}` },
+        retryOptions: { maxRetries: 4 },
+    });
+}
+const aadHints = {
+    '700016': 'The application (client-id) is not in this tenant: check client-id and tenant-id.',
+    '90002': 'The tenant does not exist: check tenant-id (and environment for sovereign clouds).',
+    '7000215': "The client secret is wrong: give the secret's Value (not its Secret ID), or create a new one.",
+    '7000222': 'The client secret expired: create a new one and update the repository secret.',
+    '700213': "No federated credential of the app matches this workflow: add one whose subject is this job's (e.g. repo:owner/repo:environment:production or repo:owner/repo:ref:refs/heads/main), issuer https://token.actions.githubusercontent.com, audience api://AzureADTokenExchange.",
+    '70021': "No federated credential of the app matches this workflow: check the credential's subject, issuer and audience.",
+    '700024': 'The GitHub ID token has expired or is not yet valid: rerun the job.',
+};
+const armHints = {
+    AuthorizationFailed: 'Give the app registration a role on the web app or its resource group that may do this (Website Contributor), then rerun.',
+    ResourceNotFound: 'Check app-name, slot-name and resource-group-name, and that subscription-id is the right one.',
+    ResourceGroupNotFound: 'Check resource-group-name and subscription-id.',
+    SubscriptionNotFound: 'Check subscription-id, and that the login can see it.',
+    InvalidAuthenticationToken: 'The Azure token was refused: check environment / resource-manager-endpoint.',
+    ExpiredAuthenticationToken: 'The Azure token expired: rerun the job.',
+};
+/** Turns an Azure SDK or identity error into a CloudError naming the operation, the Azure code and what to check. */
+function azureError(error, operation) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CloudError */ .K2)
+        return error;
+    const err = error;
+    const message = String(err.message ?? error);
+    const aad = /AADSTS(\d+)/.exec(message);
+    if (aad ||
+        err.name === 'AuthenticationError' ||
+        err.name === 'AggregateAuthenticationError' ||
+        err.name === 'CredentialUnavailableError') {
+        const code = aad ? `AADSTS${aad[1]}` : (err.name ?? 'AuthenticationError');
+        const firstLine = message.split(/\r?\n|Trace ID:/)[0]?.trim() ?? message;
+        const description = aad ? (/AADSTS\d+:[^]*?(?=Trace ID:|$)/.exec(message)?.[0].trim() ?? firstLine) : firstLine;
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CloudError */ .K2(`Azure login failed (${operation}): ${description}`, code, (aad && aadHints[aad[1] ?? '']) ??
+            'Check client-id, tenant-id and the secret or federated credential, and environment / authority-host.', { cause: error });
+    }
+    const code = err.code ?? err.name ?? 'Error';
+    const status = err.statusCode ? ` (HTTP ${err.statusCode})` : '';
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CloudError */ .K2(`${operation} failed: ${code}${status}: ${message}`, code, armHints[code], { cause: error });
+}
+/** Runs one Azure call and reports its failure as a CloudError naming the operation. */
+async function azure(operation, call) {
+    try {
+        return await call();
+    }
+    catch (error) {
+        throw azureError(error, operation);
+    }
+}
+/** True for an ARM 404: the resource does not exist. */
+function isNotFound(error) {
+    const cause = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CloudError */ .K2
+        ? error.cause
+        : error;
+    return cause?.statusCode === 404;
+}
+
+
+/***/ }),
+
+/***/ 2543:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E9: () => (/* binding */ parseDuration),
+/* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   aL: () => (/* binding */ durationSyntax)
+/* harmony export */ });
+/* unused harmony export goDuration */
+/**
+ * One syntax for every time input of every action: a number with a unit (`500ms`, `30s`, `5m`, `1h`), or
+ * several (`1m30s`, Go's and Terraform's form); a space may stand between a number and its unit (`1 h`). A bare number is in the unit the input's name or description
+ * gives (seconds, or minutes for `*-minutes` inputs kept from the actions users migrate from).
+ */
+const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const piece = /(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)\s*/y;
+/** Milliseconds, or undefined when `raw` is not a duration. Pure. */
+function parseDuration(raw, bare) {
+    const text = raw.trim();
+    if (/^(\d+(\.\d+)?|\.\d+)$/.test(text))
+        return Number(text) * (unitMs[bare] ?? 1000);
+    if (text === '')
+        return undefined;
+    let total = 0;
+    piece.lastIndex = 0;
+    while (piece.lastIndex < text.length) {
+        const match = piece.exec(text);
+        if (!match)
+            return undefined;
+        total += Number(match[1]) * (unitMs[match[2] ?? ''] ?? 0);
+    }
+    return total;
+}
+/** How the syntax is described in an error: the same words for every input. */
+function durationSyntax(bare) {
+    return `a duration such as 500ms, 30s, 5m or 1m30s (a bare number is ${bare === 'm' ? 'minutes' : 'seconds'})`;
+}
+/** Formats a duration for logs and summaries: 850 ms, 12.3 s, 4 min 05 s. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)} s`;
+    const minutes = Math.floor(ms / 60_000);
+    const seconds = Math.round((ms % 60_000) / 1000);
+    return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
+}
+/** The duration in Go's notation (`90s`, `0s`), for tools such as Terraform that take it on the command line. */
+function goDuration(ms) {
+    return ms % 1000 === 0 ? `${ms / 1000}s` : `${Math.round(ms)}ms`;
+}
+
+
+/***/ }),
+
+/***/ 7268:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hr: () => (/* binding */ failureReason),
+/* harmony export */   K2: () => (/* binding */ CloudError),
+/* harmony export */   MU: () => (/* binding */ TimeoutError),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   hl: () => (/* binding */ RolloutFailed),
+/* harmony export */   q0: () => (/* binding */ describe)
+/* harmony export */ });
+/* unused harmony export DeployError */
+/**
+ * The few kinds of failure a stage reports. Each carries a `hint`: what the user should do about it.
+ * Only a stage's main.ts turns them into `core.setFailed`.
+ */
+class DeployError extends Error {
+    hint;
+    /** A stage-specific `failure-reason` (e.g. `plan-changed`), when the error type alone is too coarse. */
+    reason;
+    constructor(message, hint, options) {
+        super(message, options);
+        this.hint = hint;
+        this.name = new.target.name;
+        this.reason = options?.reason;
+    }
+}
+/** An input was missing, malformed or contradicts another. Raised before any cloud call. */
+class InputError extends DeployError {
+}
+/** A cloud API refused a call (access denied, not found, invalid parameter, expired credentials). */
+class CloudError extends DeployError {
+    code;
+    constructor(message, code, hint, options) {
+        super(message, hint, options);
+        this.code = code;
+    }
+}
+/** The new version was rolled out and did not become healthy. */
+class RolloutFailed extends DeployError {
+}
+/** The outcome was still unknown when the time allowed ran out. */
+class TimeoutError extends DeployError {
+}
+/** A stage failure with a machine-readable reason, exposed as the `failure-reason` output. */
+function failureReason(error) {
+    if (error instanceof DeployError && error.reason)
+        return error.reason;
+    if (error instanceof InputError)
+        return 'invalid-input';
+    if (error instanceof CloudError)
+        return 'cloud-error';
+    if (error instanceof RolloutFailed)
+        return 'rollout-failed';
+    if (error instanceof TimeoutError)
+        return 'timeout';
+    return 'unexpected';
+}
+/** One line for the log: the message, then what to do. */
+function describe(error) {
+    if (error instanceof DeployError)
+        return error.hint ? `${error.message}\n${error.hint}` : error.message;
+    if (error instanceof Error)
+        return error.message;
+    return String(error);
+}
+
+
+/***/ }),
+
+/***/ 6054:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   o: () => (/* binding */ parseImageReference),
+/* harmony export */   r: () => (/* binding */ checkImageReference)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
+
+/**
+ * Container image references as Docker reads them: `[registry[:port]/]path[:tag][@digest]`.
+ * Checked before any cloud call, so a typo fails in a second instead of as a task that cannot pull.
+ */
+const component = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const domain = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?';
+const reference = new RegExp(`^(?:(?<registry>${domain})/)?(?<path>${component}(?:/${component})*)(?::(?<tag>[\\w][\\w.-]{0,127}))?(?:@(?<digest>[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}))?$`);
+function parseImageReference(text) {
+    const match = reference.exec(text);
+    if (!match?.groups || text.length > 4096)
+        return undefined;
+    const { registry, path = '', tag, digest } = match.groups;
+    // Docker reads the first part as a registry only when it looks like a host: a dot, a port, or localhost.
+    if (registry && !/[.:]|^localhost$|^\[/.test(registry)) {
+        if (!new RegExp(`^${component}$`).test(registry))
+            return undefined;
+        return { path: `${registry}/${path}`, tag, digest };
+    }
+    return { registry, path, tag, digest };
+}
+/** Throws an InputError naming the input when `text` is not an image reference. */
+function checkImageReference(input, text) {
+    if (!parseImageReference(text)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input '${input}' is not a valid image reference: '${text}'.`, 'Expected [registry/]repository[:tag][@sha256:digest] in lower case, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4.2.');
+    }
+    return text;
+}
+
+
+/***/ }),
+
+/***/ 1662:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K7: () => (/* binding */ keyValues),
+/* harmony export */   lc: () => (/* binding */ bool),
+/* harmony export */   lq: () => (/* binding */ optional),
+/* harmony export */   mw: () => (/* binding */ required),
+/* harmony export */   p0: () => (/* binding */ duration),
+/* harmony export */   p_: () => (/* binding */ list),
+/* harmony export */   yL: () => (/* binding */ oneOf)
+/* harmony export */ });
+/* unused harmony exports optionalBool, parseNumber, number, parseList, parseKeyValues, optionalOneOf, parseDurationInput, workspacePath */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8261);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2543);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7268);
+
+
+
+
+
+/**
+ * Typed readers for action inputs. Each stage's inputs.ts calls these once and builds its own typed object;
+ * nothing else reads `core.getInput`.
+ */
+/** A trimmed input, or undefined when it is empty. */
+function optional(name) {
+    const value = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name).trim();
+    return value === '' ? undefined : value;
+}
+function required(name, what) {
+    const value = optional(name);
+    if (value === undefined)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input '${name}' is required: ${what}.`);
+    return value;
+}
+function bool(name, fallback) {
+    return optionalBool(name) ?? fallback;
+}
+/** true, false, or undefined when the input is empty (the cloud's or another input's default then applies). */
+function optionalBool(name) {
+    const value = optional(name);
+    if (value === undefined)
+        return undefined;
+    if (/^(true|True|TRUE)$/.test(value))
+        return true;
+    if (/^(false|False|FALSE)$/.test(value))
+        return false;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input '${name}' must be true or false, got '${value}'.`);
+}
+/** Parses a number, naming the input and the accepted range when it is not one. */
+function parseNumber(name, raw, rule = {}) {
+    const { min = 0, max = Number.MAX_SAFE_INTEGER, integer = true } = rule;
+    const value = Number(raw);
+    const expected = `${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`;
+    if (raw.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+        throw new InputError(`Input '${name}' must be ${expected}, got '${raw}'.`);
+    }
+    if (value < min || value > max)
+        throw new InputError(`Input '${name}' must be ${expected}, got ${value}.`);
+    return value;
+}
+function number(name, fallback, rule) {
+    const raw = optional(name);
+    return raw === undefined ? fallback : parseNumber(name, raw, rule);
+}
+/** Splits a list given one item per line (commas also separate, as many actions accept). */
+function parseList(raw, { commas = true } = {}) {
+    return raw
+        .split(commas ? /[\n,]/ : /\n/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '' && !item.startsWith('#'));
+}
+function list(name, options) {
+    return parseList(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name), options);
+}
+/**
+ * Parses `key=value` lines. Only the first `=` separates, so values such as connection strings keep theirs.
+ * Blank lines and `#` comments are skipped; a line without `=` or with an empty key is an error.
+ */
+function parseKeyValues(name, raw) {
+    const pairs = new Map();
+    for (const [index, line] of raw.split('\n').entries()) {
+        const text = line.trim();
+        if (text === '' || text.startsWith('#'))
+            continue;
+        const at = text.indexOf('=');
+        const key = at < 0 ? '' : text.slice(0, at).trim();
+        if (key === '') {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input '${name}' line ${index + 1} is not KEY=value: '${text}'.`, 'Write one KEY=value per line; the value may itself contain =.');
+        }
+        pairs.set(key, text.slice(at + 1).trim());
+    }
+    return pairs;
+}
+function keyValues(name) {
+    return parseKeyValues(name, _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name));
+}
+/** Reads an input that must be one of a fixed set of words. */
+function oneOf(name, choices, fallback) {
+    return optionalOneOf(name, choices) ?? fallback;
+}
+/** One of a fixed set of words, or undefined when the input is empty. */
+function optionalOneOf(name, choices) {
+    const value = optional(name);
+    if (value === undefined)
+        return undefined;
+    if (!choices.includes(value)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input '${name}' must be one of ${choices.join(', ')}, got '${value}'.`);
+    }
+    return value;
+}
+/** Parses a time input (see duration.ts for the one syntax), naming the input and the range when it is wrong. */
+function parseDurationInput(name, raw, rule) {
+    const { bare, minMs = 0, maxMs = 7 * 24 * 3_600_000 } = rule;
+    const ms = (0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .parseDuration */ .E9)(raw, bare);
+    const range = `from ${formatLimit(minMs, bare)} to ${formatLimit(maxMs, bare)}`;
+    if (ms === undefined) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input '${name}' must be ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .durationSyntax */ .aL)(bare)}, got '${raw}'.`);
+    }
+    if (ms < minMs || ms > maxMs)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input '${name}' must be ${range}, got '${raw}'.`);
+    return ms;
+}
+/** A time input in milliseconds; `fallback` is written as the input's default is (e.g. '30' or '5m'). */
+function duration(name, fallback, rule) {
+    return parseDurationInput(name, optional(name) ?? fallback, rule);
+}
+const formatLimit = (ms, bare) => (bare === 'm' ? `${ms / 60_000} minutes` : `${ms / 1000} seconds`);
+/**
+ * A file or folder input, resolved against the workspace (GITHUB_WORKSPACE, else the working directory) and
+ * refused when it resolves outside it, links followed: an action reads only what the checkout holds.
+ */
+function workspacePath(name, raw) {
+    const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const path = resolve(workspace, raw);
+    const real = (p) => (existsSync(p) ? realpathSync(p) : p);
+    const inside = relative(real(workspace), real(path));
+    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+        throw new InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE).');
+    }
+    return path;
+}
+
+
+/***/ }),
+
+/***/ 5714:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BO: () => (/* binding */ redactUrl),
+/* harmony export */   _I: () => (/* binding */ scrub),
+/* harmony export */   dK: () => (/* binding */ mask),
+/* harmony export */   eq: () => (/* binding */ isSensitiveName)
+/* harmony export */ });
+/* unused harmony exports printedForms, maskCredential, maskUrl */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8261);
+
+/**
+ * The one place a value becomes secret. `mask()` registers it with the runner, which then hides it in the log
+ * and the step summary; `scrub()` hides it in everything else that leaves the runner (step outputs, pull
+ * request comments, deployment statuses), which the runner does not mask. No other module calls
+ * `core.setSecret`.
+ */
+/** Names of headers, settings and variables whose values are credentials. */
+function isSensitiveName(name) {
+    return /^(proxy-)?authorization$|^cookie$|token|secret|key|password|passwd|session|signature|credential|auth/i.test(name);
+}
+/** Every form of every value masked in this run, longest first when scrubbing. */
+const masked = new Set();
+/**
+ * The forms a value can be printed in besides its own: JSON- and HCL-escaped (Terraform writes `"`, `\` and
+ * non-ASCII characters escaped), HTML-escaped, URL-encoded. Each is hidden as the value itself is.
+ */
+function printedForms(value) {
+    const json = JSON.stringify(value).slice(1, -1);
+    const asciiJson = json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const html = value
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+    const forms = [
+        value,
+        json,
+        asciiJson,
+        html,
+        encodeURIComponent(value),
+        encodeURIComponent(value).replace(/%20/g, '+'),
+    ];
+    return [...new Set(forms)];
+}
+/**
+ * Registers a secret with the runner, in every printed form, and each of its lines: the runner matches
+ * masks line by line, so a multi-line value (a key, a certificate) is hidden only when each line is.
+ */
+function mask(value) {
+    if (value === undefined || value.trim() === '')
+        return;
+    const lines = value.includes('\n') ? value.split(/\r?\n/).filter((line) => line.trim() !== '') : [];
+    for (const part of [value, ...lines]) {
+        for (const form of printedForms(part)) {
+            if (masked.has(form))
+                continue;
+            masked.add(form);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(form);
+        }
+    }
+}
+/**
+ * Masks a credential header's value, and the parts of it that are secrets on their own: the token of
+ * `Bearer <token>`, the password inside `Basic <base64>`, and each value of a `Cookie`.
+ */
+function maskCredential(value) {
+    if (value === '')
+        return;
+    mask(value);
+    const scheme = /^(\w+)\s+(\S+)$/.exec(value);
+    if (scheme?.[2]) {
+        mask(scheme[2]);
+        if (/^basic$/i.test(scheme[1] ?? '')) {
+            const decoded = Buffer.from(scheme[2], 'base64').toString('utf8');
+            if (decoded.includes(':'))
+                mask(decoded.slice(decoded.indexOf(':') + 1));
+        }
+    }
+    for (const cookie of value.split(';')) {
+        const part = cookie.slice(cookie.indexOf('=') + 1).trim();
+        if (cookie.includes('=') && part.length >= 6 && part !== value)
+            mask(part);
+    }
+}
+/** Masks the password of a URL's userinfo and query values named like credentials (`?api_key=...`). */
+function maskUrl(raw) {
+    const url = parseUrl(raw);
+    if (!url)
+        return;
+    if (url.password) {
+        mask(url.password);
+        mask(safeDecode(url.password));
+    }
+    for (const [name, value] of url.searchParams)
+        if (isSensitiveName(name))
+            mask(value);
+}
+/** The URL for logs, summaries and outputs: its password and credential-like query values as ***. */
+function redactUrl(raw) {
+    const url = parseUrl(raw);
+    if (!url)
+        return scrub(raw);
+    if (url.password)
+        url.password = '***';
+    for (const name of new Set(url.searchParams.keys()))
+        if (isSensitiveName(name))
+            url.searchParams.set(name, '***');
+    return url.href;
+}
+/** Replaces every value masked so far, in each of its printed forms, with ***, as the runner does in the log. */
+function scrub(text) {
+    let clean = text;
+    for (const value of [...masked].sort((a, b) => b.length - a.length))
+        clean = clean.split(value).join('***');
+    return clean;
+}
+function parseUrl(raw) {
+    if (raw instanceof URL)
+        return raw;
+    try {
+        return new URL(raw);
+    }
+    catch {
+        return undefined;
+    }
+}
+function safeDecode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
 }
 
 
@@ -29707,13 +30200,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:queryst
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 8500:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 
 /***/ }),
 

@@ -6,67 +6,52 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   summariseTeardown: () => (/* binding */ summariseTeardown),
 /* harmony export */   teardown: () => (/* binding */ teardown)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3218);
 /* harmony import */ var _lib_aws_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2986);
-/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7268);
-/* harmony import */ var _lib_poll_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5439);
-/* harmony import */ var _lib_summary_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1119);
+/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2543);
+/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7268);
+/* harmony import */ var _lib_poll_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3962);
 
 
 
 
 
-async function teardown(inputs) {
+async function teardown(inputs, report) {
     const ecs = await (0,_lib_aws_js__WEBPACK_IMPORTED_MODULE_1__/* .ecsClient */ .br)({ region: inputs.region, stage: 'deploy-ecs' });
-    const { DeleteServiceCommand, DescribeServicesCommand } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(212)]).then(__webpack_require__.t.bind(__webpack_require__, 212, 19));
-    const statusOf = async (service) => {
-        const { services, failures } = await (0,_lib_aws_js__WEBPACK_IMPORTED_MODULE_1__/* .aws */ .o2)(`DescribeServices ${service}`, () => ecs.send(new DescribeServicesCommand({ cluster: inputs.cluster, services: [service] })));
-        return services?.[0]?.status ?? (failures?.[0]?.reason === 'MISSING' ? 'MISSING' : 'UNKNOWN');
-    };
-    const results = [];
     for (const service of inputs.services) {
-        const result = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(`Deleting ${service} from ${inputs.cluster}`, async () => {
-            const before = await statusOf(service);
-            if (before === 'MISSING' || before === 'INACTIVE') {
-                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${service} is ${before === 'MISSING' ? 'not in the cluster' : 'already INACTIVE'}: nothing to delete.`);
-                return { service, outcome: 'already-gone', status: before };
-            }
-            if (before === 'ACTIVE') {
-                await (0,_lib_aws_js__WEBPACK_IMPORTED_MODULE_1__/* .aws */ .o2)(`DeleteService ${service}`, () => ecs.send(new DeleteServiceCommand({ cluster: inputs.cluster, service, force: true })));
-                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${service}: deleted; ECS is draining it.`);
-            }
-            if (!inputs.wait)
-                return { service, outcome: 'draining', status: 'DRAINING' };
-            const waited = await (0,_lib_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .poll */ .w)(async () => {
-                const status = await statusOf(service);
-                return status === 'INACTIVE' || status === 'MISSING' ? status : undefined;
-            }, { intervalMs: inputs.pollIntervalMs, timeoutMs: inputs.waitMinutes * 60_000 });
-            if (waited.outcome === 'timeout')
-                throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .TimeoutError */ .MU(`${service} was still DRAINING after ${(0,_lib_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a)(inputs.waitMinutes * 60_000)}: its tasks have not all stopped.`, 'Check the stopped reasons of its tasks in the ECS console, or raise wait-for-minutes; running the teardown again resumes the wait.');
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${service}: ${waited.value}.`);
-            return { service, outcome: 'deleted', status: waited.value };
-        });
-        results.push(result);
+        const result = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(`Deleting ${service} from ${inputs.cluster}`, () => tearDown(ecs, inputs, service));
+        report.results.push(result);
     }
-    return results;
 }
-function summariseTeardown(inputs, results, ms) {
-    const deleted = results.filter((r) => r.outcome !== 'already-gone');
-    return {
-        stage: 'deploy-ecs teardown',
-        outcome: deleted.length > 0 ? 'success' : 'unchanged',
-        headline: deleted.length > 0
-            ? `Deleted ${deleted.map((r) => r.service).join(', ')} from ${inputs.cluster}.`
-            : `Nothing to delete: ${results.map((r) => r.service).join(', ')} already gone from ${inputs.cluster}.`,
-        facts: [
-            ['Cluster', (0,_lib_summary_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(inputs.cluster)],
-            ...results.map((r) => [r.service, `${r.outcome} (${r.status})`]),
-            ['Time', (0,_lib_poll_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a)(ms)],
-        ],
-    };
+async function tearDown(ecs, inputs, service) {
+    const before = await statusOf(ecs, inputs.cluster, service);
+    if (before === 'MISSING' || before === 'INACTIVE') {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${service} is ${before === 'MISSING' ? 'not in the cluster' : 'already INACTIVE'}: nothing to delete.`);
+        return { service, outcome: 'already-gone', status: before };
+    }
+    if (before === 'ACTIVE') {
+        const { DeleteServiceCommand } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(212)]).then(__webpack_require__.t.bind(__webpack_require__, 212, 19));
+        await (0,_lib_aws_js__WEBPACK_IMPORTED_MODULE_1__/* .aws */ .o2)(`DeleteService ${service}`, () => ecs.send(new DeleteServiceCommand({ cluster: inputs.cluster, service, force: true })));
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${service}: deleted; ECS is draining it.`);
+    }
+    if (!inputs.wait)
+        return { service, outcome: 'draining', status: 'DRAINING' };
+    const waited = await (0,_lib_poll_js__WEBPACK_IMPORTED_MODULE_4__/* .poll */ .w)(async () => {
+        const status = await statusOf(ecs, inputs.cluster, service);
+        return status === 'INACTIVE' || status === 'MISSING' ? status : undefined;
+    }, { intervalMs: inputs.pollIntervalMs, timeoutMs: inputs.waitMs });
+    if (waited.outcome === 'timeout')
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .TimeoutError */ .MU(`${service} was still DRAINING after ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(inputs.waitMs)}: its tasks have not all stopped.`, 'Check the stopped reasons of its tasks in the ECS console, or raise wait-for-minutes; running the teardown again resumes the wait.');
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${service}: ${waited.value}.`);
+    return { service, outcome: 'deleted', status: waited.value };
+}
+/** ACTIVE, DRAINING, INACTIVE, or MISSING when ECS does not know the service at all. */
+async function statusOf(ecs, cluster, service) {
+    const { DescribeServicesCommand } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(212)]).then(__webpack_require__.t.bind(__webpack_require__, 212, 19));
+    const { services, failures } = await (0,_lib_aws_js__WEBPACK_IMPORTED_MODULE_1__/* .aws */ .o2)(`DescribeServices ${service}`, () => ecs.send(new DescribeServicesCommand({ cluster, services: [service] })));
+    return services?.[0]?.status ?? (failures?.[0]?.reason === 'MISSING' ? 'MISSING' : 'UNKNOWN');
 }
 
 
@@ -138,6 +123,40 @@ async function aws(operation, call) {
     }
     catch (error) {
         throw awsError(error, operation);
+    }
+}
+
+
+/***/ }),
+
+/***/ 3962:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   w: () => (/* binding */ poll)
+/* harmony export */ });
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8500);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
+
+/**
+ * Calls `check` until it returns a value (not undefined) or the time runs out. A thrown error ends the
+ * poll at once: callers decide what is worth retrying, and the cloud SDKs retry throttling themselves.
+ * Never sleeps past the deadline, so a timeout is reported when it falls due, not one interval later.
+ */
+async function poll(check, options) {
+    const now = options.now ?? Date.now;
+    const sleep = options.sleep ?? ((ms, signal) => (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(ms, undefined, { signal }));
+    const deadline = now() + options.timeoutMs;
+    let interval = options.intervalMs;
+    for (let attempt = 1;; attempt++) {
+        const value = await check(attempt);
+        if (value !== undefined)
+            return { outcome: 'done', value, attempts: attempt };
+        const left = deadline - now();
+        if (left <= 0)
+            return { outcome: 'timeout', attempts: attempt };
+        await sleep(Math.min(interval, left), options.signal);
+        interval = Math.min(interval * (options.backoff ?? 1), options.maxIntervalMs ?? Number.POSITIVE_INFINITY);
     }
 }
 

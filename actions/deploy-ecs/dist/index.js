@@ -28374,54 +28374,295 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9036);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2432);
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 9036:
+/***/ 2432:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  eF: () => (/* binding */ run)
 });
 
+// UNUSED EXPORTS: deployStage, teardownStage
+
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
+var lib_core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(2543);
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var errors = __nccwpck_require__(7268);
+;// CONCATENATED MODULE: ./src/lib/secrets.ts
+
+/**
+ * The one place a value becomes secret. `mask()` registers it with the runner, which then hides it in the log
+ * and the step summary; `scrub()` hides it in everything else that leaves the runner (step outputs, pull
+ * request comments, deployment statuses), which the runner does not mask. No other module calls
+ * `core.setSecret`.
+ */
+/** Names of headers, settings and variables whose values are credentials. */
+function isSensitiveName(name) {
+    return /^(proxy-)?authorization$|^cookie$|token|secret|key|password|passwd|session|signature|credential|auth/i.test(name);
+}
+/** Every form of every value masked in this run, longest first when scrubbing. */
+const masked = new Set();
+/**
+ * The forms a value can be printed in besides its own: JSON- and HCL-escaped (Terraform writes `"`, `\` and
+ * non-ASCII characters escaped), HTML-escaped, URL-encoded. Each is hidden as the value itself is.
+ */
+function printedForms(value) {
+    const json = JSON.stringify(value).slice(1, -1);
+    const asciiJson = json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const html = value
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+    const forms = [
+        value,
+        json,
+        asciiJson,
+        html,
+        encodeURIComponent(value),
+        encodeURIComponent(value).replace(/%20/g, '+'),
+    ];
+    return [...new Set(forms)];
+}
+/**
+ * Registers a secret with the runner, in every printed form, and each of its lines: the runner matches
+ * masks line by line, so a multi-line value (a key, a certificate) is hidden only when each line is.
+ */
+function mask(value) {
+    if (value === undefined || value.trim() === '')
+        return;
+    const lines = value.includes('\n') ? value.split(/\r?\n/).filter((line) => line.trim() !== '') : [];
+    for (const part of [value, ...lines]) {
+        for (const form of printedForms(part)) {
+            if (masked.has(form))
+                continue;
+            masked.add(form);
+            core.setSecret(form);
+        }
+    }
+}
+/**
+ * Masks a credential header's value, and the parts of it that are secrets on their own: the token of
+ * `Bearer <token>`, the password inside `Basic <base64>`, and each value of a `Cookie`.
+ */
+function maskCredential(value) {
+    if (value === '')
+        return;
+    mask(value);
+    const scheme = /^(\w+)\s+(\S+)$/.exec(value);
+    if (scheme?.[2]) {
+        mask(scheme[2]);
+        if (/^basic$/i.test(scheme[1] ?? '')) {
+            const decoded = Buffer.from(scheme[2], 'base64').toString('utf8');
+            if (decoded.includes(':'))
+                mask(decoded.slice(decoded.indexOf(':') + 1));
+        }
+    }
+    for (const cookie of value.split(';')) {
+        const part = cookie.slice(cookie.indexOf('=') + 1).trim();
+        if (cookie.includes('=') && part.length >= 6 && part !== value)
+            mask(part);
+    }
+}
+/** Masks the password of a URL's userinfo and query values named like credentials (`?api_key=...`). */
+function maskUrl(raw) {
+    const url = parseUrl(raw);
+    if (!url)
+        return;
+    if (url.password) {
+        mask(url.password);
+        mask(safeDecode(url.password));
+    }
+    for (const [name, value] of url.searchParams)
+        if (isSensitiveName(name))
+            mask(value);
+}
+/** The URL for logs, summaries and outputs: its password and credential-like query values as ***. */
+function redactUrl(raw) {
+    const url = parseUrl(raw);
+    if (!url)
+        return scrub(raw);
+    if (url.password)
+        url.password = '***';
+    for (const name of new Set(url.searchParams.keys()))
+        if (isSensitiveName(name))
+            url.searchParams.set(name, '***');
+    return url.href;
+}
+/** Replaces every value masked so far, in each of its printed forms, with ***, as the runner does in the log. */
+function scrub(text) {
+    let clean = text;
+    for (const value of [...masked].sort((a, b) => b.length - a.length))
+        clean = clean.split(value).join('***');
+    return clean;
+}
+function parseUrl(raw) {
+    if (raw instanceof URL)
+        return raw;
+    try {
+        return new URL(raw);
+    }
+    catch {
+        return undefined;
+    }
+}
+function safeDecode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./src/lib/summary.ts
+
+
+const badge = {
+    success: '✅ Succeeded',
+    failure: '❌ Failed',
+    unchanged: '➖ Nothing to change',
+    cancelled: '⏹️ Cancelled',
+};
+/** Escapes text for a Markdown table cell. */
+function cell(text) {
+    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+function summary_code(text) {
+    return `<code>${escapeHtml(text)}</code>`;
+}
+function escapeHtml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+/** Renders a stage's summary as Markdown; pure, so tests and the demo can read it without a runner. */
+function renderSummary(summary) {
+    const lines = [`### ${summary.stage}: ${badge[summary.outcome]}`, '', summary.headline, ''];
+    const rows = summary.facts.filter((row) => row[1] !== undefined && row[1] !== '');
+    if (rows.length > 0) {
+        lines.push('| | |', '|---|---|', ...rows.map(([label, value]) => `| ${label} | ${cell(value)} |`), '');
+    }
+    for (const section of summary.details ?? []) {
+        const body = section.preformatted ? `<pre>${escapeHtml(section.body)}</pre>` : `\n${section.body}\n`;
+        lines.push(`<details><summary>${escapeHtml(section.title)}</summary>`, '', body, '', '</details>', '');
+    }
+    if (summary.markdown)
+        lines.push(summary.markdown, '');
+    return lines.join('\n');
+}
+/**
+ * Appends the summary to the job summary file when the runner provides one. Written directly rather than
+ * through core.summary, whose file path is read once per process and so cannot follow the environment.
+ */
+function writeSummary(summary) {
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (file)
+        (0,external_node_fs_.appendFileSync)(file, `${scrub(renderSummary(summary))}\n`);
+}
+
 ;// CONCATENATED MODULE: ./src/lib/action.ts
 
 
-/**
- * Runs a stage's body and turns any error into one failed step with a readable reason. The only place
- * that calls `core.setFailed`, so every stage reports failures the same way.
- */
-async function runStage(body) {
+
+
+
+async function runStage(stage) {
+    const started = Date.now();
+    let report;
+    let error;
+    try {
+        report = stage.start();
+        await stage.run(report);
+    }
+    catch (caught) {
+        error = caught;
+    }
+    const finished = { report: report, error, durationMs: Date.now() - started };
+    if (report !== undefined)
+        publishOutputs(stage, report);
+    if (error !== undefined)
+        lib_core/* setOutput */.uH('failure-reason', (0,errors/* failureReason */.Hr)(error));
+    writeSummary(withFooter(stage.name, finishedSummary(stage, finished), finished));
+    if (error !== undefined) {
+        if (error instanceof Error && error.stack)
+            lib_core/* debug */.Yz(scrub(error.stack));
+        lib_core/* setFailed */.C1((0,errors/* describe */.q0)(error));
+    }
+}
+/** Outputs leave the runner unmasked (a later step, a caller workflow): every masked value is scrubbed. */
+function publishOutputs(stage, report) {
+    let outputs;
+    try {
+        outputs = stage.outputs(report);
+    }
+    catch (error) {
+        lib_core/* debug */.Yz(`No outputs: ${(0,errors/* describe */.q0)(error)}`);
+        return;
+    }
+    for (const [name, value] of Object.entries(outputs)) {
+        if (value !== undefined)
+            lib_core/* setOutput */.uH(name, scrub(value));
+    }
+}
+function finishedSummary(stage, finished) {
+    // A report that failed before it was made, or a summary that cannot be drawn, still gets the error.
+    if (finished.report !== undefined) {
+        try {
+            return stage.summary(finished);
+        }
+        catch (error) {
+            lib_core/* debug */.Yz(`Summary not drawn: ${(0,errors/* describe */.q0)(error)}`);
+        }
+    }
+    return { outcome: 'failure', headline: '', facts: [] };
+}
+function withFooter(name, summary, { error, durationMs }) {
+    const failed = error !== undefined;
+    return {
+        ...summary,
+        stage: name,
+        outcome: failed ? 'failure' : summary.outcome,
+        headline: failed && summary.headline === '' ? (0,errors/* describe */.q0)(error) : summary.headline,
+        facts: [
+            ...summary.facts,
+            ['Failure reason', failed ? summary_code((0,errors/* failureReason */.Hr)(error)) : undefined],
+            ['Duration', (0,duration/* formatDuration */.a3)(durationMs)],
+        ],
+    };
+}
+/** TEMPORARY while the stages move to `runStage`: the old body-only form. Removed once none uses it. */
+async function runLegacyStage(body) {
     try {
         await body();
     }
     catch (error) {
-        core/* setOutput */.uH('failure-reason', (0,errors/* failureReason */.Hr)(error));
+        core.setOutput('failure-reason', failureReason(error));
         if (error instanceof Error && error.stack)
-            core/* debug */.Yz(error.stack);
-        core/* setFailed */.C1((0,errors/* describe */.q0)(error));
+            core.debug(error.stack);
+        core.setFailed(describe(error));
     }
 }
 
-// EXTERNAL MODULE: ./src/lib/summary.ts
-var summary = __nccwpck_require__(1119);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/lib/inputs.ts
+
+
+
 
 
 /**
@@ -28430,7 +28671,7 @@ var external_node_path_ = __nccwpck_require__(6760);
  */
 /** A trimmed input, or undefined when it is empty. */
 function optional(name) {
-    const value = core/* getInput */.V4(name).trim();
+    const value = lib_core/* getInput */.V4(name).trim();
     return value === '' ? undefined : value;
 }
 function required(name, what) {
@@ -28440,9 +28681,13 @@ function required(name, what) {
     return value;
 }
 function bool(name, fallback) {
+    return optionalBool(name) ?? fallback;
+}
+/** true, false, or undefined when the input is empty (the cloud's or another input's default then applies). */
+function optionalBool(name) {
     const value = optional(name);
     if (value === undefined)
-        return fallback;
+        return undefined;
     if (/^(true|True|TRUE)$/.test(value))
         return true;
     if (/^(false|False|FALSE)$/.test(value))
@@ -28473,7 +28718,7 @@ function parseList(raw, { commas = true } = {}) {
         .filter((item) => item !== '' && !item.startsWith('#'));
 }
 function list(name, options) {
-    return parseList(core/* getInput */.V4(name), options);
+    return parseList(lib_core/* getInput */.V4(name), options);
 }
 /**
  * Parses `key=value` lines. Only the first `=` separates, so values such as connection strings keep theirs.
@@ -28495,15 +28740,52 @@ function parseKeyValues(name, raw) {
     return pairs;
 }
 function keyValues(name) {
-    return parseKeyValues(name, core/* getInput */.V4(name));
+    return parseKeyValues(name, lib_core/* getInput */.V4(name));
 }
 /** Reads an input that must be one of a fixed set of words. */
 function oneOf(name, choices, fallback) {
-    const value = optional(name) ?? fallback;
+    return optionalOneOf(name, choices) ?? fallback;
+}
+/** One of a fixed set of words, or undefined when the input is empty. */
+function optionalOneOf(name, choices) {
+    const value = optional(name);
+    if (value === undefined)
+        return undefined;
     if (!choices.includes(value)) {
         throw new errors/* InputError */.dz(`Input '${name}' must be one of ${choices.join(', ')}, got '${value}'.`);
     }
     return value;
+}
+/** Parses a time input (see duration.ts for the one syntax), naming the input and the range when it is wrong. */
+function parseDurationInput(name, raw, rule) {
+    const { bare, minMs = 0, maxMs = 7 * 24 * 3_600_000 } = rule;
+    const ms = (0,duration/* parseDuration */.E9)(raw, bare);
+    const range = `from ${formatLimit(minMs, bare)} to ${formatLimit(maxMs, bare)}`;
+    if (ms === undefined) {
+        throw new errors/* InputError */.dz(`Input '${name}' must be ${(0,duration/* durationSyntax */.aL)(bare)}, got '${raw}'.`);
+    }
+    if (ms < minMs || ms > maxMs)
+        throw new errors/* InputError */.dz(`Input '${name}' must be ${range}, got '${raw}'.`);
+    return ms;
+}
+/** A time input in milliseconds; `fallback` is written as the input's default is (e.g. '30' or '5m'). */
+function inputs_duration(name, fallback, rule) {
+    return parseDurationInput(name, optional(name) ?? fallback, rule);
+}
+const formatLimit = (ms, bare) => (bare === 'm' ? `${ms / 60_000} minutes` : `${ms / 1000} seconds`);
+/**
+ * A file or folder input, resolved against the workspace (GITHUB_WORKSPACE, else the working directory) and
+ * refused when it resolves outside it, links followed: an action reads only what the checkout holds.
+ */
+function workspacePath(name, raw) {
+    const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const path = resolve(workspace, raw);
+    const real = (p) => (existsSync(p) ? realpathSync(p) : p);
+    const inside = relative(real(workspace), real(path));
+    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+        throw new InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE).');
+    }
+    return path;
 }
 
 // EXTERNAL MODULE: ./src/lib/image.ts
@@ -28557,102 +28839,132 @@ function resolveSource(raw) {
     }
     throw new errors/* InputError */.dz(`Input 'task-definition' is neither a file nor a task definition: '${raw}' was not found at ${path}.`, "Give a JSON file path relative to the workspace (check out the repository first), a task definition ARN, family:revision, or leave it empty to start from the service's current task definition.");
 }
-function readInputs() {
-    const services = list('service');
-    const cluster = optional('cluster') ?? 'default';
-    const containerName = optional('container-name');
+/** The container of `image`, and the images of every container named (`images`, then `image`). */
+function readImages(containerName) {
     const image = optional('image');
     if (image && !containerName)
         throw new errors/* InputError */.dz("Input 'image' needs 'container-name': which container runs it?", "Add container-name, or use 'images' with container=image lines.");
     const images = new Map([...keyValues('images')].map(([name, uri]) => [name, (0,lib_image/* checkImageReference */.r)(`images (${name})`, uri)]));
     if (image && containerName)
         images.set(containerName, (0,lib_image/* checkImageReference */.r)('image', image));
-    const source = resolveSource(optional('task-definition'));
-    if (services.length === 0 && source.kind === 'service') {
-        throw new errors/* InputError */.dz("Input 'service' is required when 'task-definition' is empty: the task definition is read from the service.");
-    }
-    const createService = bool('create-service', false);
+    return images;
+}
+function readRender(containerName, images) {
+    const command = optional('command');
+    return {
+        containerName,
+        images,
+        environment: perContainer('environment-variables'),
+        secrets: perContainer('secrets').map(({ container, name, value }) => ({ container, name, valueFrom: value })),
+        logDriver: optional('log-configuration-log-driver'),
+        logOptions: keyValues('log-configuration-options'),
+        dockerLabels: keyValues('docker-labels'),
+        command: command === undefined ? undefined : parseCommand('command', command),
+    };
+}
+function readCreateService(services) {
+    const create = bool('create-service', false);
     const subnets = list('subnets');
-    if (createService && subnets.length === 0)
+    if (create && subnets.length === 0)
         throw new errors/* InputError */.dz("Input 'create-service' needs 'subnets': Fargate tasks run in your VPC's subnets.");
-    if (createService && services.length === 0)
+    if (create && services.length === 0)
         throw new errors/* InputError */.dz("Input 'create-service' needs 'service': the name of the service to create.");
     const targetGroupArn = optional('target-group-arn');
     if (targetGroupArn && !optional('container-port')) {
         throw new errors/* InputError */.dz("Input 'target-group-arn' needs 'container-port': the port the target group sends traffic to.");
     }
-    const command = optional('command');
-    const runTaskCommand = optional('run-task-command');
+    if (!create)
+        return undefined;
+    return {
+        subnets,
+        securityGroups: list('security-groups'),
+        assignPublicIp: bool('assign-public-ip', false),
+        circuitBreaker: bool('deployment-circuit-breaker', true),
+        targetGroupArn,
+        containerPort: number('container-port', undefined, { min: 1, max: 65535 }),
+    };
+}
+function readContainerOverrides() {
     const overrides = optional('run-task-container-overrides');
-    let containerOverrides;
-    if (overrides) {
-        try {
-            containerOverrides = JSON.parse(overrides);
-        }
-        catch {
-            throw new errors/* InputError */.dz("Input 'run-task-container-overrides' is not JSON.", 'Give a JSON array of container overrides, as in the RunTask API.');
-        }
-        if (!Array.isArray(containerOverrides))
-            throw new errors/* InputError */.dz("Input 'run-task-container-overrides' must be a JSON array.");
+    if (overrides === undefined)
+        return undefined;
+    let parsed;
+    try {
+        parsed = JSON.parse(overrides);
     }
-    const runTask = bool('run-task', false) || runTaskCommand !== undefined;
-    const assignPublicIp = optional('run-task-assign-public-IP');
+    catch {
+        throw new errors/* InputError */.dz("Input 'run-task-container-overrides' is not JSON.", 'Give a JSON array of container overrides, as in the RunTask API.');
+    }
+    if (!Array.isArray(parsed))
+        throw new errors/* InputError */.dz("Input 'run-task-container-overrides' must be a JSON array.");
+    return parsed;
+}
+/** The one-off task, when `run-task` or `run-task-command` asks for one. */
+function readRunTask(containerName) {
+    const command = optional('run-task-command');
+    const containerOverrides = readContainerOverrides();
+    if (!bool('run-task', false) && command === undefined)
+        return undefined;
+    return {
+        container: optional('run-task-container') ?? containerName,
+        command: command === undefined ? undefined : parseCommand('run-task-command', command),
+        containerOverrides,
+        subnets: list('run-task-subnets'),
+        securityGroups: list('run-task-security-groups'),
+        assignPublicIp: optionalBool('run-task-assign-public-IP'),
+        startedBy: optional('run-task-started-by') ?? 'deploy-actions',
+        wait: bool('wait-for-task-stopped', true),
+    };
+}
+/** How long to watch and how often to look: the same inputs in both modes. */
+function readWatch() {
+    return {
+        wait: bool('wait-for-service-stability', true),
+        waitMs: inputs_duration('wait-for-minutes', '30', { bare: 'm', minMs: 600, maxMs: 360 * 60_000 }),
+        pollIntervalMs: inputs_duration('poll-interval', '5', { bare: 's', minMs: 50, maxMs: 300_000 }),
+    };
+}
+function readInputs() {
+    oneOf('mode', ['deploy', 'teardown'], 'deploy');
+    const services = list('service');
+    const containerName = optional('container-name');
+    const images = readImages(containerName);
+    const source = resolveSource(optional('task-definition'));
+    if (services.length === 0 && source.kind === 'service') {
+        throw new errors/* InputError */.dz("Input 'service' is required when 'task-definition' is empty: the task definition is read from the service.");
+    }
+    const createService = readCreateService(services);
+    const runTask = readRunTask(containerName);
     return {
         region: optional('aws-region'),
-        cluster,
+        cluster: optional('cluster') ?? 'default',
         services,
         source,
-        render: {
-            containerName,
-            images,
-            environment: perContainer('environment-variables'),
-            secrets: perContainer('secrets').map(({ container, name, value }) => ({ container, name, valueFrom: value })),
-            logDriver: optional('log-configuration-log-driver'),
-            logOptions: keyValues('log-configuration-options'),
-            dockerLabels: keyValues('docker-labels'),
-            command: command === undefined ? undefined : parseCommand('command', command),
-        },
+        render: readRender(containerName, images),
         taskDefinitionTags: [...keyValues('task-definition-tags')].map(([key, value]) => ({ key, value })),
-        wait: bool('wait-for-service-stability', true),
-        waitMinutes: number('wait-for-minutes', 30, { min: 0.01, max: 360, integer: false }),
-        pollIntervalMs: number('poll-interval', 5, { min: 0.05, max: 300, integer: false }) * 1000,
+        ...readWatch(),
         maxFailedTasks: number('max-failed-tasks', undefined, { min: 1, max: 1000 }),
         forceNewDeployment: bool('force-new-deployment', false),
         desiredCount: number('desired-count', undefined, { min: 0, max: 5000 }),
-        propagateTags: optional('propagate-tags') === undefined
-            ? undefined
-            : oneOf('propagate-tags', ['TASK_DEFINITION', 'SERVICE', 'NONE'], 'NONE'),
-        enableEcsManagedTags: optional('enable-ecs-managed-tags') === undefined ? undefined : bool('enable-ecs-managed-tags', false),
-        createService: createService
-            ? {
-                subnets,
-                securityGroups: list('security-groups'),
-                assignPublicIp: bool('assign-public-ip', false),
-                circuitBreaker: bool('deployment-circuit-breaker', true),
-                targetGroupArn,
-                containerPort: number('container-port', undefined, { min: 1, max: 65535 }),
-            }
-            : undefined,
-        runTask: runTask
-            ? {
-                container: optional('run-task-container') ?? containerName,
-                command: runTaskCommand === undefined ? undefined : parseCommand('run-task-command', runTaskCommand),
-                containerOverrides,
-                subnets: list('run-task-subnets'),
-                securityGroups: list('run-task-security-groups'),
-                assignPublicIp: assignPublicIp === undefined ? undefined : bool('run-task-assign-public-IP', false),
-                startedBy: optional('run-task-started-by') ?? 'deploy-actions',
-                wait: bool('wait-for-task-stopped', true),
-            }
-            : undefined,
+        propagateTags: optionalOneOf('propagate-tags', ['TASK_DEFINITION', 'SERVICE', 'NONE']),
+        enableEcsManagedTags: optionalBool('enable-ecs-managed-tags'),
+        createService,
+        runTask,
         deregisterOldRevisions: number('deregister-old-revisions', undefined, { min: 1, max: 1000 }),
         rollbackOnFailure: bool('rollback-on-failure', true),
-        rollbackOnCancel: bool('rollback-on-cancel', true),
+        rollbackOnCancel: readRollbackOnCancel(),
     };
 }
-/** deploy (the default) rolls out a task definition; teardown deletes the services (preview environments). */
-function readMode() {
-    return oneOf('mode', ['deploy', 'teardown'], 'deploy');
+/** Whether the post step of a cancelled run puts the previous revisions back. */
+function readRollbackOnCancel() {
+    return bool('rollback-on-cancel', true);
+}
+/**
+ * deploy (the default) rolls out a task definition; teardown deletes the services (preview environments).
+ * Any other value is refused by readInputs.
+ */
+function isTeardown() {
+    return optional('mode') === 'teardown';
 }
 function readTeardownInputs() {
     const services = list('service');
@@ -28665,81 +28977,162 @@ function readTeardownInputs() {
         region: optional('aws-region'),
         cluster: optional('cluster') ?? 'default',
         services,
-        wait: bool('wait-for-service-stability', true),
-        waitMinutes: number('wait-for-minutes', 30, { min: 0.01, max: 360, integer: false }),
-        pollIntervalMs: number('poll-interval', 5, { min: 0.05, max: 300, integer: false }) * 1000,
+        ...readWatch(),
     };
 }
 
-// EXTERNAL MODULE: ./src/lib/poll.ts + 1 modules
-var poll = __nccwpck_require__(5439);
+;// CONCATENATED MODULE: ./src/deploy-ecs/outputs.ts
+function deployOutputs(report) {
+    const first = report.services[0];
+    return {
+        'task-definition-arn': report.taskDefinitionArn ?? '',
+        'previous-task-definition-arn': first?.previous ?? '',
+        'deployment-id': first?.deploymentId ?? '',
+        'rollout-state': first?.rolloutState ?? '',
+        'rolled-back': String(report.services.some((s) => s.rolledBackBy)),
+        'service-url': report.serviceUrl?.url ?? '',
+        services: JSON.stringify(report.services.map(({ service, previous, deploymentId, rolloutState, outcome, rolledBackBy }) => ({
+            service,
+            previous,
+            deploymentId,
+            rolloutState,
+            outcome,
+            rolledBackBy,
+        }))),
+        'run-task-arn': report.oneOff?.taskArn,
+    };
+}
+/** A teardown deploys nothing: only services, what became of each. */
+function teardownOutputs(report) {
+    return {
+        'task-definition-arn': undefined,
+        'previous-task-definition-arn': undefined,
+        'deployment-id': undefined,
+        'rollout-state': undefined,
+        'rolled-back': undefined,
+        'service-url': undefined,
+        services: JSON.stringify(report.results),
+        'run-task-arn': undefined,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/deploy-ecs/report.ts
+function emptyReport() {
+    return { registered: false, images: [], services: [], deregistered: [] };
+}
+
+// EXTERNAL MODULE: ./src/lib/arn.ts
+var lib_arn = __nccwpck_require__(1500);
 // EXTERNAL MODULE: ./src/lib/ecs-assess.ts
 var ecs_assess = __nccwpck_require__(4757);
 ;// CONCATENATED MODULE: ./src/deploy-ecs/summary.ts
 
 
 
-const summary_short = (arn) => (arn ? arn.slice(arn.lastIndexOf('/') + 1) : undefined);
-function serviceUrl({ serviceUrl: found, services }) {
-    if (found?.url)
-        return `${found.url}${services.length > 1 ? ` (${(0,summary/* code */.aY)(found.service ?? '')})` : ''}`;
-    return found?.problem ? `not known: ${found.problem}` : undefined;
-}
-/** The job summary of a deployment: outcome first, then what changed, then what ECS said. */
-function summarise(report, ms) {
-    const failed = report.services.filter((s) => s.outcome === 'failed' || s.outcome === 'timeout');
-    const outcome = report.error ? 'failure' : 'success';
-    const headline = report.error
-        ? failed.map((s) => `**${s.service}**: ${s.reason ?? s.outcome}`).join('<br>') ||
-            String(report.error.message ?? report.error)
-        : report.services.some((s) => s.outcome === 'not-watched')
-            ? `Deployment started; not watched (wait-for-service-stability: false).`
-            : `${report.services.map((s) => s.service).join(', ')} ${report.services.length > 1 ? 'run' : 'runs'} ${summary_short(report.taskDefinitionArn)}.`;
-    const details = report.services.flatMap((s) => [
-        ...(s.stoppedTasks.length
-            ? [
-                {
-                    title: `${s.service}: stopped tasks (${s.stoppedTasks.length})`,
-                    body: s.stoppedTasks.map(ecs_assess/* describeStoppedTask */.us).join('\n'),
-                    preformatted: true,
-                },
-            ]
-            : []),
-        ...(s.events.length
-            ? [{ title: `${s.service}: service events (${s.events.length})`, body: s.events.join('\n'), preformatted: true }]
-            : []),
-    ]);
+/** A deployment: outcome first, then what changed, then what ECS said. */
+function deploySummary({ report, error }) {
     return {
-        stage: 'deploy-ecs',
-        outcome,
-        headline,
+        outcome: error === undefined ? 'success' : 'failure',
+        headline: error === undefined ? successHeadline(report) : failureHeadline(report),
         facts: [
             ['Cluster', report.cluster],
-            ...report.services.map((s) => [
-                `Service ${(0,summary/* code */.aY)(s.service)}`,
-                `${summary_short(s.previous) ?? '(new)'} → ${summary_short(report.taskDefinitionArn) ?? '?'}: ${s.rolloutState ?? s.outcome}${s.rolledBackBy ? `, rolled back by ${s.rolledBackBy}` : ''}`,
-            ]),
+            ...report.services.map((s) => [`Service ${summary_code(s.service)}`, serviceLine(report, s)]),
             [
                 'Task definition',
                 report.taskDefinitionArn
-                    ? `${(0,summary/* code */.aY)(report.taskDefinitionArn)}${report.registered ? ' (new revision)' : ' (existing revision)'}`
+                    ? `${summary_code(report.taskDefinitionArn)}${report.registered ? ' (new revision)' : ' (existing revision)'}`
                     : undefined,
             ],
             ['Service URL', serviceUrl(report)],
-            ['Images', report.images.map(summary/* code */.aY).join('<br>')],
+            ['Images', report.images.map(summary_code).join('<br>')],
             [
                 'One-off task',
                 report.oneOff
-                    ? `${(0,summary/* code */.aY)(summary_short(report.oneOff.taskArn) ?? '')} exit ${report.oneOff.exitCode ?? '(not waited for)'}`
+                    ? `${summary_code((0,lib_arn/* shortArn */.k$)(report.oneOff.taskArn))} exit ${report.oneOff.exitCode ?? '(not waited for)'}`
                     : undefined,
             ],
-            [
-                'Deregistered',
-                report.deregistered.length ? report.deregistered.map((a) => (0,summary/* code */.aY)(summary_short(a) ?? a)).join(', ') : undefined,
-            ],
-            ['Duration', (0,poll/* formatDuration */.a)(ms)],
+            ['Deregistered', report.deregistered.map((arn) => summary_code((0,lib_arn/* shortArn */.k$)(arn))).join(', ')],
         ],
-        details,
+        details: report.services.flatMap(whatEcsSaid),
+    };
+}
+function successHeadline(report) {
+    if (report.services.some((s) => s.outcome === 'not-watched'))
+        return 'Deployment started; not watched (wait-for-service-stability: false).';
+    const names = report.services.map((s) => s.service).join(', ');
+    return `${names} ${report.services.length > 1 ? 'run' : 'runs'} ${(0,lib_arn/* shortArn */.k$)(report.taskDefinitionArn)}.`;
+}
+/** The reason of each rollout that failed; empty (the error then) when the failure came before any. */
+function failureHeadline(report) {
+    return report.services
+        .filter((s) => s.outcome === 'failed' || s.outcome === 'timeout')
+        .map((s) => `**${s.service}**: ${s.reason ?? s.outcome}`)
+        .join('<br>');
+}
+function serviceLine(report, s) {
+    const change = `${(0,lib_arn/* shortArn */.k$)(s.previous) ?? '(new)'} → ${(0,lib_arn/* shortArn */.k$)(report.taskDefinitionArn) ?? '?'}`;
+    return `${change}: ${s.rolloutState ?? s.outcome}${s.rolledBackBy ? `, rolled back by ${s.rolledBackBy}` : ''}`;
+}
+function serviceUrl({ serviceUrl: found, services }) {
+    if (found?.url)
+        return `${found.url}${services.length > 1 ? ` (${summary_code(found.service ?? '')})` : ''}`;
+    return found?.problem ? `not known: ${found.problem}` : undefined;
+}
+function whatEcsSaid(s) {
+    const sections = [];
+    if (s.stoppedTasks.length > 0)
+        sections.push({
+            title: `${s.service}: stopped tasks (${s.stoppedTasks.length})`,
+            body: s.stoppedTasks.map(ecs_assess/* describeStoppedTask */.us).join('\n'),
+            preformatted: true,
+        });
+    if (s.events.length > 0)
+        sections.push({
+            title: `${s.service}: service events (${s.events.length})`,
+            body: s.events.join('\n'),
+            preformatted: true,
+        });
+    return sections;
+}
+/** A teardown: what became of each service. */
+function teardownSummary({ report, error }) {
+    const deleted = report.results.filter((r) => r.outcome !== 'already-gone');
+    const names = (results) => results.map((r) => r.service).join(', ');
+    const headline = error !== undefined
+        ? ''
+        : deleted.length > 0
+            ? `Deleted ${names(deleted)} from ${report.cluster}.`
+            : `Nothing to delete: ${names(report.results)} already gone from ${report.cluster}.`;
+    return {
+        outcome: deleted.length > 0 ? 'success' : 'unchanged',
+        headline,
+        facts: [
+            ['Cluster', report.cluster && summary_code(report.cluster)],
+            ...report.results.map((r) => [r.service, `${r.outcome} (${r.status})`]),
+        ],
+    };
+}
+/** The post step of a cancelled run: which services were pointed back, if any. */
+function cancelSummary({ report, error }) {
+    const { saved, pointedBack } = report;
+    const pointed = pointedBack.map((p) => `${p.service} was pointed back at ${shortArn(p.previous)}`).join(', ');
+    const headline = error !== undefined
+        ? ''
+        : !saved
+            ? 'No rollout was in progress when the run was cancelled: nothing to put back.'
+            : report.rollbackOnCancel
+                ? `The run was cancelled during the rollout: ${pointed}.`
+                : `The run was cancelled during the rollout of ${saved.services.map((s) => s.service).join(', ')}; rollback-on-cancel is false, so the rollout goes on.`;
+    return {
+        outcome: 'cancelled',
+        headline,
+        facts: [
+            ['Cluster', saved && code(saved.cluster)],
+            ...pointedBack.map(({ service, previous }) => [
+                `Service ${code(service)}`,
+                `pointed back at ${code(previous)}`,
+            ]),
+        ],
     };
 }
 
@@ -28754,48 +29147,43 @@ var taskdef = __nccwpck_require__(6929);
 
 /**
  * deploy-ecs: render and register the task definition, run the one-off task, update or create the
- * services, watch each rollout and fail as soon as ECS shows it cannot succeed.
+ * services, watch each rollout and fail as soon as ECS shows it cannot succeed. With `mode: teardown`, it
+ * deletes the services instead (a pull request's preview).
  */
 async function run() {
-    await runStage(async () => {
-        const started = Date.now();
-        if (readMode() === 'teardown') {
-            const teardownInputs = readTeardownInputs();
-            const { teardown, summariseTeardown } = await __nccwpck_require__.e(/* import() */ 115).then(__nccwpck_require__.bind(__nccwpck_require__, 9115));
-            const results = await teardown(teardownInputs);
-            core/* setOutput */.uH('services', JSON.stringify(results));
-            (0,summary/* writeSummary */.Sy)(summariseTeardown(teardownInputs, results, Date.now() - started));
-            return;
-        }
+    if (isTeardown())
+        await runStage(teardownStage);
+    else
+        await runStage(deployStage);
+}
+const deployStage = {
+    name: 'deploy-ecs',
+    start: emptyReport,
+    async run(report) {
         const inputs = readInputs();
+        report.cluster = inputs.cluster;
         // Read and rendered before the AWS SDK is even loaded: a broken file fails in the time of a bare node start.
         const file = inputs.source.kind === 'file'
             ? (0,taskdef/* render */.XX)(await (0,taskdef/* readTaskDefinitionFile */.BD)(inputs.source.path), inputs.render).definition
             : undefined;
-        const { deploy } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(212), __nccwpck_require__.e(637)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8637));
-        const report = await deploy(inputs, file);
-        const first = report.services[0];
-        core/* setOutput */.uH('task-definition-arn', report.taskDefinitionArn ?? '');
-        core/* setOutput */.uH('previous-task-definition-arn', first?.previous ?? '');
-        core/* setOutput */.uH('deployment-id', first?.deploymentId ?? '');
-        core/* setOutput */.uH('rollout-state', first?.rolloutState ?? '');
-        core/* setOutput */.uH('rolled-back', String(report.services.some((s) => s.rolledBackBy)));
-        core/* setOutput */.uH('service-url', report.serviceUrl?.url ?? '');
-        core/* setOutput */.uH('services', JSON.stringify(report.services.map(({ service, previous, deploymentId, rolloutState, outcome, rolledBackBy }) => ({
-            service,
-            previous,
-            deploymentId,
-            rolloutState,
-            outcome,
-            rolledBackBy,
-        }))));
-        if (report.oneOff)
-            core/* setOutput */.uH('run-task-arn', report.oneOff.taskArn);
-        (0,summary/* writeSummary */.Sy)(summarise(report, Date.now() - started));
-        if (report.error)
-            throw report.error;
-    });
-}
+        const { deploy } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(212), __nccwpck_require__.e(590)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3590));
+        await deploy(inputs, file, report);
+    },
+    outputs: deployOutputs,
+    summary: deploySummary,
+};
+const teardownStage = {
+    name: 'deploy-ecs teardown',
+    start: () => ({ results: [] }),
+    async run(report) {
+        const inputs = readTeardownInputs();
+        report.cluster = inputs.cluster;
+        const { teardown } = await __nccwpck_require__.e(/* import() */ 115).then(__nccwpck_require__.bind(__nccwpck_require__, 9115));
+        await teardown(inputs, report);
+    },
+    outputs: teardownOutputs,
+    summary: teardownSummary,
+};
 
 
 /***/ }),
@@ -38518,6 +38906,99 @@ function imagesOf(definition) {
 
 /***/ }),
 
+/***/ 1500:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   MZ: () => (/* binding */ taskDefinitionRevision),
+/* harmony export */   k$: () => (/* binding */ shortArn),
+/* harmony export */   oU: () => (/* binding */ resourcePath)
+/* harmony export */ });
+/* unused harmony export parseArn */
+/**
+ * Reading AWS ARNs (`arn:partition:service:region:account:resource`) without slicing them by hand.
+ * See "Amazon Resource Names (ARNs)" in the IAM User Guide for the format.
+ */
+/** The parts of an ARN, or undefined when the text is not one. */
+function parseArn(text) {
+    const match = /^arn:([^:]+):([^:]+):([^:]*):([^:]*):(.+)$/.exec(text);
+    if (!match)
+        return undefined;
+    const [, partition = '', service = '', region = '', account = '', resource = ''] = match;
+    return { partition, service, region, account, resource };
+}
+function shortArn(arn) {
+    return arn === undefined ? undefined : arn.slice(arn.lastIndexOf('/') + 1);
+}
+/** The resource without its type: `app/web/0123` of `loadbalancer/app/web/0123`, `prod/web` of `service/prod/web`. */
+function resourcePath(arn) {
+    const resource = parseArn(arn)?.resource ?? arn;
+    return resource.slice(resource.indexOf('/') + 1);
+}
+/** A task definition's family and revision, from its ARN or `family:revision`. */
+function taskDefinitionRevision(arnOrName) {
+    const [family = '', revision = '0'] = shortArn(arnOrName).split(':');
+    return { family, revision: Number(revision) };
+}
+
+
+/***/ }),
+
+/***/ 2543:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E9: () => (/* binding */ parseDuration),
+/* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   aL: () => (/* binding */ durationSyntax)
+/* harmony export */ });
+/* unused harmony export goDuration */
+/**
+ * One syntax for every time input of every action: a number with a unit (`500ms`, `30s`, `5m`, `1h`), or
+ * several (`1m30s`, Go's and Terraform's form); a space may stand between a number and its unit (`1 h`). A bare number is in the unit the input's name or description
+ * gives (seconds, or minutes for `*-minutes` inputs kept from the actions users migrate from).
+ */
+const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const piece = /(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)\s*/y;
+/** Milliseconds, or undefined when `raw` is not a duration. Pure. */
+function parseDuration(raw, bare) {
+    const text = raw.trim();
+    if (/^(\d+(\.\d+)?|\.\d+)$/.test(text))
+        return Number(text) * (unitMs[bare] ?? 1000);
+    if (text === '')
+        return undefined;
+    let total = 0;
+    piece.lastIndex = 0;
+    while (piece.lastIndex < text.length) {
+        const match = piece.exec(text);
+        if (!match)
+            return undefined;
+        total += Number(match[1]) * (unitMs[match[2] ?? ''] ?? 0);
+    }
+    return total;
+}
+/** How the syntax is described in an error: the same words for every input. */
+function durationSyntax(bare) {
+    return `a duration such as 500ms, 30s, 5m or 1m30s (a bare number is ${bare === 'm' ? 'minutes' : 'seconds'})`;
+}
+/** Formats a duration for logs and summaries: 850 ms, 12.3 s, 4 min 05 s. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)} s`;
+    const minutes = Math.floor(ms / 60_000);
+    const seconds = Math.round((ms % 60_000) / 1000);
+    return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
+}
+/** The duration in Go's notation (`90s`, `0s`), for tools such as Terraform that take it on the command line. */
+function goDuration(ms) {
+    return ms % 1000 === 0 ? `${ms / 1000}s` : `${Math.round(ms)}ms`;
+}
+
+
+/***/ }),
+
 /***/ 4757:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -38700,108 +39181,6 @@ function checkImageReference(input, text) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input '${input}' is not a valid image reference: '${text}'.`, 'Expected [registry/]repository[:tag][@sha256:digest] in lower case, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4.2.');
     }
     return text;
-}
-
-
-/***/ }),
-
-/***/ 5439:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  a: () => (/* binding */ formatDuration),
-  w: () => (/* binding */ poll)
-});
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/lib/poll.ts
-
-/**
- * Calls `check` until it returns a value (not undefined) or the time runs out. A thrown error ends the
- * poll at once: callers decide what is worth retrying, and the cloud SDKs retry throttling themselves.
- * Never sleeps past the deadline, so a timeout is reported when it falls due, not one interval later.
- */
-async function poll(check, options) {
-    const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? ((ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }));
-    const deadline = now() + options.timeoutMs;
-    let interval = options.intervalMs;
-    for (let attempt = 1;; attempt++) {
-        const value = await check(attempt);
-        if (value !== undefined)
-            return { outcome: 'done', value, attempts: attempt };
-        const left = deadline - now();
-        if (left <= 0)
-            return { outcome: 'timeout', attempts: attempt };
-        await sleep(Math.min(interval, left), options.signal);
-        interval = Math.min(interval * (options.backoff ?? 1), options.maxIntervalMs ?? Number.POSITIVE_INFINITY);
-    }
-}
-/** Formats a duration for logs and summaries: 850 ms, 12.3 s, 4 min 05 s. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)} ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)} s`;
-    const minutes = Math.floor(ms / 60_000);
-    const seconds = Math.round((ms % 60_000) / 1000);
-    return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
-}
-
-
-/***/ }),
-
-/***/ 1119:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Sy: () => (/* binding */ writeSummary),
-/* harmony export */   aY: () => (/* binding */ code)
-/* harmony export */ });
-/* unused harmony exports cell, escapeHtml, renderSummary */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-
-const badge = {
-    success: '✅ Succeeded',
-    failure: '❌ Failed',
-    unchanged: '➖ Nothing to change',
-    cancelled: '⏹️ Cancelled',
-};
-/** Escapes text for a Markdown table cell. */
-function cell(text) {
-    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-function code(text) {
-    return `<code>${escapeHtml(text)}</code>`;
-}
-function escapeHtml(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-/** Renders a stage's summary as Markdown; pure, so tests and the demo can read it without a runner. */
-function renderSummary(summary) {
-    const lines = [`### ${summary.stage}: ${badge[summary.outcome]}`, '', summary.headline, ''];
-    const rows = summary.facts.filter((row) => row[1] !== undefined && row[1] !== '');
-    if (rows.length > 0) {
-        lines.push('| | |', '|---|---|', ...rows.map(([label, value]) => `| ${label} | ${cell(value)} |`), '');
-    }
-    for (const section of summary.details ?? []) {
-        const body = section.preformatted ? `<pre>${escapeHtml(section.body)}</pre>` : `\n${section.body}\n`;
-        lines.push(`<details><summary>${escapeHtml(section.title)}</summary>`, '', body, '', '</details>', '');
-    }
-    return lines.join('\n');
-}
-/**
- * Appends the summary to the job summary file when the runner provides one. Written directly rather than
- * through core.summary, whose file path is read once per process and so cannot follow the environment.
- */
-function writeSummary(summary) {
-    const file = process.env.GITHUB_STEP_SUMMARY;
-    if (file)
-        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.appendFileSync)(file, `${renderSummary(summary)}\n`);
 }
 
 
@@ -38996,6 +39375,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream"
 
 /***/ }),
 
+/***/ 8500:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+
+/***/ }),
+
 /***/ 1692:
 /***/ ((module) => {
 
@@ -39074,6 +39460,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 __nccwpck_require__.d(__webpack_exports__, {
   Yz: () => (/* binding */ core_debug),
   V4: () => (/* binding */ getInput),
+  Gu: () => (/* binding */ getState),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
   LZ: () => (/* binding */ saveState),
@@ -39082,7 +39469,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, setCommandEcho, setSecret, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, isDebug, markdownSummary, notice, platform, setCommandEcho, setSecret, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");

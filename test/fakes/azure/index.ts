@@ -207,6 +207,14 @@ export async function startFakeAzure(): Promise<FakeAzure> {
 
   const armError = (res: ServerResponse, status: number, code: string, message: string) =>
     send(res, status, { error: { code, message } });
+  /** ARM's 404 for a site or slot, in the words ARM uses. */
+  const resourceNotFound = (res: ServerResponse, resource: string, rg: string) =>
+    armError(
+      res,
+      404,
+      'ResourceNotFound',
+      `The Resource '${resource}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+    );
 
   const siteJson = (app: string, rg: string, slot: FakeSlot) => {
     const id = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${rg}/providers/Microsoft.Web/sites/${app}${slot.name === 'production' ? '' : `/slots/${slot.name}`}`;
@@ -280,13 +288,7 @@ export async function startFakeAzure(): Promise<FakeAzure> {
     if (rg !== 'rg-web')
       return armError(res, 404, 'ResourceGroupNotFound', `Resource group '${rg}' could not be found.`);
     const site = sites.get(app);
-    if (!site)
-      return armError(
-        res,
-        404,
-        'ResourceNotFound',
-        `The Resource 'Microsoft.Web/sites/${app}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
-      );
+    if (!site) return resourceNotFound(res, `Microsoft.Web/sites/${app}`, rg);
     const body = method === 'GET' ? '' : await readBody(req);
     const write = !(
       method === 'GET' ||
@@ -311,13 +313,7 @@ export async function startFakeAzure(): Promise<FakeAzure> {
       }
       return send(res, 200, siteJson(app, rg, slot));
     }
-    if (!slot)
-      return armError(
-        res,
-        404,
-        'ResourceNotFound',
-        `The Resource 'Microsoft.Web/sites/${app}/slots/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
-      );
+    if (!slot) return resourceNotFound(res, `Microsoft.Web/sites/${app}/slots/${name}`, rg);
     if (rest === '' && method === 'GET') return send(res, 200, siteJson(app, rg, slot));
     if (rest === '' && method === 'DELETE' && slotName) {
       slot.server.close();

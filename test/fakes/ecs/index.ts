@@ -1,5 +1,6 @@
 import { AwsFault, startJsonServer, type JsonServer } from '../aws/json-server.js';
 import {
+  ACCOUNT,
   arn,
   epoch,
   nameOf,
@@ -35,16 +36,18 @@ export type { TaskDriver } from './driver.js';
  * service tasks that really run (containers or local processes; see driver.ts).
  */
 
-const READ_ONLY = [
-  'taskDefinitionArn',
-  'revision',
-  'status',
-  'requiresAttributes',
-  'compatibilities',
-  'registeredAt',
-  'registeredBy',
-  'deregisteredAt',
-];
+/** The fields of a revision that ECS fills in when it registers one. */
+function setByEcs(family: string, revision: number) {
+  return {
+    taskDefinitionArn: arn(`task-definition/${family}:${revision}`),
+    revision,
+    status: 'ACTIVE' as const,
+    compatibilities: ['EC2', 'FARGATE'],
+    requiresAttributes: [{ name: 'com.amazonaws.ecs.capability.docker-remote-api.1.18' }],
+    registeredAt: epoch(),
+    registeredBy: `arn:aws:sts::${ACCOUNT}:assumed-role/deploy/ci`,
+  };
+}
 
 export interface FakeEcs extends JsonServer {
   /** Chooses what the tasks of a task definition do. Default: healthy after 300 ms. */
@@ -130,7 +133,8 @@ export async function startFakeEcs(options: { rolloutState?: boolean; driver?: T
     const family = String(body.family ?? '');
     if (!/^[a-zA-Z0-9_-]{1,255}$/.test(family))
       throw new AwsFault('ClientException', 'Family contains invalid characters.');
-    const unexpected = READ_ONLY.filter((field) => field in body);
+    // What ECS sets on a revision itself (below, and deregisteredAt later) it refuses to be given.
+    const unexpected = [...Object.keys(setByEcs(family, 0)), 'deregisteredAt'].filter((field) => field in body);
     if (unexpected.length > 0) throw new AwsFault('ClientException', `Unexpected field(s): ${unexpected.join(', ')}.`);
     const containers = body.containerDefinitions as ContainerDefinition[] | undefined;
     if (!Array.isArray(containers) || containers.length === 0) {
@@ -147,13 +151,7 @@ export async function startFakeEcs(options: { rolloutState?: boolean; driver?: T
       ...fields,
       family,
       containerDefinitions: containers,
-      taskDefinitionArn: arn(`task-definition/${family}:${revision}`),
-      revision,
-      status: 'ACTIVE',
-      compatibilities: ['EC2', 'FARGATE'],
-      requiresAttributes: [{ name: 'com.amazonaws.ecs.capability.docker-remote-api.1.18' }],
-      registeredAt: epoch(),
-      registeredBy: `arn:aws:sts::${arn('').split(':')[4]}:assumed-role/deploy/ci`,
+      ...setByEcs(family, revision),
     };
     definitions.set(family, [...revisions, definition]);
     if (given?.length) tags.set(definition.taskDefinitionArn, given);

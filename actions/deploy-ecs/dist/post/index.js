@@ -28370,7 +28370,7 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 4317:
+/***/ 5873:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28378,6 +28378,8 @@ __webpack_unused_export__ = debug; // for test
 __nccwpck_require__.d(__webpack_exports__, {
   J: () => (/* binding */ cancelRollback)
 });
+
+// UNUSED EXPORTS: cancelStage
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -31289,9 +31291,9 @@ function group(name, fn) {
 function saveState(name, value) {
     const filePath = process.env['GITHUB_STATE'] || '';
     if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
     }
-    issueCommand('save-state', { name }, toCommandValue(value));
+    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
 }
 /**
  * Gets the value of an state set by this action's main execution.
@@ -31324,6 +31326,50 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/lib/duration.ts
+/**
+ * One syntax for every time input of every action: a number with a unit (`500ms`, `30s`, `5m`, `1h`), or
+ * several (`1m30s`, Go's and Terraform's form); a space may stand between a number and its unit (`1 h`). A bare number is in the unit the input's name or description
+ * gives (seconds, or minutes for `*-minutes` inputs kept from the actions users migrate from).
+ */
+const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const piece = /(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)\s*/y;
+/** Milliseconds, or undefined when `raw` is not a duration. Pure. */
+function duration_parseDuration(raw, bare) {
+    const text = raw.trim();
+    if (/^(\d+(\.\d+)?|\.\d+)$/.test(text))
+        return Number(text) * (unitMs[bare] ?? 1000);
+    if (text === '')
+        return undefined;
+    let total = 0;
+    piece.lastIndex = 0;
+    while (piece.lastIndex < text.length) {
+        const match = piece.exec(text);
+        if (!match)
+            return undefined;
+        total += Number(match[1]) * (unitMs[match[2] ?? ''] ?? 0);
+    }
+    return total;
+}
+/** How the syntax is described in an error: the same words for every input. */
+function duration_durationSyntax(bare) {
+    return `a duration such as 500ms, 30s, 5m or 1m30s (a bare number is ${bare === 'm' ? 'minutes' : 'seconds'})`;
+}
+/** Formats a duration for logs and summaries: 850 ms, 12.3 s, 4 min 05 s. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)} s`;
+    const minutes = Math.floor(ms / 60_000);
+    const seconds = Math.round((ms % 60_000) / 1000);
+    return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
+}
+/** The duration in Go's notation (`90s`, `0s`), for tools such as Terraform that take it on the command line. */
+function goDuration(ms) {
+    return ms % 1000 === 0 ? `${ms / 1000}s` : `${Math.round(ms)}ms`;
+}
+
 ;// CONCATENATED MODULE: ./src/lib/errors.ts
 /**
  * The few kinds of failure a stage reports. Each carries a `hint`: what the user should do about it.
@@ -31358,7 +31404,7 @@ class RolloutFailed extends DeployError {
 class TimeoutError extends DeployError {
 }
 /** A stage failure with a machine-readable reason, exposed as the `failure-reason` output. */
-function failureReason(error) {
+function errors_failureReason(error) {
     if (error instanceof DeployError && error.reason)
         return error.reason;
     if (error instanceof errors_InputError)
@@ -31372,7 +31418,7 @@ function failureReason(error) {
     return 'unexpected';
 }
 /** One line for the log: the message, then what to do. */
-function describe(error) {
+function errors_describe(error) {
     if (error instanceof DeployError)
         return error.hint ? `${error.message}\n${error.hint}` : error.message;
     if (error instanceof Error)
@@ -31380,22 +31426,260 @@ function describe(error) {
     return String(error);
 }
 
+;// CONCATENATED MODULE: ./src/lib/secrets.ts
+
+/**
+ * The one place a value becomes secret. `mask()` registers it with the runner, which then hides it in the log
+ * and the step summary; `scrub()` hides it in everything else that leaves the runner (step outputs, pull
+ * request comments, deployment statuses), which the runner does not mask. No other module calls
+ * `core.setSecret`.
+ */
+/** Names of headers, settings and variables whose values are credentials. */
+function isSensitiveName(name) {
+    return /^(proxy-)?authorization$|^cookie$|token|secret|key|password|passwd|session|signature|credential|auth/i.test(name);
+}
+/** Every form of every value masked in this run, longest first when scrubbing. */
+const masked = new Set();
+/**
+ * The forms a value can be printed in besides its own: JSON- and HCL-escaped (Terraform writes `"`, `\` and
+ * non-ASCII characters escaped), HTML-escaped, URL-encoded. Each is hidden as the value itself is.
+ */
+function printedForms(value) {
+    const json = JSON.stringify(value).slice(1, -1);
+    const asciiJson = json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const html = value
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+    const forms = [
+        value,
+        json,
+        asciiJson,
+        html,
+        encodeURIComponent(value),
+        encodeURIComponent(value).replace(/%20/g, '+'),
+    ];
+    return [...new Set(forms)];
+}
+/**
+ * Registers a secret with the runner, in every printed form, and each of its lines: the runner matches
+ * masks line by line, so a multi-line value (a key, a certificate) is hidden only when each line is.
+ */
+function mask(value) {
+    if (value === undefined || value.trim() === '')
+        return;
+    const lines = value.includes('\n') ? value.split(/\r?\n/).filter((line) => line.trim() !== '') : [];
+    for (const part of [value, ...lines]) {
+        for (const form of printedForms(part)) {
+            if (masked.has(form))
+                continue;
+            masked.add(form);
+            core.setSecret(form);
+        }
+    }
+}
+/**
+ * Masks a credential header's value, and the parts of it that are secrets on their own: the token of
+ * `Bearer <token>`, the password inside `Basic <base64>`, and each value of a `Cookie`.
+ */
+function maskCredential(value) {
+    if (value === '')
+        return;
+    mask(value);
+    const scheme = /^(\w+)\s+(\S+)$/.exec(value);
+    if (scheme?.[2]) {
+        mask(scheme[2]);
+        if (/^basic$/i.test(scheme[1] ?? '')) {
+            const decoded = Buffer.from(scheme[2], 'base64').toString('utf8');
+            if (decoded.includes(':'))
+                mask(decoded.slice(decoded.indexOf(':') + 1));
+        }
+    }
+    for (const cookie of value.split(';')) {
+        const part = cookie.slice(cookie.indexOf('=') + 1).trim();
+        if (cookie.includes('=') && part.length >= 6 && part !== value)
+            mask(part);
+    }
+}
+/** Masks the password of a URL's userinfo and query values named like credentials (`?api_key=...`). */
+function maskUrl(raw) {
+    const url = parseUrl(raw);
+    if (!url)
+        return;
+    if (url.password) {
+        mask(url.password);
+        mask(safeDecode(url.password));
+    }
+    for (const [name, value] of url.searchParams)
+        if (isSensitiveName(name))
+            mask(value);
+}
+/** The URL for logs, summaries and outputs: its password and credential-like query values as ***. */
+function redactUrl(raw) {
+    const url = parseUrl(raw);
+    if (!url)
+        return scrub(raw);
+    if (url.password)
+        url.password = '***';
+    for (const name of new Set(url.searchParams.keys()))
+        if (isSensitiveName(name))
+            url.searchParams.set(name, '***');
+    return url.href;
+}
+/** Replaces every value masked so far, in each of its printed forms, with ***, as the runner does in the log. */
+function scrub(text) {
+    let clean = text;
+    for (const value of [...masked].sort((a, b) => b.length - a.length))
+        clean = clean.split(value).join('***');
+    return clean;
+}
+function parseUrl(raw) {
+    if (raw instanceof URL)
+        return raw;
+    try {
+        return new URL(raw);
+    }
+    catch {
+        return undefined;
+    }
+}
+function safeDecode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./src/lib/summary.ts
+
+
+const badge = {
+    success: '✅ Succeeded',
+    failure: '❌ Failed',
+    unchanged: '➖ Nothing to change',
+    cancelled: '⏹️ Cancelled',
+};
+/** Escapes text for a Markdown table cell. */
+function cell(text) {
+    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+function summary_code(text) {
+    return `<code>${escapeHtml(text)}</code>`;
+}
+function escapeHtml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+/** Renders a stage's summary as Markdown; pure, so tests and the demo can read it without a runner. */
+function renderSummary(summary) {
+    const lines = [`### ${summary.stage}: ${badge[summary.outcome]}`, '', summary.headline, ''];
+    const rows = summary.facts.filter((row) => row[1] !== undefined && row[1] !== '');
+    if (rows.length > 0) {
+        lines.push('| | |', '|---|---|', ...rows.map(([label, value]) => `| ${label} | ${cell(value)} |`), '');
+    }
+    for (const section of summary.details ?? []) {
+        const body = section.preformatted ? `<pre>${escapeHtml(section.body)}</pre>` : `\n${section.body}\n`;
+        lines.push(`<details><summary>${escapeHtml(section.title)}</summary>`, '', body, '', '</details>', '');
+    }
+    if (summary.markdown)
+        lines.push(summary.markdown, '');
+    return lines.join('\n');
+}
+/**
+ * Appends the summary to the job summary file when the runner provides one. Written directly rather than
+ * through core.summary, whose file path is read once per process and so cannot follow the environment.
+ */
+function writeSummary(summary) {
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (file)
+        (0,external_node_fs_.appendFileSync)(file, `${scrub(renderSummary(summary))}\n`);
+}
+
 ;// CONCATENATED MODULE: ./src/lib/action.ts
 
 
-/**
- * Runs a stage's body and turns any error into one failed step with a readable reason. The only place
- * that calls `core.setFailed`, so every stage reports failures the same way.
- */
-async function runStage(body) {
+
+
+
+async function runStage(stage) {
+    const started = Date.now();
+    let report;
+    let error;
+    try {
+        report = stage.start();
+        await stage.run(report);
+    }
+    catch (caught) {
+        error = caught;
+    }
+    const finished = { report: report, error, durationMs: Date.now() - started };
+    if (report !== undefined)
+        publishOutputs(stage, report);
+    if (error !== undefined)
+        setOutput('failure-reason', errors_failureReason(error));
+    writeSummary(withFooter(stage.name, finishedSummary(stage, finished), finished));
+    if (error !== undefined) {
+        if (error instanceof Error && error.stack)
+            core_debug(scrub(error.stack));
+        setFailed(errors_describe(error));
+    }
+}
+/** Outputs leave the runner unmasked (a later step, a caller workflow): every masked value is scrubbed. */
+function publishOutputs(stage, report) {
+    let outputs;
+    try {
+        outputs = stage.outputs(report);
+    }
+    catch (error) {
+        core_debug(`No outputs: ${errors_describe(error)}`);
+        return;
+    }
+    for (const [name, value] of Object.entries(outputs)) {
+        if (value !== undefined)
+            setOutput(name, scrub(value));
+    }
+}
+function finishedSummary(stage, finished) {
+    // A report that failed before it was made, or a summary that cannot be drawn, still gets the error.
+    if (finished.report !== undefined) {
+        try {
+            return stage.summary(finished);
+        }
+        catch (error) {
+            core_debug(`Summary not drawn: ${errors_describe(error)}`);
+        }
+    }
+    return { outcome: 'failure', headline: '', facts: [] };
+}
+function withFooter(name, summary, { error, durationMs }) {
+    const failed = error !== undefined;
+    return {
+        ...summary,
+        stage: name,
+        outcome: failed ? 'failure' : summary.outcome,
+        headline: failed && summary.headline === '' ? errors_describe(error) : summary.headline,
+        facts: [
+            ...summary.facts,
+            ['Failure reason', failed ? summary_code(errors_failureReason(error)) : undefined],
+            ['Duration', formatDuration(durationMs)],
+        ],
+    };
+}
+/** TEMPORARY while the stages move to `runStage`: the old body-only form. Removed once none uses it. */
+async function runLegacyStage(body) {
     try {
         await body();
     }
     catch (error) {
-        setOutput('failure-reason', failureReason(error));
+        core.setOutput('failure-reason', failureReason(error));
         if (error instanceof Error && error.stack)
-            core_debug(error.stack);
-        setFailed(describe(error));
+            core.debug(error.stack);
+        core.setFailed(describe(error));
     }
 }
 
@@ -31459,7 +31743,12 @@ async function aws(operation, call) {
     }
 }
 
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/lib/inputs.ts
+
+
+
 
 
 /**
@@ -31467,20 +31756,24 @@ async function aws(operation, call) {
  * nothing else reads `core.getInput`.
  */
 /** A trimmed input, or undefined when it is empty. */
-function optional(name) {
+function inputs_optional(name) {
     const value = getInput(name).trim();
     return value === '' ? undefined : value;
 }
 function required(name, what) {
-    const value = optional(name);
+    const value = inputs_optional(name);
     if (value === undefined)
         throw new InputError(`Input '${name}' is required: ${what}.`);
     return value;
 }
-function bool(name, fallback) {
-    const value = optional(name);
+function inputs_bool(name, fallback) {
+    return inputs_optionalBool(name) ?? fallback;
+}
+/** true, false, or undefined when the input is empty (the cloud's or another input's default then applies). */
+function inputs_optionalBool(name) {
+    const value = inputs_optional(name);
     if (value === undefined)
-        return fallback;
+        return undefined;
     if (/^(true|True|TRUE)$/.test(value))
         return true;
     if (/^(false|False|FALSE)$/.test(value))
@@ -31499,8 +31792,8 @@ function parseNumber(name, raw, rule = {}) {
         throw new InputError(`Input '${name}' must be ${expected}, got ${value}.`);
     return value;
 }
-function number(name, fallback, rule) {
-    const raw = optional(name);
+function inputs_number(name, fallback, rule) {
+    const raw = inputs_optional(name);
     return raw === undefined ? fallback : parseNumber(name, raw, rule);
 }
 /** Splits a list given one item per line (commas also separate, as many actions accept). */
@@ -31510,7 +31803,7 @@ function parseList(raw, { commas = true } = {}) {
         .map((item) => item.trim())
         .filter((item) => item !== '' && !item.startsWith('#'));
 }
-function list(name, options) {
+function inputs_list(name, options) {
     return parseList(core.getInput(name), options);
 }
 /**
@@ -31532,16 +31825,452 @@ function parseKeyValues(name, raw) {
     }
     return pairs;
 }
-function keyValues(name) {
+function inputs_keyValues(name) {
     return parseKeyValues(name, core.getInput(name));
 }
 /** Reads an input that must be one of a fixed set of words. */
-function oneOf(name, choices, fallback) {
-    const value = optional(name) ?? fallback;
+function inputs_oneOf(name, choices, fallback) {
+    return inputs_optionalOneOf(name, choices) ?? fallback;
+}
+/** One of a fixed set of words, or undefined when the input is empty. */
+function inputs_optionalOneOf(name, choices) {
+    const value = inputs_optional(name);
+    if (value === undefined)
+        return undefined;
     if (!choices.includes(value)) {
         throw new InputError(`Input '${name}' must be one of ${choices.join(', ')}, got '${value}'.`);
     }
     return value;
+}
+/** Parses a time input (see duration.ts for the one syntax), naming the input and the range when it is wrong. */
+function parseDurationInput(name, raw, rule) {
+    const { bare, minMs = 0, maxMs = 7 * 24 * 3_600_000 } = rule;
+    const ms = parseDuration(raw, bare);
+    const range = `from ${formatLimit(minMs, bare)} to ${formatLimit(maxMs, bare)}`;
+    if (ms === undefined) {
+        throw new InputError(`Input '${name}' must be ${durationSyntax(bare)}, got '${raw}'.`);
+    }
+    if (ms < minMs || ms > maxMs)
+        throw new InputError(`Input '${name}' must be ${range}, got '${raw}'.`);
+    return ms;
+}
+/** A time input in milliseconds; `fallback` is written as the input's default is (e.g. '30' or '5m'). */
+function inputs_duration(name, fallback, rule) {
+    return parseDurationInput(name, inputs_optional(name) ?? fallback, rule);
+}
+const formatLimit = (ms, bare) => (bare === 'm' ? `${ms / 60_000} minutes` : `${ms / 1000} seconds`);
+/**
+ * A file or folder input, resolved against the workspace (GITHUB_WORKSPACE, else the working directory) and
+ * refused when it resolves outside it, links followed: an action reads only what the checkout holds.
+ */
+function workspacePath(name, raw) {
+    const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const path = resolve(workspace, raw);
+    const real = (p) => (existsSync(p) ? realpathSync(p) : p);
+    const inside = relative(real(workspace), real(path));
+    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+        throw new InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE).');
+    }
+    return path;
+}
+
+;// CONCATENATED MODULE: ./src/lib/image.ts
+
+/**
+ * Container image references as Docker reads them: `[registry[:port]/]path[:tag][@digest]`.
+ * Checked before any cloud call, so a typo fails in a second instead of as a task that cannot pull.
+ */
+const component = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const domain = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?';
+const reference = new RegExp(`^(?:(?<registry>${domain})/)?(?<path>${component}(?:/${component})*)(?::(?<tag>[\\w][\\w.-]{0,127}))?(?:@(?<digest>[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}))?$`);
+function parseImageReference(text) {
+    const match = reference.exec(text);
+    if (!match?.groups || text.length > 4096)
+        return undefined;
+    const { registry, path = '', tag, digest } = match.groups;
+    // Docker reads the first part as a registry only when it looks like a host: a dot, a port, or localhost.
+    if (registry && !/[.:]|^localhost$|^\[/.test(registry)) {
+        if (!new RegExp(`^${component}$`).test(registry))
+            return undefined;
+        return { path: `${registry}/${path}`, tag, digest };
+    }
+    return { registry, path, tag, digest };
+}
+/** Throws an InputError naming the input when `text` is not an image reference. */
+function image_checkImageReference(input, text) {
+    if (!parseImageReference(text)) {
+        throw new InputError(`Input '${input}' is not a valid image reference: '${text}'.`, 'Expected [registry/]repository[:tag][@sha256:digest] in lower case, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4.2.');
+    }
+    return text;
+}
+
+;// CONCATENATED MODULE: ./src/deploy-ecs/inputs.ts
+
+
+
+
+
+/** `api:KEY=value` targets the container api; `KEY=value` the target container. */
+function perContainer(input) {
+    return [...keyValues(input)].map(([key, value]) => {
+        const colon = key.indexOf(':');
+        if (colon < 0)
+            return { name: key, value };
+        const container = key.slice(0, colon).trim();
+        const name = key.slice(colon + 1).trim();
+        if (!container || !name)
+            throw new InputError(`Input '${input}' has a malformed key '${key}'.`, 'Write KEY=value, or container:KEY=value for another container.');
+        return { container, name, value };
+    });
+}
+/** A command given as a JSON array, or as words separated by spaces (quotes keep spaces in a word). */
+function parseCommand(input, raw) {
+    if (raw.startsWith('[')) {
+        let parsed;
+        try {
+            parsed = JSON.parse(raw);
+        }
+        catch {
+            throw new InputError(`Input '${input}' starts with '[' but is not a JSON array.`, 'Write ["npm", "run", "migrate"] or npm run migrate.');
+        }
+        if (!Array.isArray(parsed) || parsed.some((word) => typeof word !== 'string')) {
+            throw new InputError(`Input '${input}' must be a JSON array of strings.`);
+        }
+        return parsed;
+    }
+    const words = raw.match(/"[^"]*"|'[^']*'|\S+/g) ?? [];
+    return words.map((word) => word.replace(/^(["'])(.*)\1$/, '$2'));
+}
+function resolveSource(raw) {
+    if (raw === undefined)
+        return { kind: 'service' };
+    const path = isAbsolute(raw) ? raw : join(process.env.GITHUB_WORKSPACE ?? process.cwd(), raw);
+    if (existsSync(path))
+        return { kind: 'file', path };
+    if (/^arn:aws[\w-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[\w-]+:\d+$/.test(raw) ||
+        /^[\w-]{1,255}(:\d+)?$/.test(raw)) {
+        return { kind: 'registered', reference: raw };
+    }
+    throw new InputError(`Input 'task-definition' is neither a file nor a task definition: '${raw}' was not found at ${path}.`, "Give a JSON file path relative to the workspace (check out the repository first), a task definition ARN, family:revision, or leave it empty to start from the service's current task definition.");
+}
+/** The container of `image`, and the images of every container named (`images`, then `image`). */
+function readImages(containerName) {
+    const image = optional('image');
+    if (image && !containerName)
+        throw new InputError("Input 'image' needs 'container-name': which container runs it?", "Add container-name, or use 'images' with container=image lines.");
+    const images = new Map([...keyValues('images')].map(([name, uri]) => [name, checkImageReference(`images (${name})`, uri)]));
+    if (image && containerName)
+        images.set(containerName, checkImageReference('image', image));
+    return images;
+}
+function readRender(containerName, images) {
+    const command = optional('command');
+    return {
+        containerName,
+        images,
+        environment: perContainer('environment-variables'),
+        secrets: perContainer('secrets').map(({ container, name, value }) => ({ container, name, valueFrom: value })),
+        logDriver: optional('log-configuration-log-driver'),
+        logOptions: keyValues('log-configuration-options'),
+        dockerLabels: keyValues('docker-labels'),
+        command: command === undefined ? undefined : parseCommand('command', command),
+    };
+}
+function readCreateService(services) {
+    const create = bool('create-service', false);
+    const subnets = list('subnets');
+    if (create && subnets.length === 0)
+        throw new InputError("Input 'create-service' needs 'subnets': Fargate tasks run in your VPC's subnets.");
+    if (create && services.length === 0)
+        throw new InputError("Input 'create-service' needs 'service': the name of the service to create.");
+    const targetGroupArn = optional('target-group-arn');
+    if (targetGroupArn && !optional('container-port')) {
+        throw new InputError("Input 'target-group-arn' needs 'container-port': the port the target group sends traffic to.");
+    }
+    if (!create)
+        return undefined;
+    return {
+        subnets,
+        securityGroups: list('security-groups'),
+        assignPublicIp: bool('assign-public-ip', false),
+        circuitBreaker: bool('deployment-circuit-breaker', true),
+        targetGroupArn,
+        containerPort: number('container-port', undefined, { min: 1, max: 65535 }),
+    };
+}
+function readContainerOverrides() {
+    const overrides = optional('run-task-container-overrides');
+    if (overrides === undefined)
+        return undefined;
+    let parsed;
+    try {
+        parsed = JSON.parse(overrides);
+    }
+    catch {
+        throw new InputError("Input 'run-task-container-overrides' is not JSON.", 'Give a JSON array of container overrides, as in the RunTask API.');
+    }
+    if (!Array.isArray(parsed))
+        throw new InputError("Input 'run-task-container-overrides' must be a JSON array.");
+    return parsed;
+}
+/** The one-off task, when `run-task` or `run-task-command` asks for one. */
+function readRunTask(containerName) {
+    const command = optional('run-task-command');
+    const containerOverrides = readContainerOverrides();
+    if (!bool('run-task', false) && command === undefined)
+        return undefined;
+    return {
+        container: optional('run-task-container') ?? containerName,
+        command: command === undefined ? undefined : parseCommand('run-task-command', command),
+        containerOverrides,
+        subnets: list('run-task-subnets'),
+        securityGroups: list('run-task-security-groups'),
+        assignPublicIp: optionalBool('run-task-assign-public-IP'),
+        startedBy: optional('run-task-started-by') ?? 'deploy-actions',
+        wait: bool('wait-for-task-stopped', true),
+    };
+}
+/** How long to watch and how often to look: the same inputs in both modes. */
+function readWatch() {
+    return {
+        wait: bool('wait-for-service-stability', true),
+        waitMs: duration('wait-for-minutes', '30', { bare: 'm', minMs: 600, maxMs: 360 * 60_000 }),
+        pollIntervalMs: duration('poll-interval', '5', { bare: 's', minMs: 50, maxMs: 300_000 }),
+    };
+}
+function readInputs() {
+    oneOf('mode', ['deploy', 'teardown'], 'deploy');
+    const services = list('service');
+    const containerName = optional('container-name');
+    const images = readImages(containerName);
+    const source = resolveSource(optional('task-definition'));
+    if (services.length === 0 && source.kind === 'service') {
+        throw new InputError("Input 'service' is required when 'task-definition' is empty: the task definition is read from the service.");
+    }
+    const createService = readCreateService(services);
+    const runTask = readRunTask(containerName);
+    return {
+        region: optional('aws-region'),
+        cluster: optional('cluster') ?? 'default',
+        services,
+        source,
+        render: readRender(containerName, images),
+        taskDefinitionTags: [...keyValues('task-definition-tags')].map(([key, value]) => ({ key, value })),
+        ...readWatch(),
+        maxFailedTasks: number('max-failed-tasks', undefined, { min: 1, max: 1000 }),
+        forceNewDeployment: bool('force-new-deployment', false),
+        desiredCount: number('desired-count', undefined, { min: 0, max: 5000 }),
+        propagateTags: optionalOneOf('propagate-tags', ['TASK_DEFINITION', 'SERVICE', 'NONE']),
+        enableEcsManagedTags: optionalBool('enable-ecs-managed-tags'),
+        createService,
+        runTask,
+        deregisterOldRevisions: number('deregister-old-revisions', undefined, { min: 1, max: 1000 }),
+        rollbackOnFailure: bool('rollback-on-failure', true),
+        rollbackOnCancel: readRollbackOnCancel(),
+    };
+}
+/** Whether the post step of a cancelled run puts the previous revisions back. */
+function readRollbackOnCancel() {
+    return inputs_bool('rollback-on-cancel', true);
+}
+/**
+ * deploy (the default) rolls out a task definition; teardown deletes the services (preview environments).
+ * Any other value is refused by readInputs.
+ */
+function isTeardown() {
+    return optional('mode') === 'teardown';
+}
+function readTeardownInputs() {
+    const services = list('service');
+    if (services.length === 0)
+        throw new InputError("Input 'mode: teardown' needs 'service': the service (or services) to delete.");
+    for (const input of ['task-definition', 'image', 'images', 'run-task-command'])
+        if (optional(input) !== undefined)
+            throw new InputError(`Input '${input}' has no meaning with 'mode: teardown', which only deletes services.`, `Remove '${input}' from the teardown step, or drop 'mode: teardown' to deploy.`);
+    return {
+        region: optional('aws-region'),
+        cluster: optional('cluster') ?? 'default',
+        services,
+        ...readWatch(),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/lib/state.ts
+
+function stateSlot(key, parse) {
+    return {
+        save: (value) => saveState(key, JSON.stringify(value)),
+        load: () => {
+            const saved = getState(key);
+            return saved === '' ? undefined : parse(JSON.parse(saved));
+        },
+        clear: () => saveState(key, ''),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/deploy-ecs/state.ts
+
+const isText = (value) => typeof value === 'string';
+/** What is wrong with a saved value, or undefined when it is a rollback plan. */
+function problemOf(value) {
+    if (typeof value !== 'object' || value === null)
+        return 'it is not an object';
+    const { region, cluster, services } = value;
+    if (region !== undefined && !isText(region))
+        return 'region is not text';
+    if (!isText(cluster))
+        return 'cluster is not text';
+    if (!Array.isArray(services))
+        return 'services is not a list';
+    const bad = services.findIndex((entry) => !isText(entry?.service) || !isText(entry?.previous));
+    return bad >= 0 ? `services.${bad} needs a service and a previous revision` : undefined;
+}
+function parseRollback(value) {
+    const problem = problemOf(value);
+    if (problem)
+        throw new Error(`The state saved by deploy-ecs's main step is not a rollback plan: ${problem}.`);
+    const { region, cluster, services } = value;
+    return { region, cluster, services: services.map(({ service, previous }) => ({ service, previous })) };
+}
+/** Saved when the watch begins, cleared when it ends: set only while a rollout is in progress. */
+const rollbackState = stateSlot('rollback', parseRollback);
+
+;// CONCATENATED MODULE: ./src/lib/arn.ts
+/**
+ * Reading AWS ARNs (`arn:partition:service:region:account:resource`) without slicing them by hand.
+ * See "Amazon Resource Names (ARNs)" in the IAM User Guide for the format.
+ */
+/** The parts of an ARN, or undefined when the text is not one. */
+function parseArn(text) {
+    const match = /^arn:([^:]+):([^:]+):([^:]*):([^:]*):(.+)$/.exec(text);
+    if (!match)
+        return undefined;
+    const [, partition = '', service = '', region = '', account = '', resource = ''] = match;
+    return { partition, service, region, account, resource };
+}
+function arn_shortArn(arn) {
+    return arn === undefined ? undefined : arn.slice(arn.lastIndexOf('/') + 1);
+}
+/** The resource without its type: `app/web/0123` of `loadbalancer/app/web/0123`, `prod/web` of `service/prod/web`. */
+function resourcePath(arn) {
+    const resource = parseArn(arn)?.resource ?? arn;
+    return resource.slice(resource.indexOf('/') + 1);
+}
+/** A task definition's family and revision, from its ARN or `family:revision`. */
+function taskDefinitionRevision(arnOrName) {
+    const [family = '', revision = '0'] = arn_shortArn(arnOrName).split(':');
+    return { family, revision: Number(revision) };
+}
+
+;// CONCATENATED MODULE: ./src/deploy-ecs/summary.ts
+
+
+
+/** A deployment: outcome first, then what changed, then what ECS said. */
+function deploySummary({ report, error }) {
+    return {
+        outcome: error === undefined ? 'success' : 'failure',
+        headline: error === undefined ? successHeadline(report) : failureHeadline(report),
+        facts: [
+            ['Cluster', report.cluster],
+            ...report.services.map((s) => [`Service ${code(s.service)}`, serviceLine(report, s)]),
+            [
+                'Task definition',
+                report.taskDefinitionArn
+                    ? `${code(report.taskDefinitionArn)}${report.registered ? ' (new revision)' : ' (existing revision)'}`
+                    : undefined,
+            ],
+            ['Service URL', serviceUrl(report)],
+            ['Images', report.images.map(code).join('<br>')],
+            [
+                'One-off task',
+                report.oneOff
+                    ? `${code(shortArn(report.oneOff.taskArn))} exit ${report.oneOff.exitCode ?? '(not waited for)'}`
+                    : undefined,
+            ],
+            ['Deregistered', report.deregistered.map((arn) => code(shortArn(arn))).join(', ')],
+        ],
+        details: report.services.flatMap(whatEcsSaid),
+    };
+}
+function successHeadline(report) {
+    if (report.services.some((s) => s.outcome === 'not-watched'))
+        return 'Deployment started; not watched (wait-for-service-stability: false).';
+    const names = report.services.map((s) => s.service).join(', ');
+    return `${names} ${report.services.length > 1 ? 'run' : 'runs'} ${shortArn(report.taskDefinitionArn)}.`;
+}
+/** The reason of each rollout that failed; empty (the error then) when the failure came before any. */
+function failureHeadline(report) {
+    return report.services
+        .filter((s) => s.outcome === 'failed' || s.outcome === 'timeout')
+        .map((s) => `**${s.service}**: ${s.reason ?? s.outcome}`)
+        .join('<br>');
+}
+function serviceLine(report, s) {
+    const change = `${shortArn(s.previous) ?? '(new)'} → ${shortArn(report.taskDefinitionArn) ?? '?'}`;
+    return `${change}: ${s.rolloutState ?? s.outcome}${s.rolledBackBy ? `, rolled back by ${s.rolledBackBy}` : ''}`;
+}
+function serviceUrl({ serviceUrl: found, services }) {
+    if (found?.url)
+        return `${found.url}${services.length > 1 ? ` (${code(found.service ?? '')})` : ''}`;
+    return found?.problem ? `not known: ${found.problem}` : undefined;
+}
+function whatEcsSaid(s) {
+    const sections = [];
+    if (s.stoppedTasks.length > 0)
+        sections.push({
+            title: `${s.service}: stopped tasks (${s.stoppedTasks.length})`,
+            body: s.stoppedTasks.map(describeStoppedTask).join('\n'),
+            preformatted: true,
+        });
+    if (s.events.length > 0)
+        sections.push({
+            title: `${s.service}: service events (${s.events.length})`,
+            body: s.events.join('\n'),
+            preformatted: true,
+        });
+    return sections;
+}
+/** A teardown: what became of each service. */
+function teardownSummary({ report, error }) {
+    const deleted = report.results.filter((r) => r.outcome !== 'already-gone');
+    const names = (results) => results.map((r) => r.service).join(', ');
+    const headline = error !== undefined
+        ? ''
+        : deleted.length > 0
+            ? `Deleted ${names(deleted)} from ${report.cluster}.`
+            : `Nothing to delete: ${names(report.results)} already gone from ${report.cluster}.`;
+    return {
+        outcome: deleted.length > 0 ? 'success' : 'unchanged',
+        headline,
+        facts: [
+            ['Cluster', report.cluster && code(report.cluster)],
+            ...report.results.map((r) => [r.service, `${r.outcome} (${r.status})`]),
+        ],
+    };
+}
+/** The post step of a cancelled run: which services were pointed back, if any. */
+function cancelSummary({ report, error }) {
+    const { saved, pointedBack } = report;
+    const pointed = pointedBack.map((p) => `${p.service} was pointed back at ${arn_shortArn(p.previous)}`).join(', ');
+    const headline = error !== undefined
+        ? ''
+        : !saved
+            ? 'No rollout was in progress when the run was cancelled: nothing to put back.'
+            : report.rollbackOnCancel
+                ? `The run was cancelled during the rollout: ${pointed}.`
+                : `The run was cancelled during the rollout of ${saved.services.map((s) => s.service).join(', ')}; rollback-on-cancel is false, so the rollout goes on.`;
+    return {
+        outcome: 'cancelled',
+        headline,
+        facts: [
+            ['Cluster', saved && summary_code(saved.cluster)],
+            ...pointedBack.map(({ service, previous }) => [
+                `Service ${summary_code(service)}`,
+                `pointed back at ${summary_code(previous)}`,
+            ]),
+        ],
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-ecs/cancel.ts
@@ -31549,30 +32278,38 @@ function oneOf(name, choices, fallback) {
 
 
 
-/**
- * The post step, run only when the workflow run was cancelled (`post-if: cancelled()`): when the
- * cancellation came during the watch, the services are pointed back at what they ran before, so a
- * cancelled run does not leave a rollout half done.
- */
+
+
+const cancelStage = {
+    name: 'deploy-ecs (run cancelled)',
+    start: () => ({ pointedBack: [] }),
+    run: pointBack,
+    // A post step's outputs reach no later step.
+    outputs: () => ({}),
+    summary: cancelSummary,
+};
 async function cancelRollback() {
-    await runStage(async () => {
-        const saved = getState('rollback');
-        if (!saved) {
-            info('No rollout was in progress when the run was cancelled: nothing to put back.');
-            return;
-        }
-        const state = JSON.parse(saved);
-        if (!bool('rollback-on-cancel', true)) {
-            warning(`The run was cancelled during the rollout of ${state.services.map((s) => s.service).join(', ')}; rollback-on-cancel is false, so the rollout goes on.`);
-            return;
-        }
-        const { UpdateServiceCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(212)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 212, 19));
-        const client = await ecsClient({ region: state.region, stage: 'deploy-ecs' });
-        for (const { service, previous } of state.services) {
-            await aws(`ecs:UpdateService (${service})`, () => client.send(new UpdateServiceCommand({ cluster: state.cluster, service, taskDefinition: previous })));
-            warning(`The run was cancelled during the rollout: ${service} was pointed back at ${previous}.`);
-        }
-    });
+    await runStage(cancelStage);
+}
+async function pointBack(report) {
+    const saved = rollbackState.load();
+    report.saved = saved;
+    if (!saved) {
+        info('No rollout was in progress when the run was cancelled: nothing to put back.');
+        return;
+    }
+    report.rollbackOnCancel = readRollbackOnCancel();
+    if (!report.rollbackOnCancel) {
+        warning(`The run was cancelled during the rollout of ${saved.services.map((s) => s.service).join(', ')}; rollback-on-cancel is false, so the rollout goes on.`);
+        return;
+    }
+    const { UpdateServiceCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(212)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 212, 19));
+    const client = await ecsClient({ region: saved.region, stage: 'deploy-ecs' });
+    for (const { service, previous } of saved.services) {
+        await aws(`ecs:UpdateService (${service})`, () => client.send(new UpdateServiceCommand({ cluster: saved.cluster, service, taskDefinition: previous })));
+        report.pointedBack.push({ service, previous });
+        warning(`The run was cancelled during the rollout: ${service} was pointed back at ${previous}.`);
+    }
 }
 
 
@@ -31582,7 +32319,7 @@ async function cancelRollback() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4317);
+/* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5873);
 
 await (0,_cancel_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelRollback */ .J)();
 

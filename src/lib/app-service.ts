@@ -1,10 +1,11 @@
 import * as core from '@actions/core';
 import type { WebSiteManagementClient } from '@azure/arm-appservice';
-import { azure, isNotFound } from '../lib/azure.js';
+import { azure, isNotFound } from './azure.js';
+import { InputError } from './errors.js';
 
 /**
- * One App Service slot through ARM: the app itself when the slot is 'production'. Every call names
- * itself in errors (azure()), so a failure says which ARM operation it was.
+ * One App Service slot through ARM, for deploy-azure and rollback: the app itself when the slot is
+ * 'production'. Every call names itself in errors (azure()), so a failure says which ARM operation it was.
  */
 
 export interface SlotRef {
@@ -14,8 +15,25 @@ export interface SlotRef {
   slot: string;
 }
 
+/** The longest app name App Service takes; a slot's name leaves room for the hyphen that joins them. */
+export const APP_NAME_MAX = 60;
+export const SLOT_NAME_MAX = 59;
+
+/** App and slot names as App Service allows them; checked so a typo fails before a request. */
+export function checkAppServiceName(input: string, value: string, max: number): string {
+  if (!new RegExp(`^[a-zA-Z0-9][a-zA-Z0-9-]{0,${max - 1}}$`).test(value) || value.endsWith('-')) {
+    throw new InputError(
+      `Input '${input}' is not an App Service name: '${value}'.`,
+      `Use letters, digits and hyphens (at most ${max}), not starting or ending with a hyphen.`,
+    );
+  }
+  return value;
+}
+
 const isProduction = (ref: SlotRef) => ref.slot === 'production';
 const label = (ref: SlotRef) => (isProduction(ref) ? ref.app : `${ref.app}/${ref.slot}`);
+
+/** The image of a container app's linuxFxVersion (`DOCKER|<image>`). */
 export const imageOf = (linuxFxVersion: string | undefined) => (linuxFxVersion ?? '').replace(/^DOCKER\|/i, '');
 
 /** The slot's default host name, or undefined when it does not exist. */
@@ -39,6 +57,11 @@ export async function readConfig(ref: SlotRef) {
       ? client.webApps.getConfiguration(resourceGroup, app)
       : client.webApps.getConfigurationSlot(resourceGroup, app, slot),
   );
+}
+
+/** The image the slot is configured to run ('' when it names none). */
+export async function readImage(ref: SlotRef): Promise<string> {
+  return imageOf((await readConfig(ref)).linuxFxVersion);
 }
 
 export async function readSettings(ref: SlotRef): Promise<Record<string, string>> {

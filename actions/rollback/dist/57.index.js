@@ -1,0 +1,413 @@
+export const id = 57;
+export const ids = [57];
+export const modules = {
+
+/***/ 5057:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  rollbackEcs: () => (/* binding */ rollbackEcs)
+});
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
+var dist_cjs = __webpack_require__(212);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
+var core = __webpack_require__(8261);
+;// CONCATENATED MODULE: ./src/lib/arn.ts
+/**
+ * Reading AWS ARNs (`arn:partition:service:region:account:resource`) without slicing them by hand.
+ * See "Amazon Resource Names (ARNs)" in the IAM User Guide for the format.
+ */
+/** The parts of an ARN, or undefined when the text is not one. */
+function parseArn(text) {
+    const match = /^arn:([^:]+):([^:]+):([^:]*):([^:]*):(.+)$/.exec(text);
+    if (!match)
+        return undefined;
+    const [, partition = '', service = '', region = '', account = '', resource = ''] = match;
+    return { partition, service, region, account, resource };
+}
+function shortArn(arn) {
+    return arn === undefined ? undefined : arn.slice(arn.lastIndexOf('/') + 1);
+}
+/** The resource without its type: `app/web/0123` of `loadbalancer/app/web/0123`, `prod/web` of `service/prod/web`. */
+function resourcePath(arn) {
+    const resource = parseArn(arn)?.resource ?? arn;
+    return resource.slice(resource.indexOf('/') + 1);
+}
+/** A task definition's family and revision, from its ARN or `family:revision`. */
+function taskDefinitionRevision(arnOrName) {
+    const [family = '', revision = '0'] = shortArn(arnOrName).split(':');
+    return { family, revision: Number(revision) };
+}
+
+// EXTERNAL MODULE: ./src/lib/errors.ts
+var errors = __webpack_require__(7268);
+;// CONCATENATED MODULE: ./src/lib/aws.ts
+
+/** The region from the input, else from the environment that configure-aws-credentials sets. */
+function resolveRegion(explicit) {
+    const region = explicit ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    if (!region) {
+        throw new errors/* InputError */.dz('No AWS region is set.', "Give the 'aws-region' input, or run aws-actions/configure-aws-credentials (which sets AWS_REGION) before this step.");
+    }
+    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+        throw new errors/* InputError */.dz(`AWS region '${region}' is not a region name.`, 'Use a region such as us-east-1 or eu-west-1.');
+    }
+    return region;
+}
+function clientConfig(options) {
+    return {
+        region: resolveRegion(options.region),
+        customUserAgent: `deploy-actions/${options.stage}`,
+        // Throttling and 5xx are retried by the SDK with jittered backoff; five tries ride out a short burst.
+        // AWS_MAX_ATTEMPTS, when set, is the user's choice and wins.
+        ...(process.env.AWS_MAX_ATTEMPTS ? {} : { maxAttempts: 5 }),
+    };
+}
+async function ecsClient(options) {
+    const { ECSClient } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 212, 19));
+    return new ECSClient(clientConfig(options));
+}
+async function ecrClient(options) {
+    const { ECRClient } = await __webpack_require__.e(/* import() */ 249).then(__webpack_require__.t.bind(__webpack_require__, 8249, 19));
+    return new ECRClient(clientConfig(options));
+}
+const hints = {
+    AccessDeniedException: 'The job\'s AWS role is not allowed this call: add the action named above to its IAM policy (see the README\'s "Permissions").',
+    UnrecognizedClientException: 'The AWS credentials are not valid: check the role the job assumes.',
+    ExpiredTokenException: 'The AWS credentials expired: raise role-duration-seconds in configure-aws-credentials.',
+    InvalidSignatureException: 'The AWS secret key does not match the access key.',
+    CredentialsProviderError: 'No AWS credentials were found: run aws-actions/configure-aws-credentials before this step (with id-token: write for OIDC).',
+    ClusterNotFoundException: 'Check the cluster name and the region.',
+    ServiceNotFoundException: 'Check the service name, or give the create-service inputs to create it.',
+    ServiceNotActiveException: 'The service was deleted or is draining: create it again, or deploy to another service.',
+};
+/** Turns an AWS SDK error into a CloudError that names the call, the AWS error code and what to check. */
+function awsError(error, operation) {
+    if (error instanceof errors/* CloudError */.K2)
+        return error;
+    const err = error;
+    const code = err.name && err.name !== 'Error' ? err.name : (err.code ?? 'Error');
+    const status = err.$metadata?.httpStatusCode;
+    const message = `${operation} failed: ${code}${status ? ` (HTTP ${status})` : ''}: ${err.message ?? String(error)}`;
+    return new errors/* CloudError */.K2(message, code, hints[code], { cause: error });
+}
+/** Runs one AWS call and reports its failure as a CloudError naming the operation. */
+async function aws(operation, call) {
+    try {
+        return await call();
+    }
+    catch (error) {
+        throw awsError(error, operation);
+    }
+}
+
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __webpack_require__(2543);
+// EXTERNAL MODULE: ./src/lib/poll.ts
+var poll = __webpack_require__(3962);
+;// CONCATENATED MODULE: ./src/lib/ecs-assess.ts
+/** ECS's circuit breaker threshold: half the desired count, at least 3 and at most 200. */
+function defaultMaxFailedTasks(desiredCount) {
+    return Math.min(200, Math.max(3, Math.ceil(desiredCount / 2)));
+}
+function assess(service, target) {
+    const deployments = service.deployments ?? [];
+    const primary = deployments.find((d) => d.status === 'PRIMARY');
+    const ours = deployments.find((d) => target.deploymentId !== undefined && d.id === target.deploymentId) ??
+        (primary?.taskDefinition === target.taskDefinitionArn ? primary : undefined);
+    if (service.status !== 'ACTIVE') {
+        return {
+            state: 'failed',
+            deployment: ours,
+            reason: `The service is ${service.status ?? 'gone'}: it was deleted during the rollout.`,
+            rolledBack: false,
+        };
+    }
+    if (!ours || (primary && primary !== ours && primary.taskDefinition !== target.taskDefinitionArn)) {
+        const rolledBack = primary?.taskDefinition !== undefined && primary.taskDefinition === target.previousTaskDefinitionArn;
+        const why = ours?.rolloutStateReason ? ` ${ours.rolloutStateReason}` : '';
+        return {
+            state: 'failed',
+            deployment: ours,
+            rolledBack,
+            reason: rolledBack
+                ? `ECS rolled the service back to ${primary?.taskDefinition}.${why}`
+                : `Another deployment (${primary?.id ?? 'unknown'}, ${primary?.taskDefinition ?? 'unknown task definition'}) replaced this one during the rollout.`,
+        };
+    }
+    if (ours.rolloutState === 'FAILED') {
+        return {
+            state: 'failed',
+            deployment: ours,
+            reason: ours.rolloutStateReason ?? 'ECS marked the deployment FAILED.',
+            rolledBack: false,
+        };
+    }
+    if (ours.rolloutState === 'COMPLETED')
+        return { state: 'completed', deployment: ours };
+    if (ours.rolloutState === undefined && deployments.length === 1 && ours.runningCount === ours.desiredCount) {
+        return { state: 'completed', deployment: ours };
+    }
+    const limit = target.maxFailedTasks ?? defaultMaxFailedTasks(ours.desiredCount ?? 1);
+    if ((ours.failedTasks ?? 0) >= limit) {
+        return {
+            state: 'failed',
+            deployment: ours,
+            rolledBack: false,
+            reason: `${ours.failedTasks} tasks of the new deployment failed to start or stopped (max-failed-tasks is ${limit}).`,
+        };
+    }
+    return { state: 'in-progress', deployment: ours };
+}
+function describeStoppedTask(task) {
+    const containers = task.containers
+        .filter((c) => c.exitCode !== undefined || c.reason)
+        .map((c) => `container ${c.name} ${c.exitCode !== undefined ? `exited with code ${c.exitCode}` : 'did not run'}${c.reason ? ` (${c.reason})` : ''}`);
+    return `task ${task.taskId} stopped${task.stopCode ? ` [${task.stopCode}]` : ''}: ${task.stoppedReason ?? 'no reason given'}${containers.length ? `; ${containers.join('; ')}` : ''}`;
+}
+/** Stopped tasks that explain a failure first: those that failed, before those the scheduler stopped. */
+function failedFirst(tasks) {
+    const failed = (t) => t.stopCode !== 'ServiceSchedulerInitiated' || t.containers.some((c) => (c.exitCode ?? 0) !== 0);
+    return [...tasks.filter(failed), ...tasks.filter((t) => !failed(t))];
+}
+
+;// CONCATENATED MODULE: ./src/lib/ecs-rollout.ts
+
+
+
+
+
+
+
+/** A stopped task as the summaries and errors describe it. */
+function toStopped(task) {
+    return {
+        taskId: shortArn(task.taskArn ?? ''),
+        stoppedReason: task.stoppedReason,
+        stopCode: task.stopCode,
+        containers: (task.containers ?? []).map((c) => ({ name: c.name ?? '?', exitCode: c.exitCode, reason: c.reason })),
+    };
+}
+function formatEvent(event) {
+    const time = event.createdAt ? event.createdAt.toISOString().slice(11, 19) : '--:--:--';
+    return `${time} ${event.message ?? ''}`;
+}
+/** The stopped tasks of a deployment, newest first (ECS keeps them listed for about an hour). */
+async function stoppedTasks(client, cluster, deploymentId, known) {
+    const listed = await aws('ecs:ListTasks', () => client.send(new dist_cjs/* ListTasksCommand */.MYg({ cluster, startedBy: deploymentId, desiredStatus: 'STOPPED', maxResults: 100 })));
+    const fresh = (listed.taskArns ?? []).filter((arn) => !known.has(arn));
+    if (fresh.length === 0)
+        return [];
+    const described = await aws('ecs:DescribeTasks', () => client.send(new dist_cjs/* DescribeTasksCommand */.z8X({ cluster, tasks: fresh })));
+    for (const arn of fresh)
+        known.add(arn);
+    return (described.tasks ?? []).filter((t) => t.lastStatus === 'STOPPED').map(toStopped);
+}
+async function describeService(client, cluster, service) {
+    const answer = await aws('ecs:DescribeServices', () => client.send(new dist_cjs/* DescribeServicesCommand */.H7c({ cluster, services: [service] })));
+    const found = answer.services?.[0];
+    if (!found) {
+        const reason = answer.failures?.[0]?.reason ?? 'MISSING';
+        throw new errors/* CloudError */.K2(`Service '${service}' was not found in cluster '${cluster}' (${reason}).`, 'ServiceNotFoundException', 'Check the service name and the cluster, or give the create-service inputs to create it.');
+    }
+    return found;
+}
+async function watchRollout(client, options) {
+    const result = { outcome: 'timeout', events: [], stoppedTasks: [], polls: 0 };
+    const knownTasks = new Set();
+    let failedSeen = 0;
+    const polled = await (0,poll/* poll */.w)(async () => {
+        result.polls++;
+        const service = await describeService(client, options.cluster, options.service);
+        result.service = service;
+        const fresh = (service.events ?? []).filter((e) => e.id && !options.seenEventIds.has(e.id)).reverse();
+        for (const event of fresh) {
+            options.seenEventIds.add(event.id);
+            result.events.push(formatEvent(event));
+            options.log(`event: ${formatEvent(event)}`);
+        }
+        const assessment = assess(service, options.target);
+        const deployment = assessment.deployment;
+        if (deployment?.id && (deployment.failedTasks ?? 0) > failedSeen) {
+            failedSeen = deployment.failedTasks ?? 0;
+            const stopped = await stoppedTasks(client, options.cluster, deployment.id, knownTasks);
+            for (const task of stopped)
+                options.log(`stopped: ${describeStoppedTask(task)}`);
+            result.stoppedTasks.push(...stopped);
+        }
+        if (assessment.state === 'in-progress') {
+            const d = assessment.deployment;
+            options.log(`rollout ${d.rolloutState ?? 'in progress'}: ${d.runningCount ?? 0}/${d.desiredCount ?? 0} running, ${d.pendingCount ?? 0} pending, ${d.failedTasks ?? 0} failed`);
+            return undefined;
+        }
+        return assessment;
+    }, { intervalMs: options.intervalMs, timeoutMs: options.timeoutMs });
+    if (polled.outcome === 'done') {
+        result.assessment = polled.value;
+        result.outcome = polled.value.state === 'completed' ? 'completed' : 'failed';
+    }
+    // A failure or a timeout is explained by the tasks that stopped, even those not seen while polling.
+    const deploymentId = result.assessment?.deployment?.id ?? options.target.deploymentId;
+    if (result.outcome !== 'completed' && deploymentId) {
+        result.stoppedTasks.push(...(await stoppedTasks(client, options.cluster, deploymentId, knownTasks).catch(() => [])));
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/rollback/ecs.ts
+
+
+
+
+
+
+
+async function rollbackEcs(inputs) {
+    const client = await ecsClient({ region: inputs.region, stage: 'rollback' });
+    const service = await describeService(client, inputs.cluster, inputs.service);
+    const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
+    const current = primary?.taskDefinition ?? service.taskDefinition ?? '';
+    const found = { client, inputs, service, primary, current };
+    if (inputs.mode === 'mark-good')
+        return markGood(found);
+    const target = await chooseRevision(found);
+    const facts = [
+        ['Cluster', inputs.cluster],
+        ['Service', inputs.service],
+        ['Chosen', target.why],
+    ];
+    const rolledBack = { outcome: 'rolled-back', to: target.arn, from: current, facts };
+    if (current === target.arn && isSettled(found)) {
+        return {
+            ...rolledBack,
+            outcome: 'already-current',
+            headline: `${inputs.service} already runs ${shortArn(target.arn)}: no new deployment.`,
+        };
+    }
+    const deploymentId = await pointServiceAt(found, target);
+    if (!inputs.wait) {
+        return { ...rolledBack, headline: `${inputs.service} is rolling back to ${shortArn(target.arn)} (not watched).` };
+    }
+    return {
+        ...rolledBack,
+        rolloutState: 'COMPLETED',
+        headline: `${inputs.service} runs ${shortArn(target.arn)} again (was ${shortArn(current)}).`,
+        events: await watchRollback(found, target, deploymentId),
+    };
+}
+/** Nothing to do when the service runs the target and no deployment is still rolling out. */
+function isSettled({ service, primary }) {
+    return primary?.rolloutState === 'COMPLETED' || (!primary?.rolloutState && service.deployments?.length === 1);
+}
+/** Tags the given revision, or what the service runs, as known-good. */
+async function markGood({ client, inputs, current }) {
+    const arn = inputs.taskDefinition ? (await describeRevision(client, inputs.taskDefinition)).arn : current;
+    await aws('ecs:TagResource', () => client.send(new dist_cjs/* TagResourceCommand */.eqU({
+        resourceArn: arn,
+        tags: [{ key: inputs.knownGoodTag, value: new Date().toISOString() }],
+    })));
+    return {
+        outcome: 'marked-good',
+        to: arn,
+        from: arn,
+        headline: `${shortArn(arn)} is marked known-good (${inputs.knownGoodTag}).`,
+        facts: [['Service', inputs.service]],
+    };
+}
+async function describeRevision(client, reference) {
+    try {
+        const answer = await client.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: reference, include: ['TAGS'] }));
+        return { arn: answer.taskDefinition?.taskDefinitionArn ?? reference, tags: answer.tags ?? [] };
+    }
+    catch (error) {
+        if (error.name === 'ClientException') {
+            throw new errors/* InputError */.dz(`Task definition '${reference}' does not exist: nothing was changed.`, 'Check the revision; `aws ecs list-task-definitions --family-prefix <family>` lists them.');
+        }
+        throw new errors/* CloudError */.K2(`ecs:DescribeTaskDefinition (${reference}) failed: ${error.message}`, error.name ?? 'Error');
+    }
+}
+const isKnownGood = (tags, key) => tags.some((t) => t.key === key);
+/** The newest ACTIVE revision of the family older than `current` that carries the known-good tag. */
+async function newestKnownGood(client, current, key) {
+    const { family, revision } = taskDefinitionRevision(current);
+    const pages = (0,dist_cjs/* paginateListTaskDefinitions */.XPO)({ client }, { familyPrefix: family, status: 'ACTIVE', sort: 'DESC' });
+    const older = [];
+    await aws('ecs:ListTaskDefinitions', async () => {
+        for await (const page of pages)
+            older.push(...(page.taskDefinitionArns ?? []).filter((arn) => {
+                const listed = taskDefinitionRevision(arn);
+                return listed.family === family && listed.revision < revision;
+            }));
+    });
+    // Newest first; a long history is not read further than it has to be.
+    for (const arn of older.slice(0, 50)) {
+        if (isKnownGood((await describeRevision(client, arn)).tags, key))
+            return arn;
+    }
+    return undefined;
+}
+async function chooseRevision({ client, inputs, current }) {
+    if (inputs.taskDefinition)
+        return { arn: (await describeRevision(client, inputs.taskDefinition)).arn, why: 'given as task-definition' };
+    if (inputs.previous) {
+        const previous = await describeRevision(client, inputs.previous);
+        if (isKnownGood(previous.tags, inputs.knownGoodTag))
+            return { arn: previous.arn, why: 'the previous revision, known-good' };
+        const knownGood = await newestKnownGood(client, current, inputs.knownGoodTag);
+        if (!knownGood)
+            return { arn: previous.arn, why: 'the previous revision (no revision of the family is marked known-good)' };
+        core/* warning */.$e(`${shortArn(previous.arn)} never proved healthy (no ${inputs.knownGoodTag} tag): returning to ${shortArn(knownGood)}, the newest known-good revision.`);
+        return { arn: knownGood, why: 'the newest known-good revision; the previous one never proved healthy' };
+    }
+    const knownGood = await newestKnownGood(client, current, inputs.knownGoodTag);
+    if (!knownGood) {
+        throw new errors/* InputError */.dz(`No earlier revision of ${taskDefinitionRevision(current).family} is marked known-good (tag ${inputs.knownGoodTag}): nothing was changed.`, "Give 'task-definition', or 'previous-task-definition-arn' from deploy-ecs, or mark revisions with mode: mark-good after their smoke test.");
+    }
+    return { arn: knownGood, why: 'the newest known-good revision' };
+}
+/** Updates the service to the target, unless it is already rolling it out. Returns the deployment to watch. */
+async function pointServiceAt({ client, inputs, primary, current }, target) {
+    if (current === target.arn) {
+        core/* info */.pq(`${inputs.service} is already rolling out ${shortArn(target.arn)} (deployment ${primary?.id}): watching it`);
+        return primary?.id;
+    }
+    const answer = await aws(`ecs:UpdateService (${inputs.service})`, () => client.send(new dist_cjs/* UpdateServiceCommand */.kZr({ cluster: inputs.cluster, service: inputs.service, taskDefinition: target.arn })));
+    const deploymentId = answer.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
+    core/* info */.pq(`${inputs.service}: ${shortArn(current)} → ${shortArn(target.arn)} (deployment ${deploymentId}), ${target.why}`);
+    return deploymentId;
+}
+/** Watches the rollback's rollout as deploy-ecs does; throws when it fails or runs out of time. Returns its events. */
+async function watchRollback(found, target, deploymentId) {
+    const { client, inputs, service, current } = found;
+    const watched = await watchRollout(client, {
+        cluster: inputs.cluster,
+        service: inputs.service,
+        target: {
+            deploymentId,
+            taskDefinitionArn: target.arn,
+            previousTaskDefinitionArn: current,
+            maxFailedTasks: inputs.maxFailedTasks,
+        },
+        intervalMs: inputs.pollIntervalMs,
+        timeoutMs: inputs.waitMs,
+        seenEventIds: new Set((service.events ?? []).map((e) => e.id ?? '')),
+        log: core/* info */.pq,
+    });
+    const detail = watched.stoppedTasks[0] ? ` ${describeStoppedTask(watched.stoppedTasks[0])}.` : '';
+    if (watched.outcome === 'failed') {
+        const reason = watched.assessment?.state === 'failed' ? watched.assessment.reason : 'the rollout failed';
+        throw new errors/* RolloutFailed */.hl(`The rollback to ${shortArn(target.arn)} failed too: ${reason}${detail}`, 'The previous revision does not start either: look at what changed outside the task definition (secrets, IAM, dependencies).');
+    }
+    if (watched.outcome === 'timeout') {
+        throw new errors/* TimeoutError */.MU(`The rollback to ${shortArn(target.arn)} did not finish within ${(0,duration/* formatDuration */.a3)(inputs.waitMs)}.${detail}`, 'Raise wait-for-minutes, or watch the service in the console.');
+    }
+    return watched.events;
+}
+
+
+/***/ })
+
+};

@@ -1,0 +1,27 @@
+import type { Served } from '../lib/app-service-wait.js';
+
+/** What a deployment did, filled as it goes: the outputs and the job summary are made from it. */
+export interface AzureReport {
+  /** The app, slot and image, once the inputs are read ('' before). */
+  app: string;
+  slot: string;
+  image: string;
+  /** Production's image before a swap, else the slot's ('' for a new slot); known once read. */
+  previousImage?: string;
+  webappUrl?: string;
+  slotUrl?: string;
+  /** True from the first change on: a failure before it left the app as it was. */
+  changing: boolean;
+  createdSlot: boolean;
+  settingsChanged: string[];
+  slotProbe?: Served;
+  swapped: boolean;
+  swapMs?: number;
+  productionProbe?: Served;
+  /** Set in delete-slot mode: whether the slot was there to delete. */
+  deletedSlot?: boolean;
+}
+
+export function emptyReport(): AzureReport {
+  return { app: '', slot: '', image: '', changing: false, createdSlot: false, settingsChanged: [], swapped: false };
+}

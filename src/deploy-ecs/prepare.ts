@@ -1,0 +1,96 @@
+import * as core from '@actions/core';
+import type { ECSClient, Service } from '@aws-sdk/client-ecs';
+import { describeService } from '../lib/ecs-rollout.js';
+import type { DeployEcsInputs } from './inputs.js';
+import type { DeployReport } from './report.js';
+import { describeTaskDefinition, register } from './revisions.js';
+import { imagesOf, render, type TaskDefinition } from './taskdef.js';
+
+/**
+ * The first phase of a deployment: find every service, then read, render and register the task definition.
+ * Every service is looked up before anything is registered, so a typo in a name changes nothing.
+ */
+
+/** The services as found before the update (undefined: to be created) and the revision to deploy. */
+export interface Current {
+  services: (Service | undefined)[];
+  definition: TaskDefinition;
+  taskDefinitionArn: string;
+}
+
+export async function prepare(
+  client: ECSClient,
+  inputs: DeployEcsInputs,
+  fileDefinition: TaskDefinition | undefined,
+  report: DeployReport,
+): Promise<Current> {
+  const services = await findServices(client, inputs);
+  recordServices(inputs.services, services, report);
+  // A file was rendered before the SDK was loaded; a registered revision is rendered once it is read.
+  const base = fileDefinition
+    ? { definition: fileDefinition }
+    : await describeTaskDefinition(
+        client,
+        inputs.source.kind === 'registered' ? inputs.source.reference : (services[0]?.taskDefinition ?? ''),
+      );
+  const { definition, changed } = fileDefinition
+    ? { definition: fileDefinition, changed: true }
+    : render(base.definition, inputs.render);
+  report.images = imagesOf(definition);
+  core.info(`images: ${report.images.join(', ')}`);
+  const taskDefinitionArn = await registerIfChanged(client, inputs, { ...base, definition, changed }, report);
+  return { services, definition, taskDefinitionArn };
+}
+
+async function findServices(client: ECSClient, inputs: DeployEcsInputs): Promise<(Service | undefined)[]> {
+  return Promise.all(
+    inputs.services.map((name) =>
+      describeService(client, inputs.cluster, name).then(
+        // ECS still describes a deleted service for a while, INACTIVE: with create-service it is created anew
+        // (a reopened pull request's preview).
+        (found) => (inputs.createService && found.status === 'INACTIVE' ? undefined : found),
+        (error: unknown) => {
+          if (inputs.createService && (error as { code?: string }).code === 'ServiceNotFoundException')
+            return undefined;
+          throw error;
+        },
+      ),
+    ),
+  );
+}
+
+function recordServices(names: string[], services: (Service | undefined)[], report: DeployReport): void {
+  for (const [i, name] of names.entries()) {
+    const previous = services[i]?.taskDefinition;
+    report.services.push({
+      service: name,
+      previous,
+      outcome: 'pending',
+      events: [],
+      stoppedTasks: [],
+      created: !services[i],
+    });
+    core.info(
+      services[i] ? `service ${name} runs ${previous}` : `service ${name} does not exist yet: it will be created`,
+    );
+  }
+}
+
+/** A registered revision with nothing rendered into it is deployed as it is; anything else is registered. */
+async function registerIfChanged(
+  client: ECSClient,
+  inputs: DeployEcsInputs,
+  rendered: { arn?: string; definition: TaskDefinition; changed: boolean },
+  report: DeployReport,
+): Promise<string> {
+  if (rendered.arn && !rendered.changed) {
+    report.taskDefinitionArn = rendered.arn;
+    core.info(`nothing to render into ${rendered.arn}: deploying it as it is, no new revision`);
+    return rendered.arn;
+  }
+  const registered = await register(client, rendered.definition, inputs.taskDefinitionTags);
+  report.taskDefinitionArn = registered.arn;
+  report.registered = true;
+  core.info(`registered ${registered.arn}`);
+  return registered.arn;
+}

@@ -1,0 +1,43 @@
+import type { StoppedTask } from '../lib/ecs-assess.js';
+import type { OneOffResult } from './runtask.js';
+import type { ServiceUrl } from './url.js';
+
+/**
+ * What a deployment did, filled in phase by phase: the outputs and the job summary are drawn from it, so a
+ * failed phase still leaves what the earlier ones found (the previous revision rollback needs, above all).
+ */
+
+export interface ServiceReport {
+  service: string;
+  previous?: string;
+  deploymentId?: string;
+  rolloutState?: string;
+  outcome: 'completed' | 'failed' | 'timeout' | 'not-watched' | 'pending';
+  reason?: string;
+  events: string[];
+  stoppedTasks: StoppedTask[];
+  /** Who put the previous revision back after a failure: ECS's circuit breaker, or this action. */
+  rolledBackBy?: 'ecs' | 'deploy-ecs';
+  /** What was done about a failed rollout, when the reason does not already say it. */
+  rollbackNote?: string;
+  created?: boolean;
+  /** The target groups of the service's load balancers, as DescribeServices showed them after the rollout. */
+  targetGroupArns?: string[];
+}
+
+export interface DeployReport {
+  /** Known once the inputs are read. */
+  cluster?: string;
+  taskDefinitionArn?: string;
+  registered: boolean;
+  images: string[];
+  services: ServiceReport[];
+  oneOff?: OneOffResult;
+  deregistered: string[];
+  /** The load balancer URL of the first service that has one (service-url). */
+  serviceUrl?: ServiceUrl;
+}
+
+export function emptyReport(): DeployReport {
+  return { registered: false, images: [], services: [], deregistered: [] };
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { readInputs } from '../../src/rollback/inputs.js';
+import { CLIENT_ID, SUBSCRIPTION, TENANT } from '../fakes/azure/index.js';
+import { runnerFiles, stepEnvironment } from '../helpers/runner.js';
+
+/** rollback's time inputs in the one duration syntax; a bare number keeps the unit it always had. */
+
+/** readInputs() with the step's environment as the runner sets it (AZURE_* for the Azure login). */
+function withInputs(inputs: Record<string, string>) {
+  const saved = process.env;
+  process.env = stepEnvironment(inputs, runnerFiles(), {
+    AZURE_CLIENT_ID: CLIENT_ID,
+    AZURE_TENANT_ID: TENANT,
+    AZURE_SUBSCRIPTION_ID: SUBSCRIPTION,
+  });
+  try {
+    return readInputs();
+  } finally {
+    process.env = saved;
+  }
+}
+
+describe('ECS time inputs', () => {
+  const ecs = (more: Record<string, string>) => withInputs({ service: 'web', ...more });
+
+  it.each([
+    ['', 15 * 60_000],
+    ['15', 15 * 60_000],
+    ['0.5', 30_000],
+    ['90s', 90_000],
+    ['1h', 3_600_000],
+  ])('wait-for-minutes %j is minutes when bare: %i ms', (raw, ms) => {
+    expect(ecs({ 'wait-for-minutes': raw })).toMatchObject({ target: 'ecs', waitMs: ms });
+  });
+
+  it.each([
+    ['', 5000],
+    ['2', 2000],
+    ['250ms', 250],
+  ])('poll-interval %j is seconds when bare: %i ms', (raw, ms) => {
+    expect(ecs({ 'poll-interval': raw })).toMatchObject({ pollIntervalMs: ms });
+  });
+
+  it('refuses a wait over 6 hours, naming the range in minutes', () => {
+    expect(() => ecs({ 'wait-for-minutes': '7h' })).toThrow(
+      "Input 'wait-for-minutes' must be from 0.01 minutes to 360 minutes, got '7h'.",
+    );
+  });
+});
+
+describe('Azure time inputs', () => {
+  const azure = (more: Record<string, string>) =>
+    withInputs({
+      'app-name': 'hello',
+      'resource-group-name': 'rg-web',
+      'previous-image': 'ghcr.io/octo-org/hello-service:1.0.0',
+      ...more,
+    });
+
+  it('reads timeout and poll-interval as seconds when bare, or with a unit', () => {
+    expect(azure({})).toMatchObject({ target: 'azure', wait: { timeoutMs: 600_000, intervalMs: 5000 } });
+    expect(azure({ timeout: '90', 'poll-interval': '0.5' })).toMatchObject({
+      wait: { timeoutMs: 90_000, intervalMs: 500 },
+    });
+    expect(azure({ timeout: '2m30s', 'poll-interval': '100ms' })).toMatchObject({
+      wait: { timeoutMs: 150_000, intervalMs: 100, expectedVersion: '1.0.0' },
+    });
+  });
+
+  it('refuses a timeout that is not a duration, or over an hour', () => {
+    expect(() => azure({ timeout: 'soon' })).toThrow(/'timeout' must be a duration such as .*bare number is seconds/);
+    expect(() => azure({ timeout: '2h' })).toThrow("Input 'timeout' must be from 1 seconds to 3600 seconds, got '2h'.");
+  });
+});
