@@ -42,6 +42,36 @@ export interface BuildPushInputs {
 }
 
 export function readInputs(): BuildPushInputs {
+  const target = imageInput();
+  const skipBuild = bool('skip-build', false);
+  return {
+    ...target,
+    ...buildContext(skipBuild),
+    ...tagInputs(target.image),
+    target: optional('target'),
+    buildArgs: keyValues('build-args'),
+    labels: keyValues('labels'),
+    platforms: list('platforms'),
+    push: bool('push', true),
+    cacheFrom: list('cache-from', { commas: false }),
+    cacheTo: list('cache-to', { commas: false }),
+    secrets: buildSecrets(),
+    network: optional('network'),
+    noCache: bool('no-cache', false),
+    defaultBranch: optional('default-branch'),
+    skipBuild,
+    sourceImage: sourceImage(skipBuild),
+    builder: oneOf('builder', ['auto', 'buildx', 'docker'] as const, 'auto'),
+    credentials: credentials(),
+    awsRegion: optional('aws-region'),
+    registryId: optional('registry-id'),
+    createRepository: bool('create-repository', false),
+    logout: bool('logout', true),
+  };
+}
+
+/** `image`: a repository in a registry, without a tag or digest (those come from the tag inputs). */
+function imageInput(): Pick<BuildPushInputs, 'image' | 'registry' | 'repository' | 'registryType'> {
   const imageText = optional('image') ?? '';
   const parsed = parseImageReference(imageText);
   if (!imageText || !parsed || parsed.tag || parsed.digest || !parsed.registry) {
@@ -51,10 +81,17 @@ export function readInputs(): BuildPushInputs {
     );
   }
   const registry = parsed.registry;
-  const image = `${registry}/${parsed.path}`;
   const typeChoice = oneOf('registry-type', REGISTRY_TYPES, 'auto');
-  const skipBuild = bool('skip-build', false);
+  return {
+    image: `${registry}/${parsed.path}`,
+    registry,
+    repository: parsed.path,
+    registryType: typeChoice === 'auto' ? detectRegistryType(registry) : typeChoice,
+  };
+}
 
+/** `context` and `file`, checked to exist unless nothing is built. */
+function buildContext(skipBuild: boolean): Pick<BuildPushInputs, 'context' | 'file'> {
   const context = optional('context') ?? '.';
   const fileInput = optional('file');
   const file = fileInput
@@ -62,21 +99,24 @@ export function readInputs(): BuildPushInputs {
       ? fileInput
       : resolve(fileInput)
     : join(resolve(context), 'Dockerfile');
-  if (!skipBuild) {
-    if (!existsSync(context) || !statSync(context).isDirectory()) {
-      throw new InputError(
-        `The build context '${context}' is not a directory.`,
-        "Check 'context' (relative to the workspace).",
-      );
-    }
-    if (!existsSync(file)) {
-      throw new InputError(
-        `No Dockerfile at '${fileInput ?? join(context, 'Dockerfile')}'.`,
-        "Give the Dockerfile's path in 'file', or check out the repository (actions/checkout) before this step.",
-      );
-    }
+  if (skipBuild) return { context, file };
+  if (!existsSync(context) || !statSync(context).isDirectory()) {
+    throw new InputError(
+      `The build context '${context}' is not a directory.`,
+      "Check 'context' (relative to the workspace).",
+    );
   }
+  if (!existsSync(file)) {
+    throw new InputError(
+      `No Dockerfile at '${fileInput ?? join(context, 'Dockerfile')}'.`,
+      "Give the Dockerfile's path in 'file', or check out the repository (actions/checkout) before this step.",
+    );
+  }
+  return { context, file };
+}
 
+/** `tags`, `tag-rules` and `version`: what the image is tagged with. */
+function tagInputs(image: string): Pick<BuildPushInputs, 'tags' | 'tagRules' | 'version'> {
   const tags = list('tags').map((tag) => bareTag(tag, image));
   const rules = list('tag-rules');
   for (const rule of rules) {
@@ -91,49 +131,26 @@ export function readInputs(): BuildPushInputs {
       'A tag is up to 128 letters, digits, _, . and -, and starts with a letter, digit or _.',
     );
   }
+  return { tags, tagRules: rules.length > 0 ? (rules as TagRule[]) : DEFAULT_RULES, version };
+}
 
+function buildSecrets(): Map<string, string> {
   const secrets = new Map<string, string>();
   for (const [id, value] of keyValues('secrets')) {
     if (!/^[\w.-]+$/.test(id))
       throw new InputError(`Input 'secrets' has an invalid id '${id}'.`, 'Ids are letters, digits, _, . and -.');
     secrets.set(id, value);
   }
+  return secrets;
+}
 
+function credentials(): Credentials {
   return {
-    image,
-    registry,
-    repository: parsed.path,
-    registryType: typeChoice === 'auto' ? detectRegistryType(registry) : typeChoice,
-    context,
-    file,
-    target: optional('target'),
-    buildArgs: keyValues('build-args'),
-    labels: keyValues('labels'),
-    platforms: list('platforms'),
-    push: bool('push', true),
-    cacheFrom: list('cache-from', { commas: false }),
-    cacheTo: list('cache-to', { commas: false }),
-    secrets,
-    network: optional('network'),
-    noCache: bool('no-cache', false),
-    version,
-    tags,
-    tagRules: rules.length > 0 ? (rules as TagRule[]) : DEFAULT_RULES,
-    defaultBranch: optional('default-branch'),
-    skipBuild,
-    sourceImage: sourceImage(skipBuild),
-    builder: oneOf('builder', ['auto', 'buildx', 'docker'] as const, 'auto'),
-    credentials: {
-      username: optional('username'),
-      password: optional('password'),
-      githubToken: optional('github-token'),
-      githubActor: process.env.GITHUB_ACTOR,
-      azureAccessToken: optional('azure-access-token'),
-    },
-    awsRegion: optional('aws-region'),
-    registryId: optional('registry-id'),
-    createRepository: bool('create-repository', false),
-    logout: bool('logout', true),
+    username: optional('username'),
+    password: optional('password'),
+    githubToken: optional('github-token'),
+    githubActor: process.env.GITHUB_ACTOR,
+    azureAccessToken: optional('azure-access-token'),
   };
 }
 

@@ -1,50 +1,8 @@
+import type { Finished } from '../lib/action.js';
 import { formatDuration } from '../lib/duration.js';
 import { code, type StageSummary } from '../lib/summary.js';
-import type { BuildResult, Builder } from './build.js';
-import type { BuildPushInputs } from './inputs.js';
-import type { TagPlan } from './tags.js';
-
-export interface BuildPushOutputs {
-  image: string;
-  digest: string;
-  tags: string;
-  'image-id': string;
-  metadata: string;
-}
-
-/** The step outputs: `image` is the digest reference when there is one, since a tag can move. */
-export function describeResult(
-  inputs: BuildPushInputs,
-  plan: TagPlan,
-  builder: Builder,
-  result: BuildResult,
-): BuildPushOutputs {
-  const references = plan.tags.map(({ tag }) => `${inputs.image}:${tag}`);
-  const image = result.digest ? `${inputs.image}@${result.digest}` : (references[0] ?? inputs.image);
-  const metadata = {
-    image,
-    digest: result.digest ?? null,
-    imageId: result.imageId,
-    tags: references,
-    registry: inputs.registry,
-    registryType: inputs.registryType,
-    builder: builder.kind,
-    pushed: inputs.push,
-    platforms: inputs.platforms,
-    labels: plan.labels,
-    size: result.size ?? null,
-    cache: result.cache,
-    buildMs: Math.round(result.buildMs),
-    pushMs: Math.round(result.pushMs),
-  };
-  return {
-    image,
-    digest: result.digest ?? '',
-    tags: references.join('\n'),
-    'image-id': result.imageId,
-    metadata: JSON.stringify(metadata),
-  };
-}
+import type { Builder } from './build.js';
+import { deployableImage, type BuildPushReport } from './report.js';
 
 function bytes(size: number | undefined): string | undefined {
   if (size === undefined) return undefined;
@@ -52,26 +10,30 @@ function bytes(size: number | undefined): string | undefined {
   return `${(size / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-export function summarise(
-  inputs: BuildPushInputs,
-  plan: TagPlan,
-  builder: Builder,
-  result: BuildResult,
-  image: string,
-  totalMs: number,
-): StageSummary {
+const builderFact = (builder: Builder) =>
+  `${builder.kind === 'buildx' ? 'docker buildx build' : 'docker build'}: ${builder.reason}`;
+
+/** The job summary: what was built and pushed; on failure, what was known when it failed. Pure. */
+export function summary({ report, durationMs }: Finished<BuildPushReport>): Omit<StageSummary, 'stage'> {
+  const { inputs, plan, builder, result } = report;
+  const facts: StageSummary['facts'] = [
+    ['Registry', inputs && `${inputs.registry} (${inputs.registryType})`],
+    ['Tags', plan?.tags.map(({ tag, rule }) => `${code(tag)} ${rule}`).join('<br>')],
+  ];
+  if (!inputs || !plan || !builder || !result) {
+    return { outcome: 'failure', headline: '', facts: [...facts, ['Builder', builder && builderFact(builder)]] };
+  }
   const action = inputs.skipBuild ? 'Tagged' : inputs.push ? 'Built and pushed' : 'Built (not pushed)';
+  const image = deployableImage(inputs, plan, result);
   return {
-    stage: 'build-push',
     outcome: 'success',
-    headline: `${action} ${code(image)} in ${formatDuration(totalMs)}.`,
+    headline: `${action} ${code(image)} in ${formatDuration(durationMs)}.`,
     facts: [
-      ['Registry', `${inputs.registry} (${inputs.registryType})`],
-      ['Tags', plan.tags.map(({ tag, rule }) => `${code(tag)} ${rule}`).join('<br>')],
+      ...facts,
       ['Digest', result.digest ? code(result.digest) : undefined],
       ['Image ID', result.imageId ? code(result.imageId) : undefined],
       ['Size', bytes(result.size)],
-      ['Builder', `${builder.kind === 'buildx' ? 'docker buildx build' : 'docker build'}: ${builder.reason}`],
+      ['Builder', builderFact(builder)],
       ['Build time', inputs.skipBuild ? undefined : formatDuration(result.buildMs)],
       ['Push time', result.pushMs > 0 ? formatDuration(result.pushMs) : undefined],
       ['Cache', result.cache],

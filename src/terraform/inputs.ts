@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { resolve } from 'node:path';
 import { InputError } from '../lib/errors.js';
-import { bool, keyValues, list, oneOf, optional } from '../lib/inputs.js';
+import { bool, duration, keyValues, list, oneOf, optional } from '../lib/inputs.js';
 import { mask } from '../lib/secrets.js';
 
 export const commands = ['plan', 'apply', 'output', 'destroy', 'validate'] as const;
@@ -21,7 +21,8 @@ export interface TerraformInputs {
   /** Passed as TF_VAR_* (never on the command line) and masked; redacted from summary and comment. */
   secretVariables: Map<string, string>;
   backendConfig: string[];
-  lockTimeout: string;
+  /** How long Terraform waits for a state lock another run holds. */
+  lockTimeoutMs: number;
   /** Where plan writes its saved plan, or the reviewed plan apply should apply. */
   planFile?: string;
   /** The `plan-hash` output of the reviewed plan; apply re-plans and refuses when it differs. */
@@ -68,7 +69,30 @@ export function readInputs(): TerraformInputs {
   maskSecrets();
   const command = oneOf('command', commands, 'plan');
   const binary = oneOf('binary', ['terraform', 'tofu'] as const, 'terraform');
+  const version = versionInput();
+  const downloadUrl = downloadUrlInput(binary);
+  const lockTimeoutMs = duration('lock-timeout', '0s', { bare: 's' });
+  const workspace = workspaceInput();
+  return {
+    command,
+    binary,
+    version,
+    downloadUrl,
+    workingDirectory: resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), optional('working-directory') ?? '.'),
+    workspace,
+    varFiles: list('var-file'),
+    ...variableInputs(),
+    backendConfig: list('backend-config', { commas: false }),
+    lockTimeoutMs,
+    planFile: optional('plan-file'),
+    ...approvalInputs(command),
+    comment: bool('comment', true),
+    githubToken: optional('github-token'),
+    redact: list('redact', { commas: false }),
+  };
+}
 
+function versionInput(): string | undefined {
   const version = optional('terraform-version');
   if (version !== undefined && !/^[\w.\s<>=~^*|,!-]+$/.test(version)) {
     throw new InputError(
@@ -76,7 +100,10 @@ export function readInputs(): TerraformInputs {
       'Examples: 1.11.4, ~1.11, >=1.9 <2, latest; or leave it empty to read .terraform-version / required_version.',
     );
   }
+  return version;
+}
 
+function downloadUrlInput(binary: Binary): string {
   const downloadUrl = (optional('download-url') ?? defaultDownloadUrl[binary]).replace(/\/+$/, '');
   if (!/^https?:\/\/[^\s]+$/.test(downloadUrl)) {
     throw new InputError(
@@ -84,15 +111,10 @@ export function readInputs(): TerraformInputs {
       `Leave it empty for ${defaultDownloadUrl[binary]}, or give your mirror's base URL.`,
     );
   }
+  return downloadUrl;
+}
 
-  const lockTimeout = optional('lock-timeout') ?? '0s';
-  if (!/^\d+(ms|s|m|h)$/.test(lockTimeout)) {
-    throw new InputError(
-      `Input 'lock-timeout' must be a duration such as 30s or 5m, got '${lockTimeout}'.`,
-      'Give how long to wait for a state lock held by another run before failing.',
-    );
-  }
-
+function workspaceInput(): string | undefined {
   const workspace = optional('workspace');
   if (workspace !== undefined && !/^[\w.-]{1,90}$/.test(workspace)) {
     throw new InputError(
@@ -100,15 +122,19 @@ export function readInputs(): TerraformInputs {
       "For a per-PR environment use e.g. 'pr-${{ github.event.number }}'.",
     );
   }
+  return workspace;
+}
 
+function variableInputs(): Pick<TerraformInputs, 'variables' | 'secretVariables'> {
   const secretVariables = keyValues('secret-variables');
-  const redact = list('redact', { commas: false });
-  const githubToken = optional('github-token');
-
   const variables = keyValues('variables');
   checkVariableNames('variables', variables);
   checkVariableNames('secret-variables', secretVariables);
+  return { variables, secretVariables };
+}
 
+/** What says which plan was reviewed: its hash, or auto-approve (which destroy always needs). */
+function approvalInputs(command: Command): Pick<TerraformInputs, 'planHash' | 'autoApprove'> {
   const planHash = optional('plan-hash');
   if (planHash !== undefined && !/^[0-9a-f]{64}$/.test(planHash)) {
     throw new InputError(
@@ -122,24 +148,5 @@ export function readInputs(): TerraformInputs {
       'Destroying is never implied: set auto-approve: true in the job that is meant to destroy (e.g. a PR-closed cleanup).',
     );
   }
-
-  return {
-    command,
-    binary,
-    version,
-    downloadUrl,
-    workingDirectory: resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), optional('working-directory') ?? '.'),
-    workspace,
-    varFiles: list('var-file'),
-    variables,
-    secretVariables,
-    backendConfig: list('backend-config', { commas: false }),
-    lockTimeout,
-    planFile: optional('plan-file'),
-    planHash,
-    autoApprove,
-    comment: bool('comment', true),
-    githubToken,
-    redact,
-  };
+  return { planHash, autoApprove };
 }

@@ -1,30 +1,40 @@
 import { relative } from 'node:path';
-import { runLegacyStage } from '../lib/action.js';
-import { DeployError } from '../lib/errors.js';
+import { runStage, type Stage } from '../lib/action.js';
 import { readInputs } from './inputs.js';
-import { commentFailure, writeJobSummary } from './publish.js';
-import type { Report } from './report.js';
+import { outputs, type TerraformOutput } from './outputs.js';
+import { commentFailure } from './publish.js';
+import type { Report, Run } from './report.js';
+import { summary } from './summary.js';
 
 /**
  * The Terraform stage: install a checksum-verified Terraform, init, then plan (summary and PR comment),
  * apply exactly the reviewed plan, read the outputs, or validate. The phases are loaded once the inputs
  * are valid, so a mistyped input fails without paying for the tool cache and HTTP clients.
  */
-export async function run(): Promise<void> {
-  await runLegacyStage(async () => {
-    const inputs = readInputs();
-    const root = relative(process.env.GITHUB_WORKSPACE ?? process.cwd(), inputs.workingDirectory) || '.';
-    const report: Report = { inputs, root, startedAt: Date.now() };
+export const terraformStage: Stage<Report, TerraformOutput> = {
+  name: 'terraform',
+  start: () => ({}),
+  async run(report) {
+    const started = withInputs(report);
     try {
       const { stage } = await import('./stage.js');
-      await stage(inputs, report);
+      await stage(started);
     } catch (error) {
-      report.error = error instanceof Error ? error.message : String(error);
-      report.hint = error instanceof DeployError ? error.hint : undefined;
-      await writeJobSummary(report);
-      await commentFailure(report);
+      await commentFailure(started, error);
       throw error;
     }
-    await writeJobSummary(report);
-  });
+  },
+  outputs,
+  summary,
+};
+
+export async function run(): Promise<void> {
+  await runStage(terraformStage);
+}
+
+/** The report with the inputs read, and where the run started (for the comment's duration). */
+function withInputs(report: Report): Run {
+  const inputs = readInputs();
+  const root = relative(process.env.GITHUB_WORKSPACE ?? process.cwd(), inputs.workingDirectory) || '.';
+  return Object.assign(report, { inputs, root, startedAt: Date.now() });
 }

@@ -1,8 +1,9 @@
 import * as core from '@actions/core';
+import { goDuration } from '../lib/duration.js';
+import { mask } from '../lib/secrets.js';
 import type { TerraformCli } from './cli.js';
 import type { TerraformInputs } from './inputs.js';
 import { planHash, sensitiveValues, summarisePlan, type PlanJson, type PlanSummary } from './plan.js';
-import { mask } from '../lib/secrets.js';
 
 /** The stage's Terraform commands, each one call (or two) with the flags automation needs. */
 
@@ -23,6 +24,9 @@ export interface RootOutput {
   sensitive: boolean;
 }
 
+/** How long to wait for a state lock, in the Go notation Terraform reads. */
+const lockTimeout = (ms: number) => `-lock-timeout=${goDuration(ms)}`;
+
 function variableArgs(inputs: TerraformInputs): string[] {
   return [
     ...inputs.varFiles.map((file) => `-var-file=${file}`),
@@ -39,18 +43,18 @@ export async function init(tf: TerraformCli, inputs: TerraformInputs): Promise<v
   const backend =
     inputs.command === 'validate'
       ? ['-backend=false']
-      : [`-lock-timeout=${inputs.lockTimeout}`, ...inputs.backendConfig.map((config) => `-backend-config=${config}`)];
+      : [lockTimeout(inputs.lockTimeoutMs), ...inputs.backendConfig.map((config) => `-backend-config=${config}`)];
   await tf.run(['init', '-input=false', '-no-color', ...backend]);
 }
 
 /** Selects the workspace, creating it the first time (a pull request's own environment). */
-export async function selectWorkspace(tf: TerraformCli, workspace: string, lockTimeout: string): Promise<boolean> {
+export async function selectWorkspace(tf: TerraformCli, workspace: string, lockTimeoutMs: number): Promise<boolean> {
   const selected = await tf.run(['workspace', 'select', '-no-color', workspace], { ok: [1], silent: true });
   if (selected.exitCode === 0) {
     core.info(`Workspace '${workspace}' selected.`);
     return false;
   }
-  await tf.run(['workspace', 'new', '-no-color', `-lock-timeout=${lockTimeout}`, workspace]);
+  await tf.run(['workspace', 'new', '-no-color', lockTimeout(lockTimeoutMs), workspace]);
   core.notice(`Workspace '${workspace}' did not exist and was created.`);
   return true;
 }
@@ -78,7 +82,7 @@ export async function plan(
       '-input=false',
       '-no-color',
       '-detailed-exitcode',
-      `-lock-timeout=${inputs.lockTimeout}`,
+      lockTimeout(inputs.lockTimeoutMs),
       `-out=${planFile}`,
       ...(options.destroy ? ['-destroy'] : []),
       ...variableArgs(inputs),
@@ -90,7 +94,7 @@ export async function plan(
 
 /** Applies a saved plan: exactly what it says, or nothing (Terraform refuses a plan whose state moved on). */
 export async function applyPlan(tf: TerraformCli, inputs: TerraformInputs, planFile: string): Promise<string> {
-  const result = await tf.run(['apply', '-input=false', '-no-color', `-lock-timeout=${inputs.lockTimeout}`, planFile]);
+  const result = await tf.run(['apply', '-input=false', '-no-color', lockTimeout(inputs.lockTimeoutMs), planFile]);
   return result.stdout;
 }
 

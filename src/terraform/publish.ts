@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { appendFile } from 'node:fs/promises';
+import { describe } from '../lib/errors.js';
 import {
   findStickyComment,
   gitHubClient,
@@ -8,10 +8,11 @@ import {
   type Comment,
   type PullRequest,
 } from '../lib/github.js';
-import type { Secrets } from './plan.js';
-import { commentPlanLimit, hashFromComment, renderReport, summaryPlanLimit, type Report } from './report.js';
+import { scrub } from '../lib/secrets.js';
+import { hashFromComment, type Run } from './report.js';
+import { renderComment } from './summary.js';
 
-/** Where the report goes besides the log: the job summary, and the pull request's sticky comment. */
+/** The pull request's sticky plan comment: where the report goes besides the log and the job summary. */
 
 /**
  * Only a comment a bot wrote (github-actions[bot], a GitHub App) is the plan comment: anyone may paste the
@@ -20,48 +21,27 @@ import { commentPlanLimit, hashFromComment, renderReport, summaryPlanLimit, type
 const writtenByBot = (comment: Comment) => comment.author.type === 'Bot';
 
 /** One comment per Terraform root and workspace on a pull request. */
-export function commentMarker(report: Pick<Report, 'root' | 'inputs'>): string {
-  const workspace = report.inputs.workspace ? ` workspace=${report.inputs.workspace}` : '';
-  return `deploy-actions/terraform root=${report.root}${workspace}`;
-}
-
-/** Everything that must not be written outside the (masked) log. */
-export function secretsOf(report: Report): Secrets {
-  const { inputs } = report;
-  const outputs = Object.values(report.outputs ?? {})
-    .filter((output) => output.sensitive)
-    .map((output) => (typeof output.value === 'string' ? output.value : JSON.stringify(output.value)));
-  return {
-    given: [...inputs.secretVariables.values(), ...inputs.redact, ...(inputs.githubToken ? [inputs.githubToken] : [])],
-    found: [...(report.plan?.sensitive ?? []), ...outputs],
-  };
-}
-
-/**
- * Appends to the job summary file. Not through `core.summary`, which remembers the first file it wrote
- * to: runs of the stage in one process (tests, the demo) each have their own.
- */
-export async function writeJobSummary(report: Report): Promise<void> {
-  const file = process.env.GITHUB_STEP_SUMMARY;
-  if (!file) return;
-  await appendFile(file, `${renderReport(report, summaryPlanLimit, secretsOf(report))}\n`);
+export function commentMarker(run: Pick<Run, 'root' | 'inputs'>): string {
+  const workspace = run.inputs.workspace ? ` workspace=${run.inputs.workspace}` : '';
+  return `deploy-actions/terraform root=${run.root}${workspace}`;
 }
 
 /** The pull request to comment on, when this run is for one and commenting is possible. */
-export function commentTarget(report: Report): PullRequest | undefined {
-  if (!report.inputs.comment) return undefined;
+export function commentTarget(run: Run): PullRequest | undefined {
+  if (!run.inputs.comment) return undefined;
   const pr = pullRequestFromEvent();
-  if (pr && !report.inputs.githubToken) {
+  if (pr && !run.inputs.githubToken) {
     core.warning("This run is for a pull request but 'github-token' is empty, so no plan comment is left.");
     return undefined;
   }
   return pr;
 }
 
-export async function comment(report: Report, pr: PullRequest): Promise<string> {
-  const client = await gitHubClient(report.inputs.githubToken!);
-  const body = renderReport(report, commentPlanLimit, secretsOf(report));
-  const posted = await upsertStickyComment(client, pr, commentMarker(report), body, writtenByBot);
+/** Writes (or edits) the plan comment; `error` when the run failed. The text leaves the runner: scrubbed. */
+export async function comment(run: Run, pr: PullRequest, error?: unknown): Promise<string> {
+  const client = await gitHubClient(run.inputs.githubToken!);
+  const body = scrub(renderComment(run, error, Date.now() - run.startedAt));
+  const posted = await upsertStickyComment(client, pr, commentMarker(run), body, writtenByBot);
   core.info(`${posted.created ? 'Created' : 'Updated'} the plan comment: ${posted.url}`);
   return posted.url;
 }
@@ -70,24 +50,21 @@ export async function comment(report: Report, pr: PullRequest): Promise<string> 
  * A failed plan replaces the plan comment too: a reviewer must not read an older, successful plan as the
  * current one. Failing to comment must not hide the plan's own error, so it is only a warning.
  */
-export async function commentFailure(report: Report): Promise<void> {
-  const pr = report.inputs.command === 'plan' ? commentTarget(report) : undefined;
+export async function commentFailure(run: Run, error: unknown): Promise<void> {
+  const pr = run.inputs.command === 'plan' ? commentTarget(run) : undefined;
   if (!pr) return;
   try {
-    await comment(report, pr);
-  } catch (error) {
-    core.warning(`Could not update the plan comment: ${error instanceof Error ? error.message : String(error)}`);
+    await comment(run, pr, error);
+  } catch (failure) {
+    core.warning(`Could not update the plan comment: ${describe(failure)}`);
   }
 }
 
 /** The plan hash recorded in this pull request's plan comment: what the reviewers saw. */
-export async function reviewedHashFromComment(
-  report: Report,
-  pr: PullRequest | undefined,
-): Promise<string | undefined> {
-  if (!pr || !report.inputs.githubToken) return undefined;
-  const client = await gitHubClient(report.inputs.githubToken);
-  const found = await findStickyComment(client, pr, commentMarker(report), writtenByBot);
+export async function reviewedHashFromComment(run: Run, pr: PullRequest | undefined): Promise<string | undefined> {
+  if (!pr || !run.inputs.githubToken) return undefined;
+  const client = await gitHubClient(run.inputs.githubToken);
+  const found = await findStickyComment(client, pr, commentMarker(run), writtenByBot);
   const hash = found && hashFromComment(found.body);
   if (hash) core.info(`The reviewed plan is the one in ${found!.url} (hash ${hash.slice(0, 16)}).`);
   return hash;

@@ -6,14 +6,16 @@ import type { PullRequest } from '../lib/github.js';
 import { TerraformCli } from './cli.js';
 import type { TerraformInputs } from './inputs.js';
 import { install } from './install.js';
+import { publishRootOutputs } from './outputs.js';
 import { init, plan, readOutputs, secretEnvironment, selectWorkspace, validate } from './phases.js';
 import { comment, commentTarget, reviewedHashFromComment } from './publish.js';
-import { setPlanOutputs, setRootOutputs, type Report } from './report.js';
+import type { Run } from './report.js';
 import { applyReviewed } from './review.js';
 import { parseSpec, versionFromDirectory } from './version.js';
 
 /** The phases in order: install, init, workspace, then the command; outputs and the comment last. */
-export async function stage(inputs: TerraformInputs, report: Report): Promise<void> {
+export async function stage(report: Run): Promise<void> {
+  const { inputs } = report;
   if (!statSync(inputs.workingDirectory, { throwIfNoEntry: false })?.isDirectory()) {
     throw new InputError(`Input 'working-directory' is ${inputs.workingDirectory}, which is not a directory.`);
   }
@@ -28,13 +30,13 @@ export async function stage(inputs: TerraformInputs, report: Report): Promise<vo
     return found;
   });
   report.installed = installed;
-  core.setOutput('terraform-version', installed.version);
   const tf = new TerraformCli(installed.path, inputs.workingDirectory, secretEnvironment(inputs));
 
   await core.group('Init', () => init(tf, inputs));
   if (inputs.workspace && inputs.command !== 'validate') {
-    const created = await core.group('Workspace', () => selectWorkspace(tf, inputs.workspace!, inputs.lockTimeout));
-    core.setOutput('workspace-created', String(created));
+    report.workspaceCreated = await core.group('Workspace', () =>
+      selectWorkspace(tf, inputs.workspace!, inputs.lockTimeoutMs),
+    );
   }
 
   const planFile = planFilePath(inputs);
@@ -45,18 +47,17 @@ export async function stage(inputs: TerraformInputs, report: Report): Promise<vo
     const result = await core.group('Apply', () => applyReviewed(tf, inputs, planFile, reviewed));
     Object.assign(report, result);
   }
-  if (report.plan) setPlanOutputs(report.plan);
   if (['apply', 'destroy', 'output'].includes(inputs.command)) {
     report.outputs = await core.group('Outputs', () => readOutputs(tf));
-    setRootOutputs(report.outputs);
+    publishRootOutputs(report.outputs);
   }
   if (pr && report.plan) await core.group('Comment', () => commentOn(pr, report));
 }
 
 /** A plan's comment is what reviewers read, so failing to write it fails the plan; after an apply it is news. */
-async function commentOn(pr: PullRequest, report: Report): Promise<void> {
+async function commentOn(pr: PullRequest, report: Run): Promise<void> {
   try {
-    core.setOutput('comment-url', await comment(report, pr));
+    report.commentUrl = await comment(report, pr);
   } catch (error) {
     if (report.inputs.command === 'plan') throw error;
     core.warning(`Applied, but could not update the plan comment: ${describe(error)}`);

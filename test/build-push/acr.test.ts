@@ -1,14 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run } from '../../src/build-push/main.js';
 import { startRegistry, type LocalRegistry } from '../fakes/registry/index.js';
 import { runInProcess } from '../helpers/in-process.js';
-import { docker, dockerRegistry } from '../helpers/prereq.js';
-import { buildContext, removeImages } from './context.js';
+import { canBuild, useDockerFixture } from './context.js';
 
 const events = join(import.meta.dirname, 'events');
 const ENTRA_TOKEN = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.entra-access-token.sig';
@@ -68,31 +65,27 @@ async function startAcr(
   };
 }
 
-describe.skipIf(!docker().available || !dockerRegistry().available)('build-push to ACR with an Entra token', () => {
+describe.skipIf(!canBuild())('build-push to ACR with an Entra token', () => {
   let registry: LocalRegistry;
   let acr: Awaited<ReturnType<typeof startAcr>>;
-  let context: ReturnType<typeof buildContext>;
-  let dockerConfig: string;
-
-  beforeAll(async () => {
-    registry = await startRegistry({ [ACR_USER]: REFRESH_TOKEN });
-    acr = await startAcr(registry);
-    context = buildContext(runLabel);
-    dockerConfig = mkdtempSync(join(tmpdir(), 'docker-config-'));
-  });
-
-  afterAll(async () => {
-    removeImages(runLabel, [acr?.host].filter(Boolean));
-    await Promise.all([acr?.close(), registry?.stop()]);
-    context?.remove();
-    rmSync(dockerConfig, { recursive: true, force: true });
+  const fixture = useDockerFixture(runLabel, {
+    start: async () => {
+      registry = await startRegistry({ [ACR_USER]: REFRESH_TOKEN });
+      acr = await startAcr(registry);
+    },
+    hosts: () => [acr?.host],
+    stop: () => Promise.all([acr?.close(), registry?.stop()]),
   });
 
   const step = (inputs: Record<string, string>) =>
     runInProcess(
       run,
-      { context: context.dir, network: 'host', labels: runLabel, 'registry-type': 'acr', ...inputs },
-      { DOCKER_CONFIG: dockerConfig, GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: join(events, 'push-main.json') },
+      { context: fixture().context, network: 'host', labels: runLabel, 'registry-type': 'acr', ...inputs },
+      {
+        DOCKER_CONFIG: fixture().dockerConfig,
+        GITHUB_EVENT_NAME: 'push',
+        GITHUB_EVENT_PATH: join(events, 'push-main.json'),
+      },
     );
 
   it('exchanges the Entra token for a registry token, logs in with it and pushes; neither token shows', async () => {

@@ -45,6 +45,18 @@ function request(overrides: Partial<BuildPushInputs> = {}): BuildRequest {
   };
 }
 
+/** What both builders are given alike for `request()`: its tags, its label, its build argument. */
+const tagsLabelsAndArgs = [
+  '--tag',
+  'ghcr.io/octo-org/web:1.4.2',
+  '--tag',
+  'ghcr.io/octo-org/web:latest',
+  '--label',
+  'org.opencontainers.image.revision=abc',
+  '--build-arg',
+  'NODE_ENV=production',
+];
+
 describe('docker buildx build arguments', () => {
   it('pushes multi-platform builds with registry caches and reads the digest from the metadata file', () => {
     const args = buildxArgs(
@@ -64,14 +76,7 @@ describe('docker buildx build arguments', () => {
       '/tmp/x/iid',
       '--target',
       'runtime',
-      '--tag',
-      'ghcr.io/octo-org/web:1.4.2',
-      '--tag',
-      'ghcr.io/octo-org/web:latest',
-      '--label',
-      'org.opencontainers.image.revision=abc',
-      '--build-arg',
-      'NODE_ENV=production',
+      ...tagsLabelsAndArgs,
       '--metadata-file',
       '/tmp/x/metadata.json',
       '--platform',
@@ -120,14 +125,7 @@ describe('classic docker build arguments', () => {
       '--network',
       'host',
       '--no-cache',
-      '--tag',
-      'ghcr.io/octo-org/web:1.4.2',
-      '--tag',
-      'ghcr.io/octo-org/web:latest',
-      '--label',
-      'org.opencontainers.image.revision=abc',
-      '--build-arg',
-      'NODE_ENV=production',
+      ...tagsLabelsAndArgs,
       '--cache-from',
       'ghcr.io/octo-org/web:latest',
       'app',

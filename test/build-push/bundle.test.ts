@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startRegistry, type LocalRegistry } from '../fakes/registry/index.js';
-import { docker, dockerRegistry } from '../helpers/prereq.js';
 import { runBundle } from '../helpers/runner.js';
-import { buildContext, removeImages } from './context.js';
+import { canBuild, dockerfileOnly, useDockerFixture } from './context.js';
 
 const events = join(import.meta.dirname, 'events');
 const PASSWORD = 'bundle-pa55-q8w7e6';
@@ -19,10 +16,13 @@ describe('the build-push bundle, run as the runner runs it', () => {
     expect(result.outputs['failure-reason']).toBe('invalid-input');
     expect(result.log).toContain("::error::Input 'image' must name a repository in a registry, without a tag");
     expect(result.log).not.toContain('[command]');
+    expect(result.summary).toContain('### build-push: ❌ Failed');
+    expect(result.summary).toContain("Input 'image' must name a repository in a registry, without a tag");
+    expect(result.summary).toContain('| Failure reason | <code>invalid-input</code> |');
   });
 
-  it('fails when GHCR has no token, naming the permission to give', async () => {
-    const context = buildContext(runLabel);
+  it('fails when GHCR has no token, naming the permission to give, with the tags it had planned', async () => {
+    const context = dockerfileOnly(runLabel);
     try {
       const result = await runBundle('build-push', {
         inputs: { image: 'ghcr.io/octo-org/web', context: context.dir },
@@ -31,34 +31,32 @@ describe('the build-push bundle, run as the runner runs it', () => {
       expect(result.exitCode).toBe(1);
       expect(result.log).toContain('GitHub Container Registry ghcr.io needs a token');
       expect(result.log).toContain('packages: write');
+      expect(result.outputs['failure-reason']).toBe('invalid-input');
+      expect(result.summary).toContain('### build-push: ❌ Failed');
+      expect(result.summary).toContain('GitHub Container Registry ghcr.io needs a token');
+      expect(result.summary).toContain('| Registry | ghcr.io (ghcr) |');
+      expect(result.summary).toContain('| Failure reason | <code>invalid-input</code> |');
+      expect(result.outputs.image).toBeUndefined();
     } finally {
       context.remove();
     }
   });
 
-  describe.skipIf(!docker().available || !dockerRegistry().available)('with Docker and a registry', () => {
+  describe.skipIf(!canBuild())('with Docker and a registry', () => {
     let registry: LocalRegistry;
-    let context: ReturnType<typeof buildContext>;
-    let dockerConfig: string;
-
-    beforeAll(async () => {
-      registry = await startRegistry({ deployer: PASSWORD });
-      context = buildContext(runLabel);
-      dockerConfig = mkdtempSync(join(tmpdir(), 'docker-config-'));
-    });
-
-    afterAll(async () => {
-      removeImages(runLabel, [registry?.host].filter(Boolean));
-      await registry?.stop();
-      context?.remove();
-      rmSync(dockerConfig, { recursive: true, force: true });
+    const fixture = useDockerFixture(runLabel, {
+      start: async () => {
+        registry = await startRegistry({ deployer: PASSWORD });
+      },
+      hosts: () => [registry?.host],
+      stop: async () => registry?.stop(),
     });
 
     it('builds, pushes and writes the outputs and the job summary; the password never reaches the log', async () => {
       const result = await runBundle('build-push', {
         inputs: {
           image: `${registry.host}/octo-org/hello-service`,
-          context: context.dir,
+          context: fixture().context,
           network: 'host',
           labels: runLabel,
           version: '0.3.0',
@@ -67,7 +65,7 @@ describe('the build-push bundle, run as the runner runs it', () => {
           password: PASSWORD,
         },
         env: {
-          DOCKER_CONFIG: dockerConfig,
+          DOCKER_CONFIG: fixture().dockerConfig,
           GITHUB_EVENT_NAME: 'push',
           GITHUB_EVENT_PATH: join(events, 'push-feature.json'),
           GITHUB_REF: 'refs/heads/feature/login-form',

@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { busybox, docker, dockerRegistry } from '../helpers/prereq.js';
 
 /**
  * A tiny multi-stage build context: FROM scratch with busybox-static (no base image can be pulled here),
@@ -19,11 +21,75 @@ COPY --from=build /greeting /greeting
 CMD ["/bin/busybox", "cat", "/greeting"]
 `;
 
-export function buildContext(runLabel: string): { dir: string; remove: () => void } {
+/** Whether images can really be built and pushed here: a Docker engine, a registry, and busybox to build from. */
+export const canBuild = () => docker().available && dockerRegistry().available && busybox().available;
+
+/** A context holding only its Dockerfile: enough for every check made before a build, so no busybox needed. */
+export function dockerfileOnly(runLabel = 'test.build-push.unbuilt=1'): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'build-push-context-'));
-  copyFileSync('/bin/busybox', join(dir, 'busybox'));
   writeFileSync(join(dir, 'Dockerfile'), dockerfile(runLabel));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A context that builds: the Dockerfile and the busybox it copies (see `canBuild`). */
+export function buildContext(runLabel: string): { dir: string; remove: () => void } {
+  const context = dockerfileOnly(runLabel);
+  copyFileSync('/bin/busybox', join(context.dir, 'busybox'));
+  return context;
+}
+
+export interface DockerFixture {
+  /** The build context folder. */
+  context: string;
+  /** A DOCKER_CONFIG of its own, so no login leaks into the user's Docker or between test files. */
+  dockerConfig: string;
+  /** Removes the images of this run tagged into these registries, the context and the Docker config. */
+  cleanUp: (hosts: (string | undefined)[]) => void;
+}
+
+/** The servers a test file that builds pushes to. */
+export interface Servers {
+  start: () => Promise<void>;
+  /** Their hosts: the images of this run tagged into them are removed at the end. */
+  hosts: () => (string | undefined)[];
+  stop: () => Promise<unknown>;
+}
+
+/**
+ * Registers, in the enclosing describe, what every test file that builds needs: before all, its servers and a
+ * fixture; after all, the fixture cleaned up and the servers stopped. Returns the fixture, for use in tests.
+ */
+export function useDockerFixture(runLabel: string, servers: Servers): () => DockerFixture {
+  let fixture: DockerFixture | undefined;
+  beforeAll(async () => {
+    await servers.start();
+    fixture = dockerFixture(runLabel);
+  });
+  afterAll(async () => {
+    fixture?.cleanUp(servers.hosts());
+    await servers.stop();
+  });
+  return () => {
+    if (!fixture) throw new Error('The Docker fixture is made in beforeAll: read it inside a test.');
+    return fixture;
+  };
+}
+
+function dockerFixture(runLabel: string): DockerFixture {
+  const context = buildContext(runLabel);
+  const dockerConfig = mkdtempSync(join(tmpdir(), 'docker-config-'));
+  return {
+    context: context.dir,
+    dockerConfig,
+    cleanUp: (hosts) => {
+      removeImages(
+        runLabel,
+        hosts.filter((host): host is string => Boolean(host)),
+      );
+      context.remove();
+      rmSync(dockerConfig, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Removes the images tagged into the test registries, then every image (intermediate ones too) of this run. */

@@ -1,14 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run } from '../../src/build-push/main.js';
 import { awsEnvironment } from '../fakes/aws/json-server.js';
 import { ACCOUNT, startEcr, type FakeEcr } from '../fakes/ecr/index.js';
 import { startRegistry, type LocalRegistry } from '../fakes/registry/index.js';
 import { runInProcess } from '../helpers/in-process.js';
-import { docker, dockerRegistry } from '../helpers/prereq.js';
-import { buildContext, removeImages } from './context.js';
+import { canBuild, useDockerFixture } from './context.js';
 
 const events = join(import.meta.dirname, 'events');
 const ECR_PASSWORD = 'eyJwYXlsb2FkIjoiZWNyLXRva2VuLXBhc3N3b3JkIn0-ecr-3x9';
@@ -21,33 +18,25 @@ const unmasked = (log: string) => log.replace(/^::add-mask::.*$/gm, '');
  * htpasswd accepts for user AWS, so the real SDK call, the token decoding and docker login are all exercised.
  * The registry is on 127.0.0.1, so registry-type: ecr names the login, as for ECR behind a proxy host.
  */
-describe.skipIf(!docker().available || !dockerRegistry().available)('build-push to ECR', () => {
+describe.skipIf(!canBuild())('build-push to ECR', () => {
   let ecr: FakeEcr;
   let registry: LocalRegistry;
-  let context: ReturnType<typeof buildContext>;
-  let dockerConfig: string;
-
-  beforeAll(async () => {
-    [ecr, registry] = await Promise.all([
-      startEcr({ password: ECR_PASSWORD, repositories: ['existing/api'] }),
-      startRegistry({ AWS: ECR_PASSWORD }),
-    ]);
-    context = buildContext(runLabel);
-    dockerConfig = mkdtempSync(join(tmpdir(), 'docker-config-'));
-  });
-
-  afterAll(async () => {
-    removeImages(runLabel, [registry?.host].filter(Boolean));
-    await Promise.all([ecr?.close(), registry?.stop()]);
-    context?.remove();
-    rmSync(dockerConfig, { recursive: true, force: true });
+  const fixture = useDockerFixture(runLabel, {
+    start: async () => {
+      [ecr, registry] = await Promise.all([
+        startEcr({ password: ECR_PASSWORD, repositories: ['existing/api'] }),
+        startRegistry({ AWS: ECR_PASSWORD }),
+      ]);
+    },
+    hosts: () => [registry?.host],
+    stop: () => Promise.all([ecr?.close(), registry?.stop()]),
   });
 
   const step = (inputs: Record<string, string>) =>
     runInProcess(
       run,
       {
-        context: context.dir,
+        context: fixture().context,
         network: 'host',
         labels: runLabel,
         'registry-type': 'ecr',
@@ -56,7 +45,7 @@ describe.skipIf(!docker().available || !dockerRegistry().available)('build-push 
       },
       {
         ...awsEnvironment({ ECR: ecr.url }),
-        DOCKER_CONFIG: dockerConfig,
+        DOCKER_CONFIG: fixture().dockerConfig,
         GITHUB_EVENT_NAME: 'push',
         GITHUB_EVENT_PATH: join(events, 'push-main.json'),
       },

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/build-push/main.js';
 import { runInProcess } from '../helpers/in-process.js';
-import { buildContext } from './context.js';
+import { dockerfileOnly } from './context.js';
 
 /** Mistakes in a workflow fail the step before any docker command or login, saying what to write instead. */
 describe('build-push input errors', () => {
-  let context: ReturnType<typeof buildContext>;
+  let context: ReturnType<typeof dockerfileOnly>;
   beforeAll(() => {
-    context = buildContext('test.build-push.inputs=1');
+    context = dockerfileOnly();
   });
   afterAll(() => context.remove());
 

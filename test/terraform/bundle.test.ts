@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { terraform } from '../helpers/prereq.js';
-import { runBundle } from '../helpers/runner.js';
+import { runBundle, type StepResult } from '../helpers/runner.js';
 import { startReleases, versionScript, type ReleasesServer } from '../fakes/releases/server.js';
 import { terraformEnv, workspaceWith } from './helpers.js';
 
@@ -22,11 +22,19 @@ beforeAll(async () => {
 });
 afterAll(() => releases.close());
 
+/** A failed step: its exit code, its failure-reason output, and a job summary that says so and why. */
+function expectFailure(result: StepResult, reason: string, says: string[]): void {
+  expect(result.exitCode).toBe(1);
+  expect(result.outputs['failure-reason']).toBe(reason);
+  expect(result.summary).toContain('### terraform: ❌ Failed');
+  expect(result.summary).toContain(`| Failure reason | <code>${reason}</code> |`);
+  for (const text of says) expect(result.summary).toContain(text);
+}
+
 describe('the terraform bundle', () => {
   it('fails on an invalid input before doing anything, naming the input and the choices', async () => {
     const result = await runBundle('terraform', { inputs: { command: 'deploy' } });
-    expect(result.exitCode).toBe(1);
-    expect(result.outputs['failure-reason']).toBe('invalid-input');
+    expectFailure(result, 'invalid-input', ["Input 'command' must be one of plan, apply, output, destroy, validate"]);
     expect(result.log).toContain(
       "::error::Input 'command' must be one of plan, apply, output, destroy, validate, got 'deploy'.",
     );
@@ -44,8 +52,10 @@ describe('the terraform bundle', () => {
       },
       env,
     });
-    expect(result.exitCode).toBe(1);
-    expect(result.outputs['failure-reason']).toBe('checksum-mismatch');
+    expectFailure(result, 'checksum-mismatch', [
+      'validate of <code>infra</code> failed: The checksum of terraform_1.97.0_',
+      '| What to do | The download was corrupted or tampered with.',
+    ]);
     expect(result.log).toContain('does not match its SHA256SUMS');
     expect(existsSync(join(env.RUNNER_TOOL_CACHE, 'terraform'))).toBe(false);
   });

@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../../src/terraform/main.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runInProcess } from '../helpers/in-process.js';
 import { terraform } from '../helpers/prereq.js';
 import { startGitHub, type GitHubServer } from '../fakes/github/server.js';
@@ -15,14 +14,20 @@ beforeAll(async () => {
 });
 afterAll(() => github?.close());
 
-/** A step of a pull_request workflow: the event names PR `number`, and the API is the local stand-in. */
-function onPullRequest(
+/**
+ * A step of a pull_request workflow: the event names PR `number`, and the API is the local stand-in. Each
+ * step loads the stage afresh, as each runs in a process of its own on a runner: what one step masked,
+ * the next masks again.
+ */
+async function onPullRequest(
   number: number,
   workspace: string,
   inputs: Record<string, string>,
   token = 'ghs_write_token_0123456789',
 ) {
   github.openPullRequest('octo-org/hello-service', number);
+  vi.resetModules();
+  const { run } = await import('../../src/terraform/main.js');
   return runInProcess(
     run,
     { 'working-directory': 'infra', 'github-token': token, ...inputs },

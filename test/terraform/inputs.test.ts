@@ -12,7 +12,10 @@ async function withInputs(inputs: Record<string, string>) {
 
 describe('terraform inputs', () => {
   it.each([
-    [{ 'lock-timeout': 'forever' }, "Input 'lock-timeout' must be a duration such as 30s or 5m, got 'forever'."],
+    [
+      { 'lock-timeout': 'forever' },
+      "Input 'lock-timeout' must be a duration such as 500ms, 30s, 5m or 1m30s (a bare number is seconds), got 'forever'.",
+    ],
     [{ 'plan-hash': 'abc' }, "Input 'plan-hash' must be the 64-character hex 'plan-hash' output"],
     [{ variables: 'image tag=v1' }, "Input 'variables' has 'image tag', which is not a Terraform variable name."],
     [{ variables: 'image_tag' }, "Input 'variables' line 1 is not KEY=value: 'image_tag'."],

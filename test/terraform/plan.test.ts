@@ -94,26 +94,27 @@ describe('plan text and comments', () => {
 
 describe("Terraform's errors", () => {
   it('reads who holds a state lock and since when', () => {
+    const lock = {
+      id: '6f1c2d3e-aaaa-bbbb-cccc-1234567890ab',
+      who: 'runner@fv-az123-456',
+      created: '2026-11-22 18:59:01.123456 +0000 UTC',
+      operation: 'OperationTypePlan',
+    };
     const stderr = [
       'Error: Error acquiring the state lock',
       '',
       'Error message: ConditionalCheckFailedException: The conditional request failed',
       'Lock Info:',
-      '  ID:        6f1c2d3e-aaaa-bbbb-cccc-1234567890ab',
+      `  ID:        ${lock.id}`,
       '  Path:      acme-terraform-state/hello-service/production.tfstate',
-      '  Operation: OperationTypePlan',
-      '  Who:       runner@fv-az123-456',
+      `  Operation: ${lock.operation}`,
+      `  Who:       ${lock.who}`,
       '  Version:   1.11.4',
-      '  Created:   2026-11-22 18:59:01.123456 +0000 UTC',
+      `  Created:   ${lock.created}`,
       '  Info:      ',
     ].join('\n');
-    expect(parseLock(stderr)).toEqual({
-      id: '6f1c2d3e-aaaa-bbbb-cccc-1234567890ab',
-      who: 'runner@fv-az123-456',
-      created: '2026-11-22 18:59:01.123456 +0000 UTC',
-      operation: 'OperationTypePlan',
-    });
     expect(parseLock('Error: Invalid reference')).toBeUndefined();
+    expect(parseLock(stderr)).toEqual(lock);
   });
 
   it('quotes the error blocks, not the progress before them', () => {

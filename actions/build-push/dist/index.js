@@ -31613,7 +31613,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7217);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5353);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31622,7 +31622,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7217:
+/***/ 5353:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34576,6 +34576,50 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/lib/duration.ts
+/**
+ * One syntax for every time input of every action: a number with a unit (`500ms`, `30s`, `5m`, `1h`), or
+ * several (`1m30s`, Go's and Terraform's form); a space may stand between a number and its unit (`1 h`). A bare number is in the unit the input's name or description
+ * gives (seconds, or minutes for `*-minutes` inputs kept from the actions users migrate from).
+ */
+const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const piece = /(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)\s*/y;
+/** Milliseconds, or undefined when `raw` is not a duration. Pure. */
+function duration_parseDuration(raw, bare) {
+    const text = raw.trim();
+    if (/^(\d+(\.\d+)?|\.\d+)$/.test(text))
+        return Number(text) * (unitMs[bare] ?? 1000);
+    if (text === '')
+        return undefined;
+    let total = 0;
+    piece.lastIndex = 0;
+    while (piece.lastIndex < text.length) {
+        const match = piece.exec(text);
+        if (!match)
+            return undefined;
+        total += Number(match[1]) * (unitMs[match[2] ?? ''] ?? 0);
+    }
+    return total;
+}
+/** How the syntax is described in an error: the same words for every input. */
+function duration_durationSyntax(bare) {
+    return `a duration such as 500ms, 30s, 5m or 1m30s (a bare number is ${bare === 'm' ? 'minutes' : 'seconds'})`;
+}
+/** Formats a duration for logs and summaries: 850 ms, 12.3 s, 4 min 05 s. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)} s`;
+    const minutes = Math.floor(ms / 60_000);
+    const seconds = Math.round((ms % 60_000) / 1000);
+    return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
+}
+/** The duration in Go's notation (`90s`, `0s`), for tools such as Terraform that take it on the command line. */
+function goDuration(ms) {
+    return ms % 1000 === 0 ? `${ms / 1000}s` : `${Math.round(ms)}ms`;
+}
+
 ;// CONCATENATED MODULE: ./src/lib/errors.ts
 /**
  * The few kinds of failure a stage reports. Each carries a `hint`: what the user should do about it.
@@ -34610,7 +34654,7 @@ class RolloutFailed extends DeployError {
 class TimeoutError extends DeployError {
 }
 /** A stage failure with a machine-readable reason, exposed as the `failure-reason` output. */
-function failureReason(error) {
+function errors_failureReason(error) {
     if (error instanceof DeployError && error.reason)
         return error.reason;
     if (error instanceof errors_InputError)
@@ -34624,7 +34668,7 @@ function failureReason(error) {
     return 'unexpected';
 }
 /** One line for the log: the message, then what to do. */
-function describe(error) {
+function errors_describe(error) {
     if (error instanceof DeployError)
         return error.hint ? `${error.message}\n${error.hint}` : error.message;
     if (error instanceof Error)
@@ -34632,26 +34676,262 @@ function describe(error) {
     return String(error);
 }
 
+;// CONCATENATED MODULE: ./src/lib/secrets.ts
+
+/**
+ * The one place a value becomes secret. `mask()` registers it with the runner, which then hides it in the log
+ * and the step summary; `scrub()` hides it in everything else that leaves the runner (step outputs, pull
+ * request comments, deployment statuses), which the runner does not mask. No other module calls
+ * `core.setSecret`.
+ */
+/** Names of headers, settings and variables whose values are credentials. */
+function isSensitiveName(name) {
+    return /^(proxy-)?authorization$|^cookie$|token|secret|key|password|passwd|session|signature|credential|auth/i.test(name);
+}
+/** Every form of every value masked in this run, longest first when scrubbing. */
+const masked = new Set();
+/**
+ * The forms a value can be printed in besides its own: JSON- and HCL-escaped (Terraform writes `"`, `\` and
+ * non-ASCII characters escaped), HTML-escaped, URL-encoded. Each is hidden as the value itself is.
+ */
+function printedForms(value) {
+    const json = JSON.stringify(value).slice(1, -1);
+    const asciiJson = json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const html = value
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+    const forms = [
+        value,
+        json,
+        asciiJson,
+        html,
+        encodeURIComponent(value),
+        encodeURIComponent(value).replace(/%20/g, '+'),
+    ];
+    return [...new Set(forms)];
+}
+/**
+ * Registers a secret with the runner, in every printed form, and each of its lines: the runner matches
+ * masks line by line, so a multi-line value (a key, a certificate) is hidden only when each line is.
+ */
+function mask(value) {
+    if (value === undefined || value.trim() === '')
+        return;
+    const lines = value.includes('\n') ? value.split(/\r?\n/).filter((line) => line.trim() !== '') : [];
+    // Registered again when seen again: each step is a process of its own, whose runner must hear of it.
+    for (const form of new Set([value, ...lines].flatMap(printedForms))) {
+        masked.add(form);
+        core_setSecret(form);
+    }
+}
+/**
+ * Masks a credential header's value, and the parts of it that are secrets on their own: the token of
+ * `Bearer <token>`, the password inside `Basic <base64>`, and each value of a `Cookie`.
+ */
+function maskCredential(value) {
+    if (value === '')
+        return;
+    mask(value);
+    const scheme = /^(\w+)\s+(\S+)$/.exec(value);
+    if (scheme?.[2]) {
+        mask(scheme[2]);
+        if (/^basic$/i.test(scheme[1] ?? '')) {
+            const decoded = Buffer.from(scheme[2], 'base64').toString('utf8');
+            if (decoded.includes(':'))
+                mask(decoded.slice(decoded.indexOf(':') + 1));
+        }
+    }
+    for (const cookie of value.split(';')) {
+        const part = cookie.slice(cookie.indexOf('=') + 1).trim();
+        if (cookie.includes('=') && part.length >= 6 && part !== value)
+            mask(part);
+    }
+}
+/** Masks the password of a URL's userinfo and query values named like credentials (`?api_key=...`). */
+function maskUrl(raw) {
+    const url = parseUrl(raw);
+    if (!url)
+        return;
+    if (url.password) {
+        mask(url.password);
+        mask(safeDecode(url.password));
+    }
+    for (const [name, value] of url.searchParams)
+        if (isSensitiveName(name))
+            mask(value);
+}
+/** The URL for logs, summaries and outputs: its password and credential-like query values as ***. */
+function redactUrl(raw) {
+    const url = parseUrl(raw);
+    if (!url)
+        return scrub(raw);
+    if (url.password)
+        url.password = '***';
+    for (const name of new Set(url.searchParams.keys()))
+        if (isSensitiveName(name))
+            url.searchParams.set(name, '***');
+    return url.href;
+}
+/** Replaces every value masked so far, in each of its printed forms, with ***, as the runner does in the log. */
+function scrub(text) {
+    let clean = text;
+    for (const value of [...masked].sort((a, b) => b.length - a.length))
+        clean = clean.split(value).join('***');
+    return clean;
+}
+function parseUrl(raw) {
+    if (raw instanceof URL)
+        return raw;
+    try {
+        return new URL(raw);
+    }
+    catch {
+        return undefined;
+    }
+}
+function safeDecode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./src/lib/summary.ts
+
+
+const badge = {
+    success: '✅ Succeeded',
+    failure: '❌ Failed',
+    unchanged: '➖ Nothing to change',
+    cancelled: '⏹️ Cancelled',
+};
+/** Escapes text for a Markdown table cell. */
+function cell(text) {
+    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+function code(text) {
+    return `<code>${escapeHtml(text)}</code>`;
+}
+function escapeHtml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+/** Renders a stage's summary as Markdown; pure, so tests and the demo can read it without a runner. */
+function renderSummary(summary) {
+    const lines = [`### ${summary.stage}: ${badge[summary.outcome]}`, '', summary.headline, ''];
+    const rows = summary.facts.filter((row) => row[1] !== undefined && row[1] !== '');
+    if (rows.length > 0) {
+        lines.push('| | |', '|---|---|', ...rows.map(([label, value]) => `| ${label} | ${cell(value)} |`), '');
+    }
+    for (const section of summary.details ?? []) {
+        const body = section.preformatted ? `<pre>${escapeHtml(section.body)}</pre>` : `\n${section.body}\n`;
+        lines.push(`<details><summary>${escapeHtml(section.title)}</summary>`, '', body, '', '</details>', '');
+    }
+    if (summary.markdown)
+        lines.push(summary.markdown, '');
+    return lines.join('\n');
+}
+/**
+ * Appends the summary to the job summary file when the runner provides one. Written directly rather than
+ * through core.summary, whose file path is read once per process and so cannot follow the environment.
+ */
+function writeSummary(summary) {
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (file)
+        (0,external_node_fs_.appendFileSync)(file, `${scrub(renderSummary(summary))}\n`);
+}
+
 ;// CONCATENATED MODULE: ./src/lib/action.ts
 
 
-/**
- * Runs a stage's body and turns any error into one failed step with a readable reason. The only place
- * that calls `core.setFailed`, so every stage reports failures the same way.
- */
-async function runStage(body) {
+
+
+
+async function runStage(stage) {
+    const started = Date.now();
+    let report;
+    let error;
+    try {
+        report = stage.start();
+        await stage.run(report);
+    }
+    catch (caught) {
+        error = caught;
+    }
+    const finished = { report: report, error, durationMs: Date.now() - started };
+    if (report !== undefined)
+        publishOutputs(stage, report);
+    if (error !== undefined)
+        setOutput('failure-reason', errors_failureReason(error));
+    writeSummary(withFooter(stage.name, finishedSummary(stage, finished), finished));
+    if (error !== undefined) {
+        if (error instanceof Error && error.stack)
+            core_debug(scrub(error.stack));
+        setFailed(errors_describe(error));
+    }
+}
+/** Outputs leave the runner unmasked (a later step, a caller workflow): every masked value is scrubbed. */
+function publishOutputs(stage, report) {
+    let outputs;
+    try {
+        outputs = stage.outputs(report);
+    }
+    catch (error) {
+        core_debug(`No outputs: ${errors_describe(error)}`);
+        return;
+    }
+    for (const [name, value] of Object.entries(outputs)) {
+        if (value !== undefined)
+            setOutput(name, scrub(value));
+    }
+}
+function finishedSummary(stage, finished) {
+    // A report that failed before it was made, or a summary that cannot be drawn, still gets the error.
+    if (finished.report !== undefined) {
+        try {
+            return stage.summary(finished);
+        }
+        catch (error) {
+            core_debug(`Summary not drawn: ${errors_describe(error)}`);
+        }
+    }
+    return { outcome: 'failure', headline: '', facts: [] };
+}
+function withFooter(name, summary, { error, durationMs }) {
+    const failed = error !== undefined;
+    return {
+        ...summary,
+        stage: name,
+        outcome: failed ? 'failure' : summary.outcome,
+        headline: failed && summary.headline === '' ? errors_describe(error) : summary.headline,
+        facts: [
+            ...summary.facts,
+            ['Failure reason', failed ? code(errors_failureReason(error)) : undefined],
+            ['Duration', formatDuration(durationMs)],
+        ],
+    };
+}
+/** TEMPORARY while the stages move to `runStage`: the old body-only form. Removed once none uses it. */
+async function runLegacyStage(body) {
     try {
         await body();
     }
     catch (error) {
-        setOutput('failure-reason', failureReason(error));
+        core.setOutput('failure-reason', failureReason(error));
         if (error instanceof Error && error.stack)
-            core_debug(error.stack);
-        setFailed(describe(error));
+            core.debug(error.stack);
+        core.setFailed(describe(error));
     }
 }
 
 ;// CONCATENATED MODULE: ./src/lib/docker.ts
+
 
 
 
@@ -34707,7 +34987,7 @@ async function buildxVersion() {
  * cannot print it. A refused login is a CloudError that names the registry and the user.
  */
 async function login(registry, username, password, hint) {
-    core_setSecret(password);
+    mask(password);
     const result = await docker(['login', '--username', username, '--password-stdin', registry], {
         input: password,
         silent: true,
@@ -34739,85 +35019,6 @@ async function inspectImage(reference) {
         return undefined;
     const data = JSON.parse(result.stdout);
     return { id: data.Id ?? '', size: data.Size ?? 0, repoDigests: data.RepoDigests ?? [] };
-}
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/lib/poll.ts
-
-/**
- * Calls `check` until it returns a value (not undefined) or the time runs out. A thrown error ends the
- * poll at once: callers decide what is worth retrying, and the cloud SDKs retry throttling themselves.
- * Never sleeps past the deadline, so a timeout is reported when it falls due, not one interval later.
- */
-async function poll(check, options) {
-    const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? ((ms, signal) => delay(ms, undefined, { signal }));
-    const deadline = now() + options.timeoutMs;
-    let interval = options.intervalMs;
-    for (let attempt = 1;; attempt++) {
-        const value = await check(attempt);
-        if (value !== undefined)
-            return { outcome: 'done', value, attempts: attempt };
-        const left = deadline - now();
-        if (left <= 0)
-            return { outcome: 'timeout', attempts: attempt };
-        await sleep(Math.min(interval, left), options.signal);
-        interval = Math.min(interval * (options.backoff ?? 1), options.maxIntervalMs ?? Number.POSITIVE_INFINITY);
-    }
-}
-/** Formats a duration for logs and summaries: 850 ms, 12.3 s, 4 min 05 s. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)} ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)} s`;
-    const minutes = Math.floor(ms / 60_000);
-    const seconds = Math.round((ms % 60_000) / 1000);
-    return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: ./src/lib/summary.ts
-
-const badge = {
-    success: '✅ Succeeded',
-    failure: '❌ Failed',
-    unchanged: '➖ Nothing to change',
-    cancelled: '⏹️ Cancelled',
-};
-/** Escapes text for a Markdown table cell. */
-function cell(text) {
-    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-function code(text) {
-    return `<code>${escapeHtml(text)}</code>`;
-}
-function escapeHtml(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-/** Renders a stage's summary as Markdown; pure, so tests and the demo can read it without a runner. */
-function renderSummary(summary) {
-    const lines = [`### ${summary.stage}: ${badge[summary.outcome]}`, '', summary.headline, ''];
-    const rows = summary.facts.filter((row) => row[1] !== undefined && row[1] !== '');
-    if (rows.length > 0) {
-        lines.push('| | |', '|---|---|', ...rows.map(([label, value]) => `| ${label} | ${cell(value)} |`), '');
-    }
-    for (const section of summary.details ?? []) {
-        const body = section.preformatted ? `<pre>${escapeHtml(section.body)}</pre>` : `\n${section.body}\n`;
-        lines.push(`<details><summary>${escapeHtml(section.title)}</summary>`, '', body, '', '</details>', '');
-    }
-    return lines.join('\n');
-}
-/**
- * Appends the summary to the job summary file when the runner provides one. Written directly rather than
- * through core.summary, whose file path is read once per process and so cannot follow the environment.
- */
-function writeSummary(summary) {
-    const file = process.env.GITHUB_STEP_SUMMARY;
-    if (file)
-        (0,external_node_fs_.appendFileSync)(file, `${renderSummary(summary)}\n`);
 }
 
 // EXTERNAL MODULE: external "node:os"
@@ -35058,6 +35259,9 @@ function checkImageReference(input, text) {
 ;// CONCATENATED MODULE: ./src/lib/inputs.ts
 
 
+
+
+
 /**
  * Typed readers for action inputs. Each stage's inputs.ts calls these once and builds its own typed object;
  * nothing else reads `core.getInput`.
@@ -35074,9 +35278,13 @@ function required(name, what) {
     return value;
 }
 function bool(name, fallback) {
+    return optionalBool(name) ?? fallback;
+}
+/** true, false, or undefined when the input is empty (the cloud's or another input's default then applies). */
+function optionalBool(name) {
     const value = optional(name);
     if (value === undefined)
-        return fallback;
+        return undefined;
     if (/^(true|True|TRUE)$/.test(value))
         return true;
     if (/^(false|False|FALSE)$/.test(value))
@@ -35133,11 +35341,48 @@ function keyValues(name) {
 }
 /** Reads an input that must be one of a fixed set of words. */
 function oneOf(name, choices, fallback) {
-    const value = optional(name) ?? fallback;
+    return optionalOneOf(name, choices) ?? fallback;
+}
+/** One of a fixed set of words, or undefined when the input is empty. */
+function optionalOneOf(name, choices) {
+    const value = optional(name);
+    if (value === undefined)
+        return undefined;
     if (!choices.includes(value)) {
         throw new errors_InputError(`Input '${name}' must be one of ${choices.join(', ')}, got '${value}'.`);
     }
     return value;
+}
+/** Parses a time input (see duration.ts for the one syntax), naming the input and the range when it is wrong. */
+function parseDurationInput(name, raw, rule) {
+    const { bare, minMs = 0, maxMs = 7 * 24 * 3_600_000 } = rule;
+    const ms = parseDuration(raw, bare);
+    const range = `from ${formatLimit(minMs, bare)} to ${formatLimit(maxMs, bare)}`;
+    if (ms === undefined) {
+        throw new InputError(`Input '${name}' must be ${durationSyntax(bare)}, got '${raw}'.`);
+    }
+    if (ms < minMs || ms > maxMs)
+        throw new InputError(`Input '${name}' must be ${range}, got '${raw}'.`);
+    return ms;
+}
+/** A time input in milliseconds; `fallback` is written as the input's default is (e.g. '30' or '5m'). */
+function duration(name, fallback, rule) {
+    return parseDurationInput(name, optional(name) ?? fallback, rule);
+}
+const formatLimit = (ms, bare) => (bare === 'm' ? `${ms / 60_000} minutes` : `${ms / 1000} seconds`);
+/**
+ * A file or folder input, resolved against the workspace (GITHUB_WORKSPACE, else the working directory) and
+ * refused when it resolves outside it, links followed: an action reads only what the checkout holds.
+ */
+function workspacePath(name, raw) {
+    const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const path = resolve(workspace, raw);
+    const real = (p) => (existsSync(p) ? realpathSync(p) : p);
+    const inside = relative(real(workspace), real(path));
+    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+        throw new InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE).');
+    }
+    return path;
 }
 
 ;// CONCATENATED MODULE: ./src/lib/aws.ts
@@ -35201,6 +35446,7 @@ async function aws(operation, call) {
 }
 
 ;// CONCATENATED MODULE: ./src/build-push/registry.ts
+
 
 
 
@@ -35279,7 +35525,7 @@ async function logIn(plan, repository) {
         case 'acr':
             return login(plan.host, plan.username, plan.password, hintFor(plan.type));
         case 'acr-token': {
-            core_setSecret(plan.accessToken);
+            mask(plan.accessToken);
             const refreshToken = await exchangeAcrToken(plan.host, plan.accessToken);
             return login(plan.host, '00000000-0000-0000-0000-000000000000', refreshToken, hintFor('acr'));
         }
@@ -35325,7 +35571,7 @@ async function exchangeAcrToken(host, accessToken) {
     const token = JSON.parse(text).refresh_token;
     if (!token)
         throw new CloudError(`The ACR token exchange at ${url} returned no refresh_token.`, 'AcrExchange');
-    core_setSecret(token);
+    mask(token);
     return token;
 }
 async function ecrLogin(plan, repository) {
@@ -35336,11 +35582,11 @@ async function ecrLogin(plan, repository) {
     const token = auth.authorizationData?.[0]?.authorizationToken;
     if (!token)
         throw new CloudError('ecr:GetAuthorizationToken returned no token.', 'EmptyToken');
-    core_setSecret(token);
+    mask(token);
     const decoded = Buffer.from(token, 'base64').toString('utf8');
     const at = decoded.indexOf(':');
     const [username, password] = [decoded.slice(0, at), decoded.slice(at + 1)];
-    core_setSecret(password);
+    mask(password);
     await login(plan.host, username, password, 'The ECR token was refused: check that the registry host matches the account and region.');
     try {
         await client.send(new ecr.DescribeRepositoriesCommand({
@@ -35489,15 +35735,51 @@ function planTags(facts, options) {
 
 
 function readInputs() {
+    const target = imageInput();
+    const skipBuild = bool('skip-build', false);
+    return {
+        ...target,
+        ...buildContext(skipBuild),
+        ...tagInputs(target.image),
+        target: optional('target'),
+        buildArgs: keyValues('build-args'),
+        labels: keyValues('labels'),
+        platforms: list('platforms'),
+        push: bool('push', true),
+        cacheFrom: list('cache-from', { commas: false }),
+        cacheTo: list('cache-to', { commas: false }),
+        secrets: buildSecrets(),
+        network: optional('network'),
+        noCache: bool('no-cache', false),
+        defaultBranch: optional('default-branch'),
+        skipBuild,
+        sourceImage: sourceImage(skipBuild),
+        builder: oneOf('builder', ['auto', 'buildx', 'docker'], 'auto'),
+        credentials: credentials(),
+        awsRegion: optional('aws-region'),
+        registryId: optional('registry-id'),
+        createRepository: bool('create-repository', false),
+        logout: bool('logout', true),
+    };
+}
+/** `image`: a repository in a registry, without a tag or digest (those come from the tag inputs). */
+function imageInput() {
     const imageText = optional('image') ?? '';
     const parsed = parseImageReference(imageText);
     if (!imageText || !parsed || parsed.tag || parsed.digest || !parsed.registry) {
         throw new errors_InputError(`Input 'image' must name a repository in a registry, without a tag, got '${imageText}'.`, 'Write registry/repository in lower case, e.g. ghcr.io/octo-org/web or 123456789012.dkr.ecr.us-east-1.amazonaws.com/web; tags come from version, tags and tag-rules.');
     }
     const registry = parsed.registry;
-    const image = `${registry}/${parsed.path}`;
     const typeChoice = oneOf('registry-type', REGISTRY_TYPES, 'auto');
-    const skipBuild = bool('skip-build', false);
+    return {
+        image: `${registry}/${parsed.path}`,
+        registry,
+        repository: parsed.path,
+        registryType: typeChoice === 'auto' ? detectRegistryType(registry) : typeChoice,
+    };
+}
+/** `context` and `file`, checked to exist unless nothing is built. */
+function buildContext(skipBuild) {
     const context = optional('context') ?? '.';
     const fileInput = optional('file');
     const file = fileInput
@@ -35505,14 +35787,18 @@ function readInputs() {
             ? fileInput
             : (0,external_node_path_.resolve)(fileInput)
         : (0,external_node_path_.join)((0,external_node_path_.resolve)(context), 'Dockerfile');
-    if (!skipBuild) {
-        if (!(0,external_node_fs_.existsSync)(context) || !(0,external_node_fs_.statSync)(context).isDirectory()) {
-            throw new errors_InputError(`The build context '${context}' is not a directory.`, "Check 'context' (relative to the workspace).");
-        }
-        if (!(0,external_node_fs_.existsSync)(file)) {
-            throw new errors_InputError(`No Dockerfile at '${fileInput ?? (0,external_node_path_.join)(context, 'Dockerfile')}'.`, "Give the Dockerfile's path in 'file', or check out the repository (actions/checkout) before this step.");
-        }
+    if (skipBuild)
+        return { context, file };
+    if (!(0,external_node_fs_.existsSync)(context) || !(0,external_node_fs_.statSync)(context).isDirectory()) {
+        throw new errors_InputError(`The build context '${context}' is not a directory.`, "Check 'context' (relative to the workspace).");
     }
+    if (!(0,external_node_fs_.existsSync)(file)) {
+        throw new errors_InputError(`No Dockerfile at '${fileInput ?? (0,external_node_path_.join)(context, 'Dockerfile')}'.`, "Give the Dockerfile's path in 'file', or check out the repository (actions/checkout) before this step.");
+    }
+    return { context, file };
+}
+/** `tags`, `tag-rules` and `version`: what the image is tagged with. */
+function tagInputs(image) {
     const tags = list('tags').map((tag) => bareTag(tag, image));
     const rules = list('tag-rules');
     for (const rule of rules) {
@@ -35524,47 +35810,24 @@ function readInputs() {
     if (version !== undefined && !isValidTag(version)) {
         throw new errors_InputError(`Input 'version' is not a valid image tag: '${version}'.`, 'A tag is up to 128 letters, digits, _, . and -, and starts with a letter, digit or _.');
     }
+    return { tags, tagRules: rules.length > 0 ? rules : DEFAULT_RULES, version };
+}
+function buildSecrets() {
     const secrets = new Map();
     for (const [id, value] of keyValues('secrets')) {
         if (!/^[\w.-]+$/.test(id))
             throw new errors_InputError(`Input 'secrets' has an invalid id '${id}'.`, 'Ids are letters, digits, _, . and -.');
         secrets.set(id, value);
     }
+    return secrets;
+}
+function credentials() {
     return {
-        image,
-        registry,
-        repository: parsed.path,
-        registryType: typeChoice === 'auto' ? detectRegistryType(registry) : typeChoice,
-        context,
-        file,
-        target: optional('target'),
-        buildArgs: keyValues('build-args'),
-        labels: keyValues('labels'),
-        platforms: list('platforms'),
-        push: bool('push', true),
-        cacheFrom: list('cache-from', { commas: false }),
-        cacheTo: list('cache-to', { commas: false }),
-        secrets,
-        network: optional('network'),
-        noCache: bool('no-cache', false),
-        version,
-        tags,
-        tagRules: rules.length > 0 ? rules : DEFAULT_RULES,
-        defaultBranch: optional('default-branch'),
-        skipBuild,
-        sourceImage: sourceImage(skipBuild),
-        builder: oneOf('builder', ['auto', 'buildx', 'docker'], 'auto'),
-        credentials: {
-            username: optional('username'),
-            password: optional('password'),
-            githubToken: optional('github-token'),
-            githubActor: process.env.GITHUB_ACTOR,
-            azureAccessToken: optional('azure-access-token'),
-        },
-        awsRegion: optional('aws-region'),
-        registryId: optional('registry-id'),
-        createRepository: bool('create-repository', false),
-        logout: bool('logout', true),
+        username: optional('username'),
+        password: optional('password'),
+        githubToken: optional('github-token'),
+        githubActor: process.env.GITHUB_ACTOR,
+        azureAccessToken: optional('azure-access-token'),
     };
 }
 /** `tags` accepts bare tags, or full references as docker/build-push-action does, of this same image. */
@@ -35587,18 +35850,38 @@ function sourceImage(skipBuild) {
     return source;
 }
 
-;// CONCATENATED MODULE: ./src/build-push/summary.ts
+;// CONCATENATED MODULE: ./src/build-push/report.ts
+/** The full references of the planned tags: image:tag. */
+function references(inputs, plan) {
+    return plan.tags.map(({ tag }) => `${inputs.image}:${tag}`);
+}
+/** The image to deploy: the digest reference when there is one, since a tag can move. */
+function deployableImage(inputs, plan, result) {
+    return result.digest ? `${inputs.image}@${result.digest}` : (references(inputs, plan)[0] ?? inputs.image);
+}
 
+;// CONCATENATED MODULE: ./src/build-push/outputs.ts
 
-/** The step outputs: `image` is the digest reference when there is one, since a tag can move. */
-function describeResult(inputs, plan, builder, result) {
-    const references = plan.tags.map(({ tag }) => `${inputs.image}:${tag}`);
-    const image = result.digest ? `${inputs.image}@${result.digest}` : (references[0] ?? inputs.image);
-    const metadata = {
+/** The step outputs; none until the image is built (or tagged). Pure. */
+function outputs({ inputs, plan, builder, result }) {
+    if (!inputs || !plan || !builder || !result) {
+        return { image: undefined, digest: undefined, tags: undefined, 'image-id': undefined, metadata: undefined };
+    }
+    const image = deployableImage(inputs, plan, result);
+    return {
+        image,
+        digest: result.digest ?? '',
+        tags: references(inputs, plan).join('\n'),
+        'image-id': result.imageId,
+        metadata: JSON.stringify(metadata(image, inputs, plan, builder, result)),
+    };
+}
+function metadata(image, inputs, plan, builder, result) {
+    return {
         image,
         digest: result.digest ?? null,
         imageId: result.imageId,
-        tags: references,
+        tags: references(inputs, plan),
         registry: inputs.registry,
         registryType: inputs.registryType,
         builder: builder.kind,
@@ -35610,14 +35893,12 @@ function describeResult(inputs, plan, builder, result) {
         buildMs: Math.round(result.buildMs),
         pushMs: Math.round(result.pushMs),
     };
-    return {
-        image,
-        digest: result.digest ?? '',
-        tags: references.join('\n'),
-        'image-id': result.imageId,
-        metadata: JSON.stringify(metadata),
-    };
 }
+
+;// CONCATENATED MODULE: ./src/build-push/summary.ts
+
+
+
 function bytes(size) {
     if (size === undefined)
         return undefined;
@@ -35625,19 +35906,28 @@ function bytes(size) {
         return `${(size / 1024).toFixed(1)} KiB`;
     return `${(size / 1024 / 1024).toFixed(1)} MiB`;
 }
-function summarise(inputs, plan, builder, result, image, totalMs) {
+const builderFact = (builder) => `${builder.kind === 'buildx' ? 'docker buildx build' : 'docker build'}: ${builder.reason}`;
+/** The job summary: what was built and pushed; on failure, what was known when it failed. Pure. */
+function summary_summary({ report, durationMs }) {
+    const { inputs, plan, builder, result } = report;
+    const facts = [
+        ['Registry', inputs && `${inputs.registry} (${inputs.registryType})`],
+        ['Tags', plan?.tags.map(({ tag, rule }) => `${code(tag)} ${rule}`).join('<br>')],
+    ];
+    if (!inputs || !plan || !builder || !result) {
+        return { outcome: 'failure', headline: '', facts: [...facts, ['Builder', builder && builderFact(builder)]] };
+    }
     const action = inputs.skipBuild ? 'Tagged' : inputs.push ? 'Built and pushed' : 'Built (not pushed)';
+    const image = deployableImage(inputs, plan, result);
     return {
-        stage: 'build-push',
         outcome: 'success',
-        headline: `${action} ${code(image)} in ${formatDuration(totalMs)}.`,
+        headline: `${action} ${code(image)} in ${formatDuration(durationMs)}.`,
         facts: [
-            ['Registry', `${inputs.registry} (${inputs.registryType})`],
-            ['Tags', plan.tags.map(({ tag, rule }) => `${code(tag)} ${rule}`).join('<br>')],
+            ...facts,
             ['Digest', result.digest ? code(result.digest) : undefined],
             ['Image ID', result.imageId ? code(result.imageId) : undefined],
             ['Size', bytes(result.size)],
-            ['Builder', `${builder.kind === 'buildx' ? 'docker buildx build' : 'docker build'}: ${builder.reason}`],
+            ['Builder', builderFact(builder)],
             ['Build time', inputs.skipBuild ? undefined : formatDuration(result.buildMs)],
             ['Push time', result.pushMs > 0 ? formatDuration(result.pushMs) : undefined],
             ['Cache', result.cache],
@@ -35657,49 +35947,60 @@ function summarise(inputs, plan, builder, result, image, totalMs) {
 
 
 
+
 /**
  * build-push: log in to the registry, compute the tags, build (buildx when present, else docker build),
  * push, and report the immutable `image@digest` that every later stage should deploy.
  */
+const buildPush = {
+    name: 'build-push',
+    start: () => ({}),
+    run: buildAndPush,
+    outputs: outputs,
+    summary: summary_summary,
+};
 async function run() {
-    await runStage(async () => {
-        const started = performance.now();
-        const inputs = readInputs();
-        const plan = planTags(factsFromEnvironment(process.env), {
-            rules: inputs.tagRules,
-            version: inputs.version,
-            explicit: inputs.tags,
-            defaultBranch: inputs.defaultBranch,
-            labels: inputs.labels,
-        });
-        info(`Tags: ${plan.tags.map(({ tag, rule }) => `${tag} (${rule})`).join(', ')}`);
-        const login = planLogin(inputs.registry, inputs.registryType, inputs.credentials, {
-            region: inputs.awsRegion,
-            registryId: inputs.registryId,
-            createRepository: inputs.createRepository,
-        });
-        const references = plan.tags.map(({ tag }) => `${inputs.image}:${tag}`);
-        const builder = await chooseBuilder(inputs);
-        info(`Builder: ${builder.kind === 'buildx' ? 'docker buildx build' : 'docker build + docker push'}, because ${builder.reason}.`);
-        const needsLogin = inputs.push || inputs.skipBuild || inputs.cacheFrom.length > 0;
-        try {
-            if (needsLogin)
-                await group(`Log in to ${inputs.registry} (${login.type})`, () => logIn(login, inputs.repository));
-            const result = await group(inputs.skipBuild ? 'Tag the existing image' : 'Build and push', () => inputs.skipBuild
-                ? retag(builder, inputs.sourceImage ?? '', references, inputs.push)
-                : build(builder, { inputs, references, labels: plan.labels }));
-            const outputs = describeResult(inputs, plan, builder, result);
-            for (const [name, value] of Object.entries(outputs))
-                setOutput(name, value);
-            const totalMs = performance.now() - started;
-            writeSummary(summarise(inputs, plan, builder, result, outputs.image, totalMs));
-            info(`${inputs.push ? 'Pushed' : 'Built'} ${outputs.image} in ${formatDuration(totalMs)}.`);
-        }
-        finally {
-            if (needsLogin && inputs.logout && login.type !== 'none')
-                await logout(inputs.registry);
-        }
+    await runStage(buildPush);
+}
+async function buildAndPush(report) {
+    const started = performance.now();
+    const inputs = (report.inputs = readInputs());
+    const plan = (report.plan = tagPlan(inputs));
+    info(`Tags: ${plan.tags.map(({ tag, rule }) => `${tag} (${rule})`).join(', ')}`);
+    const login = planLogin(inputs.registry, inputs.registryType, inputs.credentials, {
+        region: inputs.awsRegion,
+        registryId: inputs.registryId,
+        createRepository: inputs.createRepository,
     });
+    const builder = (report.builder = await chooseBuilder(inputs));
+    info(`Builder: ${builder.kind === 'buildx' ? 'docker buildx build' : 'docker build + docker push'}, because ${builder.reason}.`);
+    const needsLogin = inputs.push || inputs.skipBuild || inputs.cacheFrom.length > 0;
+    try {
+        if (needsLogin)
+            await group(`Log in to ${inputs.registry} (${login.type})`, () => logIn(login, inputs.repository));
+        report.result = await group(inputs.skipBuild ? 'Tag the existing image' : 'Build and push', () => inputs.skipBuild
+            ? retag(builder, inputs.sourceImage ?? '', references(inputs, plan), inputs.push)
+            : build(builder, { inputs, references: references(inputs, plan), labels: plan.labels }));
+        const image = deployableImage(inputs, plan, report.result);
+        info(`${inputs.push ? 'Pushed' : 'Built'} ${image} in ${formatDuration(performance.now() - started)}.`);
+    }
+    finally {
+        await logOut(inputs, login, needsLogin);
+    }
+}
+function tagPlan(inputs) {
+    return planTags(factsFromEnvironment(process.env), {
+        rules: inputs.tagRules,
+        version: inputs.version,
+        explicit: inputs.tags,
+        defaultBranch: inputs.defaultBranch,
+        labels: inputs.labels,
+    });
+}
+/** No credential stays on a self-hosted runner, whether the build worked or not. */
+async function logOut(inputs, login, loggedIn) {
+    if (loggedIn && inputs.logout && login.type !== 'none')
+        await logout(inputs.registry);
 }
 
 

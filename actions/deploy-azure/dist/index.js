@@ -29907,13 +29907,10 @@ function mask(value) {
     if (value === undefined || value.trim() === '')
         return;
     const lines = value.includes('\n') ? value.split(/\r?\n/).filter((line) => line.trim() !== '') : [];
-    for (const part of [value, ...lines]) {
-        for (const form of printedForms(part)) {
-            if (masked.has(form))
-                continue;
-            masked.add(form);
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(form);
-        }
+    // Registered again when seen again: each step is a process of its own, whose runner must hear of it.
+    for (const form of new Set([value, ...lines].flatMap(printedForms))) {
+        masked.add(form);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(form);
     }
 }
 /**

@@ -31339,11 +31339,11 @@ function getIDToken(aud) {
 ;// CONCATENATED MODULE: ./src/lib/duration.ts
 /**
  * One syntax for every time input of every action: a number with a unit (`500ms`, `30s`, `5m`, `1h`), or
- * several (`1m30s`, Go's and Terraform's form). A bare number is in the unit the input's name or description
+ * several (`1m30s`, Go's and Terraform's form); a space may stand between a number and its unit (`1 h`). A bare number is in the unit the input's name or description
  * gives (seconds, or minutes for `*-minutes` inputs kept from the actions users migrate from).
  */
 const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const piece = /(\d+(?:\.\d+)?|\.\d+)(ms|s|m|h)/y;
+const piece = /(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)\s*/y;
 /** Milliseconds, or undefined when `raw` is not a duration. Pure. */
 function duration_parseDuration(raw, bare) {
     const text = raw.trim();
@@ -31481,13 +31481,10 @@ function mask(value) {
     if (value === undefined || value.trim() === '')
         return;
     const lines = value.includes('\n') ? value.split(/\r?\n/).filter((line) => line.trim() !== '') : [];
-    for (const part of [value, ...lines]) {
-        for (const form of printedForms(part)) {
-            if (masked.has(form))
-                continue;
-            masked.add(form);
-            core_setSecret(form);
-        }
+    // Registered again when seen again: each step is a process of its own, whose runner must hear of it.
+    for (const form of new Set([value, ...lines].flatMap(printedForms))) {
+        masked.add(form);
+        core_setSecret(form);
     }
 }
 /**

@@ -306,11 +306,21 @@ async function install(options) {
     return { path: executable(dir, options.binary), version, source: cached ? 'cache' : 'download' };
 }
 
+// EXTERNAL MODULE: ./src/terraform/outputs.ts
+var outputs = __webpack_require__(4794);
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __webpack_require__(2543);
+// EXTERNAL MODULE: ./src/lib/secrets.ts
+var secrets = __webpack_require__(5714);
 // EXTERNAL MODULE: ./src/terraform/plan.ts
 var plan = __webpack_require__(4009);
 ;// CONCATENATED MODULE: ./src/terraform/phases.ts
 
 
+
+
+/** How long to wait for a state lock, in the Go notation Terraform reads. */
+const lockTimeout = (ms) => `-lock-timeout=${(0,duration/* goDuration */.Lm)(ms)}`;
 function variableArgs(inputs) {
     return [
         ...inputs.varFiles.map((file) => `-var-file=${file}`),
@@ -324,17 +334,17 @@ function secretEnvironment(inputs) {
 async function init(tf, inputs) {
     const backend = inputs.command === 'validate'
         ? ['-backend=false']
-        : [`-lock-timeout=${inputs.lockTimeout}`, ...inputs.backendConfig.map((config) => `-backend-config=${config}`)];
+        : [lockTimeout(inputs.lockTimeoutMs), ...inputs.backendConfig.map((config) => `-backend-config=${config}`)];
     await tf.run(['init', '-input=false', '-no-color', ...backend]);
 }
 /** Selects the workspace, creating it the first time (a pull request's own environment). */
-async function selectWorkspace(tf, workspace, lockTimeout) {
+async function selectWorkspace(tf, workspace, lockTimeoutMs) {
     const selected = await tf.run(['workspace', 'select', '-no-color', workspace], { ok: [1], silent: true });
     if (selected.exitCode === 0) {
         core/* info */.pq(`Workspace '${workspace}' selected.`);
         return false;
     }
-    await tf.run(['workspace', 'new', '-no-color', `-lock-timeout=${lockTimeout}`, workspace]);
+    await tf.run(['workspace', 'new', '-no-color', lockTimeout(lockTimeoutMs), workspace]);
     core/* notice */.lm(`Workspace '${workspace}' did not exist and was created.`);
     return true;
 }
@@ -351,7 +361,7 @@ async function phases_plan(tf, inputs, planFile, options = {}) {
         '-input=false',
         '-no-color',
         '-detailed-exitcode',
-        `-lock-timeout=${inputs.lockTimeout}`,
+        lockTimeout(inputs.lockTimeoutMs),
         `-out=${planFile}`,
         ...(options.destroy ? ['-destroy'] : []),
         ...variableArgs(inputs),
@@ -360,7 +370,7 @@ async function phases_plan(tf, inputs, planFile, options = {}) {
 }
 /** Applies a saved plan: exactly what it says, or nothing (Terraform refuses a plan whose state moved on). */
 async function applyPlan(tf, inputs, planFile) {
-    const result = await tf.run(['apply', '-input=false', '-no-color', `-lock-timeout=${inputs.lockTimeout}`, planFile]);
+    const result = await tf.run(['apply', '-input=false', '-no-color', lockTimeout(inputs.lockTimeoutMs), planFile]);
     return result.stdout;
 }
 async function validate(tf) {
@@ -375,17 +385,13 @@ async function readOutputs(tf) {
         if (!output.sensitive)
             continue;
         const text = typeof output.value === 'string' ? output.value : JSON.stringify(output.value);
-        for (const part of [text, ...text.split('\n')])
-            if (part.trim() !== '')
-                core/* setSecret */.Pq(part);
+        (0,secrets/* mask */.dK)(text);
     }
     return outputs;
 }
 
 // EXTERNAL MODULE: ./src/terraform/publish.ts + 1 modules
 var publish = __webpack_require__(4164);
-// EXTERNAL MODULE: ./src/terraform/report.ts + 3 modules
-var terraform_report = __webpack_require__(4718);
 ;// CONCATENATED MODULE: ./src/terraform/review.ts
 
 
@@ -438,7 +444,8 @@ async function applyReviewed(tf, inputs, planFile, reviewedHash) {
 
 
 /** The phases in order: install, init, workspace, then the command; outputs and the comment last. */
-async function stage(inputs, report) {
+async function stage(report) {
+    const { inputs } = report;
     if (!(0,external_node_fs_.statSync)(inputs.workingDirectory, { throwIfNoEntry: false })?.isDirectory()) {
         throw new errors/* InputError */.dz(`Input 'working-directory' is ${inputs.workingDirectory}, which is not a directory.`);
     }
@@ -452,12 +459,10 @@ async function stage(inputs, report) {
         return found;
     });
     report.installed = installed;
-    core/* setOutput */.uH('terraform-version', installed.version);
     const tf = new TerraformCli(installed.path, inputs.workingDirectory, secretEnvironment(inputs));
     await core/* group */.Os('Init', () => init(tf, inputs));
     if (inputs.workspace && inputs.command !== 'validate') {
-        const created = await core/* group */.Os('Workspace', () => selectWorkspace(tf, inputs.workspace, inputs.lockTimeout));
-        core/* setOutput */.uH('workspace-created', String(created));
+        report.workspaceCreated = await core/* group */.Os('Workspace', () => selectWorkspace(tf, inputs.workspace, inputs.lockTimeoutMs));
     }
     const planFile = planFilePath(inputs);
     if (inputs.command === 'validate')
@@ -469,11 +474,9 @@ async function stage(inputs, report) {
         const result = await core/* group */.Os('Apply', () => applyReviewed(tf, inputs, planFile, reviewed));
         Object.assign(report, result);
     }
-    if (report.plan)
-        (0,terraform_report/* setPlanOutputs */.AS)(report.plan);
     if (['apply', 'destroy', 'output'].includes(inputs.command)) {
         report.outputs = await core/* group */.Os('Outputs', () => readOutputs(tf));
-        (0,terraform_report/* setRootOutputs */.$M)(report.outputs);
+        (0,outputs/* publishRootOutputs */.S)(report.outputs);
     }
     if (pr && report.plan)
         await core/* group */.Os('Comment', () => commentOn(pr, report));
@@ -481,7 +484,7 @@ async function stage(inputs, report) {
 /** A plan's comment is what reviewers read, so failing to write it fails the plan; after an apply it is news. */
 async function commentOn(pr, report) {
     try {
-        core/* setOutput */.uH('comment-url', await (0,publish/* comment */.Im)(report, pr));
+        report.commentUrl = await (0,publish/* comment */.Im)(report, pr);
     }
     catch (error) {
         if (report.inputs.command === 'plan')

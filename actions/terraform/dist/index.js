@@ -28369,6 +28369,61 @@ exports.debug = debug; // for test
 
 /***/ }),
 
+/***/ 2543:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E9: () => (/* binding */ parseDuration),
+/* harmony export */   Lm: () => (/* binding */ goDuration),
+/* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   aL: () => (/* binding */ durationSyntax)
+/* harmony export */ });
+/**
+ * One syntax for every time input of every action: a number with a unit (`500ms`, `30s`, `5m`, `1h`), or
+ * several (`1m30s`, Go's and Terraform's form); a space may stand between a number and its unit (`1 h`). A bare number is in the unit the input's name or description
+ * gives (seconds, or minutes for `*-minutes` inputs kept from the actions users migrate from).
+ */
+const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const piece = /(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)\s*/y;
+/** Milliseconds, or undefined when `raw` is not a duration. Pure. */
+function parseDuration(raw, bare) {
+    const text = raw.trim();
+    if (/^(\d+(\.\d+)?|\.\d+)$/.test(text))
+        return Number(text) * (unitMs[bare] ?? 1000);
+    if (text === '')
+        return undefined;
+    let total = 0;
+    piece.lastIndex = 0;
+    while (piece.lastIndex < text.length) {
+        const match = piece.exec(text);
+        if (!match)
+            return undefined;
+        total += Number(match[1]) * (unitMs[match[2] ?? ''] ?? 0);
+    }
+    return total;
+}
+/** How the syntax is described in an error: the same words for every input. */
+function durationSyntax(bare) {
+    return `a duration such as 500ms, 30s, 5m or 1m30s (a bare number is ${bare === 'm' ? 'minutes' : 'seconds'})`;
+}
+/** Formats a duration for logs and summaries: 850 ms, 12.3 s, 4 min 05 s. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)} s`;
+    const minutes = Math.floor(ms / 60_000);
+    const seconds = Math.round((ms % 60_000) / 1000);
+    return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
+}
+/** The duration in Go's notation (`90s`, `0s`), for tools such as Terraform that take it on the command line. */
+function goDuration(ms) {
+    return ms % 1000 === 0 ? `${ms / 1000}s` : `${Math.round(ms)}ms`;
+}
+
+
+/***/ }),
+
 /***/ 7268:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -28438,6 +28493,201 @@ function describe(error) {
 
 /***/ }),
 
+/***/ 5714:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _I: () => (/* binding */ scrub),
+/* harmony export */   dK: () => (/* binding */ mask)
+/* harmony export */ });
+/* unused harmony exports isSensitiveName, printedForms, maskCredential, maskUrl, redactUrl */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
+
+/**
+ * The one place a value becomes secret. `mask()` registers it with the runner, which then hides it in the log
+ * and the step summary; `scrub()` hides it in everything else that leaves the runner (step outputs, pull
+ * request comments, deployment statuses), which the runner does not mask. No other module calls
+ * `core.setSecret`.
+ */
+/** Names of headers, settings and variables whose values are credentials. */
+function isSensitiveName(name) {
+    return /^(proxy-)?authorization$|^cookie$|token|secret|key|password|passwd|session|signature|credential|auth/i.test(name);
+}
+/** Every form of every value masked in this run, longest first when scrubbing. */
+const masked = new Set();
+/**
+ * The forms a value can be printed in besides its own: JSON- and HCL-escaped (Terraform writes `"`, `\` and
+ * non-ASCII characters escaped), HTML-escaped, URL-encoded. Each is hidden as the value itself is.
+ */
+function printedForms(value) {
+    const json = JSON.stringify(value).slice(1, -1);
+    const asciiJson = json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const html = value
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+    const forms = [
+        value,
+        json,
+        asciiJson,
+        html,
+        encodeURIComponent(value),
+        encodeURIComponent(value).replace(/%20/g, '+'),
+    ];
+    return [...new Set(forms)];
+}
+/**
+ * Registers a secret with the runner, in every printed form, and each of its lines: the runner matches
+ * masks line by line, so a multi-line value (a key, a certificate) is hidden only when each line is.
+ */
+function mask(value) {
+    if (value === undefined || value.trim() === '')
+        return;
+    const lines = value.includes('\n') ? value.split(/\r?\n/).filter((line) => line.trim() !== '') : [];
+    // Registered again when seen again: each step is a process of its own, whose runner must hear of it.
+    for (const form of new Set([value, ...lines].flatMap(printedForms))) {
+        masked.add(form);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(form);
+    }
+}
+/**
+ * Masks a credential header's value, and the parts of it that are secrets on their own: the token of
+ * `Bearer <token>`, the password inside `Basic <base64>`, and each value of a `Cookie`.
+ */
+function maskCredential(value) {
+    if (value === '')
+        return;
+    mask(value);
+    const scheme = /^(\w+)\s+(\S+)$/.exec(value);
+    if (scheme?.[2]) {
+        mask(scheme[2]);
+        if (/^basic$/i.test(scheme[1] ?? '')) {
+            const decoded = Buffer.from(scheme[2], 'base64').toString('utf8');
+            if (decoded.includes(':'))
+                mask(decoded.slice(decoded.indexOf(':') + 1));
+        }
+    }
+    for (const cookie of value.split(';')) {
+        const part = cookie.slice(cookie.indexOf('=') + 1).trim();
+        if (cookie.includes('=') && part.length >= 6 && part !== value)
+            mask(part);
+    }
+}
+/** Masks the password of a URL's userinfo and query values named like credentials (`?api_key=...`). */
+function maskUrl(raw) {
+    const url = parseUrl(raw);
+    if (!url)
+        return;
+    if (url.password) {
+        mask(url.password);
+        mask(safeDecode(url.password));
+    }
+    for (const [name, value] of url.searchParams)
+        if (isSensitiveName(name))
+            mask(value);
+}
+/** The URL for logs, summaries and outputs: its password and credential-like query values as ***. */
+function redactUrl(raw) {
+    const url = parseUrl(raw);
+    if (!url)
+        return scrub(raw);
+    if (url.password)
+        url.password = '***';
+    for (const name of new Set(url.searchParams.keys()))
+        if (isSensitiveName(name))
+            url.searchParams.set(name, '***');
+    return url.href;
+}
+/** Replaces every value masked so far, in each of its printed forms, with ***, as the runner does in the log. */
+function scrub(text) {
+    let clean = text;
+    for (const value of [...masked].sort((a, b) => b.length - a.length))
+        clean = clean.split(value).join('***');
+    return clean;
+}
+function parseUrl(raw) {
+    if (raw instanceof URL)
+        return raw;
+    try {
+        return new URL(raw);
+    }
+    catch {
+        return undefined;
+    }
+}
+function safeDecode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+
+
+/***/ }),
+
+/***/ 1119:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Br: () => (/* binding */ renderSummary),
+/* harmony export */   Sy: () => (/* binding */ writeSummary),
+/* harmony export */   ZD: () => (/* binding */ escapeHtml),
+/* harmony export */   aY: () => (/* binding */ code)
+/* harmony export */ });
+/* unused harmony export cell */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5714);
+
+
+const badge = {
+    success: '✅ Succeeded',
+    failure: '❌ Failed',
+    unchanged: '➖ Nothing to change',
+    cancelled: '⏹️ Cancelled',
+};
+/** Escapes text for a Markdown table cell. */
+function cell(text) {
+    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+function code(text) {
+    return `<code>${escapeHtml(text)}</code>`;
+}
+function escapeHtml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+/** Renders a stage's summary as Markdown; pure, so tests and the demo can read it without a runner. */
+function renderSummary(summary) {
+    const lines = [`### ${summary.stage}: ${badge[summary.outcome]}`, '', summary.headline, ''];
+    const rows = summary.facts.filter((row) => row[1] !== undefined && row[1] !== '');
+    if (rows.length > 0) {
+        lines.push('| | |', '|---|---|', ...rows.map(([label, value]) => `| ${label} | ${cell(value)} |`), '');
+    }
+    for (const section of summary.details ?? []) {
+        const body = section.preformatted ? `<pre>${escapeHtml(section.body)}</pre>` : `\n${section.body}\n`;
+        lines.push(`<details><summary>${escapeHtml(section.title)}</summary>`, '', body, '', '</details>', '');
+    }
+    if (summary.markdown)
+        lines.push(summary.markdown, '');
+    return lines.join('\n');
+}
+/**
+ * Appends the summary to the job summary file when the runner provides one. Written directly rather than
+ * through core.summary, whose file path is read once per process and so cannot follow the environment.
+ */
+function writeSummary(summary) {
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (file)
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.appendFileSync)(file, `${(0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .scrub */ ._I)(renderSummary(summary))}\n`);
+}
+
+
+/***/ }),
+
 /***/ 8092:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
@@ -28460,32 +28710,109 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+// UNUSED EXPORTS: terraformStage
+
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __nccwpck_require__(6058);
+var lib_core = __nccwpck_require__(6058);
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(2543);
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var errors = __nccwpck_require__(7268);
+// EXTERNAL MODULE: ./src/lib/secrets.ts
+var secrets = __nccwpck_require__(5714);
+// EXTERNAL MODULE: ./src/lib/summary.ts
+var lib_summary = __nccwpck_require__(1119);
 ;// CONCATENATED MODULE: ./src/lib/action.ts
 
 
-/**
- * Runs a stage's body and turns any error into one failed step with a readable reason. The only place
- * that calls `core.setFailed`, so every stage reports failures the same way.
- */
-async function runStage(body) {
+
+
+
+async function runStage(stage) {
+    const started = Date.now();
+    let report;
+    let error;
+    try {
+        report = stage.start();
+        await stage.run(report);
+    }
+    catch (caught) {
+        error = caught;
+    }
+    const finished = { report: report, error, durationMs: Date.now() - started };
+    if (report !== undefined)
+        publishOutputs(stage, report);
+    if (error !== undefined)
+        lib_core/* setOutput */.uH('failure-reason', (0,errors/* failureReason */.Hr)(error));
+    (0,lib_summary/* writeSummary */.Sy)(withFooter(stage.name, finishedSummary(stage, finished), finished));
+    if (error !== undefined) {
+        if (error instanceof Error && error.stack)
+            lib_core/* debug */.Yz((0,secrets/* scrub */._I)(error.stack));
+        lib_core/* setFailed */.C1((0,errors/* describe */.q0)(error));
+    }
+}
+/** Outputs leave the runner unmasked (a later step, a caller workflow): every masked value is scrubbed. */
+function publishOutputs(stage, report) {
+    let outputs;
+    try {
+        outputs = stage.outputs(report);
+    }
+    catch (error) {
+        lib_core/* debug */.Yz(`No outputs: ${(0,errors/* describe */.q0)(error)}`);
+        return;
+    }
+    for (const [name, value] of Object.entries(outputs)) {
+        if (value !== undefined)
+            lib_core/* setOutput */.uH(name, (0,secrets/* scrub */._I)(value));
+    }
+}
+function finishedSummary(stage, finished) {
+    // A report that failed before it was made, or a summary that cannot be drawn, still gets the error.
+    if (finished.report !== undefined) {
+        try {
+            return stage.summary(finished);
+        }
+        catch (error) {
+            lib_core/* debug */.Yz(`Summary not drawn: ${(0,errors/* describe */.q0)(error)}`);
+        }
+    }
+    return { outcome: 'failure', headline: '', facts: [] };
+}
+function withFooter(name, summary, { error, durationMs }) {
+    const failed = error !== undefined;
+    return {
+        ...summary,
+        stage: name,
+        outcome: failed ? 'failure' : summary.outcome,
+        headline: failed && summary.headline === '' ? (0,errors/* describe */.q0)(error) : summary.headline,
+        facts: [
+            ...summary.facts,
+            ['Failure reason', failed ? (0,lib_summary/* code */.aY)((0,errors/* failureReason */.Hr)(error)) : undefined],
+            ['Duration', (0,duration/* formatDuration */.a3)(durationMs)],
+        ],
+    };
+}
+/** TEMPORARY while the stages move to `runStage`: the old body-only form. Removed once none uses it. */
+async function runLegacyStage(body) {
     try {
         await body();
     }
     catch (error) {
-        core/* setOutput */.uH('failure-reason', (0,errors/* failureReason */.Hr)(error));
+        core.setOutput('failure-reason', failureReason(error));
         if (error instanceof Error && error.stack)
-            core/* debug */.Yz(error.stack);
-        core/* setFailed */.C1((0,errors/* describe */.q0)(error));
+            core.debug(error.stack);
+        core.setFailed(describe(error));
     }
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/lib/inputs.ts
+
+
+
 
 
 /**
@@ -28494,7 +28821,7 @@ async function runStage(body) {
  */
 /** A trimmed input, or undefined when it is empty. */
 function optional(name) {
-    const value = core/* getInput */.V4(name).trim();
+    const value = lib_core/* getInput */.V4(name).trim();
     return value === '' ? undefined : value;
 }
 function required(name, what) {
@@ -28504,9 +28831,13 @@ function required(name, what) {
     return value;
 }
 function bool(name, fallback) {
+    return optionalBool(name) ?? fallback;
+}
+/** true, false, or undefined when the input is empty (the cloud's or another input's default then applies). */
+function optionalBool(name) {
     const value = optional(name);
     if (value === undefined)
-        return fallback;
+        return undefined;
     if (/^(true|True|TRUE)$/.test(value))
         return true;
     if (/^(false|False|FALSE)$/.test(value))
@@ -28537,7 +28868,7 @@ function parseList(raw, { commas = true } = {}) {
         .filter((item) => item !== '' && !item.startsWith('#'));
 }
 function list(name, options) {
-    return parseList(core/* getInput */.V4(name), options);
+    return parseList(lib_core/* getInput */.V4(name), options);
 }
 /**
  * Parses `key=value` lines. Only the first `=` separates, so values such as connection strings keep theirs.
@@ -28559,18 +28890,56 @@ function parseKeyValues(name, raw) {
     return pairs;
 }
 function keyValues(name) {
-    return parseKeyValues(name, core/* getInput */.V4(name));
+    return parseKeyValues(name, lib_core/* getInput */.V4(name));
 }
 /** Reads an input that must be one of a fixed set of words. */
 function oneOf(name, choices, fallback) {
-    const value = optional(name) ?? fallback;
+    return optionalOneOf(name, choices) ?? fallback;
+}
+/** One of a fixed set of words, or undefined when the input is empty. */
+function optionalOneOf(name, choices) {
+    const value = optional(name);
+    if (value === undefined)
+        return undefined;
     if (!choices.includes(value)) {
         throw new errors/* InputError */.dz(`Input '${name}' must be one of ${choices.join(', ')}, got '${value}'.`);
     }
     return value;
 }
+/** Parses a time input (see duration.ts for the one syntax), naming the input and the range when it is wrong. */
+function parseDurationInput(name, raw, rule) {
+    const { bare, minMs = 0, maxMs = 7 * 24 * 3_600_000 } = rule;
+    const ms = (0,duration/* parseDuration */.E9)(raw, bare);
+    const range = `from ${formatLimit(minMs, bare)} to ${formatLimit(maxMs, bare)}`;
+    if (ms === undefined) {
+        throw new errors/* InputError */.dz(`Input '${name}' must be ${(0,duration/* durationSyntax */.aL)(bare)}, got '${raw}'.`);
+    }
+    if (ms < minMs || ms > maxMs)
+        throw new errors/* InputError */.dz(`Input '${name}' must be ${range}, got '${raw}'.`);
+    return ms;
+}
+/** A time input in milliseconds; `fallback` is written as the input's default is (e.g. '30' or '5m'). */
+function inputs_duration(name, fallback, rule) {
+    return parseDurationInput(name, optional(name) ?? fallback, rule);
+}
+const formatLimit = (ms, bare) => (bare === 'm' ? `${ms / 60_000} minutes` : `${ms / 1000} seconds`);
+/**
+ * A file or folder input, resolved against the workspace (GITHUB_WORKSPACE, else the working directory) and
+ * refused when it resolves outside it, links followed: an action reads only what the checkout holds.
+ */
+function workspacePath(name, raw) {
+    const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const path = resolve(workspace, raw);
+    const real = (p) => (existsSync(p) ? realpathSync(p) : p);
+    const inside = relative(real(workspace), real(path));
+    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+        throw new InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE).');
+    }
+    return path;
+}
 
 ;// CONCATENATED MODULE: ./src/terraform/inputs.ts
+
 
 
 
@@ -28591,53 +28960,27 @@ function checkVariableNames(input, values) {
 }
 /** Masks secrets before anything else is read: a malformed line must not reach the log in a message. */
 function maskSecrets() {
-    for (const line of core/* getInput */.V4('secret-variables').split('\n')) {
+    for (const line of lib_core/* getInput */.V4('secret-variables').split('\n')) {
         const value = line.slice(line.indexOf('=') + 1).trim();
         if (value !== '')
-            core/* setSecret */.Pq(value);
+            (0,secrets/* mask */.dK)(value);
         if (line.trim() !== '' && !line.includes('='))
-            core/* setSecret */.Pq(line.trim());
+            (0,secrets/* mask */.dK)(line.trim());
     }
     for (const value of list('redact', { commas: false }))
-        core/* setSecret */.Pq(value);
+        (0,secrets/* mask */.dK)(value);
     const token = optional('github-token');
     if (token)
-        core/* setSecret */.Pq(token);
+        (0,secrets/* mask */.dK)(token);
 }
 function readInputs() {
     maskSecrets();
     const command = oneOf('command', commands, 'plan');
     const binary = oneOf('binary', ['terraform', 'tofu'], 'terraform');
-    const version = optional('terraform-version');
-    if (version !== undefined && !/^[\w.\s<>=~^*|,!-]+$/.test(version)) {
-        throw new errors/* InputError */.dz(`Input 'terraform-version' must be a version, a range or 'latest', got '${version}'.`, 'Examples: 1.11.4, ~1.11, >=1.9 <2, latest; or leave it empty to read .terraform-version / required_version.');
-    }
-    const downloadUrl = (optional('download-url') ?? defaultDownloadUrl[binary]).replace(/\/+$/, '');
-    if (!/^https?:\/\/[^\s]+$/.test(downloadUrl)) {
-        throw new errors/* InputError */.dz(`Input 'download-url' must be an http(s) URL, got '${downloadUrl}'.`, `Leave it empty for ${defaultDownloadUrl[binary]}, or give your mirror's base URL.`);
-    }
-    const lockTimeout = optional('lock-timeout') ?? '0s';
-    if (!/^\d+(ms|s|m|h)$/.test(lockTimeout)) {
-        throw new errors/* InputError */.dz(`Input 'lock-timeout' must be a duration such as 30s or 5m, got '${lockTimeout}'.`, 'Give how long to wait for a state lock held by another run before failing.');
-    }
-    const workspace = optional('workspace');
-    if (workspace !== undefined && !/^[\w.-]{1,90}$/.test(workspace)) {
-        throw new errors/* InputError */.dz(`Input 'workspace' must be letters, digits, '-', '_' or '.', got '${workspace}'.`, "For a per-PR environment use e.g. 'pr-${{ github.event.number }}'.");
-    }
-    const secretVariables = keyValues('secret-variables');
-    const redact = list('redact', { commas: false });
-    const githubToken = optional('github-token');
-    const variables = keyValues('variables');
-    checkVariableNames('variables', variables);
-    checkVariableNames('secret-variables', secretVariables);
-    const planHash = optional('plan-hash');
-    if (planHash !== undefined && !/^[0-9a-f]{64}$/.test(planHash)) {
-        throw new errors/* InputError */.dz(`Input 'plan-hash' must be the 64-character hex 'plan-hash' output of a plan step, got '${planHash}'.`);
-    }
-    const autoApprove = bool('auto-approve', false);
-    if (command === 'destroy' && !autoApprove) {
-        throw new errors/* InputError */.dz("command 'destroy' needs 'auto-approve: true'.", 'Destroying is never implied: set auto-approve: true in the job that is meant to destroy (e.g. a PR-closed cleanup).');
-    }
+    const version = versionInput();
+    const downloadUrl = downloadUrlInput(binary);
+    const lockTimeoutMs = inputs_duration('lock-timeout', '0s', { bare: 's' });
+    const workspace = workspaceInput();
     return {
         command,
         binary,
@@ -28646,22 +28989,65 @@ function readInputs() {
         workingDirectory: (0,external_node_path_.resolve)(process.env.GITHUB_WORKSPACE ?? process.cwd(), optional('working-directory') ?? '.'),
         workspace,
         varFiles: list('var-file'),
-        variables,
-        secretVariables,
+        ...variableInputs(),
         backendConfig: list('backend-config', { commas: false }),
-        lockTimeout,
+        lockTimeoutMs,
         planFile: optional('plan-file'),
-        planHash,
-        autoApprove,
+        ...approvalInputs(command),
         comment: bool('comment', true),
-        githubToken,
-        redact,
+        githubToken: optional('github-token'),
+        redact: list('redact', { commas: false }),
     };
 }
+function versionInput() {
+    const version = optional('terraform-version');
+    if (version !== undefined && !/^[\w.\s<>=~^*|,!-]+$/.test(version)) {
+        throw new errors/* InputError */.dz(`Input 'terraform-version' must be a version, a range or 'latest', got '${version}'.`, 'Examples: 1.11.4, ~1.11, >=1.9 <2, latest; or leave it empty to read .terraform-version / required_version.');
+    }
+    return version;
+}
+function downloadUrlInput(binary) {
+    const downloadUrl = (optional('download-url') ?? defaultDownloadUrl[binary]).replace(/\/+$/, '');
+    if (!/^https?:\/\/[^\s]+$/.test(downloadUrl)) {
+        throw new errors/* InputError */.dz(`Input 'download-url' must be an http(s) URL, got '${downloadUrl}'.`, `Leave it empty for ${defaultDownloadUrl[binary]}, or give your mirror's base URL.`);
+    }
+    return downloadUrl;
+}
+function workspaceInput() {
+    const workspace = optional('workspace');
+    if (workspace !== undefined && !/^[\w.-]{1,90}$/.test(workspace)) {
+        throw new errors/* InputError */.dz(`Input 'workspace' must be letters, digits, '-', '_' or '.', got '${workspace}'.`, "For a per-PR environment use e.g. 'pr-${{ github.event.number }}'.");
+    }
+    return workspace;
+}
+function variableInputs() {
+    const secretVariables = keyValues('secret-variables');
+    const variables = keyValues('variables');
+    checkVariableNames('variables', variables);
+    checkVariableNames('secret-variables', secretVariables);
+    return { variables, secretVariables };
+}
+/** What says which plan was reviewed: its hash, or auto-approve (which destroy always needs). */
+function approvalInputs(command) {
+    const planHash = optional('plan-hash');
+    if (planHash !== undefined && !/^[0-9a-f]{64}$/.test(planHash)) {
+        throw new errors/* InputError */.dz(`Input 'plan-hash' must be the 64-character hex 'plan-hash' output of a plan step, got '${planHash}'.`);
+    }
+    const autoApprove = bool('auto-approve', false);
+    if (command === 'destroy' && !autoApprove) {
+        throw new errors/* InputError */.dz("command 'destroy' needs 'auto-approve: true'.", 'Destroying is never implied: set auto-approve: true in the job that is meant to destroy (e.g. a PR-closed cleanup).');
+    }
+    return { planHash, autoApprove };
+}
 
+// EXTERNAL MODULE: ./src/terraform/outputs.ts
+var outputs = __nccwpck_require__(4794);
 // EXTERNAL MODULE: ./src/terraform/publish.ts + 1 modules
 var publish = __nccwpck_require__(4164);
+// EXTERNAL MODULE: ./src/terraform/summary.ts
+var summary = __nccwpck_require__(4416);
 ;// CONCATENATED MODULE: ./src/terraform/main.ts
+
 
 
 
@@ -28672,24 +29058,80 @@ var publish = __nccwpck_require__(4164);
  * apply exactly the reviewed plan, read the outputs, or validate. The phases are loaded once the inputs
  * are valid, so a mistyped input fails without paying for the tool cache and HTTP clients.
  */
-async function run() {
-    await runStage(async () => {
-        const inputs = readInputs();
-        const root = (0,external_node_path_.relative)(process.env.GITHUB_WORKSPACE ?? process.cwd(), inputs.workingDirectory) || '.';
-        const report = { inputs, root, startedAt: Date.now() };
+const terraformStage = {
+    name: 'terraform',
+    start: () => ({}),
+    async run(report) {
+        const started = withInputs(report);
         try {
             const { stage } = await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(657)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2657));
-            await stage(inputs, report);
+            await stage(started);
         }
         catch (error) {
-            report.error = error instanceof Error ? error.message : String(error);
-            report.hint = error instanceof errors/* DeployError */.sH ? error.hint : undefined;
-            await (0,publish/* writeJobSummary */.j7)(report);
-            await (0,publish/* commentFailure */.qQ)(report);
+            await (0,publish/* commentFailure */.qQ)(started, error);
             throw error;
         }
-        await (0,publish/* writeJobSummary */.j7)(report);
-    });
+    },
+    outputs: outputs/* outputs */.V,
+    summary: summary/* summary */.z,
+};
+async function run() {
+    await runStage(terraformStage);
+}
+/** The report with the inputs read, and where the run started (for the comment's duration). */
+function withInputs(report) {
+    const inputs = readInputs();
+    const root = (0,external_node_path_.relative)(process.env.GITHUB_WORKSPACE ?? process.cwd(), inputs.workingDirectory) || '.';
+    return Object.assign(report, { inputs, root, startedAt: Date.now() });
+}
+
+
+/***/ }),
+
+/***/ 4794:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   S: () => (/* binding */ publishRootOutputs),
+/* harmony export */   V: () => (/* binding */ outputs)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
+
+/** The step outputs the report gives, those known so far on failure. Pure. */
+function outputs(report) {
+    const { plan } = report;
+    return {
+        'has-changes': plan && String(plan.hasChanges),
+        'to-add': plan && String(plan.summary.add),
+        'to-change': plan && String(plan.summary.change),
+        'to-destroy': plan && String(plan.summary.destroy),
+        'plan-file': plan?.planFile,
+        'plan-hash': plan?.hash,
+        // Set by the Outputs phase itself (publishRootOutputs), as read: runStage scrubs what it sets, and a
+        // sensitive root output (a generated password) is one the user reads on purpose in a later step.
+        outputs: undefined,
+        'terraform-version': report.installed?.version,
+        'workspace-created': report.workspaceCreated === undefined ? undefined : String(report.workspaceCreated),
+        'comment-url': report.commentUrl,
+    };
+}
+/** This action's own outputs: a root output of the same name is only in `outputs`. */
+const ownOutputs = new Set([...Object.keys(outputs({})), 'failure-reason']);
+/**
+ * `outputs` as one JSON object of values, and one action output per root output: strings as they are, the
+ * rest as JSON. Sensitive ones included, unscrubbed (they were masked in the log when read): step outputs
+ * stay in the job, and the runner refuses to pass a masked value on as a job output.
+ */
+function publishRootOutputs(rootOutputs) {
+    const values = Object.fromEntries(Object.entries(rootOutputs).map(([name, output]) => [name, output.value]));
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('outputs', JSON.stringify(values));
+    for (const [name, output] of Object.entries(rootOutputs)) {
+        if (ownOutputs.has(name)) {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Root output '${name}' has the name of one of this action's own outputs: read it from 'outputs'.`);
+            continue;
+        }
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, typeof output.value === 'string' ? output.value : JSON.stringify(output.value));
+    }
 }
 
 
@@ -28825,21 +29267,21 @@ __nccwpck_require__.d(__webpack_exports__, {
   Im: () => (/* binding */ comment),
   qQ: () => (/* binding */ commentFailure),
   lt: () => (/* binding */ commentTarget),
-  pK: () => (/* binding */ reviewedHashFromComment),
-  j7: () => (/* binding */ writeJobSummary)
+  pK: () => (/* binding */ reviewedHashFromComment)
 });
 
-// UNUSED EXPORTS: commentMarker, secretsOf
+// UNUSED EXPORTS: commentMarker
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
 var core = __nccwpck_require__(6058);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var errors = __nccwpck_require__(7268);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./src/lib/secrets.ts
+var secrets = __nccwpck_require__(5714);
 ;// CONCATENATED MODULE: ./src/lib/github.ts
+
 
 
 function apiUrl() {
@@ -28924,10 +29366,11 @@ async function findStickyComment(client, pr, marker, accept = () => true) {
 /**
  * Leaves one comment per marker on the pull request: edits the comment that carries the marker, or
  * creates it the first time, so each push updates the same comment instead of adding another. `accept`
- * as for findStickyComment: a comment it refuses is left alone and a new one is made.
+ * as for findStickyComment: a comment it refuses is left alone and a new one is made. A comment leaves the
+ * runner unmasked, so every masked value is scrubbed from the body first.
  */
 async function upsertStickyComment(client, pr, marker, body, accept) {
-    const text = `${markerLine(marker)}\n${body}`;
+    const text = `${markerLine(marker)}\n${(0,secrets/* scrub */._I)(body)}`;
     const existing = await findStickyComment(client, pr, marker, accept);
     try {
         if (existing) {
@@ -28953,60 +29396,44 @@ async function upsertStickyComment(client, pr, marker, body, accept) {
     }
 }
 
-// EXTERNAL MODULE: ./src/terraform/report.ts + 3 modules
-var terraform_report = __nccwpck_require__(4718);
+// EXTERNAL MODULE: ./src/terraform/report.ts
+var report = __nccwpck_require__(8824);
+// EXTERNAL MODULE: ./src/terraform/summary.ts
+var summary = __nccwpck_require__(4416);
 ;// CONCATENATED MODULE: ./src/terraform/publish.ts
 
 
 
 
-/** Where the report goes besides the log: the job summary, and the pull request's sticky comment. */
+
+
+/** The pull request's sticky plan comment: where the report goes besides the log and the job summary. */
 /**
  * Only a comment a bot wrote (github-actions[bot], a GitHub App) is the plan comment: anyone may paste the
  * marker and a plan hash into a comment of their own, and apply trusts the hash it finds there.
  */
 const writtenByBot = (comment) => comment.author.type === 'Bot';
 /** One comment per Terraform root and workspace on a pull request. */
-function commentMarker(report) {
-    const workspace = report.inputs.workspace ? ` workspace=${report.inputs.workspace}` : '';
-    return `deploy-actions/terraform root=${report.root}${workspace}`;
-}
-/** Everything that must not be written outside the (masked) log. */
-function secretsOf(report) {
-    const { inputs } = report;
-    const outputs = Object.values(report.outputs ?? {})
-        .filter((output) => output.sensitive)
-        .map((output) => (typeof output.value === 'string' ? output.value : JSON.stringify(output.value)));
-    return {
-        given: [...inputs.secretVariables.values(), ...inputs.redact, ...(inputs.githubToken ? [inputs.githubToken] : [])],
-        found: [...(report.plan?.sensitive ?? []), ...outputs],
-    };
-}
-/**
- * Appends to the job summary file. Not through `core.summary`, which remembers the first file it wrote
- * to: runs of the stage in one process (tests, the demo) each have their own.
- */
-async function writeJobSummary(report) {
-    const file = process.env.GITHUB_STEP_SUMMARY;
-    if (!file)
-        return;
-    await (0,promises_.appendFile)(file, `${(0,terraform_report/* renderReport */.B1)(report, terraform_report/* summaryPlanLimit */.hj, secretsOf(report))}\n`);
+function commentMarker(run) {
+    const workspace = run.inputs.workspace ? ` workspace=${run.inputs.workspace}` : '';
+    return `deploy-actions/terraform root=${run.root}${workspace}`;
 }
 /** The pull request to comment on, when this run is for one and commenting is possible. */
-function commentTarget(report) {
-    if (!report.inputs.comment)
+function commentTarget(run) {
+    if (!run.inputs.comment)
         return undefined;
     const pr = pullRequestFromEvent();
-    if (pr && !report.inputs.githubToken) {
+    if (pr && !run.inputs.githubToken) {
         core/* warning */.$e("This run is for a pull request but 'github-token' is empty, so no plan comment is left.");
         return undefined;
     }
     return pr;
 }
-async function comment(report, pr) {
-    const client = await gitHubClient(report.inputs.githubToken);
-    const body = (0,terraform_report/* renderReport */.B1)(report, terraform_report/* commentPlanLimit */.oT, secretsOf(report));
-    const posted = await upsertStickyComment(client, pr, commentMarker(report), body, writtenByBot);
+/** Writes (or edits) the plan comment; `error` when the run failed. The text leaves the runner: scrubbed. */
+async function comment(run, pr, error) {
+    const client = await gitHubClient(run.inputs.githubToken);
+    const body = (0,secrets/* scrub */._I)((0,summary/* renderComment */.wQ)(run, error, Date.now() - run.startedAt));
+    const posted = await upsertStickyComment(client, pr, commentMarker(run), body, writtenByBot);
     core/* info */.pq(`${posted.created ? 'Created' : 'Updated'} the plan comment: ${posted.url}`);
     return posted.url;
 }
@@ -29014,24 +29441,24 @@ async function comment(report, pr) {
  * A failed plan replaces the plan comment too: a reviewer must not read an older, successful plan as the
  * current one. Failing to comment must not hide the plan's own error, so it is only a warning.
  */
-async function commentFailure(report) {
-    const pr = report.inputs.command === 'plan' ? commentTarget(report) : undefined;
+async function commentFailure(run, error) {
+    const pr = run.inputs.command === 'plan' ? commentTarget(run) : undefined;
     if (!pr)
         return;
     try {
-        await comment(report, pr);
+        await comment(run, pr, error);
     }
-    catch (error) {
-        core/* warning */.$e(`Could not update the plan comment: ${error instanceof Error ? error.message : String(error)}`);
+    catch (failure) {
+        core/* warning */.$e(`Could not update the plan comment: ${(0,errors/* describe */.q0)(failure)}`);
     }
 }
 /** The plan hash recorded in this pull request's plan comment: what the reviewers saw. */
-async function reviewedHashFromComment(report, pr) {
-    if (!pr || !report.inputs.githubToken)
+async function reviewedHashFromComment(run, pr) {
+    if (!pr || !run.inputs.githubToken)
         return undefined;
-    const client = await gitHubClient(report.inputs.githubToken);
-    const found = await findStickyComment(client, pr, commentMarker(report), writtenByBot);
-    const hash = found && (0,terraform_report/* hashFromComment */.uF)(found.body);
+    const client = await gitHubClient(run.inputs.githubToken);
+    const found = await findStickyComment(client, pr, commentMarker(run), writtenByBot);
+    const hash = found && (0,report/* hashFromComment */.uF)(found.body);
     if (hash)
         core/* info */.pq(`The reviewed plan is the one in ${found.url} (hash ${hash.slice(0, 16)}).`);
     return hash;
@@ -29040,110 +29467,19 @@ async function reviewedHashFromComment(report, pr) {
 
 /***/ }),
 
-/***/ 4718:
+/***/ 8824:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  oT: () => (/* binding */ commentPlanLimit),
-  uF: () => (/* binding */ hashFromComment),
-  B1: () => (/* binding */ renderReport),
-  AS: () => (/* binding */ setPlanOutputs),
-  $M: () => (/* binding */ setRootOutputs),
-  hj: () => (/* binding */ summaryPlanLimit)
-});
-
-// UNUSED EXPORTS: cut
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __nccwpck_require__(6058);
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/lib/poll.ts
-
-/**
- * Calls `check` until it returns a value (not undefined) or the time runs out. A thrown error ends the
- * poll at once: callers decide what is worth retrying, and the cloud SDKs retry throttling themselves.
- * Never sleeps past the deadline, so a timeout is reported when it falls due, not one interval later.
- */
-async function poll(check, options) {
-    const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? ((ms, signal) => delay(ms, undefined, { signal }));
-    const deadline = now() + options.timeoutMs;
-    let interval = options.intervalMs;
-    for (let attempt = 1;; attempt++) {
-        const value = await check(attempt);
-        if (value !== undefined)
-            return { outcome: 'done', value, attempts: attempt };
-        const left = deadline - now();
-        if (left <= 0)
-            return { outcome: 'timeout', attempts: attempt };
-        await sleep(Math.min(interval, left), options.signal);
-        interval = Math.min(interval * (options.backoff ?? 1), options.maxIntervalMs ?? Number.POSITIVE_INFINITY);
-    }
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Jj: () => (/* binding */ cut),
+/* harmony export */   hj: () => (/* binding */ summaryPlanLimit),
+/* harmony export */   oT: () => (/* binding */ commentPlanLimit),
+/* harmony export */   uF: () => (/* binding */ hashFromComment),
+/* harmony export */   yz: () => (/* binding */ isRun)
+/* harmony export */ });
+function isRun(report) {
+    return report.inputs !== undefined && report.root !== undefined && report.startedAt !== undefined;
 }
-/** Formats a duration for logs and summaries: 850 ms, 12.3 s, 4 min 05 s. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)} ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)} s`;
-    const minutes = Math.floor(ms / 60_000);
-    const seconds = Math.round((ms % 60_000) / 1000);
-    return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: ./src/lib/summary.ts
-
-const badge = {
-    success: '✅ Succeeded',
-    failure: '❌ Failed',
-    unchanged: '➖ Nothing to change',
-    cancelled: '⏹️ Cancelled',
-};
-/** Escapes text for a Markdown table cell. */
-function cell(text) {
-    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-function code(text) {
-    return `<code>${escapeHtml(text)}</code>`;
-}
-function escapeHtml(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-/** Renders a stage's summary as Markdown; pure, so tests and the demo can read it without a runner. */
-function renderSummary(summary) {
-    const lines = [`### ${summary.stage}: ${badge[summary.outcome]}`, '', summary.headline, ''];
-    const rows = summary.facts.filter((row) => row[1] !== undefined && row[1] !== '');
-    if (rows.length > 0) {
-        lines.push('| | |', '|---|---|', ...rows.map(([label, value]) => `| ${label} | ${cell(value)} |`), '');
-    }
-    for (const section of summary.details ?? []) {
-        const body = section.preformatted ? `<pre>${escapeHtml(section.body)}</pre>` : `\n${section.body}\n`;
-        lines.push(`<details><summary>${escapeHtml(section.title)}</summary>`, '', body, '', '</details>', '');
-    }
-    return lines.join('\n');
-}
-/**
- * Appends the summary to the job summary file when the runner provides one. Written directly rather than
- * through core.summary, whose file path is read once per process and so cannot follow the environment.
- */
-function writeSummary(summary) {
-    const file = process.env.GITHUB_STEP_SUMMARY;
-    if (file)
-        appendFileSync(file, `${renderSummary(summary)}\n`);
-}
-
-// EXTERNAL MODULE: ./src/terraform/plan.ts
-var terraform_plan = __nccwpck_require__(4009);
-;// CONCATENATED MODULE: ./src/terraform/report.ts
-
-
-
-
 /** GitHub refuses comments over 65,536 characters; the summary allows 1 MiB, more than any reader wants. */
 const commentPlanLimit = 40_000;
 const summaryPlanLimit = 200_000;
@@ -29152,17 +29488,110 @@ function cut(text, limit) {
         return text;
     return `${text.slice(0, limit)}\n\n… cut here: ${(text.length - limit).toLocaleString('en-US')} more characters. The whole plan is in this step's log.`;
 }
+/** The plan hash a pull request comment recorded, for apply to compare against. */
+function hashFromComment(body) {
+    return /<!-- plan-hash: ([0-9a-f]{64}) -->/.exec(body)?.[1];
+}
+
+
+/***/ }),
+
+/***/ 4416:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   wQ: () => (/* binding */ renderComment),
+/* harmony export */   z: () => (/* binding */ summary)
+/* harmony export */ });
+/* unused harmony exports terraformSummary, secretsOf */
+/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
+/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
+/* harmony import */ var _lib_summary_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1119);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4009);
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8824);
+
+
+
+
+
+/** The job summary. Before the inputs are read there is nothing to say but the error, which runStage adds. */
+function summary({ report, error }) {
+    if (!(0,_report_js__WEBPACK_IMPORTED_MODULE_4__/* .isRun */ .yz)(report))
+        return { outcome: 'failure', headline: '', facts: [] };
+    return terraformSummary(report, error, _report_js__WEBPACK_IMPORTED_MODULE_4__/* .summaryPlanLimit */ .hj);
+}
+/** The pull request comment: the summary with its duration, and the plan cut shorter. */
+function renderComment(run, error, durationMs) {
+    const drawn = terraformSummary(run, error, _report_js__WEBPACK_IMPORTED_MODULE_4__/* .commentPlanLimit */ .oT);
+    const facts = [...drawn.facts, ['Duration', (0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(durationMs)]];
+    return (0,_lib_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .renderSummary */ .Br)({ ...drawn, stage: 'terraform', facts });
+}
+/** What the run did (or how it failed), with every secret redacted; `planLimit` bounds the plan text. Pure. */
+function terraformSummary(run, error, planLimit) {
+    const { plan, installed, inputs } = run;
+    const failed = error !== undefined;
+    const hint = error instanceof _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .DeployError */ .sH ? error.hint : undefined;
+    const drawn = {
+        outcome: outcome(run, failed),
+        // The counts per resource type stay in view; only the long texts are collapsed.
+        headline: plan?.hasChanges ? `${headline(run, error)}\n\n${typesTable(plan)}` : headline(run, error),
+        facts: [
+            ['What to do', hint && (0,_lib_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .ZD)(hint)],
+            ['Command', (0,_lib_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(inputs.command)],
+            ['Working directory', (0,_lib_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(run.root)],
+            ['Workspace', inputs.workspace && (0,_lib_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(inputs.workspace)],
+            [inputs.binary === 'tofu' ? 'OpenTofu' : 'Terraform', installed && `${installed.version} (${installed.source})`],
+            ['Changes', plan && (plan.hasChanges ? counts(plan) : 'none')],
+            ['Outputs changed', plan && plan.summary.outputs.length > 0 ? plan.summary.outputs.join(', ') : undefined],
+            ['Plan hash', plan && (0,_lib_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(plan.hash.slice(0, 16))],
+        ],
+        details: [
+            ...(plan ? [{ title: 'Plan', body: (0,_report_js__WEBPACK_IMPORTED_MODULE_4__/* .cut */ .Jj)(plan.text.trim(), planLimit), preformatted: true }] : []),
+            ...(run.outputs && Object.keys(run.outputs).length > 0
+                ? [{ title: 'Outputs', body: outputsTable(run.outputs) }]
+                : []),
+        ],
+        markdown: plan && `<!-- plan-hash: ${plan.hash} -->`,
+    };
+    return redactSummary(drawn, secretsOf(run));
+}
+/** Everything that must not be written outside the (masked) log. */
+function secretsOf(run) {
+    const { inputs } = run;
+    const outputs = Object.values(run.outputs ?? {})
+        .filter((output) => output.sensitive)
+        .map((output) => (typeof output.value === 'string' ? output.value : JSON.stringify(output.value)));
+    return {
+        given: [...inputs.secretVariables.values(), ...inputs.redact, ...(inputs.githubToken ? [inputs.githubToken] : [])],
+        found: [...(run.plan?.sensitive ?? []), ...outputs],
+    };
+}
+/** Each text of the summary with the secrets hidden, as they are and HTML-escaped (as code() writes them). */
+function redactSummary(drawn, secrets) {
+    const escaped = (values) => [...values].flatMap((secret) => [secret, (0,_lib_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .ZD)(secret)]);
+    const hidden = { given: escaped(secrets.given), found: escaped(secrets.found) };
+    const hide = (text) => (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(text, hidden);
+    return {
+        ...drawn,
+        headline: hide(drawn.headline),
+        facts: drawn.facts.map(([label, value]) => [label, value && hide(value)]),
+        details: drawn.details?.map((section) => ({ ...section, body: hide(section.body) })),
+        markdown: drawn.markdown && hide(drawn.markdown),
+    };
+}
 function counts(plan) {
     return `${plan.summary.add} to add, ${plan.summary.change} to change, ${plan.summary.destroy} to destroy`;
 }
-function headline(report) {
-    const where = `${code(report.root)}${report.inputs.workspace ? ` (workspace ${code(report.inputs.workspace)})` : ''}`;
-    if (report.error)
-        return `${report.inputs.command} of ${where} failed: ${escapeHtml(report.error)}`;
-    const { plan } = report;
-    if (report.validated !== undefined)
+function headline(run, error) {
+    const where = `${(0,_lib_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(run.root)}${run.inputs.workspace ? ` (workspace ${(0,_lib_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(run.inputs.workspace)})` : ''}`;
+    const { plan } = run;
+    if (error !== undefined) {
+        const message = error instanceof Error ? error.message : String(error);
+        return `${run.inputs.command} of ${where} failed: ${(0,_lib_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .ZD)(message)}`;
+    }
+    if (run.validated !== undefined)
         return `The configuration in ${where} is valid.`;
-    if (report.applied && plan)
+    if (run.applied && plan)
         return `Applied the reviewed plan to ${where}: ${counts(plan)}.`;
     if (plan && !plan.hasChanges)
         return `No changes: the infrastructure in ${where} matches the configuration.`;
@@ -29170,10 +29599,10 @@ function headline(report) {
         return `Plan for ${where}: ${counts(plan)}.`;
     return `Read the outputs of ${where}.`;
 }
-function outcome(report) {
-    if (report.error)
+function outcome(run, failed) {
+    if (failed)
         return 'failure';
-    if (report.plan && !report.plan.hasChanges)
+    if (run.plan && !run.plan.hasChanges)
         return 'unchanged';
     return 'success';
 }
@@ -29190,66 +29619,9 @@ function outputsTable(outputs) {
             : typeof output.value === 'string'
                 ? output.value
                 : JSON.stringify(output.value);
-        return `| \`${name}\` | ${code(value).replace(/\|/g, '\\|')} |`;
+        return `| \`${name}\` | ${(0,_lib_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(value).replace(/\|/g, '\\|')} |`;
     });
     return ['| output | value |', '|---|---|', ...rows].join('\n');
-}
-/** The report as Markdown, with every secret redacted; `planLimit` bounds the plan text it quotes. */
-function renderReport(report, planLimit, secrets) {
-    const { plan, installed, inputs } = report;
-    const summary = {
-        stage: 'terraform',
-        outcome: outcome(report),
-        // The counts per resource type stay in view; only the long texts are collapsed.
-        headline: plan?.hasChanges ? `${headline(report)}\n\n${typesTable(plan)}` : headline(report),
-        facts: [
-            ['What to do', report.hint && escapeHtml(report.hint)],
-            ['Command', code(inputs.command)],
-            ['Working directory', code(report.root)],
-            ['Workspace', inputs.workspace && code(inputs.workspace)],
-            [inputs.binary === 'tofu' ? 'OpenTofu' : 'Terraform', installed && `${installed.version} (${installed.source})`],
-            ['Changes', plan && (plan.hasChanges ? counts(plan) : 'none')],
-            ['Outputs changed', plan && plan.summary.outputs.length > 0 ? plan.summary.outputs.join(', ') : undefined],
-            ['Plan hash', plan && code(plan.hash.slice(0, 16))],
-            ['Duration', formatDuration(Date.now() - report.startedAt)],
-        ],
-        details: [],
-    };
-    if (plan)
-        summary.details.push({ title: 'Plan', body: cut(plan.text.trim(), planLimit), preformatted: true });
-    if (report.outputs && Object.keys(report.outputs).length > 0) {
-        summary.details.push({ title: 'Outputs', body: outputsTable(report.outputs) });
-    }
-    let markdown = renderSummary(summary);
-    if (plan)
-        markdown += `\n<!-- plan-hash: ${plan.hash} -->\n`;
-    const escaped = (values) => [...values].flatMap((secret) => [secret, escapeHtml(secret)]);
-    return (0,terraform_plan/* redact */.E$)(markdown, { given: escaped(secrets.given), found: escaped(secrets.found) });
-}
-/** The plan hash a pull request comment recorded, for apply to compare against. */
-function hashFromComment(body) {
-    return /<!-- plan-hash: ([0-9a-f]{64}) -->/.exec(body)?.[1];
-}
-const builtIn = new Set(['outputs', 'has-changes', 'to-add', 'to-change', 'to-destroy', 'plan-file', 'plan-hash']);
-builtIn.add('failure-reason').add('terraform-version').add('comment-url').add('workspace-created');
-/** `outputs` as one JSON object of values, and one action output per root output. */
-function setRootOutputs(outputs) {
-    core/* setOutput */.uH('outputs', JSON.stringify(Object.fromEntries(Object.entries(outputs).map(([k, o]) => [k, o.value]))));
-    for (const [name, output] of Object.entries(outputs)) {
-        if (builtIn.has(name)) {
-            core/* warning */.$e(`Root output '${name}' has the name of one of this action's own outputs: read it from 'outputs'.`);
-            continue;
-        }
-        core/* setOutput */.uH(name, typeof output.value === 'string' ? output.value : JSON.stringify(output.value));
-    }
-}
-function setPlanOutputs(plan) {
-    core/* setOutput */.uH('has-changes', String(plan.hasChanges));
-    core/* setOutput */.uH('to-add', String(plan.summary.add));
-    core/* setOutput */.uH('to-change', String(plan.summary.change));
-    core/* setOutput */.uH('to-destroy', String(plan.summary.destroy));
-    core/* setOutput */.uH('plan-file', plan.planFile);
-    core/* setOutput */.uH('plan-hash', plan.hash);
 }
 
 
