@@ -104,14 +104,3 @@ function withFooter<Report>(
     ],
   };
 }
-
-/** TEMPORARY while the stages move to `runStage`: the old body-only form. Removed once none uses it. */
-export async function runLegacyStage(body: () => Promise<void>): Promise<void> {
-  try {
-    await body();
-  } catch (error) {
-    core.setOutput('failure-reason', failureReason(error));
-    if (error instanceof Error && error.stack) core.debug(error.stack);
-    core.setFailed(describe(error));
-  }
-}

@@ -1,6 +1,6 @@
 /**
  * The few kinds of failure a stage reports. Each carries a `hint`: what the user should do about it.
- * Only a stage's main.ts turns them into `core.setFailed`.
+ * Only runStage (src/lib/action.ts) turns them into `core.setFailed`, a failure summary and `failure-reason`.
  */
 export class DeployError extends Error {
   /** A stage-specific `failure-reason` (e.g. `plan-changed`), when the error type alone is too coarse. */
