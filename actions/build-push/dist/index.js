@@ -34623,7 +34623,7 @@ function goDuration(ms) {
 ;// CONCATENATED MODULE: ./src/lib/errors.ts
 /**
  * The few kinds of failure a stage reports. Each carries a `hint`: what the user should do about it.
- * Only a stage's main.ts turns them into `core.setFailed`.
+ * Only runStage (src/lib/action.ts) turns them into `core.setFailed`, a failure summary and `failure-reason`.
  */
 class DeployError extends Error {
     hint;
@@ -34654,7 +34654,7 @@ class RolloutFailed extends DeployError {
 class TimeoutError extends DeployError {
 }
 /** A stage failure with a machine-readable reason, exposed as the `failure-reason` output. */
-function errors_failureReason(error) {
+function failureReason(error) {
     if (error instanceof DeployError && error.reason)
         return error.reason;
     if (error instanceof errors_InputError)
@@ -34668,7 +34668,7 @@ function errors_failureReason(error) {
     return 'unexpected';
 }
 /** One line for the log: the message, then what to do. */
-function errors_describe(error) {
+function describe(error) {
     if (error instanceof DeployError)
         return error.hint ? `${error.message}\n${error.hint}` : error.message;
     if (error instanceof Error)
@@ -34868,12 +34868,12 @@ async function runStage(stage) {
     if (report !== undefined)
         publishOutputs(stage, report);
     if (error !== undefined)
-        setOutput('failure-reason', errors_failureReason(error));
+        setOutput('failure-reason', failureReason(error));
     writeSummary(withFooter(stage.name, finishedSummary(stage, finished), finished));
     if (error !== undefined) {
         if (error instanceof Error && error.stack)
             core_debug(scrub(error.stack));
-        setFailed(errors_describe(error));
+        setFailed(describe(error));
     }
 }
 /** Outputs leave the runner unmasked (a later step, a caller workflow): every masked value is scrubbed. */
@@ -34883,7 +34883,7 @@ function publishOutputs(stage, report) {
         outputs = stage.outputs(report);
     }
     catch (error) {
-        core_debug(`No outputs: ${errors_describe(error)}`);
+        core_debug(`No outputs: ${describe(error)}`);
         return;
     }
     for (const [name, value] of Object.entries(outputs)) {
@@ -34898,7 +34898,7 @@ function finishedSummary(stage, finished) {
             return stage.summary(finished);
         }
         catch (error) {
-            core_debug(`Summary not drawn: ${errors_describe(error)}`);
+            core_debug(`Summary not drawn: ${describe(error)}`);
         }
     }
     return { outcome: 'failure', headline: '', facts: [] };
@@ -34909,25 +34909,13 @@ function withFooter(name, summary, { error, durationMs }) {
         ...summary,
         stage: name,
         outcome: failed ? 'failure' : summary.outcome,
-        headline: failed && summary.headline === '' ? errors_describe(error) : summary.headline,
+        headline: failed && summary.headline === '' ? describe(error) : summary.headline,
         facts: [
             ...summary.facts,
-            ['Failure reason', failed ? code(errors_failureReason(error)) : undefined],
+            ['Failure reason', failed ? code(failureReason(error)) : undefined],
             ['Duration', formatDuration(durationMs)],
         ],
     };
-}
-/** TEMPORARY while the stages move to `runStage`: the old body-only form. Removed once none uses it. */
-async function runLegacyStage(body) {
-    try {
-        await body();
-    }
-    catch (error) {
-        core.setOutput('failure-reason', failureReason(error));
-        if (error instanceof Error && error.stack)
-            core.debug(error.stack);
-        core.setFailed(describe(error));
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/lib/docker.ts

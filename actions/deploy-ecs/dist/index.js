@@ -28641,18 +28641,6 @@ function withFooter(name, summary, { error, durationMs }) {
         ],
     };
 }
-/** TEMPORARY while the stages move to `runStage`: the old body-only form. Removed once none uses it. */
-async function runLegacyStage(body) {
-    try {
-        await body();
-    }
-    catch (error) {
-        core.setOutput('failure-reason', failureReason(error));
-        if (error instanceof Error && error.stack)
-            core.debug(error.stack);
-        core.setFailed(describe(error));
-    }
-}
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
@@ -39087,7 +39075,7 @@ function failedFirst(tasks) {
 /* unused harmony export DeployError */
 /**
  * The few kinds of failure a stage reports. Each carries a `hint`: what the user should do about it.
- * Only a stage's main.ts turns them into `core.setFailed`.
+ * Only runStage (src/lib/action.ts) turns them into `core.setFailed`, a failure summary and `failure-reason`.
  */
 class DeployError extends Error {
     hint;

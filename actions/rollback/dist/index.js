@@ -29225,7 +29225,7 @@ function goDuration(ms) {
 /* unused harmony export DeployError */
 /**
  * The few kinds of failure a stage reports. Each carries a `hint`: what the user should do about it.
- * Only a stage's main.ts turns them into `core.setFailed`.
+ * Only runStage (src/lib/action.ts) turns them into `core.setFailed`, a failure summary and `failure-reason`.
  */
 class DeployError extends Error {
     hint;
@@ -29668,7 +29668,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: rollbackStage
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
-var lib_core = __nccwpck_require__(8261);
+var core = __nccwpck_require__(8261);
 // EXTERNAL MODULE: ./src/lib/duration.ts
 var duration = __nccwpck_require__(2543);
 // EXTERNAL MODULE: ./src/lib/errors.ts
@@ -29742,12 +29742,12 @@ async function runStage(stage) {
     if (report !== undefined)
         publishOutputs(stage, report);
     if (error !== undefined)
-        lib_core/* setOutput */.uH('failure-reason', (0,errors/* failureReason */.Hr)(error));
+        core/* setOutput */.uH('failure-reason', (0,errors/* failureReason */.Hr)(error));
     writeSummary(withFooter(stage.name, finishedSummary(stage, finished), finished));
     if (error !== undefined) {
         if (error instanceof Error && error.stack)
-            lib_core/* debug */.Yz((0,secrets/* scrub */._I)(error.stack));
-        lib_core/* setFailed */.C1((0,errors/* describe */.q0)(error));
+            core/* debug */.Yz((0,secrets/* scrub */._I)(error.stack));
+        core/* setFailed */.C1((0,errors/* describe */.q0)(error));
     }
 }
 /** Outputs leave the runner unmasked (a later step, a caller workflow): every masked value is scrubbed. */
@@ -29757,12 +29757,12 @@ function publishOutputs(stage, report) {
         outputs = stage.outputs(report);
     }
     catch (error) {
-        lib_core/* debug */.Yz(`No outputs: ${(0,errors/* describe */.q0)(error)}`);
+        core/* debug */.Yz(`No outputs: ${(0,errors/* describe */.q0)(error)}`);
         return;
     }
     for (const [name, value] of Object.entries(outputs)) {
         if (value !== undefined)
-            lib_core/* setOutput */.uH(name, (0,secrets/* scrub */._I)(value));
+            core/* setOutput */.uH(name, (0,secrets/* scrub */._I)(value));
     }
 }
 function finishedSummary(stage, finished) {
@@ -29772,7 +29772,7 @@ function finishedSummary(stage, finished) {
             return stage.summary(finished);
         }
         catch (error) {
-            lib_core/* debug */.Yz(`Summary not drawn: ${(0,errors/* describe */.q0)(error)}`);
+            core/* debug */.Yz(`Summary not drawn: ${(0,errors/* describe */.q0)(error)}`);
         }
     }
     return { outcome: 'failure', headline: '', facts: [] };
@@ -29790,18 +29790,6 @@ function withFooter(name, summary, { error, durationMs }) {
             ['Duration', (0,duration/* formatDuration */.a3)(durationMs)],
         ],
     };
-}
-/** TEMPORARY while the stages move to `runStage`: the old body-only form. Removed once none uses it. */
-async function runLegacyStage(body) {
-    try {
-        await body();
-    }
-    catch (error) {
-        core.setOutput('failure-reason', failureReason(error));
-        if (error instanceof Error && error.stack)
-            core.debug(error.stack);
-        core.setFailed(describe(error));
-    }
 }
 
 // EXTERNAL MODULE: ./src/lib/app-service.ts
@@ -29924,18 +29912,18 @@ const rollbackStage = {
         const inputs = readInputs();
         report.reason = inputs.reason;
         report.result = inputs.target === 'ecs' ? await onEcs(inputs) : await onAzure(inputs);
-        lib_core/* info */.pq(report.result.headline);
+        core/* info */.pq(report.result.headline);
     },
     outputs: outputs,
     summary: summarise,
 };
 async function onEcs(inputs) {
     const { rollbackEcs } = await Promise.all(/* import() */[__nccwpck_require__.e(212), __nccwpck_require__.e(57)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5057));
-    return lib_core/* group */.Os(inputs.mode === 'mark-good' ? 'Mark known-good' : 'Roll back', () => rollbackEcs(inputs));
+    return core/* group */.Os(inputs.mode === 'mark-good' ? 'Mark known-good' : 'Roll back', () => rollbackEcs(inputs));
 }
 async function onAzure(inputs) {
     const { rollbackAzure } = await __nccwpck_require__.e(/* import() */ 71).then(__nccwpck_require__.bind(__nccwpck_require__, 1071));
-    return lib_core/* group */.Os('Roll back', () => rollbackAzure(inputs));
+    return core/* group */.Os('Roll back', () => rollbackAzure(inputs));
 }
 async function run() {
     await runStage(rollbackStage);

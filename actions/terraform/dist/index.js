@@ -28437,7 +28437,7 @@ function goDuration(ms) {
 /* unused harmony exports RolloutFailed, TimeoutError */
 /**
  * The few kinds of failure a stage reports. Each carries a `hint`: what the user should do about it.
- * Only a stage's main.ts turns them into `core.setFailed`.
+ * Only runStage (src/lib/action.ts) turns them into `core.setFailed`, a failure summary and `failure-reason`.
  */
 class DeployError extends Error {
     hint;
@@ -28715,7 +28715,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var lib_core = __nccwpck_require__(6058);
+var core = __nccwpck_require__(6058);
 // EXTERNAL MODULE: ./src/lib/duration.ts
 var duration = __nccwpck_require__(2543);
 // EXTERNAL MODULE: ./src/lib/errors.ts
@@ -28745,12 +28745,12 @@ async function runStage(stage) {
     if (report !== undefined)
         publishOutputs(stage, report);
     if (error !== undefined)
-        lib_core/* setOutput */.uH('failure-reason', (0,errors/* failureReason */.Hr)(error));
+        core/* setOutput */.uH('failure-reason', (0,errors/* failureReason */.Hr)(error));
     (0,lib_summary/* writeSummary */.Sy)(withFooter(stage.name, finishedSummary(stage, finished), finished));
     if (error !== undefined) {
         if (error instanceof Error && error.stack)
-            lib_core/* debug */.Yz((0,secrets/* scrub */._I)(error.stack));
-        lib_core/* setFailed */.C1((0,errors/* describe */.q0)(error));
+            core/* debug */.Yz((0,secrets/* scrub */._I)(error.stack));
+        core/* setFailed */.C1((0,errors/* describe */.q0)(error));
     }
 }
 /** Outputs leave the runner unmasked (a later step, a caller workflow): every masked value is scrubbed. */
@@ -28760,12 +28760,12 @@ function publishOutputs(stage, report) {
         outputs = stage.outputs(report);
     }
     catch (error) {
-        lib_core/* debug */.Yz(`No outputs: ${(0,errors/* describe */.q0)(error)}`);
+        core/* debug */.Yz(`No outputs: ${(0,errors/* describe */.q0)(error)}`);
         return;
     }
     for (const [name, value] of Object.entries(outputs)) {
         if (value !== undefined)
-            lib_core/* setOutput */.uH(name, (0,secrets/* scrub */._I)(value));
+            core/* setOutput */.uH(name, (0,secrets/* scrub */._I)(value));
     }
 }
 function finishedSummary(stage, finished) {
@@ -28775,7 +28775,7 @@ function finishedSummary(stage, finished) {
             return stage.summary(finished);
         }
         catch (error) {
-            lib_core/* debug */.Yz(`Summary not drawn: ${(0,errors/* describe */.q0)(error)}`);
+            core/* debug */.Yz(`Summary not drawn: ${(0,errors/* describe */.q0)(error)}`);
         }
     }
     return { outcome: 'failure', headline: '', facts: [] };
@@ -28794,18 +28794,6 @@ function withFooter(name, summary, { error, durationMs }) {
         ],
     };
 }
-/** TEMPORARY while the stages move to `runStage`: the old body-only form. Removed once none uses it. */
-async function runLegacyStage(body) {
-    try {
-        await body();
-    }
-    catch (error) {
-        core.setOutput('failure-reason', failureReason(error));
-        if (error instanceof Error && error.stack)
-            core.debug(error.stack);
-        core.setFailed(describe(error));
-    }
-}
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -28821,7 +28809,7 @@ var external_node_fs_ = __nccwpck_require__(3024);
  */
 /** A trimmed input, or undefined when it is empty. */
 function optional(name) {
-    const value = lib_core/* getInput */.V4(name).trim();
+    const value = core/* getInput */.V4(name).trim();
     return value === '' ? undefined : value;
 }
 function required(name, what) {
@@ -28868,7 +28856,7 @@ function parseList(raw, { commas = true } = {}) {
         .filter((item) => item !== '' && !item.startsWith('#'));
 }
 function list(name, options) {
-    return parseList(lib_core/* getInput */.V4(name), options);
+    return parseList(core/* getInput */.V4(name), options);
 }
 /**
  * Parses `key=value` lines. Only the first `=` separates, so values such as connection strings keep theirs.
@@ -28890,7 +28878,7 @@ function parseKeyValues(name, raw) {
     return pairs;
 }
 function keyValues(name) {
-    return parseKeyValues(name, lib_core/* getInput */.V4(name));
+    return parseKeyValues(name, core/* getInput */.V4(name));
 }
 /** Reads an input that must be one of a fixed set of words. */
 function oneOf(name, choices, fallback) {
@@ -28960,7 +28948,7 @@ function checkVariableNames(input, values) {
 }
 /** Masks secrets before anything else is read: a malformed line must not reach the log in a message. */
 function maskSecrets() {
-    for (const line of lib_core/* getInput */.V4('secret-variables').split('\n')) {
+    for (const line of core/* getInput */.V4('secret-variables').split('\n')) {
         const value = line.slice(line.indexOf('=') + 1).trim();
         if (value !== '')
             (0,secrets/* mask */.dK)(value);
