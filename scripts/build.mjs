@@ -5,7 +5,17 @@
 // Names given as arguments limit the build to those actions.
 // Each action is also published at the repository root, <name>/action.yml, a copy of actions/<name>/action.yml
 // whose main/post point at ../actions/<name>/dist/, so users write `org/deploy-actions/<name>@v1`.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  mkdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,11 +71,18 @@ const scratch = check ? mkdtempSync(join(tmpdir(), 'check-dist-')) : undefined;
 const stale = [];
 for (const name of actions) {
   const dist = join(root, 'actions', name, 'dist');
-  const out = scratch ? join(scratch, name) : dist;
-  if (!scratch) rmSync(dist, { recursive: true, force: true });
+  // Bundled beside dist/ and swapped in whole, so a test or the demo running meanwhile never finds it half built.
+  const out = scratch ? join(scratch, name) : mkdtempSync(join(root, 'actions', name, '.dist-'));
   await bundle(join(root, 'src', name, 'index.ts'), out);
   if (existsSync(join(root, 'src', name, 'post.ts')))
     await bundle(join(root, 'src', name, 'post.ts'), join(out, 'post'));
+  if (!scratch) {
+    chmodSync(out, 0o755);
+    const old = `${dist}.old-${process.pid}`;
+    if (existsSync(dist)) renameSync(dist, old);
+    renameSync(out, dist);
+    rmSync(old, { recursive: true, force: true });
+  }
   const aliasFile = join(root, name, 'action.yml');
   const aliasText = alias(name, readFileSync(join(root, 'actions', name, 'action.yml'), 'utf8'));
   if (scratch) {

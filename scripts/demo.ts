@@ -1,7 +1,9 @@
+import { shortArn } from '../src/lib/arn.js';
 import { formatDuration } from '../src/lib/duration.js';
 import type { StepResult } from '../test/helpers/runner.js';
 import { startLocalCloud, type LocalCloud } from './demo/cloud.js';
-import { bold, dim, Pipeline } from './demo/pipeline.js';
+import { bold, dim } from './demo/markdown.js';
+import { Pipeline } from './demo/pipeline.js';
 
 /**
  * `npm run demo`: the whole pipeline against a local cloud whose tasks really run. Every stage is its
@@ -11,7 +13,7 @@ import { bold, dim, Pipeline } from './demo/pipeline.js';
  * revision back. After a failure the demo adds one more smoke test, to prove what runs again. With Docker,
  * tasks are containers of the image build-push pushed to a local registry; without, local Node processes
  * serving the same sample service. `--no-docker` runs the process flavour anyway, `--verbose` prints
- * every step's log.
+ * every step's log. The demo exits 1 when its story did not happen (it must end on 1.0.0 again).
  */
 
 const SERVICE = 'hello';
@@ -64,23 +66,33 @@ async function main() {
     },
     closers,
   });
+  let stopped: string | undefined;
   for (const release of RELEASES) {
     console.log(bold(`release ${release.version}: ${release.story}`));
-    if (!(await runRelease(cloud, release))) break;
+    stopped = await runRelease(cloud, release);
+    if (stopped) break;
     console.log();
   }
   console.log(bold('summary'));
   console.log(pipeline.table());
   const final = cloud.ecs.service(CLUSTER, SERVICE)?.taskDefinition ?? '';
+  const version = runningVersion(cloud, final);
   console.log(
-    `\n${SERVICE} now runs ${revision(final)} (version ${runningVersion(cloud, final)}), ` +
+    `\n${SERVICE} now runs ${shortArn(final) || 'nothing'} (version ${version}), ` +
       `on ${cloud.lb.targets().length} healthy ${cloud.docker ? 'containers' : 'processes'} behind ${cloud.lb.url}.`,
   );
   console.log(dim(`demo finished in ${formatDuration(Date.now() - demoStarted)}; cleaning up.`));
+  // The story ends on the first release, put back after each bad one; anything else is a broken demo.
+  const ending = RELEASES[0]?.version;
+  stopped ??= version === ending ? undefined : `${SERVICE} should end on ${ending}, it runs ${version}`;
+  if (stopped) {
+    console.error(`the demo did not tell its story: ${stopped} (the stages above say why; --verbose shows their logs)`);
+    process.exitCode = 1;
+  }
 }
 
-/** One run of the pipeline for a release; false when it could not even build the image. */
-async function runRelease(cloud: LocalCloud, release: Release): Promise<boolean> {
+/** One run of the pipeline for a release; says why when the demo cannot go on (no image, nothing to go back to). */
+async function runRelease(cloud: LocalCloud, release: Release): Promise<string | undefined> {
   const { ecs, lb, env } = cloud;
   const { version } = release;
   const common = { cluster: CLUSTER, service: SERVICE, 'poll-interval': '0.5' };
@@ -114,7 +126,7 @@ async function runRelease(cloud: LocalCloud, release: Release): Promise<boolean>
       { ...env, DOCKER_CONFIG: cloud.dockerConfig },
     );
     if (built.outputs['image-id']) cloud.builtImages.push(built.outputs['image-id']);
-    if (!built.passed) return false;
+    if (!built.passed) return `build-push failed: there is no ${version} image to deploy`;
     image = built.outputs.image ?? image;
   } else {
     pipeline.skip(version, 'build-push', `no Docker; ${image} is a local program`);
@@ -146,10 +158,11 @@ async function runRelease(cloud: LocalCloud, release: Release): Promise<boolean>
     // As in ecs-pipeline.yml, the job ends at a failed deploy: ECS's circuit breaker (or deploy-ecs's
     // rollback-on-failure) has already put the previous revision back. The demo proves it.
     const current = ecs.service(CLUSTER, SERVICE)?.taskDefinition ?? '';
-    pipeline.skip(version, 'rollback', `deploy-ecs failed; the service is back on ${revision(current)}`);
+    if (!current) return `deploy-ecs failed to create ${SERVICE}: there is no revision to go back to`;
+    pipeline.skip(version, 'rollback', `deploy-ecs failed; the service is back on ${shortArn(current)}`);
     const back = runningVersion(cloud, current);
     await pipeline.stage(version, 'smoke-test', `the restored ${back} answers`, smoke(back), env, smokePassed);
-    return true;
+    return undefined;
   }
 
   // smoke-test through the load balancer at deploy-ecs's service-url (fail-on-error: false); then mark-good,
@@ -171,7 +184,7 @@ async function runRelease(cloud: LocalCloud, release: Release): Promise<boolean>
       { ...common, mode: 'mark-good', 'task-definition': deployed.outputs['task-definition-arn'] ?? '' },
       env,
     );
-    return true;
+    return undefined;
   }
   const rollbackStarted = Date.now();
   const back = await pipeline.stage(
@@ -188,11 +201,10 @@ async function runRelease(cloud: LocalCloud, release: Release): Promise<boolean>
   printTraffic(cloud, rollbackStarted);
   const restored = runningVersion(cloud, back.outputs['rolled-back-to'] ?? '');
   await pipeline.stage(version, 'smoke-test', `the restored ${restored} answers`, smoke(restored), env, smokePassed);
-  return true;
+  return undefined;
 }
 
 const smokePassed = (step: StepResult) => step.exitCode === 0 && step.outputs.passed === 'true';
-const revision = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 
 /** The release a task definition runs, from its image. */
 function runningVersion(cloud: LocalCloud, taskDefinitionArn: string): string {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { containersLeft, demo, expectTheStory, finalTable, processesLeft } from './demo/helpers.js';
-import { docker } from './helpers/prereq.js';
+import { busybox, docker } from './helpers/prereq.js';
 import { repoRoot } from './helpers/runner.js';
 
 /**
@@ -9,12 +9,13 @@ import { repoRoot } from './helpers/runner.js';
  * really run, and leave nothing running behind it. The flavour without Docker: test/demo/no-docker.test.ts.
  */
 
-const engine = docker();
+/** Tasks as containers: a Docker engine, and the busybox their image is built from (asked only with Docker). */
+const containers = docker().available && busybox().available;
 /** The demo builds three images on this machine's storage driver; a loaded CI machine needs the room. */
 const DEMO_TIMEOUT = 240_000;
 
 describe('npm run demo', () => {
-  it.skipIf(!engine.available)(
+  it.skipIf(!containers)(
     'with Docker: builds and pushes each release, runs its tasks as containers, catches the crashing and the broken release, ends on 1.0.0 and removes its containers',
     async () => {
       const { stdout } = await demo();
@@ -33,9 +34,11 @@ describe('npm run demo', () => {
   it(
     'interrupted with Ctrl-C while tasks run, it stops every task it started',
     async () => {
-      const args = engine.available ? [] : ['--no-docker'];
+      const args = containers ? [] : ['--no-docker'];
       const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', ...args], { cwd: repoRoot });
       let stdout = '';
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       await new Promise<void>((resolve, reject) => {
         child.stdout.on('data', (chunk: Buffer) => {
@@ -43,12 +46,12 @@ describe('npm run demo', () => {
           // Tasks of 1.0.0 run and serve behind the load balancer: interrupt the smoke test.
           if (/\+ hello:1 task \w+ registered/.test(stdout)) resolve();
         });
-        void exited.then(() => reject(new Error(`the demo ended before its tasks ran:\n${stdout}`)));
+        void exited.then(() => reject(new Error(`the demo ended before its tasks ran:\n${stderr}\n${stdout}`)));
       });
       child.kill('SIGINT');
       expect(await exited).toBe(130);
       expect(stdout).toContain('interrupted: stopping every task');
-      expect(engine.available ? containersLeft(stdout) : processesLeft(stdout)).toEqual([]);
+      expect(containers ? containersLeft(stdout) : processesLeft(stdout)).toEqual([]);
     },
     DEMO_TIMEOUT,
   );

@@ -10,7 +10,7 @@ import { startFakeElbv2 } from '../../test/fakes/elbv2/index.js';
 import { processDriver, type LocalImage } from '../../test/fakes/ecs/process-driver.js';
 import { startRegistry } from '../../test/fakes/registry/index.js';
 import { repoRoot } from '../../test/helpers/runner.js';
-import { dockerEngine } from './docker.js';
+import { dockerEngine, type Engine } from './docker.js';
 import { startLoadBalancer, type LoadBalancer } from './load-balancer.js';
 
 /**
@@ -50,8 +50,8 @@ export async function startLocalCloud(options: {
   closers: (() => Promise<unknown>)[];
 }): Promise<LocalCloud> {
   const { service, cluster, closers } = options;
-  const engine = options.noDocker ? { available: false, detail: '--no-docker was given' } : await dockerEngine();
-  if ('started' in engine && engine.started) {
+  const engine = await containers(options.noDocker);
+  if (engine.available && engine.started) {
     const dockerd = engine.started;
     closers.push(async () => {
       dockerd.kill('SIGTERM');
@@ -62,7 +62,7 @@ export async function startLocalCloud(options: {
   console.log(
     docker
       ? `Docker engine ${engine.detail}: tasks run as containers of the image build-push pushes.`
-      : `No Docker engine (${engine.detail}): tasks run as local Node processes serving the sample\nservice (examples/hello-service/server.mjs); build-push is skipped.`,
+      : `${engine.detail}: tasks run as local Node processes serving the sample\nservice (examples/hello-service/server.mjs); build-push is skipped.`,
   );
 
   const builtImages: string[] = [];
@@ -128,14 +128,12 @@ export async function startLocalCloud(options: {
     const registry = await startRegistry({ [registryUser.username]: registryUser.password });
     closers.push(() => registry.stop());
     repository = `${registry.host}/${service}`;
-    const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((path) => existsSync(path));
-    if (!busybox) throw new Error('busybox is missing: apt-get install busybox-static (the image is built from it)');
     context = mkdtempSync(join(tmpdir(), 'hello-service-'));
     dockerConfig = mkdtempSync(join(tmpdir(), 'docker-config-'));
     closers.push(async () => rmSync(context, { recursive: true, force: true }));
     closers.push(async () => rmSync(dockerConfig, { recursive: true, force: true }));
     cpSync(join(repoRoot, 'examples/hello-service'), context, { recursive: true });
-    copyFileSync(busybox, join(context, 'busybox'));
+    copyFileSync(engine.busybox, join(context, 'busybox'));
     console.log(`registry           ${registry.host} (docker-registry, basic auth as ${registryUser.username})`);
   }
   console.log(
@@ -148,4 +146,24 @@ export async function startLocalCloud(options: {
   };
   const targetGroupArn = targetGroup.TargetGroupArn;
   return { docker, run, ecs, lb, targetGroupArn, repository, registryUser, context, dockerConfig, env, builtImages };
+}
+
+type Containers = { available: false; detail: string } | (Engine & { available: true; busybox: string });
+
+/**
+ * Whether tasks can be containers: a Docker engine, and the busybox their image is built from (FROM scratch,
+ * since no base image can be pulled). Otherwise they are local processes, and `detail` says why.
+ */
+async function containers(noDocker: boolean): Promise<Containers> {
+  if (noDocker) return { available: false, detail: 'No Docker engine (--no-docker was given)' };
+  const engine = await dockerEngine();
+  if (!engine.available) return { available: false, detail: `No Docker engine (${engine.detail})` };
+  const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((path) => existsSync(path));
+  if (busybox) return { ...engine, available: true, busybox };
+  engine.started?.kill('SIGTERM');
+  const install = 'apt-get install busybox-static';
+  return {
+    available: false,
+    detail: `Docker engine ${engine.detail}, but no busybox to build the image from (${install})`,
+  };
 }

@@ -1,5 +1,6 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { shortArn } from '../../src/lib/arn.js';
 import type { FakeEcs } from '../../test/fakes/ecs/index.js';
 import type { Task } from '../../test/fakes/ecs/model.js';
 
@@ -28,9 +29,8 @@ export interface LoadBalancer {
   close(): Promise<void>;
 }
 
-const shortId = (task: Task) =>
-  task.taskArn.slice(task.taskArn.lastIndexOf('/') + 1, task.taskArn.lastIndexOf('/') + 9);
-const revisionOf = (task: Task) => task.taskDefinitionArn.slice(task.taskDefinitionArn.lastIndexOf('/') + 1);
+const shortId = (task: Task) => shortArn(task.taskArn).slice(0, 8);
+const revisionOf = (task: Task) => shortArn(task.taskDefinitionArn);
 
 export async function startLoadBalancer(ecs: FakeEcs, service: string): Promise<LoadBalancer> {
   const driver = ecs.driver;

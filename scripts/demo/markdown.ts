@@ -3,8 +3,9 @@
  * aligned tables, <details> sections opened and indented, tags stripped.
  */
 
-const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
-const dim = (text: string) => (process.stdout.isTTY ? `\x1b[2m${text}\x1b[0m` : text);
+/** Terminal styles, only when stdout is a terminal (a test reading the output sees plain text). */
+export const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
+export const dim = (text: string) => (process.stdout.isTTY ? `\x1b[2m${text}\x1b[0m` : text);
 
 function inline(text: string): string {
   return text

@@ -1,16 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { formatDuration } from '../../src/lib/duration.js';
 import { runBundle, type StepResult } from '../../test/helpers/runner.js';
-import { terminalMarkdown } from './markdown.js';
+import { bold, dim, terminalMarkdown } from './markdown.js';
 
 /**
  * Runs pipeline stages the way the runner runs a job's steps: each action's bundled dist/index.js with
  * INPUT_* variables and runner files. One progress line per stage, its job summary as a terminal shows
  * Markdown, and a row for the final table.
  */
-
-export const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
-export const dim = (text: string) => (process.stdout.isTTY ? `\x1b[2m${text}\x1b[0m` : text);
 
 export interface StageRow {
   release: string;
@@ -48,7 +45,8 @@ export class Pipeline {
     console.log(`${outcome === 'success' ? '✔' : '✘'} ${outcome} in ${formatDuration(ms)}`);
     this.rows.push({ release, stage: action, outcome, ms });
     if (this.options.verbose) console.log(step.log);
-    console.log(`\n${terminalMarkdown(step.summary).replace(/^/gm, '      ')}\n`);
+    const shown = step.summary.trim() ? terminalMarkdown(step.summary) : withoutSummary(step);
+    console.log(`\n${shown.replace(/^/gm, '      ')}\n`);
     return { ...step, passed: outcome === 'success' };
   }
 
@@ -73,4 +71,16 @@ export class Pipeline {
       ),
     ].join('\n');
   }
+}
+
+/**
+ * A step that wrote no job summary ended before its stage could (a bundle that does not load, say, while
+ * `npm run build` rewrites dist/): the end of its log is the only place that says why.
+ */
+function withoutSummary(step: StepResult): string {
+  const lines = step.log.split('\n').filter((line) => line.trim() !== '');
+  const errors = lines.filter((line) => /^(::error\b|\w*Error\b)/.test(line));
+  const shown = errors.length > 0 ? errors.slice(0, 8) : lines.slice(-8);
+  const what = errors.length > 0 ? 'its errors' : 'the end of its log';
+  return [`no job summary (exit ${step.exitCode}); ${what}:`, ...shown.map((line) => dim(`  ${line}`))].join('\n');
 }

@@ -5,11 +5,18 @@ import { repoRoot } from '../helpers/runner.js';
 
 /** Runs `npm run demo` (scripts/demo.ts) and what the demo tests check in its output. */
 
-export const demo = (...args: string[]) =>
-  promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', ...args], {
-    cwd: repoRoot,
-    timeout: 230_000,
-  });
+export async function demo(...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  try {
+    return await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', ...args], {
+      cwd: repoRoot,
+      timeout: 230_000,
+    });
+  } catch (error) {
+    // Why the demo stopped is on stderr; which stage broke, and its errors, on stdout.
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`the demo failed:\n${stderr}\n${stdout}`, { cause: error });
+  }
+}
 
 export const finalTable = (stdout: string) => stdout.slice(stdout.lastIndexOf('summary'));
 

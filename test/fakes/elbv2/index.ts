@@ -145,9 +145,26 @@ export async function startFakeElbv2(): Promise<FakeElbv2> {
     if (found.some((item) => !item)) throw fault;
     return found as T[];
   }
+  /**
+   * What a Describe call asks for by ARN (every one must exist) or by name (every name must match one), as
+   * ELBv2 answers; undefined when the call names none.
+   */
+  function lookup<T>(all: Map<string, T>, arnsParam: string, nameOf: (item: T) => string, fault: AwsFault) {
+    return (params: Record<string, unknown>): T[] | undefined => {
+      const arns = members(params, arnsParam);
+      if (arns.length) return pick(all, arns, fault);
+      const names = members(params, 'Names');
+      if (!names.length) return undefined;
+      const found = [...all.values()].filter((item) => names.includes(nameOf(item)));
+      if (found.length < names.length) throw fault;
+      return found;
+    };
+  }
   const noTargetGroup = new AwsFault('TargetGroupNotFound', 'One or more target groups not found');
   const noLoadBalancer = new AwsFault('LoadBalancerNotFound', 'One or more load balancers not found');
   const noListener = new AwsFault('ListenerNotFound', 'One or more listeners not found');
+  const namedTargetGroups = lookup(targetGroups, 'TargetGroupArns', (g) => g.TargetGroupName, noTargetGroup);
+  const namedLoadBalancers = lookup(loadBalancers, 'LoadBalancerArns', (lb) => lb.LoadBalancerName, noLoadBalancer);
 
   const server = await startAwsServer(
     queryProtocol({
@@ -157,30 +174,18 @@ export async function startFakeElbv2(): Promise<FakeElbv2> {
     }),
     {
       DescribeTargetGroups: (params) => {
-        const arns = members(params, 'TargetGroupArns');
-        const names = members(params, 'Names');
+        const named = namedTargetGroups(params);
+        if (named) return { TargetGroups: named };
         let groups = [...targetGroups.values()];
-        if (arns.length) groups = pick(targetGroups, arns, noTargetGroup);
-        else if (names.length) {
-          groups = groups.filter((g) => names.includes(g.TargetGroupName));
-          if (groups.length < names.length) throw noTargetGroup;
-        } else if (params.LoadBalancerArn) {
+        if (params.LoadBalancerArn) {
           pick(loadBalancers, [String(params.LoadBalancerArn)], noLoadBalancer);
           groups = groups.filter((g) => g.LoadBalancerArns.includes(String(params.LoadBalancerArn)));
         }
         return { TargetGroups: groups };
       },
-      DescribeLoadBalancers: (params) => {
-        const arns = members(params, 'LoadBalancerArns');
-        const names = members(params, 'Names');
-        let found = [...loadBalancers.values()];
-        if (arns.length) found = pick(loadBalancers, arns, noLoadBalancer);
-        else if (names.length) {
-          found = found.filter((lb) => names.includes(lb.LoadBalancerName));
-          if (found.length < names.length) throw noLoadBalancer;
-        }
-        return { LoadBalancers: found };
-      },
+      DescribeLoadBalancers: (params) => ({
+        LoadBalancers: namedLoadBalancers(params) ?? [...loadBalancers.values()],
+      }),
       DescribeListeners: (params) => {
         const arns = members(params, 'ListenerArns');
         if (arns.length) return { Listeners: pick(listeners, arns, noListener) };
