@@ -1,5 +1,8 @@
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseKeyValues, parseList, parseNumber } from '../../src/lib/inputs.js';
+import { parseKeyValues, parseList, parseNumber, workspacePath } from '../../src/lib/inputs.js';
 import { InputError } from '../../src/lib/errors.js';
 
 describe('parseKeyValues', () => {
@@ -45,5 +48,38 @@ describe('parseNumber', () => {
   ])('rejects %j with the input name and the expected range', (raw, message) => {
     expect(() => parseNumber('desired-count', raw)).toThrowError(message);
     expect(() => parseNumber('desired-count', raw)).toThrowError(/'desired-count'/);
+  });
+});
+
+describe('workspacePath: file inputs stay inside the checkout', () => {
+  const withEnv = (env: Record<string, string>, body: () => void) => {
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      body();
+    } finally {
+      process.env = saved;
+    }
+  };
+
+  it('resolves a relative path against GITHUB_WORKSPACE, and accepts RUNNER_TEMP', () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'ws-'));
+    const temp = mkdtempSync(join(tmpdir(), 'rt-'));
+    withEnv({ GITHUB_WORKSPACE: workspace, RUNNER_TEMP: temp }, () => {
+      expect(workspacePath('file', '.aws/task.json')).toBe(join(workspace, '.aws/task.json'));
+      expect(workspacePath('file', join(temp, 'rendered.json'))).toBe(join(temp, 'rendered.json'));
+    });
+  });
+
+  it('refuses a path that climbs out, an absolute path elsewhere, and a link that leads out', () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'ws-'));
+    symlinkSync('/etc', join(workspace, 'etc-link'));
+    withEnv({ GITHUB_WORKSPACE: workspace }, () => {
+      delete process.env.RUNNER_TEMP;
+      for (const raw of ['../secrets.json', '/etc/passwd', 'etc-link/passwd']) {
+        expect(() => workspacePath('var-file', raw), raw).toThrow(/Input 'var-file' is .* outside the workspace/);
+      }
+      expect(workspacePath('var-file', '..hidden/file')).toBe(join(workspace, '..hidden/file'));
+    });
   });
 });
