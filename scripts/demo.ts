@@ -155,8 +155,9 @@ async function runRelease(cloud: LocalCloud, release: Release): Promise<string |
   );
   printTraffic(cloud, deployStarted);
   if (!deployed.passed) {
-    // As in ecs-pipeline.yml, the job ends at a failed deploy: ECS's circuit breaker (or deploy-ecs's
-    // rollback-on-failure) has already put the previous revision back. The demo proves it.
+    // ECS's circuit breaker (or deploy-ecs's rollback-on-failure) has already put the previous revision back,
+    // so ecs-pipeline.yml's rollback step (which runs only when deploy-ecs did not roll back by itself) is
+    // skipped. The demo proves the previous revision answers.
     const current = ecs.service(CLUSTER, SERVICE)?.taskDefinition ?? '';
     if (!current) return `deploy-ecs failed to create ${SERVICE}: there is no revision to go back to`;
     pipeline.skip(version, 'rollback', `deploy-ecs failed; the service is back on ${shortArn(current)}`);

@@ -274,12 +274,12 @@ describe.each(pipelines)('the reusable pipeline %s', (file) => {
     expect(wf.jobs.deploy!.outputs!.url).toContain('steps.url.outputs.url');
     const rollback = steps.find((s) => s.id === 'rollback')!;
     expect(ownAction(rollback.uses!)).toBe('rollback');
-    // Whenever the deploy succeeded and the smoke test did not pass: failed probes, or no probe at all (no URL
-    // to prove, an invalid input), so an unproven version never stays.
-    expect(rollback.if).toContain("steps.deploy.outcome == 'success' && steps.smoke.outputs.passed != 'true'");
-    expect(rollback.if).toMatch(/^\$\{\{ !cancelled\(\) && /);
+    // Whenever the smoke test did not pass, even in a failed or cancelled job (rollback.test.ts plays the cases).
+    expect(rollback.if).toContain("steps.smoke.outputs.passed != 'true'");
+    expect(rollback.if).toMatch(/^\$\{\{ always\(\) && /);
+    // The run fails after it when the deploy succeeded but was not proven: failed probes, or none at all.
     const failing = steps[steps.indexOf(rollback) + 1]!;
-    expect(failing.if).toBe(rollback.if);
+    expect(failing.if).toContain("steps.deploy.outcome == 'success' && steps.smoke.outputs.passed != 'true'");
     expect(failing.run).toContain('exit 1');
     expect(steps.indexOf(smoke)).toBeLessThan(steps.indexOf(rollback));
   });
@@ -394,8 +394,8 @@ describe('the pull request preview', () => {
     expect(needsList(wf.jobs.deploy!)).toEqual(['build']);
   });
 
-  it('runs nothing where previews are not configured (no IMAGE variable), as in this repository', () => {
-    for (const id of ['fork', 'build', 'teardown']) expect(wf.jobs[id]!.if).toMatch(/^vars\.IMAGE != '' && /);
+  it('runs nothing where previews are not configured (no PREVIEW_IMAGE variable), as in this repository', () => {
+    for (const id of ['fork', 'build', 'teardown']) expect(wf.jobs[id]!.if).toMatch(/^vars\.PREVIEW_IMAGE != '' && /);
   });
 
   it('deploys <service>-pr-<number> or slot pr-<number>, and reports the deployment before and after', () => {
