@@ -2,6 +2,7 @@ import { shortArn } from '../src/lib/arn.js';
 import { formatDuration } from '../src/lib/duration.js';
 import type { StepResult } from '../test/helpers/runner.js';
 import { startLocalCloud, type LocalCloud } from './demo/cloud.js';
+import { gitopsChapter } from './demo/gitops.js';
 import { bold, dim } from './demo/markdown.js';
 import { Pipeline } from './demo/pipeline.js';
 
@@ -14,6 +15,8 @@ import { Pipeline } from './demo/pipeline.js';
  * tasks are containers of the image build-push pushed to a local registry; without, local Node processes
  * serving the same sample service. `--no-docker` runs the process flavour anyway, `--verbose` prints
  * every step's log. The demo exits 1 when its story did not happen (it must end on 1.0.0 again).
+ * `--target gitops` tells the GitOps story instead (scripts/demo/gitops.ts): a config repository served by
+ * git http-backend and a local Argo CD, a good release synced and proven, a broken one Degraded and reverted.
  */
 
 const SERVICE = 'hello';
@@ -53,7 +56,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+/** `--target gitops`: the GitOps chapter alone; otherwise the ECS story. */
+const target = process.argv.includes('--target') ? process.argv[process.argv.indexOf('--target') + 1] : 'ecs';
+
 async function main() {
+  if (target === 'gitops') return gitops();
+  if (target !== 'ecs') throw new Error(`--target must be ecs or gitops, got '${target}'`);
   const demoStarted = Date.now();
   console.log(bold('deploy-actions demo: build, deploy, prove and roll back on ECS, locally\n'));
   const cloud = await startLocalCloud({
@@ -87,6 +95,18 @@ async function main() {
   stopped ??= version === ending ? undefined : `${SERVICE} should end on ${ending}, it runs ${version}`;
   if (stopped) {
     console.error(`the demo did not tell its story: ${stopped} (the stages above say why; --verbose shows their logs)`);
+    process.exitCode = 1;
+  }
+}
+
+async function gitops() {
+  const started = Date.now();
+  const stopped = await gitopsChapter(pipeline, closers);
+  console.log(bold('summary'));
+  console.log(pipeline.table());
+  console.log(dim(`demo finished in ${formatDuration(Date.now() - started)}; cleaning up.`));
+  if (stopped) {
+    console.error(`the demo did not tell its story: GitOps: ${stopped} (--verbose shows the stages' logs)`);
     process.exitCode = 1;
   }
 }

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
  */
 export function prerequisite(name: string, probe: () => void): { available: boolean; reason: string } {
   try {
+    if (hiddenTools().includes(name)) throw new Error(`hidden by ${HIDE_VARIABLE} (scripts/bare-machine.mjs)`);
     probe();
     return { available: true, reason: '' };
   } catch (error) {
@@ -16,6 +17,19 @@ export function prerequisite(name: string, probe: () => void): { available: bool
     console.warn(`skipping: ${reason}`);
     return { available: false, reason };
   }
+}
+
+/**
+ * The tools scripts/bare-machine.mjs hides to prove the suite passes without them, by the names given to
+ * `prerequisite`. Tests only: PATH hides the commands, this hides what is found by path (/bin/busybox).
+ */
+export const HIDE_VARIABLE = 'DEPLOY_ACTIONS_TEST_HIDE_TOOLS';
+
+export function hiddenTools(): string[] {
+  return (process.env[HIDE_VARIABLE] ?? '')
+    .split(',')
+    .map((tool) => tool.trim())
+    .filter(Boolean);
 }
 
 export const docker = () =>
@@ -52,3 +66,36 @@ function isStatic(file: string): boolean {
   for (let i = 0; i < entries; i++) if (elf.readUInt32LE(table + i * entrySize) === 3) return false;
   return true;
 }
+
+/** Git with its smart-HTTP server, git http-backend (Debian's git package), for the GitOps config repository. */
+export const git = () =>
+  prerequisite('git', () => {
+    const how = 'install it with: apt-get install git';
+    let exec: string;
+    try {
+      exec = execFileSync('git', ['--exec-path'], { encoding: 'utf8' }).trim();
+    } catch (error) {
+      throw new Error(`no git (${(error as Error).message.split('\n')[0]}); ${how}`, { cause: error });
+    }
+    if (!existsSync(`${exec}/git-http-backend`)) throw new Error(`no git http-backend in ${exec}; ${how}`);
+  });
+
+/** The real Azure CLI (Debian's azure-cli), a second client of the local Azure and the session azure/login leaves. */
+export const azCli = () =>
+  prerequisite('az (Azure CLI)', () => {
+    try {
+      execFileSync('az', ['version'], { stdio: 'ignore', timeout: 60_000 });
+    } catch (error) {
+      throw new Error(`${(error as Error).message.split('\n')[0]}; install it with: apt-get install azure-cli`, {
+        cause: error,
+      });
+    }
+  });
+
+/** OpenSSH's server (Debian openssh-server), for Git over SSH with deploy keys. */
+export const sshd = () =>
+  prerequisite('sshd', () => {
+    if (!existsSync('/usr/sbin/sshd'))
+      throw new Error('no /usr/sbin/sshd; install it with: apt-get install openssh-server');
+    execFileSync('sh', ['-c', 'command -v ssh-keygen && command -v ssh && command -v git-shell'], { stdio: 'ignore' });
+  });

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pullsApi, type FakePull, type PullsRepository } from './pulls.js';
 
 /**
  * A stand-in for the GitHub REST API on 127.0.0.1, for issue and pull request comments, at the real paths:
@@ -13,6 +14,7 @@ import type { AddressInfo } from 'node:net';
  *   GET   /repos/{owner}/{repo}/deployments/{id}
  *   POST  /repos/{owner}/{repo}/deployments/{id}/statuses     {"state","environment_url","log_url",...} -> 201
  *   GET   /repos/{owner}/{repo}/deployments/{id}/statuses     (newest first)
+ * and pull requests with auto-merge over a real Git repository (pulls.ts), once a test attaches one.
  * Requests need `Authorization: token|Bearer <token>`; errors are GitHub's JSON: 401 Bad credentials,
  * 403 Resource not accessible by integration (read-only token), 404 Not Found, 422 Validation Failed.
  */
@@ -79,6 +81,10 @@ export interface GitHubServer {
   openPullRequest(repository: string, number: number): void;
   /** Deployments of a repository, `owner/repo`, oldest first, each with its statuses. */
   deployments(repository: string): FakeDeployment[];
+  /** Serves pull requests for `owner/repo` over a real Git repository (see pulls.ts). */
+  attachRepository(repository: string, repo: PullsRepository): void;
+  /** Pull requests of `owner/repo`, oldest first. */
+  pulls(repository: string): FakePull[];
   /** Adds a comment by someone else (to check the marker, not the author, finds ours). */
   addComment(issue: string, body: string, login?: string): FakeComment;
   close(): Promise<void>;
@@ -146,6 +152,7 @@ export async function startGitHub(options: GitHubOptions): Promise<GitHubServer>
     const auth = /^(?:token|bearer) (\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
     const access = auth ? options.tokens[auth] : undefined;
     if (!access) return error(res, 401, 'Bad credentials', 'https://docs.github.com/rest');
+    if (await pulls.handle(req, res, url, access)) return;
 
     const deploymentRoute = /^\/repos\/([^/]+\/[^/]+)\/deployments(?:\/(\d+)(\/statuses)?)?$/.exec(url.pathname);
     if (deploymentRoute) return handleDeployments(req, res, url, access, deploymentRoute);
@@ -329,6 +336,13 @@ export async function startGitHub(options: GitHubOptions): Promise<GitHubServer>
     return status;
   }
 
+  const pulls = pullsApi(
+    () => base,
+    send,
+    error,
+    () => nextId++,
+  );
+
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => error(res, 500, String(err)));
   });
@@ -339,6 +353,8 @@ export async function startGitHub(options: GitHubOptions): Promise<GitHubServer>
     calls,
     comments: (issue) => issues.get(issue) ?? [],
     deployments: (repository) => deployments.get(repository) ?? [],
+    attachRepository: (repository, repo) => pulls.attach(repository, repo),
+    pulls: (repository) => pulls.pulls(repository),
     openPullRequest: (repository, number) => {
       if (!issues.has(`${repository}#${number}`)) issues.set(`${repository}#${number}`, []);
     },
