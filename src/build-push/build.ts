@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildxVersion, dockerOrThrow, inspectImage, push as pushImage } from '../lib/docker.js';
 import { CloudError, InputError } from '../lib/errors.js';
+import { buildxOptionArgs } from './buildx-options.js';
 import type { BuildPushInputs } from './inputs.js';
 
 /**
@@ -31,6 +32,7 @@ export async function chooseBuilder(inputs: BuildPushInputs): Promise<Builder> {
   const needs = [
     inputs.platforms.length > 0 ? "'platforms'" : undefined,
     inputs.secrets.size > 0 ? "'secrets' (the classic builder would have to bake them into the image)" : undefined,
+    ...(inputs.buildx?.given ?? []).map((name) => `'${name}'`),
   ].filter(Boolean);
   if (needs.length > 0) {
     throw new InputError(
@@ -80,9 +82,11 @@ export function buildxArgs(request: BuildRequest): string[] {
   for (const cache of inputs.cacheFrom) args.push('--cache-from', cache);
   for (const cache of inputs.cacheTo) args.push('--cache-to', cache);
   for (const id of inputs.secrets.keys()) args.push('--secret', `id=${id},env=${secretVariable(id)}`);
+  if (inputs.buildx) args.push(...buildxOptionArgs(inputs.buildx));
+  const ownOutput = inputs.buildx?.load || inputs.buildx?.flags.some(([flag]) => flag === '--output');
   // A multi-platform image cannot be loaded into the local engine; without push it stays in the build cache.
   if (inputs.push) args.push('--push');
-  else if (inputs.platforms.length <= 1) args.push('--load');
+  else if (inputs.platforms.length <= 1 && !ownOutput) args.push('--load');
   args.push(inputs.context);
   return args;
 }

@@ -2,17 +2,13 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { InputError } from '../lib/errors.js';
 import { parseImageReference } from '../lib/image.js';
-import { bool, keyValues, list, oneOf, optional } from '../lib/inputs.js';
-import { REGISTRY_TYPES, detectRegistryType, type Credentials, type RegistryType } from './registry.js';
-import { DEFAULT_RULES, TAG_RULES, isValidTag, type TagRule } from './tags.js';
+import { bool, keyValues, list, optional } from '../lib/inputs.js';
+import { readBuildxOptions, type BuildxOptions } from './buildx-options.js';
+import type { Credentials } from './registry.js';
+import type { Flavor, TagRule } from './tags.js';
+import { readTargets, type ImageTarget } from './targets.js';
 
-export interface BuildPushInputs {
-  /** registry/path without a tag: `ghcr.io/org/web`. */
-  image: string;
-  registry: string;
-  /** The path inside the registry (the ECR repository name). */
-  repository: string;
-  registryType: RegistryType;
+export interface BuildPushInputs extends ImageTarget {
   context: string;
   file: string;
   target?: string;
@@ -27,13 +23,20 @@ export interface BuildPushInputs {
   network?: string;
   noCache: boolean;
   version?: string;
-  /** Extra tags: bare (`edge`) or full references of the same image. */
+  /** Bare tags for `image`, from `tags`. */
   tags: string[];
   tagRules: TagRule[];
+  /** docker/metadata-action's flavor (latest, prefix, suffix). */
+  flavor?: Flavor;
+  /** Full references to other repositories (`tags`), pushed as they are, and where they are. */
+  extraReferences?: string[];
+  extraTargets?: ImageTarget[];
   defaultBranch?: string;
   skipBuild: boolean;
   sourceImage?: string;
   builder: 'auto' | 'buildx' | 'docker';
+  /** build-push-action's buildx-only inputs (attests, ssh, build-contexts, ...); none when absent. */
+  buildx?: BuildxOptions;
   credentials: Credentials;
   awsRegion?: string;
   registryId?: string;
@@ -42,17 +45,17 @@ export interface BuildPushInputs {
 }
 
 export function readInputs(): BuildPushInputs {
-  const target = imageInput();
+  const targets = readTargets();
   const skipBuild = bool('skip-build', false);
   return {
-    ...target,
+    ...targets,
     ...buildContext(skipBuild),
-    ...tagInputs(target.image),
     target: optional('target'),
     buildArgs: keyValues('build-args'),
     labels: keyValues('labels'),
     platforms: list('platforms'),
-    push: bool('push', true),
+    // build-push-action's form (no image, tags as references) keeps its default: build only, push when asked.
+    push: bool('push', optional('image') !== undefined),
     cacheFrom: list('cache-from', { commas: false }),
     cacheTo: list('cache-to', { commas: false }),
     secrets: buildSecrets(),
@@ -61,32 +64,12 @@ export function readInputs(): BuildPushInputs {
     defaultBranch: optional('default-branch'),
     skipBuild,
     sourceImage: sourceImage(skipBuild),
-    builder: oneOf('builder', ['auto', 'buildx', 'docker'] as const, 'auto'),
+    ...builderInputs(),
     credentials: credentials(),
     awsRegion: optional('aws-region'),
     registryId: optional('registry-id'),
     createRepository: bool('create-repository', false),
     logout: bool('logout', true),
-  };
-}
-
-/** `image`: a repository in a registry, without a tag or digest (those come from the tag inputs). */
-function imageInput(): Pick<BuildPushInputs, 'image' | 'registry' | 'repository' | 'registryType'> {
-  const imageText = optional('image') ?? '';
-  const parsed = parseImageReference(imageText);
-  if (!imageText || !parsed || parsed.tag || parsed.digest || !parsed.registry) {
-    throw new InputError(
-      `Input 'image' must name a repository in a registry, without a tag, got '${imageText}'.`,
-      'Write registry/repository in lower case, e.g. ghcr.io/octo-org/web or 123456789012.dkr.ecr.us-east-1.amazonaws.com/web; tags come from version, tags and tag-rules.',
-    );
-  }
-  const registry = parsed.registry;
-  const typeChoice = oneOf('registry-type', REGISTRY_TYPES, 'auto');
-  return {
-    image: `${registry}/${parsed.path}`,
-    registry,
-    repository: parsed.path,
-    registryType: typeChoice === 'auto' ? detectRegistryType(registry) : typeChoice,
   };
 }
 
@@ -115,25 +98,6 @@ function buildContext(skipBuild: boolean): Pick<BuildPushInputs, 'context' | 'fi
   return { context, file };
 }
 
-/** `tags`, `tag-rules` and `version`: what the image is tagged with. */
-function tagInputs(image: string): Pick<BuildPushInputs, 'tags' | 'tagRules' | 'version'> {
-  const tags = list('tags').map((tag) => bareTag(tag, image));
-  const rules = list('tag-rules');
-  for (const rule of rules) {
-    if (!(TAG_RULES as readonly string[]).includes(rule)) {
-      throw new InputError(`Input 'tag-rules' has an unknown rule '${rule}'.`, `Rules are: ${TAG_RULES.join(', ')}.`);
-    }
-  }
-  const version = optional('version')?.replace(/^refs\/tags\//, '');
-  if (version !== undefined && !isValidTag(version)) {
-    throw new InputError(
-      `Input 'version' is not a valid image tag: '${version}'.`,
-      'A tag is up to 128 letters, digits, _, . and -, and starts with a letter, digit or _.',
-    );
-  }
-  return { tags, tagRules: rules.length > 0 ? (rules as TagRule[]) : DEFAULT_RULES, version };
-}
-
 function buildSecrets(): Map<string, string> {
   const secrets = new Map<string, string>();
   for (const [id, value] of keyValues('secrets')) {
@@ -144,6 +108,23 @@ function buildSecrets(): Map<string, string> {
   return secrets;
 }
 
+/**
+ * `builder`: auto, buildx or docker, or, as in build-push-action, the name of a buildx builder instance
+ * (docker/setup-buildx-action's `name` output), which means buildx with that builder.
+ */
+function builderInputs(): Pick<BuildPushInputs, 'builder' | 'buildx'> {
+  const raw = optional('builder');
+  const buildx = readBuildxOptions(raw);
+  const builder = raw === 'docker' || raw === 'buildx' ? raw : buildx.instance ? 'buildx' : 'auto';
+  if (builder === 'docker' && buildx.given.length > 0) {
+    throw new InputError(
+      `'builder: docker' cannot honour ${buildx.given.map((name) => `'${name}'`).join(', ')}: they are buildx flags.`,
+      'Leave builder empty (buildx when installed) or drop these inputs.',
+    );
+  }
+  return { builder, buildx };
+}
+
 function credentials(): Credentials {
   return {
     username: optional('username'),
@@ -152,18 +133,6 @@ function credentials(): Credentials {
     githubActor: process.env.GITHUB_ACTOR,
     azureAccessToken: optional('azure-access-token'),
   };
-}
-
-/** `tags` accepts bare tags, or full references as docker/build-push-action does, of this same image. */
-function bareTag(text: string, image: string): string {
-  if (isValidTag(text)) return text;
-  const ref = parseImageReference(text);
-  const full = ref?.registry ? `${ref.registry}/${ref.path}` : ref?.path;
-  if (ref?.tag && full === image) return ref.tag;
-  throw new InputError(
-    `Input 'tags' has '${text}', which is neither a tag nor a reference to ${image}.`,
-    `Give bare tags (1.4.2, edge) or ${image}:<tag>; push to another image with a second step.`,
-  );
 }
 
 function sourceImage(skipBuild: boolean): string | undefined {

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { runStage, type Stage } from '../lib/action.js';
-import { logout } from '../lib/docker.js';
+import { hasDockerLogin, logout } from '../lib/docker.js';
 import { formatDuration } from '../lib/duration.js';
 import { build, chooseBuilder, retag } from './build.js';
 import { readInputs, type BuildPushInputs } from './inputs.js';
@@ -31,19 +31,16 @@ async function buildAndPush(report: BuildPushReport): Promise<void> {
   const inputs = (report.inputs = readInputs());
   const plan = (report.plan = tagPlan(inputs));
   core.info(`Tags: ${plan.tags.map(({ tag, rule }) => `${tag} (${rule})`).join(', ')}`);
-  const login = planLogin(inputs.registry, inputs.registryType, inputs.credentials, {
-    region: inputs.awsRegion,
-    registryId: inputs.registryId,
-    createRepository: inputs.createRepository,
-  });
+  const logins = planLogins(inputs);
   const builder = (report.builder = await chooseBuilder(inputs));
   core.info(
     `Builder: ${builder.kind === 'buildx' ? 'docker buildx build' : 'docker build + docker push'}, because ${builder.reason}.`,
   );
   const needsLogin = inputs.push || inputs.skipBuild || inputs.cacheFrom.length > 0;
   try {
-    if (needsLogin)
-      await core.group(`Log in to ${inputs.registry} (${login.type})`, () => logIn(login, inputs.repository));
+    for (const { login, repository } of needsLogin ? logins : []) {
+      await core.group(`Log in to ${login.host} (${login.type})`, () => logIn(login, repository));
+    }
     report.result = await core.group(inputs.skipBuild ? 'Tag the existing image' : 'Build and push', () =>
       inputs.skipBuild
         ? retag(builder, inputs.sourceImage ?? '', references(inputs, plan), inputs.push)
@@ -52,13 +49,14 @@ async function buildAndPush(report: BuildPushReport): Promise<void> {
     const image = deployableImage(inputs, plan, report.result);
     core.info(`${inputs.push ? 'Pushed' : 'Built'} ${image} in ${formatDuration(performance.now() - started)}.`);
   } finally {
-    await logOut(inputs, login, needsLogin);
+    await logOut(inputs, logins, needsLogin);
   }
 }
 
 function tagPlan(inputs: BuildPushInputs): TagPlan {
   return planTags(factsFromEnvironment(process.env), {
     rules: inputs.tagRules,
+    flavor: inputs.flavor,
     version: inputs.version,
     explicit: inputs.tags,
     defaultBranch: inputs.defaultBranch,
@@ -66,7 +64,35 @@ function tagPlan(inputs: BuildPushInputs): TagPlan {
   });
 }
 
+/**
+ * A login per registry the image goes to, planned before anything runs. username and password are for the
+ * image's own registry; another one (from `tags`) logs in by its type (ECR, GHCR) or uses an earlier login.
+ */
+function planLogins(inputs: BuildPushInputs): { login: LoginPlan; repository: string }[] {
+  const ecr = { region: inputs.awsRegion, registryId: inputs.registryId, createRepository: inputs.createRepository };
+  const { username: _user, password: _password, ...ambient } = inputs.credentials;
+  const plans = [
+    {
+      login: planLogin(inputs.registry, inputs.registryType, inputs.credentials, ecr, hasDockerLogin(inputs.registry)),
+      repository: inputs.repository,
+    },
+  ];
+  for (const target of inputs.extraTargets ?? []) {
+    if (plans.some(({ login }) => login.host === target.registry)) continue;
+    const login = planLogin(
+      target.registry,
+      target.registryType,
+      ambient,
+      { region: inputs.awsRegion, createRepository: false },
+      hasDockerLogin(target.registry),
+    );
+    plans.push({ login, repository: target.repository });
+  }
+  return plans;
+}
+
 /** No credential stays on a self-hosted runner, whether the build worked or not. */
-async function logOut(inputs: BuildPushInputs, login: LoginPlan, loggedIn: boolean): Promise<void> {
-  if (loggedIn && inputs.logout && login.type !== 'none') await logout(inputs.registry);
+async function logOut(inputs: BuildPushInputs, logins: { login: LoginPlan }[], loggedIn: boolean): Promise<void> {
+  if (!loggedIn || !inputs.logout) return;
+  for (const { login } of logins) if (login.type !== 'none') await logout(login.host);
 }

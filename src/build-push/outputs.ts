@@ -4,12 +4,19 @@ import type { BuildPushInputs } from './inputs.js';
 import { deployableImage, references, type BuildPushReport } from './report.js';
 import type { TagPlan } from './tags.js';
 
-export type BuildPushOutput = 'image' | 'digest' | 'tags' | 'image-id' | 'metadata';
+export type BuildPushOutput = 'image' | 'digest' | 'tags' | 'image-id' | 'imageid' | 'metadata';
 
 /** The step outputs; none until the image is built (or tagged). Pure. */
 export function outputs({ inputs, plan, builder, result }: BuildPushReport): Outputs<BuildPushOutput> {
   if (!inputs || !plan || !builder || !result) {
-    return { image: undefined, digest: undefined, tags: undefined, 'image-id': undefined, metadata: undefined };
+    return {
+      image: undefined,
+      digest: undefined,
+      tags: undefined,
+      'image-id': undefined,
+      imageid: undefined,
+      metadata: undefined,
+    };
   }
   const image = deployableImage(inputs, plan, result);
   return {
@@ -17,6 +24,8 @@ export function outputs({ inputs, plan, builder, result }: BuildPushReport): Out
     digest: result.digest ?? '',
     tags: references(inputs, plan).join('\n'),
     'image-id': result.imageId,
+    // docker/build-push-action's name for it.
+    imageid: result.imageId,
     metadata: JSON.stringify(metadata(image, inputs, plan, builder, result)),
   };
 }

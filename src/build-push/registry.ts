@@ -51,6 +51,8 @@ export function planLogin(
   type: RegistryType,
   credentials: Credentials,
   ecr: { registryId?: string; region?: string; createRepository: boolean },
+  /** Whether Docker's config already holds a login for host (an earlier docker/login-action step). */
+  loggedIn = false,
 ): LoginPlan {
   const { username, password } = credentials;
   if ((username === undefined) !== (password === undefined)) {
@@ -59,6 +61,8 @@ export function planLogin(
       'Give both, or neither to use the login this registry type finds itself.',
     );
   }
+  // A login an earlier step left (docker/login-action, azure/docker-login) is used as it is.
+  if (loggedIn && !username && (type === 'acr' || type === 'basic')) return { type: 'none', host };
   switch (type) {
     case 'ecr': {
       const parsed = parseEcrHost(host);
@@ -89,22 +93,35 @@ export function planLogin(
       return { type: 'ghcr', host, username: user, password: token };
     }
     case 'basic':
-      if (username && password) return { type: 'basic', host, username, password };
-      if (host === 'docker.io' || host === 'registry-1.docker.io' || host === 'index.docker.io') {
-        throw new InputError(
-          'Pushing to Docker Hub needs credentials and none were given.',
-          "Give 'username' and 'password' (a Docker Hub access token).",
-        );
-      }
-      return { type: 'none', host };
+      return basicLogin(host, username, password);
   }
+}
+
+/** Any other registry: the username and password given, else Docker's own login (none needed for a local one). */
+function basicLogin(host: string, username?: string, password?: string): LoginPlan {
+  if (username && password) return { type: 'basic', host, username, password };
+  if (host === 'docker.io' || host === 'registry-1.docker.io' || host === 'index.docker.io') {
+    throw new InputError(
+      'Pushing to Docker Hub needs credentials and none were given.',
+      "Give 'username' and 'password' (a Docker Hub access token), or log in with docker/login-action before this step.",
+    );
+  }
+  if (host === 'public.ecr.aws') {
+    throw new InputError(
+      'Pushing to Amazon ECR Public needs a login and none was found.',
+      "Run aws-actions/amazon-ecr-login with 'registry-type: public' before this step (its login is used), or give 'username: AWS' and 'password' from `aws ecr-public get-login-password --region us-east-1`.",
+    );
+  }
+  return { type: 'none', host };
 }
 
 /** Logs in as planned; for ECR, also makes sure the repository exists (or creates it when asked). */
 export async function logIn(plan: LoginPlan, repository: string): Promise<void> {
   switch (plan.type) {
     case 'none':
-      core.info(`No credentials given for ${plan.host}: using the login Docker already has, if any.`);
+      core.info(
+        `No credentials given for ${plan.host}: using the login Docker already has (an earlier step's), if any.`,
+      );
       return;
     case 'basic':
     case 'ghcr':

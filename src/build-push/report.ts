@@ -10,9 +10,9 @@ export interface BuildPushReport {
   result?: BuildResult;
 }
 
-/** The full references of the planned tags: image:tag. */
+/** The full references: image:tag for each planned tag, then those `tags` named in other repositories. */
 export function references(inputs: BuildPushInputs, plan: TagPlan): string[] {
-  return plan.tags.map(({ tag }) => `${inputs.image}:${tag}`);
+  return [...plan.tags.map(({ tag }) => `${inputs.image}:${tag}`), ...(inputs.extraReferences ?? [])];
 }
 
 /** The image to deploy: the digest reference when there is one, since a tag can move. */

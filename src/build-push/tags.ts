@@ -82,8 +82,19 @@ function timestamp(now: Date): string {
     .replace('T', '-');
 }
 
+/** docker/metadata-action's `flavor`: whether `latest` is added, and a prefix and suffix for computed tags. */
+export interface Flavor {
+  /** auto: by the latest rule (pushes to the default branch); true: always; false: never. */
+  latest: 'auto' | 'true' | 'false';
+  prefix: string;
+  suffix: string;
+  /** Whether latest gets the prefix and suffix too (metadata-action's onlatest). */
+  onLatest: boolean;
+}
+
 export interface TagOptions {
   rules: TagRule[];
+  flavor?: Flavor;
   version?: string;
   /** Extra bare tags from the `tags` input. */
   explicit: string[];
@@ -95,7 +106,10 @@ export interface TagOptions {
 
 export function planTags(facts: RunFacts, options: TagOptions): TagPlan {
   const tags: TagPlan['tags'] = [];
-  const add = (tag: string, rule: TagRule | 'explicit') => {
+  const flavor = options.flavor;
+  const add = (computed: string, rule: TagRule | 'explicit') => {
+    const flavored = rule !== 'explicit' && (rule !== 'latest' || flavor?.onLatest);
+    const tag = flavored && flavor && computed !== '' ? `${flavor.prefix}${computed}${flavor.suffix}` : computed;
     if (tag !== '' && !tags.some((t) => t.tag === tag)) tags.push({ tag, rule });
   };
   const rules = new Set(options.rules);
@@ -120,7 +134,9 @@ export function planTags(facts: RunFacts, options: TagOptions): TagPlan {
   if (rules.has('sha') && facts.sha) add(`sha-${facts.sha.slice(0, 7)}`, 'sha');
   if (rules.has('sha-long') && facts.sha) add(`sha-${facts.sha}`, 'sha-long');
   if (rules.has('timestamp')) add(timestamp(facts.now), 'timestamp');
-  if (rules.has('latest') && branch === defaultBranch && facts.pullRequest === undefined) add('latest', 'latest');
+  const onDefaultBranch = branch === defaultBranch && facts.pullRequest === undefined;
+  const latest = flavor?.latest ?? 'auto';
+  if (latest === 'true' || (latest === 'auto' && rules.has('latest') && onDefaultBranch)) add('latest', 'latest');
   for (const tag of options.explicit) add(tag, 'explicit');
 
   for (const { tag } of tags) {

@@ -1,5 +1,8 @@
 import * as core from '@actions/core';
 import * as exec from '@actions/exec';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { CloudError } from './errors.js';
 import { mask } from './secrets.js';
 
@@ -132,4 +135,25 @@ export async function inspectImage(reference: string): Promise<ImageDetails | un
   if (result.exitCode !== 0) return undefined;
   const data = JSON.parse(result.stdout) as { Id?: string; Size?: number; RepoDigests?: string[] };
   return { id: data.Id ?? '', size: data.Size ?? 0, repoDigests: data.RepoDigests ?? [] };
+}
+
+/** Docker Hub's names: `docker login` with no server (or docker.io) stores the login under this key. */
+const DOCKER_HUB = ['docker.io', 'index.docker.io', 'registry-1.docker.io'];
+const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
+
+/**
+ * Whether the Docker config (DOCKER_CONFIG, else ~/.docker) holds a login for `host`, as an earlier step
+ * (docker/login-action, aws-actions/amazon-ecr-login, azure/docker-login, `docker login`) leaves it: an
+ * `auths` entry (with a credsStore the entry is empty and the secret is in the store) or a `credHelpers` one.
+ */
+export function hasDockerLogin(host: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const dir = env.DOCKER_CONFIG ?? join(env.HOME ?? homedir(), '.docker');
+  let config: { auths?: Record<string, unknown>; credHelpers?: Record<string, unknown> };
+  try {
+    config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as typeof config;
+  } catch {
+    return false;
+  }
+  const keys = DOCKER_HUB.includes(host) ? [...DOCKER_HUB, DOCKER_HUB_KEY] : [host, `https://${host}`];
+  return keys.some((key) => config.auths?.[key] !== undefined || config.credHelpers?.[key] !== undefined);
 }

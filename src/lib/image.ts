@@ -41,3 +41,13 @@ export function checkImageReference(input: string, text: string): string {
   }
   return text;
 }
+
+/**
+ * Where a reference is pushed, as Docker resolves it: a reference without a registry is on Docker Hub
+ * (docker.io), and a one-part Docker Hub path is an official image, under `library/`.
+ */
+export function repositoryOf(ref: ImageReference): { registry: string; path: string } {
+  const registry = ref.registry ?? 'docker.io';
+  const hub = registry === 'docker.io' || registry === 'index.docker.io' || registry === 'registry-1.docker.io';
+  return { registry, path: hub && !ref.path.includes('/') ? `library/${ref.path}` : ref.path };
+}

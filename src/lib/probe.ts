@@ -56,6 +56,10 @@ export interface ProbeUntilOptions {
   /** Passes needed in a row; one failure starts the count again. */
   consecutiveSuccesses?: number;
   maxAttempts?: number;
+  /** Give up after this many failed attempts (url-health-check's `max-attempts`); passes do not count. */
+  maxFailures?: number;
+  /** A failed attempt for which this says true ends the run at once, without retrying (curl without --retry-all-errors). */
+  final?: (result: ProbeResult) => boolean;
   signal?: AbortSignal;
   onAttempt?: (result: ProbeResult, attempt: number, streak: number) => void;
   /** Injected in unit tests to see the waits without waiting. */
@@ -65,7 +69,7 @@ export interface ProbeUntilOptions {
 export interface ProbeRun {
   passed: boolean;
   /** Why it stopped. */
-  ended: 'passed' | 'timeout' | 'max-attempts';
+  ended: 'passed' | 'timeout' | 'max-attempts' | 'not-retried';
   attempts: number;
   /** Every attempt, in order. */
   results: ProbeResult[];
@@ -86,6 +90,7 @@ export async function probeUntil(
   const sleep = options.sleep ?? ((ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal }));
   const results: ProbeResult[] = [];
   let streak = 0;
+  let failures = 0;
   const outcome = await poll(
     async (attempt) => {
       // poll checks once more when the time is up. An attempt with less time left than an interval would
@@ -97,6 +102,9 @@ export async function probeUntil(
       streak = result.passed ? streak + 1 : 0;
       options.onAttempt?.(result, attempt, streak);
       if (streak >= needed) return 'passed' as const;
+      if (!result.passed && options.final?.(result)) return 'not-retried' as const;
+      failures += result.passed ? 0 : 1;
+      if (options.maxFailures !== undefined && failures >= options.maxFailures) return 'max-attempts' as const;
       if (options.maxAttempts !== undefined && attempt >= options.maxAttempts) return 'max-attempts' as const;
       return undefined;
     },

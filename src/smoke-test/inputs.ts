@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { InputError } from '../lib/errors.js';
 import { bool, duration, list, number, optional, parseNumber } from '../lib/inputs.js';
-import { maskUrl } from '../lib/secrets.js';
+import { mask, maskCredential, maskUrl } from '../lib/secrets.js';
 import {
   parseHeaders,
   parseJsonExpectations,
@@ -23,9 +23,15 @@ export interface SmokeTestInputs {
   backoff: number;
   maxIntervalMs: number;
   consecutiveSuccesses: number;
+  /** Failed attempts per URL after which it gives up (url-health-check's meaning); passes do not count. */
   maxAttempts?: number;
+  /** False: only what curl --retry calls transient (no answer, 408, 429, 500, 502, 503, 504) is retried. */
+  retryAll: boolean;
   failOnError: boolean;
 }
+
+/** The statuses curl --retry treats as transient (curl(1), --retry), retried even when retry-all is false. */
+export const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
 function readUrls(): string[] {
   // url-health-check separates URLs with |; a | inside a URL is written %7C.
@@ -67,24 +73,91 @@ function readCa(): string | undefined {
   return pem;
 }
 
+/**
+ * url-health-check's `cookie` (Name=Value) and `basic-auth` (login:password) as the headers curl sends for
+ * them, masked before anything can print them. Each refuses a second source of the same header.
+ */
+function credentialHeaders(headers: Record<string, string>): Record<string, string> {
+  const extra: Record<string, string> = {};
+  const cookie = optional('cookie');
+  if (cookie !== undefined) {
+    maskCredential(cookie);
+    if (!/^[^=;\s]+=/.test(cookie)) {
+      throw new InputError("Input 'cookie' must be Name=Value (several: a=1; b=2).", 'Write e.g. cookie: session=...');
+    }
+    if (headers.cookie !== undefined) {
+      throw new InputError("Inputs 'cookie' and a Cookie line in 'headers' both set the Cookie header.", 'Keep one.');
+    }
+    extra.cookie = cookie;
+  }
+  const basicAuth = optional('basic-auth');
+  if (basicAuth !== undefined) {
+    mask(basicAuth.slice(basicAuth.indexOf(':') + 1));
+    if (!basicAuth.includes(':')) {
+      throw new InputError(
+        "Input 'basic-auth' must be login:password.",
+        'Write e.g. basic-auth: deploy:${{ secrets.PASSWORD }}',
+      );
+    }
+    if (headers.authorization !== undefined) {
+      throw new InputError(
+        "Inputs 'basic-auth' and an Authorization line in 'headers' both set the Authorization header.",
+        'Keep one.',
+      );
+    }
+    extra.authorization = `Basic ${Buffer.from(basicAuth, 'utf8').toString('base64')}`;
+    maskCredential(extra.authorization);
+  }
+  return extra;
+}
+
+/** `max-attempts` as url-health-check documents it: failed attempts per URL before giving up. */
+function readMaxAttempts(): number | undefined {
+  const raw = optional('max-attempts');
+  return raw === undefined ? undefined : parseNumber('max-attempts', raw, { min: 1, max: 100_000 });
+}
+
+/**
+ * `interval`, or url-health-check's `retry-delay`: a fixed wait (its waits never grow), so it sets backoff 1
+ * unless backoff is given. Both at once are refused.
+ */
+function readWaits(): { intervalMs: number; backoff: number } {
+  const retryDelay = optional('retry-delay');
+  const interval = optional('interval');
+  const backoff = optional('backoff');
+  if (retryDelay !== undefined && interval !== undefined) {
+    throw new InputError(
+      "Inputs 'interval' and 'retry-delay' both set the wait between attempts.",
+      'Keep one: retry-delay (as url-health-check, fixed) or interval (grows by backoff).',
+    );
+  }
+  const rule = { bare: 's' as const, minMs: 1, maxMs: 3_600_000 };
+  return {
+    intervalMs: retryDelay !== undefined ? duration('retry-delay', '3s', rule) : duration('interval', '5', rule),
+    backoff:
+      backoff !== undefined
+        ? parseNumber('backoff', backoff, { min: 1, max: 10, integer: false })
+        : retryDelay !== undefined
+          ? 1
+          : 1.5,
+  };
+}
+
 export function readInputs(): SmokeTestInputs {
   // Headers first: their credentials are masked before anything else can print them.
-  const headers = parseHeaders('headers', core.getInput('headers'));
+  const given = parseHeaders('headers', core.getInput('headers'));
+  const headers = { ...given, ...credentialHeaders(given) };
   const urls = readUrls();
   const method = (optional('method') ?? 'GET').toUpperCase();
   if (!/^[A-Z]+$/.test(method)) throw new InputError(`Input 'method' must be an HTTP method, got '${method}'.`);
   const expectBody = optional('expect-body');
   const maxLatency = optional('max-latency-ms');
-  const maxAttempts = optional('max-attempts');
-  const intervalMs = duration('interval', '5', { bare: 's', minMs: 1, maxMs: 3_600_000 });
-  const consecutiveSuccesses = number('consecutive-successes', 3, { min: 1, max: 100 });
-  const attempts = maxAttempts === undefined ? undefined : parseNumber('max-attempts', maxAttempts, { min: 1 });
-  if (attempts !== undefined && attempts < consecutiveSuccesses) {
-    throw new InputError(
-      `Input 'max-attempts' (${attempts}) is less than 'consecutive-successes' (${consecutiveSuccesses}): the test could never pass.`,
-      `Raise max-attempts to at least ${consecutiveSuccesses} (better: leave it empty and let timeout decide), or lower consecutive-successes.`,
-    );
-  }
+  const json = parseJsonExpectations('expect-json', list('expect-json', { commas: false }));
+  const followRedirects = bool('follow-redirect', true);
+  const { intervalMs, backoff } = readWaits();
+  // A repeat proves something only when the answer can tell the new version from the old (body or JSON); a
+  // status-only check passes on its first good answer, as url-health-check's does.
+  const content = expectBody !== undefined || json.length > 0;
   return {
     urls,
     request: {
@@ -92,22 +165,24 @@ export function readInputs(): SmokeTestInputs {
       headers,
       body: optional('body'),
       timeoutMs: duration('request-timeout', '10', { bare: 's', minMs: 1, maxMs: 600_000 }),
-      followRedirects: bool('follow-redirect', true),
+      followRedirects,
       maxRedirects: number('max-redirects', 10, { min: 0, max: 50 }),
       ca: readCa(),
     },
     expectations: {
-      status: parseStatus('expect-status', optional('expect-status') ?? '2xx'),
+      // Not following, a redirect is the answer: url-health-check passes it (curl --fail fails from 400 only).
+      status: parseStatus('expect-status', optional('expect-status') ?? (followRedirects ? '2xx' : '2xx,3xx')),
       body: expectBody === undefined ? undefined : parseText('expect-body', expectBody),
-      json: parseJsonExpectations('expect-json', list('expect-json', { commas: false })),
+      json,
       maxLatencyMs: maxLatency === undefined ? undefined : parseNumber('max-latency-ms', maxLatency, { min: 1 }),
     },
     timeoutMs: duration('timeout', '300', { bare: 's', minMs: 1, maxMs: 6 * 3_600_000 }),
     intervalMs,
-    backoff: number('backoff', 1.5, { min: 1, max: 10, integer: false }),
+    backoff,
     maxIntervalMs: Math.max(intervalMs, duration('max-interval', '30', { bare: 's', minMs: 1, maxMs: 3_600_000 })),
-    consecutiveSuccesses,
-    maxAttempts: attempts,
+    consecutiveSuccesses: number('consecutive-successes', content ? 3 : 1, { min: 1, max: 100 }),
+    maxAttempts: readMaxAttempts(),
+    retryAll: bool('retry-all', true),
     failOnError: bool('fail-on-error', true),
   };
 }

@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { latencyStats, probeUntil, type LatencyStats, type ProbeResult, type ProbeRun } from '../lib/probe.js';
 import { RolloutFailed } from '../lib/errors.js';
 import { redactUrl } from '../lib/secrets.js';
-import type { SmokeTestInputs } from './inputs.js';
+import { TRANSIENT_STATUSES, type SmokeTestInputs } from './inputs.js';
 
 /** What was learnt about one URL. Its JSON form (`toJson`) is the `report` output. */
 export interface UrlReport extends ProbeRun {
@@ -43,7 +43,11 @@ export async function smokeTest(
         backoff: inputs.backoff,
         maxIntervalMs: inputs.maxIntervalMs,
         consecutiveSuccesses: inputs.consecutiveSuccesses,
-        maxAttempts: inputs.maxAttempts,
+        maxFailures: inputs.maxAttempts,
+        // retry-all false: a 4xx/5xx curl --retry would not retry ends this URL (no answer is always retried).
+        final: inputs.retryAll
+          ? undefined
+          : (result) => (result.status ?? 0) >= 400 && !TRANSIENT_STATUSES.has(result.status ?? 0),
         onAttempt: (result, attempt, streak) =>
           log(describeAttempt(shown, result, attempt, streak, inputs.consecutiveSuccesses)),
       });
@@ -70,7 +74,12 @@ export function toJson(report: UrlReport) {
 /** The failure of a test whose probes ran and did not all pass: each failed URL, how it ended, and why. */
 export function unhealthy(reports: UrlReport[]): RolloutFailed {
   const failed = reports.filter((report) => !report.passed);
-  const ended = (r: UrlReport) => (r.ended === 'timeout' ? 'timed out' : 'used its attempts');
+  const ended = (r: UrlReport) =>
+    r.ended === 'timeout'
+      ? 'timed out'
+      : r.ended === 'not-retried'
+        ? `stopped (status ${r.results.at(-1)?.status} is not retried unless retry-all is true)`
+        : 'used its attempts';
   return new RolloutFailed(
     `The smoke test failed: ${failed
       .map((r) => `${r.url} ${ended(r)} after ${r.attempts} attempts, last: ${r.results.at(-1)?.failures.join('; ')}`)

@@ -13,7 +13,12 @@ function verdict(report: UrlReport): string {
   if (report.passed) {
     return `✅ ${last?.status} · ${tries} · median ${report.latency.median} ms, p95 ${report.latency.p95} ms`;
   }
-  const why = report.ended === 'timeout' ? 'timed out' : 'attempts used up';
+  const why =
+    report.ended === 'timeout'
+      ? 'timed out'
+      : report.ended === 'not-retried'
+        ? 'not retried (retry-all is false)'
+        : 'failed attempts used up';
   return `❌ ${why} · ${tries} · last: ${last?.failures.join('; ') ?? 'no attempt'}`;
 }
 
@@ -56,7 +61,7 @@ export function summary({ report }: Finished<SmokeTestReport>): Omit<StageSummar
     outcome: failed.length ? 'failure' : 'success',
     headline: failed.length
       ? `${failed.length} of ${reports.length} URL${reports.length === 1 ? '' : 's'} did not pass: ${failed.map((r) => code(r.url)).join(', ')}.`
-      : `${reports.length === 1 ? 'The URL' : `All ${reports.length} URLs`} passed ${needed} time${needed === 1 ? '' : 's'} in a row.`,
+      : `${reports.length === 1 ? 'The URL' : `All ${reports.length} URLs`} passed${needed === 1 ? '' : ` ${needed} times in a row`}.`,
     facts: [
       ...reports.map((url): [string, string] => [code(url.url), verdict(url)]),
       ['Checks', describeChecks(inputs.expectations)],

@@ -3,8 +3,22 @@ import { resolve } from 'node:path';
 import { InputError } from '../lib/errors.js';
 import { bool, duration, keyValues, list, oneOf, optional } from '../lib/inputs.js';
 import { mask } from '../lib/secrets.js';
+import {
+  backendConfig,
+  commentMode,
+  credentials,
+  either,
+  fromWorkspace,
+  label,
+  planOptions,
+  varFiles,
+  warnAboutWrapper,
+  type Credentials,
+  type PlanOptions,
+} from './anchors.js';
+import { parseVariables, type Variable } from './tfvars.js';
 
-export const commands = ['plan', 'apply', 'output', 'destroy', 'validate'] as const;
+export const commands = ['plan', 'apply', 'output', 'destroy', 'validate', 'setup'] as const;
 export type Command = (typeof commands)[number];
 export type Binary = 'terraform' | 'tofu';
 
@@ -17,7 +31,8 @@ export interface TerraformInputs {
   workingDirectory: string;
   workspace?: string;
   varFiles: string[];
-  variables: Map<string, string>;
+  /** In the order given; written to a generated .tfvars file as HCL (see tfvars.ts). */
+  variables: Variable[];
   /** Passed as TF_VAR_* (never on the command line) and masked; redacted from summary and comment. */
   secretVariables: Map<string, string>;
   backendConfig: string[];
@@ -29,6 +44,13 @@ export interface TerraformInputs {
   planHash?: string;
   autoApprove: boolean;
   comment: boolean;
+  /** dflook's add_github_comment: changes-only. */
+  commentOnlyChanges: boolean;
+  /** dflook's label: the environment's name in the plan comment (part of what identifies it). */
+  label?: string;
+  /** setup-terraform's CLI configuration credentials (HCP Terraform, Terraform Enterprise). */
+  credentials?: Credentials;
+  plan: PlanOptions;
   githubToken?: string;
   /** Extra values to redact from the summary and comment (already masked in the log by the runner). */
   redact: string[];
@@ -42,8 +64,8 @@ const defaultDownloadUrl: Record<Binary, string> = {
 /** Variable names Terraform accepts: a letter or underscore, then letters, digits, underscores, hyphens. */
 const variableName = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
-function checkVariableNames(input: string, values: Map<string, string>): void {
-  for (const name of values.keys()) {
+function checkVariableNames(input: string, values: Iterable<string>): void {
+  for (const name of values) {
     if (!variableName.test(name)) {
       throw new InputError(
         `Input '${input}' has '${name}', which is not a Terraform variable name.`,
@@ -63,13 +85,15 @@ function maskSecrets(): void {
   for (const value of list('redact', { commas: false })) mask(value);
   const token = optional('github-token');
   if (token) mask(token);
+  mask(optional('cli_config_credentials_token'));
 }
 
 export function readInputs(): TerraformInputs {
   maskSecrets();
-  const command = oneOf('command', commands, 'plan');
+  const command = oneOf('command', commands, setupTerraformStep() ? 'setup' : 'plan');
   const binary = oneOf('binary', ['terraform', 'tofu'] as const, 'terraform');
   const version = versionInput();
+  warnAboutWrapper();
   const downloadUrl = downloadUrlInput(binary);
   const lockTimeoutMs = duration('lock-timeout', '0s', { bare: 's' });
   const workspace = workspaceInput();
@@ -78,25 +102,47 @@ export function readInputs(): TerraformInputs {
     binary,
     version,
     downloadUrl,
-    workingDirectory: resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), optional('working-directory') ?? '.'),
+    workingDirectory: resolve(
+      process.env.GITHUB_WORKSPACE ?? process.cwd(),
+      either('working-directory', 'path')?.value ?? '.',
+    ),
     workspace,
-    varFiles: list('var-file'),
+    varFiles: varFiles(),
     ...variableInputs(),
-    backendConfig: list('backend-config', { commas: false }),
+    backendConfig: backendConfig(),
     lockTimeoutMs,
-    planFile: optional('plan-file'),
+    planFile: planFileInput(),
     ...approvalInputs(command),
-    comment: bool('comment', true),
+    ...commentMode(),
+    label: label(),
+    credentials: credentials(),
+    plan: planOptions(),
     githubToken: optional('github-token'),
     redact: list('redact', { commas: false }),
   };
 }
 
+/**
+ * A step migrated from hashicorp/setup-terraform by changing `uses:` only: no command, and its inputs. It
+ * installs Terraform for the later steps, as it did, rather than planning the workspace root.
+ */
+function setupTerraformStep(): boolean {
+  const setupInputs = ['terraform_version', 'cli_config_credentials_token', 'cli_config_credentials_hostname'];
+  return optional('command') === undefined && [...setupInputs, 'terraform_wrapper'].some((name) => optional(name));
+}
+
+/** `plan-file` (relative to working-directory), or dflook's `plan_path` (relative to the workspace). */
+function planFileInput(): string | undefined {
+  const given = either('plan-file', 'plan_path');
+  return given?.name === 'plan_path' ? fromWorkspace(given.value) : given?.value;
+}
+
 function versionInput(): string | undefined {
-  const version = optional('terraform-version');
+  const given = either('terraform-version', 'terraform_version');
+  const version = given?.value;
   if (version !== undefined && !/^[\w.\s<>=~^*|,!-]+$/.test(version)) {
     throw new InputError(
-      `Input 'terraform-version' must be a version, a range or 'latest', got '${version}'.`,
+      `Input '${given?.name}' must be a version, a range or 'latest', got '${version}'.`,
       'Examples: 1.11.4, ~1.11, >=1.9 <2, latest; or leave it empty to read .terraform-version / required_version.',
     );
   }
@@ -127,9 +173,8 @@ function workspaceInput(): string | undefined {
 
 function variableInputs(): Pick<TerraformInputs, 'variables' | 'secretVariables'> {
   const secretVariables = keyValues('secret-variables');
-  const variables = keyValues('variables');
-  checkVariableNames('variables', variables);
-  checkVariableNames('secret-variables', secretVariables);
+  const variables = parseVariables('variables', core.getInput('variables'));
+  checkVariableNames('secret-variables', secretVariables.keys());
   return { variables, secretVariables };
 }
 
@@ -141,7 +186,8 @@ function approvalInputs(command: Command): Pick<TerraformInputs, 'planHash' | 'a
       `Input 'plan-hash' must be the 64-character hex 'plan-hash' output of a plan step, got '${planHash}'.`,
     );
   }
-  const autoApprove = bool('auto-approve', false);
+  const approval = either('auto-approve', 'auto_approve');
+  const autoApprove = approval === undefined ? false : bool(approval.name, false);
   if (command === 'destroy' && !autoApprove) {
     throw new InputError(
       "command 'destroy' needs 'auto-approve: true'.",

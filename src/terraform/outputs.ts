@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { relative } from 'node:path';
 import type { Outputs } from '../lib/action.js';
 import type { RootOutput } from './phases.js';
 import type { Report } from './report.js';
@@ -13,9 +14,14 @@ export type TerraformOutput =
   | 'outputs'
   | 'terraform-version'
   | 'workspace-created'
-  | 'comment-url';
+  | 'comment-url'
+  | 'changes'
+  | 'to_add'
+  | 'to_change'
+  | 'to_destroy'
+  | 'plan_path';
 
-/** The step outputs the report gives, those known so far on failure. Pure. */
+/** The step outputs the report gives, those known so far on failure. Pure but for reading GITHUB_WORKSPACE. */
 export function outputs(report: Report): Outputs<TerraformOutput> {
   const { plan } = report;
   return {
@@ -31,6 +37,12 @@ export function outputs(report: Report): Outputs<TerraformOutput> {
     'terraform-version': report.installed?.version,
     'workspace-created': report.workspaceCreated === undefined ? undefined : String(report.workspaceCreated),
     'comment-url': report.commentUrl,
+    // dflook/terraform-plan's names, so `steps.plan.outputs.changes` keeps working after a migration.
+    changes: plan && String(plan.hasChanges),
+    to_add: plan && String(plan.summary.add),
+    to_change: plan && String(plan.summary.change),
+    to_destroy: plan && String(plan.summary.destroy),
+    plan_path: plan && relative(process.env.GITHUB_WORKSPACE ?? process.cwd(), plan.planFile),
   };
 }
 

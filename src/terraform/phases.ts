@@ -1,9 +1,14 @@
 import * as core from '@actions/core';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { goDuration } from '../lib/duration.js';
+import { InputError } from '../lib/errors.js';
 import { mask } from '../lib/secrets.js';
 import type { TerraformCli } from './cli.js';
 import type { TerraformInputs } from './inputs.js';
 import { planHash, sensitiveValues, summarisePlan, type PlanJson, type PlanSummary } from './plan.js';
+import { renderTfvars } from './tfvars.js';
 
 /** The stage's Terraform commands, each one call (or two) with the flags automation needs. */
 
@@ -16,6 +21,8 @@ export interface PlanResult {
   text: string;
   /** Values the plan marks sensitive, to redact from anything written outside the log. */
   sensitive: Set<string>;
+  /** The variables the root module declares. */
+  declared?: Set<string>;
 }
 
 export interface RootOutput {
@@ -27,10 +34,35 @@ export interface RootOutput {
 /** How long to wait for a state lock, in the Go notation Terraform reads. */
 const lockTimeout = (ms: number) => `-lock-timeout=${goDuration(ms)}`;
 
+const tfvarsFiles = new WeakMap<TerraformInputs, string>();
+
+/**
+ * `variables` as a .tfvars file Terraform parses itself, so `name = "v1"` means the string v1 as it does in any
+ * .tfvars file. Given last, it overrides the var files, as `-var` did and as dflook documents. Written once.
+ */
+function variablesFile(inputs: TerraformInputs): string[] {
+  if (inputs.variables.length === 0) return [];
+  let file = tfvarsFiles.get(inputs);
+  if (file === undefined) {
+    file = join(mkdtempSync(join(process.env.RUNNER_TEMP ?? tmpdir(), 'terraform-variables-')), 'variables.tfvars');
+    writeFileSync(file, renderTfvars(inputs.variables));
+    tfvarsFiles.set(inputs, file);
+  }
+  return [`-var-file=${file}`];
+}
+
 function variableArgs(inputs: TerraformInputs): string[] {
+  return [...inputs.varFiles.map((file) => `-var-file=${file}`), ...variablesFile(inputs)];
+}
+
+/** dflook's plan options: -target, -replace, -parallelism, -refresh=false. */
+function planModeArgs(inputs: TerraformInputs): string[] {
+  const { targets, replaces, parallelism, refresh } = inputs.plan;
   return [
-    ...inputs.varFiles.map((file) => `-var-file=${file}`),
-    ...[...inputs.variables].map(([name, value]) => `-var=${name}=${value}`),
+    ...targets.map((address) => `-target=${address}`),
+    ...replaces.map((address) => `-replace=${address}`),
+    ...(parallelism === undefined ? [] : [`-parallelism=${parallelism}`]),
+    ...(refresh ? [] : ['-refresh=false']),
   ];
 }
 
@@ -66,7 +98,26 @@ export async function inspectPlan(
 ): Promise<Omit<PlanResult, 'hasChanges' | 'text'>> {
   const shown = await tf.run(['show', '-json', '-no-color', planFile], { silent: true });
   const json = JSON.parse(shown.stdout) as PlanJson;
-  return { planFile, summary: summarisePlan(json), hash: planHash(json), sensitive: sensitiveValues(json) };
+  return {
+    planFile,
+    summary: summarisePlan(json),
+    hash: planHash(json),
+    sensitive: sensitiveValues(json),
+    declared: new Set(Object.keys(json.configuration?.root_module?.variables ?? {})),
+  };
+}
+
+/**
+ * Terraform only warns about a value in a .tfvars file for a variable the root module does not declare; given
+ * in `variables` it is a typo, which `-var` made an error. It still is: the step fails before anything applies.
+ */
+function refuseUndeclared(inputs: TerraformInputs, declared: Set<string> | undefined): void {
+  const undeclared = inputs.variables.map(({ name }) => name).filter((name) => declared && !declared.has(name));
+  if (undeclared.length === 0) return;
+  throw new InputError(
+    `Input 'variables' sets ${undeclared.map((name) => `'${name}'`).join(', ')}, which the root module does not declare.`,
+    `Check the name against the variable blocks of ${inputs.workingDirectory}, or declare it.`,
+  );
 }
 
 /** `plan -detailed-exitcode`: 0 is "no changes", 2 is "changes", anything else failed. */
@@ -84,17 +135,28 @@ export async function plan(
       '-detailed-exitcode',
       lockTimeout(inputs.lockTimeoutMs),
       `-out=${planFile}`,
-      ...(options.destroy ? ['-destroy'] : []),
+      ...(options.destroy || inputs.plan.destroy ? ['-destroy'] : []),
+      ...planModeArgs(inputs),
       ...variableArgs(inputs),
     ],
     { ok: [2] },
   );
-  return { ...(await inspectPlan(tf, planFile)), hasChanges: result.exitCode === 2, text: result.stdout };
+  const inspected = await inspectPlan(tf, planFile);
+  refuseUndeclared(inputs, inspected.declared);
+  return { ...inspected, hasChanges: result.exitCode === 2, text: result.stdout };
 }
 
 /** Applies a saved plan: exactly what it says, or nothing (Terraform refuses a plan whose state moved on). */
 export async function applyPlan(tf: TerraformCli, inputs: TerraformInputs, planFile: string): Promise<string> {
-  const result = await tf.run(['apply', '-input=false', '-no-color', lockTimeout(inputs.lockTimeoutMs), planFile]);
+  const { parallelism } = inputs.plan;
+  const result = await tf.run([
+    'apply',
+    '-input=false',
+    '-no-color',
+    lockTimeout(inputs.lockTimeoutMs),
+    ...(parallelism === undefined ? [] : [`-parallelism=${parallelism}`]),
+    planFile,
+  ]);
   return result.stdout;
 }
 

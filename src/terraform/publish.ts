@@ -20,10 +20,11 @@ import { renderComment } from './summary.js';
  */
 const writtenByBot = (comment: Comment) => comment.author.type === 'Bot';
 
-/** One comment per Terraform root and workspace on a pull request. */
+/** One comment per Terraform root, workspace and label (dflook's: plan and apply must give the same) on a pull request. */
 export function commentMarker(run: Pick<Run, 'root' | 'inputs'>): string {
   const workspace = run.inputs.workspace ? ` workspace=${run.inputs.workspace}` : '';
-  return `deploy-actions/terraform root=${run.root}${workspace}`;
+  const label = run.inputs.label ? ` label=${encodeURIComponent(run.inputs.label)}` : '';
+  return `deploy-actions/terraform root=${run.root}${workspace}${label}`;
 }
 
 /** The pull request to comment on, when this run is for one and commenting is possible. */

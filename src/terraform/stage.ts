@@ -11,17 +11,21 @@ import { init, plan, readOutputs, secretEnvironment, selectWorkspace, validate }
 import { comment, commentTarget, reviewedHashFromComment } from './publish.js';
 import type { Run } from './report.js';
 import { applyReviewed } from './review.js';
+import { writeCliCredentials } from './setup.js';
 import { parseSpec, versionFromDirectory } from './version.js';
 
 /** The phases in order: install, init, workspace, then the command; outputs and the comment last. */
 export async function stage(report: Run): Promise<void> {
   const { inputs } = report;
-  if (!statSync(inputs.workingDirectory, { throwIfNoEntry: false })?.isDirectory()) {
+  const isDirectory = statSync(inputs.workingDirectory, { throwIfNoEntry: false })?.isDirectory() === true;
+  if (!isDirectory && inputs.command !== 'setup') {
     throw new InputError(`Input 'working-directory' is ${inputs.workingDirectory}, which is not a directory.`);
   }
   const spec = inputs.version
     ? parseSpec(inputs.version, "Input 'terraform-version'")
-    : versionFromDirectory(inputs.workingDirectory);
+    : isDirectory
+      ? versionFromDirectory(inputs.workingDirectory)
+      : undefined;
   const pr = commentTarget(report);
 
   const installed = await core.group('Install', async () => {
@@ -30,6 +34,9 @@ export async function stage(report: Run): Promise<void> {
     return found;
   });
   report.installed = installed;
+  if (inputs.credentials) writeCliCredentials(inputs.credentials);
+  // setup-terraform's job: Terraform on PATH (and its credentials) for the `run:` steps after this one.
+  if (inputs.command === 'setup') return;
   const tf = new TerraformCli(installed.path, inputs.workingDirectory, secretEnvironment(inputs));
 
   await core.group('Init', () => init(tf, inputs));
@@ -51,7 +58,8 @@ export async function stage(report: Run): Promise<void> {
     report.outputs = await core.group('Outputs', () => readOutputs(tf));
     publishRootOutputs(report.outputs);
   }
-  if (pr && report.plan) await core.group('Comment', () => commentOn(pr, report));
+  const worthComment = report.plan && (report.plan.hasChanges || !inputs.commentOnlyChanges);
+  if (pr && worthComment) await core.group('Comment', () => commentOn(pr, report));
 }
 
 /** A plan's comment is what reviewers read, so failing to write it fails the plan; after an apply it is news. */

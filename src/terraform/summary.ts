@@ -84,11 +84,15 @@ function counts(plan: PlanResult): string {
 }
 
 function headline(run: Run, error: unknown): string {
-  const where = `${code(run.root)}${run.inputs.workspace ? ` (workspace ${code(run.inputs.workspace)})` : ''}`;
+  const { label, workspace } = run.inputs;
+  const where = `${label ? `${escapeHtml(label)}: ` : ''}${code(run.root)}${workspace ? ` (workspace ${code(workspace)})` : ''}`;
   const { plan } = run;
   if (error !== undefined) {
     const message = error instanceof Error ? error.message : String(error);
     return `${run.inputs.command} of ${where} failed: ${escapeHtml(message)}`;
+  }
+  if (run.inputs.command === 'setup') {
+    return `${run.inputs.binary === 'tofu' ? 'OpenTofu' : 'Terraform'} ${run.installed?.version} is on PATH for the steps after this one.`;
   }
   if (run.validated !== undefined) return `The configuration in ${where} is valid.`;
   if (run.applied && plan) return `Applied the reviewed plan to ${where}: ${counts(plan)}.`;

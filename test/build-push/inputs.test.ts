@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/build-push/main.js';
 import { runInProcess } from '../helpers/in-process.js';
@@ -11,17 +14,22 @@ describe('build-push input errors', () => {
   });
   afterAll(() => context.remove());
 
+  // An empty Docker config: no login of this machine's may stand in for the credentials a test leaves out.
+  const noLogins = mkdtempSync(join(tmpdir(), 'docker-config-'));
   const step = (inputs: Record<string, string>) =>
-    runInProcess(run, { image: 'registry.example.com/team/web', context: context.dir, ...inputs });
+    runInProcess(
+      run,
+      { image: 'registry.example.com/team/web', context: context.dir, ...inputs },
+      { DOCKER_CONFIG: noLogins },
+    );
 
   it.each([
-    [{ image: 'web' }, "Input 'image' must name a repository in a registry"],
+    [{ image: 'Web:1' }, "Input 'image' must name a repository in a registry, without a tag, got 'Web:1'"],
+    [{ image: 'web' }, 'Pushing to Docker Hub needs credentials and none were given.'],
+    [{ image: 'public.ecr.aws/a1b2c3/web' }, "Run aws-actions/amazon-ecr-login with 'registry-type: public'"],
     [{ image: 'registry.example.com/team/web@sha256:' + 'a'.repeat(64) }, 'without a tag'],
     [{ version: 'v1.2.3+build/7' }, "Input 'version' is not a valid image tag: 'v1.2.3+build/7'"],
-    [
-      { tags: 'ghcr.io/other/web:1.0' },
-      "Input 'tags' has 'ghcr.io/other/web:1.0', which is neither a tag nor a reference",
-    ],
+    [{ tags: 'ghcr.io/other/web' }, "Input 'tags' has 'ghcr.io/other/web', which is neither a tag nor an image"],
     [{ 'tag-rules': 'sha, nightly' }, "Input 'tag-rules' has an unknown rule 'nightly'"],
     [{ 'skip-build': 'true' }, "'skip-build: true' needs 'source-image'"],
     [{ username: 'ci' }, "Only one of 'username' and 'password' is given"],

@@ -16,7 +16,7 @@ const built: BuildPushReport = {
 describe('build-push outputs and summary', () => {
   it('names every output of action.yml but failure-reason, even before anything is built', () => {
     expect(Object.keys(outputs({})).sort()).toEqual(stageOutputNames('build-push'));
-    expect(Object.values(outputs({}))).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect(Object.values(outputs({})).every((value) => value === undefined)).toBe(true);
   });
 
   it('gives the digest reference to deploy, since a tag can move', () => {
@@ -24,6 +24,9 @@ describe('build-push outputs and summary', () => {
       image: `ghcr.io/octo-org/web@${digest}`,
       tags: 'ghcr.io/octo-org/web:1.4.2',
     });
+    // docker/build-push-action's name for the image ID, beside this action's.
+    expect(outputs(built).imageid).toBe(outputs(built)['image-id']);
+    expect(outputs(built).imageid).toMatch(/^sha256:/);
   });
 
   it('summarises a failure with what was known when it failed, leaving the headline to the error', () => {

@@ -401,4 +401,25 @@ describe('probeUntil', () => {
       new Set(['status 500 is not 2xx: "boom"']),
     );
   });
+
+  it('with maxFailures counts only failed attempts: passes between them do not use any up', async () => {
+    const healthy = { body: { status: 'healthy', version: '2' } };
+    const server = await serve((_request, n) => (n % 2 ? healthy : { status: 502, body: 'bad gateway' }));
+    const run = await probeUntil({ url: server.url, timeoutMs: 1000 }, version('2'), {
+      ...fast,
+      consecutiveSuccesses: 2,
+      maxFailures: 3,
+    });
+    expect(run).toMatchObject({ passed: false, ended: 'max-attempts', attempts: 6 });
+  });
+
+  it('ends at once on an attempt `final` says must not be retried', async () => {
+    const server = await serve(() => ({ status: 404, body: 'gone' }));
+    const run = await probeUntil({ url: server.url, timeoutMs: 1000 }, ok, {
+      ...fast,
+      maxAttempts: 5,
+      final: (result) => result.status === 404,
+    });
+    expect(run).toMatchObject({ passed: false, ended: 'not-retried', attempts: 1 });
+  });
 });

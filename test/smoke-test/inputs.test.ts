@@ -57,8 +57,9 @@ describe('smoke-test inputs', () => {
       intervalMs: 5000,
       backoff: 1.5,
       maxIntervalMs: 30_000,
-      consecutiveSuccesses: 3,
+      consecutiveSuccesses: 1,
       maxAttempts: undefined,
+      retryAll: true,
       failOnError: true,
     });
     expect(inputs.expectations.status.text).toBe('2xx');
@@ -116,12 +117,83 @@ describe('smoke-test inputs', () => {
     expect(() => withInputs({ url: 'https://x.example.com', method: 'GET /' })).toThrow(/Input 'method'/);
   });
 
-  it('refuses max-attempts below consecutive-successes: a test that could never pass', () => {
-    expect(() => withInputs({ url: 'https://x.example.com', 'max-attempts': '1' })).toThrow(
-      "Input 'max-attempts' (1) is less than 'consecutive-successes' (3): the test could never pass.",
+  it('takes max-attempts of 1 or 2 as url-health-check does: failed attempts, whatever consecutive-successes', () => {
+    for (const attempts of ['1', '2']) {
+      const inputs = withInputs({ url: 'https://x.example.com', 'max-attempts': attempts, 'expect-json': 'ok' });
+      expect(inputs).toMatchObject({ maxAttempts: Number(attempts), consecutiveSuccesses: 3 });
+    }
+    expect(() => withInputs({ url: 'https://x.example.com', 'max-attempts': '0' })).toThrow(
+      /Input 'max-attempts' must be a whole number from 1/,
     );
-    expect(
-      withInputs({ url: 'https://x.example.com', 'max-attempts': '1', 'consecutive-successes': '1' }),
-    ).toMatchObject({ maxAttempts: 1, consecutiveSuccesses: 1 });
+  });
+
+  it('passes a status-only check on its first good answer, and a content check three times in a row', () => {
+    expect(withInputs({ url: 'https://x.example.com' }).consecutiveSuccesses).toBe(1);
+    expect(withInputs({ url: 'https://x.example.com', 'expect-body': 'ok' }).consecutiveSuccesses).toBe(3);
+    expect(withInputs({ url: 'https://x.example.com', 'expect-json': 'version=1' }).consecutiveSuccesses).toBe(3);
+  });
+
+  it('reads retry-delay as a fixed interval, and refuses it beside interval', () => {
+    expect(withInputs({ url: 'https://x.example.com', 'retry-delay': '1m' })).toMatchObject({
+      intervalMs: 60_000,
+      backoff: 1,
+    });
+    expect(withInputs({ url: 'https://x.example.com', 'retry-delay': '2s', backoff: '2' })).toMatchObject({
+      intervalMs: 2000,
+      backoff: 2,
+    });
+    expect(() => withInputs({ url: 'https://x.example.com', 'retry-delay': '5s', interval: '5s' })).toThrow(
+      "Inputs 'interval' and 'retry-delay' both set the wait between attempts.",
+    );
+    expect(() => withInputs({ url: 'https://x.example.com', 'retry-delay': 'soon' })).toThrow(
+      /Input 'retry-delay' must be a duration/,
+    );
+  });
+
+  it('turns cookie and basic-auth into the headers curl sends, masked, and refuses a second source', () => {
+    let printed = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      printed += chunk.toString();
+      return true;
+    });
+    const inputs = withInputs({
+      url: 'https://x.example.com',
+      cookie: 'token=asdf1234',
+      'basic-auth': 'login:pa55word!',
+    });
+    expect(inputs.request.headers).toMatchObject({
+      cookie: 'token=asdf1234',
+      authorization: `Basic ${Buffer.from('login:pa55word!').toString('base64')}`,
+    });
+    expect(printed).toContain('::add-mask::asdf1234');
+    expect(printed).toContain('::add-mask::pa55word!');
+    expect(printed).toContain(`::add-mask::${Buffer.from('login:pa55word!').toString('base64')}`);
+    expect(() => withInputs({ url: 'https://x.example.com', 'basic-auth': 'nopassword' })).toThrow(
+      "Input 'basic-auth' must be login:password.",
+    );
+    expect(() => withInputs({ url: 'https://x.example.com', cookie: 'justavalue' })).toThrow(
+      /Input 'cookie' must be Name=Value/,
+    );
+    expect(() =>
+      withInputs({ url: 'https://x.example.com', 'basic-auth': 'a:b', headers: 'Authorization: Bearer x' }),
+    ).toThrow(/both set the Authorization header/);
+    expect(() => withInputs({ url: 'https://x.example.com', cookie: 'a=b', headers: 'Cookie: c=d' })).toThrow(
+      /both set the Cookie header/,
+    );
+  });
+
+  it('passes 3xx by default when redirects are not followed, as url-health-check does', () => {
+    const status = (inputs: Record<string, string>) => withInputs({ url: 'https://x.example.com', ...inputs });
+    expect(status({ 'follow-redirect': 'false' }).expectations.status.test(302)).toBe(true);
+    expect(status({}).expectations.status.test(302)).toBe(false);
+    expect(status({ 'follow-redirect': 'false', 'expect-status': '200' }).expectations.status.test(302)).toBe(false);
+  });
+
+  it('reads retry-all: true unless told false', () => {
+    expect(withInputs({ url: 'https://x.example.com' }).retryAll).toBe(true);
+    expect(withInputs({ url: 'https://x.example.com', 'retry-all': 'false' }).retryAll).toBe(false);
+    expect(() => withInputs({ url: 'https://x.example.com', 'retry-all': 'no' })).toThrow(
+      "Input 'retry-all' must be true or false, got 'no'.",
+    );
   });
 });

@@ -34,9 +34,11 @@ function expectFailure(result: StepResult, reason: string, says: string[]): void
 describe('the terraform bundle', () => {
   it('fails on an invalid input before doing anything, naming the input and the choices', async () => {
     const result = await runBundle('terraform', { inputs: { command: 'deploy' } });
-    expectFailure(result, 'invalid-input', ["Input 'command' must be one of plan, apply, output, destroy, validate"]);
+    expectFailure(result, 'invalid-input', [
+      "Input 'command' must be one of plan, apply, output, destroy, validate, setup",
+    ]);
     expect(result.log).toContain(
-      "::error::Input 'command' must be one of plan, apply, output, destroy, validate, got 'deploy'.",
+      "::error::Input 'command' must be one of plan, apply, output, destroy, validate, setup, got 'deploy'.",
     );
   });
 

@@ -31613,7 +31613,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5353);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5003);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31622,7 +31622,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5353:
+/***/ 5003:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34918,7 +34918,14 @@ function withFooter(name, summary, { error, durationMs }) {
     };
 }
 
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/lib/docker.ts
+
+
+
 
 
 
@@ -35008,12 +35015,256 @@ async function inspectImage(reference) {
     const data = JSON.parse(result.stdout);
     return { id: data.Id ?? '', size: data.Size ?? 0, repoDigests: data.RepoDigests ?? [] };
 }
+/** Docker Hub's names: `docker login` with no server (or docker.io) stores the login under this key. */
+const DOCKER_HUB = ['docker.io', 'index.docker.io', 'registry-1.docker.io'];
+const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
+/**
+ * Whether the Docker config (DOCKER_CONFIG, else ~/.docker) holds a login for `host`, as an earlier step
+ * (docker/login-action, aws-actions/amazon-ecr-login, azure/docker-login, `docker login`) leaves it: an
+ * `auths` entry (with a credsStore the entry is empty and the secret is in the store) or a `credHelpers` one.
+ */
+function hasDockerLogin(host, env = process.env) {
+    const dir = env.DOCKER_CONFIG ?? (0,external_node_path_.join)(env.HOME ?? (0,external_node_os_.homedir)(), '.docker');
+    let config;
+    try {
+        config = JSON.parse((0,external_node_fs_.readFileSync)((0,external_node_path_.join)(dir, 'config.json'), 'utf8'));
+    }
+    catch {
+        return false;
+    }
+    const keys = DOCKER_HUB.includes(host) ? [...DOCKER_HUB, DOCKER_HUB_KEY] : [host, `https://${host}`];
+    return keys.some((key) => config.auths?.[key] !== undefined || config.credHelpers?.[key] !== undefined);
+}
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/lib/inputs.ts
+
+
+
+
+
+/**
+ * Typed readers for action inputs. Each stage's inputs.ts calls these once and builds its own typed object;
+ * nothing else reads `core.getInput`.
+ */
+/** A trimmed input, or undefined when it is empty. */
+function optional(name) {
+    const value = getInput(name).trim();
+    return value === '' ? undefined : value;
+}
+function required(name, what) {
+    const value = optional(name);
+    if (value === undefined)
+        throw new InputError(`Input '${name}' is required: ${what}.`);
+    return value;
+}
+function bool(name, fallback) {
+    return optionalBool(name) ?? fallback;
+}
+/** true, false, or undefined when the input is empty (the cloud's or another input's default then applies). */
+function optionalBool(name) {
+    const value = optional(name);
+    if (value === undefined)
+        return undefined;
+    if (/^(true|True|TRUE)$/.test(value))
+        return true;
+    if (/^(false|False|FALSE)$/.test(value))
+        return false;
+    throw new errors_InputError(`Input '${name}' must be true or false, got '${value}'.`);
+}
+/** Parses a number, naming the input and the accepted range when it is not one. */
+function parseNumber(name, raw, rule = {}) {
+    const { min = 0, max = Number.MAX_SAFE_INTEGER, integer = true } = rule;
+    const value = Number(raw);
+    const expected = `${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`;
+    if (raw.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+        throw new InputError(`Input '${name}' must be ${expected}, got '${raw}'.`);
+    }
+    if (value < min || value > max)
+        throw new InputError(`Input '${name}' must be ${expected}, got ${value}.`);
+    return value;
+}
+function number(name, fallback, rule) {
+    const raw = optional(name);
+    return raw === undefined ? fallback : parseNumber(name, raw, rule);
+}
+/** Splits a list given one item per line (commas also separate, as many actions accept). */
+function parseList(raw, { commas = true } = {}) {
+    return raw
+        .split(commas ? /[\n,]/ : /\n/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '' && !item.startsWith('#'));
+}
+function list(name, options) {
+    return parseList(getInput(name), options);
+}
+/**
+ * Parses `key=value` lines. Only the first `=` separates, so values such as connection strings keep theirs.
+ * Blank lines and `#` comments are skipped; a line without `=` or with an empty key is an error.
+ */
+function parseKeyValues(name, raw) {
+    const pairs = new Map();
+    for (const [index, line] of raw.split('\n').entries()) {
+        const text = line.trim();
+        if (text === '' || text.startsWith('#'))
+            continue;
+        const at = text.indexOf('=');
+        const key = at < 0 ? '' : text.slice(0, at).trim();
+        if (key === '') {
+            throw new errors_InputError(`Input '${name}' line ${index + 1} is not KEY=value: '${text}'.`, 'Write one KEY=value per line; the value may itself contain =.');
+        }
+        pairs.set(key, text.slice(at + 1).trim());
+    }
+    return pairs;
+}
+function keyValues(name) {
+    return parseKeyValues(name, getInput(name));
+}
+/** Reads an input that must be one of a fixed set of words. */
+function oneOf(name, choices, fallback) {
+    return optionalOneOf(name, choices) ?? fallback;
+}
+/** One of a fixed set of words, or undefined when the input is empty. */
+function optionalOneOf(name, choices) {
+    const value = optional(name);
+    if (value === undefined)
+        return undefined;
+    if (!choices.includes(value)) {
+        throw new errors_InputError(`Input '${name}' must be one of ${choices.join(', ')}, got '${value}'.`);
+    }
+    return value;
+}
+/** Parses a time input (see duration.ts for the one syntax), naming the input and the range when it is wrong. */
+function parseDurationInput(name, raw, rule) {
+    const { bare, minMs = 0, maxMs = 7 * 24 * 3_600_000 } = rule;
+    const ms = parseDuration(raw, bare);
+    const range = `from ${formatLimit(minMs, bare)} to ${formatLimit(maxMs, bare)}`;
+    if (ms === undefined) {
+        throw new InputError(`Input '${name}' must be ${durationSyntax(bare)}, got '${raw}'.`);
+    }
+    if (ms < minMs || ms > maxMs)
+        throw new InputError(`Input '${name}' must be ${range}, got '${raw}'.`);
+    return ms;
+}
+/** A time input in milliseconds; `fallback` is written as the input's default is (e.g. '30' or '5m'). */
+function duration(name, fallback, rule) {
+    return parseDurationInput(name, optional(name) ?? fallback, rule);
+}
+const formatLimit = (ms, bare) => (bare === 'm' ? `${ms / 60_000} minutes` : `${ms / 1000} seconds`);
+/**
+ * A file or folder input, resolved against the workspace (GITHUB_WORKSPACE, else the working directory) and
+ * refused when it resolves, links followed, outside both the workspace and the runner's temporary folder
+ * (RUNNER_TEMP, where earlier steps such as amazon-ecs-render-task-definition leave their files).
+ */
+function workspacePath(name, raw) {
+    const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const path = resolve(workspace, raw);
+    const roots = [workspace, process.env.RUNNER_TEMP].filter((root) => Boolean(root));
+    if (!roots.some((root) => isWithin(root, path))) {
+        throw new InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE), or in RUNNER_TEMP.');
+    }
+    return path;
+}
+function isWithin(root, path) {
+    const real = (p) => (existsSync(p) ? realpathSync(p) : p);
+    const inside = relative(real(resolve(root)), real(path));
+    return !(inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside));
+}
+
+;// CONCATENATED MODULE: ./src/build-push/buildx-options.ts
+
+
+/** Inputs that are lists, each item one flag; `commas` where the anchor splits on commas as well. */
+const LISTS = [
+    ['add-hosts', '--add-host', true],
+    ['allow', '--allow', true],
+    ['annotations', '--annotation', false],
+    ['attests', '--attest', false],
+    ['build-contexts', '--build-context', false],
+    ['no-cache-filters', '--no-cache-filter', true],
+    ['outputs', '--output', false],
+    ['ssh', '--ssh', false],
+    ['ulimit', '--ulimit', false],
+];
+/** Inputs that are one value, one flag. `provenance` and `sbom` take `--flag=value` (buildx's own form). */
+const VALUES = [
+    ['call', '--call'],
+    ['cgroup-parent', '--cgroup-parent'],
+    ['shm-size', '--shm-size'],
+    ['provenance', '--provenance'],
+    ['sbom', '--sbom'],
+];
+const SECRET_ID = /^[\w.-]+$/;
+function secretMap(input) {
+    const values = keyValues(input);
+    for (const id of values.keys()) {
+        if (!SECRET_ID.test(id)) {
+            throw new errors_InputError(`Input '${input}' has an invalid id '${id}'.`, 'Ids are letters, digits, _, . and -.');
+        }
+    }
+    return values;
+}
+function readBuildxOptions(builder) {
+    const flags = [];
+    const given = [];
+    for (const [input, flag, commas] of LISTS) {
+        const items = list(input, { commas });
+        if (items.length > 0)
+            given.push(input);
+        for (const item of items)
+            flags.push([flag, item]);
+    }
+    for (const [input, flag] of VALUES) {
+        const value = optional(input);
+        if (value === undefined)
+            continue;
+        given.push(input);
+        flags.push([flag, value]);
+    }
+    if (optionalBool('pull')) {
+        given.push('pull');
+        flags.push(['--pull', undefined]);
+    }
+    const secretEnvs = secretMap('secret-envs');
+    const secretFiles = secretMap('secret-files');
+    if (secretEnvs.size > 0)
+        given.push('secret-envs');
+    if (secretFiles.size > 0)
+        given.push('secret-files');
+    const load = optionalBool('load') ?? false;
+    if (load)
+        given.push('load');
+    const instance = builder !== undefined && !['auto', 'buildx', 'docker'].includes(builder) ? builder : undefined;
+    if (instance !== undefined) {
+        if (!/^[\w.-]+$/.test(instance))
+            throw new errors_InputError(`Input 'builder' has '${instance}', not a builder name.`);
+        given.push('builder');
+    }
+    return { flags, secretEnvs, secretFiles, load, instance, given };
+}
+/** The flags for buildx: `--flag value` (or `--flag=value` for provenance and sbom, whose value may be empty). */
+function buildxOptionArgs(options) {
+    const args = [];
+    if (options.instance)
+        args.push('--builder', options.instance);
+    for (const [flag, value] of options.flags) {
+        if (value === undefined)
+            args.push(flag);
+        else if (flag === '--provenance' || flag === '--sbom')
+            args.push(`${flag}=${value}`);
+        else
+            args.push(flag, value);
+    }
+    for (const [id, variable] of options.secretEnvs)
+        args.push('--secret', `id=${id},env=${variable}`);
+    for (const [id, file] of options.secretFiles)
+        args.push('--secret', `id=${id},src=${file}`);
+    if (options.load)
+        args.push('--load');
+    return args;
+}
+
 ;// CONCATENATED MODULE: ./src/build-push/build.ts
+
 
 
 
@@ -35033,6 +35284,7 @@ async function chooseBuilder(inputs) {
     const needs = [
         inputs.platforms.length > 0 ? "'platforms'" : undefined,
         inputs.secrets.size > 0 ? "'secrets' (the classic builder would have to bake them into the image)" : undefined,
+        ...(inputs.buildx?.given ?? []).map((name) => `'${name}'`),
     ].filter(Boolean);
     if (needs.length > 0) {
         throw new errors_InputError(`${needs.join(' and ')} need buildx, and ${reason}.`, 'Run docker/setup-buildx-action before this step, or drop these inputs to build with the classic docker build.');
@@ -35077,10 +35329,13 @@ function buildxArgs(request) {
         args.push('--cache-to', cache);
     for (const id of inputs.secrets.keys())
         args.push('--secret', `id=${id},env=${secretVariable(id)}`);
+    if (inputs.buildx)
+        args.push(...buildxOptionArgs(inputs.buildx));
+    const ownOutput = inputs.buildx?.load || inputs.buildx?.flags.some(([flag]) => flag === '--output');
     // A multi-platform image cannot be loaded into the local engine; without push it stays in the build cache.
     if (inputs.push)
         args.push('--push');
-    else if (inputs.platforms.length <= 1)
+    else if (inputs.platforms.length <= 1 && !ownOutput)
         args.push('--load');
     args.push(inputs.context);
     return args;
@@ -35243,134 +35498,14 @@ function checkImageReference(input, text) {
     }
     return text;
 }
-
-;// CONCATENATED MODULE: ./src/lib/inputs.ts
-
-
-
-
-
 /**
- * Typed readers for action inputs. Each stage's inputs.ts calls these once and builds its own typed object;
- * nothing else reads `core.getInput`.
+ * Where a reference is pushed, as Docker resolves it: a reference without a registry is on Docker Hub
+ * (docker.io), and a one-part Docker Hub path is an official image, under `library/`.
  */
-/** A trimmed input, or undefined when it is empty. */
-function optional(name) {
-    const value = getInput(name).trim();
-    return value === '' ? undefined : value;
-}
-function required(name, what) {
-    const value = optional(name);
-    if (value === undefined)
-        throw new InputError(`Input '${name}' is required: ${what}.`);
-    return value;
-}
-function bool(name, fallback) {
-    return optionalBool(name) ?? fallback;
-}
-/** true, false, or undefined when the input is empty (the cloud's or another input's default then applies). */
-function optionalBool(name) {
-    const value = optional(name);
-    if (value === undefined)
-        return undefined;
-    if (/^(true|True|TRUE)$/.test(value))
-        return true;
-    if (/^(false|False|FALSE)$/.test(value))
-        return false;
-    throw new errors_InputError(`Input '${name}' must be true or false, got '${value}'.`);
-}
-/** Parses a number, naming the input and the accepted range when it is not one. */
-function parseNumber(name, raw, rule = {}) {
-    const { min = 0, max = Number.MAX_SAFE_INTEGER, integer = true } = rule;
-    const value = Number(raw);
-    const expected = `${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`;
-    if (raw.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-        throw new InputError(`Input '${name}' must be ${expected}, got '${raw}'.`);
-    }
-    if (value < min || value > max)
-        throw new InputError(`Input '${name}' must be ${expected}, got ${value}.`);
-    return value;
-}
-function number(name, fallback, rule) {
-    const raw = optional(name);
-    return raw === undefined ? fallback : parseNumber(name, raw, rule);
-}
-/** Splits a list given one item per line (commas also separate, as many actions accept). */
-function parseList(raw, { commas = true } = {}) {
-    return raw
-        .split(commas ? /[\n,]/ : /\n/)
-        .map((item) => item.trim())
-        .filter((item) => item !== '' && !item.startsWith('#'));
-}
-function list(name, options) {
-    return parseList(getInput(name), options);
-}
-/**
- * Parses `key=value` lines. Only the first `=` separates, so values such as connection strings keep theirs.
- * Blank lines and `#` comments are skipped; a line without `=` or with an empty key is an error.
- */
-function parseKeyValues(name, raw) {
-    const pairs = new Map();
-    for (const [index, line] of raw.split('\n').entries()) {
-        const text = line.trim();
-        if (text === '' || text.startsWith('#'))
-            continue;
-        const at = text.indexOf('=');
-        const key = at < 0 ? '' : text.slice(0, at).trim();
-        if (key === '') {
-            throw new errors_InputError(`Input '${name}' line ${index + 1} is not KEY=value: '${text}'.`, 'Write one KEY=value per line; the value may itself contain =.');
-        }
-        pairs.set(key, text.slice(at + 1).trim());
-    }
-    return pairs;
-}
-function keyValues(name) {
-    return parseKeyValues(name, getInput(name));
-}
-/** Reads an input that must be one of a fixed set of words. */
-function oneOf(name, choices, fallback) {
-    return optionalOneOf(name, choices) ?? fallback;
-}
-/** One of a fixed set of words, or undefined when the input is empty. */
-function optionalOneOf(name, choices) {
-    const value = optional(name);
-    if (value === undefined)
-        return undefined;
-    if (!choices.includes(value)) {
-        throw new errors_InputError(`Input '${name}' must be one of ${choices.join(', ')}, got '${value}'.`);
-    }
-    return value;
-}
-/** Parses a time input (see duration.ts for the one syntax), naming the input and the range when it is wrong. */
-function parseDurationInput(name, raw, rule) {
-    const { bare, minMs = 0, maxMs = 7 * 24 * 3_600_000 } = rule;
-    const ms = parseDuration(raw, bare);
-    const range = `from ${formatLimit(minMs, bare)} to ${formatLimit(maxMs, bare)}`;
-    if (ms === undefined) {
-        throw new InputError(`Input '${name}' must be ${durationSyntax(bare)}, got '${raw}'.`);
-    }
-    if (ms < minMs || ms > maxMs)
-        throw new InputError(`Input '${name}' must be ${range}, got '${raw}'.`);
-    return ms;
-}
-/** A time input in milliseconds; `fallback` is written as the input's default is (e.g. '30' or '5m'). */
-function duration(name, fallback, rule) {
-    return parseDurationInput(name, optional(name) ?? fallback, rule);
-}
-const formatLimit = (ms, bare) => (bare === 'm' ? `${ms / 60_000} minutes` : `${ms / 1000} seconds`);
-/**
- * A file or folder input, resolved against the workspace (GITHUB_WORKSPACE, else the working directory) and
- * refused when it resolves outside it, links followed: an action reads only what the checkout holds.
- */
-function workspacePath(name, raw) {
-    const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
-    const path = resolve(workspace, raw);
-    const real = (p) => (existsSync(p) ? realpathSync(p) : p);
-    const inside = relative(real(workspace), real(path));
-    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-        throw new InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE).');
-    }
-    return path;
+function repositoryOf(ref) {
+    const registry = ref.registry ?? 'docker.io';
+    const hub = registry === 'docker.io' || registry === 'index.docker.io' || registry === 'registry-1.docker.io';
+    return { registry, path: hub && !ref.path.includes('/') ? `library/${ref.path}` : ref.path };
 }
 
 ;// CONCATENATED MODULE: ./src/lib/aws.ts
@@ -35392,7 +35527,12 @@ function clientConfig(options) {
         customUserAgent: `deploy-actions/${options.stage}`,
         // Throttling and 5xx are retried by the SDK with jittered backoff; five tries ride out a short burst.
         // AWS_MAX_ATTEMPTS, when set, is the user's choice and wins.
-        ...(process.env.AWS_MAX_ATTEMPTS ? {} : { maxAttempts: 5 }),
+        // An explicit max-retries input wins over both.
+        ...(options.maxRetries !== undefined
+            ? { maxAttempts: options.maxRetries + 1 }
+            : process.env.AWS_MAX_ATTEMPTS
+                ? {}
+                : { maxAttempts: 5 }),
     };
 }
 async function ecsClient(options) {
@@ -35463,11 +35603,16 @@ function parseEcrHost(host) {
  * Decides how to log in before anything runs, so a registry that needs credentials none of which are
  * available fails at once with what to give.
  */
-function planLogin(host, type, credentials, ecr) {
+function planLogin(host, type, credentials, ecr, 
+/** Whether Docker's config already holds a login for host (an earlier docker/login-action step). */
+loggedIn = false) {
     const { username, password } = credentials;
     if ((username === undefined) !== (password === undefined)) {
         throw new errors_InputError(`Only one of 'username' and 'password' is given for ${host}.`, 'Give both, or neither to use the login this registry type finds itself.');
     }
+    // A login an earlier step left (docker/login-action, azure/docker-login) is used as it is.
+    if (loggedIn && !username && (type === 'acr' || type === 'basic'))
+        return { type: 'none', host };
     switch (type) {
         case 'ecr': {
             const parsed = parseEcrHost(host);
@@ -35494,19 +35639,26 @@ function planLogin(host, type, credentials, ecr) {
             return { type: 'ghcr', host, username: user, password: token };
         }
         case 'basic':
-            if (username && password)
-                return { type: 'basic', host, username, password };
-            if (host === 'docker.io' || host === 'registry-1.docker.io' || host === 'index.docker.io') {
-                throw new errors_InputError('Pushing to Docker Hub needs credentials and none were given.', "Give 'username' and 'password' (a Docker Hub access token).");
-            }
-            return { type: 'none', host };
+            return basicLogin(host, username, password);
     }
+}
+/** Any other registry: the username and password given, else Docker's own login (none needed for a local one). */
+function basicLogin(host, username, password) {
+    if (username && password)
+        return { type: 'basic', host, username, password };
+    if (host === 'docker.io' || host === 'registry-1.docker.io' || host === 'index.docker.io') {
+        throw new errors_InputError('Pushing to Docker Hub needs credentials and none were given.', "Give 'username' and 'password' (a Docker Hub access token), or log in with docker/login-action before this step.");
+    }
+    if (host === 'public.ecr.aws') {
+        throw new errors_InputError('Pushing to Amazon ECR Public needs a login and none was found.', "Run aws-actions/amazon-ecr-login with 'registry-type: public' before this step (its login is used), or give 'username: AWS' and 'password' from `aws ecr-public get-login-password --region us-east-1`.");
+    }
+    return { type: 'none', host };
 }
 /** Logs in as planned; for ECR, also makes sure the repository exists (or creates it when asked). */
 async function logIn(plan, repository) {
     switch (plan.type) {
         case 'none':
-            info(`No credentials given for ${plan.host}: using the login Docker already has, if any.`);
+            info(`No credentials given for ${plan.host}: using the login Docker already has (an earlier step's), if any.`);
             return;
         case 'basic':
         case 'ghcr':
@@ -35654,7 +35806,10 @@ function timestamp(now) {
 }
 function planTags(facts, options) {
     const tags = [];
-    const add = (tag, rule) => {
+    const flavor = options.flavor;
+    const add = (computed, rule) => {
+        const flavored = rule !== 'explicit' && (rule !== 'latest' || flavor?.onLatest);
+        const tag = flavored && flavor && computed !== '' ? `${flavor.prefix}${computed}${flavor.suffix}` : computed;
         if (tag !== '' && !tags.some((t) => t.tag === tag))
             tags.push({ tag, rule });
     };
@@ -35687,7 +35842,9 @@ function planTags(facts, options) {
         add(`sha-${facts.sha}`, 'sha-long');
     if (rules.has('timestamp'))
         add(timestamp(facts.now), 'timestamp');
-    if (rules.has('latest') && branch === defaultBranch && facts.pullRequest === undefined)
+    const onDefaultBranch = branch === defaultBranch && facts.pullRequest === undefined;
+    const latest = flavor?.latest ?? 'auto';
+    if (latest === 'true' || (latest === 'auto' && rules.has('latest') && onDefaultBranch))
         add('latest', 'latest');
     for (const tag of options.explicit)
         add(tag, 'explicit');
@@ -35714,6 +35871,131 @@ function planTags(facts, options) {
     return { tags, labels, version };
 }
 
+;// CONCATENATED MODULE: ./src/build-push/targets.ts
+
+
+
+
+
+
+const EXAMPLE = 'ghcr.io/octo-org/web, 123456789012.dkr.ecr.us-east-1.amazonaws.com/web or user/app (Docker Hub)';
+function target(text, type) {
+    const parsed = parseImageReference(text);
+    if (!parsed)
+        return undefined;
+    const { registry, path } = repositoryOf(parsed);
+    return {
+        image: `${registry}/${path}`,
+        registry,
+        repository: path,
+        registryType: type ?? detectRegistryType(registry),
+    };
+}
+/** `image`: a repository, without a tag or digest (those come from the tag inputs). Docker Hub when no registry. */
+function imageInput(type) {
+    const given = optional('image');
+    if (given === undefined)
+        return undefined;
+    // Registries refuse upper case in repository names; metadata-action lower-cases them (ghcr.io/Octo-Org/Web
+    // from github.repository), and so does this action, saying so.
+    const text = given.toLowerCase();
+    if (text !== given)
+        notice(`Input 'image' is written in lower case, as registries require: ${text}.`);
+    const parsed = parseImageReference(text);
+    const found = target(text, type);
+    if (!parsed || parsed.tag || parsed.digest || !found) {
+        throw new errors_InputError(`Input 'image' must name a repository in a registry, without a tag, got '${given}'.`, `Write registry/repository in lower case, e.g. ${EXAMPLE}; tags come from version, tags and tag-rules.`);
+    }
+    return found;
+}
+/** A line of `tags`: a bare tag, or a full reference with a tag. */
+function tagLine(text) {
+    if (isValidTag(text))
+        return { tag: text };
+    if (/^type=/.test(text)) {
+        throw new errors_InputError(`Input 'tags' has '${text}', a docker/metadata-action tag expression: here the rules have names.`, "Write them in 'tag-rules': type=sha is sha, type=ref,event=branch is branch, type=ref,event=pr is pr, type=semver,pattern={{version}} (and {{major}}.{{minor}}, {{major}}) is semver, type=schedule is timestamp; type=raw,value=edge is the tag edge in 'tags'.");
+    }
+    const parsed = parseImageReference(text);
+    const found = target(text, undefined);
+    if (!parsed?.tag || parsed.digest || !found) {
+        throw new errors_InputError(`Input 'tags' has '${text}', which is neither a tag nor an image reference with a tag.`, 'Give bare tags (1.4.2, edge) or full references (ghcr.io/octo-org/web:edge, user/app:latest), one per line.');
+    }
+    return { tag: parsed.tag, target: found };
+}
+function tagRules(imageGiven) {
+    const rules = list('tag-rules');
+    for (const rule of rules) {
+        if (!TAG_RULES.includes(rule)) {
+            throw new errors_InputError(`Input 'tag-rules' has an unknown rule '${rule}'.`, `Rules are: ${TAG_RULES.join(', ')}.`);
+        }
+    }
+    if (rules.length > 0)
+        return rules;
+    // build-push-action's form (no image, full references in tags): exactly those tags, and version when given.
+    return imageGiven ? DEFAULT_RULES : ['version'];
+}
+/** docker/metadata-action's `flavor`: latest=auto|true|false, prefix=, suffix= (each may end in ,onlatest=true). */
+function flavorInput() {
+    const lines = list('flavor', { commas: false });
+    if (lines.length === 0)
+        return undefined;
+    const flavor = { latest: 'auto', prefix: '', suffix: '', onLatest: false };
+    for (const line of lines) {
+        const [setting = '', ...options] = line.split(',').map((part) => part.trim());
+        const at = setting.indexOf('=');
+        const [key, value] = [setting.slice(0, at), setting.slice(at + 1)];
+        if (options.some((option) => option === 'onlatest=true'))
+            flavor.onLatest = true;
+        if (key === 'latest' && ['auto', 'true', 'false'].includes(value))
+            flavor.latest = value;
+        else if (key === 'prefix' || key === 'suffix')
+            flavor[key] = value;
+        else {
+            throw new errors_InputError(`Input 'flavor' has '${line}', which is not latest=auto|true|false, prefix=... or suffix=... .`, 'Write one per line, as in docker/metadata-action: latest=false, prefix=v, suffix=-alpine,onlatest=true.');
+        }
+    }
+    return flavor;
+}
+function versionInput() {
+    const version = optional('version')?.replace(/^refs\/tags\//, '');
+    if (version !== undefined && !isValidTag(version)) {
+        throw new errors_InputError(`Input 'version' is not a valid image tag: '${version}'.`, 'A tag is up to 128 letters, digits, _, . and -, and starts with a letter, digit or _.');
+    }
+    return version;
+}
+function readTargets() {
+    const choice = oneOf('registry-type', REGISTRY_TYPES, 'auto');
+    const type = choice === 'auto' ? undefined : choice;
+    const lines = list('tags').map(tagLine);
+    const primary = imageInput(type) ?? lines.find((line) => line.target)?.target;
+    if (!primary) {
+        throw new errors_InputError("Input 'image' must name a repository in a registry, without a tag, got ''.", `Write e.g. ${EXAMPLE}; or, as in docker/build-push-action, give 'tags' as full references (user/app:latest).`);
+    }
+    if (type)
+        primary.registryType = type;
+    const tags = [];
+    const extraReferences = [];
+    const extraTargets = [];
+    for (const { tag, target: to } of lines) {
+        if (!to || to.image === primary.image)
+            tags.push(tag);
+        else {
+            extraReferences.push(`${to.image}:${tag}`);
+            if (!extraTargets.some((known) => known.image === to.image))
+                extraTargets.push(to);
+        }
+    }
+    return {
+        ...primary,
+        tags,
+        tagRules: tagRules(optional('image') !== undefined),
+        flavor: flavorInput(),
+        version: versionInput(),
+        extraReferences,
+        extraTargets,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/build-push/inputs.ts
 
 
@@ -35723,17 +36005,17 @@ function planTags(facts, options) {
 
 
 function readInputs() {
-    const target = imageInput();
+    const targets = readTargets();
     const skipBuild = bool('skip-build', false);
     return {
-        ...target,
+        ...targets,
         ...buildContext(skipBuild),
-        ...tagInputs(target.image),
         target: optional('target'),
         buildArgs: keyValues('build-args'),
         labels: keyValues('labels'),
         platforms: list('platforms'),
-        push: bool('push', true),
+        // build-push-action's form (no image, tags as references) keeps its default: build only, push when asked.
+        push: bool('push', optional('image') !== undefined),
         cacheFrom: list('cache-from', { commas: false }),
         cacheTo: list('cache-to', { commas: false }),
         secrets: buildSecrets(),
@@ -35742,28 +36024,12 @@ function readInputs() {
         defaultBranch: optional('default-branch'),
         skipBuild,
         sourceImage: sourceImage(skipBuild),
-        builder: oneOf('builder', ['auto', 'buildx', 'docker'], 'auto'),
+        ...builderInputs(),
         credentials: credentials(),
         awsRegion: optional('aws-region'),
         registryId: optional('registry-id'),
         createRepository: bool('create-repository', false),
         logout: bool('logout', true),
-    };
-}
-/** `image`: a repository in a registry, without a tag or digest (those come from the tag inputs). */
-function imageInput() {
-    const imageText = optional('image') ?? '';
-    const parsed = parseImageReference(imageText);
-    if (!imageText || !parsed || parsed.tag || parsed.digest || !parsed.registry) {
-        throw new errors_InputError(`Input 'image' must name a repository in a registry, without a tag, got '${imageText}'.`, 'Write registry/repository in lower case, e.g. ghcr.io/octo-org/web or 123456789012.dkr.ecr.us-east-1.amazonaws.com/web; tags come from version, tags and tag-rules.');
-    }
-    const registry = parsed.registry;
-    const typeChoice = oneOf('registry-type', REGISTRY_TYPES, 'auto');
-    return {
-        image: `${registry}/${parsed.path}`,
-        registry,
-        repository: parsed.path,
-        registryType: typeChoice === 'auto' ? detectRegistryType(registry) : typeChoice,
     };
 }
 /** `context` and `file`, checked to exist unless nothing is built. */
@@ -35785,21 +36051,6 @@ function buildContext(skipBuild) {
     }
     return { context, file };
 }
-/** `tags`, `tag-rules` and `version`: what the image is tagged with. */
-function tagInputs(image) {
-    const tags = list('tags').map((tag) => bareTag(tag, image));
-    const rules = list('tag-rules');
-    for (const rule of rules) {
-        if (!TAG_RULES.includes(rule)) {
-            throw new errors_InputError(`Input 'tag-rules' has an unknown rule '${rule}'.`, `Rules are: ${TAG_RULES.join(', ')}.`);
-        }
-    }
-    const version = optional('version')?.replace(/^refs\/tags\//, '');
-    if (version !== undefined && !isValidTag(version)) {
-        throw new errors_InputError(`Input 'version' is not a valid image tag: '${version}'.`, 'A tag is up to 128 letters, digits, _, . and -, and starts with a letter, digit or _.');
-    }
-    return { tags, tagRules: rules.length > 0 ? rules : DEFAULT_RULES, version };
-}
 function buildSecrets() {
     const secrets = new Map();
     for (const [id, value] of keyValues('secrets')) {
@@ -35809,6 +36060,19 @@ function buildSecrets() {
     }
     return secrets;
 }
+/**
+ * `builder`: auto, buildx or docker, or, as in build-push-action, the name of a buildx builder instance
+ * (docker/setup-buildx-action's `name` output), which means buildx with that builder.
+ */
+function builderInputs() {
+    const raw = optional('builder');
+    const buildx = readBuildxOptions(raw);
+    const builder = raw === 'docker' || raw === 'buildx' ? raw : buildx.instance ? 'buildx' : 'auto';
+    if (builder === 'docker' && buildx.given.length > 0) {
+        throw new errors_InputError(`'builder: docker' cannot honour ${buildx.given.map((name) => `'${name}'`).join(', ')}: they are buildx flags.`, 'Leave builder empty (buildx when installed) or drop these inputs.');
+    }
+    return { builder, buildx };
+}
 function credentials() {
     return {
         username: optional('username'),
@@ -35817,16 +36081,6 @@ function credentials() {
         githubActor: process.env.GITHUB_ACTOR,
         azureAccessToken: optional('azure-access-token'),
     };
-}
-/** `tags` accepts bare tags, or full references as docker/build-push-action does, of this same image. */
-function bareTag(text, image) {
-    if (isValidTag(text))
-        return text;
-    const ref = parseImageReference(text);
-    const full = ref?.registry ? `${ref.registry}/${ref.path}` : ref?.path;
-    if (ref?.tag && full === image)
-        return ref.tag;
-    throw new errors_InputError(`Input 'tags' has '${text}', which is neither a tag nor a reference to ${image}.`, `Give bare tags (1.4.2, edge) or ${image}:<tag>; push to another image with a second step.`);
 }
 function sourceImage(skipBuild) {
     const source = optional('source-image');
@@ -35839,9 +36093,9 @@ function sourceImage(skipBuild) {
 }
 
 ;// CONCATENATED MODULE: ./src/build-push/report.ts
-/** The full references of the planned tags: image:tag. */
+/** The full references: image:tag for each planned tag, then those `tags` named in other repositories. */
 function references(inputs, plan) {
-    return plan.tags.map(({ tag }) => `${inputs.image}:${tag}`);
+    return [...plan.tags.map(({ tag }) => `${inputs.image}:${tag}`), ...(inputs.extraReferences ?? [])];
 }
 /** The image to deploy: the digest reference when there is one, since a tag can move. */
 function deployableImage(inputs, plan, result) {
@@ -35853,7 +36107,14 @@ function deployableImage(inputs, plan, result) {
 /** The step outputs; none until the image is built (or tagged). Pure. */
 function outputs({ inputs, plan, builder, result }) {
     if (!inputs || !plan || !builder || !result) {
-        return { image: undefined, digest: undefined, tags: undefined, 'image-id': undefined, metadata: undefined };
+        return {
+            image: undefined,
+            digest: undefined,
+            tags: undefined,
+            'image-id': undefined,
+            imageid: undefined,
+            metadata: undefined,
+        };
     }
     const image = deployableImage(inputs, plan, result);
     return {
@@ -35861,6 +36122,8 @@ function outputs({ inputs, plan, builder, result }) {
         digest: result.digest ?? '',
         tags: references(inputs, plan).join('\n'),
         'image-id': result.imageId,
+        // docker/build-push-action's name for it.
+        imageid: result.imageId,
         metadata: JSON.stringify(metadata(image, inputs, plan, builder, result)),
     };
 }
@@ -35955,17 +36218,14 @@ async function buildAndPush(report) {
     const inputs = (report.inputs = readInputs());
     const plan = (report.plan = tagPlan(inputs));
     info(`Tags: ${plan.tags.map(({ tag, rule }) => `${tag} (${rule})`).join(', ')}`);
-    const login = planLogin(inputs.registry, inputs.registryType, inputs.credentials, {
-        region: inputs.awsRegion,
-        registryId: inputs.registryId,
-        createRepository: inputs.createRepository,
-    });
+    const logins = planLogins(inputs);
     const builder = (report.builder = await chooseBuilder(inputs));
     info(`Builder: ${builder.kind === 'buildx' ? 'docker buildx build' : 'docker build + docker push'}, because ${builder.reason}.`);
     const needsLogin = inputs.push || inputs.skipBuild || inputs.cacheFrom.length > 0;
     try {
-        if (needsLogin)
-            await group(`Log in to ${inputs.registry} (${login.type})`, () => logIn(login, inputs.repository));
+        for (const { login, repository } of needsLogin ? logins : []) {
+            await group(`Log in to ${login.host} (${login.type})`, () => logIn(login, repository));
+        }
         report.result = await group(inputs.skipBuild ? 'Tag the existing image' : 'Build and push', () => inputs.skipBuild
             ? retag(builder, inputs.sourceImage ?? '', references(inputs, plan), inputs.push)
             : build(builder, { inputs, references: references(inputs, plan), labels: plan.labels }));
@@ -35973,22 +36233,47 @@ async function buildAndPush(report) {
         info(`${inputs.push ? 'Pushed' : 'Built'} ${image} in ${formatDuration(performance.now() - started)}.`);
     }
     finally {
-        await logOut(inputs, login, needsLogin);
+        await logOut(inputs, logins, needsLogin);
     }
 }
 function tagPlan(inputs) {
     return planTags(factsFromEnvironment(process.env), {
         rules: inputs.tagRules,
+        flavor: inputs.flavor,
         version: inputs.version,
         explicit: inputs.tags,
         defaultBranch: inputs.defaultBranch,
         labels: inputs.labels,
     });
 }
+/**
+ * A login per registry the image goes to, planned before anything runs. username and password are for the
+ * image's own registry; another one (from `tags`) logs in by its type (ECR, GHCR) or uses an earlier login.
+ */
+function planLogins(inputs) {
+    const ecr = { region: inputs.awsRegion, registryId: inputs.registryId, createRepository: inputs.createRepository };
+    const { username: _user, password: _password, ...ambient } = inputs.credentials;
+    const plans = [
+        {
+            login: planLogin(inputs.registry, inputs.registryType, inputs.credentials, ecr, hasDockerLogin(inputs.registry)),
+            repository: inputs.repository,
+        },
+    ];
+    for (const target of inputs.extraTargets ?? []) {
+        if (plans.some(({ login }) => login.host === target.registry))
+            continue;
+        const login = planLogin(target.registry, target.registryType, ambient, { region: inputs.awsRegion, createRepository: false }, hasDockerLogin(target.registry));
+        plans.push({ login, repository: target.repository });
+    }
+    return plans;
+}
 /** No credential stays on a self-hosted runner, whether the build worked or not. */
-async function logOut(inputs, login, loggedIn) {
-    if (loggedIn && inputs.logout && login.type !== 'none')
-        await logout(inputs.registry);
+async function logOut(inputs, logins, loggedIn) {
+    if (!loggedIn || !inputs.logout)
+        return;
+    for (const { login } of logins)
+        if (login.type !== 'none')
+            await logout(login.host);
 }
 
 

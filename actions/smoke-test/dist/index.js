@@ -31797,17 +31797,22 @@ function duration(name, fallback, rule) {
 const formatLimit = (ms, bare) => (bare === 'm' ? `${ms / 60_000} minutes` : `${ms / 1000} seconds`);
 /**
  * A file or folder input, resolved against the workspace (GITHUB_WORKSPACE, else the working directory) and
- * refused when it resolves outside it, links followed: an action reads only what the checkout holds.
+ * refused when it resolves, links followed, outside both the workspace and the runner's temporary folder
+ * (RUNNER_TEMP, where earlier steps such as amazon-ecs-render-task-definition leave their files).
  */
 function workspacePath(name, raw) {
     const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
     const path = resolve(workspace, raw);
-    const real = (p) => (existsSync(p) ? realpathSync(p) : p);
-    const inside = relative(real(workspace), real(path));
-    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-        throw new InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE).');
+    const roots = [workspace, process.env.RUNNER_TEMP].filter((root) => Boolean(root));
+    if (!roots.some((root) => isWithin(root, path))) {
+        throw new InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE), or in RUNNER_TEMP.');
     }
     return path;
+}
+function isWithin(root, path) {
+    const real = (p) => (existsSync(p) ? realpathSync(p) : p);
+    const inside = relative(real(resolve(root)), real(path));
+    return !(inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside));
 }
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
@@ -32140,6 +32145,7 @@ async function probeUntil(request, expectations, options) {
     const sleep = options.sleep ?? ((ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }));
     const results = [];
     let streak = 0;
+    let failures = 0;
     const outcome = await poll(async (attempt) => {
         // poll checks once more when the time is up. An attempt with less time left than an interval would
         // only be cut short, and its "no answer" would hide the reason the earlier attempts failed.
@@ -32152,6 +32158,11 @@ async function probeUntil(request, expectations, options) {
         options.onAttempt?.(result, attempt, streak);
         if (streak >= needed)
             return 'passed';
+        if (!result.passed && options.final?.(result))
+            return 'not-retried';
+        failures += result.passed ? 0 : 1;
+        if (options.maxFailures !== undefined && failures >= options.maxFailures)
+            return 'max-attempts';
         if (options.maxAttempts !== undefined && attempt >= options.maxAttempts)
             return 'max-attempts';
         return undefined;
@@ -32189,6 +32200,8 @@ function latencyStats(samples) {
 
 
 
+/** The statuses curl --retry treats as transient (curl(1), --retry), retried even when retry-all is false. */
+const TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 function readUrls() {
     // url-health-check separates URLs with |; a | inside a URL is written %7C.
     const urls = list('url', { commas: false }).flatMap((line) => line.split('|').map((url) => url.trim()));
@@ -32227,22 +32240,79 @@ function readCa() {
     }
     return pem;
 }
+/**
+ * url-health-check's `cookie` (Name=Value) and `basic-auth` (login:password) as the headers curl sends for
+ * them, masked before anything can print them. Each refuses a second source of the same header.
+ */
+function credentialHeaders(headers) {
+    const extra = {};
+    const cookie = optional('cookie');
+    if (cookie !== undefined) {
+        maskCredential(cookie);
+        if (!/^[^=;\s]+=/.test(cookie)) {
+            throw new errors_InputError("Input 'cookie' must be Name=Value (several: a=1; b=2).", 'Write e.g. cookie: session=...');
+        }
+        if (headers.cookie !== undefined) {
+            throw new errors_InputError("Inputs 'cookie' and a Cookie line in 'headers' both set the Cookie header.", 'Keep one.');
+        }
+        extra.cookie = cookie;
+    }
+    const basicAuth = optional('basic-auth');
+    if (basicAuth !== undefined) {
+        mask(basicAuth.slice(basicAuth.indexOf(':') + 1));
+        if (!basicAuth.includes(':')) {
+            throw new errors_InputError("Input 'basic-auth' must be login:password.", 'Write e.g. basic-auth: deploy:${{ secrets.PASSWORD }}');
+        }
+        if (headers.authorization !== undefined) {
+            throw new errors_InputError("Inputs 'basic-auth' and an Authorization line in 'headers' both set the Authorization header.", 'Keep one.');
+        }
+        extra.authorization = `Basic ${Buffer.from(basicAuth, 'utf8').toString('base64')}`;
+        maskCredential(extra.authorization);
+    }
+    return extra;
+}
+/** `max-attempts` as url-health-check documents it: failed attempts per URL before giving up. */
+function readMaxAttempts() {
+    const raw = optional('max-attempts');
+    return raw === undefined ? undefined : parseNumber('max-attempts', raw, { min: 1, max: 100_000 });
+}
+/**
+ * `interval`, or url-health-check's `retry-delay`: a fixed wait (its waits never grow), so it sets backoff 1
+ * unless backoff is given. Both at once are refused.
+ */
+function readWaits() {
+    const retryDelay = optional('retry-delay');
+    const interval = optional('interval');
+    const backoff = optional('backoff');
+    if (retryDelay !== undefined && interval !== undefined) {
+        throw new errors_InputError("Inputs 'interval' and 'retry-delay' both set the wait between attempts.", 'Keep one: retry-delay (as url-health-check, fixed) or interval (grows by backoff).');
+    }
+    const rule = { bare: 's', minMs: 1, maxMs: 3_600_000 };
+    return {
+        intervalMs: retryDelay !== undefined ? duration('retry-delay', '3s', rule) : duration('interval', '5', rule),
+        backoff: backoff !== undefined
+            ? parseNumber('backoff', backoff, { min: 1, max: 10, integer: false })
+            : retryDelay !== undefined
+                ? 1
+                : 1.5,
+    };
+}
 function readInputs() {
     // Headers first: their credentials are masked before anything else can print them.
-    const headers = parseHeaders('headers', getInput('headers'));
+    const given = parseHeaders('headers', getInput('headers'));
+    const headers = { ...given, ...credentialHeaders(given) };
     const urls = readUrls();
     const method = (optional('method') ?? 'GET').toUpperCase();
     if (!/^[A-Z]+$/.test(method))
         throw new errors_InputError(`Input 'method' must be an HTTP method, got '${method}'.`);
     const expectBody = optional('expect-body');
     const maxLatency = optional('max-latency-ms');
-    const maxAttempts = optional('max-attempts');
-    const intervalMs = duration('interval', '5', { bare: 's', minMs: 1, maxMs: 3_600_000 });
-    const consecutiveSuccesses = number('consecutive-successes', 3, { min: 1, max: 100 });
-    const attempts = maxAttempts === undefined ? undefined : parseNumber('max-attempts', maxAttempts, { min: 1 });
-    if (attempts !== undefined && attempts < consecutiveSuccesses) {
-        throw new errors_InputError(`Input 'max-attempts' (${attempts}) is less than 'consecutive-successes' (${consecutiveSuccesses}): the test could never pass.`, `Raise max-attempts to at least ${consecutiveSuccesses} (better: leave it empty and let timeout decide), or lower consecutive-successes.`);
-    }
+    const json = parseJsonExpectations('expect-json', list('expect-json', { commas: false }));
+    const followRedirects = bool('follow-redirect', true);
+    const { intervalMs, backoff } = readWaits();
+    // A repeat proves something only when the answer can tell the new version from the old (body or JSON); a
+    // status-only check passes on its first good answer, as url-health-check's does.
+    const content = expectBody !== undefined || json.length > 0;
     return {
         urls,
         request: {
@@ -32250,27 +32320,30 @@ function readInputs() {
             headers,
             body: optional('body'),
             timeoutMs: duration('request-timeout', '10', { bare: 's', minMs: 1, maxMs: 600_000 }),
-            followRedirects: bool('follow-redirect', true),
+            followRedirects,
             maxRedirects: number('max-redirects', 10, { min: 0, max: 50 }),
             ca: readCa(),
         },
         expectations: {
-            status: parseStatus('expect-status', optional('expect-status') ?? '2xx'),
+            // Not following, a redirect is the answer: url-health-check passes it (curl --fail fails from 400 only).
+            status: parseStatus('expect-status', optional('expect-status') ?? (followRedirects ? '2xx' : '2xx,3xx')),
             body: expectBody === undefined ? undefined : parseText('expect-body', expectBody),
-            json: parseJsonExpectations('expect-json', list('expect-json', { commas: false })),
+            json,
             maxLatencyMs: maxLatency === undefined ? undefined : parseNumber('max-latency-ms', maxLatency, { min: 1 }),
         },
         timeoutMs: duration('timeout', '300', { bare: 's', minMs: 1, maxMs: 6 * 3_600_000 }),
         intervalMs,
-        backoff: number('backoff', 1.5, { min: 1, max: 10, integer: false }),
+        backoff,
         maxIntervalMs: Math.max(intervalMs, duration('max-interval', '30', { bare: 's', minMs: 1, maxMs: 3_600_000 })),
-        consecutiveSuccesses,
-        maxAttempts: attempts,
+        consecutiveSuccesses: number('consecutive-successes', content ? 3 : 1, { min: 1, max: 100 }),
+        maxAttempts: readMaxAttempts(),
+        retryAll: bool('retry-all', true),
         failOnError: bool('fail-on-error', true),
     };
 }
 
 ;// CONCATENATED MODULE: ./src/smoke-test/smoke.ts
+
 
 
 
@@ -32295,7 +32368,11 @@ async function smokeTest(inputs, log = info) {
             backoff: inputs.backoff,
             maxIntervalMs: inputs.maxIntervalMs,
             consecutiveSuccesses: inputs.consecutiveSuccesses,
-            maxAttempts: inputs.maxAttempts,
+            maxFailures: inputs.maxAttempts,
+            // retry-all false: a 4xx/5xx curl --retry would not retry ends this URL (no answer is always retried).
+            final: inputs.retryAll
+                ? undefined
+                : (result) => (result.status ?? 0) >= 400 && !TRANSIENT_STATUSES.has(result.status ?? 0),
             onAttempt: (result, attempt, streak) => log(describeAttempt(shown, result, attempt, streak, inputs.consecutiveSuccesses)),
         });
         const passing = run.results.filter((result) => result.passed).map((result) => result.latencyMs);
@@ -32318,7 +32395,11 @@ function toJson(report) {
 /** The failure of a test whose probes ran and did not all pass: each failed URL, how it ended, and why. */
 function unhealthy(reports) {
     const failed = reports.filter((report) => !report.passed);
-    const ended = (r) => (r.ended === 'timeout' ? 'timed out' : 'used its attempts');
+    const ended = (r) => r.ended === 'timeout'
+        ? 'timed out'
+        : r.ended === 'not-retried'
+            ? `stopped (status ${r.results.at(-1)?.status} is not retried unless retry-all is true)`
+            : 'used its attempts';
     return new RolloutFailed(`The smoke test failed: ${failed
         .map((r) => `${r.url} ${ended(r)} after ${r.attempts} attempts, last: ${r.results.at(-1)?.failures.join('; ')}`)
         .join('; ')}.`, 'The deployed version does not answer as expected: roll back (actions/rollback), or raise timeout if it only starts slowly.', { reason: 'unhealthy' });
@@ -32356,7 +32437,11 @@ function verdict(report) {
     if (report.passed) {
         return `✅ ${last?.status} · ${tries} · median ${report.latency.median} ms, p95 ${report.latency.p95} ms`;
     }
-    const why = report.ended === 'timeout' ? 'timed out' : 'attempts used up';
+    const why = report.ended === 'timeout'
+        ? 'timed out'
+        : report.ended === 'not-retried'
+            ? 'not retried (retry-all is false)'
+            : 'failed attempts used up';
     return `❌ ${why} · ${tries} · last: ${last?.failures.join('; ') ?? 'no attempt'}`;
 }
 function describeChecks(expectations) {
@@ -32392,7 +32477,7 @@ function summary_summary({ report }) {
         outcome: failed.length ? 'failure' : 'success',
         headline: failed.length
             ? `${failed.length} of ${reports.length} URL${reports.length === 1 ? '' : 's'} did not pass: ${failed.map((r) => code(r.url)).join(', ')}.`
-            : `${reports.length === 1 ? 'The URL' : `All ${reports.length} URLs`} passed ${needed} time${needed === 1 ? '' : 's'} in a row.`,
+            : `${reports.length === 1 ? 'The URL' : `All ${reports.length} URLs`} passed${needed === 1 ? '' : ` ${needed} times in a row`}.`,
         facts: [
             ...reports.map((url) => [code(url.url), verdict(url)]),
             ['Checks', describeChecks(inputs.expectations)],

@@ -28692,7 +28692,7 @@ function writeSummary(summary) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9380);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7960);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28701,7 +28701,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9380:
+/***/ 7960:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28838,10 +28838,10 @@ function parseNumber(name, raw, rule = {}) {
     const value = Number(raw);
     const expected = `${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`;
     if (raw.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-        throw new InputError(`Input '${name}' must be ${expected}, got '${raw}'.`);
+        throw new errors/* InputError */.dz(`Input '${name}' must be ${expected}, got '${raw}'.`);
     }
     if (value < min || value > max)
-        throw new InputError(`Input '${name}' must be ${expected}, got ${value}.`);
+        throw new errors/* InputError */.dz(`Input '${name}' must be ${expected}, got ${value}.`);
     return value;
 }
 function number(name, fallback, rule) {
@@ -28913,26 +28913,150 @@ function inputs_duration(name, fallback, rule) {
 const formatLimit = (ms, bare) => (bare === 'm' ? `${ms / 60_000} minutes` : `${ms / 1000} seconds`);
 /**
  * A file or folder input, resolved against the workspace (GITHUB_WORKSPACE, else the working directory) and
- * refused when it resolves outside it, links followed: an action reads only what the checkout holds.
+ * refused when it resolves, links followed, outside both the workspace and the runner's temporary folder
+ * (RUNNER_TEMP, where earlier steps such as amazon-ecs-render-task-definition leave their files).
  */
 function workspacePath(name, raw) {
     const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
     const path = resolve(workspace, raw);
-    const real = (p) => (existsSync(p) ? realpathSync(p) : p);
-    const inside = relative(real(workspace), real(path));
-    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-        throw new InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE).');
+    const roots = [workspace, process.env.RUNNER_TEMP].filter((root) => Boolean(root));
+    if (!roots.some((root) => isWithin(root, path))) {
+        throw new InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE), or in RUNNER_TEMP.');
     }
     return path;
 }
+function isWithin(root, path) {
+    const real = (p) => (existsSync(p) ? realpathSync(p) : p);
+    const inside = relative(real(resolve(root)), real(path));
+    return !(inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside));
+}
 
+;// CONCATENATED MODULE: ./src/terraform/anchors.ts
+
+
+
+
+/**
+ * The inputs users bring from hashicorp/setup-terraform v3 (`terraform_version`, `cli_config_credentials_*`,
+ * `terraform_wrapper`) and dflook/terraform-plan / terraform-apply (`path`, `var_file`, `backend_config`,
+ * `backend_config_file`, `plan_path`, `auto_approve`, `label`, `target`, `replace`, `destroy`, `refresh`,
+ * `parallelism`, `add_github_comment`), read with the meaning their documentation gives. A setting that has a
+ * name here too is refused under both names at once.
+ */
+/** One setting under this action's name or an anchor's: the value and the name it was given under. */
+function either(ours, theirs) {
+    refuseBoth(ours, theirs);
+    const mine = optional(ours);
+    const other = optional(theirs);
+    if (mine !== undefined)
+        return { name: ours, value: mine };
+    return other === undefined ? undefined : { name: theirs, value: other };
+}
+function refuseBoth(ours, theirs) {
+    if (optional(ours) !== undefined && optional(theirs) !== undefined) {
+        throw new errors/* InputError */.dz(`Inputs '${ours}' and '${theirs}' are the same setting, and both are set.`, 'Keep one.');
+    }
+}
+const workspaceRoot = () => process.env.GITHUB_WORKSPACE ?? process.cwd();
+/** dflook's file inputs are relative to the workspace; this action's to working-directory. Made absolute. */
+function fromWorkspace(path) {
+    return (0,external_node_path_.isAbsolute)(path) ? path : (0,external_node_path_.resolve)(workspaceRoot(), path);
+}
+/** `var-file` (relative to working-directory) and dflook's `var_file` (relative to the workspace). */
+function varFiles() {
+    refuseBoth('var-file', 'var_file');
+    return [...list('var-file'), ...list('var_file', { commas: false }).map(fromWorkspace)];
+}
+/** `backend-config` (key=value or file), and dflook's `backend_config` and `backend_config_file`. */
+function backendConfig() {
+    refuseBoth('backend-config', 'backend_config');
+    return [
+        ...list('backend-config', { commas: false }),
+        ...list('backend_config', { commas: false }),
+        ...list('backend_config_file', { commas: false }).map(fromWorkspace),
+    ];
+}
+/** A Terraform resource address for -target / -replace: `aws_instance.web`, `module.app.x["a"]`. */
+function addresses(input) {
+    const values = list(input, { commas: false });
+    for (const address of values) {
+        if (!/^[A-Za-z_][\w.\-[\]"*]*$/.test(address)) {
+            throw new errors/* InputError */.dz(`Input '${input}' has '${address}', which is not a resource address.`, 'Write one address per line, e.g. aws_instance.web or module.app.aws_s3_bucket.assets["logs"].');
+        }
+    }
+    return values;
+}
+function planOptions() {
+    const raw = optional('parallelism');
+    const parallelism = raw === undefined ? undefined : parseNumber('parallelism', raw, { min: 0, max: 1000 });
+    return {
+        targets: addresses('target'),
+        replaces: addresses('replace'),
+        parallelism: parallelism === 0 ? undefined : parallelism,
+        refresh: optionalBool('refresh') ?? true,
+        destroy: optionalBool('destroy') ?? false,
+    };
+}
+/** `comment` (true/false) or dflook's `add_github_comment` (true, false, changes-only). */
+function commentMode() {
+    const given = either('comment', 'add_github_comment');
+    const value = given?.value ?? 'true';
+    if (value === 'changes-only')
+        return { comment: true, commentOnlyChanges: true };
+    if (value === 'always-new') {
+        throw new errors/* InputError */.dz(`Input '${given?.name}' is 'always-new': this action keeps one plan comment per root, workspace and label, edited on each push, since apply reads the reviewed plan from it.`, `Use 'true' (one comment, edited), 'changes-only' or 'false'.`);
+    }
+    if (/^(true|True|TRUE)$/.test(value))
+        return { comment: true, commentOnlyChanges: false };
+    if (/^(false|False|FALSE)$/.test(value))
+        return { comment: false, commentOnlyChanges: false };
+    throw new errors/* InputError */.dz(`Input '${given?.name}' must be true, false or changes-only, got '${value}'.`);
+}
+/** dflook's `label`: names the environment in the plan comment; plan and apply must give the same. */
+function label() {
+    const value = optional('label');
+    if (value !== undefined && /[\r\n]|-->/.test(value)) {
+        throw new errors/* InputError */.dz("Input 'label' must be one line of text, e.g. production.");
+    }
+    return value;
+}
+/** setup-terraform's CLI configuration credentials: the token for HCP Terraform or a Terraform Enterprise host. */
+function credentials() {
+    const token = optional('cli_config_credentials_token');
+    const hostname = optional('cli_config_credentials_hostname') ?? 'app.terraform.io';
+    if (token === undefined)
+        return undefined;
+    if (!/^[A-Za-z0-9.-]+(:\d+)?$/.test(hostname)) {
+        throw new errors/* InputError */.dz(`Input 'cli_config_credentials_hostname' must be a host name, got '${hostname}'.`, 'Write e.g. app.terraform.io or terraform.example.com, without https://.');
+    }
+    if (/["\\\s]/.test(token)) {
+        throw new errors/* InputError */.dz("Input 'cli_config_credentials_token' holds a quote, backslash or space: not an API token.");
+    }
+    return { hostname, token };
+}
+/**
+ * setup-terraform's wrapper made later `run: terraform ...` steps set stdout, stderr and exitcode outputs. This
+ * action installs no wrapper (a later `$(terraform output -raw x)` prints only the value): `false` is what it
+ * does anyway; `true` says so in a warning, with what to use instead.
+ */
+function warnAboutWrapper() {
+    if (optionalBool('terraform_wrapper') !== true)
+        return;
+    core/* warning */.$e("Input 'terraform_wrapper' has no effect: no wrapper is installed, so later `run: terraform ...` steps set no stdout, stderr or exitcode outputs. " +
+        "Use this action's command (plan, apply, output: their outputs and summary say what happened), or capture a command yourself: `terraform plan -no-color > plan.txt`.");
+}
+
+// EXTERNAL MODULE: ./src/terraform/tfvars.ts
+var tfvars = __nccwpck_require__(6670);
 ;// CONCATENATED MODULE: ./src/terraform/inputs.ts
 
 
 
 
 
-const commands = ['plan', 'apply', 'output', 'destroy', 'validate'];
+
+
+const commands = ['plan', 'apply', 'output', 'destroy', 'validate', 'setup'];
 const defaultDownloadUrl = {
     terraform: 'https://releases.hashicorp.com',
     tofu: 'https://github.com/opentofu/opentofu/releases/download',
@@ -28940,7 +29064,7 @@ const defaultDownloadUrl = {
 /** Variable names Terraform accepts: a letter or underscore, then letters, digits, underscores, hyphens. */
 const variableName = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 function checkVariableNames(input, values) {
-    for (const name of values.keys()) {
+    for (const name of values) {
         if (!variableName.test(name)) {
             throw new errors/* InputError */.dz(`Input '${input}' has '${name}', which is not a Terraform variable name.`, 'Use the name declared in a variable block, e.g. image_tag=v1.2.3.');
         }
@@ -28960,12 +29084,14 @@ function maskSecrets() {
     const token = optional('github-token');
     if (token)
         (0,secrets/* mask */.dK)(token);
+    (0,secrets/* mask */.dK)(optional('cli_config_credentials_token'));
 }
 function readInputs() {
     maskSecrets();
-    const command = oneOf('command', commands, 'plan');
+    const command = oneOf('command', commands, setupTerraformStep() ? 'setup' : 'plan');
     const binary = oneOf('binary', ['terraform', 'tofu'], 'terraform');
     const version = versionInput();
+    warnAboutWrapper();
     const downloadUrl = downloadUrlInput(binary);
     const lockTimeoutMs = inputs_duration('lock-timeout', '0s', { bare: 's' });
     const workspace = workspaceInput();
@@ -28974,23 +29100,40 @@ function readInputs() {
         binary,
         version,
         downloadUrl,
-        workingDirectory: (0,external_node_path_.resolve)(process.env.GITHUB_WORKSPACE ?? process.cwd(), optional('working-directory') ?? '.'),
+        workingDirectory: (0,external_node_path_.resolve)(process.env.GITHUB_WORKSPACE ?? process.cwd(), either('working-directory', 'path')?.value ?? '.'),
         workspace,
-        varFiles: list('var-file'),
+        varFiles: varFiles(),
         ...variableInputs(),
-        backendConfig: list('backend-config', { commas: false }),
+        backendConfig: backendConfig(),
         lockTimeoutMs,
-        planFile: optional('plan-file'),
+        planFile: planFileInput(),
         ...approvalInputs(command),
-        comment: bool('comment', true),
+        ...commentMode(),
+        label: label(),
+        credentials: credentials(),
+        plan: planOptions(),
         githubToken: optional('github-token'),
         redact: list('redact', { commas: false }),
     };
 }
+/**
+ * A step migrated from hashicorp/setup-terraform by changing `uses:` only: no command, and its inputs. It
+ * installs Terraform for the later steps, as it did, rather than planning the workspace root.
+ */
+function setupTerraformStep() {
+    const setupInputs = ['terraform_version', 'cli_config_credentials_token', 'cli_config_credentials_hostname'];
+    return optional('command') === undefined && [...setupInputs, 'terraform_wrapper'].some((name) => optional(name));
+}
+/** `plan-file` (relative to working-directory), or dflook's `plan_path` (relative to the workspace). */
+function planFileInput() {
+    const given = either('plan-file', 'plan_path');
+    return given?.name === 'plan_path' ? fromWorkspace(given.value) : given?.value;
+}
 function versionInput() {
-    const version = optional('terraform-version');
+    const given = either('terraform-version', 'terraform_version');
+    const version = given?.value;
     if (version !== undefined && !/^[\w.\s<>=~^*|,!-]+$/.test(version)) {
-        throw new errors/* InputError */.dz(`Input 'terraform-version' must be a version, a range or 'latest', got '${version}'.`, 'Examples: 1.11.4, ~1.11, >=1.9 <2, latest; or leave it empty to read .terraform-version / required_version.');
+        throw new errors/* InputError */.dz(`Input '${given?.name}' must be a version, a range or 'latest', got '${version}'.`, 'Examples: 1.11.4, ~1.11, >=1.9 <2, latest; or leave it empty to read .terraform-version / required_version.');
     }
     return version;
 }
@@ -29010,9 +29153,8 @@ function workspaceInput() {
 }
 function variableInputs() {
     const secretVariables = keyValues('secret-variables');
-    const variables = keyValues('variables');
-    checkVariableNames('variables', variables);
-    checkVariableNames('secret-variables', secretVariables);
+    const variables = (0,tfvars/* parseVariables */.rf)('variables', core/* getInput */.V4('variables'));
+    checkVariableNames('secret-variables', secretVariables.keys());
     return { variables, secretVariables };
 }
 /** What says which plan was reviewed: its hash, or auto-approve (which destroy always needs). */
@@ -29021,7 +29163,8 @@ function approvalInputs(command) {
     if (planHash !== undefined && !/^[0-9a-f]{64}$/.test(planHash)) {
         throw new errors/* InputError */.dz(`Input 'plan-hash' must be the 64-character hex 'plan-hash' output of a plan step, got '${planHash}'.`);
     }
-    const autoApprove = bool('auto-approve', false);
+    const approval = either('auto-approve', 'auto_approve');
+    const autoApprove = approval === undefined ? false : bool(approval.name, false);
     if (command === 'destroy' && !autoApprove) {
         throw new errors/* InputError */.dz("command 'destroy' needs 'auto-approve: true'.", 'Destroying is never implied: set auto-approve: true in the job that is meant to destroy (e.g. a PR-closed cleanup).');
     }
@@ -29052,7 +29195,7 @@ const terraformStage = {
     async run(report) {
         const started = withInputs(report);
         try {
-            const { stage } = await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(657)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2657));
+            const { stage } = await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(200)]).then(__nccwpck_require__.bind(__nccwpck_require__, 200));
             await stage(started);
         }
         catch (error) {
@@ -29084,8 +29227,11 @@ function withInputs(report) {
 /* harmony export */   V: () => (/* binding */ outputs)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 
-/** The step outputs the report gives, those known so far on failure. Pure. */
+
+/** The step outputs the report gives, those known so far on failure. Pure but for reading GITHUB_WORKSPACE. */
 function outputs(report) {
     const { plan } = report;
     return {
@@ -29101,6 +29247,12 @@ function outputs(report) {
         'terraform-version': report.installed?.version,
         'workspace-created': report.workspaceCreated === undefined ? undefined : String(report.workspaceCreated),
         'comment-url': report.commentUrl,
+        // dflook/terraform-plan's names, so `steps.plan.outputs.changes` keeps working after a migration.
+        changes: plan && String(plan.hasChanges),
+        to_add: plan && String(plan.summary.add),
+        to_change: plan && String(plan.summary.change),
+        to_destroy: plan && String(plan.summary.destroy),
+        plan_path: plan && (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(process.env.GITHUB_WORKSPACE ?? process.cwd(), plan.planFile),
     };
 }
 /** This action's own outputs: a root output of the same name is only in `outputs`. */
@@ -29401,10 +29553,11 @@ var summary = __nccwpck_require__(4416);
  * marker and a plan hash into a comment of their own, and apply trusts the hash it finds there.
  */
 const writtenByBot = (comment) => comment.author.type === 'Bot';
-/** One comment per Terraform root and workspace on a pull request. */
+/** One comment per Terraform root, workspace and label (dflook's: plan and apply must give the same) on a pull request. */
 function commentMarker(run) {
     const workspace = run.inputs.workspace ? ` workspace=${run.inputs.workspace}` : '';
-    return `deploy-actions/terraform root=${run.root}${workspace}`;
+    const label = run.inputs.label ? ` label=${encodeURIComponent(run.inputs.label)}` : '';
+    return `deploy-actions/terraform root=${run.root}${workspace}${label}`;
 }
 /** The pull request to comment on, when this run is for one and commenting is possible. */
 function commentTarget(run) {
@@ -29571,11 +29724,15 @@ function counts(plan) {
     return `${plan.summary.add} to add, ${plan.summary.change} to change, ${plan.summary.destroy} to destroy`;
 }
 function headline(run, error) {
-    const where = `${(0,_lib_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(run.root)}${run.inputs.workspace ? ` (workspace ${(0,_lib_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(run.inputs.workspace)})` : ''}`;
+    const { label, workspace } = run.inputs;
+    const where = `${label ? `${(0,_lib_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .ZD)(label)}: ` : ''}${(0,_lib_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(run.root)}${workspace ? ` (workspace ${(0,_lib_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(workspace)})` : ''}`;
     const { plan } = run;
     if (error !== undefined) {
         const message = error instanceof Error ? error.message : String(error);
         return `${run.inputs.command} of ${where} failed: ${(0,_lib_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .ZD)(message)}`;
+    }
+    if (run.inputs.command === 'setup') {
+        return `${run.inputs.binary === 'tofu' ? 'OpenTofu' : 'Terraform'} ${run.installed?.version} is on PATH for the steps after this one.`;
     }
     if (run.validated !== undefined)
         return `The configuration in ${where} is valid.`;
@@ -29610,6 +29767,130 @@ function outputsTable(outputs) {
         return `| \`${name}\` | ${(0,_lib_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(value).replace(/\|/g, '\\|')} |`;
     });
     return ['| output | value |', '|---|---|', ...rows].join('\n');
+}
+
+
+/***/ }),
+
+/***/ 6670:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Zw: () => (/* binding */ renderTfvars),
+/* harmony export */   rf: () => (/* binding */ parseVariables)
+/* harmony export */ });
+/* unused harmony export hclString */
+/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
+
+/** Variable names Terraform accepts: a letter or underscore, then letters, digits, underscores, hyphens. */
+const variableName = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** A plain value as an HCL string: backslash, quote and newlines escaped, `${` and `%{` not templates. */
+function hclString(value) {
+    const escaped = value
+        .replace(/\\/g, '\\\\')
+        .replace(/"/g, '\\"')
+        .replace(/\r/g, '\\r')
+        .replace(/\n/g, '\\n')
+        .replace(/\t/g, '\\t')
+        .replace(/\$\{/g, '$$$${')
+        .replace(/%\{/g, '%%{');
+    return `"${escaped}"`;
+}
+/** Whether `text` is one complete double-quoted HCL string (an escaped quote does not end it). */
+function isQuoted(text) {
+    if (!text.startsWith('"'))
+        return false;
+    let i = 1;
+    while (i < text.length && text[i] !== '"')
+        i += text[i] === '\\' ? 2 : 1;
+    return i === text.length - 1;
+}
+/** Bracket depth change of one line of HCL, brackets inside strings and comments not counted. */
+function depth(line) {
+    let change = 0;
+    let inString = false;
+    for (let i = 0; i < line.length; i++) {
+        const c = line[i];
+        if (inString) {
+            if (c === '\\')
+                i++;
+            else if (c === '"')
+                inString = false;
+        }
+        else if (c === '"')
+            inString = true;
+        else if (c === '#' || (c === '/' && line[i + 1] === '/'))
+            break;
+        else if (c === '[' || c === '{' || c === '(')
+            change++;
+        else if (c === ']' || c === '}' || c === ')')
+            change--;
+    }
+    return change;
+}
+/** The lines a value opened on `first` spans: to the bracket that closes it, or the heredoc's end marker. */
+function valueLines(first, rest) {
+    const heredoc = /^<<-?([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(first);
+    const lines = [first];
+    if (heredoc) {
+        while (lines.length - 1 < rest.length && rest[lines.length - 1]?.trim() !== heredoc[1]) {
+            lines.push(rest[lines.length - 1] ?? '');
+        }
+        if (lines.length - 1 === rest.length)
+            return { text: first, used: 0 };
+        lines.push(rest[lines.length - 1] ?? '');
+        return { text: lines.join('\n'), used: lines.length - 1 };
+    }
+    let open = depth(first);
+    if (!/^[[{]/.test(first) || open <= 0)
+        return { text: first, used: 0 };
+    while (open > 0 && lines.length - 1 < rest.length) {
+        const line = rest[lines.length - 1] ?? '';
+        lines.push(line);
+        open += depth(line);
+    }
+    return open > 0 ? { text: first, used: 0 } : { text: lines.join('\n'), used: lines.length - 1 };
+}
+/**
+ * An HCL literal as Terraform would read it in a .tfvars file: a quoted string, a list or map (possibly over
+ * several lines), a heredoc. Anything else is this action's plain form, written as a string: numbers and
+ * booleans too, which Terraform converts for a number or bool variable, while `1.10` stays "1.10" for a string.
+ */
+function hclValue(value, rest) {
+    if (isQuoted(value))
+        return { hcl: value, used: 0 };
+    if (/^([[{]|<<-?[A-Za-z_])/.test(value)) {
+        const spanned = valueLines(value, rest);
+        if (spanned.used > 0 || depth(value) === 0)
+            return { hcl: spanned.text, used: spanned.used };
+    }
+    return { hcl: hclString(value), used: 0 };
+}
+/** Parses the `variables` input (see the module comment); `input` names it in errors. */
+function parseVariables(input, raw) {
+    const lines = raw.split(/\r?\n/);
+    const variables = [];
+    for (let i = 0; i < lines.length; i++) {
+        const line = (lines[i] ?? '').trim();
+        if (line === '' || line.startsWith('#') || line.startsWith('//'))
+            continue;
+        const at = line.indexOf('=');
+        if (at < 0)
+            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input '${input}' line ${i + 1} is not KEY=value: '${line}'.`);
+        const name = line.slice(0, at).trim();
+        if (!variableName.test(name)) {
+            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input '${input}' has '${name}', which is not a Terraform variable name.`, 'Use the name declared in a variable block, e.g. image_tag=v1.2.3.');
+        }
+        const { hcl, used } = hclValue(line.slice(at + 1).trim(), lines.slice(i + 1));
+        variables.push({ name, hcl });
+        i += used;
+    }
+    return variables;
+}
+/** The .tfvars text for the variables, later ones winning as Terraform's later definitions do. */
+function renderTfvars(variables) {
+    const last = new Map(variables.map((variable) => [variable.name, variable.hcl]));
+    return [...last].map(([name, hcl]) => `${name} = ${hcl}\n`).join('');
 }
 
 
@@ -29762,6 +30043,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
 /***/ 6760:
 /***/ ((module) => {
 
@@ -29882,6 +30170,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 __nccwpck_require__.d(__webpack_exports__, {
   fM: () => (/* binding */ addPath),
   Yz: () => (/* binding */ core_debug),
+  dN: () => (/* binding */ exportVariable),
   V4: () => (/* binding */ getInput),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
@@ -29893,7 +30182,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, markdownSummary, platform, saveState, setCommandEcho, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, endGroup, error, getBooleanInput, getIDToken, getMultilineInput, getState, markdownSummary, platform, saveState, setCommandEcho, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -30640,13 +30929,13 @@ var ExitCode;
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
+    const convertedVal = utils_toCommandValue(val);
     process.env[name] = convertedVal;
     const filePath = process.env['GITHUB_ENV'] || '';
     if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+        return file_command_issueFileCommand('ENV', file_command_prepareKeyValueMessage(name, val));
     }
-    issueCommand('set-env', { name }, convertedVal);
+    command_issueCommand('set-env', { name }, convertedVal);
 }
 /**
  * Registers a secret which will get masked from logs
