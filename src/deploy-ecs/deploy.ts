@@ -23,7 +23,7 @@ export async function deploy(
   report: DeployReport,
 ): Promise<void> {
   const deadline = Date.now() + inputs.waitMs;
-  const client = await ecsClient({ region: inputs.region, stage: 'deploy-ecs' });
+  const client = await ecsClient({ region: inputs.region, stage: 'deploy-ecs', maxRetries: inputs.compat.maxRetries });
   const current = await core.group('Service and task definition', () =>
     prepare(client, inputs, fileDefinition, report),
   );
@@ -66,6 +66,8 @@ function runMigration(
     intervalMs: inputs.pollIntervalMs,
     timeoutMs: Math.max(1000, deadline - Date.now()),
     log: core.info,
+    compat: inputs.compat,
+    enableEcsManagedTags: inputs.enableEcsManagedTags,
   });
 }
 

@@ -13,6 +13,10 @@ import {
   optionalOneOf,
 } from '../lib/inputs.js';
 import { checkImageReference } from '../lib/image.js';
+import { readCompat, registeredSource, warnNoEffect, warnUnused, type CompatInputs } from './compat.js';
+import { parseCommand, readRunTask, type RunTaskOptions } from './runtask-inputs.js';
+
+export type { RunTaskOptions } from './runtask-inputs.js';
 
 /** Where the task definition comes from. */
 export type TaskDefinitionSource =
@@ -28,6 +32,12 @@ export interface RenderOptions {
   logOptions: Map<string, string>;
   dockerLabels: Map<string, string>;
   command?: string[];
+  taskRoleArn?: string;
+  executionRoleArn?: string;
+  /** S3 object ARNs for the target container's environmentFiles (env-files). */
+  envFiles: string[];
+  /** Keys whose empty values a task definition file keeps (keep-null-value-keys); other empty values go. */
+  keepEmpty: string[];
 }
 
 export interface CreateServiceOptions {
@@ -37,17 +47,6 @@ export interface CreateServiceOptions {
   circuitBreaker: boolean;
   targetGroupArn?: string;
   containerPort?: number;
-}
-
-export interface RunTaskOptions {
-  container?: string;
-  command?: string[];
-  containerOverrides?: unknown[];
-  subnets: string[];
-  securityGroups: string[];
-  assignPublicIp?: boolean;
-  startedBy: string;
-  wait: boolean;
 }
 
 export interface DeployEcsInputs {
@@ -71,6 +70,8 @@ export interface DeployEcsInputs {
   deregisterOldRevisions?: number;
   rollbackOnFailure: boolean;
   rollbackOnCancel: boolean;
+  /** The inputs of the aws-actions ECS actions that deploy-ecs has no own name for. */
+  compat: CompatInputs;
 }
 
 /** `api:KEY=value` targets the container api; `KEY=value` the target container. */
@@ -89,28 +90,9 @@ function perContainer(input: string): { container?: string; name: string; value:
   });
 }
 
-/** A command given as a JSON array, or as words separated by spaces (quotes keep spaces in a word). */
-export function parseCommand(input: string, raw: string): string[] {
-  if (raw.startsWith('[')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      throw new InputError(
-        `Input '${input}' starts with '[' but is not a JSON array.`,
-        'Write ["npm", "run", "migrate"] or npm run migrate.',
-      );
-    }
-    if (!Array.isArray(parsed) || parsed.some((word) => typeof word !== 'string')) {
-      throw new InputError(`Input '${input}' must be a JSON array of strings.`);
-    }
-    return parsed as string[];
-  }
-  const words = raw.match(/"[^"]*"|'[^']*'|\S+/g) ?? [];
-  return words.map((word) => word.replace(/^(["'])(.*)\1$/, '$2'));
-}
-
 function resolveSource(raw: string | undefined): TaskDefinitionSource {
+  const registered = registeredSource(raw !== undefined);
+  if (registered !== undefined) return { kind: 'registered', reference: registered };
   if (raw === undefined) return { kind: 'service' };
   const path = isAbsolute(raw) ? raw : join(process.env.GITHUB_WORKSPACE ?? process.cwd(), raw);
   if (existsSync(path)) return { kind: 'file', path };
@@ -122,7 +104,7 @@ function resolveSource(raw: string | undefined): TaskDefinitionSource {
   }
   throw new InputError(
     `Input 'task-definition' is neither a file nor a task definition: '${raw}' was not found at ${path}.`,
-    "Give a JSON file path relative to the workspace (check out the repository first), a task definition ARN, family:revision, or leave it empty to start from the service's current task definition.",
+    "Give a JSON or YAML file path relative to the workspace (check out the repository first), a task definition ARN, family:revision, or leave it empty to start from the service's current task definition.",
   );
 }
 
@@ -141,9 +123,17 @@ function readImages(containerName: string | undefined): Map<string, string> {
   return images;
 }
 
-function readRender(containerName: string | undefined, images: Map<string, string>): RenderOptions {
+function readRender(
+  containerName: string | undefined,
+  images: Map<string, string>,
+  compat: CompatInputs,
+): RenderOptions {
   const command = optional('command');
   return {
+    taskRoleArn: compat.taskRoleArn,
+    executionRoleArn: compat.executionRoleArn,
+    envFiles: compat.envFiles,
+    keepEmpty: compat.keepNullValueKeys,
     containerName,
     images,
     environment: perContainer('environment-variables'),
@@ -179,39 +169,6 @@ function readCreateService(services: string[]): CreateServiceOptions | undefined
   };
 }
 
-function readContainerOverrides(): unknown[] | undefined {
-  const overrides = optional('run-task-container-overrides');
-  if (overrides === undefined) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(overrides);
-  } catch {
-    throw new InputError(
-      "Input 'run-task-container-overrides' is not JSON.",
-      'Give a JSON array of container overrides, as in the RunTask API.',
-    );
-  }
-  if (!Array.isArray(parsed)) throw new InputError("Input 'run-task-container-overrides' must be a JSON array.");
-  return parsed as unknown[];
-}
-
-/** The one-off task, when `run-task` or `run-task-command` asks for one. */
-function readRunTask(containerName: string | undefined): RunTaskOptions | undefined {
-  const command = optional('run-task-command');
-  const containerOverrides = readContainerOverrides();
-  if (!bool('run-task', false) && command === undefined) return undefined;
-  return {
-    container: optional('run-task-container') ?? containerName,
-    command: command === undefined ? undefined : parseCommand('run-task-command', command),
-    containerOverrides,
-    subnets: list('run-task-subnets'),
-    securityGroups: list('run-task-security-groups'),
-    assignPublicIp: optionalBool('run-task-assign-public-IP'),
-    startedBy: optional('run-task-started-by') ?? 'deploy-actions',
-    wait: bool('wait-for-task-stopped', true),
-  };
-}
-
 /** How long to watch and how often to look: the same inputs in both modes. */
 function readWatch(): Pick<DeployEcsInputs, 'wait' | 'waitMs' | 'pollIntervalMs'> {
   return {
@@ -225,6 +182,13 @@ export function readInputs(): DeployEcsInputs {
   oneOf('mode', ['deploy', 'teardown'] as const, 'deploy');
   const services = list('service');
   const containerName = optional('container-name');
+  if (containerName?.includes(','))
+    throw new InputError(
+      `Input 'container-name' names several containers ('${containerName}'); deploy-ecs renders one container per name.`,
+      "Give each container its image with 'images' (one container=image per line), and 'container-name' for the one environment-variables and the others apply to.",
+    );
+  const compat = readCompat();
+  warnNoEffect();
   const images = readImages(containerName);
   const source = resolveSource(optional('task-definition'));
   if (services.length === 0 && source.kind === 'service') {
@@ -234,12 +198,13 @@ export function readInputs(): DeployEcsInputs {
   }
   const createService = readCreateService(services);
   const runTask = readRunTask(containerName);
+  warnUnused(runTask !== undefined, services.length > 0);
   return {
     region: optional('aws-region'),
     cluster: optional('cluster') ?? 'default',
     services,
     source,
-    render: readRender(containerName, images),
+    render: readRender(containerName, images, compat),
     taskDefinitionTags: [...keyValues('task-definition-tags')].map(([key, value]) => ({ key, value })),
     ...readWatch(),
     maxFailedTasks: number('max-failed-tasks', undefined, { min: 1, max: 1000 }),
@@ -252,6 +217,7 @@ export function readInputs(): DeployEcsInputs {
     deregisterOldRevisions: number('deregister-old-revisions', undefined, { min: 1, max: 1000 }),
     rollbackOnFailure: bool('rollback-on-failure', true),
     rollbackOnCancel: readRollbackOnCancel(),
+    compat,
   };
 }
 

@@ -25,7 +25,7 @@ export const deployStage: Stage<DeployReport, OutputName> = {
     // Read and rendered before the AWS SDK is even loaded: a broken file fails in the time of a bare node start.
     const file =
       inputs.source.kind === 'file'
-        ? render(await readTaskDefinitionFile(inputs.source.path), inputs.render).definition
+        ? render(await readTaskDefinitionFile(inputs.source.path, inputs.render.keepEmpty), inputs.render).definition
         : undefined;
     const { deploy } = await import('./deploy.js');
     await deploy(inputs, file, report);

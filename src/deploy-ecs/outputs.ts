@@ -12,7 +12,8 @@ export type OutputName =
   | 'rolled-back'
   | 'services'
   | 'service-url'
-  | 'run-task-arn';
+  | 'run-task-arn'
+  | 'task-definition';
 
 export function deployOutputs(report: DeployReport): Outputs<OutputName> {
   const first = report.services[0];
@@ -20,7 +21,7 @@ export function deployOutputs(report: DeployReport): Outputs<OutputName> {
     'task-definition-arn': report.taskDefinitionArn ?? '',
     'previous-task-definition-arn': first?.previous ?? '',
     'deployment-id': first?.deploymentId ?? '',
-    'rollout-state': first?.rolloutState ?? '',
+    'rollout-state': rolloutState(report),
     'rolled-back': String(report.services.some((s) => s.rolledBackBy)),
     'service-url': report.serviceUrl?.url ?? '',
     services: JSON.stringify(
@@ -33,8 +34,21 @@ export function deployOutputs(report: DeployReport): Outputs<OutputName> {
         rolledBackBy,
       })),
     ),
-    'run-task-arn': report.oneOff?.taskArn,
+    // A JSON array, as aws-actions/amazon-ecs-deploy-task-definition gives it.
+    'run-task-arn': report.oneOff ? JSON.stringify([report.oneOff.taskArn]) : undefined,
+    'task-definition': report.renderedFile,
   };
+}
+
+/**
+ * The state of the deployment as a whole: FAILED when any service's rollout failed or was rolled back (so it
+ * never contradicts rolled-back), else IN_PROGRESS when any is still rolling out, else the first service's.
+ */
+function rolloutState(report: DeployReport): string {
+  const states = report.services.map((s) => s.rolloutState);
+  if (states.includes('FAILED') || report.services.some((s) => s.rolledBackBy)) return 'FAILED';
+  if (states.includes('IN_PROGRESS')) return 'IN_PROGRESS';
+  return states[0] ?? '';
 }
 
 /** A teardown deploys nothing: only services, what became of each. */
@@ -48,5 +62,6 @@ export function teardownOutputs(report: TeardownReport): Outputs<OutputName> {
     'service-url': undefined,
     services: JSON.stringify(report.results),
     'run-task-arn': undefined,
+    'task-definition': undefined,
   };
 }

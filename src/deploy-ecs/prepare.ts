@@ -1,6 +1,10 @@
 import * as core from '@actions/core';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import { describeService } from '../lib/ecs-rollout.js';
+import { InputError } from '../lib/errors.js';
 import type { DeployEcsInputs } from './inputs.js';
 import type { DeployReport } from './report.js';
 import { describeTaskDefinition, register } from './revisions.js';
@@ -25,6 +29,7 @@ export async function prepare(
   report: DeployReport,
 ): Promise<Current> {
   const services = await findServices(client, inputs);
+  refuseOtherControllers(inputs, services);
   recordServices(inputs.services, services, report);
   // A file was rendered before the SDK was loaded; a registered revision is rendered once it is read.
   const base = fileDefinition
@@ -37,6 +42,7 @@ export async function prepare(
     ? { definition: fileDefinition, changed: true }
     : render(base.definition, inputs.render);
   report.images = imagesOf(definition);
+  report.renderedFile = writeRendered(definition);
   core.info(`images: ${report.images.join(', ')}`);
   const taskDefinitionArn = await registerIfChanged(client, inputs, { ...base, definition, changed }, report);
   return { services, definition, taskDefinitionArn };
@@ -57,6 +63,32 @@ async function findServices(client: ECSClient, inputs: DeployEcsInputs): Promise
       ),
     ),
   );
+}
+
+/**
+ * Only the rolling update (ECS) deployment controller takes a new task definition through UpdateService;
+ * a CODE_DEPLOY service needs a CodeDeploy deployment, an EXTERNAL one a task set. Refused before anything is
+ * registered.
+ */
+function refuseOtherControllers(inputs: DeployEcsInputs, services: (Service | undefined)[]): void {
+  for (const [i, service] of services.entries()) {
+    const type = service?.deploymentController?.type ?? 'ECS';
+    if (type === 'ECS') continue;
+    throw new InputError(
+      `Service '${inputs.services[i]}' uses the ${type} deployment controller; deploy-ecs deploys services with the ECS (rolling update) controller only. Nothing was registered.`,
+      type === 'CODE_DEPLOY'
+        ? 'Keep aws-actions/amazon-ecs-deploy-task-definition with its codedeploy-* inputs for this service for now, or recreate the service with the ECS deployment controller.'
+        : 'Deploy it with task sets (CreateTaskSet) from your own tooling, or recreate the service with the ECS deployment controller.',
+    );
+  }
+}
+
+/** The rendered task definition as a file in the runner's temporary folder, for the two-step form. */
+function writeRendered(definition: TaskDefinition): string {
+  const folder = mkdtempSync(join(process.env.RUNNER_TEMP ?? tmpdir(), 'task-definition-'));
+  const path = join(folder, 'task-definition.json');
+  writeFileSync(path, `${JSON.stringify(definition, null, 2)}\n`);
+  return path;
 }
 
 function recordServices(names: string[], services: (Service | undefined)[], report: DeployReport): void {

@@ -34,6 +34,8 @@ export interface DeployReport {
   services: ServiceReport[];
   oneOff?: OneOffResult;
   deregistered: string[];
+  /** The rendered task definition, written as a JSON file (the render action's `task-definition` output). */
+  renderedFile?: string;
   /** The load balancer URL of the first service that has one (service-url). */
   serviceUrl?: ServiceUrl;
 }

@@ -57,8 +57,10 @@ export async function deregisterOld(
   await aws('ecs:ListTaskDefinitions', async () => {
     for await (const page of pages) active.push(...(page.taskDefinitionArns ?? []));
   });
+  // Newest first by revision number, whatever order ECS listed them in.
   const old = active
     .filter((arn) => taskDefinitionRevision(arn).family === family)
+    .sort((a, b) => taskDefinitionRevision(b).revision - taskDefinitionRevision(a).revision)
     .slice(keep)
     .filter((arn) => !protect.has(arn));
   for (const arn of old) {

@@ -81,6 +81,9 @@ export async function watchService(client: ECSClient, inputs: DeployEcsInputs, r
   for (const task of entry.stoppedTasks.slice(0, 5)) log(`  ${describeStoppedTask(task)}`);
   for (const event of entry.events.slice(-5)) log(`  event: ${event}`);
   await afterFailure(client, inputs, rollout, log);
+  // A rollout that failed or was rolled back is FAILED, whatever ECS still says of a deployment it replaced:
+  // rollout-state and rolled-back never tell two stories.
+  if (entry.outcome === 'failed' || entry.rolledBackBy) entry.rolloutState = 'FAILED';
 }
 
 /** What the watch saw, into the service's report. */
@@ -117,16 +120,34 @@ async function afterFailure(
     entry.rolledBackBy = 'ecs';
   } else if (inputs.rollbackOnFailure) {
     log(`rolling ${entry.service} back to ${entry.previous} (rollback-on-failure)`);
-    await updateService(
+    await pointBack(client, inputs, entry);
+  } else {
+    entry.rollbackNote = `It still points at the failed revision (rollback-on-failure is false); it ran ${entry.previous} before.`;
+  }
+}
+
+/**
+ * rollback-on-failure: points the service back at its previous revision, and checks that ECS started a
+ * deployment of that revision. A refusal (the previous revision was deregistered: "TaskDefinition is
+ * inactive") is reported beside the rollout failure, not instead of it.
+ */
+async function pointBack(client: ECSClient, inputs: DeployEcsInputs, entry: ServiceReport): Promise<void> {
+  const previous = entry.previous as string;
+  try {
+    const back = await updateService(
       client,
       { ...inputs, forceNewDeployment: false, desiredCount: undefined },
       entry.service,
-      entry.previous,
+      previous,
     );
+    if (!back.deploymentId) {
+      entry.rollbackNote = `Pointing it back at ${previous} started no deployment of that revision: check the service.`;
+      return;
+    }
     entry.rolledBackBy = 'deploy-ecs';
-    entry.rollbackNote = `Pointed it back at ${entry.previous} (rollback-on-failure).`;
-  } else {
-    entry.rollbackNote = `It still points at the failed revision (rollback-on-failure is false); it ran ${entry.previous} before.`;
+    entry.rollbackNote = `Pointed it back at ${previous} (rollback-on-failure, deployment ${back.deploymentId}).`;
+  } catch (error) {
+    entry.rollbackNote = `Pointing it back at ${previous} failed: ${(error as Error).message}`;
   }
 }
 

@@ -4,6 +4,7 @@ import {
   type ContainerOverride,
   type ECSClient,
   type NetworkConfiguration,
+  type RunTaskCommandInput,
   type Task,
 } from '@aws-sdk/client-ecs';
 import { aws } from '../lib/aws.js';
@@ -11,6 +12,7 @@ import { formatDuration } from '../lib/duration.js';
 import { describeStoppedTask, toStopped } from '../lib/ecs-rollout.js';
 import { CloudError, InputError, RolloutFailed, TimeoutError } from '../lib/errors.js';
 import { poll } from '../lib/poll.js';
+import type { CompatInputs } from './compat.js';
 import type { RunTaskOptions } from './inputs.js';
 import type { TaskDefinition } from './taskdef.js';
 
@@ -35,6 +37,9 @@ export interface OneOff {
   intervalMs: number;
   timeoutMs: number;
   log: (line: string) => void;
+  /** The deploy action's run-task-* inputs: launch type, capacity providers, tags, EBS volume. */
+  compat: CompatInputs;
+  enableEcsManagedTags?: boolean;
 }
 
 export function containerOverrides(options: RunTaskOptions, definition: TaskDefinition): ContainerOverride[] {
@@ -62,13 +67,15 @@ export async function runOneOff(oneOff: OneOff): Promise<OneOffResult> {
   return judge(oneOff, stopped, overrides, Date.now() - started);
 }
 
-function networkOf({ options, serviceNetwork }: OneOff): NetworkConfiguration {
+function networkOf({ options, serviceNetwork, definition }: OneOff): NetworkConfiguration | undefined {
   if (options.subnets.length > 0) {
     const { subnets, securityGroups, assignPublicIp } = options;
     return {
       awsvpcConfiguration: { subnets, securityGroups, assignPublicIp: assignPublicIp ? 'ENABLED' : 'DISABLED' },
     };
   }
+  // Only awsvpc tasks take a network configuration (a bridge or host task on EC2 has none).
+  if (!serviceNetwork && (definition.networkMode ?? 'bridge') !== 'awsvpc') return undefined;
   if (!serviceNetwork) {
     throw new InputError(
       "Input 'run-task-subnets' is needed: there is no service to take the network configuration from.",
@@ -77,21 +84,32 @@ function networkOf({ options, serviceNetwork }: OneOff): NetworkConfiguration {
   return serviceNetwork;
 }
 
+/**
+ * How the deploy action places the task: a capacity provider strategy when given (then no launch type),
+ * else run-task-launch-type (FARGATE by default); its tags and EBS volume as given.
+ */
+function placement({ compat, enableEcsManagedTags }: OneOff) {
+  const strategy = compat.runTaskCapacityProviderStrategy;
+  return {
+    ...(strategy ? { capacityProviderStrategy: strategy } : { launchType: compat.runTaskLaunchType ?? 'FARGATE' }),
+    ...(compat.runTaskTags?.length ? { tags: compat.runTaskTags } : {}),
+    ...(compat.runTaskVolume ? { volumeConfigurations: [compat.runTaskVolume] } : {}),
+    ...(enableEcsManagedTags !== undefined ? { enableECSManagedTags: enableEcsManagedTags } : {}),
+  };
+}
+
 async function startTask(oneOff: OneOff, overrides: ContainerOverride[]): Promise<string> {
   const { client, cluster, taskDefinitionArn, options } = oneOff;
   const networkConfiguration = networkOf(oneOff);
-  const answer = await aws('ecs:RunTask', () =>
-    client.send(
-      new RunTaskCommand({
-        cluster,
-        taskDefinition: taskDefinitionArn,
-        launchType: 'FARGATE',
-        networkConfiguration,
-        startedBy: options.startedBy,
-        ...(overrides.length ? { overrides: { containerOverrides: overrides } } : {}),
-      }),
-    ),
-  );
+  const input = {
+    cluster,
+    taskDefinition: taskDefinitionArn,
+    ...placement(oneOff),
+    ...(networkConfiguration ? { networkConfiguration } : {}),
+    startedBy: options.startedBy,
+    ...(overrides.length ? { overrides: { containerOverrides: overrides } } : {}),
+  } as RunTaskCommandInput;
+  const answer = await aws('ecs:RunTask', () => client.send(new RunTaskCommand(input)));
   const task = answer.tasks?.[0];
   if (!task?.taskArn) {
     const failure = answer.failures?.[0];

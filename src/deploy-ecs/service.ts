@@ -30,7 +30,7 @@ export async function updateService(
   service: string,
   taskDefinitionArn: string,
 ): Promise<Started> {
-  const input: UpdateServiceCommandInput = {
+  const input = {
     cluster: inputs.cluster,
     service,
     taskDefinition: taskDefinitionArn,
@@ -38,7 +38,11 @@ export async function updateService(
     ...(inputs.desiredCount !== undefined ? { desiredCount: inputs.desiredCount } : {}),
     ...(inputs.propagateTags ? { propagateTags: inputs.propagateTags } : {}),
     ...(inputs.enableEcsManagedTags !== undefined ? { enableECSManagedTags: inputs.enableEcsManagedTags } : {}),
-  };
+    ...(inputs.compat.enableExecuteCommand !== undefined
+      ? { enableExecuteCommand: inputs.compat.enableExecuteCommand }
+      : {}),
+    ...(inputs.compat.serviceVolume ? { volumeConfigurations: [inputs.compat.serviceVolume] } : {}),
+  } as UpdateServiceCommandInput;
   const answer = await aws(`ecs:UpdateService (${service})`, () => client.send(new UpdateServiceCommand(input)));
   return started(answer.service, taskDefinitionArn);
 }

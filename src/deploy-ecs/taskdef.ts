@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError } from '../lib/errors.js';
 import { checkImageReference } from '../lib/image.js';
+import { dropEmptyValues } from './compat.js';
 import type { RenderOptions } from './inputs.js';
 
 /**
@@ -14,7 +15,8 @@ const container = z.looseObject({
   name: z.string().min(1, 'a container needs a name'),
   image: z.string().optional(),
   essential: z.boolean().optional(),
-  environment: z.array(z.looseObject({ name: z.string(), value: z.string() })).optional(),
+  // An empty value is dropped from a file (as the deploy action drops it), so value may be missing.
+  environment: z.array(z.looseObject({ name: z.string(), value: z.string().optional() })).optional(),
   secrets: z.array(z.looseObject({ name: z.string(), valueFrom: z.string() })).optional(),
   command: z.array(z.string()).optional(),
   dockerLabels: z.record(z.string(), z.string()).optional(),
@@ -81,7 +83,11 @@ export function parseTaskDefinition(value: unknown, origin: string): TaskDefinit
   return result.data;
 }
 
-export async function readTaskDefinitionFile(path: string): Promise<TaskDefinition> {
+/**
+ * Reads a task definition file: JSON, or YAML (as aws-actions/amazon-ecs-deploy-task-definition accepts).
+ * Empty strings, lists and objects are dropped as that action drops them, except under `keepEmpty` keys.
+ */
+export async function readTaskDefinitionFile(path: string, keepEmpty: string[] = []): Promise<TaskDefinition> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -92,12 +98,23 @@ export async function readTaskDefinitionFile(path: string): Promise<TaskDefiniti
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const message = (error as Error).message;
-    throw new InputError(
-      `The task definition file ${path} is not valid JSON${await whereJsonBreaks(text)}: ${message}.`,
-    );
+    value = await readYaml(text);
+    if (value === undefined || typeof value !== 'object') {
+      const message = (error as Error).message;
+      const yaml = /\.ya?ml$/i.test(path) ? 'YAML' : 'JSON';
+      throw new InputError(
+        `The task definition file ${path} is not valid ${yaml}${await whereJsonBreaks(text)}: ${message}.`,
+      );
+    }
   }
-  return parseTaskDefinition(value, path);
+  return parseTaskDefinition(dropEmptyValues(value, new Set(keepEmpty)), path);
+}
+
+/** A YAML document's value, or undefined when the text is not YAML either. */
+async function readYaml(text: string): Promise<unknown> {
+  const { parseDocument } = await import('yaml');
+  const document = parseDocument(text);
+  return document.errors.length > 0 ? undefined : (document.toJS() as unknown);
 }
 
 /** The container that unprefixed variables, logs, labels and commands apply to. */
@@ -167,6 +184,7 @@ export function render(base: TaskDefinition, options: RenderOptions): { definiti
     labelTarget.dockerLabels = { ...labelTarget.dockerLabels, ...Object.fromEntries(options.dockerLabels) };
   const commandTarget = needsTarget('command', options.command ? 1 : 0);
   if (commandTarget && options.command) commandTarget.command = options.command;
+  renderRolesAndFiles(definition, options, needsTarget('env-files', options.envFiles?.length ?? 0));
 
   for (const c of definition.containerDefinitions) {
     if (!c.image)
@@ -177,6 +195,21 @@ export function render(base: TaskDefinition, options: RenderOptions): { definiti
     checkImageReference(`image of container ${c.name}`, c.image);
   }
   return { definition, changed: JSON.stringify(definition) !== JSON.stringify(base) };
+}
+
+/** The render action's task-role-arn, execution-role-arn and env-files (S3 object ARNs, type s3). */
+function renderRolesAndFiles(
+  definition: TaskDefinition,
+  options: RenderOptions,
+  target: ContainerDefinition | undefined,
+): void {
+  if (options.taskRoleArn) definition.taskRoleArn = options.taskRoleArn;
+  if (options.executionRoleArn) definition.executionRoleArn = options.executionRoleArn;
+  if (!target) return;
+  const files = ((target.environmentFiles as { value: string; type: string }[] | undefined) ?? []).filter(
+    (f) => !options.envFiles.includes(f.value),
+  );
+  target.environmentFiles = [...files, ...options.envFiles.map((value) => ({ value, type: 's3' }))];
 }
 
 /** The images of a task definition, container by container, for logs and the summary. */

@@ -41,12 +41,9 @@ async function tearDown(ecs: ECSClient, inputs: TeardownInputs, service: string)
     core.info(`${service} is ${before === 'MISSING' ? 'not in the cluster' : 'already INACTIVE'}: nothing to delete.`);
     return { service, outcome: 'already-gone', status: before };
   }
-  if (before === 'ACTIVE') {
-    const { DeleteServiceCommand } = await import('@aws-sdk/client-ecs');
-    await aws(`DeleteService ${service}`, () =>
-      ecs.send(new DeleteServiceCommand({ cluster: inputs.cluster, service, force: true })),
-    );
-    core.info(`${service}: deleted; ECS is draining it.`);
+  if (before === 'ACTIVE' && !(await deleteService(ecs, inputs.cluster, service))) {
+    core.info(`${service} was deleted meanwhile: nothing to delete.`);
+    return { service, outcome: 'already-gone', status: 'MISSING' };
   }
   if (!inputs.wait) return { service, outcome: 'draining', status: 'DRAINING' };
   const waited = await poll(
@@ -63,6 +60,24 @@ async function tearDown(ecs: ECSClient, inputs: TeardownInputs, service: string)
     );
   core.info(`${service}: ${waited.value}.`);
   return { service, outcome: 'deleted', status: waited.value };
+}
+
+/**
+ * DeleteService with force. False when ECS no longer knows the service (ServiceNotFoundException: deleted and
+ * purged between the look and the delete); ServiceNotActiveException means it is already draining.
+ */
+async function deleteService(ecs: ECSClient, cluster: string, service: string): Promise<boolean> {
+  const { DeleteServiceCommand } = await import('@aws-sdk/client-ecs');
+  try {
+    await aws(`DeleteService ${service}`, () => ecs.send(new DeleteServiceCommand({ cluster, service, force: true })));
+    core.info(`${service}: deleted; ECS is draining it.`);
+    return true;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ServiceNotFoundException') return false;
+    if (code === 'ServiceNotActiveException') return true;
+    throw error;
+  }
 }
 
 /** ACTIVE, DRAINING, INACTIVE, or MISSING when ECS does not know the service at all. */

@@ -12,6 +12,8 @@ export interface AwsOptions {
   region?: string;
   /** Shown in the User-Agent so CloudTrail tells this suite's calls apart. */
   stage: string;
+  /** Retries after a failed attempt (max-retries of aws-actions/amazon-ecs-deploy-task-definition). */
+  maxRetries?: number;
 }
 
 /** The region from the input, else from the environment that configure-aws-credentials sets. */
@@ -38,7 +40,12 @@ export function clientConfig(options: AwsOptions) {
     customUserAgent: `deploy-actions/${options.stage}`,
     // Throttling and 5xx are retried by the SDK with jittered backoff; five tries ride out a short burst.
     // AWS_MAX_ATTEMPTS, when set, is the user's choice and wins.
-    ...(process.env.AWS_MAX_ATTEMPTS ? {} : { maxAttempts: 5 }),
+    // An explicit max-retries input wins over both.
+    ...(options.maxRetries !== undefined
+      ? { maxAttempts: options.maxRetries + 1 }
+      : process.env.AWS_MAX_ATTEMPTS
+        ? {}
+        : { maxAttempts: 5 }),
   };
 }
 

@@ -20,9 +20,23 @@ export type Assessment =
   | { state: 'completed'; deployment: Deployment }
   | { state: 'failed'; deployment?: Deployment; reason: string; rolledBack: boolean };
 
-/** ECS's circuit breaker threshold: half the desired count, at least 3 and at most 200. */
+/** ECS's default circuit breaker threshold: half the desired count, at least 3 and at most 200. */
 export function defaultMaxFailedTasks(desiredCount: number): number {
-  return Math.min(200, Math.max(3, Math.ceil(desiredCount / 2)));
+  return breakerThreshold(desiredCount);
+}
+
+/**
+ * ECS's circuit breaker threshold (API Reference, ThresholdConfiguration): by default (BOUNDED_PERCENT 50) half
+ * the desired count, at least 3 and at most 200; UNBOUNDED_PERCENT without the bounds; COUNT the value itself.
+ */
+export function breakerThreshold(
+  desiredCount: number,
+  config?: { type?: string | undefined; value?: number | undefined },
+): number {
+  const value = config?.value ?? 50;
+  if (config?.type === 'COUNT') return value;
+  const percent = Math.ceil((desiredCount * value) / 100);
+  return config?.type === 'UNBOUNDED_PERCENT' ? Math.max(1, percent) : Math.min(200, Math.max(3, percent));
 }
 
 export function assess(service: Service, target: RolloutTarget): Assessment {
@@ -65,7 +79,12 @@ export function assess(service: Service, target: RolloutTarget): Assessment {
   if (ours.rolloutState === undefined && deployments.length === 1 && ours.runningCount === ours.desiredCount) {
     return { state: 'completed', deployment: ours };
   }
-  const limit = target.maxFailedTasks ?? defaultMaxFailedTasks(ours.desiredCount ?? 1);
+  const limit =
+    target.maxFailedTasks ??
+    breakerThreshold(
+      service.desiredCount ?? ours.desiredCount ?? 1,
+      service.deploymentConfiguration?.deploymentCircuitBreaker?.thresholdConfiguration,
+    );
   if ((ours.failedTasks ?? 0) >= limit) {
     return {
       state: 'failed',

@@ -97,12 +97,23 @@ async function markGood({ client, inputs, current }: Found): Promise<RollbackRes
   };
 }
 
-async function describeRevision(client: ECSClient, reference: string): Promise<{ arn: string; tags: Tag[] }> {
+interface Revision {
+  arn: string;
+  tags: Tag[];
+  /** ACTIVE, or INACTIVE once deregistered: ECS then refuses to deploy it ("TaskDefinition is inactive"). */
+  status: string;
+}
+
+async function describeRevision(client: ECSClient, reference: string): Promise<Revision> {
   try {
     const answer = await client.send(
       new DescribeTaskDefinitionCommand({ taskDefinition: reference, include: ['TAGS'] }),
     );
-    return { arn: answer.taskDefinition?.taskDefinitionArn ?? reference, tags: answer.tags ?? [] };
+    return {
+      arn: answer.taskDefinition?.taskDefinitionArn ?? reference,
+      tags: answer.tags ?? [],
+      status: answer.taskDefinition?.status ?? 'ACTIVE',
+    };
   } catch (error) {
     if ((error as { name?: string }).name === 'ClientException') {
       throw new InputError(
@@ -133,18 +144,39 @@ async function newestKnownGood(client: ECSClient, current: string, key: string):
         }),
       );
   });
-  // Newest first; a long history is not read further than it has to be.
+  // Newest first by revision number, whatever order ECS listed them in; a long history is not read further
+  // than it has to be.
+  older.sort((a, b) => taskDefinitionRevision(b).revision - taskDefinitionRevision(a).revision);
   for (const arn of older.slice(0, 50)) {
     if (isKnownGood((await describeRevision(client, arn)).tags, key)) return arn;
   }
   return undefined;
 }
 
+/** ECS refuses to deploy a deregistered revision: say so before anything is changed. */
+function refuseInactive(revision: Revision, input: string): never {
+  throw new InputError(
+    `${shortArn(revision.arn)} (${input}) is INACTIVE: it was deregistered, and ECS cannot deploy it again. Nothing was changed.`,
+    'Register it again (aws ecs register-task-definition from its JSON) and roll back to the new revision, or choose an ACTIVE revision.',
+  );
+}
+
 async function chooseRevision({ client, inputs, current }: Found): Promise<Target> {
-  if (inputs.taskDefinition)
-    return { arn: (await describeRevision(client, inputs.taskDefinition)).arn, why: 'given as task-definition' };
+  if (inputs.taskDefinition) {
+    const given = await describeRevision(client, inputs.taskDefinition);
+    if (given.status !== 'ACTIVE') refuseInactive(given, 'task-definition');
+    return { arn: given.arn, why: 'given as task-definition' };
+  }
   if (inputs.previous) {
     const previous = await describeRevision(client, inputs.previous);
+    if (previous.status !== 'ACTIVE') {
+      const knownGood = await newestKnownGood(client, current, inputs.knownGoodTag);
+      if (!knownGood) refuseInactive(previous, 'previous-task-definition-arn');
+      core.warning(
+        `${shortArn(previous.arn)} was deregistered (INACTIVE): returning to ${shortArn(knownGood)}, the newest known-good revision.`,
+      );
+      return { arn: knownGood, why: 'the newest known-good revision; the previous one was deregistered' };
+    }
     if (isKnownGood(previous.tags, inputs.knownGoodTag))
       return { arn: previous.arn, why: 'the previous revision, known-good' };
     const knownGood = await newestKnownGood(client, current, inputs.knownGoodTag);
@@ -181,7 +213,16 @@ async function pointServiceAt(
       new UpdateServiceCommand({ cluster: inputs.cluster, service: inputs.service, taskDefinition: target.arn }),
     ),
   );
-  const deploymentId = answer.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
+  const started = answer.service?.deployments?.find((d) => d.status === 'PRIMARY');
+  // The deployment watched must be the one that runs the revision asked for, not whatever ECS answers first.
+  if (started?.taskDefinition !== target.arn) {
+    throw new CloudError(
+      `ecs:UpdateService (${inputs.service}) answered with a PRIMARY deployment of ${started?.taskDefinition ?? 'no task definition'}, not ${target.arn}.`,
+      'UnexpectedDeployment',
+      'Another deployment may have started at the same time: look at the service in the console, then run the rollback again.',
+    );
+  }
+  const deploymentId = started.id;
   core.info(
     `${inputs.service}: ${shortArn(current)} → ${shortArn(target.arn)} (deployment ${deploymentId}), ${target.why}`,
   );

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import {
+  CreateClusterCommand,
   CreateServiceCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
@@ -51,6 +52,10 @@ async function start() {
 function definition(ecs: FakeEcs, image: string, healthPath = '/live') {
   return ecs.register({
     family: 'hello',
+    requiresCompatibilities: ['FARGATE'],
+    networkMode: 'awsvpc',
+    cpu: '256',
+    memory: '512',
     containerDefinitions: [
       {
         name: 'hello',
@@ -86,6 +91,8 @@ async function tasks(client: ECSClient, desiredStatus: 'RUNNING' | 'STOPPED'): P
 }
 
 async function createService(client: ECSClient, taskDefinition: string) {
+  // No cluster exists until created, not even `default` (CreateCluster without a name creates it).
+  await client.send(new CreateClusterCommand({}));
   await client.send(
     new CreateServiceCommand({
       cluster: 'default',

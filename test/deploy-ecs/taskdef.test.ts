@@ -14,6 +14,8 @@ const none: RenderOptions = {
   secrets: [],
   logOptions: new Map(),
   dockerLabels: new Map(),
+  envFiles: [],
+  keepEmpty: [],
 };
 const base = () => parseTaskDefinition(webTaskDefinition(), 'test');
 

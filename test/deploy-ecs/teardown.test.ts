@@ -72,6 +72,23 @@ describe('deploy-ecs mode: teardown', () => {
     expect(again.summary).toContain('Nothing to delete');
   });
 
+  it('counts a service ECS purged between the look and the delete (ServiceNotFoundException) as already gone', async () => {
+    fixture = await startFixture();
+    await createPreview();
+    fixture.ecs.inject({
+      operation: 'DeleteService',
+      kind: 'error',
+      times: 1,
+      error: { type: 'ServiceNotFoundException', message: 'Service not found.' },
+    });
+    const step = await teardown({ service: 'web-pr-42' });
+    expect(step.failed).toBe(false);
+    expect(calls('DeleteService').map((c) => c.result)).toEqual(['ServiceNotFoundException']);
+    expect(JSON.parse(step.outputs.services!)).toEqual([
+      { service: 'web-pr-42', outcome: 'already-gone', status: 'MISSING' },
+    ]);
+  });
+
   it('a reopened pull request gets its preview service again once the old one is INACTIVE', async () => {
     fixture = await startFixture();
     await createPreview();

@@ -99,6 +99,35 @@ describe('rollback on ECS', () => {
     expect(step.summary).toContain('### rollback: ❌ Failed');
   });
 
+  it('refuses a deregistered (INACTIVE) revision before changing anything, as ECS would refuse to deploy it', async () => {
+    fixture = await startFixture();
+    fixture.ecs.register(webTaskDefinition(V2));
+    await runInProcess(deployEcs, { ...fast, 'task-definition': 'web:2' }, fixture.env);
+    const first = fixture.ecs.definitions.get('web')?.[0];
+    if (first) first.status = 'INACTIVE';
+    const step = await roll({ 'previous-task-definition-arn': arn(1) });
+    expect(step.failed).toBe(true);
+    expect(step.log).toContain('web:1 (previous-task-definition-arn) is INACTIVE');
+    expect(updates().filter((c) => c.body.taskDefinition === arn(1))).toHaveLength(0);
+    expect(current()).toBe(arn(2));
+  });
+
+  it('returns to the newest known-good revision, sorted by number, when the previous one was deregistered', async () => {
+    fixture = await startFixture();
+    for (const version of ['2.0.0', '3.0.0', '4.0.0'])
+      fixture.ecs.register(webTaskDefinition(`${REGISTRY}/web:${version}`));
+    await roll({ mode: 'mark-good', 'task-definition': 'web:1' });
+    await roll({ mode: 'mark-good', 'task-definition': 'web:2' });
+    await runInProcess(deployEcs, { ...fast, 'task-definition': 'web:4' }, fixture.env);
+    const third = fixture.ecs.definitions.get('web')?.[2];
+    if (third) third.status = 'INACTIVE';
+    const step = await roll({ 'previous-task-definition-arn': arn(3) });
+    expect(step.failed).toBe(false);
+    expect(step.log).toContain('web:3 was deregistered (INACTIVE): returning to web:2');
+    expect(step.outputs).toMatchObject({ 'rolled-back-to': arn(2), 'rollout-state': 'COMPLETED' });
+    expect(current()).toBe(arn(2));
+  });
+
   it('refuses when nothing is known-good and no revision is given, and changes nothing', async () => {
     fixture = await startFixture();
     const step = await roll({});

@@ -31,10 +31,9 @@ async function tearDown(ecs, inputs, service) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${service} is ${before === 'MISSING' ? 'not in the cluster' : 'already INACTIVE'}: nothing to delete.`);
         return { service, outcome: 'already-gone', status: before };
     }
-    if (before === 'ACTIVE') {
-        const { DeleteServiceCommand } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(212)]).then(__webpack_require__.t.bind(__webpack_require__, 212, 19));
-        await (0,_lib_aws_js__WEBPACK_IMPORTED_MODULE_1__/* .aws */ .o2)(`DeleteService ${service}`, () => ecs.send(new DeleteServiceCommand({ cluster: inputs.cluster, service, force: true })));
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${service}: deleted; ECS is draining it.`);
+    if (before === 'ACTIVE' && !(await deleteService(ecs, inputs.cluster, service))) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${service} was deleted meanwhile: nothing to delete.`);
+        return { service, outcome: 'already-gone', status: 'MISSING' };
     }
     if (!inputs.wait)
         return { service, outcome: 'draining', status: 'DRAINING' };
@@ -46,6 +45,26 @@ async function tearDown(ecs, inputs, service) {
         throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .TimeoutError */ .MU(`${service} was still DRAINING after ${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(inputs.waitMs)}: its tasks have not all stopped.`, 'Check the stopped reasons of its tasks in the ECS console, or raise wait-for-minutes; running the teardown again resumes the wait.');
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${service}: ${waited.value}.`);
     return { service, outcome: 'deleted', status: waited.value };
+}
+/**
+ * DeleteService with force. False when ECS no longer knows the service (ServiceNotFoundException: deleted and
+ * purged between the look and the delete); ServiceNotActiveException means it is already draining.
+ */
+async function deleteService(ecs, cluster, service) {
+    const { DeleteServiceCommand } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(212)]).then(__webpack_require__.t.bind(__webpack_require__, 212, 19));
+    try {
+        await (0,_lib_aws_js__WEBPACK_IMPORTED_MODULE_1__/* .aws */ .o2)(`DeleteService ${service}`, () => ecs.send(new DeleteServiceCommand({ cluster, service, force: true })));
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${service}: deleted; ECS is draining it.`);
+        return true;
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ServiceNotFoundException')
+            return false;
+        if (code === 'ServiceNotActiveException')
+            return true;
+        throw error;
+    }
 }
 /** ACTIVE, DRAINING, INACTIVE, or MISSING when ECS does not know the service at all. */
 async function statusOf(ecs, cluster, service) {
@@ -85,7 +104,12 @@ function clientConfig(options) {
         customUserAgent: `deploy-actions/${options.stage}`,
         // Throttling and 5xx are retried by the SDK with jittered backoff; five tries ride out a short burst.
         // AWS_MAX_ATTEMPTS, when set, is the user's choice and wins.
-        ...(process.env.AWS_MAX_ATTEMPTS ? {} : { maxAttempts: 5 }),
+        // An explicit max-retries input wins over both.
+        ...(options.maxRetries !== undefined
+            ? { maxAttempts: options.maxRetries + 1 }
+            : process.env.AWS_MAX_ATTEMPTS
+                ? {}
+                : { maxAttempts: 5 }),
     };
 }
 async function ecsClient(options) {

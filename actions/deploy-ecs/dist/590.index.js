@@ -17,6 +17,12 @@ var core = __webpack_require__(3218);
 var lib_arn = __webpack_require__(1500);
 // EXTERNAL MODULE: ./src/lib/aws.ts
 var aws = __webpack_require__(2986);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var dist_cjs = __webpack_require__(212);
 // EXTERNAL MODULE: ./src/lib/errors.ts
@@ -137,8 +143,10 @@ async function deregisterOld(client, family, keep, protect) {
         for await (const page of pages)
             active.push(...(page.taskDefinitionArns ?? []));
     });
+    // Newest first by revision number, whatever order ECS listed them in.
     const old = active
         .filter((arn) => (0,lib_arn/* taskDefinitionRevision */.MZ)(arn).family === family)
+        .sort((a, b) => (0,lib_arn/* taskDefinitionRevision */.MZ)(b).revision - (0,lib_arn/* taskDefinitionRevision */.MZ)(a).revision)
         .slice(keep)
         .filter((arn) => !protect.has(arn));
     for (const arn of old) {
@@ -152,8 +160,13 @@ async function deregisterOld(client, family, keep, protect) {
 
 
 
+
+
+
+
 async function prepare(client, inputs, fileDefinition, report) {
     const services = await findServices(client, inputs);
+    refuseOtherControllers(inputs, services);
     recordServices(inputs.services, services, report);
     // A file was rendered before the SDK was loaded; a registered revision is rendered once it is read.
     const base = fileDefinition
@@ -163,6 +176,7 @@ async function prepare(client, inputs, fileDefinition, report) {
         ? { definition: fileDefinition, changed: true }
         : (0,taskdef/* render */.XX)(base.definition, inputs.render);
     report.images = (0,taskdef/* imagesOf */.IC)(definition);
+    report.renderedFile = writeRendered(definition);
     core/* info */.pq(`images: ${report.images.join(', ')}`);
     const taskDefinitionArn = await registerIfChanged(client, inputs, { ...base, definition, changed }, report);
     return { services, definition, taskDefinitionArn };
@@ -176,6 +190,28 @@ async function findServices(client, inputs) {
             return undefined;
         throw error;
     })));
+}
+/**
+ * Only the rolling update (ECS) deployment controller takes a new task definition through UpdateService;
+ * a CODE_DEPLOY service needs a CodeDeploy deployment, an EXTERNAL one a task set. Refused before anything is
+ * registered.
+ */
+function refuseOtherControllers(inputs, services) {
+    for (const [i, service] of services.entries()) {
+        const type = service?.deploymentController?.type ?? 'ECS';
+        if (type === 'ECS')
+            continue;
+        throw new errors/* InputError */.dz(`Service '${inputs.services[i]}' uses the ${type} deployment controller; deploy-ecs deploys services with the ECS (rolling update) controller only. Nothing was registered.`, type === 'CODE_DEPLOY'
+            ? 'Keep aws-actions/amazon-ecs-deploy-task-definition with its codedeploy-* inputs for this service for now, or recreate the service with the ECS deployment controller.'
+            : 'Deploy it with task sets (CreateTaskSet) from your own tooling, or recreate the service with the ECS deployment controller.');
+    }
+}
+/** The rendered task definition as a file in the runner's temporary folder, for the two-step form. */
+function writeRendered(definition) {
+    const folder = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(process.env.RUNNER_TEMP ?? (0,external_node_os_.tmpdir)(), 'task-definition-'));
+    const path = (0,external_node_path_.join)(folder, 'task-definition.json');
+    (0,external_node_fs_.writeFileSync)(path, `${JSON.stringify(definition, null, 2)}\n`);
+    return path;
 }
 function recordServices(names, services, report) {
     for (const [i, name] of names.entries()) {
@@ -226,6 +262,10 @@ async function updateService(client, inputs, service, taskDefinitionArn) {
         ...(inputs.desiredCount !== undefined ? { desiredCount: inputs.desiredCount } : {}),
         ...(inputs.propagateTags ? { propagateTags: inputs.propagateTags } : {}),
         ...(inputs.enableEcsManagedTags !== undefined ? { enableECSManagedTags: inputs.enableEcsManagedTags } : {}),
+        ...(inputs.compat.enableExecuteCommand !== undefined
+            ? { enableExecuteCommand: inputs.compat.enableExecuteCommand }
+            : {}),
+        ...(inputs.compat.serviceVolume ? { volumeConfigurations: [inputs.compat.serviceVolume] } : {}),
     };
     const answer = await (0,aws/* aws */.o2)(`ecs:UpdateService (${service})`, () => client.send(new dist_cjs/* UpdateServiceCommand */.kZr(input)));
     return started(answer.service, taskDefinitionArn);
@@ -336,6 +376,10 @@ async function watchService(client, inputs, rollout) {
     for (const event of entry.events.slice(-5))
         log(`  event: ${event}`);
     await afterFailure(client, inputs, rollout, log);
+    // A rollout that failed or was rolled back is FAILED, whatever ECS still says of a deployment it replaced:
+    // rollout-state and rolled-back never tell two stories.
+    if (entry.outcome === 'failed' || entry.rolledBackBy)
+        entry.rolloutState = 'FAILED';
 }
 /** What the watch saw, into the service's report. */
 function record(entry, result, waitMs) {
@@ -369,12 +413,30 @@ async function afterFailure(client, inputs, { entry, started, before }, log) {
     }
     else if (inputs.rollbackOnFailure) {
         log(`rolling ${entry.service} back to ${entry.previous} (rollback-on-failure)`);
-        await updateService(client, { ...inputs, forceNewDeployment: false, desiredCount: undefined }, entry.service, entry.previous);
-        entry.rolledBackBy = 'deploy-ecs';
-        entry.rollbackNote = `Pointed it back at ${entry.previous} (rollback-on-failure).`;
+        await pointBack(client, inputs, entry);
     }
     else {
         entry.rollbackNote = `It still points at the failed revision (rollback-on-failure is false); it ran ${entry.previous} before.`;
+    }
+}
+/**
+ * rollback-on-failure: points the service back at its previous revision, and checks that ECS started a
+ * deployment of that revision. A refusal (the previous revision was deregistered: "TaskDefinition is
+ * inactive") is reported beside the rollout failure, not instead of it.
+ */
+async function pointBack(client, inputs, entry) {
+    const previous = entry.previous;
+    try {
+        const back = await updateService(client, { ...inputs, forceNewDeployment: false, desiredCount: undefined }, entry.service, previous);
+        if (!back.deploymentId) {
+            entry.rollbackNote = `Pointing it back at ${previous} started no deployment of that revision: check the service.`;
+            return;
+        }
+        entry.rolledBackBy = 'deploy-ecs';
+        entry.rollbackNote = `Pointed it back at ${previous} (rollback-on-failure, deployment ${back.deploymentId}).`;
+    }
+    catch (error) {
+        entry.rollbackNote = `Pointing it back at ${previous} failed: ${error.message}`;
     }
 }
 /** The error a deployment fails with when a rollout did not complete: every failed service, with its reasons. */
@@ -420,29 +482,46 @@ async function runOneOff(oneOff) {
     const stopped = await waitUntilStopped(oneOff, taskArn);
     return judge(oneOff, stopped, overrides, Date.now() - started);
 }
-function networkOf({ options, serviceNetwork }) {
+function networkOf({ options, serviceNetwork, definition }) {
     if (options.subnets.length > 0) {
         const { subnets, securityGroups, assignPublicIp } = options;
         return {
             awsvpcConfiguration: { subnets, securityGroups, assignPublicIp: assignPublicIp ? 'ENABLED' : 'DISABLED' },
         };
     }
+    // Only awsvpc tasks take a network configuration (a bridge or host task on EC2 has none).
+    if (!serviceNetwork && (definition.networkMode ?? 'bridge') !== 'awsvpc')
+        return undefined;
     if (!serviceNetwork) {
         throw new errors/* InputError */.dz("Input 'run-task-subnets' is needed: there is no service to take the network configuration from.");
     }
     return serviceNetwork;
 }
+/**
+ * How the deploy action places the task: a capacity provider strategy when given (then no launch type),
+ * else run-task-launch-type (FARGATE by default); its tags and EBS volume as given.
+ */
+function placement({ compat, enableEcsManagedTags }) {
+    const strategy = compat.runTaskCapacityProviderStrategy;
+    return {
+        ...(strategy ? { capacityProviderStrategy: strategy } : { launchType: compat.runTaskLaunchType ?? 'FARGATE' }),
+        ...(compat.runTaskTags?.length ? { tags: compat.runTaskTags } : {}),
+        ...(compat.runTaskVolume ? { volumeConfigurations: [compat.runTaskVolume] } : {}),
+        ...(enableEcsManagedTags !== undefined ? { enableECSManagedTags: enableEcsManagedTags } : {}),
+    };
+}
 async function startTask(oneOff, overrides) {
     const { client, cluster, taskDefinitionArn, options } = oneOff;
     const networkConfiguration = networkOf(oneOff);
-    const answer = await (0,aws/* aws */.o2)('ecs:RunTask', () => client.send(new dist_cjs/* RunTaskCommand */._eD({
+    const input = {
         cluster,
         taskDefinition: taskDefinitionArn,
-        launchType: 'FARGATE',
-        networkConfiguration,
+        ...placement(oneOff),
+        ...(networkConfiguration ? { networkConfiguration } : {}),
         startedBy: options.startedBy,
         ...(overrides.length ? { overrides: { containerOverrides: overrides } } : {}),
-    })));
+    };
+    const answer = await (0,aws/* aws */.o2)('ecs:RunTask', () => client.send(new dist_cjs/* RunTaskCommand */._eD(input)));
     const task = answer.tasks?.[0];
     if (!task?.taskArn) {
         const failure = answer.failures?.[0];
@@ -625,7 +704,7 @@ async function findServiceUrl(services, options, log) {
  */
 async function deploy(inputs, fileDefinition, report) {
     const deadline = Date.now() + inputs.waitMs;
-    const client = await (0,aws/* ecsClient */.br)({ region: inputs.region, stage: 'deploy-ecs' });
+    const client = await (0,aws/* ecsClient */.br)({ region: inputs.region, stage: 'deploy-ecs', maxRetries: inputs.compat.maxRetries });
     const current = await core/* group */.Os('Service and task definition', () => prepare(client, inputs, fileDefinition, report));
     const { runTask } = inputs;
     if (runTask) {
@@ -657,6 +736,8 @@ function runMigration(client, inputs, current, deadline) {
         intervalMs: inputs.pollIntervalMs,
         timeoutMs: Math.max(1000, deadline - Date.now()),
         log: core/* info */.pq,
+        compat: inputs.compat,
+        enableEcsManagedTags: inputs.enableEcsManagedTags,
     });
 }
 /**
@@ -726,7 +807,12 @@ function clientConfig(options) {
         customUserAgent: `deploy-actions/${options.stage}`,
         // Throttling and 5xx are retried by the SDK with jittered backoff; five tries ride out a short burst.
         // AWS_MAX_ATTEMPTS, when set, is the user's choice and wins.
-        ...(process.env.AWS_MAX_ATTEMPTS ? {} : { maxAttempts: 5 }),
+        // An explicit max-retries input wins over both.
+        ...(options.maxRetries !== undefined
+            ? { maxAttempts: options.maxRetries + 1 }
+            : process.env.AWS_MAX_ATTEMPTS
+                ? {}
+                : { maxAttempts: 5 }),
     };
 }
 async function ecsClient(options) {

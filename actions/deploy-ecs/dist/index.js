@@ -28370,11 +28370,187 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
+/***/ 7981:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bd: () => (/* binding */ readCompat),
+/* harmony export */   Q3: () => (/* binding */ registeredSource),
+/* harmony export */   Qd: () => (/* binding */ assignPublicIp),
+/* harmony export */   Tq: () => (/* binding */ warnUnused),
+/* harmony export */   Vt: () => (/* binding */ warnNoEffect),
+/* harmony export */   fg: () => (/* binding */ dropEmptyValues)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
+/* harmony import */ var _lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1662);
+
+
+
+function json(name, shape) {
+    const raw = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)(name);
+    if (raw === undefined)
+        return undefined;
+    let parsed;
+    try {
+        parsed = JSON.parse(raw);
+    }
+    catch {
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input '${name}' is not JSON.`, `Give a JSON ${shape}, as the ECS API takes it.`);
+    }
+    if (shape === 'array' ? !Array.isArray(parsed) : typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input '${name}' must be a JSON ${shape}.`);
+    return parsed;
+}
+function volume(prefix) {
+    const name = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)(`${prefix}-name`);
+    const settings = json(prefix, 'object');
+    if ((name === undefined) !== (settings === undefined))
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Inputs '${prefix}-name' and '${prefix}' go together: the volume's name in the task definition (configuredAtLaunch) and its settings.`);
+    return name && settings ? { name, managedEBSVolume: settings } : undefined;
+}
+/**
+ * run-task-assign-public-IP: ENABLED or DISABLED as the deploy action documents them (true/false also work).
+ * Undefined when empty.
+ */
+function assignPublicIp() {
+    const raw = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('run-task-assign-public-IP');
+    if (raw === undefined)
+        return undefined;
+    if (/^enabled$/i.test(raw))
+        return true;
+    if (/^disabled$/i.test(raw))
+        return false;
+    try {
+        return (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optionalBool */ .RO)('run-task-assign-public-IP');
+    }
+    catch {
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input 'run-task-assign-public-IP' must be ENABLED or DISABLED, got '${raw}'.`);
+    }
+}
+/** Anchor inputs accepted but without effect here, each with why. */
+const NO_EFFECT = {
+    'wait-max-delay-seconds': 'deploy-ecs polls at a fixed poll-interval (5 s by default) instead of backing off',
+    'codedeploy-appspec': 'CodeDeploy services are not deployed by deploy-ecs yet',
+    'codedeploy-application': 'CodeDeploy services are not deployed by deploy-ecs yet',
+    'codedeploy-deployment-group': 'CodeDeploy services are not deployed by deploy-ecs yet',
+    'codedeploy-deployment-description': 'CodeDeploy services are not deployed by deploy-ecs yet',
+    'codedeploy-deployment-config': 'CodeDeploy services are not deployed by deploy-ecs yet',
+};
+function warnNoEffect() {
+    const given = Object.keys(NO_EFFECT).filter((name) => (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)(name) !== undefined);
+    for (const name of given)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Input '${name}' has no effect: ${NO_EFFECT[name]}.`);
+    return given;
+}
+const RUN_TASK_ONLY = [
+    'run-task-container-overrides',
+    'run-task-subnets',
+    'run-task-security-groups',
+    'run-task-assign-public-IP',
+    'run-task-launch-type',
+    'run-task-capacity-provider-strategy',
+    'run-task-tags',
+    'run-task-managed-ebs-volume-name',
+    'run-task-managed-ebs-volume',
+];
+const SERVICE_ONLY = [
+    'desired-count',
+    'propagate-tags',
+    'enable-execute-command',
+    'service-managed-ebs-volume-name',
+    'service-managed-ebs-volume',
+];
+/**
+ * Inputs of the one-off task without one, and of the service update without a service: named, as no-ops.
+ * Inputs with a default in action.yml are left out: the runner always passes them.
+ */
+function warnUnused(runTask, service) {
+    const unused = [
+        ...(runTask ? [] : RUN_TASK_ONLY.map((name) => [name, "no one-off task runs (set 'run-task: true')"])),
+        ...(service ? [] : SERVICE_ONLY.map((name) => [name, 'no service is given: the revision is only registered'])),
+    ].filter(([name]) => (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)(name) !== undefined);
+    for (const [name, why] of unused)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Input '${name}' has no effect: ${why}.`);
+    return unused.map(([name]) => name);
+}
+function readCompat() {
+    const tags = json('run-task-tags', 'array');
+    for (const tag of tags ?? [])
+        if (typeof tag?.key !== 'string')
+            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('Input \'run-task-tags\' must be a JSON array of {"key": ..., "value": ...}.');
+    return {
+        runTaskLaunchType: (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optionalOneOf */ .GB)('run-task-launch-type', ['FARGATE', 'EC2']),
+        runTaskCapacityProviderStrategy: json('run-task-capacity-provider-strategy', 'array'),
+        runTaskTags: tags,
+        runTaskVolume: volume('run-task-managed-ebs-volume'),
+        serviceVolume: volume('service-managed-ebs-volume'),
+        enableExecuteCommand: (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optionalBool */ .RO)('enable-execute-command'),
+        keepNullValueKeys: (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .list */ .p_)('keep-null-value-keys'),
+        maxRetries: (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .number */ .ai)('max-retries', undefined, { min: 0, max: 20 }),
+        taskRoleArn: (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('task-role-arn'),
+        executionRoleArn: (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('execution-role-arn'),
+        envFiles: (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .list */ .p_)('env-files'),
+    };
+}
+/**
+ * The render action's other way to name the task definition to start from: task-definition-arn, or
+ * task-definition-family with an optional task-definition-revision. A file in task-definition wins, with a
+ * warning, as in the render action.
+ */
+function registeredSource(hasFile) {
+    const arn = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('task-definition-arn');
+    const family = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('task-definition-family');
+    const revision = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('task-definition-revision');
+    if (hasFile) {
+        if (arn ?? family)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Both 'task-definition' and '${arn ? 'task-definition-arn' : 'task-definition-family'}' are given: the file in 'task-definition' is used.`);
+        return undefined;
+    }
+    if (revision !== undefined && family === undefined)
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz("Input 'task-definition-revision' needs 'task-definition-family'.");
+    if (revision !== undefined && !/^\d+$/.test(revision))
+        throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input 'task-definition-revision' must be a revision number, got '${revision}'.`);
+    return arn ?? (family && (revision ? `${family}:${revision}` : family));
+}
+/**
+ * What the deploy action does to a task definition file before registering it: empty strings, arrays and
+ * objects are removed, except under the keys of keep-null-value-keys. Nulls always go.
+ */
+function dropEmptyValues(value, keep, key = '') {
+    if (Array.isArray(value)) {
+        const items = value.map((item) => dropEmptyValues(item, keep)).filter((item) => item !== undefined);
+        return items.length === 0 && !keep.has(key) ? undefined : items;
+    }
+    if (value && typeof value === 'object') {
+        const out = {};
+        for (const [k, v] of Object.entries(value)) {
+            const cleaned = dropEmptyValues(v, keep, k);
+            if (cleaned !== undefined)
+                out[k] = cleaned;
+        }
+        return isEmpty(out) && !keep.has(key) && key !== '' ? undefined : out;
+    }
+    if (value === null)
+        return undefined;
+    return isEmpty(value) && !keep.has(key) ? undefined : value;
+}
+function isEmpty(value) {
+    if (value === '')
+        return true;
+    if (Array.isArray(value))
+        return value.length === 0;
+    return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
+}
+
+
+/***/ }),
+
 /***/ 2911:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2432);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8710);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -28383,7 +28559,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2432:
+/***/ 8710:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28644,156 +28820,16 @@ function withFooter(name, summary, { error, durationMs }) {
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/lib/inputs.ts
-
-
-
-
-
-/**
- * Typed readers for action inputs. Each stage's inputs.ts calls these once and builds its own typed object;
- * nothing else reads `core.getInput`.
- */
-/** A trimmed input, or undefined when it is empty. */
-function optional(name) {
-    const value = lib_core/* getInput */.V4(name).trim();
-    return value === '' ? undefined : value;
-}
-function required(name, what) {
-    const value = optional(name);
-    if (value === undefined)
-        throw new InputError(`Input '${name}' is required: ${what}.`);
-    return value;
-}
-function bool(name, fallback) {
-    return optionalBool(name) ?? fallback;
-}
-/** true, false, or undefined when the input is empty (the cloud's or another input's default then applies). */
-function optionalBool(name) {
-    const value = optional(name);
-    if (value === undefined)
-        return undefined;
-    if (/^(true|True|TRUE)$/.test(value))
-        return true;
-    if (/^(false|False|FALSE)$/.test(value))
-        return false;
-    throw new errors/* InputError */.dz(`Input '${name}' must be true or false, got '${value}'.`);
-}
-/** Parses a number, naming the input and the accepted range when it is not one. */
-function parseNumber(name, raw, rule = {}) {
-    const { min = 0, max = Number.MAX_SAFE_INTEGER, integer = true } = rule;
-    const value = Number(raw);
-    const expected = `${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`;
-    if (raw.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-        throw new errors/* InputError */.dz(`Input '${name}' must be ${expected}, got '${raw}'.`);
-    }
-    if (value < min || value > max)
-        throw new errors/* InputError */.dz(`Input '${name}' must be ${expected}, got ${value}.`);
-    return value;
-}
-function number(name, fallback, rule) {
-    const raw = optional(name);
-    return raw === undefined ? fallback : parseNumber(name, raw, rule);
-}
-/** Splits a list given one item per line (commas also separate, as many actions accept). */
-function parseList(raw, { commas = true } = {}) {
-    return raw
-        .split(commas ? /[\n,]/ : /\n/)
-        .map((item) => item.trim())
-        .filter((item) => item !== '' && !item.startsWith('#'));
-}
-function list(name, options) {
-    return parseList(lib_core/* getInput */.V4(name), options);
-}
-/**
- * Parses `key=value` lines. Only the first `=` separates, so values such as connection strings keep theirs.
- * Blank lines and `#` comments are skipped; a line without `=` or with an empty key is an error.
- */
-function parseKeyValues(name, raw) {
-    const pairs = new Map();
-    for (const [index, line] of raw.split('\n').entries()) {
-        const text = line.trim();
-        if (text === '' || text.startsWith('#'))
-            continue;
-        const at = text.indexOf('=');
-        const key = at < 0 ? '' : text.slice(0, at).trim();
-        if (key === '') {
-            throw new errors/* InputError */.dz(`Input '${name}' line ${index + 1} is not KEY=value: '${text}'.`, 'Write one KEY=value per line; the value may itself contain =.');
-        }
-        pairs.set(key, text.slice(at + 1).trim());
-    }
-    return pairs;
-}
-function keyValues(name) {
-    return parseKeyValues(name, lib_core/* getInput */.V4(name));
-}
-/** Reads an input that must be one of a fixed set of words. */
-function oneOf(name, choices, fallback) {
-    return optionalOneOf(name, choices) ?? fallback;
-}
-/** One of a fixed set of words, or undefined when the input is empty. */
-function optionalOneOf(name, choices) {
-    const value = optional(name);
-    if (value === undefined)
-        return undefined;
-    if (!choices.includes(value)) {
-        throw new errors/* InputError */.dz(`Input '${name}' must be one of ${choices.join(', ')}, got '${value}'.`);
-    }
-    return value;
-}
-/** Parses a time input (see duration.ts for the one syntax), naming the input and the range when it is wrong. */
-function parseDurationInput(name, raw, rule) {
-    const { bare, minMs = 0, maxMs = 7 * 24 * 3_600_000 } = rule;
-    const ms = (0,duration/* parseDuration */.E9)(raw, bare);
-    const range = `from ${formatLimit(minMs, bare)} to ${formatLimit(maxMs, bare)}`;
-    if (ms === undefined) {
-        throw new errors/* InputError */.dz(`Input '${name}' must be ${(0,duration/* durationSyntax */.aL)(bare)}, got '${raw}'.`);
-    }
-    if (ms < minMs || ms > maxMs)
-        throw new errors/* InputError */.dz(`Input '${name}' must be ${range}, got '${raw}'.`);
-    return ms;
-}
-/** A time input in milliseconds; `fallback` is written as the input's default is (e.g. '30' or '5m'). */
-function inputs_duration(name, fallback, rule) {
-    return parseDurationInput(name, optional(name) ?? fallback, rule);
-}
-const formatLimit = (ms, bare) => (bare === 'm' ? `${ms / 60_000} minutes` : `${ms / 1000} seconds`);
-/**
- * A file or folder input, resolved against the workspace (GITHUB_WORKSPACE, else the working directory) and
- * refused when it resolves outside it, links followed: an action reads only what the checkout holds.
- */
-function workspacePath(name, raw) {
-    const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
-    const path = resolve(workspace, raw);
-    const real = (p) => (existsSync(p) ? realpathSync(p) : p);
-    const inside = relative(real(workspace), real(path));
-    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-        throw new InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE).');
-    }
-    return path;
-}
-
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var inputs = __nccwpck_require__(1662);
 // EXTERNAL MODULE: ./src/lib/image.ts
 var lib_image = __nccwpck_require__(6054);
-;// CONCATENATED MODULE: ./src/deploy-ecs/inputs.ts
+// EXTERNAL MODULE: ./src/deploy-ecs/compat.ts
+var deploy_ecs_compat = __nccwpck_require__(7981);
+;// CONCATENATED MODULE: ./src/deploy-ecs/runtask-inputs.ts
 
 
 
-
-
-/** `api:KEY=value` targets the container api; `KEY=value` the target container. */
-function perContainer(input) {
-    return [...keyValues(input)].map(([key, value]) => {
-        const colon = key.indexOf(':');
-        if (colon < 0)
-            return { name: key, value };
-        const container = key.slice(0, colon).trim();
-        const name = key.slice(colon + 1).trim();
-        if (!container || !name)
-            throw new errors/* InputError */.dz(`Input '${input}' has a malformed key '${key}'.`, 'Write KEY=value, or container:KEY=value for another container.');
-        return { container, name, value };
-    });
-}
 /** A command given as a JSON array, or as words separated by spaces (quotes keep spaces in a word). */
 function parseCommand(input, raw) {
     if (raw.startsWith('[')) {
@@ -28812,65 +28848,8 @@ function parseCommand(input, raw) {
     const words = raw.match(/"[^"]*"|'[^']*'|\S+/g) ?? [];
     return words.map((word) => word.replace(/^(["'])(.*)\1$/, '$2'));
 }
-function resolveSource(raw) {
-    if (raw === undefined)
-        return { kind: 'service' };
-    const path = (0,external_node_path_.isAbsolute)(raw) ? raw : (0,external_node_path_.join)(process.env.GITHUB_WORKSPACE ?? process.cwd(), raw);
-    if ((0,external_node_fs_.existsSync)(path))
-        return { kind: 'file', path };
-    if (/^arn:aws[\w-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[\w-]+:\d+$/.test(raw) ||
-        /^[\w-]{1,255}(:\d+)?$/.test(raw)) {
-        return { kind: 'registered', reference: raw };
-    }
-    throw new errors/* InputError */.dz(`Input 'task-definition' is neither a file nor a task definition: '${raw}' was not found at ${path}.`, "Give a JSON file path relative to the workspace (check out the repository first), a task definition ARN, family:revision, or leave it empty to start from the service's current task definition.");
-}
-/** The container of `image`, and the images of every container named (`images`, then `image`). */
-function readImages(containerName) {
-    const image = optional('image');
-    if (image && !containerName)
-        throw new errors/* InputError */.dz("Input 'image' needs 'container-name': which container runs it?", "Add container-name, or use 'images' with container=image lines.");
-    const images = new Map([...keyValues('images')].map(([name, uri]) => [name, (0,lib_image/* checkImageReference */.r)(`images (${name})`, uri)]));
-    if (image && containerName)
-        images.set(containerName, (0,lib_image/* checkImageReference */.r)('image', image));
-    return images;
-}
-function readRender(containerName, images) {
-    const command = optional('command');
-    return {
-        containerName,
-        images,
-        environment: perContainer('environment-variables'),
-        secrets: perContainer('secrets').map(({ container, name, value }) => ({ container, name, valueFrom: value })),
-        logDriver: optional('log-configuration-log-driver'),
-        logOptions: keyValues('log-configuration-options'),
-        dockerLabels: keyValues('docker-labels'),
-        command: command === undefined ? undefined : parseCommand('command', command),
-    };
-}
-function readCreateService(services) {
-    const create = bool('create-service', false);
-    const subnets = list('subnets');
-    if (create && subnets.length === 0)
-        throw new errors/* InputError */.dz("Input 'create-service' needs 'subnets': Fargate tasks run in your VPC's subnets.");
-    if (create && services.length === 0)
-        throw new errors/* InputError */.dz("Input 'create-service' needs 'service': the name of the service to create.");
-    const targetGroupArn = optional('target-group-arn');
-    if (targetGroupArn && !optional('container-port')) {
-        throw new errors/* InputError */.dz("Input 'target-group-arn' needs 'container-port': the port the target group sends traffic to.");
-    }
-    if (!create)
-        return undefined;
-    return {
-        subnets,
-        securityGroups: list('security-groups'),
-        assignPublicIp: bool('assign-public-ip', false),
-        circuitBreaker: bool('deployment-circuit-breaker', true),
-        targetGroupArn,
-        containerPort: number('container-port', undefined, { min: 1, max: 65535 }),
-    };
-}
 function readContainerOverrides() {
-    const overrides = optional('run-task-container-overrides');
+    const overrides = (0,inputs/* optional */.lq)('run-task-container-overrides');
     if (overrides === undefined)
         return undefined;
     let parsed;
@@ -28886,81 +28865,173 @@ function readContainerOverrides() {
 }
 /** The one-off task, when `run-task` or `run-task-command` asks for one. */
 function readRunTask(containerName) {
-    const command = optional('run-task-command');
+    const command = (0,inputs/* optional */.lq)('run-task-command');
     const containerOverrides = readContainerOverrides();
-    if (!bool('run-task', false) && command === undefined)
+    if (!(0,inputs/* bool */.lc)('run-task', false) && command === undefined)
         return undefined;
     return {
-        container: optional('run-task-container') ?? containerName,
+        container: (0,inputs/* optional */.lq)('run-task-container') ?? containerName,
         command: command === undefined ? undefined : parseCommand('run-task-command', command),
         containerOverrides,
-        subnets: list('run-task-subnets'),
-        securityGroups: list('run-task-security-groups'),
-        assignPublicIp: optionalBool('run-task-assign-public-IP'),
-        startedBy: optional('run-task-started-by') ?? 'deploy-actions',
-        wait: bool('wait-for-task-stopped', true),
+        subnets: (0,inputs/* list */.p_)('run-task-subnets'),
+        securityGroups: (0,inputs/* list */.p_)('run-task-security-groups'),
+        assignPublicIp: (0,deploy_ecs_compat/* assignPublicIp */.Qd)(),
+        startedBy: (0,inputs/* optional */.lq)('run-task-started-by') ?? 'GitHub-Actions',
+        wait: (0,inputs/* bool */.lc)('wait-for-task-stopped', true),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/deploy-ecs/inputs.ts
+
+
+
+
+
+
+
+/** `api:KEY=value` targets the container api; `KEY=value` the target container. */
+function perContainer(input) {
+    return [...(0,inputs/* keyValues */.K7)(input)].map(([key, value]) => {
+        const colon = key.indexOf(':');
+        if (colon < 0)
+            return { name: key, value };
+        const container = key.slice(0, colon).trim();
+        const name = key.slice(colon + 1).trim();
+        if (!container || !name)
+            throw new errors/* InputError */.dz(`Input '${input}' has a malformed key '${key}'.`, 'Write KEY=value, or container:KEY=value for another container.');
+        return { container, name, value };
+    });
+}
+function resolveSource(raw) {
+    const registered = (0,deploy_ecs_compat/* registeredSource */.Q3)(raw !== undefined);
+    if (registered !== undefined)
+        return { kind: 'registered', reference: registered };
+    if (raw === undefined)
+        return { kind: 'service' };
+    const path = (0,external_node_path_.isAbsolute)(raw) ? raw : (0,external_node_path_.join)(process.env.GITHUB_WORKSPACE ?? process.cwd(), raw);
+    if ((0,external_node_fs_.existsSync)(path))
+        return { kind: 'file', path };
+    if (/^arn:aws[\w-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[\w-]+:\d+$/.test(raw) ||
+        /^[\w-]{1,255}(:\d+)?$/.test(raw)) {
+        return { kind: 'registered', reference: raw };
+    }
+    throw new errors/* InputError */.dz(`Input 'task-definition' is neither a file nor a task definition: '${raw}' was not found at ${path}.`, "Give a JSON or YAML file path relative to the workspace (check out the repository first), a task definition ARN, family:revision, or leave it empty to start from the service's current task definition.");
+}
+/** The container of `image`, and the images of every container named (`images`, then `image`). */
+function readImages(containerName) {
+    const image = (0,inputs/* optional */.lq)('image');
+    if (image && !containerName)
+        throw new errors/* InputError */.dz("Input 'image' needs 'container-name': which container runs it?", "Add container-name, or use 'images' with container=image lines.");
+    const images = new Map([...(0,inputs/* keyValues */.K7)('images')].map(([name, uri]) => [name, (0,lib_image/* checkImageReference */.rd)(`images (${name})`, uri)]));
+    if (image && containerName)
+        images.set(containerName, (0,lib_image/* checkImageReference */.rd)('image', image));
+    return images;
+}
+function readRender(containerName, images, compat) {
+    const command = (0,inputs/* optional */.lq)('command');
+    return {
+        taskRoleArn: compat.taskRoleArn,
+        executionRoleArn: compat.executionRoleArn,
+        envFiles: compat.envFiles,
+        keepEmpty: compat.keepNullValueKeys,
+        containerName,
+        images,
+        environment: perContainer('environment-variables'),
+        secrets: perContainer('secrets').map(({ container, name, value }) => ({ container, name, valueFrom: value })),
+        logDriver: (0,inputs/* optional */.lq)('log-configuration-log-driver'),
+        logOptions: (0,inputs/* keyValues */.K7)('log-configuration-options'),
+        dockerLabels: (0,inputs/* keyValues */.K7)('docker-labels'),
+        command: command === undefined ? undefined : parseCommand('command', command),
+    };
+}
+function readCreateService(services) {
+    const create = (0,inputs/* bool */.lc)('create-service', false);
+    const subnets = (0,inputs/* list */.p_)('subnets');
+    if (create && subnets.length === 0)
+        throw new errors/* InputError */.dz("Input 'create-service' needs 'subnets': Fargate tasks run in your VPC's subnets.");
+    if (create && services.length === 0)
+        throw new errors/* InputError */.dz("Input 'create-service' needs 'service': the name of the service to create.");
+    const targetGroupArn = (0,inputs/* optional */.lq)('target-group-arn');
+    if (targetGroupArn && !(0,inputs/* optional */.lq)('container-port')) {
+        throw new errors/* InputError */.dz("Input 'target-group-arn' needs 'container-port': the port the target group sends traffic to.");
+    }
+    if (!create)
+        return undefined;
+    return {
+        subnets,
+        securityGroups: (0,inputs/* list */.p_)('security-groups'),
+        assignPublicIp: (0,inputs/* bool */.lc)('assign-public-ip', false),
+        circuitBreaker: (0,inputs/* bool */.lc)('deployment-circuit-breaker', true),
+        targetGroupArn,
+        containerPort: (0,inputs/* number */.ai)('container-port', undefined, { min: 1, max: 65535 }),
     };
 }
 /** How long to watch and how often to look: the same inputs in both modes. */
 function readWatch() {
     return {
-        wait: bool('wait-for-service-stability', true),
-        waitMs: inputs_duration('wait-for-minutes', '30', { bare: 'm', minMs: 600, maxMs: 360 * 60_000 }),
-        pollIntervalMs: inputs_duration('poll-interval', '5', { bare: 's', minMs: 50, maxMs: 300_000 }),
+        wait: (0,inputs/* bool */.lc)('wait-for-service-stability', true),
+        waitMs: (0,inputs/* duration */.p0)('wait-for-minutes', '30', { bare: 'm', minMs: 600, maxMs: 360 * 60_000 }),
+        pollIntervalMs: (0,inputs/* duration */.p0)('poll-interval', '5', { bare: 's', minMs: 50, maxMs: 300_000 }),
     };
 }
 function readInputs() {
-    oneOf('mode', ['deploy', 'teardown'], 'deploy');
-    const services = list('service');
-    const containerName = optional('container-name');
+    (0,inputs/* oneOf */.yL)('mode', ['deploy', 'teardown'], 'deploy');
+    const services = (0,inputs/* list */.p_)('service');
+    const containerName = (0,inputs/* optional */.lq)('container-name');
+    if (containerName?.includes(','))
+        throw new errors/* InputError */.dz(`Input 'container-name' names several containers ('${containerName}'); deploy-ecs renders one container per name.`, "Give each container its image with 'images' (one container=image per line), and 'container-name' for the one environment-variables and the others apply to.");
+    const compat = (0,deploy_ecs_compat/* readCompat */.Bd)();
+    (0,deploy_ecs_compat/* warnNoEffect */.Vt)();
     const images = readImages(containerName);
-    const source = resolveSource(optional('task-definition'));
+    const source = resolveSource((0,inputs/* optional */.lq)('task-definition'));
     if (services.length === 0 && source.kind === 'service') {
         throw new errors/* InputError */.dz("Input 'service' is required when 'task-definition' is empty: the task definition is read from the service.");
     }
     const createService = readCreateService(services);
     const runTask = readRunTask(containerName);
+    (0,deploy_ecs_compat/* warnUnused */.Tq)(runTask !== undefined, services.length > 0);
     return {
-        region: optional('aws-region'),
-        cluster: optional('cluster') ?? 'default',
+        region: (0,inputs/* optional */.lq)('aws-region'),
+        cluster: (0,inputs/* optional */.lq)('cluster') ?? 'default',
         services,
         source,
-        render: readRender(containerName, images),
-        taskDefinitionTags: [...keyValues('task-definition-tags')].map(([key, value]) => ({ key, value })),
+        render: readRender(containerName, images, compat),
+        taskDefinitionTags: [...(0,inputs/* keyValues */.K7)('task-definition-tags')].map(([key, value]) => ({ key, value })),
         ...readWatch(),
-        maxFailedTasks: number('max-failed-tasks', undefined, { min: 1, max: 1000 }),
-        forceNewDeployment: bool('force-new-deployment', false),
-        desiredCount: number('desired-count', undefined, { min: 0, max: 5000 }),
-        propagateTags: optionalOneOf('propagate-tags', ['TASK_DEFINITION', 'SERVICE', 'NONE']),
-        enableEcsManagedTags: optionalBool('enable-ecs-managed-tags'),
+        maxFailedTasks: (0,inputs/* number */.ai)('max-failed-tasks', undefined, { min: 1, max: 1000 }),
+        forceNewDeployment: (0,inputs/* bool */.lc)('force-new-deployment', false),
+        desiredCount: (0,inputs/* number */.ai)('desired-count', undefined, { min: 0, max: 5000 }),
+        propagateTags: (0,inputs/* optionalOneOf */.GB)('propagate-tags', ['TASK_DEFINITION', 'SERVICE', 'NONE']),
+        enableEcsManagedTags: (0,inputs/* optionalBool */.RO)('enable-ecs-managed-tags'),
         createService,
         runTask,
-        deregisterOldRevisions: number('deregister-old-revisions', undefined, { min: 1, max: 1000 }),
-        rollbackOnFailure: bool('rollback-on-failure', true),
+        deregisterOldRevisions: (0,inputs/* number */.ai)('deregister-old-revisions', undefined, { min: 1, max: 1000 }),
+        rollbackOnFailure: (0,inputs/* bool */.lc)('rollback-on-failure', true),
         rollbackOnCancel: readRollbackOnCancel(),
+        compat,
     };
 }
 /** Whether the post step of a cancelled run puts the previous revisions back. */
 function readRollbackOnCancel() {
-    return bool('rollback-on-cancel', true);
+    return (0,inputs/* bool */.lc)('rollback-on-cancel', true);
 }
 /**
  * deploy (the default) rolls out a task definition; teardown deletes the services (preview environments).
  * Any other value is refused by readInputs.
  */
 function isTeardown() {
-    return optional('mode') === 'teardown';
+    return (0,inputs/* optional */.lq)('mode') === 'teardown';
 }
 function readTeardownInputs() {
-    const services = list('service');
+    const services = (0,inputs/* list */.p_)('service');
     if (services.length === 0)
         throw new errors/* InputError */.dz("Input 'mode: teardown' needs 'service': the service (or services) to delete.");
     for (const input of ['task-definition', 'image', 'images', 'run-task-command'])
-        if (optional(input) !== undefined)
+        if ((0,inputs/* optional */.lq)(input) !== undefined)
             throw new errors/* InputError */.dz(`Input '${input}' has no meaning with 'mode: teardown', which only deletes services.`, `Remove '${input}' from the teardown step, or drop 'mode: teardown' to deploy.`);
     return {
-        region: optional('aws-region'),
-        cluster: optional('cluster') ?? 'default',
+        region: (0,inputs/* optional */.lq)('aws-region'),
+        cluster: (0,inputs/* optional */.lq)('cluster') ?? 'default',
         services,
         ...readWatch(),
     };
@@ -28973,7 +29044,7 @@ function deployOutputs(report) {
         'task-definition-arn': report.taskDefinitionArn ?? '',
         'previous-task-definition-arn': first?.previous ?? '',
         'deployment-id': first?.deploymentId ?? '',
-        'rollout-state': first?.rolloutState ?? '',
+        'rollout-state': rolloutState(report),
         'rolled-back': String(report.services.some((s) => s.rolledBackBy)),
         'service-url': report.serviceUrl?.url ?? '',
         services: JSON.stringify(report.services.map(({ service, previous, deploymentId, rolloutState, outcome, rolledBackBy }) => ({
@@ -28984,8 +29055,22 @@ function deployOutputs(report) {
             outcome,
             rolledBackBy,
         }))),
-        'run-task-arn': report.oneOff?.taskArn,
+        // A JSON array, as aws-actions/amazon-ecs-deploy-task-definition gives it.
+        'run-task-arn': report.oneOff ? JSON.stringify([report.oneOff.taskArn]) : undefined,
+        'task-definition': report.renderedFile,
     };
+}
+/**
+ * The state of the deployment as a whole: FAILED when any service's rollout failed or was rolled back (so it
+ * never contradicts rolled-back), else IN_PROGRESS when any is still rolling out, else the first service's.
+ */
+function rolloutState(report) {
+    const states = report.services.map((s) => s.rolloutState);
+    if (states.includes('FAILED') || report.services.some((s) => s.rolledBackBy))
+        return 'FAILED';
+    if (states.includes('IN_PROGRESS'))
+        return 'IN_PROGRESS';
+    return states[0] ?? '';
 }
 /** A teardown deploys nothing: only services, what became of each. */
 function teardownOutputs(report) {
@@ -28998,6 +29083,7 @@ function teardownOutputs(report) {
         'service-url': undefined,
         services: JSON.stringify(report.results),
         'run-task-arn': undefined,
+        'task-definition': undefined,
     };
 }
 
@@ -29149,7 +29235,7 @@ const deployStage = {
         report.cluster = inputs.cluster;
         // Read and rendered before the AWS SDK is even loaded: a broken file fails in the time of a bare node start.
         const file = inputs.source.kind === 'file'
-            ? (0,taskdef/* render */.XX)(await (0,taskdef/* readTaskDefinitionFile */.BD)(inputs.source.path), inputs.render).definition
+            ? (0,taskdef/* render */.XX)(await (0,taskdef/* readTaskDefinitionFile */.BD)(inputs.source.path, inputs.render.keepEmpty), inputs.render).definition
             : undefined;
         const { deploy } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(212), __nccwpck_require__.e(590)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3590));
         await deploy(inputs, file, report);
@@ -38728,7 +38814,10 @@ function preprocess(fn, schema) {
 var errors = __nccwpck_require__(7268);
 // EXTERNAL MODULE: ./src/lib/image.ts
 var lib_image = __nccwpck_require__(6054);
+// EXTERNAL MODULE: ./src/deploy-ecs/compat.ts
+var compat = __nccwpck_require__(7981);
 ;// CONCATENATED MODULE: ./src/deploy-ecs/taskdef.ts
+
 
 
 
@@ -38742,7 +38831,8 @@ const container = looseObject({
     name: schemas_string().min(1, 'a container needs a name'),
     image: schemas_string().optional(),
     essential: schemas_boolean().optional(),
-    environment: array(looseObject({ name: schemas_string(), value: schemas_string() })).optional(),
+    // An empty value is dropped from a file (as the deploy action drops it), so value may be missing.
+    environment: array(looseObject({ name: schemas_string(), value: schemas_string().optional() })).optional(),
     secrets: array(looseObject({ name: schemas_string(), valueFrom: schemas_string() })).optional(),
     command: array(schemas_string()).optional(),
     dockerLabels: record(schemas_string(), schemas_string()).optional(),
@@ -38798,7 +38888,11 @@ function parseTaskDefinition(value, origin) {
         throw new errors/* InputError */.dz(`The task definition in ${origin} has two containers named '${duplicate}'.`);
     return result.data;
 }
-async function readTaskDefinitionFile(path) {
+/**
+ * Reads a task definition file: JSON, or YAML (as aws-actions/amazon-ecs-deploy-task-definition accepts).
+ * Empty strings, lists and objects are dropped as that action drops them, except under `keepEmpty` keys.
+ */
+async function readTaskDefinitionFile(path, keepEmpty = []) {
     let text;
     try {
         text = (0,external_node_fs_.readFileSync)(path, 'utf8');
@@ -38811,10 +38905,20 @@ async function readTaskDefinitionFile(path) {
         value = JSON.parse(text);
     }
     catch (error) {
-        const message = error.message;
-        throw new errors/* InputError */.dz(`The task definition file ${path} is not valid JSON${await whereJsonBreaks(text)}: ${message}.`);
+        value = await readYaml(text);
+        if (value === undefined || typeof value !== 'object') {
+            const message = error.message;
+            const yaml = /\.ya?ml$/i.test(path) ? 'YAML' : 'JSON';
+            throw new errors/* InputError */.dz(`The task definition file ${path} is not valid ${yaml}${await whereJsonBreaks(text)}: ${message}.`);
+        }
     }
-    return parseTaskDefinition(value, path);
+    return parseTaskDefinition((0,compat/* dropEmptyValues */.fg)(value, new Set(keepEmpty)), path);
+}
+/** A YAML document's value, or undefined when the text is not YAML either. */
+async function readYaml(text) {
+    const { parseDocument } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
+    const document = parseDocument(text);
+    return document.errors.length > 0 ? undefined : document.toJS();
 }
 /** The container that unprefixed variables, logs, labels and commands apply to. */
 function targetContainer(definition, options, what) {
@@ -38876,12 +38980,24 @@ function render(base, options) {
     const commandTarget = needsTarget('command', options.command ? 1 : 0);
     if (commandTarget && options.command)
         commandTarget.command = options.command;
+    renderRolesAndFiles(definition, options, needsTarget('env-files', options.envFiles?.length ?? 0));
     for (const c of definition.containerDefinitions) {
         if (!c.image)
             throw new errors/* InputError */.dz(`Container '${c.name}' has no image.`, "Give it one in the file, or with 'image' / 'images'.");
-        (0,lib_image/* checkImageReference */.r)(`image of container ${c.name}`, c.image);
+        (0,lib_image/* checkImageReference */.rd)(`image of container ${c.name}`, c.image);
     }
     return { definition, changed: JSON.stringify(definition) !== JSON.stringify(base) };
+}
+/** The render action's task-role-arn, execution-role-arn and env-files (S3 object ARNs, type s3). */
+function renderRolesAndFiles(definition, options, target) {
+    if (options.taskRoleArn)
+        definition.taskRoleArn = options.taskRoleArn;
+    if (options.executionRoleArn)
+        definition.executionRoleArn = options.executionRoleArn;
+    if (!target)
+        return;
+    const files = (target.environmentFiles ?? []).filter((f) => !options.envFiles.includes(f.value));
+    target.environmentFiles = [...files, ...options.envFiles.map((value) => ({ value, type: 's3' }))];
 }
 /** The images of a task definition, container by container, for logs and the summary. */
 function imagesOf(definition) {
@@ -38992,10 +39108,21 @@ function goDuration(ms) {
 /* harmony export */   no: () => (/* binding */ assess),
 /* harmony export */   us: () => (/* binding */ describeStoppedTask)
 /* harmony export */ });
-/* unused harmony export defaultMaxFailedTasks */
-/** ECS's circuit breaker threshold: half the desired count, at least 3 and at most 200. */
+/* unused harmony exports defaultMaxFailedTasks, breakerThreshold */
+/** ECS's default circuit breaker threshold: half the desired count, at least 3 and at most 200. */
 function defaultMaxFailedTasks(desiredCount) {
-    return Math.min(200, Math.max(3, Math.ceil(desiredCount / 2)));
+    return breakerThreshold(desiredCount);
+}
+/**
+ * ECS's circuit breaker threshold (API Reference, ThresholdConfiguration): by default (BOUNDED_PERCENT 50) half
+ * the desired count, at least 3 and at most 200; UNBOUNDED_PERCENT without the bounds; COUNT the value itself.
+ */
+function breakerThreshold(desiredCount, config) {
+    const value = config?.value ?? 50;
+    if (config?.type === 'COUNT')
+        return value;
+    const percent = Math.ceil((desiredCount * value) / 100);
+    return config?.type === 'UNBOUNDED_PERCENT' ? Math.max(1, percent) : Math.min(200, Math.max(3, percent));
 }
 function assess(service, target) {
     const deployments = service.deployments ?? [];
@@ -39035,7 +39162,8 @@ function assess(service, target) {
     if (ours.rolloutState === undefined && deployments.length === 1 && ours.runningCount === ours.desiredCount) {
         return { state: 'completed', deployment: ours };
     }
-    const limit = target.maxFailedTasks ?? defaultMaxFailedTasks(ours.desiredCount ?? 1);
+    const limit = target.maxFailedTasks ??
+        breakerThreshold(service.desiredCount ?? ours.desiredCount ?? 1, service.deploymentConfiguration?.deploymentCircuitBreaker?.thresholdConfiguration);
     if ((ours.failedTasks ?? 0) >= limit) {
         return {
             state: 'failed',
@@ -39135,9 +39263,9 @@ function describe(error) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   r: () => (/* binding */ checkImageReference)
+/* harmony export */   rd: () => (/* binding */ checkImageReference)
 /* harmony export */ });
-/* unused harmony export parseImageReference */
+/* unused harmony exports parseImageReference, repositoryOf */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
 
 /**
@@ -39166,6 +39294,173 @@ function checkImageReference(input, text) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input '${input}' is not a valid image reference: '${text}'.`, 'Expected [registry/]repository[:tag][@sha256:digest] in lower case, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4.2.');
     }
     return text;
+}
+/**
+ * Where a reference is pushed, as Docker resolves it: a reference without a registry is on Docker Hub
+ * (docker.io), and a one-part Docker Hub path is an official image, under `library/`.
+ */
+function repositoryOf(ref) {
+    const registry = ref.registry ?? 'docker.io';
+    const hub = registry === 'docker.io' || registry === 'index.docker.io' || registry === 'registry-1.docker.io';
+    return { registry, path: hub && !ref.path.includes('/') ? `library/${ref.path}` : ref.path };
+}
+
+
+/***/ }),
+
+/***/ 1662:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   GB: () => (/* binding */ optionalOneOf),
+/* harmony export */   K7: () => (/* binding */ keyValues),
+/* harmony export */   RO: () => (/* binding */ optionalBool),
+/* harmony export */   ai: () => (/* binding */ number),
+/* harmony export */   lc: () => (/* binding */ bool),
+/* harmony export */   lq: () => (/* binding */ optional),
+/* harmony export */   p0: () => (/* binding */ duration),
+/* harmony export */   p_: () => (/* binding */ list),
+/* harmony export */   yL: () => (/* binding */ oneOf)
+/* harmony export */ });
+/* unused harmony exports required, parseNumber, parseList, parseKeyValues, parseDurationInput, workspacePath */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2543);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7268);
+
+
+
+
+
+/**
+ * Typed readers for action inputs. Each stage's inputs.ts calls these once and builds its own typed object;
+ * nothing else reads `core.getInput`.
+ */
+/** A trimmed input, or undefined when it is empty. */
+function optional(name) {
+    const value = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name).trim();
+    return value === '' ? undefined : value;
+}
+function required(name, what) {
+    const value = optional(name);
+    if (value === undefined)
+        throw new InputError(`Input '${name}' is required: ${what}.`);
+    return value;
+}
+function bool(name, fallback) {
+    return optionalBool(name) ?? fallback;
+}
+/** true, false, or undefined when the input is empty (the cloud's or another input's default then applies). */
+function optionalBool(name) {
+    const value = optional(name);
+    if (value === undefined)
+        return undefined;
+    if (/^(true|True|TRUE)$/.test(value))
+        return true;
+    if (/^(false|False|FALSE)$/.test(value))
+        return false;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input '${name}' must be true or false, got '${value}'.`);
+}
+/** Parses a number, naming the input and the accepted range when it is not one. */
+function parseNumber(name, raw, rule = {}) {
+    const { min = 0, max = Number.MAX_SAFE_INTEGER, integer = true } = rule;
+    const value = Number(raw);
+    const expected = `${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`;
+    if (raw.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input '${name}' must be ${expected}, got '${raw}'.`);
+    }
+    if (value < min || value > max)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input '${name}' must be ${expected}, got ${value}.`);
+    return value;
+}
+function number(name, fallback, rule) {
+    const raw = optional(name);
+    return raw === undefined ? fallback : parseNumber(name, raw, rule);
+}
+/** Splits a list given one item per line (commas also separate, as many actions accept). */
+function parseList(raw, { commas = true } = {}) {
+    return raw
+        .split(commas ? /[\n,]/ : /\n/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '' && !item.startsWith('#'));
+}
+function list(name, options) {
+    return parseList(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name), options);
+}
+/**
+ * Parses `key=value` lines. Only the first `=` separates, so values such as connection strings keep theirs.
+ * Blank lines and `#` comments are skipped; a line without `=` or with an empty key is an error.
+ */
+function parseKeyValues(name, raw) {
+    const pairs = new Map();
+    for (const [index, line] of raw.split('\n').entries()) {
+        const text = line.trim();
+        if (text === '' || text.startsWith('#'))
+            continue;
+        const at = text.indexOf('=');
+        const key = at < 0 ? '' : text.slice(0, at).trim();
+        if (key === '') {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input '${name}' line ${index + 1} is not KEY=value: '${text}'.`, 'Write one KEY=value per line; the value may itself contain =.');
+        }
+        pairs.set(key, text.slice(at + 1).trim());
+    }
+    return pairs;
+}
+function keyValues(name) {
+    return parseKeyValues(name, _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name));
+}
+/** Reads an input that must be one of a fixed set of words. */
+function oneOf(name, choices, fallback) {
+    return optionalOneOf(name, choices) ?? fallback;
+}
+/** One of a fixed set of words, or undefined when the input is empty. */
+function optionalOneOf(name, choices) {
+    const value = optional(name);
+    if (value === undefined)
+        return undefined;
+    if (!choices.includes(value)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input '${name}' must be one of ${choices.join(', ')}, got '${value}'.`);
+    }
+    return value;
+}
+/** Parses a time input (see duration.ts for the one syntax), naming the input and the range when it is wrong. */
+function parseDurationInput(name, raw, rule) {
+    const { bare, minMs = 0, maxMs = 7 * 24 * 3_600_000 } = rule;
+    const ms = (0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .parseDuration */ .E9)(raw, bare);
+    const range = `from ${formatLimit(minMs, bare)} to ${formatLimit(maxMs, bare)}`;
+    if (ms === undefined) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input '${name}' must be ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .durationSyntax */ .aL)(bare)}, got '${raw}'.`);
+    }
+    if (ms < minMs || ms > maxMs)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input '${name}' must be ${range}, got '${raw}'.`);
+    return ms;
+}
+/** A time input in milliseconds; `fallback` is written as the input's default is (e.g. '30' or '5m'). */
+function duration(name, fallback, rule) {
+    return parseDurationInput(name, optional(name) ?? fallback, rule);
+}
+const formatLimit = (ms, bare) => (bare === 'm' ? `${ms / 60_000} minutes` : `${ms / 1000} seconds`);
+/**
+ * A file or folder input, resolved against the workspace (GITHUB_WORKSPACE, else the working directory) and
+ * refused when it resolves, links followed, outside both the workspace and the runner's temporary folder
+ * (RUNNER_TEMP, where earlier steps such as amazon-ecs-render-task-definition leave their files).
+ */
+function workspacePath(name, raw) {
+    const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const path = resolve(workspace, raw);
+    const roots = [workspace, process.env.RUNNER_TEMP].filter((root) => Boolean(root));
+    if (!roots.some((root) => isWithin(root, path))) {
+        throw new InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE), or in RUNNER_TEMP.');
+    }
+    return path;
+}
+function isWithin(root, path) {
+    const real = (p) => (existsSync(p) ? realpathSync(p) : p);
+    const inside = relative(real(resolve(root)), real(path));
+    return !(inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside));
 }
 
 

@@ -21,11 +21,16 @@ export class AwsFault extends Error {
 
 export type Operation = (body: Record<string, unknown>) => unknown;
 
-/** A fault to inject: the next `times` matching calls fail this way, then calls go through again. */
+/**
+ * A fault to inject: the next `times` matching calls fail this way, then calls go through again. `error`
+ * answers a service's own exception (`error` gives its name and message), e.g. a ServiceNotFoundException
+ * for a service purged between two calls.
+ */
 export interface Injected {
   operation?: string;
-  kind: 'throttle' | 'server-error' | 'drop' | 'access-denied' | 'expired-token';
+  kind: 'throttle' | 'server-error' | 'drop' | 'access-denied' | 'expired-token' | 'error';
   times: number;
+  error?: { type: string; message: string };
 }
 
 export interface Call {
@@ -47,7 +52,8 @@ export interface AwsServer {
 export type JsonServer = AwsServer;
 
 /** The faults a server answers by itself, besides those the operations throw. */
-export type ServerFault = Exclude<Injected['kind'], 'drop'> | 'missing-auth' | 'unknown-operation' | 'internal';
+export type ServerFault =
+  Exclude<Injected['kind'], 'drop' | 'error'> | 'missing-auth' | 'unknown-operation' | 'internal';
 
 /** How one AWS protocol names the operation of a request and writes answers and errors. */
 export interface WireProtocol {
@@ -121,6 +127,10 @@ export async function startAwsServer(
       if (fault.kind === 'drop') {
         call.result = fault.kind;
         return req.socket.destroy();
+      }
+      if (fault.kind === 'error') {
+        const { type, message } = fault.error ?? { type: 'ServerException', message: 'Injected error' };
+        return refuse(res, call, new AwsFault(type, message));
       }
       return refuse(res, call, protocol.fault(fault.kind, call), fault.kind);
     }

@@ -22,6 +22,8 @@ import {
   stopTask,
   type Scheduler,
 } from './rollout.js';
+import { checkLaunchType, checkNetwork, checkTags, checkVolumes, listTaskDefinitions } from './requests.js';
+import { validateRegistration, withDefaults } from './validate.js';
 
 import type { TaskDriver } from './driver.js';
 
@@ -36,13 +38,12 @@ export type { TaskDriver } from './driver.js';
  * service tasks that really run (containers or local processes; see driver.ts).
  */
 
-/** The fields of a revision that ECS fills in when it registers one. */
+/** The fields of a revision that ECS fills in when it registers one (compatibilities: see validate.ts). */
 function setByEcs(family: string, revision: number) {
   return {
     taskDefinitionArn: arn(`task-definition/${family}:${revision}`),
     revision,
     status: 'ACTIVE' as const,
-    compatibilities: ['EC2', 'FARGATE'],
     requiresAttributes: [{ name: 'com.amazonaws.ecs.capability.docker-remote-api.1.18' }],
     registeredAt: epoch(),
     registeredBy: `arn:aws:sts::${ACCOUNT}:assumed-role/deploy/ci`,
@@ -63,6 +64,7 @@ export interface FakeEcs extends JsonServer {
   tags: Map<string, Tag[]>;
   /** When each rollout was marked FAILED (ms since epoch), by deployment id. */
   failedAt: Map<string, number>;
+  /** Creates a cluster, as CreateCluster does; no cluster exists until created, not even `default`. */
   addCluster(name: string): void;
   register(
     definition: Partial<TaskDefinition> & { family: string; containerDefinitions: ContainerDefinition[] },
@@ -73,18 +75,32 @@ export interface FakeEcs extends JsonServer {
     name: string;
     taskDefinition: string;
     desiredCount?: number;
-    circuitBreaker?: { enable: boolean; rollback: boolean };
+    circuitBreaker?: Service['deploymentConfiguration']['deploymentCircuitBreaker'];
     loadBalancers?: Json[];
+    deploymentController?: Service['deploymentController']['type'];
   }): Service;
   service(cluster: string, name: string): Service;
   /** What runs service tasks for real, when one was given. */
   driver?: TaskDriver;
 }
 
-export async function startFakeEcs(options: { rolloutState?: boolean; driver?: TaskDriver } = {}): Promise<FakeEcs> {
+export interface FakeEcsOptions {
+  rolloutState?: boolean;
+  driver?: TaskDriver;
+  /**
+   * How long a deleted service stays described as INACTIVE before ECS purges it and answers
+   * ServiceNotFoundException (API Reference, DeleteService: "for a period of time"). Default: 10 minutes.
+   */
+  purgeAfterMs?: number;
+}
+
+export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEcs> {
   const definitions = new Map<string, TaskDefinition[]>();
   const services = new Map<string, Service>();
-  const clusters = new Set(['default']);
+  // API Reference, CreateCluster: the `default` cluster is created by the first CreateCluster without a name
+  // (or by the console); an account starts with none.
+  const clusters = new Set<string>();
+  const purgeAfterMs = options.purgeAfterMs ?? 600_000;
   const tags = new Map<string, Tag[]>();
   const failedAt = new Map<string, number>();
 
@@ -99,10 +115,22 @@ export async function startFakeEcs(options: { rolloutState?: boolean; driver?: T
     return found;
   }
 
+  /**
+   * A revision to launch tasks from. API Reference, DeregisterTaskDefinition: an INACTIVE revision cannot be
+   * used to run new tasks or create services, nor can a service be updated to it; ECS answers
+   * InvalidParameterException "TaskDefinition is inactive".
+   */
+  function launchable(ref: string): TaskDefinition {
+    const definition = findDefinition(ref);
+    if (definition.status !== 'ACTIVE') throw new AwsFault('InvalidParameterException', 'TaskDefinition is inactive');
+    return definition;
+  }
+
   const scheduler: Scheduler = {
     definitions: findDefinition,
     behaviour: (definition) => api.behaviour(definition),
     tasks: new Map(),
+    counted: { failed: new Set(), healthy: new Set() },
     rolloutState: options.rolloutState ?? true,
     onRolloutFailed: (_service, deployment) => failedAt.set(deployment.id, Date.now()),
     ...(options.driver ? { driver: options.driver } : {}),
@@ -116,43 +144,43 @@ export async function startFakeEcs(options: { rolloutState?: boolean; driver?: T
 
   function serviceOf(body: Json, key = 'service'): Service {
     const name = cluster(body.cluster);
+    purge();
     const service = services.get(`${name}/${nameOf(String(body[key]))}`);
     if (!service) throw new AwsFault('ServiceNotFoundException', 'Service not found.');
     if (service.status !== 'ACTIVE') throw new AwsFault('ServiceNotActiveException', 'Service was not ACTIVE.');
     return service;
   }
 
+  /** API Reference, DeleteService: an INACTIVE service is described for a while, then it is gone. */
+  function purge(now = Date.now()) {
+    for (const [key, service] of services)
+      if (service.inactiveSince !== undefined && now - service.inactiveSince >= purgeAfterMs) services.delete(key);
+  }
+
   function tick() {
     const now = Date.now();
     for (const service of services.values()) advanceService(scheduler, service, now);
     for (const service of services.values()) if (service.status === 'DRAINING') drain(service, now);
+    purge(now);
     for (const task of scheduler.tasks.values()) if (!task.group.startsWith('service:')) settleTask(task, now);
   }
 
   function register(body: Json): TaskDefinition {
     const family = String(body.family ?? '');
-    if (!/^[a-zA-Z0-9_-]{1,255}$/.test(family))
-      throw new AwsFault('ClientException', 'Family contains invalid characters.');
-    // What ECS sets on a revision itself (below, and deregisteredAt later) it refuses to be given.
-    const unexpected = [...Object.keys(setByEcs(family, 0)), 'deregisteredAt'].filter((field) => field in body);
+    // What ECS sets on a revision itself (below, and deregisteredAt later) it refuses to be given: the JSON
+    // protocol rejects members the RegisterTaskDefinition input shape does not have.
+    const readOnly = [...Object.keys(setByEcs(family, 0)), 'compatibilities', 'deregisteredAt'];
+    const unexpected = readOnly.filter((field) => field in body);
     if (unexpected.length > 0) throw new AwsFault('ClientException', `Unexpected field(s): ${unexpected.join(', ')}.`);
-    const containers = body.containerDefinitions as ContainerDefinition[] | undefined;
-    if (!Array.isArray(containers) || containers.length === 0) {
-      throw new AwsFault('ClientException', 'Container list cannot be empty.');
-    }
-    for (const container of containers) {
-      if (!container.name || !container.image)
-        throw new AwsFault('ClientException', 'Container.name and Container.image should not be null or empty.');
-    }
+    const size = validateRegistration(body);
     const revisions = definitions.get(family) ?? [];
     const revision = (revisions.at(-1)?.revision ?? 0) + 1;
     const { tags: given, ...fields } = body as Json & { tags?: Tag[] };
-    const definition: TaskDefinition = {
-      ...fields,
+    const definition = {
+      ...withDefaults({ ...fields, ...size }),
       family,
-      containerDefinitions: containers,
       ...setByEcs(family, revision),
-    };
+    } as unknown as TaskDefinition;
     definitions.set(family, [...revisions, definition]);
     if (given?.length) tags.set(definition.taskDefinitionArn, given);
     return definition;
@@ -171,13 +199,10 @@ export async function startFakeEcs(options: { rolloutState?: boolean; driver?: T
       throw new AwsFault('InvalidParameterException', 'Creation of service was not idempotent.');
     if (existing?.status === 'DRAINING')
       throw new AwsFault('InvalidParameterException', 'Unable to Start a service that is still Draining.');
-    const definition = findDefinition(String(body.taskDefinition));
-    if (body.launchType === 'FARGATE' && !body.networkConfiguration) {
-      throw new AwsFault(
-        'InvalidParameterException',
-        "Network Configuration must be provided when networkMode 'awsvpc' is specified.",
-      );
-    }
+    const definition = launchable(String(body.taskDefinition));
+    checkLaunchType(definition, body.launchType);
+    checkNetwork(definition, body);
+    checkVolumes(definition, body.volumeConfigurations);
     for (const lb of (body.loadBalancers as Json[] | undefined) ?? []) {
       if (!definition.containerDefinitions.some((c) => c.name === lb.containerName)) {
         throw new AwsFault(
@@ -187,6 +212,7 @@ export async function startFakeEcs(options: { rolloutState?: boolean; driver?: T
       }
     }
     const config = (body.deploymentConfiguration as Service['deploymentConfiguration'] | undefined) ?? undefined;
+    const controller = (body.deploymentController as Service['deploymentController'] | undefined) ?? { type: 'ECS' };
     const service: Service = {
       serviceArn: arn(`service/${name}/${serviceName}`),
       serviceName,
@@ -202,6 +228,7 @@ export async function startFakeEcs(options: { rolloutState?: boolean; driver?: T
         maximumPercent: config?.maximumPercent ?? 200,
         minimumHealthyPercent: config?.minimumHealthyPercent ?? 100,
       },
+      deploymentController: controller,
       deployments: [],
       events: [],
       loadBalancers: (body.loadBalancers as Json[] | undefined) ?? [],
@@ -217,13 +244,24 @@ export async function startFakeEcs(options: { rolloutState?: boolean; driver?: T
 
   function updateService(body: Json): Service {
     const service = serviceOf(body);
+    const primary = service.deployments.find((d) => d.status === 'PRIMARY') as Deployment;
+    // API Reference, UpdateService: a CODE_DEPLOY service only takes desiredCount and a few other fields
+    // through UpdateService; a new task definition goes through a CodeDeploy deployment.
+    if (service.deploymentController.type === 'CODE_DEPLOY' && body.taskDefinition !== undefined)
+      throw new AwsFault(
+        'InvalidParameterException',
+        'Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.',
+      );
+    const definition = body.taskDefinition
+      ? launchable(String(body.taskDefinition)).taskDefinitionArn
+      : primary.taskDefinition;
+    checkVolumes(findDefinition(definition), body.volumeConfigurations);
+    // Checked first, changed after: a refused update changes nothing.
     if (body.desiredCount !== undefined) service.desiredCount = Number(body.desiredCount);
     if (body.propagateTags !== undefined) service.propagateTags = String(body.propagateTags);
     if (body.enableECSManagedTags !== undefined) service.enableECSManagedTags = Boolean(body.enableECSManagedTags);
-    const primary = service.deployments.find((d) => d.status === 'PRIMARY') as Deployment;
-    const definition = body.taskDefinition
-      ? findDefinition(String(body.taskDefinition)).taskDefinitionArn
-      : primary.taskDefinition;
+    if (body.enableExecuteCommand !== undefined) service.enableExecuteCommand = Boolean(body.enableExecuteCommand);
+    if (body.volumeConfigurations !== undefined) service.volumeConfigurations = body.volumeConfigurations as Json[];
     if (definition !== primary.taskDefinition || body.forceNewDeployment === true) {
       for (const d of service.deployments) d.status = 'ACTIVE';
       service.deployments.unshift(newDeployment(service, definition, scheduler));
@@ -262,19 +300,24 @@ export async function startFakeEcs(options: { rolloutState?: boolean; driver?: T
     for (const task of tasks) settleTask(task, now, scheduler.driver);
     if (tasks.some((t) => t.lastStatus !== 'STOPPED')) return;
     service.status = 'INACTIVE';
+    service.inactiveSince ??= now;
     service.runningCount = service.pendingCount = 0;
     for (const deployment of service.deployments) deployment.runningCount = deployment.pendingCount = 0;
   }
 
   function runTask(body: Json): Json {
     const name = cluster(body.cluster);
-    const definition = findDefinition(String(body.taskDefinition));
-    if (body.launchType === 'FARGATE' && !body.networkConfiguration) {
+    const definition = launchable(String(body.taskDefinition));
+    checkLaunchType(definition, body.launchType);
+    checkNetwork(definition, body);
+    checkVolumes(definition, body.volumeConfigurations);
+    // API Reference, RunTask `capacityProviderStrategy`: it and `launchType` exclude each other.
+    if (body.launchType !== undefined && body.capacityProviderStrategy !== undefined)
       throw new AwsFault(
         'InvalidParameterException',
-        "Network Configuration must be provided when networkMode 'awsvpc' is specified.",
+        'Specifying both a launchType and capacityProviderStrategy is not supported.',
       );
-    }
+    if (body.tags !== undefined) checkTags(body.tags);
     const overrides = body.overrides as Json | undefined;
     const end = api.oneOff(definition, overrides);
     const behaviour: TaskBehaviour =
@@ -295,7 +338,31 @@ export async function startFakeEcs(options: { rolloutState?: boolean; driver?: T
       behaviour,
     );
     if (overrides) task.overrides = overrides;
+    if (body.tags !== undefined) tags.set(task.taskArn, body.tags as Tag[]);
     return { tasks: [publicTask(task)], failures: [] };
+  }
+
+  function describeCluster(name: string): Json {
+    return { clusterArn: arn(`cluster/${name}`), clusterName: name, status: 'ACTIVE' };
+  }
+
+  /**
+   * API Reference, TagResource `resourceArn`: the ARN of a cluster, service, task, task definition (and other
+   * ECS resources); a malformed ARN is an InvalidParameterException, an unknown resource a
+   * ResourceNotFoundException ("The specified resource wasn't found").
+   */
+  function taggable(ref: unknown): string {
+    const resource = String(ref ?? '');
+    const parsed = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:(task-definition|service|cluster|task)\/(.+)$/.exec(resource);
+    if (!parsed) throw new AwsFault('InvalidParameterException', `Invalid ARN: ${resource}`);
+    const [, kind = '', rest = ''] = parsed;
+    const known =
+      (kind === 'task-definition' && [...definitions.values()].flat().some((d) => d.taskDefinitionArn === resource)) ||
+      (kind === 'service' && [...services.values()].some((x) => x.serviceArn === resource)) ||
+      (kind === 'cluster' && clusters.has(rest)) ||
+      (kind === 'task' && scheduler.tasks.has(resource));
+    if (!known) throw new AwsFault('ResourceNotFoundException', "The specified resource wasn't found.");
+    return resource;
   }
 
   function publicTask(task: Task): Json {
@@ -336,6 +403,7 @@ export async function startFakeEcs(options: { rolloutState?: boolean; driver?: T
           minimumHealthyPercent: 100,
         },
         loadBalancers: options.loadBalancers ?? [],
+        ...(options.deploymentController ? { deploymentController: { type: options.deploymentController } } : {}),
       });
       // Already steady: its tasks run and the deployment completed before the test began.
       const deployment = service.deployments[0] as Deployment;
@@ -379,22 +447,27 @@ export async function startFakeEcs(options: { rolloutState?: boolean; driver?: T
         definition.deregisteredAt = epoch();
         return { taskDefinition: definition };
       },
-      ListTaskDefinitions: (body) => {
-        const status = String(body.status ?? 'ACTIVE');
-        const prefix = body.familyPrefix as string | undefined;
-        let all = [...definitions.entries()]
-          .filter(([family]) => !prefix || family === prefix)
-          .flatMap(([, revisions]) => revisions)
-          .filter((d) => d.status === status)
-          .map((d) => d.taskDefinitionArn);
-        if (body.sort === 'DESC') all = all.reverse();
-        const start = Number(body.nextToken ?? 0);
-        const size = Number(body.maxResults ?? 100);
-        const page = all.slice(start, start + size);
-        return { taskDefinitionArns: page, ...(start + size < all.length ? { nextToken: String(start + size) } : {}) };
+      ListTaskDefinitions: (body) => listTaskDefinitions(definitions, body),
+      CreateCluster: (body) => {
+        const name = String(body.clusterName ?? 'default');
+        if (!/^[a-zA-Z0-9_-]{1,255}$/.test(name))
+          throw new AwsFault('InvalidParameterException', 'Cluster name contains invalid characters.');
+        clusters.add(name);
+        return { cluster: describeCluster(name) };
+      },
+      DescribeClusters: (body) => {
+        const refs = (body.clusters as string[] | undefined) ?? ['default'];
+        const known = refs.map(nameOf).filter((name) => clusters.has(name));
+        return {
+          clusters: known.map(describeCluster),
+          failures: refs
+            .filter((ref) => !clusters.has(nameOf(ref)))
+            .map((ref) => ({ arn: ref.startsWith('arn:') ? ref : arn(`cluster/${ref}`), reason: 'MISSING' })),
+        };
       },
       TagResource: (body) => {
-        const resource = String(body.resourceArn);
+        const resource = taggable(body.resourceArn);
+        checkTags(body.tags);
         const merged = new Map((tags.get(resource) ?? []).map((t) => [t.key, t.value]));
         for (const tag of body.tags as Tag[]) merged.set(tag.key, tag.value);
         tags.set(
@@ -404,6 +477,7 @@ export async function startFakeEcs(options: { rolloutState?: boolean; driver?: T
         return {};
       },
       UntagResource: (body) => {
+        taggable(body.resourceArn);
         const keys = body.tagKeys as string[];
         tags.set(
           String(body.resourceArn),
@@ -411,9 +485,10 @@ export async function startFakeEcs(options: { rolloutState?: boolean; driver?: T
         );
         return {};
       },
-      ListTagsForResource: (body) => ({ tags: tags.get(String(body.resourceArn)) ?? [] }),
+      ListTagsForResource: (body) => ({ tags: tags.get(taggable(body.resourceArn)) ?? [] }),
       DescribeServices: (body) => {
         const name = cluster(body.cluster);
+        purge();
         const found: Json[] = [];
         const failures: Json[] = [];
         for (const ref of body.services as string[]) {

@@ -113,18 +113,29 @@ export interface Service {
   launchType: 'FARGATE';
   taskDefinition: string;
   deploymentConfiguration: {
-    deploymentCircuitBreaker: { enable: boolean; rollback: boolean };
+    deploymentCircuitBreaker: {
+      enable: boolean;
+      rollback: boolean;
+      resetOnHealthyTask?: boolean;
+      thresholdConfiguration?: { type?: string; value?: number };
+    };
     maximumPercent: number;
     minimumHealthyPercent: number;
   };
+  /** ECS (rolling update, the default), CODE_DEPLOY or EXTERNAL: API Reference, DeploymentController. */
+  deploymentController: { type: 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL' };
   deployments: Deployment[];
   events: ServiceEvent[];
   loadBalancers: Json[];
   networkConfiguration?: Json;
   propagateTags?: string;
   enableECSManagedTags?: boolean;
+  enableExecuteCommand?: boolean;
+  volumeConfigurations?: Json[];
   createdAt: number;
   tags?: Tag[];
+  /** When DeleteService's drain ended (ms since epoch); the service is purged a while later. */
+  inactiveSince?: number;
 }
 
 export function newId(): string {

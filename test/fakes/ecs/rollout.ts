@@ -24,6 +24,8 @@ export interface Scheduler {
   definitions: (arnOrFamily: string) => TaskDefinition;
   behaviour: (definition: TaskDefinition) => TaskBehaviour;
   tasks: Map<string, Task>;
+  /** Tasks the circuit breaker already counted: as failed, and as healthy. */
+  counted: { failed: Set<string>; healthy: Set<string> };
   /** Whether deployments carry rolloutState (false plays an older API answer without it). */
   rolloutState: boolean;
   /** Called when a rollout fails, for the time-to-red benchmark. */
@@ -37,15 +39,23 @@ export function addEvent(service: Service, message: string) {
   service.events.length = Math.min(service.events.length, 100);
 }
 
-/** ECS's circuit breaker threshold: half the desired count, at least 3 and at most 200. */
-export function failureThreshold(desiredCount: number): number {
-  return Math.min(200, Math.max(3, Math.ceil(desiredCount / 2)));
+/**
+ * The circuit breaker's failure threshold. API Reference, ThresholdConfiguration: BOUNDED_PERCENT (the default,
+ * with value 50) is value% of the desired count, at least 3 and at most 200 (API Reference,
+ * ServiceDeploymentCircuitBreaker `threshold`); UNBOUNDED_PERCENT the same without bounds; COUNT the value itself.
+ */
+export function failureThreshold(desiredCount: number, config?: { type?: string; value?: number }): number {
+  const value = config?.value ?? 50;
+  if (config?.type === 'COUNT') return value;
+  const percent = Math.ceil((desiredCount * value) / 100);
+  return config?.type === 'UNBOUNDED_PERCENT' ? Math.max(1, percent) : Math.min(200, Math.max(3, percent));
 }
 
 export function newDeployment(service: Service, taskDefinition: string, scheduler: Scheduler): Deployment {
   const now = epoch();
+  const id = deploymentId();
   return {
-    id: deploymentId(),
+    id,
     status: 'PRIMARY',
     taskDefinition,
     desiredCount: service.desiredCount,
@@ -56,7 +66,8 @@ export function newDeployment(service: Service, taskDefinition: string, schedule
     updatedAt: now,
     launchType: 'FARGATE',
     ...(scheduler.rolloutState
-      ? { rolloutState: 'IN_PROGRESS' as const, rolloutStateReason: 'ECS deployment ecs-svc in progress.' }
+      ? // API Reference, Deployment `rolloutStateReason`: ECS names the deployment in it.
+        { rolloutState: 'IN_PROGRESS' as const, rolloutStateReason: `ECS deployment ${id} in progress.` }
       : {}),
     ...(service.networkConfiguration ? { networkConfiguration: service.networkConfiguration } : {}),
   };
@@ -181,12 +192,9 @@ export function advanceService(scheduler: Scheduler, service: Service, now = Dat
 
   const primary = service.deployments.find((d) => d.status === 'PRIMARY');
   if (!primary) return;
-  for (const deployment of service.deployments) {
-    const stoppedNow = [...scheduler.tasks.values()].filter(
-      (t) => t.startedBy === deployment.id && t.stopCode !== 'ServiceSchedulerInitiated' && t.lastStatus === 'STOPPED',
-    );
-    deployment.failedTasks = stoppedNow.length;
-  }
+  const breaker = service.deploymentConfiguration.deploymentCircuitBreaker;
+  for (const deployment of service.deployments)
+    countFailures(scheduler, deployment, breaker.resetOnHealthyTask ?? true);
 
   // Launch what the primary deployment lacks.
   const definition = scheduler.definitions(primary.taskDefinition);
@@ -220,11 +228,10 @@ export function advanceService(scheduler: Scheduler, service: Service, now = Dat
     (t) => t.lastStatus === 'RUNNING' && t.healthStatus === 'HEALTHY',
   ).length;
 
-  const breaker = service.deploymentConfiguration.deploymentCircuitBreaker;
   if (
     breaker.enable &&
     primary.rolloutState === 'IN_PROGRESS' &&
-    primary.failedTasks >= failureThreshold(primary.desiredCount)
+    primary.failedTasks >= failureThreshold(service.desiredCount, breaker.thresholdConfiguration)
   ) {
     failRollout(scheduler, service, primary, breaker.rollback);
   } else if (healthy >= primary.desiredCount && primary.rolloutState !== 'FAILED') {
@@ -232,6 +239,26 @@ export function advanceService(scheduler: Scheduler, service: Service, now = Dat
   }
   service.runningCount = service.deployments.reduce((sum, d) => sum + d.runningCount, 0);
   service.pendingCount = service.deployments.reduce((sum, d) => sum + d.pendingCount, 0);
+}
+
+/**
+ * Deployment `failedTasks` (API Reference, Deployment): tasks of the deployment that failed to launch, never
+ * reached RUNNING, or failed their health checks and were stopped; the scheduler stopping a task is no failure.
+ * API Reference, DeploymentCircuitBreaker `resetOnHealthyTask` (default true): a task of the deployment that
+ * becomes healthy resets the count to 0; with false the count adds up over the whole deployment.
+ */
+function countFailures(scheduler: Scheduler, deployment: Deployment, resetOnHealthy: boolean) {
+  for (const task of scheduler.tasks.values()) {
+    if (task.startedBy !== deployment.id) continue;
+    const { failed, healthy } = scheduler.counted;
+    if (task.lastStatus === 'STOPPED' && task.stopCode !== 'ServiceSchedulerInitiated' && !failed.has(task.taskArn)) {
+      failed.add(task.taskArn);
+      deployment.failedTasks++;
+    } else if (task.lastStatus === 'RUNNING' && task.healthStatus === 'HEALTHY' && !healthy.has(task.taskArn)) {
+      healthy.add(task.taskArn);
+      if (resetOnHealthy) deployment.failedTasks = 0;
+    }
+  }
 }
 
 function completeRollout(scheduler: Scheduler, service: Service, primary: Deployment) {
@@ -262,7 +289,11 @@ function failRollout(scheduler: Scheduler, service: Service, failed: Deployment,
   failed.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
   addEvent(service, `(deployment ${failed.id}) deployment failed: tasks failed to start.`);
   scheduler.onRolloutFailed?.(service, failed);
-  const previous = service.deployments.find((d) => d !== failed && d.status === 'ACTIVE');
+  // Developer Guide, "How the Amazon ECS deployment circuit breaker detects failures": the rollback goes to the
+  // most recent COMPLETED deployment; without one the deployment stalls and no new task is launched.
+  const previous = service.deployments.find(
+    (d) => d !== failed && d.status === 'ACTIVE' && (!scheduler.rolloutState || d.rolloutState === 'COMPLETED'),
+  );
   if (!rollback || !previous) return;
   failed.status = 'ACTIVE';
   for (const task of liveTasks(scheduler, failed))

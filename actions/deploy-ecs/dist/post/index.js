@@ -28370,7 +28370,7 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 5873:
+/***/ 1128:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31687,7 +31687,12 @@ function clientConfig(options) {
         customUserAgent: `deploy-actions/${options.stage}`,
         // Throttling and 5xx are retried by the SDK with jittered backoff; five tries ride out a short burst.
         // AWS_MAX_ATTEMPTS, when set, is the user's choice and wins.
-        ...(process.env.AWS_MAX_ATTEMPTS ? {} : { maxAttempts: 5 }),
+        // An explicit max-retries input wins over both.
+        ...(options.maxRetries !== undefined
+            ? { maxAttempts: options.maxRetries + 1 }
+            : process.env.AWS_MAX_ATTEMPTS
+                ? {}
+                : { maxAttempts: 5 }),
     };
 }
 async function ecsClient(options) {
@@ -31846,17 +31851,22 @@ function inputs_duration(name, fallback, rule) {
 const formatLimit = (ms, bare) => (bare === 'm' ? `${ms / 60_000} minutes` : `${ms / 1000} seconds`);
 /**
  * A file or folder input, resolved against the workspace (GITHUB_WORKSPACE, else the working directory) and
- * refused when it resolves outside it, links followed: an action reads only what the checkout holds.
+ * refused when it resolves, links followed, outside both the workspace and the runner's temporary folder
+ * (RUNNER_TEMP, where earlier steps such as amazon-ecs-render-task-definition leave their files).
  */
 function workspacePath(name, raw) {
     const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
     const path = resolve(workspace, raw);
-    const real = (p) => (existsSync(p) ? realpathSync(p) : p);
-    const inside = relative(real(workspace), real(path));
-    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-        throw new InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE).');
+    const roots = [workspace, process.env.RUNNER_TEMP].filter((root) => Boolean(root));
+    if (!roots.some((root) => isWithin(root, path))) {
+        throw new InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE), or in RUNNER_TEMP.');
     }
     return path;
+}
+function isWithin(root, path) {
+    const real = (p) => (existsSync(p) ? realpathSync(p) : p);
+    const inside = relative(real(resolve(root)), real(path));
+    return !(inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside));
 }
 
 ;// CONCATENATED MODULE: ./src/lib/image.ts
@@ -31888,8 +31898,234 @@ function image_checkImageReference(input, text) {
     }
     return text;
 }
+/**
+ * Where a reference is pushed, as Docker resolves it: a reference without a registry is on Docker Hub
+ * (docker.io), and a one-part Docker Hub path is an official image, under `library/`.
+ */
+function repositoryOf(ref) {
+    const registry = ref.registry ?? 'docker.io';
+    const hub = registry === 'docker.io' || registry === 'index.docker.io' || registry === 'registry-1.docker.io';
+    return { registry, path: hub && !ref.path.includes('/') ? `library/${ref.path}` : ref.path };
+}
+
+;// CONCATENATED MODULE: ./src/deploy-ecs/compat.ts
+
+
+
+function json(name, shape) {
+    const raw = optional(name);
+    if (raw === undefined)
+        return undefined;
+    let parsed;
+    try {
+        parsed = JSON.parse(raw);
+    }
+    catch {
+        throw new InputError(`Input '${name}' is not JSON.`, `Give a JSON ${shape}, as the ECS API takes it.`);
+    }
+    if (shape === 'array' ? !Array.isArray(parsed) : typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new InputError(`Input '${name}' must be a JSON ${shape}.`);
+    return parsed;
+}
+function volume(prefix) {
+    const name = optional(`${prefix}-name`);
+    const settings = json(prefix, 'object');
+    if ((name === undefined) !== (settings === undefined))
+        throw new InputError(`Inputs '${prefix}-name' and '${prefix}' go together: the volume's name in the task definition (configuredAtLaunch) and its settings.`);
+    return name && settings ? { name, managedEBSVolume: settings } : undefined;
+}
+/**
+ * run-task-assign-public-IP: ENABLED or DISABLED as the deploy action documents them (true/false also work).
+ * Undefined when empty.
+ */
+function compat_assignPublicIp() {
+    const raw = optional('run-task-assign-public-IP');
+    if (raw === undefined)
+        return undefined;
+    if (/^enabled$/i.test(raw))
+        return true;
+    if (/^disabled$/i.test(raw))
+        return false;
+    try {
+        return optionalBool('run-task-assign-public-IP');
+    }
+    catch {
+        throw new InputError(`Input 'run-task-assign-public-IP' must be ENABLED or DISABLED, got '${raw}'.`);
+    }
+}
+/** Anchor inputs accepted but without effect here, each with why. */
+const NO_EFFECT = {
+    'wait-max-delay-seconds': 'deploy-ecs polls at a fixed poll-interval (5 s by default) instead of backing off',
+    'codedeploy-appspec': 'CodeDeploy services are not deployed by deploy-ecs yet',
+    'codedeploy-application': 'CodeDeploy services are not deployed by deploy-ecs yet',
+    'codedeploy-deployment-group': 'CodeDeploy services are not deployed by deploy-ecs yet',
+    'codedeploy-deployment-description': 'CodeDeploy services are not deployed by deploy-ecs yet',
+    'codedeploy-deployment-config': 'CodeDeploy services are not deployed by deploy-ecs yet',
+};
+function compat_warnNoEffect() {
+    const given = Object.keys(NO_EFFECT).filter((name) => optional(name) !== undefined);
+    for (const name of given)
+        core.warning(`Input '${name}' has no effect: ${NO_EFFECT[name]}.`);
+    return given;
+}
+const RUN_TASK_ONLY = (/* unused pure expression or super */ null && ([
+    'run-task-container-overrides',
+    'run-task-subnets',
+    'run-task-security-groups',
+    'run-task-assign-public-IP',
+    'run-task-launch-type',
+    'run-task-capacity-provider-strategy',
+    'run-task-tags',
+    'run-task-managed-ebs-volume-name',
+    'run-task-managed-ebs-volume',
+]));
+const SERVICE_ONLY = (/* unused pure expression or super */ null && ([
+    'desired-count',
+    'propagate-tags',
+    'enable-execute-command',
+    'service-managed-ebs-volume-name',
+    'service-managed-ebs-volume',
+]));
+/**
+ * Inputs of the one-off task without one, and of the service update without a service: named, as no-ops.
+ * Inputs with a default in action.yml are left out: the runner always passes them.
+ */
+function compat_warnUnused(runTask, service) {
+    const unused = [
+        ...(runTask ? [] : RUN_TASK_ONLY.map((name) => [name, "no one-off task runs (set 'run-task: true')"])),
+        ...(service ? [] : SERVICE_ONLY.map((name) => [name, 'no service is given: the revision is only registered'])),
+    ].filter(([name]) => optional(name) !== undefined);
+    for (const [name, why] of unused)
+        core.warning(`Input '${name}' has no effect: ${why}.`);
+    return unused.map(([name]) => name);
+}
+function compat_readCompat() {
+    const tags = json('run-task-tags', 'array');
+    for (const tag of tags ?? [])
+        if (typeof tag?.key !== 'string')
+            throw new InputError('Input \'run-task-tags\' must be a JSON array of {"key": ..., "value": ...}.');
+    return {
+        runTaskLaunchType: optionalOneOf('run-task-launch-type', ['FARGATE', 'EC2']),
+        runTaskCapacityProviderStrategy: json('run-task-capacity-provider-strategy', 'array'),
+        runTaskTags: tags,
+        runTaskVolume: volume('run-task-managed-ebs-volume'),
+        serviceVolume: volume('service-managed-ebs-volume'),
+        enableExecuteCommand: optionalBool('enable-execute-command'),
+        keepNullValueKeys: list('keep-null-value-keys'),
+        maxRetries: number('max-retries', undefined, { min: 0, max: 20 }),
+        taskRoleArn: optional('task-role-arn'),
+        executionRoleArn: optional('execution-role-arn'),
+        envFiles: list('env-files'),
+    };
+}
+/**
+ * The render action's other way to name the task definition to start from: task-definition-arn, or
+ * task-definition-family with an optional task-definition-revision. A file in task-definition wins, with a
+ * warning, as in the render action.
+ */
+function compat_registeredSource(hasFile) {
+    const arn = optional('task-definition-arn');
+    const family = optional('task-definition-family');
+    const revision = optional('task-definition-revision');
+    if (hasFile) {
+        if (arn ?? family)
+            core.warning(`Both 'task-definition' and '${arn ? 'task-definition-arn' : 'task-definition-family'}' are given: the file in 'task-definition' is used.`);
+        return undefined;
+    }
+    if (revision !== undefined && family === undefined)
+        throw new InputError("Input 'task-definition-revision' needs 'task-definition-family'.");
+    if (revision !== undefined && !/^\d+$/.test(revision))
+        throw new InputError(`Input 'task-definition-revision' must be a revision number, got '${revision}'.`);
+    return arn ?? (family && (revision ? `${family}:${revision}` : family));
+}
+/**
+ * What the deploy action does to a task definition file before registering it: empty strings, arrays and
+ * objects are removed, except under the keys of keep-null-value-keys. Nulls always go.
+ */
+function dropEmptyValues(value, keep, key = '') {
+    if (Array.isArray(value)) {
+        const items = value.map((item) => dropEmptyValues(item, keep)).filter((item) => item !== undefined);
+        return items.length === 0 && !keep.has(key) ? undefined : items;
+    }
+    if (value && typeof value === 'object') {
+        const out = {};
+        for (const [k, v] of Object.entries(value)) {
+            const cleaned = dropEmptyValues(v, keep, k);
+            if (cleaned !== undefined)
+                out[k] = cleaned;
+        }
+        return isEmpty(out) && !keep.has(key) && key !== '' ? undefined : out;
+    }
+    if (value === null)
+        return undefined;
+    return isEmpty(value) && !keep.has(key) ? undefined : value;
+}
+function isEmpty(value) {
+    if (value === '')
+        return true;
+    if (Array.isArray(value))
+        return value.length === 0;
+    return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
+}
+
+;// CONCATENATED MODULE: ./src/deploy-ecs/runtask-inputs.ts
+
+
+
+/** A command given as a JSON array, or as words separated by spaces (quotes keep spaces in a word). */
+function runtask_inputs_parseCommand(input, raw) {
+    if (raw.startsWith('[')) {
+        let parsed;
+        try {
+            parsed = JSON.parse(raw);
+        }
+        catch {
+            throw new InputError(`Input '${input}' starts with '[' but is not a JSON array.`, 'Write ["npm", "run", "migrate"] or npm run migrate.');
+        }
+        if (!Array.isArray(parsed) || parsed.some((word) => typeof word !== 'string')) {
+            throw new InputError(`Input '${input}' must be a JSON array of strings.`);
+        }
+        return parsed;
+    }
+    const words = raw.match(/"[^"]*"|'[^']*'|\S+/g) ?? [];
+    return words.map((word) => word.replace(/^(["'])(.*)\1$/, '$2'));
+}
+function readContainerOverrides() {
+    const overrides = optional('run-task-container-overrides');
+    if (overrides === undefined)
+        return undefined;
+    let parsed;
+    try {
+        parsed = JSON.parse(overrides);
+    }
+    catch {
+        throw new InputError("Input 'run-task-container-overrides' is not JSON.", 'Give a JSON array of container overrides, as in the RunTask API.');
+    }
+    if (!Array.isArray(parsed))
+        throw new InputError("Input 'run-task-container-overrides' must be a JSON array.");
+    return parsed;
+}
+/** The one-off task, when `run-task` or `run-task-command` asks for one. */
+function runtask_inputs_readRunTask(containerName) {
+    const command = optional('run-task-command');
+    const containerOverrides = readContainerOverrides();
+    if (!bool('run-task', false) && command === undefined)
+        return undefined;
+    return {
+        container: optional('run-task-container') ?? containerName,
+        command: command === undefined ? undefined : runtask_inputs_parseCommand('run-task-command', command),
+        containerOverrides,
+        subnets: list('run-task-subnets'),
+        securityGroups: list('run-task-security-groups'),
+        assignPublicIp: assignPublicIp(),
+        startedBy: optional('run-task-started-by') ?? 'GitHub-Actions',
+        wait: bool('wait-for-task-stopped', true),
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/deploy-ecs/inputs.ts
+
+
 
 
 
@@ -31908,25 +32144,10 @@ function perContainer(input) {
         return { container, name, value };
     });
 }
-/** A command given as a JSON array, or as words separated by spaces (quotes keep spaces in a word). */
-function parseCommand(input, raw) {
-    if (raw.startsWith('[')) {
-        let parsed;
-        try {
-            parsed = JSON.parse(raw);
-        }
-        catch {
-            throw new InputError(`Input '${input}' starts with '[' but is not a JSON array.`, 'Write ["npm", "run", "migrate"] or npm run migrate.');
-        }
-        if (!Array.isArray(parsed) || parsed.some((word) => typeof word !== 'string')) {
-            throw new InputError(`Input '${input}' must be a JSON array of strings.`);
-        }
-        return parsed;
-    }
-    const words = raw.match(/"[^"]*"|'[^']*'|\S+/g) ?? [];
-    return words.map((word) => word.replace(/^(["'])(.*)\1$/, '$2'));
-}
 function resolveSource(raw) {
+    const registered = registeredSource(raw !== undefined);
+    if (registered !== undefined)
+        return { kind: 'registered', reference: registered };
     if (raw === undefined)
         return { kind: 'service' };
     const path = isAbsolute(raw) ? raw : join(process.env.GITHUB_WORKSPACE ?? process.cwd(), raw);
@@ -31936,7 +32157,7 @@ function resolveSource(raw) {
         /^[\w-]{1,255}(:\d+)?$/.test(raw)) {
         return { kind: 'registered', reference: raw };
     }
-    throw new InputError(`Input 'task-definition' is neither a file nor a task definition: '${raw}' was not found at ${path}.`, "Give a JSON file path relative to the workspace (check out the repository first), a task definition ARN, family:revision, or leave it empty to start from the service's current task definition.");
+    throw new InputError(`Input 'task-definition' is neither a file nor a task definition: '${raw}' was not found at ${path}.`, "Give a JSON or YAML file path relative to the workspace (check out the repository first), a task definition ARN, family:revision, or leave it empty to start from the service's current task definition.");
 }
 /** The container of `image`, and the images of every container named (`images`, then `image`). */
 function readImages(containerName) {
@@ -31948,9 +32169,13 @@ function readImages(containerName) {
         images.set(containerName, checkImageReference('image', image));
     return images;
 }
-function readRender(containerName, images) {
+function readRender(containerName, images, compat) {
     const command = optional('command');
     return {
+        taskRoleArn: compat.taskRoleArn,
+        executionRoleArn: compat.executionRoleArn,
+        envFiles: compat.envFiles,
+        keepEmpty: compat.keepNullValueKeys,
         containerName,
         images,
         environment: perContainer('environment-variables'),
@@ -31983,38 +32208,6 @@ function readCreateService(services) {
         containerPort: number('container-port', undefined, { min: 1, max: 65535 }),
     };
 }
-function readContainerOverrides() {
-    const overrides = optional('run-task-container-overrides');
-    if (overrides === undefined)
-        return undefined;
-    let parsed;
-    try {
-        parsed = JSON.parse(overrides);
-    }
-    catch {
-        throw new InputError("Input 'run-task-container-overrides' is not JSON.", 'Give a JSON array of container overrides, as in the RunTask API.');
-    }
-    if (!Array.isArray(parsed))
-        throw new InputError("Input 'run-task-container-overrides' must be a JSON array.");
-    return parsed;
-}
-/** The one-off task, when `run-task` or `run-task-command` asks for one. */
-function readRunTask(containerName) {
-    const command = optional('run-task-command');
-    const containerOverrides = readContainerOverrides();
-    if (!bool('run-task', false) && command === undefined)
-        return undefined;
-    return {
-        container: optional('run-task-container') ?? containerName,
-        command: command === undefined ? undefined : parseCommand('run-task-command', command),
-        containerOverrides,
-        subnets: list('run-task-subnets'),
-        securityGroups: list('run-task-security-groups'),
-        assignPublicIp: optionalBool('run-task-assign-public-IP'),
-        startedBy: optional('run-task-started-by') ?? 'deploy-actions',
-        wait: bool('wait-for-task-stopped', true),
-    };
-}
 /** How long to watch and how often to look: the same inputs in both modes. */
 function readWatch() {
     return {
@@ -32027,6 +32220,10 @@ function readInputs() {
     oneOf('mode', ['deploy', 'teardown'], 'deploy');
     const services = list('service');
     const containerName = optional('container-name');
+    if (containerName?.includes(','))
+        throw new InputError(`Input 'container-name' names several containers ('${containerName}'); deploy-ecs renders one container per name.`, "Give each container its image with 'images' (one container=image per line), and 'container-name' for the one environment-variables and the others apply to.");
+    const compat = readCompat();
+    warnNoEffect();
     const images = readImages(containerName);
     const source = resolveSource(optional('task-definition'));
     if (services.length === 0 && source.kind === 'service') {
@@ -32034,12 +32231,13 @@ function readInputs() {
     }
     const createService = readCreateService(services);
     const runTask = readRunTask(containerName);
+    warnUnused(runTask !== undefined, services.length > 0);
     return {
         region: optional('aws-region'),
         cluster: optional('cluster') ?? 'default',
         services,
         source,
-        render: readRender(containerName, images),
+        render: readRender(containerName, images, compat),
         taskDefinitionTags: [...keyValues('task-definition-tags')].map(([key, value]) => ({ key, value })),
         ...readWatch(),
         maxFailedTasks: number('max-failed-tasks', undefined, { min: 1, max: 1000 }),
@@ -32052,6 +32250,7 @@ function readInputs() {
         deregisterOldRevisions: number('deregister-old-revisions', undefined, { min: 1, max: 1000 }),
         rollbackOnFailure: bool('rollback-on-failure', true),
         rollbackOnCancel: readRollbackOnCancel(),
+        compat,
     };
 }
 /** Whether the post step of a cancelled run puts the previous revisions back. */
@@ -32304,7 +32503,7 @@ async function pointBack(report) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5873);
+/* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1128);
 
 await (0,_cancel_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelRollback */ .J)();
 

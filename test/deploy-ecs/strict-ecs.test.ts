@@ -1,0 +1,140 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { run } from '../../src/deploy-ecs/main.js';
+import { runInProcess } from '../helpers/in-process.js';
+import { OOM, startFixture, V2, webTaskDefinition, type Fixture } from './fixture.js';
+
+/** deploy-ecs where a strict ECS refuses what a lenient stand-in let through. */
+
+let fixture: Fixture;
+afterEach(() => fixture?.close());
+
+const WEB1 = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:1';
+const fast = { 'poll-interval': '0.1', cluster: 'default', service: 'web' };
+const deploy = (inputs: Record<string, string>) => runInProcess(run, { ...fast, ...inputs }, fixture.env);
+const calls = (operation: string) => fixture.ecs.calls.filter((c) => c.operation === operation);
+
+describe('a service deployed by CodeDeploy', () => {
+  it('is refused before anything is registered, saying what to use instead', async () => {
+    fixture = await startFixture();
+    fixture.ecs.seedService({ name: 'bluegreen', taskDefinition: WEB1, deploymentController: 'CODE_DEPLOY' });
+    const step = await deploy({
+      service: 'bluegreen',
+      'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
+    });
+    expect(step.failed).toBe(true);
+    expect(step.outputs['failure-reason']).toBe('invalid-input');
+    expect(step.log).toContain("Service 'bluegreen' uses the CODE_DEPLOY deployment controller");
+    expect(step.log).toContain('codedeploy-*');
+    expect(calls('RegisterTaskDefinition')).toEqual([]);
+    expect(calls('UpdateService')).toEqual([]);
+  });
+});
+
+describe('a task definition real ECS refuses', () => {
+  it('fails at registration with the ECS message, and the service is untouched', async () => {
+    fixture = await startFixture();
+    const { cpu: _cpu, ...noCpu } = webTaskDefinition(V2);
+    const step = await deploy({ 'task-definition': fixture.file('td.json', noCpu) });
+    expect(step.failed).toBe(true);
+    expect(step.outputs['failure-reason']).toBe('cloud-error');
+    expect(step.log).toContain("Fargate requires that 'cpu' be defined at the task level.");
+    expect(calls('UpdateService')).toEqual([]);
+    expect(fixture.ecs.service('default', 'web').taskDefinition).toBe(WEB1);
+  });
+});
+
+describe('rollback-on-failure to a deregistered revision', () => {
+  it('reports the rollout failure and that ECS refused the way back; rollout-state and rolled-back agree', async () => {
+    fixture = await startFixture({ circuitBreaker: { enable: false, rollback: false } });
+    fixture.ecs.behaviour = (td) => (td.containerDefinitions[0]?.image === V2 ? OOM : { kind: 'healthy' });
+    // Someone pruned revision 1 while the service still ran it.
+    const revisions = fixture.ecs.definitions.get('web') ?? [];
+    const first = revisions[0];
+    if (first) first.status = 'INACTIVE';
+    const step = await deploy({ 'task-definition': fixture.file('td.json', webTaskDefinition(V2)) });
+    expect(step.failed).toBe(true);
+    expect(step.outputs['failure-reason']).toBe('rollout-failed');
+    expect(step.log).toContain(`Pointing it back at ${WEB1} failed`);
+    expect(step.log).toContain('TaskDefinition is inactive');
+    expect(step.outputs).toMatchObject({ 'rolled-back': 'false', 'rollout-state': 'FAILED' });
+  });
+
+  it('says FAILED whenever it rolled back, even where ECS still calls the replaced deployment IN_PROGRESS', async () => {
+    fixture = await startFixture({ circuitBreaker: { enable: false, rollback: false } });
+    fixture.ecs.behaviour = (td) => (td.containerDefinitions[0]?.image === V2 ? OOM : { kind: 'healthy' });
+    const step = await deploy({
+      'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
+      'max-failed-tasks': '1',
+    });
+    expect(step.failed).toBe(true);
+    expect(step.outputs).toMatchObject({ 'rolled-back': 'true', 'rollout-state': 'FAILED' });
+    expect(fixture.ecs.service('default', 'web').taskDefinition).toBe(WEB1);
+  });
+});
+
+describe('inputs of the aws-actions ECS actions that have no effect in a step', () => {
+  it('are each named in a warning, and the deployment goes on', async () => {
+    fixture = await startFixture();
+    const step = await deploy({
+      'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
+      'run-task-subnets': 'subnet-0123456789abcdef0',
+      'run-task-tags': '[{"key": "project", "value": "web"}]',
+      'wait-max-delay-seconds': '15',
+    });
+    expect(step.failed).toBe(false);
+    expect(step.log).toContain("::warning::Input 'run-task-subnets' has no effect: no one-off task runs");
+    expect(step.log).toContain("::warning::Input 'run-task-tags' has no effect");
+    expect(step.log).toContain("::warning::Input 'wait-max-delay-seconds' has no effect");
+    expect(calls('RunTask')).toEqual([]);
+  });
+
+  it('refuses values those actions do not document, naming the accepted ones', async () => {
+    fixture = await startFixture();
+    const step = await deploy({
+      'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
+      'run-task': 'true',
+      'run-task-assign-public-IP': 'YES',
+    });
+    expect(step.failed).toBe(true);
+    expect(step.log).toContain("Input 'run-task-assign-public-IP' must be ENABLED or DISABLED, got 'YES'.");
+    expect(fixture.ecs.calls).toEqual([]);
+  });
+});
+
+describe("the service's own circuit breaker threshold", () => {
+  it('ends the watch at the thresholdConfiguration ECS applies, not at the default half of the tasks', async () => {
+    fixture = await startFixture({ desiredCount: 8 });
+    fixture.ecs.seedService({
+      name: 'api',
+      taskDefinition: WEB1,
+      desiredCount: 8,
+      circuitBreaker: { enable: false, rollback: false, thresholdConfiguration: { type: 'COUNT', value: 1 } },
+    });
+    fixture.ecs.behaviour = (td) => (td.containerDefinitions[0]?.image === V2 ? OOM : { kind: 'healthy' });
+    const step = await deploy({ service: 'api', 'task-definition': fixture.file('td.json', webTaskDefinition(V2)) });
+    expect(step.failed).toBe(true);
+    expect(step.log).toContain('(max-failed-tasks is 1)');
+  });
+});
+
+describe('empty values in a task definition file', () => {
+  it('are dropped as aws-actions/amazon-ecs-deploy-task-definition drops them, even an empty variable value', async () => {
+    fixture = await startFixture();
+    const definition = webTaskDefinition(V2);
+    const [web, worker] = definition.containerDefinitions;
+    const file = {
+      ...definition,
+      volumes: [],
+      containerDefinitions: [{ ...web, environment: [{ name: 'EMPTY', value: '' }], dockerLabels: {} }, worker],
+    };
+    const step = await deploy({ 'task-definition': fixture.file('td.json', file) });
+    expect(step.failed).toBe(false);
+    const registered = calls('RegisterTaskDefinition')[0]?.body as {
+      volumes?: unknown;
+      containerDefinitions: Record<string, unknown>[];
+    };
+    expect(registered.volumes).toBeUndefined();
+    expect(registered.containerDefinitions[0]).toMatchObject({ environment: [{ name: 'EMPTY' }] });
+    expect(registered.containerDefinitions[0]).not.toHaveProperty('dockerLabels');
+  });
+});

@@ -1,0 +1,60 @@
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { afterEach } from 'vitest';
+import { startFakeEcs, type FakeEcs, type FakeEcsOptions } from '../fakes/ecs/index.js';
+
+/**
+ * The local ECS endpoint and a real SDK client pointed at it, for the tests that show the endpoint refuses
+ * what ECS refuses. `refusal` reads back what the SDK threw: the exception name and message ECS sent.
+ */
+
+let running: FakeEcs[] = [];
+afterEach(async () => {
+  await Promise.all(running.map((ecs) => ecs.close()));
+  running = [];
+});
+
+export async function localEcs(options: FakeEcsOptions = {}): Promise<{ ecs: FakeEcs; client: ECSClient }> {
+  const ecs = await startFakeEcs(options);
+  running.push(ecs);
+  const client = new ECSClient({
+    endpoint: ecs.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+    maxAttempts: 1,
+  });
+  return { ecs, client };
+}
+
+export async function refusal(call: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
+  try {
+    await call;
+  } catch (error) {
+    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
+  }
+  throw new Error('ECS accepted the request');
+}
+
+/** A task definition ECS accepts for Fargate: the base each test breaks one rule of. */
+export function fargateDefinition(family = 'web') {
+  return {
+    family,
+    networkMode: 'awsvpc' as const,
+    requiresCompatibilities: ['FARGATE' as const],
+    cpu: '256',
+    memory: '512',
+    executionRoleArn: 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole',
+    containerDefinitions: [
+      {
+        name: 'web',
+        image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.0.0',
+        essential: true,
+        portMappings: [{ containerPort: 8080 }],
+      },
+    ],
+  };
+}
+
+export const NETWORK = {
+  awsvpcConfiguration: { subnets: ['subnet-0123456789abcdef0'], securityGroups: ['sg-0123456789abcdef0'] },
+};
