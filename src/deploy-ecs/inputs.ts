@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
 import { InputError } from '../lib/errors.js';
 import {
   bool,
@@ -11,6 +10,7 @@ import {
   optional,
   optionalBool,
   optionalOneOf,
+  workspacePath,
 } from '../lib/inputs.js';
 import { checkImageReference } from '../lib/image.js';
 import { readCompat, registeredSource, warnNoEffect, warnUnused, type CompatInputs } from './compat.js';
@@ -94,7 +94,7 @@ function resolveSource(raw: string | undefined): TaskDefinitionSource {
   const registered = registeredSource(raw !== undefined);
   if (registered !== undefined) return { kind: 'registered', reference: registered };
   if (raw === undefined) return { kind: 'service' };
-  const path = isAbsolute(raw) ? raw : join(process.env.GITHUB_WORKSPACE ?? process.cwd(), raw);
+  const path = workspacePath('task-definition', raw);
   if (existsSync(path)) return { kind: 'file', path };
   if (
     /^arn:aws[\w-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[\w-]+:\d+$/.test(raw) ||

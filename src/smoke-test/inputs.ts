@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
 import { InputError } from '../lib/errors.js';
-import { bool, duration, list, number, optional, parseNumber } from '../lib/inputs.js';
+import { bool, duration, list, number, optional, parseNumber, workspacePath } from '../lib/inputs.js';
 import { mask, maskCredential, maskUrl } from '../lib/secrets.js';
 import {
   parseHeaders,
@@ -58,7 +57,7 @@ function readCa(): string | undefined {
   if (raw === undefined) return undefined;
   let pem = raw;
   if (!raw.includes('-----BEGIN')) {
-    const path = isAbsolute(raw) ? raw : join(process.env.GITHUB_WORKSPACE ?? process.cwd(), raw);
+    const path = workspacePath('ca-cert', raw);
     if (!existsSync(path)) {
       throw new InputError(
         `Input 'ca-cert' is neither PEM text nor a file: ${path} does not exist.`,

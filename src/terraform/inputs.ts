@@ -1,7 +1,6 @@
 import * as core from '@actions/core';
-import { resolve } from 'node:path';
 import { InputError } from '../lib/errors.js';
-import { bool, duration, keyValues, list, oneOf, optional } from '../lib/inputs.js';
+import { bool, duration, keyValues, list, oneOf, optional, workspacePath } from '../lib/inputs.js';
 import { mask } from '../lib/secrets.js';
 import {
   backendConfig,
@@ -102,10 +101,7 @@ export function readInputs(): TerraformInputs {
     binary,
     version,
     downloadUrl,
-    workingDirectory: resolve(
-      process.env.GITHUB_WORKSPACE ?? process.cwd(),
-      either('working-directory', 'path')?.value ?? '.',
-    ),
+    workingDirectory: workingDirectory(),
     workspace,
     varFiles: varFiles(),
     ...variableInputs(),
@@ -195,4 +191,10 @@ function approvalInputs(command: Command): Pick<TerraformInputs, 'planHash' | 'a
     );
   }
   return { planHash, autoApprove };
+}
+
+/** `working-directory` (or dflook's `path`), inside the workspace. */
+function workingDirectory(): string {
+  const given = either('working-directory', 'path');
+  return workspacePath(given?.name ?? 'working-directory', given?.value ?? '.');
 }

@@ -107,6 +107,16 @@ describe('smoke-test inputs', () => {
     );
   });
 
+  it('refuses a ca-cert path outside the workspace and RUNNER_TEMP', () => {
+    vi.stubEnv('GITHUB_WORKSPACE', mkdtempSync(join(tmpdir(), 'ws-')));
+    vi.stubEnv('RUNNER_TEMP', mkdtempSync(join(tmpdir(), 'rt-')));
+    for (const path of ['../outside.pem', '/etc/ssl/certs/ca-certificates.crt']) {
+      expect(() => withInputs({ url: 'https://x.example.com', 'ca-cert': path }), path).toThrow(
+        /Input 'ca-cert' is .* outside the workspace/,
+      );
+    }
+  });
+
   it('names the input that is wrong', () => {
     expect(() => withInputs({ url: 'https://x.example.com', 'consecutive-successes': '0' })).toThrow(
       /Input 'consecutive-successes' must be a whole number from 1 to 100/,

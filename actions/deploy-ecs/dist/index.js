@@ -28818,8 +28818,6 @@ function withFooter(name, summary, { error, durationMs }) {
     };
 }
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./src/lib/inputs.ts
 var inputs = __nccwpck_require__(1662);
 // EXTERNAL MODULE: ./src/lib/image.ts
@@ -28888,7 +28886,6 @@ function readRunTask(containerName) {
 
 
 
-
 /** `api:KEY=value` targets the container api; `KEY=value` the target container. */
 function perContainer(input) {
     return [...(0,inputs/* keyValues */.K7)(input)].map(([key, value]) => {
@@ -28908,7 +28905,7 @@ function resolveSource(raw) {
         return { kind: 'registered', reference: registered };
     if (raw === undefined)
         return { kind: 'service' };
-    const path = (0,external_node_path_.isAbsolute)(raw) ? raw : (0,external_node_path_.join)(process.env.GITHUB_WORKSPACE ?? process.cwd(), raw);
+    const path = (0,inputs/* workspacePath */.X5)('task-definition', raw);
     if ((0,external_node_fs_.existsSync)(path))
         return { kind: 'file', path };
     if (/^arn:aws[\w-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[\w-]+:\d+$/.test(raw) ||
@@ -39315,6 +39312,7 @@ function repositoryOf(ref) {
 /* harmony export */   GB: () => (/* binding */ optionalOneOf),
 /* harmony export */   K7: () => (/* binding */ keyValues),
 /* harmony export */   RO: () => (/* binding */ optionalBool),
+/* harmony export */   X5: () => (/* binding */ workspacePath),
 /* harmony export */   ai: () => (/* binding */ number),
 /* harmony export */   lc: () => (/* binding */ bool),
 /* harmony export */   lq: () => (/* binding */ optional),
@@ -39322,7 +39320,7 @@ function repositoryOf(ref) {
 /* harmony export */   p_: () => (/* binding */ list),
 /* harmony export */   yL: () => (/* binding */ oneOf)
 /* harmony export */ });
-/* unused harmony exports required, parseNumber, parseList, parseKeyValues, parseDurationInput, workspacePath */
+/* unused harmony exports required, parseNumber, parseList, parseKeyValues, parseDurationInput */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
@@ -39449,18 +39447,18 @@ const formatLimit = (ms, bare) => (bare === 'm' ? `${ms / 60_000} minutes` : `${
  * (RUNNER_TEMP, where earlier steps such as amazon-ecs-render-task-definition leave their files).
  */
 function workspacePath(name, raw) {
-    const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
-    const path = resolve(workspace, raw);
+    const workspace = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const path = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(workspace, raw);
     const roots = [workspace, process.env.RUNNER_TEMP].filter((root) => Boolean(root));
     if (!roots.some((root) => isWithin(root, path))) {
-        throw new InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE), or in RUNNER_TEMP.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE), or in RUNNER_TEMP.');
     }
     return path;
 }
 function isWithin(root, path) {
-    const real = (p) => (existsSync(p) ? realpathSync(p) : p);
-    const inside = relative(real(resolve(root)), real(path));
-    return !(inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside));
+    const real = (p) => ((0,node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync)(p) ? (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.realpathSync)(p) : p);
+    const inside = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.relative)(real((0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(root)), real(path));
+    return !(inside === '..' || inside.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_2__.sep}`) || (0,node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute)(inside));
 }
 
 

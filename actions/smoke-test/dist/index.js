@@ -31801,18 +31801,18 @@ const formatLimit = (ms, bare) => (bare === 'm' ? `${ms / 60_000} minutes` : `${
  * (RUNNER_TEMP, where earlier steps such as amazon-ecs-render-task-definition leave their files).
  */
 function workspacePath(name, raw) {
-    const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
-    const path = resolve(workspace, raw);
+    const workspace = (0,external_node_path_namespaceObject.resolve)(process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const path = (0,external_node_path_namespaceObject.resolve)(workspace, raw);
     const roots = [workspace, process.env.RUNNER_TEMP].filter((root) => Boolean(root));
     if (!roots.some((root) => isWithin(root, path))) {
-        throw new InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE), or in RUNNER_TEMP.');
+        throw new errors_InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE), or in RUNNER_TEMP.');
     }
     return path;
 }
 function isWithin(root, path) {
-    const real = (p) => (existsSync(p) ? realpathSync(p) : p);
-    const inside = relative(real(resolve(root)), real(path));
-    return !(inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside));
+    const real = (p) => ((0,external_node_fs_namespaceObject.existsSync)(p) ? (0,external_node_fs_namespaceObject.realpathSync)(p) : p);
+    const inside = (0,external_node_path_namespaceObject.relative)(real((0,external_node_path_namespaceObject.resolve)(root)), real(path));
+    return !(inside === '..' || inside.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(inside));
 }
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
@@ -32199,7 +32199,6 @@ function latencyStats(samples) {
 
 
 
-
 /** The statuses curl --retry treats as transient (curl(1), --retry), retried even when retry-all is false. */
 const TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 function readUrls() {
@@ -32229,7 +32228,7 @@ function readCa() {
         return undefined;
     let pem = raw;
     if (!raw.includes('-----BEGIN')) {
-        const path = (0,external_node_path_namespaceObject.isAbsolute)(raw) ? raw : (0,external_node_path_namespaceObject.join)(process.env.GITHUB_WORKSPACE ?? process.cwd(), raw);
+        const path = workspacePath('ca-cert', raw);
         if (!(0,external_node_fs_namespaceObject.existsSync)(path)) {
             throw new errors_InputError(`Input 'ca-cert' is neither PEM text nor a file: ${path} does not exist.`, 'Give the certificate itself (-----BEGIN CERTIFICATE-----...) or the path of a .pem file.');
         }

@@ -28917,18 +28917,18 @@ const formatLimit = (ms, bare) => (bare === 'm' ? `${ms / 60_000} minutes` : `${
  * (RUNNER_TEMP, where earlier steps such as amazon-ecs-render-task-definition leave their files).
  */
 function workspacePath(name, raw) {
-    const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
-    const path = resolve(workspace, raw);
+    const workspace = (0,external_node_path_.resolve)(process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const path = (0,external_node_path_.resolve)(workspace, raw);
     const roots = [workspace, process.env.RUNNER_TEMP].filter((root) => Boolean(root));
     if (!roots.some((root) => isWithin(root, path))) {
-        throw new InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE), or in RUNNER_TEMP.');
+        throw new errors/* InputError */.dz(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE), or in RUNNER_TEMP.');
     }
     return path;
 }
 function isWithin(root, path) {
-    const real = (p) => (existsSync(p) ? realpathSync(p) : p);
-    const inside = relative(real(resolve(root)), real(path));
-    return !(inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside));
+    const real = (p) => ((0,external_node_fs_.existsSync)(p) ? (0,external_node_fs_.realpathSync)(p) : p);
+    const inside = (0,external_node_path_.relative)(real((0,external_node_path_.resolve)(root)), real(path));
+    return !(inside === '..' || inside.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(inside));
 }
 
 ;// CONCATENATED MODULE: ./src/terraform/anchors.ts
@@ -29055,7 +29055,6 @@ var tfvars = __nccwpck_require__(6670);
 
 
 
-
 const commands = ['plan', 'apply', 'output', 'destroy', 'validate', 'setup'];
 const defaultDownloadUrl = {
     terraform: 'https://releases.hashicorp.com',
@@ -29100,7 +29099,7 @@ function readInputs() {
         binary,
         version,
         downloadUrl,
-        workingDirectory: (0,external_node_path_.resolve)(process.env.GITHUB_WORKSPACE ?? process.cwd(), either('working-directory', 'path')?.value ?? '.'),
+        workingDirectory: workingDirectory(),
         workspace,
         varFiles: varFiles(),
         ...variableInputs(),
@@ -29169,6 +29168,11 @@ function approvalInputs(command) {
         throw new errors/* InputError */.dz("command 'destroy' needs 'auto-approve: true'.", 'Destroying is never implied: set auto-approve: true in the job that is meant to destroy (e.g. a PR-closed cleanup).');
     }
     return { planHash, autoApprove };
+}
+/** `working-directory` (or dflook's `path`), inside the workspace. */
+function workingDirectory() {
+    const given = either('working-directory', 'path');
+    return workspacePath(given?.name ?? 'working-directory', given?.value ?? '.');
 }
 
 // EXTERNAL MODULE: ./src/terraform/outputs.ts

@@ -31854,7 +31854,7 @@ const formatLimit = (ms, bare) => (bare === 'm' ? `${ms / 60_000} minutes` : `${
  * refused when it resolves, links followed, outside both the workspace and the runner's temporary folder
  * (RUNNER_TEMP, where earlier steps such as amazon-ecs-render-task-definition leave their files).
  */
-function workspacePath(name, raw) {
+function inputs_workspacePath(name, raw) {
     const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
     const path = resolve(workspace, raw);
     const roots = [workspace, process.env.RUNNER_TEMP].filter((root) => Boolean(root));
@@ -32130,7 +32130,6 @@ function runtask_inputs_readRunTask(containerName) {
 
 
 
-
 /** `api:KEY=value` targets the container api; `KEY=value` the target container. */
 function perContainer(input) {
     return [...keyValues(input)].map(([key, value]) => {
@@ -32150,7 +32149,7 @@ function resolveSource(raw) {
         return { kind: 'registered', reference: registered };
     if (raw === undefined)
         return { kind: 'service' };
-    const path = isAbsolute(raw) ? raw : join(process.env.GITHUB_WORKSPACE ?? process.cwd(), raw);
+    const path = workspacePath('task-definition', raw);
     if (existsSync(path))
         return { kind: 'file', path };
     if (/^arn:aws[\w-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[\w-]+:\d+$/.test(raw) ||
