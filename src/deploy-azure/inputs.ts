@@ -1,3 +1,4 @@
+import * as core from '@actions/core';
 import { checkAppServiceName, APP_NAME_MAX, SLOT_NAME_MAX } from '../lib/app-service.js';
 import { readWaitInputs, type WaitOptions } from '../lib/app-service-wait.js';
 import { readAzureTargetInputs, resolveAzureTarget, type AzureTarget } from '../lib/azure.js';
@@ -5,6 +6,7 @@ import { InputError } from '../lib/errors.js';
 import { checkImageReference, parseImageReference } from '../lib/image.js';
 import { bool, keyValues, list, oneOf, optional, required } from '../lib/inputs.js';
 import { isSensitiveName, mask } from '../lib/secrets.js';
+import { parsePublishProfile, type PublishProfile } from '../lib/azure-publish-profile.js';
 
 /** deploy-azure's inputs, named as in azure/webapps-deploy where the meaning is the same. */
 
@@ -12,7 +14,8 @@ export interface DeployAzureInputs {
   mode: 'deploy' | 'delete-slot';
   target: AzureTarget;
   app: string;
-  resourceGroup: string;
+  /** Undefined: found from the app's name in the subscription, as azure/webapps-deploy does. */
+  resourceGroup?: string;
   /** 'production' means the app itself. */
   slot: string;
   image: string;
@@ -24,7 +27,15 @@ export interface DeployAzureInputs {
   /** Where a new slot's settings come from: 'production' or another slot. */
   createSlotFrom: string;
   swap: boolean;
+  /**
+   * How the new image is proven: `health` (the health answer, with the version, and the docker log when it cannot
+   * tell), `container` (the docker log only: the new container started, for apps without a health endpoint), or
+   * `none` (no waiting, as azure/webapps-deploy).
+   */
+  verify: 'health' | 'container' | 'none';
   wait: WaitOptions;
+  /** azure/webapps-deploy's publish-profile: the image goes through Kudu, with no Azure Resource Manager login. */
+  publishProfile?: PublishProfile;
 }
 
 interface Registry {
@@ -36,7 +47,73 @@ interface Registry {
 /** What both modes name: the app, its slot and the login. */
 type Common = Pick<DeployAzureInputs, 'mode' | 'target' | 'app' | 'resourceGroup' | 'slot' | 'appSettings'>;
 
+/**
+ * Inputs of azure/webapps-deploy that have no effect here (code deployment, not containers): a workflow that
+ * still passes them is told, not silently ignored.
+ */
+const WITHOUT_EFFECT: Record<string, string> = {
+  package: 'code packages are not deployed: deploy-azure runs a container image (images)',
+  type: 'code packages are not deployed: deploy-azure runs a container image (images)',
+  'target-path': 'code packages are not deployed: deploy-azure runs a container image (images)',
+  clean: 'code packages are not deployed: deploy-azure runs a container image (images)',
+  restart: 'the slot is always restarted after its image is set, so that the new container starts',
+};
+
+function refuseMultiContainer(): void {
+  for (const name of ['configuration-file', 'sitecontainers-config']) {
+    if (optional(name)) {
+      throw new InputError(
+        `Input '${name}' is not supported: deploy-azure deploys one container image per app (no Docker Compose, no sidecars / sitecontainers).`,
+        'Keep azure/webapps-deploy for a multi-container app, or run the sidecar as its own app.',
+      );
+    }
+  }
+  for (const [name, why] of Object.entries(WITHOUT_EFFECT)) {
+    const value = optional(name);
+    // package defaults to '.' in azure/webapps-deploy: only another value is a choice worth a warning.
+    if (value !== undefined && !(name === 'package' && value === '.'))
+      core.warning(`Input '${name}' has no effect in deploy-azure: ${why}.`);
+  }
+}
+
+/** What a publish profile cannot do (it reaches the app's Kudu site only), with each input's default. */
+const NEEDS_ARM: Record<string, string> = {
+  swap: 'false',
+  'create-slot': 'false',
+  'managed-identity-pull': 'false',
+  'slot-name': 'production',
+  'app-settings': '',
+  'registry-url': '',
+  'registry-username': '',
+  'startup-command': '',
+  mode: 'deploy',
+};
+
+function readPublishProfile(): PublishProfile | undefined {
+  const raw = optional('publish-profile');
+  if (!raw) return undefined;
+  mask(raw);
+  const profile = parsePublishProfile(raw);
+  const needsArm = Object.entries(NEEDS_ARM)
+    .filter(([name, fallback]) => (optional(name) ?? fallback).toLowerCase() !== fallback)
+    .map(([name]) => name);
+  if (needsArm.length) {
+    throw new InputError(
+      `With publish-profile, ${needsArm.join(', ')} cannot be used: a publish profile reaches only the app's (or slot's) Kudu site, not Azure Resource Manager.`,
+      "Download the slot's own publish profile to deploy to a slot, or log in (azure/login, client-id/tenant-id) for swaps, settings and slots.",
+    );
+  }
+  return profile;
+}
+
 export function readInputs(): DeployAzureInputs {
+  refuseMultiContainer();
+  const publishProfile = readPublishProfile();
+  if (publishProfile) {
+    const image = readImage();
+    const app = checkAppServiceName('app-name', required('app-name', 'the name of the web app'), APP_NAME_MAX);
+    return { ...profileDeployment(app, image, publishProfile) };
+  }
   const { registryPassword, ...common } = readCommon();
   if (common.mode === 'delete-slot') return slotDeletion(common);
   const image = readImage();
@@ -51,6 +128,7 @@ export function readInputs(): DeployAzureInputs {
     registry,
     managedIdentityPull,
     ...readSlotHandling(common.slot),
+    verify: oneOf('verify', ['health', 'container', 'none'] as const, 'health'),
     wait: readWaitInputs(image),
   };
 }
@@ -59,7 +137,7 @@ export function readInputs(): DeployAzureInputs {
 function readCommon(): Common & { registryPassword?: string } {
   const mode = oneOf('mode', ['deploy', 'delete-slot'] as const, 'deploy');
   const app = checkAppServiceName('app-name', required('app-name', 'the name of the web app'), APP_NAME_MAX);
-  const resourceGroup = required('resource-group-name', 'the resource group of the web app');
+  const resourceGroup = optional('resource-group-name');
   const slot = checkAppServiceName('slot-name', optional('slot-name') ?? 'production', SLOT_NAME_MAX);
   const target = resolveAzureTarget(readAzureTargetInputs());
   const registryPassword = optional('registry-password');
@@ -67,6 +145,28 @@ function readCommon(): Common & { registryPassword?: string } {
   const appSettings = keyValues('app-settings');
   for (const [key, value] of appSettings) if (isSensitiveName(key)) mask(value);
   return { mode, target, app, resourceGroup, slot, appSettings, registryPassword };
+}
+
+function profileDeployment(app: string, image: string, publishProfile: PublishProfile): DeployAzureInputs {
+  return {
+    mode: 'deploy',
+    target: {
+      login: { kind: 'cli' },
+      cloud: { resourceManager: '', authorityHost: '', instanceDiscovery: false },
+      subscriptionId: '',
+    },
+    app,
+    slot: 'production',
+    appSettings: new Map(),
+    image,
+    managedIdentityPull: false,
+    createSlot: false,
+    createSlotFrom: 'production',
+    swap: false,
+    verify: oneOf('verify', ['health', 'container', 'none'] as const, 'health'),
+    wait: readWaitInputs(image),
+    publishProfile,
+  };
 }
 
 function slotDeletion(common: Common): DeployAzureInputs {
@@ -79,6 +179,7 @@ function slotDeletion(common: Common): DeployAzureInputs {
     createSlot: false,
     createSlotFrom: 'production',
     swap: false,
+    verify: 'none',
     wait: readWaitInputs(undefined),
   };
 }

@@ -8,7 +8,9 @@ export interface AzureReport {
   image: string;
   /** Production's image before a swap, else the slot's ('' for a new slot); known once read. */
   previousImage?: string;
+  /** Where the deployed image serves: the slot's URL, production's after a swap (azure/webapps-deploy's webapp-url). */
   webappUrl?: string;
+  productionUrl?: string;
   slotUrl?: string;
   /** True from the first change on: a failure before it left the app as it was. */
   changing: boolean;
@@ -18,6 +20,10 @@ export interface AzureReport {
   swapped: boolean;
   swapMs?: number;
   productionProbe?: Served;
+  /** Deployed in place to production: the plan has no deployment slots. */
+  inPlace?: boolean;
+  /** In place, the new image failed and the previous one was set back on production. */
+  putBack?: boolean;
   /** Set in delete-slot mode: whether the slot was there to delete. */
   deletedSlot?: boolean;
 }

@@ -48,7 +48,11 @@ function deployment(report: AzureReport, failed: boolean): Summary {
       : `${code(report.app)} ${where} serves ${code(report.image)}${report.swapped ? ` (swapped from ${code(report.slot)})` : ''}.`,
     facts: [
       ['App', `${code(report.app)} ${report.webappUrl ?? ''}`],
-      ['Slot', `${code(report.slot)}${report.createdSlot ? ' (created)' : ''} ${report.slotUrl ?? ''}`],
+      [
+        'Slot',
+        `${code(report.slot)}${report.createdSlot ? ' (created)' : ''}${report.inPlace ? ' (in place: the plan has no slots)' : ''} ${report.slotUrl ?? ''}`,
+      ],
+      ['Put back', report.putBack ? `${code(report.previousImage ?? '')} on production` : undefined],
       ['Image', `${code(report.previousImage || '(none)')} → ${code(report.image)}`],
       ['App settings changed', report.settingsChanged.length ? report.settingsChanged.map(code).join(', ') : undefined],
       ['Slot probe', probes(report.slotProbe)],

@@ -1,19 +1,18 @@
 import { InputError } from '../lib/errors.js';
 import { checkImageReference } from '../lib/image.js';
-import { bool, duration, keyValues, list, number, oneOf, optional, required } from '../lib/inputs.js';
-import { isSshUrl } from '../lib/git.js';
-import { mask, maskUrl } from '../lib/secrets.js';
+import {
+  checkRevert,
+  readArgo,
+  readConfigRemote,
+  readIdentity,
+  readService,
+  type ArgoInputs,
+} from '../lib/gitops-inputs.js';
+import { bool, keyValues, list, number, oneOf, optional } from '../lib/inputs.js';
+
+export type { ArgoInputs } from '../lib/gitops-inputs.js';
 
 export type GitOpsMode = 'release' | 'rollback';
-
-export interface ArgoInputs {
-  server: string;
-  token: string;
-  application: string;
-  sync: boolean;
-  timeoutMs: number;
-  intervalMs: number;
-}
 
 export interface GitOpsInputs {
   mode: GitOpsMode;
@@ -41,42 +40,6 @@ export interface GitOpsInputs {
   argo?: ArgoInputs;
 }
 
-/** owner/name means a repository on this GitHub (GITHUB_SERVER_URL); anything else must be an http(s) URL. */
-/**
- * owner/name is a repository on this GitHub (GITHUB_SERVER_URL), over HTTPS, or over SSH (git@host:owner/name.git)
- * with a deploy key; otherwise an https:// URL, or with a deploy key an ssh:// or git@host:path one.
- */
-function readRepository(ssh: boolean): string {
-  const raw = required('repository', 'the config repository, owner/name or its HTTPS URL');
-  if (/^[\w.-]+\/[\w.-]+$/.test(raw)) {
-    const server = (process.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '');
-    const name = `${raw.replace(/\.git$/, '')}.git`;
-    return ssh ? `git@${new URL(server).hostname}:${name}` : `${server}/${name}`;
-  }
-  if (isSshUrl(raw)) {
-    if (!ssh)
-      throw new InputError(
-        `Input 'repository' is an SSH URL ('${raw}'), but no 'ssh-key' is given.`,
-        "Give the deploy key in 'ssh-key', or an https:// URL with 'token'.",
-      );
-    return raw;
-  }
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new InputError(
-      `Input 'repository' is '${raw}', neither owner/name nor a URL.`,
-      'Write owner/name (on this GitHub) or https://host/owner/name.git.',
-    );
-  }
-  maskUrl(url);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InputError(`Input 'repository' must be an https:// URL or owner/name, got a ${url.protocol} URL.`);
-  }
-  return url.href;
-}
-
 function readFiles(): string[] {
   const files = list('files', { commas: false });
   for (const file of files) {
@@ -97,22 +60,6 @@ function readImages(): Map<string, string> {
     checkImageReference('images', image);
   }
   return images;
-}
-
-function readArgo(): ArgoInputs | undefined {
-  const server = optional('argocd-server');
-  if (server === undefined) return undefined;
-  const token = required('argocd-token', 'an Argo CD API token, when argocd-server is set');
-  mask(token);
-  const url = /^https?:\/\//.test(server) ? server : `https://${server}`;
-  return {
-    server: url,
-    token,
-    application: required('application', 'the Argo CD Application to wait for, when argocd-server is set'),
-    sync: bool('sync', false),
-    timeoutMs: duration('timeout', '10m', { bare: 's', minMs: 1000, maxMs: 6 * 3_600_000 }),
-    intervalMs: duration('interval', '5', { bare: 's', minMs: 100, maxMs: 600_000 }),
-  };
 }
 
 function readPromotion(images: Map<string, string>): GitOpsInputs['promote'] {
@@ -145,16 +92,8 @@ function readDelivery(token: string | undefined): Pick<GitOpsInputs, 'delivery' 
 }
 
 export function readInputs(): GitOpsInputs {
-  const token = optional('token');
-  mask(token);
-  // A key's lines are masked as they are read: the raw input, untrimmed, is what the runner would print.
-  const sshKey = optional('ssh-key');
-  mask(sshKey);
-  if (sshKey !== undefined && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(sshKey)) {
-    throw new InputError("Input 'ssh-key' is not a private key (-----BEGIN OPENSSH PRIVATE KEY-----...).");
-  }
   const mode = oneOf<GitOpsMode>('mode', ['release', 'rollback'], 'release');
-  const repository = readRepository(sshKey !== undefined);
+  const remote = readConfigRemote();
   const files = readFiles();
   const images = readImages();
   const revert = optional('revert');
@@ -165,29 +104,18 @@ export function readInputs(): GitOpsInputs {
       "Or set 'mode: rollback' with 'revert'.",
     );
   }
-  if (mode === 'rollback' && (revert === undefined || !/^[0-9a-f]{7,40}$/.test(revert))) {
-    throw new InputError(
-      `Input 'revert' must be the commit SHA of the release to revert (the 'commit' output of that release), got '${revert ?? ''}'.`,
-    );
-  }
+  if (mode === 'rollback') checkRevert(revert);
   return {
     mode,
-    repository,
-    branch: optional('branch') ?? 'main',
-    token,
-    sshKey,
-    knownHosts: optional('ssh-known-hosts'),
+    ...remote,
     files,
     images,
     promote,
     revert,
-    service: optional('service') ?? (process.env.GITHUB_REPOSITORY ?? 'service').split('/').pop() ?? 'service',
-    identity: {
-      name: optional('commit-user-name') ?? 'github-actions[bot]',
-      email: optional('commit-user-email') ?? '41898282+github-actions[bot]@users.noreply.github.com',
-    },
+    service: readService(),
+    identity: readIdentity(),
     pushAttempts: number('push-attempts', 5, { min: 1, max: 20 }),
-    ...readDelivery(token),
+    ...readDelivery(remote.token),
     argo: readArgo(),
   };
 }

@@ -3,6 +3,7 @@ import { formatDuration } from './duration.js';
 import { InputError, RolloutFailed, TimeoutError } from './errors.js';
 import { parseImageReference } from './image.js';
 import { duration, optional } from './inputs.js';
+import { watchContainer, type DockerLog } from './azure-container.js';
 import { parseJsonExpectations, parseStatus, probeUntil, type ProbeRun } from './probe.js';
 
 /**
@@ -53,11 +54,74 @@ export interface Served {
   ms: number;
 }
 
+/** A restart that started a new container: the slot, its image, and the containers that ran before it. */
+export interface Restarted {
+  log: DockerLog;
+  image: string;
+  before: Set<string>;
+}
+
+/**
+ * Waits until the slot serves the new image. After a restart, the docker log is watched meanwhile: a new container
+ * that fails to start fails the step at once, and when the health answer cannot tell versions apart (no expected
+ * version: a digest or `latest`), success needs the log to show the new container ready, not only a 2xx that the
+ * old container may still be giving.
+ */
+export async function waitUntilServes(
+  url: string,
+  wait: WaitOptions,
+  what: string,
+  restarted?: Restarted,
+): Promise<Served> {
+  if (!restarted) return probeServes(url, wait, what);
+  const stop = new AbortController();
+  const started = Date.now();
+  try {
+    if (wait.expectedVersion) {
+      const watcher = watchContainer(restarted.log, restarted.image, restarted.before, stop.signal);
+      return await Promise.race([probeServes(url, wait, what), watcher.then(() => never())]);
+    }
+    await waitForContainer(restarted, wait.timeoutMs, what);
+    return await probeServes(
+      url,
+      { ...wait, timeoutMs: Math.max(1000, wait.timeoutMs - (Date.now() - started)) },
+      what,
+    );
+  } finally {
+    stop.abort();
+  }
+}
+
+/** Waits until the docker log shows the new container ready (RolloutFailed when it failed to start, else a timeout). */
+export async function waitForContainer(restarted: Restarted, timeoutMs: number, what: string): Promise<void> {
+  const stop = new AbortController();
+  const started = Date.now();
+  try {
+    const timeout = new Promise<undefined>((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), timeoutMs);
+      stop.signal.addEventListener('abort', () => clearTimeout(timer));
+    });
+    const watcher = watchContainer(restarted.log, restarted.image, restarted.before, stop.signal);
+    const ready = await Promise.race([watcher, timeout]);
+    if (!ready) {
+      throw new TimeoutError(
+        `${what}: App Service's docker log shows no new container from ${restarted.image} ready within ${formatDuration(Date.now() - started)}; the old one may still serve.`,
+        "Look at the slot's log stream (az webapp log tail), or raise timeout for a large image.",
+      );
+    }
+    core.info(`  ${what}: container ${ready.container} (${restarted.image}) is ready`);
+  } finally {
+    stop.abort();
+  }
+}
+
+const never = () => new Promise<never>(() => undefined);
+
 /**
  * Probes the slot until it answers 2xx with the expected version (and twice in a row, so a warm-up answer
  * from the old container is not taken for the new one), or the time runs out.
  */
-export async function waitUntilServes(url: string, wait: WaitOptions, what: string): Promise<Served> {
+async function probeServes(url: string, wait: WaitOptions, what: string): Promise<Served> {
   const started = Date.now();
   const json = wait.expectedVersion
     ? parseJsonExpectations('expected-version', [`${wait.versionField}=${wait.expectedVersion}`])

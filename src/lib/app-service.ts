@@ -1,7 +1,8 @@
 import * as core from '@actions/core';
 import type { WebSiteManagementClient } from '@azure/arm-appservice';
-import { azure, isNotFound } from './azure.js';
-import { InputError } from './errors.js';
+import { azure, isNotFound, statusOf } from './azure.js';
+import { formatDuration } from './duration.js';
+import { InputError, TimeoutError } from './errors.js';
 
 /**
  * One App Service slot through ARM, for deploy-azure and rollback: the app itself when the slot is
@@ -13,6 +14,29 @@ export interface SlotRef {
   resourceGroup: string;
   app: string;
   slot: string;
+  /** When the step's timeout ends (epoch ms): a 409 is retried until then, a swap may run until then. */
+  deadline: number;
+  /** The first wait before a retry (doubling up to 15s). */
+  intervalMs: number;
+}
+
+/**
+ * A write to the site. App Service answers 409 Conflict ("Cannot modify this site because another operation is
+ * in progress", ExtendedCode 59203) while a swap, restart or deployment runs on the site; such a write is retried
+ * with backoff until the step's deadline, then fails with App Service's message.
+ */
+async function write<T>(ref: SlotRef, operation: string, call: () => Promise<T>): Promise<T> {
+  let wait = Math.max(50, ref.intervalMs);
+  for (;;) {
+    try {
+      return await azure(operation, call);
+    } catch (error) {
+      if (statusOf(error) !== 409 || Date.now() + wait > ref.deadline) throw error;
+      core.info(`  ${operation}: another operation is in progress on ${ref.app}; retrying in ${formatDuration(wait)}`);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      wait = Math.min(wait * 2, 15_000);
+    }
+  }
 }
 
 /** The longest app name App Service takes; a slot's name leaves room for the hyphen that joins them. */
@@ -36,14 +60,14 @@ const label = (ref: SlotRef) => (isProduction(ref) ? ref.app : `${ref.app}/${ref
 /** The image of a container app's linuxFxVersion (`DOCKER|<image>`). */
 export const imageOf = (linuxFxVersion: string | undefined) => (linuxFxVersion ?? '').replace(/^DOCKER\|/i, '');
 
-/** The slot's default host name, or undefined when it does not exist. */
-export async function findSlot(ref: SlotRef): Promise<{ defaultHostName: string } | undefined> {
+/** The slot's default host name and plan, or undefined when it does not exist. */
+export async function findSlot(ref: SlotRef): Promise<{ defaultHostName: string; serverFarmId?: string } | undefined> {
   const { client, resourceGroup, app, slot } = ref;
   try {
     const site = await azure(`Get ${label(ref)}`, () =>
       isProduction(ref) ? client.webApps.get(resourceGroup, app) : client.webApps.getSlot(resourceGroup, app, slot),
     );
-    return { defaultHostName: site.defaultHostName ?? '' };
+    return { defaultHostName: site.defaultHostName ?? '', serverFarmId: site.serverFarmId };
   } catch (error) {
     if (isNotFound(error) && !isProduction(ref)) return undefined;
     throw error;
@@ -87,7 +111,7 @@ export async function writeConfig(ref: SlotRef, change: ConfigChange): Promise<v
     ...(change.startupCommand !== undefined ? { appCommandLine: change.startupCommand } : {}),
     ...(change.managedIdentityPull ? { acrUseManagedIdentityCreds: true } : {}),
   };
-  await azure(`Update config/web of ${label(ref)}`, () =>
+  await write(ref, `Update config/web of ${label(ref)}`, () =>
     isProduction(ref)
       ? client.webApps.updateConfiguration(resourceGroup, app, config)
       : client.webApps.updateConfigurationSlot(resourceGroup, app, slot, config),
@@ -105,7 +129,7 @@ export async function mergeSettings(ref: SlotRef, changes: Map<string, string>):
   if (changed.length === 0) return [];
   const properties = { ...current, ...Object.fromEntries(changes) };
   const { client, resourceGroup, app, slot } = ref;
-  await azure(`Update app settings of ${label(ref)}`, () =>
+  await write(ref, `Update app settings of ${label(ref)}`, () =>
     isProduction(ref)
       ? client.webApps.updateApplicationSettings(resourceGroup, app, { properties })
       : client.webApps.updateApplicationSettingsSlot(resourceGroup, app, slot, { properties }),
@@ -115,58 +139,114 @@ export async function mergeSettings(ref: SlotRef, changes: Map<string, string>):
 
 export async function restartSlot(ref: SlotRef): Promise<void> {
   const { client, resourceGroup, app, slot } = ref;
-  await azure(`Restart ${label(ref)}`, () =>
+  await write(ref, `Restart ${label(ref)}`, () =>
     isProduction(ref)
       ? client.webApps.restart(resourceGroup, app)
       : client.webApps.restartSlot(resourceGroup, app, slot),
   );
 }
 
-/** Creates the slot in the app's plan with the config and app settings of `from` (production or a slot). */
+/**
+ * Creates the slot in the app's plan with the config and app settings of `from` (production or a slot), leaving
+ * out the slot-specific ("sticky") settings: App Service keeps those with their slot, and a preview must never
+ * get production's (App Service docs, "Set up staging environments: which settings are swapped").
+ */
 export async function createSlot(ref: SlotRef, from: string): Promise<{ defaultHostName: string }> {
   const { client, resourceGroup, app, slot } = ref;
   const source = { ...ref, slot: from };
   const site = await azure(`Get ${app}`, () => client.webApps.get(resourceGroup, app));
   const config = await readConfig(source);
-  const settings = await readSettings(source);
-  const created = await azure(`Create slot ${label(ref)}`, () =>
-    client.webApps.beginCreateOrUpdateSlotAndWait(resourceGroup, app, slot, {
-      location: site.location ?? '',
-      serverFarmId: site.serverFarmId,
-      siteConfig: {
-        linuxFxVersion: config.linuxFxVersion,
-        appCommandLine: config.appCommandLine,
-        alwaysOn: config.alwaysOn,
-      },
-    }),
-  );
-  if (Object.keys(settings).length) await mergeSettings(ref, new Map(Object.entries(settings)));
-  core.info(`Created slot ${slot} with the config and ${Object.keys(settings).length} app settings of ${from}`);
-  return { defaultHostName: created.defaultHostName ?? '' };
-}
-
-/** Swaps the slot with production (a long-running operation, polled until Azure reports it done). */
-export async function swapWithProduction(ref: SlotRef, intervalMs: number): Promise<void> {
-  const { client, resourceGroup, app, slot } = ref;
-  await azure(`Swap ${label(ref)} with production`, () =>
-    client.webApps.beginSwapSlotAndWait(
+  const sticky = new Set(await stickySettingNames(ref));
+  const settings = Object.entries(await readSettings(source)).filter(([key]) => !sticky.has(key));
+  const created = await write(ref, `Create slot ${label(ref)}`, () =>
+    client.webApps.beginCreateOrUpdateSlotAndWait(
       resourceGroup,
       app,
       slot,
-      { targetSlot: 'production', preserveVnet: true },
-      { updateIntervalInMs: intervalMs },
+      {
+        location: site.location ?? '',
+        serverFarmId: site.serverFarmId,
+        siteConfig: {
+          linuxFxVersion: config.linuxFxVersion,
+          appCommandLine: config.appCommandLine,
+          alwaysOn: config.alwaysOn,
+        },
+      },
+      { updateIntervalInMs: ref.intervalMs },
     ),
   );
+  if (settings.length) await mergeSettings(ref, new Map(settings));
+  const left = sticky.size ? `; slot-specific settings left out: ${[...sticky].join(', ')}` : '';
+  core.info(`Created slot ${slot} with the config and ${settings.length} app settings of ${from}${left}`);
+  return { defaultHostName: created.defaultHostName ?? '' };
+}
+
+/** The names of the app's slot-specific ("sticky") app settings. */
+export async function stickySettingNames(ref: SlotRef): Promise<string[]> {
+  const { client, resourceGroup, app } = ref;
+  const names = await azure(`Get the slot-specific setting names of ${app}`, () =>
+    client.webApps.listSlotConfigurationNames(resourceGroup, app),
+  );
+  return names.appSettingNames ?? [];
+}
+
+/**
+ * Swaps the slot with production, a long-running operation (minutes on a real app: App Service warms the slot
+ * first), polled until Azure reports it done or the step's deadline. A swap still running at the deadline is not
+ * cancelled by Azure: the error says so.
+ */
+export async function swapWithProduction(ref: SlotRef): Promise<void> {
+  const { client, resourceGroup, app, slot } = ref;
+  const started = Date.now();
+  const abortSignal = AbortSignal.timeout(Math.max(1, ref.deadline - started));
+  try {
+    await write(ref, `Swap ${label(ref)} with production`, () =>
+      client.webApps.beginSwapSlotAndWait(
+        resourceGroup,
+        app,
+        slot,
+        { targetSlot: 'production', preserveVnet: true },
+        { updateIntervalInMs: ref.intervalMs, abortSignal },
+      ),
+    );
+  } catch (error) {
+    if (!abortSignal.aborted) throw error;
+    throw new TimeoutError(
+      `Swap ${label(ref)} with production did not finish within ${formatDuration(Date.now() - started)} (the timeout).`,
+      `Azure goes on with a swap once started: see the app's Activity log or \`az webapp deployment slot list\`, and raise timeout (swaps with a slow warm-up take minutes).`,
+      { cause: error },
+    );
+  }
 }
 
 /** Deletes the slot; true when it was there. */
 export async function deleteSlot(ref: SlotRef): Promise<boolean> {
   const { client, resourceGroup, app, slot } = ref;
   try {
-    await azure(`Delete slot ${label(ref)}`, () => client.webApps.deleteSlot(resourceGroup, app, slot));
+    await write(ref, `Delete slot ${label(ref)}`, () => client.webApps.deleteSlot(resourceGroup, app, slot));
     return true;
   } catch (error) {
     if (isNotFound(error)) return false;
     throw error;
   }
+}
+
+/**
+ * The tier of the app's plan when it has no deployment slots (Free, Shared, Basic: App Service docs, "Set up
+ * staging environments", slots need Standard or higher), else undefined.
+ */
+export async function tierWithoutSlots(ref: SlotRef, serverFarmId: string | undefined): Promise<string | undefined> {
+  const [, group, plan] =
+    /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Web\/serverfarms\/([^/]+)$/i.exec(serverFarmId ?? '') ?? [];
+  if (!group || !plan) return undefined;
+  let tier = '';
+  try {
+    const found = await azure(`Get the plan ${plan}`, () => ref.client.appServicePlans.get(group, plan));
+    tier = found.sku?.tier ?? '';
+  } catch (error) {
+    // A role on the web app alone (Website Contributor) may not read its plan: then the slot path goes on as asked.
+    if (statusOf(error) !== 403) throw error;
+    core.warning(`The plan ${plan} cannot be read (no role on it): whether it has deployment slots is not known.`);
+  }
+  return ['Free', 'Shared', 'Basic'].includes(tier) ? tier : undefined;
 }

@@ -1,15 +1,20 @@
 import * as core from '@actions/core';
 import type { TokenCredential } from '@azure/identity';
 import type { WebSiteManagementClient } from '@azure/arm-appservice';
+import { appServiceErrorPolicy, azureError } from './azure-errors.js';
+import { isGuid, loginCredential, parseCreds, resolveLogin, type AzureLogin } from './azure-login.js';
 import { CloudError, InputError } from './errors.js';
 import { optional } from './inputs.js';
 import { mask } from './secrets.js';
 
 /**
- * The one place Azure clients are made: the login (GitHub OIDC, a client secret, or AZURE_* variables), the
- * cloud's endpoints (a named cloud, or explicit ones for Azure Stack and local stand-ins), and Azure errors in
- * words a user can act on. SDKs are imported lazily, after the inputs are validated.
+ * The one place Azure clients are made: the login (see azure-login.ts), the cloud's endpoints (a named cloud, or
+ * explicit ones for Azure Stack and local stand-ins), and the subscription. SDKs are imported lazily, after the
+ * inputs are validated.
  */
+
+export { azureError } from './azure-errors.js';
+export { githubIdToken, type AzureLogin } from './azure-login.js';
 
 export type AzureEnvironment = 'AzureCloud' | 'AzureUSGovernment' | 'AzureChinaCloud' | 'AzureStack';
 
@@ -18,22 +23,21 @@ const clouds: Record<Exclude<AzureEnvironment, 'AzureStack'>, { arm: string; aut
   AzureUSGovernment: { arm: 'https://management.usgovcloudapi.net', authority: 'https://login.microsoftonline.us' },
   AzureChinaCloud: { arm: 'https://management.chinacloudapi.cn', authority: 'https://login.chinacloudapi.cn' },
 };
+const ENVIRONMENTS: AzureEnvironment[] = ['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud', 'AzureStack'];
 
 export interface AzureCloud {
   resourceManager: string;
   authorityHost: string;
   /** Off when the authority is given explicitly: Azure Stack (and any private authority) has no discovery. */
   instanceDiscovery: boolean;
+  /** True when no input named the cloud: with the az session, the cloud az is set to is used. */
+  byDefault?: boolean;
 }
-
-export type AzureLogin =
-  | { kind: 'oidc'; tenantId: string; clientId: string }
-  | { kind: 'secret'; tenantId: string; clientId: string; clientSecret: string }
-  | { kind: 'environment' };
 
 export interface AzureTarget {
   login: AzureLogin;
   cloud: AzureCloud;
+  /** '' with the az CLI session: its default subscription, read when the client is made. */
   subscriptionId: string;
 }
 
@@ -43,12 +47,13 @@ export interface AzureTargetInputs {
   tenantId?: string;
   subscriptionId?: string;
   clientSecret?: string;
+  creds?: string;
+  authType?: string;
+  audience?: string;
   environment?: string;
   resourceManagerEndpoint?: string;
   authorityHost?: string;
 }
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function endpoint(name: string, raw: string): string {
   let url: URL;
@@ -64,36 +69,58 @@ function endpoint(name: string, raw: string): string {
   return url.href.replace(/\/$/, '');
 }
 
-/** Reads the login and cloud inputs every Azure action shares, under the same names. */
+/** Reads the login and cloud inputs every Azure action shares, under the same names (azure/login's). */
 export function readAzureTargetInputs(): AzureTargetInputs {
+  const creds = optional('creds');
+  mask(creds);
   return {
     clientId: optional('client-id'),
     tenantId: optional('tenant-id'),
     subscriptionId: optional('subscription-id'),
     clientSecret: optional('client-secret'),
+    creds,
+    authType: optional('auth-type'),
+    audience: optional('audience'),
     environment: optional('environment'),
     resourceManagerEndpoint: optional('resource-manager-endpoint'),
     authorityHost: optional('authority-host'),
   };
 }
 
+/** `creds` (azure/login's JSON) fills the login inputs it holds; explicit inputs win. */
+function withCreds(inputs: AzureTargetInputs): AzureTargetInputs {
+  if (!inputs.creds) return inputs;
+  const creds = parseCreds(inputs.creds);
+  return {
+    ...inputs,
+    clientId: inputs.clientId ?? creds.clientId,
+    tenantId: inputs.tenantId ?? creds.tenantId,
+    clientSecret: inputs.clientSecret ?? creds.clientSecret,
+    subscriptionId: inputs.subscriptionId ?? creds.subscriptionId,
+    resourceManagerEndpoint: inputs.resourceManagerEndpoint ?? creds.resourceManagerEndpointUrl,
+    authorityHost: inputs.authorityHost ?? creds.activeDirectoryEndpointUrl,
+  };
+}
+
 /** Validates the login and cloud inputs (before any request): which login, which cloud, which subscription. */
-export function resolveAzureTarget(inputs: AzureTargetInputs, env: NodeJS.ProcessEnv = process.env): AzureTarget {
+export function resolveAzureTarget(raw: AzureTargetInputs, env: NodeJS.ProcessEnv = process.env): AzureTarget {
+  const inputs = withCreds(raw);
   if (inputs.clientSecret) mask(inputs.clientSecret);
   const cloud = resolveCloud(inputs);
   const login = resolveLogin(inputs, env);
-  return { login, cloud, subscriptionId: resolveSubscription(inputs, env) };
+  return { login, cloud, subscriptionId: resolveSubscription(inputs, env, login) };
 }
 
-/** The endpoints of the named cloud, or explicit ones (Azure Stack, a private authority, a local stand-in). */
+/** The named cloud's endpoints (its name in any case, as azure/login takes it), or explicit ones. */
 function resolveCloud(inputs: AzureTargetInputs): AzureCloud {
-  const environment = inputs.environment ?? 'AzureCloud';
-  if (!['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud', 'AzureStack'].includes(environment)) {
+  const given = inputs.environment ?? 'AzureCloud';
+  const environment = ENVIRONMENTS.find((name) => name.toLowerCase() === given.toLowerCase());
+  if (!environment) {
     throw new InputError(
-      `Input 'environment' must be AzureCloud, AzureUSGovernment, AzureChinaCloud or AzureStack, got '${environment}'.`,
+      `Input 'environment' must be AzureCloud, AzureUSGovernment, AzureChinaCloud or AzureStack, got '${given}'.`,
     );
   }
-  const named = environment === 'AzureStack' ? undefined : clouds[environment as keyof typeof clouds];
+  const named = environment === 'AzureStack' ? undefined : clouds[environment];
   const arm = inputs.resourceManagerEndpoint ?? named?.arm;
   const authority = inputs.authorityHost ?? named?.authority;
   if (!arm || !authority) {
@@ -106,145 +133,83 @@ function resolveCloud(inputs: AzureTargetInputs): AzureCloud {
     resourceManager: endpoint('resource-manager-endpoint', arm),
     authorityHost: endpoint('authority-host', authority),
     instanceDiscovery: inputs.authorityHost === undefined,
+    byDefault: !inputs.environment && !inputs.resourceManagerEndpoint && !inputs.authorityHost,
   };
 }
 
-/** A client secret, OpenID Connect with the GitHub ID token, or the AZURE_* variables, in that order. */
-function resolveLogin(inputs: AzureTargetInputs, env: NodeJS.ProcessEnv): AzureLogin {
-  const { clientId, tenantId, clientSecret } = inputs;
-  if (clientId || tenantId || clientSecret) {
-    const missing = [!clientId && 'client-id', !tenantId && 'tenant-id'].filter(Boolean);
-    if (missing.length) {
-      throw new InputError(
-        `The Azure login is half given: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing.`,
-        'OpenID Connect needs client-id and tenant-id (and permissions: id-token: write); a client secret needs client-id, tenant-id and client-secret.',
-      );
-    }
-    if (!GUID.test(clientId ?? '')) {
-      throw new InputError(`Input 'client-id' must be an application (client) ID, a GUID; got '${clientId}'.`);
-    }
-    if (clientSecret) return { kind: 'secret', clientId: clientId ?? '', tenantId: tenantId ?? '', clientSecret };
-    if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-      throw new InputError(
-        'OpenID Connect login needs a GitHub ID token, and this job cannot request one.',
-        'Add `permissions: id-token: write` to the job (or the workflow), or give client-secret instead.',
-      );
-    }
-    return { kind: 'oidc', clientId: clientId ?? '', tenantId: tenantId ?? '' };
-  }
-  if (env.AZURE_CLIENT_ID && env.AZURE_TENANT_ID) return { kind: 'environment' };
-  throw new InputError(
-    'No Azure login is given.',
-    'Give client-id and tenant-id (OpenID Connect, with permissions: id-token: write), add client-secret for a service principal secret, or set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET.',
-  );
-}
-
-function resolveSubscription(inputs: AzureTargetInputs, env: NodeJS.ProcessEnv): string {
+function resolveSubscription(inputs: AzureTargetInputs, env: NodeJS.ProcessEnv, login: AzureLogin): string {
   const subscriptionId = inputs.subscriptionId ?? env.AZURE_SUBSCRIPTION_ID;
   if (!subscriptionId) {
+    if (login.kind === 'cli') return '';
     throw new InputError(
       "Input 'subscription-id' is required (or AZURE_SUBSCRIPTION_ID): the subscription of the app.",
     );
   }
-  if (!GUID.test(subscriptionId)) {
+  if (!isGuid(subscriptionId)) {
     throw new InputError(`Input 'subscription-id' must be a subscription ID, a GUID; got '${subscriptionId}'.`);
   }
   return subscriptionId;
 }
 
-/**
- * The GitHub ID token, requested once per run however many Azure tokens are exchanged for it. Keyed by the
- * job's token request URL, so a second run in one process (a test) does not reuse another job's token.
- */
-let idToken: { url: string; token: Promise<string> } | undefined;
-
-export function githubIdToken(): Promise<string> {
-  const url = process.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '';
-  if (idToken?.url !== url) {
-    const token = core.getIDToken('api://AzureADTokenExchange').then((value) => {
-      mask(value);
-      return value;
-    });
-    token.catch(() => (idToken = undefined));
-    idToken = { url, token };
-  }
-  return idToken.token;
-}
-
 export async function azureCredential(target: AzureTarget): Promise<TokenCredential> {
-  const identity = await import('@azure/identity');
-  const options = {
+  return loginCredential(target.login, {
     authorityHost: target.cloud.authorityHost,
     disableInstanceDiscovery: !target.cloud.instanceDiscovery,
-  };
-  const { login } = target;
-  if (login.kind === 'secret')
-    return new identity.ClientSecretCredential(login.tenantId, login.clientId, login.clientSecret, options);
-  if (login.kind === 'oidc')
-    return new identity.ClientAssertionCredential(login.tenantId, login.clientId, githubIdToken, options);
-  if (process.env.AZURE_CLIENT_SECRET) mask(process.env.AZURE_CLIENT_SECRET);
-  return new identity.EnvironmentCredential(options);
+  });
+}
+
+/** Runs az and returns its trimmed output; an InputError saying how to log in when it fails. */
+async function azOutput(args: string[], what: string): Promise<string> {
+  const { getExecOutput } = await import('@actions/exec');
+  const shown = await getExecOutput('az', args, { silent: true, ignoreReturnCode: true }).catch((error: Error) => ({
+    exitCode: 127,
+    stdout: '',
+    stderr: error.message,
+  }));
+  const out = shown.stdout.trim();
+  if (shown.exitCode !== 0 || !out) {
+    throw new InputError(
+      `No Azure login: no login inputs, no AZURE_* variables, and no az CLI session (${shown.stderr.trim().split('\n')[0] || `az gave no ${what}`}).`,
+      'Run azure/login before this step (as for azure/webapps-deploy), or give client-id and tenant-id (OpenID Connect, with permissions: id-token: write), creds, or auth-type: IDENTITY on a runner in Azure.',
+    );
+  }
+  return out;
+}
+
+/**
+ * With the az CLI session, the subscription and the cloud azure/login left selected (`az account show`, `az cloud
+ * show`), unless inputs name them: azure/webapps-deploy follows the session the same way.
+ */
+async function cliTarget(target: AzureTarget): Promise<{ subscriptionId: string; resourceManager: string }> {
+  const subscriptionId =
+    target.subscriptionId || (await azOutput(['account', 'show', '--query', 'id', '--output', 'tsv'], 'subscription'));
+  const resourceManager = target.cloud.byDefault
+    ? (await azOutput(['cloud', 'show', '--query', 'endpoints.resourceManager', '--output', 'tsv'], 'cloud')).replace(
+        /\/$/,
+        '',
+      )
+    : target.cloud.resourceManager;
+  if (!isGuid(subscriptionId))
+    throw new InputError(`The az session's subscription is not a GUID: '${subscriptionId}'.`);
+  return { subscriptionId, resourceManager };
 }
 
 export async function appServiceClient(target: AzureTarget, stage: string): Promise<WebSiteManagementClient> {
   const { WebSiteManagementClient } = await import('@azure/arm-appservice');
   const credential = await azureCredential(target);
-  return new WebSiteManagementClient(credential, target.subscriptionId, {
-    endpoint: target.cloud.resourceManager,
-    credentials: { scopes: [`${target.cloud.resourceManager}/.default`] },
+  const { subscriptionId, resourceManager } =
+    target.login.kind === 'cli'
+      ? await cliTarget(target)
+      : { subscriptionId: target.subscriptionId, resourceManager: target.cloud.resourceManager };
+  const client = new WebSiteManagementClient(credential, subscriptionId, {
+    endpoint: resourceManager,
+    credentials: { scopes: [`${resourceManager}/.default`] },
     userAgentOptions: { userAgentPrefix: `deploy-actions/${stage}` },
     retryOptions: { maxRetries: 4 },
   });
-}
-
-const aadHints: Record<string, string> = {
-  '700016': 'The application (client-id) is not in this tenant: check client-id and tenant-id.',
-  '90002': 'The tenant does not exist: check tenant-id (and environment for sovereign clouds).',
-  '7000215': "The client secret is wrong: give the secret's Value (not its Secret ID), or create a new one.",
-  '7000222': 'The client secret expired: create a new one and update the repository secret.',
-  '700213':
-    "No federated credential of the app matches this workflow: add one whose subject is this job's (e.g. repo:owner/repo:environment:production or repo:owner/repo:ref:refs/heads/main), issuer https://token.actions.githubusercontent.com, audience api://AzureADTokenExchange.",
-  '70021':
-    "No federated credential of the app matches this workflow: check the credential's subject, issuer and audience.",
-  '700024': 'The GitHub ID token has expired or is not yet valid: rerun the job.',
-};
-
-const armHints: Record<string, string> = {
-  AuthorizationFailed:
-    'Give the app registration a role on the web app or its resource group that may do this (Website Contributor), then rerun.',
-  ResourceNotFound: 'Check app-name, slot-name and resource-group-name, and that subscription-id is the right one.',
-  ResourceGroupNotFound: 'Check resource-group-name and subscription-id.',
-  SubscriptionNotFound: 'Check subscription-id, and that the login can see it.',
-  InvalidAuthenticationToken: 'The Azure token was refused: check environment / resource-manager-endpoint.',
-  ExpiredAuthenticationToken: 'The Azure token expired: rerun the job.',
-};
-
-/** Turns an Azure SDK or identity error into a CloudError naming the operation, the Azure code and what to check. */
-export function azureError(error: unknown, operation: string): CloudError {
-  if (error instanceof CloudError) return error;
-  const err = error as { name?: string; code?: string; statusCode?: number; message?: string };
-  const message = String(err.message ?? error);
-  const aad = /AADSTS(\d+)/.exec(message);
-  if (
-    aad ||
-    err.name === 'AuthenticationError' ||
-    err.name === 'AggregateAuthenticationError' ||
-    err.name === 'CredentialUnavailableError'
-  ) {
-    const code = aad ? `AADSTS${aad[1]}` : (err.name ?? 'AuthenticationError');
-    const firstLine = message.split(/\r?\n|Trace ID:/)[0]?.trim() ?? message;
-    const description = aad ? (/AADSTS\d+:[^]*?(?=Trace ID:|$)/.exec(message)?.[0].trim() ?? firstLine) : firstLine;
-    return new CloudError(
-      `Azure login failed (${operation}): ${description}`,
-      code,
-      (aad && aadHints[aad[1] ?? '']) ??
-        'Check client-id, tenant-id and the secret or federated credential, and environment / authority-host.',
-      { cause: error },
-    );
-  }
-  const code = err.code ?? err.name ?? 'Error';
-  const status = err.statusCode ? ` (HTTP ${err.statusCode})` : '';
-  return new CloudError(`${operation} failed: ${code}${status}: ${message}`, code, armHints[code], { cause: error });
+  client.pipeline.addPolicy(appServiceErrorPolicy, { phase: 'Deserialize' });
+  core.debug(`Azure login: ${target.login.kind}, subscription ${subscriptionId}`);
+  return client;
 }
 
 /** Runs one Azure call and reports its failure as a CloudError naming the operation. */
@@ -256,11 +221,13 @@ export async function azure<T>(operation: string, call: () => Promise<T>): Promi
   }
 }
 
+/** The HTTP status of an Azure error (wrapped in a CloudError or not). */
+export function statusOf(error: unknown): number | undefined {
+  const cause = error instanceof CloudError ? error.cause : error;
+  return (cause as { statusCode?: number } | undefined)?.statusCode;
+}
+
 /** True for an ARM 404: the resource does not exist. */
 export function isNotFound(error: unknown): boolean {
-  const cause =
-    error instanceof CloudError
-      ? (error.cause as { statusCode?: number } | undefined)
-      : (error as { statusCode?: number });
-  return cause?.statusCode === 404;
+  return statusOf(error) === 404;
 }

@@ -1,6 +1,16 @@
 import * as core from '@actions/core';
-import { findSlot, readImage, restartSlot, swapWithProduction, writeConfig, type SlotRef } from '../lib/app-service.js';
-import { healthUrl, waitUntilServes } from '../lib/app-service-wait.js';
+import {
+  findSlot,
+  readImage,
+  restartSlot,
+  swapWithProduction,
+  tierWithoutSlots,
+  writeConfig,
+  type SlotRef,
+} from '../lib/app-service.js';
+import { healthUrl, waitUntilServes, type Restarted } from '../lib/app-service-wait.js';
+import { armDockerLog, containersBefore } from '../lib/azure-container.js';
+import { findResourceGroup } from '../lib/azure-site.js';
 import { appServiceClient } from '../lib/azure.js';
 import { InputError } from '../lib/errors.js';
 import type { AzureRollbackInputs } from './inputs.js';
@@ -14,7 +24,15 @@ import type { RollbackResult } from './result.js';
  */
 export async function rollbackAzure(inputs: AzureRollbackInputs): Promise<RollbackResult> {
   const client = await appServiceClient(inputs.azure, 'rollback');
-  const production: SlotRef = { client, resourceGroup: inputs.resourceGroup, app: inputs.app, slot: 'production' };
+  const { timeoutMs, intervalMs } = inputs.wait;
+  const production: SlotRef = {
+    client,
+    resourceGroup: inputs.resourceGroup ?? (await findResourceGroup(client, inputs.app)),
+    app: inputs.app,
+    slot: 'production',
+    deadline: Date.now() + timeoutMs,
+    intervalMs,
+  };
   const app = await findSlot(production);
   const current = await readImage(production);
   const facts: [string, string][] = [['App', inputs.app]];
@@ -30,9 +48,9 @@ export async function rollbackAzure(inputs: AzureRollbackInputs): Promise<Rollba
       facts,
     };
   }
-  const how = await putBack(inputs, production);
+  const { how, restarted } = await putBack(inputs, production, app?.serverFarmId);
   core.info(`${inputs.app}: ${current} → ${inputs.previousImage} (${how})`);
-  const served = await waitUntilServes(url, inputs.wait, 'production');
+  const served = await waitUntilServes(url, inputs.wait, 'production', restarted);
   return {
     outcome: 'rolled-back',
     to: inputs.previousImage,
@@ -42,21 +60,34 @@ export async function rollbackAzure(inputs: AzureRollbackInputs): Promise<Rollba
   };
 }
 
-/** Swaps the slot back when it holds previous-image, else sets previous-image on production. Says which. */
-async function putBack(inputs: AzureRollbackInputs, production: SlotRef): Promise<string> {
+/**
+ * Swaps the slot back when it holds previous-image, else sets previous-image on production and restarts it (then
+ * the docker log shows when its container is up, as for a deploy). Says which.
+ */
+async function putBack(
+  inputs: AzureRollbackInputs,
+  production: SlotRef,
+  serverFarmId: string | undefined,
+): Promise<{ how: string; restarted?: Restarted }> {
   const slot: SlotRef | undefined = inputs.slot === 'production' ? undefined : { ...production, slot: inputs.slot };
   const slotImage = slot && (await findSlot(slot)) ? await readImage(slot) : undefined;
   if (slot && slotImage === inputs.previousImage) {
-    await swapWithProduction(slot, inputs.wait.intervalMs);
-    return `swapped ${inputs.slot} back into production`;
+    await swapWithProduction(slot);
+    return { how: `swapped ${inputs.slot} back into production` };
   }
-  if (slot && slotImage === undefined) {
+  // On a plan without slots deploy-azure deployed in place: previous-image goes back on production.
+  const inPlace = slot && slotImage === undefined && (await tierWithoutSlots(production, serverFarmId));
+  if (inPlace) core.info(`The plan of ${inputs.app} is ${inPlace} (no slots): setting previous-image on production.`);
+  else if (slot && slotImage === undefined) {
     throw new InputError(
       `Slot '${inputs.slot}' of ${inputs.app} does not exist: nothing was changed.`,
       'Give the slot deploy-azure swapped from, or leave slot-name empty to set previous-image on production.',
     );
   }
   await writeConfig(production, { image: inputs.previousImage });
+  const log = armDockerLog(production);
+  const before = await containersBefore(log);
   await restartSlot(production);
-  return 'set previous-image on production';
+  const restarted = before && { log, image: inputs.previousImage, before };
+  return { how: 'set previous-image on production', restarted };
 }

@@ -2,6 +2,15 @@ import { APP_NAME_MAX, checkAppServiceName, SLOT_NAME_MAX } from '../lib/app-ser
 import { readWaitInputs, type WaitOptions } from '../lib/app-service-wait.js';
 import { readAzureTargetInputs, resolveAzureTarget, type AzureTarget } from '../lib/azure.js';
 import { InputError } from '../lib/errors.js';
+import {
+  checkRevert,
+  readArgo,
+  readConfigRemote,
+  readIdentity,
+  readService,
+  type ArgoInputs,
+  type ConfigRemoteInputs,
+} from '../lib/gitops-inputs.js';
 import { checkImageReference } from '../lib/image.js';
 import { bool, duration, number, oneOf, optional, required } from '../lib/inputs.js';
 
@@ -31,7 +40,8 @@ export interface AzureRollbackInputs {
   /** The login, cloud and subscription. */
   azure: AzureTarget;
   app: string;
-  resourceGroup: string;
+  /** Undefined: found from the app's name in the subscription, as deploy-azure does. */
+  resourceGroup?: string;
   /** The slot deploy-azure swapped from ('production' when it deployed to production directly). */
   slot: string;
   /** What production ran before: deploy-azure's previous-image output. */
@@ -40,27 +50,62 @@ export interface AzureRollbackInputs {
   reason?: string;
 }
 
-export type RollbackInputs = EcsRollbackInputs | AzureRollbackInputs;
-
-export function readInputs(): RollbackInputs {
-  return chooseTarget() === 'ecs' ? readEcsInputs() : readAzureInputs();
+export interface GitOpsRollbackInputs extends ConfigRemoteInputs {
+  target: 'gitops';
+  revert: string;
+  service: string;
+  identity: { name: string; email: string };
+  argo?: ArgoInputs;
+  reason?: string;
 }
 
-/** `target: auto` picks the cloud by the inputs given: `app-name` means Azure, `service` means ECS. */
-function chooseTarget(): 'ecs' | 'azure' {
-  const target = oneOf('target', ['auto', 'ecs', 'azure'] as const, 'auto');
+function readGitOpsInputs(): GitOpsRollbackInputs {
+  const remote = readConfigRemote();
+  const revert = optional('revert');
+  checkRevert(revert);
+  if (optional('mode') === 'mark-good') {
+    throw new InputError(
+      "mode 'mark-good' is for ECS: a GitOps release is marked by its commit in the config repository.",
+    );
+  }
+  return {
+    target: 'gitops',
+    ...remote,
+    revert,
+    service: readService(),
+    identity: readIdentity(),
+    argo: readArgo({ timeout: 'timeout', interval: 'poll-interval' }),
+    reason: optional('reason'),
+  };
+}
+
+export type RollbackInputs = EcsRollbackInputs | AzureRollbackInputs | GitOpsRollbackInputs;
+
+export function readInputs(): RollbackInputs {
+  const target = chooseTarget();
+  if (target === 'gitops') return readGitOpsInputs();
+  return target === 'ecs' ? readEcsInputs() : readAzureInputs();
+}
+
+/**
+ * `target: auto` picks the cloud by the inputs given: `app-name` means Azure, `repository` with `revert` a GitOps
+ * config repository, `service` ECS.
+ */
+function chooseTarget(): 'ecs' | 'azure' | 'gitops' {
+  const target = oneOf('target', ['auto', 'ecs', 'azure', 'gitops'] as const, 'auto');
   if (target !== 'auto') return target;
   if (optional('app-name')) return 'azure';
+  if (optional('repository') && optional('revert')) return 'gitops';
   if (optional('service')) return 'ecs';
   throw new InputError(
     'Nothing says what to roll back.',
-    "Give 'service' (and 'cluster') for ECS, or 'app-name' for Azure App Service.",
+    "Give 'service' (and 'cluster') for ECS, 'app-name' for Azure App Service, or 'repository' and 'revert' for GitOps.",
   );
 }
 
 function readAzureInputs(): AzureRollbackInputs {
   const app = checkAppServiceName('app-name', required('app-name', 'the web app to roll back'), APP_NAME_MAX);
-  const resourceGroup = required('resource-group-name', 'the resource group of the web app');
+  const resourceGroup = optional('resource-group-name');
   const slot = checkAppServiceName('slot-name', optional('slot-name') ?? 'production', SLOT_NAME_MAX);
   const previousImage = checkImageReference(
     'previous-image',

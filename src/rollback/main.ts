@@ -1,6 +1,12 @@
 import * as core from '@actions/core';
 import { runStage, type Stage } from '../lib/action.js';
-import { readInputs, type AzureRollbackInputs, type EcsRollbackInputs } from './inputs.js';
+import {
+  readInputs,
+  type AzureRollbackInputs,
+  type EcsRollbackInputs,
+  type GitOpsRollbackInputs,
+  type RollbackInputs,
+} from './inputs.js';
 import { outputs, type RollbackOutput } from './outputs.js';
 import type { RollbackReport, RollbackResult } from './result.js';
 import { summarise } from './summary.js';
@@ -8,7 +14,8 @@ import { summarise } from './summary.js';
 /**
  * rollback: put the last good version back, after a failed smoke test or by hand. ECS: point the service at a
  * known-good revision and watch it roll out. Azure: swap the slot back, or set previous-image, then wait until
- * production serves it. Idempotent: what already runs the target is left alone and the step succeeds.
+ * production serves it. GitOps: revert the release commit in the config repository and wait until Argo CD has it
+ * Healthy again. Idempotent: what already runs the target is left alone and the step succeeds.
  */
 export const rollbackStage: Stage<RollbackReport, RollbackOutput> = {
   name: 'rollback',
@@ -16,12 +23,22 @@ export const rollbackStage: Stage<RollbackReport, RollbackOutput> = {
   async run(report) {
     const inputs = readInputs();
     report.reason = inputs.reason;
-    report.result = inputs.target === 'ecs' ? await onEcs(inputs) : await onAzure(inputs);
+    report.result = await rollBack(inputs);
     core.info(report.result.headline);
   },
   outputs,
   summary: summarise,
 };
+
+function rollBack(inputs: RollbackInputs): Promise<RollbackResult> {
+  if (inputs.target === 'gitops') return onGitOps(inputs);
+  return inputs.target === 'ecs' ? onEcs(inputs) : onAzure(inputs);
+}
+
+async function onGitOps(inputs: GitOpsRollbackInputs): Promise<RollbackResult> {
+  const { rollbackGitOps } = await import('./gitops.js');
+  return core.group('Revert the release commit', () => rollbackGitOps(inputs));
+}
 
 async function onEcs(inputs: EcsRollbackInputs): Promise<RollbackResult> {
   const { rollbackEcs } = await import('./ecs.js');

@@ -99,4 +99,22 @@ describe('the deploy-azure bundle', () => {
     }
     expect(oidcRun.log).toContain(`::add-mask::${tokens[0]}`);
   });
+
+  it("runs azure/webapps-deploy's publish-profile container README example unchanged", async () => {
+    azure = await startAzure();
+    const image = 'contoso.azurecr.io/nodejssampleapp:3f2c1d0e9b8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d';
+    await azure.addSite('node-rnc', { image: 'contoso.azurecr.io/nodejssampleapp:1a2b3c4d', slots: [] });
+    // The anchor's "containerized web app using publish profile" step, as its README writes it.
+    const step = await runBundle('deploy-azure', {
+      inputs: { 'app-name': 'node-rnc', 'publish-profile': azure.publishProfile('node-rnc'), images: image },
+      env: azure.env(),
+    });
+    expect(step.log).not.toContain('::error::');
+    expect(step.exitCode).toBe(0);
+    expect(azure.slot('node-rnc').running).toBe(`DOCKER|${image}`);
+    expect(azure.armCalls).toEqual([]);
+    const password = azure.slot('node-rnc').publishingPassword;
+    expect(step.log.replace(/^::add-mask::.*$/gm, '')).not.toContain(password);
+    expect(step.summary).not.toContain(password);
+  });
 });

@@ -31,6 +31,7 @@ describe('resolveAzureTarget', () => {
       resourceManager: 'https://management.usgovcloudapi.net',
       authorityHost: 'https://login.microsoftonline.us',
       instanceDiscovery: true,
+      byDefault: false,
     });
     expect(
       resolveAzureTarget(
@@ -46,6 +47,7 @@ describe('resolveAzureTarget', () => {
       resourceManager: 'https://management.local',
       authorityHost: 'https://adfs.local',
       instanceDiscovery: false,
+      byDefault: false,
     });
     expect(() => resolveAzureTarget({ ...base, environment: 'AzureStack' }, env)).toThrow(/AzureStack needs/);
   });
@@ -63,7 +65,9 @@ describe('resolveAzureTarget', () => {
     expect(() => resolveAzureTarget({ clientId: CLIENT_ID, tenantId: TENANT, subscriptionId: 'prod' }, env)).toThrow(
       /must be a subscription ID/,
     );
-    expect(() => resolveAzureTarget({}, {})).toThrow(/No Azure login is given/);
+    // Nothing given: the az CLI session a previous azure/login step left, as azure/webapps-deploy uses it.
+    expect(resolveAzureTarget({}, {}).login.kind).toBe('cli');
+    expect(resolveAzureTarget({}, {}).subscriptionId).toBe('');
   });
 });
 
@@ -142,7 +146,7 @@ describe('logging in against the local Entra endpoint', () => {
     const step = await deploy({}, 'oidc');
     expect(step.failed).toBe(true);
     expect(step.log).toMatch(/::error::Azure login failed .*AADSTS700213: No matching federated identity record/);
-    expect(step.log).toContain('subject is this job');
+    expect(step.log).toContain("The job's subject matches no federated credential of the app");
     expect(azure.armCalls).toEqual([]);
   });
 

@@ -79,3 +79,55 @@ describe('rollback on Azure', () => {
     expect(step.summary).toMatch(/^### rollback: ✅ Succeeded/);
   });
 });
+
+describe('rollback on a strict Azure', () => {
+  it('retries while another operation holds the site (409), then swaps back', async () => {
+    azure = await startAzure();
+    await runInProcess(deployAzure, inputs({ 'slot-name': 'staging', images: V2, swap: 'true' }));
+    azure.busy('hello', 1500);
+    const step = await runInProcess(rollback, inputs({ 'slot-name': 'staging', 'previous-image': V1 }));
+    expect(step.log).not.toContain('::error::');
+    expect(step.log).toMatch(/another operation is in progress on hello; retrying in/);
+    expect(azure.slot('hello').running).toBe(`DOCKER|${V1}`);
+  });
+
+  it("says App Service's message when the swap back fails, not 'Unexpected status code'", async () => {
+    azure = await startAzure();
+    await runInProcess(deployAzure, inputs({ 'slot-name': 'staging', images: V2, swap: 'true' }));
+    azure.failNextSwap(
+      400,
+      "Cannot swap slots for site 'hello' because the worker process for 'staging' slot could not be started.",
+    );
+    const step = await runInProcess(rollback, inputs({ 'slot-name': 'staging', 'previous-image': V1 }));
+    expect(step.failed).toBe(true);
+    expect(step.log).toMatch(
+      /::error::Swap hello\/staging with production failed: BadRequest \(HTTP 400\): Cannot swap slots for site 'hello' because the worker process/,
+    );
+    expect(step.log).not.toContain('Unexpected status code');
+  });
+
+  it('setting previous-image on production fails at once when its container does not start', async () => {
+    azure = await startAzure();
+    await runInProcess(deployAzure, inputs({ images: V2 }));
+    azure.behaviour = (image) => (image === V1 ? 'crash' : 'healthy');
+    const step = await runInProcess(rollback, inputs({ 'previous-image': V1 }));
+    expect(step.failed).toBe(true);
+    expect(step.log).toContain('failing site start');
+    expect(azure.slot('hello').running).toBe(`DOCKER|${V2}`);
+  });
+});
+
+describe('rollback on a plan without slots (Basic)', () => {
+  it('puts previous-image back on production after deploy-azure deployed in place, slot-name as the pipeline gives it', async () => {
+    azure = await startAzure({ slots: [] });
+    azure.setTier('hello', 'Basic');
+    const deployed = await runInProcess(deployAzure, inputs({ 'slot-name': 'staging', images: V2, swap: 'true' }));
+    expect(deployed.outputs['previous-image']).toBe(V1);
+    expect(azure.slot('hello').running).toBe(`DOCKER|${V2}`);
+    const step = await runInProcess(rollback, inputs({ 'slot-name': 'staging', 'previous-image': V1 }));
+    expect(step.log).not.toContain('::error::');
+    expect(step.outputs).toMatchObject({ outcome: 'rolled-back', 'rolled-back-to': V1 });
+    expect(step.log).toContain('The plan of hello is Basic (no slots): setting previous-image on production.');
+    expect(azure.slot('hello').running).toBe(`DOCKER|${V1}`);
+  });
+});

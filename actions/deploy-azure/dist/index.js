@@ -28394,8 +28394,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: deployAzureStage
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
-var core = __nccwpck_require__(8261);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 10 modules
+var core = __nccwpck_require__(7264);
 // EXTERNAL MODULE: ./src/lib/duration.ts
 var duration = __nccwpck_require__(2543);
 // EXTERNAL MODULE: ./src/lib/errors.ts
@@ -28521,14 +28521,16 @@ function withFooter(name, summary, { error, durationMs }) {
 
 // EXTERNAL MODULE: ./src/lib/app-service.ts
 var app_service = __nccwpck_require__(4214);
-// EXTERNAL MODULE: ./src/lib/app-service-wait.ts + 5 modules
-var app_service_wait = __nccwpck_require__(6079);
-// EXTERNAL MODULE: ./src/lib/azure.ts
-var azure = __nccwpck_require__(516);
+// EXTERNAL MODULE: ./src/lib/app-service-wait.ts + 3 modules
+var app_service_wait = __nccwpck_require__(6615);
+// EXTERNAL MODULE: ./src/lib/azure.ts + 2 modules
+var azure = __nccwpck_require__(3032);
 // EXTERNAL MODULE: ./src/lib/image.ts
 var lib_image = __nccwpck_require__(6054);
 // EXTERNAL MODULE: ./src/lib/inputs.ts
 var inputs = __nccwpck_require__(1662);
+// EXTERNAL MODULE: ./src/lib/azure-publish-profile.ts
+var azure_publish_profile = __nccwpck_require__(6246);
 ;// CONCATENATED MODULE: ./src/deploy-azure/inputs.ts
 
 
@@ -28537,7 +28539,66 @@ var inputs = __nccwpck_require__(1662);
 
 
 
+
+
+/**
+ * Inputs of azure/webapps-deploy that have no effect here (code deployment, not containers): a workflow that
+ * still passes them is told, not silently ignored.
+ */
+const WITHOUT_EFFECT = {
+    package: 'code packages are not deployed: deploy-azure runs a container image (images)',
+    type: 'code packages are not deployed: deploy-azure runs a container image (images)',
+    'target-path': 'code packages are not deployed: deploy-azure runs a container image (images)',
+    clean: 'code packages are not deployed: deploy-azure runs a container image (images)',
+    restart: 'the slot is always restarted after its image is set, so that the new container starts',
+};
+function refuseMultiContainer() {
+    for (const name of ['configuration-file', 'sitecontainers-config']) {
+        if ((0,inputs/* optional */.lq)(name)) {
+            throw new errors/* InputError */.dz(`Input '${name}' is not supported: deploy-azure deploys one container image per app (no Docker Compose, no sidecars / sitecontainers).`, 'Keep azure/webapps-deploy for a multi-container app, or run the sidecar as its own app.');
+        }
+    }
+    for (const [name, why] of Object.entries(WITHOUT_EFFECT)) {
+        const value = (0,inputs/* optional */.lq)(name);
+        // package defaults to '.' in azure/webapps-deploy: only another value is a choice worth a warning.
+        if (value !== undefined && !(name === 'package' && value === '.'))
+            core/* warning */.$e(`Input '${name}' has no effect in deploy-azure: ${why}.`);
+    }
+}
+/** What a publish profile cannot do (it reaches the app's Kudu site only), with each input's default. */
+const NEEDS_ARM = {
+    swap: 'false',
+    'create-slot': 'false',
+    'managed-identity-pull': 'false',
+    'slot-name': 'production',
+    'app-settings': '',
+    'registry-url': '',
+    'registry-username': '',
+    'startup-command': '',
+    mode: 'deploy',
+};
+function readPublishProfile() {
+    const raw = (0,inputs/* optional */.lq)('publish-profile');
+    if (!raw)
+        return undefined;
+    (0,secrets/* mask */.dK)(raw);
+    const profile = (0,azure_publish_profile/* parsePublishProfile */.UJ)(raw);
+    const needsArm = Object.entries(NEEDS_ARM)
+        .filter(([name, fallback]) => ((0,inputs/* optional */.lq)(name) ?? fallback).toLowerCase() !== fallback)
+        .map(([name]) => name);
+    if (needsArm.length) {
+        throw new errors/* InputError */.dz(`With publish-profile, ${needsArm.join(', ')} cannot be used: a publish profile reaches only the app's (or slot's) Kudu site, not Azure Resource Manager.`, "Download the slot's own publish profile to deploy to a slot, or log in (azure/login, client-id/tenant-id) for swaps, settings and slots.");
+    }
+    return profile;
+}
 function readInputs() {
+    refuseMultiContainer();
+    const publishProfile = readPublishProfile();
+    if (publishProfile) {
+        const image = readImage();
+        const app = (0,app_service/* checkAppServiceName */.M4)('app-name', (0,inputs/* required */.mw)('app-name', 'the name of the web app'), app_service/* APP_NAME_MAX */.xX);
+        return { ...profileDeployment(app, image, publishProfile) };
+    }
     const { registryPassword, ...common } = readCommon();
     if (common.mode === 'delete-slot')
         return slotDeletion(common);
@@ -28553,6 +28614,7 @@ function readInputs() {
         registry,
         managedIdentityPull,
         ...readSlotHandling(common.slot),
+        verify: (0,inputs/* oneOf */.yL)('verify', ['health', 'container', 'none'], 'health'),
         wait: (0,app_service_wait/* readWaitInputs */.FW)(image),
     };
 }
@@ -28560,7 +28622,7 @@ function readInputs() {
 function readCommon() {
     const mode = (0,inputs/* oneOf */.yL)('mode', ['deploy', 'delete-slot'], 'deploy');
     const app = (0,app_service/* checkAppServiceName */.M4)('app-name', (0,inputs/* required */.mw)('app-name', 'the name of the web app'), app_service/* APP_NAME_MAX */.xX);
-    const resourceGroup = (0,inputs/* required */.mw)('resource-group-name', 'the resource group of the web app');
+    const resourceGroup = (0,inputs/* optional */.lq)('resource-group-name');
     const slot = (0,app_service/* checkAppServiceName */.M4)('slot-name', (0,inputs/* optional */.lq)('slot-name') ?? 'production', app_service/* SLOT_NAME_MAX */.Kq);
     const target = (0,azure/* resolveAzureTarget */.bC)((0,azure/* readAzureTargetInputs */.em)());
     const registryPassword = (0,inputs/* optional */.lq)('registry-password');
@@ -28570,6 +28632,27 @@ function readCommon() {
         if ((0,secrets/* isSensitiveName */.eq)(key))
             (0,secrets/* mask */.dK)(value);
     return { mode, target, app, resourceGroup, slot, appSettings, registryPassword };
+}
+function profileDeployment(app, image, publishProfile) {
+    return {
+        mode: 'deploy',
+        target: {
+            login: { kind: 'cli' },
+            cloud: { resourceManager: '', authorityHost: '', instanceDiscovery: false },
+            subscriptionId: '',
+        },
+        app,
+        slot: 'production',
+        appSettings: new Map(),
+        image,
+        managedIdentityPull: false,
+        createSlot: false,
+        createSlotFrom: 'production',
+        swap: false,
+        verify: (0,inputs/* oneOf */.yL)('verify', ['health', 'container', 'none'], 'health'),
+        wait: (0,app_service_wait/* readWaitInputs */.FW)(image),
+        publishProfile,
+    };
 }
 function slotDeletion(common) {
     if (common.slot === 'production')
@@ -28581,6 +28664,7 @@ function slotDeletion(common) {
         createSlot: false,
         createSlotFrom: 'production',
         swap: false,
+        verify: 'none',
         wait: (0,app_service_wait/* readWaitInputs */.FW)(undefined),
     };
 }
@@ -28591,7 +28675,7 @@ function readImage() {
             ? "Input 'images' is required: the container image to run."
             : "Input 'images' must name one image: multi-container (Docker Compose) apps are not supported.", 'Give the image built for this commit, e.g. myregistry.azurecr.io/web@sha256:... or ghcr.io/org/web:1.4.2.');
     }
-    return (0,lib_image/* checkImageReference */.r)('images', images[0] ?? '');
+    return (0,lib_image/* checkImageReference */.rd)('images', images[0] ?? '');
 }
 /** The registry login the app pulls with, when one is given (the server defaults to the image's registry). */
 function readRegistry(image, password) {
@@ -28602,7 +28686,7 @@ function readRegistry(image, password) {
     }
     if (!url && !username)
         return undefined;
-    return { url: url ?? `https://${(0,lib_image/* parseImageReference */.o)(image)?.registry ?? 'index.docker.io'}`, username, password };
+    return { url: url ?? `https://${(0,lib_image/* parseImageReference */.o_)(image)?.registry ?? 'index.docker.io'}`, username, password };
 }
 function readSlotHandling(slot) {
     const swap = (0,inputs/* bool */.lc)('swap', false);
@@ -28620,6 +28704,7 @@ function readSlotHandling(slot) {
 function outputs(report) {
     return {
         'webapp-url': report.webappUrl,
+        'production-url': report.productionUrl,
         'slot-url': report.slotUrl,
         'previous-image': report.previousImage,
         image: report.image || undefined,
@@ -28674,7 +28759,11 @@ function deployment(report, failed) {
             : `${code(report.app)} ${where} serves ${code(report.image)}${report.swapped ? ` (swapped from ${code(report.slot)})` : ''}.`,
         facts: [
             ['App', `${code(report.app)} ${report.webappUrl ?? ''}`],
-            ['Slot', `${code(report.slot)}${report.createdSlot ? ' (created)' : ''} ${report.slotUrl ?? ''}`],
+            [
+                'Slot',
+                `${code(report.slot)}${report.createdSlot ? ' (created)' : ''}${report.inPlace ? ' (in place: the plan has no slots)' : ''} ${report.slotUrl ?? ''}`,
+            ],
+            ['Put back', report.putBack ? `${code(report.previousImage ?? '')} on production` : undefined],
             ['Image', `${code(report.previousImage || '(none)')} → ${code(report.image)}`],
             ['App settings changed', report.settingsChanged.length ? report.settingsChanged.map(code).join(', ') : undefined],
             ['Slot probe', probes(report.slotProbe)],
@@ -28700,7 +28789,7 @@ const deployAzureStage = {
     async run(report) {
         const inputs = readInputs();
         Object.assign(report, { app: inputs.app, slot: inputs.slot, image: inputs.image });
-        const { deployAzure } = await __nccwpck_require__.e(/* import() */ 230).then(__nccwpck_require__.bind(__nccwpck_require__, 5230));
+        const { deployAzure } = await __nccwpck_require__.e(/* import() */ 38).then(__nccwpck_require__.bind(__nccwpck_require__, 5038));
         await deployAzure(inputs, report);
     },
     outputs: outputs,
@@ -28713,7 +28802,7 @@ async function run() {
 
 /***/ }),
 
-/***/ 6079:
+/***/ 6615:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28721,11 +28810,12 @@ async function run() {
 __nccwpck_require__.d(__webpack_exports__, {
   gZ: () => (/* binding */ healthUrl),
   FW: () => (/* binding */ readWaitInputs),
+  s6: () => (/* binding */ waitForContainer),
   ID: () => (/* binding */ waitUntilServes)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
-var core = __nccwpck_require__(8261);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 10 modules
+var core = __nccwpck_require__(7264);
 // EXTERNAL MODULE: ./src/lib/duration.ts
 var duration = __nccwpck_require__(2543);
 // EXTERNAL MODULE: ./src/lib/errors.ts
@@ -28734,8 +28824,10 @@ var errors = __nccwpck_require__(7268);
 var lib_image = __nccwpck_require__(6054);
 // EXTERNAL MODULE: ./src/lib/inputs.ts
 var inputs = __nccwpck_require__(1662);
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: ./src/lib/azure-container.ts
+var azure_container = __nccwpck_require__(9678);
+// EXTERNAL MODULE: external "node:timers/promises"
+var promises_ = __nccwpck_require__(8500);
 // EXTERNAL MODULE: ./src/lib/secrets.ts
 var secrets = __nccwpck_require__(5714);
 ;// CONCATENATED MODULE: ./src/lib/probe-checks.ts
@@ -28880,121 +28972,8 @@ function evaluate(response, expectations) {
     return [...failures, ...tooSlow];
 }
 
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-// EXTERNAL MODULE: external "node:https"
-var external_node_https_ = __nccwpck_require__(4708);
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
-;// CONCATENATED MODULE: ./src/lib/probe-http.ts
-
-
-
-
-
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const MAX_BODY = 1024 * 1024;
-/** Network failures in words a reader can act on. */
-function describeNetworkError(error) {
-    const code = error.code ?? '';
-    if (code === 'ECONNREFUSED')
-        return 'connection refused';
-    if (code === 'ECONNRESET' || error.message === 'socket hang up')
-        return 'connection reset before an answer';
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
-        return `host not found (${code})`;
-    if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
-        return `host unreachable (${code})`;
-    if (/SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)/.test(code)) {
-        return `TLS certificate not trusted (${code}): trust the CA that issued it (ca-cert)`;
-    }
-    if (/CERT|TLS|SSL/.test(code))
-        return `TLS failed (${code}): ${error.message}`;
-    return code ? `${error.message} (${code})` : error.message;
-}
-function exchange(url, method, headers, body, ca, signal) {
-    return new Promise((resolve, reject) => {
-        const send = url.protocol === 'https:' ? external_node_https_.request : external_node_http_.request;
-        const request = send(url, {
-            method,
-            headers: body === undefined ? headers : { 'content-length': String(Buffer.byteLength(body)), ...headers },
-            signal,
-            // A new connection per probe: through a load balancer that keeps a connection on one target, reused
-            // connections would ask the same task every time, and N successes in a row would prove nothing.
-            agent: false,
-            ...(ca && url.protocol === 'https:' ? { ca: [...external_node_tls_.rootCertificates, ca] } : {}),
-        }, (response) => {
-            const chunks = [];
-            let size = 0;
-            response.on('data', (chunk) => {
-                if (size < MAX_BODY)
-                    chunks.push(chunk);
-                size += chunk.length;
-            });
-            response.on('error', reject);
-            response.on('close', () => {
-                if (!response.complete)
-                    reject(new Error('connection closed before the body ended'));
-            });
-            response.on('end', () => resolve({
-                status: response.statusCode ?? 0,
-                headers: response.headers,
-                body: Buffer.concat(chunks).toString('utf8'),
-            }));
-        });
-        request.on('error', reject);
-        request.end(body);
-    });
-}
-/**
- * Sends one request and reads the whole answer, following redirects unless told not to (307/308 keep
- * the method and body; 303, and 301/302 after a POST, become a GET as browsers and curl do). Credentials
- * are not sent on to another origin. Throws an Error whose message says what went wrong on the network.
- */
-async function send(request) {
-    const started = performance.now();
-    const timeout = new AbortController();
-    const left = request.deadline === undefined ? Infinity : request.deadline - Date.now();
-    const timer = setTimeout(() => timeout.abort(), Math.max(0, Math.min(request.timeoutMs, left)));
-    let url = new URL(request.url);
-    let method = (request.method ?? 'GET').toUpperCase();
-    let body = request.body;
-    let headers = { 'user-agent': 'deploy-actions-probe', ...request.headers };
-    try {
-        for (let redirects = 0;; redirects++) {
-            if (url.protocol !== 'http:' && url.protocol !== 'https:')
-                throw new Error(`cannot probe ${url.protocol} URLs`);
-            const answer = await exchange(url, method, headers, body, request.ca, timeout.signal);
-            const location = answer.headers.location;
-            if (request.followRedirects === false || !REDIRECTS.has(answer.status) || !location) {
-                return { url: url.href, ...answer, redirects, latencyMs: performance.now() - started };
-            }
-            if (redirects >= (request.maxRedirects ?? 10))
-                throw new Error(`more than ${redirects} redirects`);
-            const next = new URL(location, url);
-            if (next.origin !== url.origin) {
-                headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !(0,secrets/* isSensitiveName */.eq)(name)));
-            }
-            if (answer.status === 303 || (answer.status <= 302 && method === 'POST')) {
-                method = method === 'HEAD' ? 'HEAD' : 'GET';
-                body = undefined;
-                headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !/^content-/i.test(name)));
-            }
-            url = next;
-        }
-    }
-    catch (error) {
-        if (timeout.signal.aborted) {
-            const why = left < request.timeoutMs ? 'before the overall timeout' : `within ${(0,duration/* formatDuration */.a3)(request.timeoutMs)}`;
-            throw new Error(`no answer ${why}`, { cause: error });
-        }
-        throw new Error(describeNetworkError(error), { cause: error });
-    }
-    finally {
-        clearTimeout(timer);
-    }
-}
-
+// EXTERNAL MODULE: ./src/lib/probe-http.ts
+var probe_http = __nccwpck_require__(9970);
 ;// CONCATENATED MODULE: ./src/lib/poll.ts
 
 /**
@@ -29004,7 +28983,7 @@ async function send(request) {
  */
 async function poll(check, options) {
     const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? ((ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }));
+    const sleep = options.sleep ?? ((ms, signal) => (0,promises_.setTimeout)(ms, undefined, { signal }));
     const deadline = now() + options.timeoutMs;
     let interval = options.intervalMs;
     for (let attempt = 1;; attempt++) {
@@ -29036,7 +29015,7 @@ async function poll(check, options) {
 async function probe(request, expectations) {
     const started = performance.now();
     try {
-        const response = await send(request);
+        const response = await (0,probe_http/* send */.t)(request);
         const failures = evaluate(response, expectations);
         return {
             url: (0,secrets/* redactUrl */.BO)(response.url),
@@ -29063,9 +29042,10 @@ async function probe(request, expectations) {
 async function probeUntil(request, expectations, options) {
     const deadline = Date.now() + options.timeoutMs;
     const needed = options.consecutiveSuccesses ?? 1;
-    const sleep = options.sleep ?? ((ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }));
+    const sleep = options.sleep ?? ((ms, signal) => (0,promises_.setTimeout)(ms, undefined, { signal }));
     const results = [];
     let streak = 0;
+    let failures = 0;
     const outcome = await poll(async (attempt) => {
         // poll checks once more when the time is up. An attempt with less time left than an interval would
         // only be cut short, and its "no answer" would hide the reason the earlier attempts failed.
@@ -29078,6 +29058,11 @@ async function probeUntil(request, expectations, options) {
         options.onAttempt?.(result, attempt, streak);
         if (streak >= needed)
             return 'passed';
+        if (!result.passed && options.final?.(result))
+            return 'not-retried';
+        failures += result.passed ? 0 : 1;
+        if (options.maxFailures !== undefined && failures >= options.maxFailures)
+            return 'max-attempts';
         if (options.maxAttempts !== undefined && attempt >= options.maxAttempts)
             return 'max-attempts';
         return undefined;
@@ -29114,6 +29099,7 @@ function latencyStats(samples) {
 
 
 
+
 /**
  * Reads health-path, health-url, expected-version (default: the tag of `image`, none for latest or a digest),
  * version-field, timeout and poll-interval.
@@ -29125,7 +29111,7 @@ function readWaitInputs(image) {
     const healthUrl = (0,inputs/* optional */.lq)('health-url');
     if (healthUrl && !/^https?:\/\//.test(healthUrl))
         throw new errors/* InputError */.dz(`Input 'health-url' must be an http(s) URL, got '${healthUrl}'.`);
-    const tag = image ? (0,lib_image/* parseImageReference */.o)(image)?.tag : undefined;
+    const tag = image ? (0,lib_image/* parseImageReference */.o_)(image)?.tag : undefined;
     return {
         healthPath,
         healthUrl,
@@ -29140,10 +29126,54 @@ function healthUrl(defaultHostName, wait) {
     return wait.healthUrl ?? `https://${defaultHostName}${wait.healthPath}`;
 }
 /**
+ * Waits until the slot serves the new image. After a restart, the docker log is watched meanwhile: a new container
+ * that fails to start fails the step at once, and when the health answer cannot tell versions apart (no expected
+ * version: a digest or `latest`), success needs the log to show the new container ready, not only a 2xx that the
+ * old container may still be giving.
+ */
+async function waitUntilServes(url, wait, what, restarted) {
+    if (!restarted)
+        return probeServes(url, wait, what);
+    const stop = new AbortController();
+    const started = Date.now();
+    try {
+        if (wait.expectedVersion) {
+            const watcher = (0,azure_container/* watchContainer */.tp)(restarted.log, restarted.image, restarted.before, stop.signal);
+            return await Promise.race([probeServes(url, wait, what), watcher.then(() => never())]);
+        }
+        await waitForContainer(restarted, wait.timeoutMs, what);
+        return await probeServes(url, { ...wait, timeoutMs: Math.max(1000, wait.timeoutMs - (Date.now() - started)) }, what);
+    }
+    finally {
+        stop.abort();
+    }
+}
+/** Waits until the docker log shows the new container ready (RolloutFailed when it failed to start, else a timeout). */
+async function waitForContainer(restarted, timeoutMs, what) {
+    const stop = new AbortController();
+    const started = Date.now();
+    try {
+        const timeout = new Promise((resolve) => {
+            const timer = setTimeout(() => resolve(undefined), timeoutMs);
+            stop.signal.addEventListener('abort', () => clearTimeout(timer));
+        });
+        const watcher = (0,azure_container/* watchContainer */.tp)(restarted.log, restarted.image, restarted.before, stop.signal);
+        const ready = await Promise.race([watcher, timeout]);
+        if (!ready) {
+            throw new errors/* TimeoutError */.MU(`${what}: App Service's docker log shows no new container from ${restarted.image} ready within ${(0,duration/* formatDuration */.a3)(Date.now() - started)}; the old one may still serve.`, "Look at the slot's log stream (az webapp log tail), or raise timeout for a large image.");
+        }
+        core/* info */.pq(`  ${what}: container ${ready.container} (${restarted.image}) is ready`);
+    }
+    finally {
+        stop.abort();
+    }
+}
+const never = () => new Promise(() => undefined);
+/**
  * Probes the slot until it answers 2xx with the expected version (and twice in a row, so a warm-up answer
  * from the old container is not taken for the new one), or the time runs out.
  */
-async function waitUntilServes(url, wait, what) {
+async function probeServes(url, wait, what) {
     const started = Date.now();
     const json = wait.expectedVersion
         ? parseJsonExpectations('expected-version', [`${wait.versionField}=${wait.expectedVersion}`])
@@ -29184,24 +29214,47 @@ function notServed(url, wait, what, run, ms) {
 /* harmony export */   Lr: () => (/* binding */ swapWithProduction),
 /* harmony export */   M4: () => (/* binding */ checkAppServiceName),
 /* harmony export */   TL: () => (/* binding */ createSlot),
+/* harmony export */   kD: () => (/* binding */ tierWithoutSlots),
 /* harmony export */   q3: () => (/* binding */ findSlot),
 /* harmony export */   ss: () => (/* binding */ mergeSettings),
 /* harmony export */   xX: () => (/* binding */ APP_NAME_MAX)
 /* harmony export */ });
-/* unused harmony exports imageOf, readConfig, readSettings */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8261);
-/* harmony import */ var _azure_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(516);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7268);
+/* unused harmony exports imageOf, readConfig, readSettings, stickySettingNames */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
+/* harmony import */ var _azure_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3032);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2543);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7268);
 
 
 
+
+/**
+ * A write to the site. App Service answers 409 Conflict ("Cannot modify this site because another operation is
+ * in progress", ExtendedCode 59203) while a swap, restart or deployment runs on the site; such a write is retried
+ * with backoff until the step's deadline, then fails with App Service's message.
+ */
+async function write(ref, operation, call) {
+    let wait = Math.max(50, ref.intervalMs);
+    for (;;) {
+        try {
+            return await (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .azure */ .ec)(operation, call);
+        }
+        catch (error) {
+            if ((0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .statusOf */ .c2)(error) !== 409 || Date.now() + wait > ref.deadline)
+                throw error;
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`  ${operation}: another operation is in progress on ${ref.app}; retrying in ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(wait)}`);
+            await new Promise((resolve) => setTimeout(resolve, wait));
+            wait = Math.min(wait * 2, 15_000);
+        }
+    }
+}
 /** The longest app name App Service takes; a slot's name leaves room for the hyphen that joins them. */
 const APP_NAME_MAX = 60;
 const SLOT_NAME_MAX = 59;
 /** App and slot names as App Service allows them; checked so a typo fails before a request. */
 function checkAppServiceName(input, value, max) {
     if (!new RegExp(`^[a-zA-Z0-9][a-zA-Z0-9-]{0,${max - 1}}$`).test(value) || value.endsWith('-')) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`Input '${input}' is not an App Service name: '${value}'.`, `Use letters, digits and hyphens (at most ${max}), not starting or ending with a hyphen.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(`Input '${input}' is not an App Service name: '${value}'.`, `Use letters, digits and hyphens (at most ${max}), not starting or ending with a hyphen.`);
     }
     return value;
 }
@@ -29209,12 +29262,12 @@ const isProduction = (ref) => ref.slot === 'production';
 const label = (ref) => (isProduction(ref) ? ref.app : `${ref.app}/${ref.slot}`);
 /** The image of a container app's linuxFxVersion (`DOCKER|<image>`). */
 const imageOf = (linuxFxVersion) => (linuxFxVersion ?? '').replace(/^DOCKER\|/i, '');
-/** The slot's default host name, or undefined when it does not exist. */
+/** The slot's default host name and plan, or undefined when it does not exist. */
 async function findSlot(ref) {
     const { client, resourceGroup, app, slot } = ref;
     try {
         const site = await (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .azure */ .ec)(`Get ${label(ref)}`, () => isProduction(ref) ? client.webApps.get(resourceGroup, app) : client.webApps.getSlot(resourceGroup, app, slot));
-        return { defaultHostName: site.defaultHostName ?? '' };
+        return { defaultHostName: site.defaultHostName ?? '', serverFarmId: site.serverFarmId };
     }
     catch (error) {
         if ((0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .isNotFound */ .c4)(error) && !isProduction(ref))
@@ -29246,7 +29299,7 @@ async function writeConfig(ref, change) {
         ...(change.startupCommand !== undefined ? { appCommandLine: change.startupCommand } : {}),
         ...(change.managedIdentityPull ? { acrUseManagedIdentityCreds: true } : {}),
     };
-    await (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .azure */ .ec)(`Update config/web of ${label(ref)}`, () => isProduction(ref)
+    await write(ref, `Update config/web of ${label(ref)}`, () => isProduction(ref)
         ? client.webApps.updateConfiguration(resourceGroup, app, config)
         : client.webApps.updateConfigurationSlot(resourceGroup, app, slot, config));
 }
@@ -29263,25 +29316,30 @@ async function mergeSettings(ref, changes) {
         return [];
     const properties = { ...current, ...Object.fromEntries(changes) };
     const { client, resourceGroup, app, slot } = ref;
-    await (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .azure */ .ec)(`Update app settings of ${label(ref)}`, () => isProduction(ref)
+    await write(ref, `Update app settings of ${label(ref)}`, () => isProduction(ref)
         ? client.webApps.updateApplicationSettings(resourceGroup, app, { properties })
         : client.webApps.updateApplicationSettingsSlot(resourceGroup, app, slot, { properties }));
     return changed;
 }
 async function restartSlot(ref) {
     const { client, resourceGroup, app, slot } = ref;
-    await (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .azure */ .ec)(`Restart ${label(ref)}`, () => isProduction(ref)
+    await write(ref, `Restart ${label(ref)}`, () => isProduction(ref)
         ? client.webApps.restart(resourceGroup, app)
         : client.webApps.restartSlot(resourceGroup, app, slot));
 }
-/** Creates the slot in the app's plan with the config and app settings of `from` (production or a slot). */
+/**
+ * Creates the slot in the app's plan with the config and app settings of `from` (production or a slot), leaving
+ * out the slot-specific ("sticky") settings: App Service keeps those with their slot, and a preview must never
+ * get production's (App Service docs, "Set up staging environments: which settings are swapped").
+ */
 async function createSlot(ref, from) {
     const { client, resourceGroup, app, slot } = ref;
     const source = { ...ref, slot: from };
     const site = await (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .azure */ .ec)(`Get ${app}`, () => client.webApps.get(resourceGroup, app));
     const config = await readConfig(source);
-    const settings = await readSettings(source);
-    const created = await (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .azure */ .ec)(`Create slot ${label(ref)}`, () => client.webApps.beginCreateOrUpdateSlotAndWait(resourceGroup, app, slot, {
+    const sticky = new Set(await stickySettingNames(ref));
+    const settings = Object.entries(await readSettings(source)).filter(([key]) => !sticky.has(key));
+    const created = await write(ref, `Create slot ${label(ref)}`, () => client.webApps.beginCreateOrUpdateSlotAndWait(resourceGroup, app, slot, {
         location: site.location ?? '',
         serverFarmId: site.serverFarmId,
         siteConfig: {
@@ -29289,22 +29347,42 @@ async function createSlot(ref, from) {
             appCommandLine: config.appCommandLine,
             alwaysOn: config.alwaysOn,
         },
-    }));
-    if (Object.keys(settings).length)
-        await mergeSettings(ref, new Map(Object.entries(settings)));
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Created slot ${slot} with the config and ${Object.keys(settings).length} app settings of ${from}`);
+    }, { updateIntervalInMs: ref.intervalMs }));
+    if (settings.length)
+        await mergeSettings(ref, new Map(settings));
+    const left = sticky.size ? `; slot-specific settings left out: ${[...sticky].join(', ')}` : '';
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Created slot ${slot} with the config and ${settings.length} app settings of ${from}${left}`);
     return { defaultHostName: created.defaultHostName ?? '' };
 }
-/** Swaps the slot with production (a long-running operation, polled until Azure reports it done). */
-async function swapWithProduction(ref, intervalMs) {
+/** The names of the app's slot-specific ("sticky") app settings. */
+async function stickySettingNames(ref) {
+    const { client, resourceGroup, app } = ref;
+    const names = await (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .azure */ .ec)(`Get the slot-specific setting names of ${app}`, () => client.webApps.listSlotConfigurationNames(resourceGroup, app));
+    return names.appSettingNames ?? [];
+}
+/**
+ * Swaps the slot with production, a long-running operation (minutes on a real app: App Service warms the slot
+ * first), polled until Azure reports it done or the step's deadline. A swap still running at the deadline is not
+ * cancelled by Azure: the error says so.
+ */
+async function swapWithProduction(ref) {
     const { client, resourceGroup, app, slot } = ref;
-    await (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .azure */ .ec)(`Swap ${label(ref)} with production`, () => client.webApps.beginSwapSlotAndWait(resourceGroup, app, slot, { targetSlot: 'production', preserveVnet: true }, { updateIntervalInMs: intervalMs }));
+    const started = Date.now();
+    const abortSignal = AbortSignal.timeout(Math.max(1, ref.deadline - started));
+    try {
+        await write(ref, `Swap ${label(ref)} with production`, () => client.webApps.beginSwapSlotAndWait(resourceGroup, app, slot, { targetSlot: 'production', preserveVnet: true }, { updateIntervalInMs: ref.intervalMs, abortSignal }));
+    }
+    catch (error) {
+        if (!abortSignal.aborted)
+            throw error;
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .TimeoutError */ .MU(`Swap ${label(ref)} with production did not finish within ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(Date.now() - started)} (the timeout).`, `Azure goes on with a swap once started: see the app's Activity log or \`az webapp deployment slot list\`, and raise timeout (swaps with a slow warm-up take minutes).`, { cause: error });
+    }
 }
 /** Deletes the slot; true when it was there. */
 async function deleteSlot(ref) {
     const { client, resourceGroup, app, slot } = ref;
     try {
-        await (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .azure */ .ec)(`Delete slot ${label(ref)}`, () => client.webApps.deleteSlot(resourceGroup, app, slot));
+        await write(ref, `Delete slot ${label(ref)}`, () => client.webApps.deleteSlot(resourceGroup, app, slot));
         return true;
     }
     catch (error) {
@@ -29313,167 +29391,246 @@ async function deleteSlot(ref) {
         throw error;
     }
 }
+/**
+ * The tier of the app's plan when it has no deployment slots (Free, Shared, Basic: App Service docs, "Set up
+ * staging environments", slots need Standard or higher), else undefined.
+ */
+async function tierWithoutSlots(ref, serverFarmId) {
+    const [, group, plan] = /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Web\/serverfarms\/([^/]+)$/i.exec(serverFarmId ?? '') ?? [];
+    if (!group || !plan)
+        return undefined;
+    let tier = '';
+    try {
+        const found = await (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .azure */ .ec)(`Get the plan ${plan}`, () => ref.client.appServicePlans.get(group, plan));
+        tier = found.sku?.tier ?? '';
+    }
+    catch (error) {
+        // A role on the web app alone (Website Contributor) may not read its plan: then the slot path goes on as asked.
+        if ((0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .statusOf */ .c2)(error) !== 403)
+            throw error;
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`The plan ${plan} cannot be read (no role on it): whether it has deployment slots is not known.`);
+    }
+    return ['Free', 'Shared', 'Basic'].includes(tier) ? tier : undefined;
+}
 
 
 /***/ }),
 
-/***/ 516:
+/***/ 9678:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   bC: () => (/* binding */ resolveAzureTarget),
-/* harmony export */   c4: () => (/* binding */ isNotFound),
-/* harmony export */   ec: () => (/* binding */ azure),
-/* harmony export */   em: () => (/* binding */ readAzureTargetInputs),
-/* harmony export */   mE: () => (/* binding */ appServiceClient)
+/* harmony export */   GT: () => (/* binding */ containersBefore),
+/* harmony export */   fj: () => (/* binding */ armDockerLog),
+/* harmony export */   tp: () => (/* binding */ watchContainer)
 /* harmony export */ });
-/* unused harmony exports githubIdToken, azureCredential, azureError */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8261);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1662);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5714);
+/* unused harmony exports readDockerLog, containersOf */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8500);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _azure_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3032);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7268);
 
 
 
 
-const clouds = {
-    AzureCloud: { arm: 'https://management.azure.com', authority: 'https://login.microsoftonline.com' },
-    AzureUSGovernment: { arm: 'https://management.usgovcloudapi.net', authority: 'https://login.microsoftonline.us' },
-    AzureChinaCloud: { arm: 'https://management.chinacloudapi.cn', authority: 'https://login.chinacloudapi.cn' },
-};
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-function endpoint(name, raw) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input '${name}' is not a URL: '${raw}'.`, 'Give an https:// URL, e.g. https://management.local.azurestack.external.');
-    }
-    if (url.protocol !== 'https:')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input '${name}' must be an https:// URL, got '${raw}'.`);
-    return url.href.replace(/\/$/, '');
+/** The docker log through ARM. */
+function armDockerLog(ref) {
+    return { slot: ref.slot, app: ref.app, intervalMs: ref.intervalMs, read: () => readDockerLog(ref) };
 }
-/** Reads the login and cloud inputs every Azure action shares, under the same names. */
-function readAzureTargetInputs() {
-    return {
-        clientId: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('client-id'),
-        tenantId: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('tenant-id'),
-        subscriptionId: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('subscription-id'),
-        clientSecret: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('client-secret'),
-        environment: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('environment'),
-        resourceManagerEndpoint: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('resource-manager-endpoint'),
-        authorityHost: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('authority-host'),
-    };
+async function readDockerLog(ref) {
+    const { client, resourceGroup, app, slot } = ref;
+    const answer = await (0,_azure_js__WEBPACK_IMPORTED_MODULE_2__/* .azure */ .ec)(`Read the docker log of ${slot === 'production' ? app : `${app}/${slot}`}`, () => slot === 'production'
+        ? client.webApps.getWebSiteContainerLogs(resourceGroup, app)
+        : client.webApps.getWebSiteContainerLogsSlot(resourceGroup, app, slot));
+    const stream = answer.readableStreamBody;
+    if (!stream)
+        return '';
+    const chunks = [];
+    for await (const chunk of stream)
+        chunks.push(Buffer.from(chunk));
+    return Buffer.concat(chunks).toString('utf8');
 }
-/** Validates the login and cloud inputs (before any request): which login, which cloud, which subscription. */
-function resolveAzureTarget(inputs, env = process.env) {
-    if (inputs.clientSecret)
-        (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .mask */ .dK)(inputs.clientSecret);
-    const cloud = resolveCloud(inputs);
-    const login = resolveLogin(inputs, env);
-    return { login, cloud, subscriptionId: resolveSubscription(inputs, env) };
-}
-/** The endpoints of the named cloud, or explicit ones (Azure Stack, a private authority, a local stand-in). */
-function resolveCloud(inputs) {
-    const environment = inputs.environment ?? 'AzureCloud';
-    if (!['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud', 'AzureStack'].includes(environment)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input 'environment' must be AzureCloud, AzureUSGovernment, AzureChinaCloud or AzureStack, got '${environment}'.`);
-    }
-    const named = environment === 'AzureStack' ? undefined : clouds[environment];
-    const arm = inputs.resourceManagerEndpoint ?? named?.arm;
-    const authority = inputs.authorityHost ?? named?.authority;
-    if (!arm || !authority) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('AzureStack needs the resource-manager-endpoint and authority-host inputs.', 'For Azure Stack Hub, e.g. resource-manager-endpoint: https://management.local.azurestack.external and authority-host: https://login.microsoftonline.com (or your AD FS).');
-    }
-    return {
-        resourceManager: endpoint('resource-manager-endpoint', arm),
-        authorityHost: endpoint('authority-host', authority),
-        instanceDiscovery: inputs.authorityHost === undefined,
-    };
-}
-/** A client secret, OpenID Connect with the GitHub ID token, or the AZURE_* variables, in that order. */
-function resolveLogin(inputs, env) {
-    const { clientId, tenantId, clientSecret } = inputs;
-    if (clientId || tenantId || clientSecret) {
-        const missing = [!clientId && 'client-id', !tenantId && 'tenant-id'].filter(Boolean);
-        if (missing.length) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`The Azure login is half given: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing.`, 'OpenID Connect needs client-id and tenant-id (and permissions: id-token: write); a client secret needs client-id, tenant-id and client-secret.');
-        }
-        if (!GUID.test(clientId ?? '')) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input 'client-id' must be an application (client) ID, a GUID; got '${clientId}'.`);
-        }
-        if (clientSecret)
-            return { kind: 'secret', clientId: clientId ?? '', tenantId: tenantId ?? '', clientSecret };
-        if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('OpenID Connect login needs a GitHub ID token, and this job cannot request one.', 'Add `permissions: id-token: write` to the job (or the workflow), or give client-secret instead.');
-        }
-        return { kind: 'oidc', clientId: clientId ?? '', tenantId: tenantId ?? '' };
-    }
-    if (env.AZURE_CLIENT_ID && env.AZURE_TENANT_ID)
-        return { kind: 'environment' };
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('No Azure login is given.', 'Give client-id and tenant-id (OpenID Connect, with permissions: id-token: write), add client-secret for a service principal secret, or set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET.');
-}
-function resolveSubscription(inputs, env) {
-    const subscriptionId = inputs.subscriptionId ?? env.AZURE_SUBSCRIPTION_ID;
-    if (!subscriptionId) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz("Input 'subscription-id' is required (or AZURE_SUBSCRIPTION_ID): the subscription of the app.");
-    }
-    if (!GUID.test(subscriptionId)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input 'subscription-id' must be a subscription ID, a GUID; got '${subscriptionId}'.`);
-    }
-    return subscriptionId;
-}
-/**
- * The GitHub ID token, requested once per run however many Azure tokens are exchanged for it. Keyed by the
- * job's token request URL, so a second run in one process (a test) does not reuse another job's token.
- */
-let idToken;
-function githubIdToken() {
-    const url = process.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '';
-    if (idToken?.url !== url) {
-        const token = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getIDToken */ .V9('api://AzureADTokenExchange').then((value) => {
-            (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .mask */ .dK)(value);
-            return value;
-        });
-        token.catch(() => (idToken = undefined));
-        idToken = { url, token };
-    }
-    return idToken.token;
-}
-async function azureCredential(target) {
-    const identity = await Promise.all(/* import() */[__nccwpck_require__.e(818), __nccwpck_require__.e(907)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9907));
-    const options = {
-        authorityHost: target.cloud.authorityHost,
-        disableInstanceDiscovery: !target.cloud.instanceDiscovery,
-    };
-    const { login } = target;
-    if (login.kind === 'secret')
-        return new identity.ClientSecretCredential(login.tenantId, login.clientId, login.clientSecret, options);
-    if (login.kind === 'oidc')
-        return new identity.ClientAssertionCredential(login.tenantId, login.clientId, githubIdToken, options);
-    if (process.env.AZURE_CLIENT_SECRET)
-        (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .mask */ .dK)(process.env.AZURE_CLIENT_SECRET);
-    return new identity.EnvironmentCredential(options);
-}
-async function appServiceClient(target, stage) {
-    const { WebSiteManagementClient } = await Promise.all(/* import() */[__nccwpck_require__.e(818), __nccwpck_require__.e(112)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5112));
-    const credential = await azureCredential(target);
-    return new WebSiteManagementClient(credential, target.subscriptionId, {
-        endpoint: target.cloud.resourceManager,
-        credentials: { scopes: [`${target.cloud.resourceManager}/.default`] },
-        userAgentOptions: { userAgentPrefix: `deploy-actions/${stage}` },
-        retryOptions: { maxRetries: 4 },
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The containers the log shows started from `image` (by `docker run ... --name <c> ... <image>`), with their state. */
+function containersOf(log, image) {
+    const lines = log.split(/\r?\n/);
+    const imageToken = new RegExp(`\\s${escape(image)}(\\s|$)`);
+    const starts = lines.flatMap((line) => {
+        const name = /docker run .*--name (\S+)/.exec(line)?.[1];
+        return name && imageToken.test(line) ? [name] : [];
+    });
+    return starts.map((container) => {
+        const about = lines.filter((line) => line.includes(container));
+        const failed = about.some((line) => /failing site start|has exited/i.test(line));
+        const ready = about.some((line) => /initialized successfully and is ready to serve requests/i.test(line));
+        return { container, state: failed ? 'failed' : ready ? 'ready' : 'starting', lines: about };
     });
 }
+/** The container names in the log now, so the one a restart starts can be told from earlier ones. */
+async function containersBefore(log) {
+    try {
+        const text = await log.read();
+        return new Set([...text.matchAll(/--name (\S+)/g)].map((match) => match[1] ?? ''));
+    }
+    catch (error) {
+        if (!(0,_azure_js__WEBPACK_IMPORTED_MODULE_2__/* .isNotFound */ .c4)(error))
+            throw error;
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`The docker log of ${log.app} cannot be read: what runs is judged by the health answer alone.`);
+        return undefined;
+    }
+}
+/**
+ * Waits until a container started after `before` from `image` is ready; throws RolloutFailed as soon as the log says
+ * one failed to start (with its lines), and gives up quietly when `signal` is aborted.
+ */
+async function watchContainer(log, image, before, signal) {
+    while (!signal.aborted) {
+        const started = containersOf(await log.read(), image).filter((c) => !before.has(c.container));
+        const failed = started.find((c) => c.state === 'failed');
+        if (failed) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .RolloutFailed */ .hl(`The new container of ${log.slot} (${image}) failed to start; the old one still serves. App Service's docker log:\n${failed.lines.join('\n')}`, "Look at the container's own output (az webapp log tail, or the Log stream of the slot) for why it exits, and at the port it listens on (WEBSITES_PORT).");
+        }
+        const ready = started.find((c) => c.state === 'ready');
+        if (ready)
+            return ready;
+        // Abortable, so a finished wait does not keep the step's process alive for another interval.
+        await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_1__.setTimeout)(Math.max(50, log.intervalMs), undefined, { signal }).catch(() => undefined);
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 6246:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   JZ: () => (/* binding */ updateImageByKudu),
+/* harmony export */   UJ: () => (/* binding */ parsePublishProfile),
+/* harmony export */   Uf: () => (/* binding */ kuduDockerLog)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5714);
+/* harmony import */ var _probe_http_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9970);
+
+
+
+function parse(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+const attribute = (element, name) => new RegExp(`\\s${name}="([^"]*)"`)
+    .exec(element)?.[1]
+    ?.replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"');
+/** Reads the MSDeploy (or ZipDeploy) profile of the publish profile XML, masking its password first. */
+function parsePublishProfile(xml) {
+    const profiles = xml.match(/<publishProfile\s[^>]*>/g) ?? [];
+    for (const element of profiles) {
+        const password = attribute(element, 'userPWD');
+        if (password)
+            (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .mask */ .dK)(password);
+    }
+    const chosen = profiles.find((p) => /publishMethod="(MSDeploy|ZipDeploy)"/.test(p));
+    const [publishUrl, user, password, site] = ['publishUrl', 'userName', 'userPWD', 'destinationAppUrl'].map((name) => chosen ? attribute(chosen, name) : undefined);
+    if (!publishUrl || !user || !password || !site) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz("Input 'publish-profile' is not a publish profile with an MSDeploy entry (publishUrl, userName, userPWD, destinationAppUrl).", 'Paste the whole file the portal downloads (Get publish profile), from a secret; basic authentication for SCM must be on for the app.');
+    }
+    const scm = `https://${publishUrl.replace(/^https?:\/\//, '').replace(/:443$/, '')}`;
+    return { scm, site: site.replace(/\/$/, ''), user, password };
+}
+/** One request to the Kudu site with the profile's basic-auth credentials (one connection each, as the probes). */
+async function kudu(profile, path, method = 'GET', headers = {}) {
+    const auth = `Basic ${Buffer.from(`${profile.user}:${profile.password}`).toString('base64')}`;
+    const url = path.startsWith('https://') ? path : `${profile.scm}${path}`;
+    let answer;
+    try {
+        answer = await (0,_probe_http_js__WEBPACK_IMPORTED_MODULE_2__/* .send */ .t)({ url, method, headers: { ...headers, authorization: auth }, timeoutMs: 60_000 });
+    }
+    catch (error) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CloudError */ .K2(`Kudu ${method} ${path} failed: ${error.message}`, 'NetworkError', undefined, {
+            cause: error,
+        });
+    }
+    if (answer.status === 401) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CloudError */ .K2(`Kudu (${profile.scm}) refused the publish profile's credentials (HTTP 401).`, 'Unauthorized', 'Download the publish profile again (a reset changes the password), and check that SCM basic authentication is on for the app (Configuration > General settings).');
+    }
+    if (answer.status >= 300) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CloudError */ .K2(`Kudu ${method} ${path} failed (HTTP ${answer.status}): ${answer.body.slice(0, 500)}`, `HTTP${answer.status}`);
+    }
+    return answer;
+}
+/** Sets the image through Kudu, as azure/webapps-deploy does with a publish profile; Kudu restarts the site. */
+async function updateImageByKudu(profile, image) {
+    const answer = await kudu(profile, '/api/app/update', 'POST', { LinuxFxVersion: `DOCKER|${image}` });
+    const body = parse(answer.body) ?? {};
+    if (body.Error)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CloudError */ .K2(`Kudu did not take the image: ${body.Error}`, 'KuduError');
+}
+/** The docker log through Kudu: the newest file /api/logs/docker lists. */
+function kuduDockerLog(profile, app, intervalMs) {
+    return {
+        app,
+        slot: profile.site,
+        intervalMs,
+        async read() {
+            const files = parse((await kudu(profile, '/api/logs/docker')).body) ?? [];
+            const newest = files.sort((a, b) => b.lastUpdated.localeCompare(a.lastUpdated))[0];
+            return newest ? (await kudu(profile, newest.href)).body : '';
+        },
+    };
+}
+
+
+/***/ }),
+
+/***/ 3032:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  mE: () => (/* binding */ appServiceClient),
+  ec: () => (/* binding */ azure),
+  c4: () => (/* binding */ isNotFound),
+  em: () => (/* binding */ readAzureTargetInputs),
+  bC: () => (/* binding */ resolveAzureTarget),
+  c2: () => (/* binding */ statusOf)
+});
+
+// UNUSED EXPORTS: azureCredential, azureError, githubIdToken
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 10 modules
+var core = __nccwpck_require__(7264);
+// EXTERNAL MODULE: ./src/lib/errors.ts
+var errors = __nccwpck_require__(7268);
+;// CONCATENATED MODULE: ./src/lib/azure-errors.ts
+
+/**
+ * Azure's errors in words a user can act on: Entra's AADSTS codes (the federated-credential ones GitHub users
+ * meet most), ARM's codes, and App Service's own error shape, which the SDK would otherwise report as
+ * "Unexpected status code".
+ */
+const FEDERATED = "Compare the app's federated credential with this job's token: issuer https://token.actions.githubusercontent.com, audience api://AzureADTokenExchange (or the audience input), subject e.g. repo:owner/repo:environment:production or repo:owner/repo:ref:refs/heads/main.";
 const aadHints = {
     '700016': 'The application (client-id) is not in this tenant: check client-id and tenant-id.',
     '90002': 'The tenant does not exist: check tenant-id (and environment for sovereign clouds).',
     '7000215': "The client secret is wrong: give the secret's Value (not its Secret ID), or create a new one.",
     '7000222': 'The client secret expired: create a new one and update the repository secret.',
-    '700213': "No federated credential of the app matches this workflow: add one whose subject is this job's (e.g. repo:owner/repo:environment:production or repo:owner/repo:ref:refs/heads/main), issuer https://token.actions.githubusercontent.com, audience api://AzureADTokenExchange.",
-    '70021': "No federated credential of the app matches this workflow: check the credential's subject, issuer and audience.",
-    '700024': 'The GitHub ID token has expired or is not yet valid: rerun the job.',
+    '700024': "The GitHub ID token was outside its valid time (GitHub's last minutes): this step asks for a fresh one whenever it renews its Azure token, so check the runner's clock, or, after an earlier azure/login, rerun: its az session holds the old one.",
+    '700211': `The token's issuer matches no federated credential of the app. ${FEDERATED}`,
+    '700212': `The token's audience matches no federated credential of the app. ${FEDERATED}`,
+    '700213': `The job's subject matches no federated credential of the app. ${FEDERATED}`,
+    '7002138': `The job's subject matches no federated credential: subjects are matched case-sensitively (owner, repository and environment names as GitHub spells them). ${FEDERATED}`,
+    '70021': `No federated credential of the app matches this workflow. ${FEDERATED}`,
+    '50027': 'The GitHub ID token was refused as malformed: check the audience input and the job permissions (id-token: write).',
+    '70011': 'The scope asked for is not valid for this cloud: check environment / resource-manager-endpoint.',
 };
 const armHints = {
     AuthorizationFailed: 'Give the app registration a role on the web app or its resource group that may do this (Website Contributor), then rerun.',
@@ -29481,11 +29638,15 @@ const armHints = {
     ResourceGroupNotFound: 'Check resource-group-name and subscription-id.',
     SubscriptionNotFound: 'Check subscription-id, and that the login can see it.',
     InvalidAuthenticationToken: 'The Azure token was refused: check environment / resource-manager-endpoint.',
-    ExpiredAuthenticationToken: 'The Azure token expired: rerun the job.',
+    InvalidAuthenticationTokenAudience: 'The token was issued for another cloud or resource: check environment and resource-manager-endpoint (they must name the same cloud as the login).',
+    ExpiredAuthenticationToken: 'The Azure token expired and was not renewed: rerun the job.',
+    NoRegisteredProviderFound: 'This cloud lacks the App Service API version this action uses (Azure Stack Hub lags the public cloud): update Azure Stack, or use the public cloud.',
+    Conflict: 'Another operation (a swap, a restart, a deployment from elsewhere) was running on the app for the whole timeout: wait for it (Activity log of the app), or raise timeout.',
+    ExpectationFailed: "The swap's warm-up of the slot failed: look at the slot's log stream (az webapp log tail).",
 };
 /** Turns an Azure SDK or identity error into a CloudError naming the operation, the Azure code and what to check. */
 function azureError(error, operation) {
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CloudError */ .K2)
+    if (error instanceof errors/* DeployError */.sH)
         return error;
     const err = error;
     const message = String(err.message ?? error);
@@ -29497,12 +29658,342 @@ function azureError(error, operation) {
         const code = aad ? `AADSTS${aad[1]}` : (err.name ?? 'AuthenticationError');
         const firstLine = message.split(/\r?\n|Trace ID:/)[0]?.trim() ?? message;
         const description = aad ? (/AADSTS\d+:[^]*?(?=Trace ID:|$)/.exec(message)?.[0].trim() ?? firstLine) : firstLine;
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CloudError */ .K2(`Azure login failed (${operation}): ${description}`, code, (aad && aadHints[aad[1] ?? '']) ??
+        return new errors/* CloudError */.K2(`Azure login failed (${operation}): ${description}`, code, (aad && aadHints[aad[1] ?? '']) ??
             'Check client-id, tenant-id and the secret or federated credential, and environment / authority-host.', { cause: error });
     }
     const code = err.code ?? err.name ?? 'Error';
     const status = err.statusCode ? ` (HTTP ${err.statusCode})` : '';
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CloudError */ .K2(`${operation} failed: ${code}${status}: ${message}`, code, armHints[code], { cause: error });
+    return new errors/* CloudError */.K2(`${operation} failed: ${code}${status}: ${message}`, code, armHints[code], { cause: error });
+}
+/**
+ * App Service answers errors as {Code, Message, Details: [..., {ErrorEntity: {ExtendedCode, ...}}]} rather than
+ * ARM's {error: {code, message}}; the SDK reads only the latter and would say "Unexpected status code: 409". This
+ * policy restates App Service's body in ARM's shape, so every error carries App Service's own code and message.
+ */
+const appServiceErrorPolicy = {
+    name: 'appServiceErrorShape',
+    async sendRequest(request, next) {
+        const response = await next(request);
+        if (response.status < 400 || !response.bodyAsText)
+            return response;
+        let body;
+        try {
+            body = JSON.parse(response.bodyAsText);
+        }
+        catch {
+            return response;
+        }
+        if (body === null || typeof body !== 'object' || body.error || !(body.Code || body.Message))
+            return response;
+        const extended = body.Details?.find((detail) => detail.ErrorEntity)?.ErrorEntity?.ExtendedCode;
+        const error = {
+            code: body.Code ?? String(response.status),
+            message: body.Message ?? '',
+            ...(extended ? { details: [{ code: extended, message: `App Service extended code ${extended}` }] } : {}),
+        };
+        return { ...response, bodyAsText: JSON.stringify({ error }) };
+    },
+};
+
+// EXTERNAL MODULE: ./src/lib/secrets.ts
+var secrets = __nccwpck_require__(5714);
+;// CONCATENATED MODULE: ./src/lib/azure-login.ts
+
+
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isGuid = (value) => GUID.test(value);
+/** Parses `creds` (azure/login's JSON), masking its secret before anything else can print it. */
+function parseCreds(raw) {
+    let creds;
+    try {
+        creds = JSON.parse(raw);
+    }
+    catch {
+        throw new errors/* InputError */.dz("Input 'creds' is not JSON.", 'Give the JSON of `az ad sp create-for-rbac --sdk-auth` (clientId, clientSecret, subscriptionId, tenantId), as azure/login takes it.');
+    }
+    if (typeof creds !== 'object' || creds === null)
+        throw new errors/* InputError */.dz("Input 'creds' must be a JSON object.");
+    if (creds.clientSecret)
+        (0,secrets/* mask */.dK)(creds.clientSecret);
+    if (!creds.clientId || !creds.tenantId)
+        throw new errors/* InputError */.dz("Input 'creds' lacks clientId or tenantId.", 'Both are needed, as azure/login needs them.');
+    return creds;
+}
+/** Picks the login from the inputs and the environment, in the order azure/login documents. */
+function resolveLogin(inputs, env) {
+    const authType = (inputs.authType ?? 'SERVICE_PRINCIPAL').toUpperCase();
+    if (!['SERVICE_PRINCIPAL', 'IDENTITY'].includes(authType))
+        throw new errors/* InputError */.dz(`Input 'auth-type' must be SERVICE_PRINCIPAL or IDENTITY, got '${inputs.authType}'.`);
+    if (authType === 'IDENTITY') {
+        if (inputs.clientId && !GUID.test(inputs.clientId))
+            throw new errors/* InputError */.dz(`Input 'client-id' must be the client ID of a user-assigned identity, a GUID.`);
+        return { kind: 'identity', clientId: inputs.clientId };
+    }
+    const { clientId, tenantId, clientSecret } = inputs;
+    if (clientId || tenantId || clientSecret)
+        return servicePrincipal(inputs, env);
+    if (env.AZURE_CLIENT_ID && env.AZURE_TENANT_ID)
+        return { kind: 'environment' };
+    return { kind: 'cli' };
+}
+function servicePrincipal(inputs, env) {
+    const { clientId = '', tenantId = '', clientSecret } = inputs;
+    const missing = [!clientId && 'client-id', !tenantId && 'tenant-id'].filter(Boolean);
+    if (missing.length) {
+        throw new errors/* InputError */.dz(`The Azure login is half given: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing.`, 'OpenID Connect needs client-id and tenant-id (and permissions: id-token: write); a client secret needs client-id, tenant-id and client-secret.');
+    }
+    if (!GUID.test(clientId)) {
+        throw new errors/* InputError */.dz(`Input 'client-id' must be an application (client) ID, a GUID; got '${clientId}'.`);
+    }
+    if (clientSecret)
+        return { kind: 'secret', clientId, tenantId, clientSecret };
+    if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+        throw new errors/* InputError */.dz('OpenID Connect login needs a GitHub ID token, and this job cannot request one.', 'Add `permissions: id-token: write` to the job (or the workflow), or give client-secret instead.');
+    }
+    return { kind: 'oidc', clientId, tenantId, audience: inputs.audience ?? 'api://AzureADTokenExchange' };
+}
+/** A GitHub ID token is reused while it has this long left; Entra refuses an expired one (AADSTS700024). */
+const ID_TOKEN_MARGIN_MS = 60_000;
+/** When a JWT expires (its exp claim), or 0 when it cannot be read. */
+function jwtExpiry(jwt) {
+    try {
+        const claims = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString());
+        return (claims.exp ?? 0) * 1000;
+    }
+    catch {
+        return 0;
+    }
+}
+let idToken;
+/**
+ * The GitHub ID token for an Entra token exchange. GitHub's tokens live minutes, Entra's access tokens an hour or
+ * less, and a deployment may outlast both: whenever an access token must be renewed, the credential asks for an
+ * assertion again, and gets a fresh ID token unless the one held is still valid for a while. Keyed by the job's
+ * token request URL and the audience, so a second run in one process does not reuse another job's token.
+ */
+function githubIdToken(audience = 'api://AzureADTokenExchange') {
+    const key = `${process.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? ''} ${audience}`;
+    const fresh = async () => {
+        const held = idToken?.key === key ? await idToken.token.catch(() => '') : '';
+        return held && jwtExpiry(held) - Date.now() > ID_TOKEN_MARGIN_MS ? held : '';
+    };
+    const request = async () => {
+        const value = await core/* getIDToken */.V9(audience);
+        (0,secrets/* mask */.dK)(value);
+        return value;
+    };
+    const token = fresh().then((held) => held || request());
+    token.catch(() => (idToken = undefined));
+    idToken = { key, token };
+    return token;
+}
+/** The credential for the login, on the cloud's authority. */
+async function loginCredential(login, options) {
+    const identity = await Promise.all(/* import() */[__nccwpck_require__.e(818), __nccwpck_require__.e(907)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9907));
+    if (login.kind === 'secret')
+        return new identity.ClientSecretCredential(login.tenantId, login.clientId, login.clientSecret, options);
+    if (login.kind === 'oidc')
+        return new identity.ClientAssertionCredential(login.tenantId, login.clientId, () => githubIdToken(login.audience), options);
+    if (login.kind === 'identity')
+        return new identity.ManagedIdentityCredential(login.clientId ? { clientId: login.clientId } : {});
+    if (login.kind === 'cli')
+        return cliCredential(new identity.AzureCliCredential());
+    if (process.env.AZURE_CLIENT_SECRET)
+        (0,secrets/* mask */.dK)(process.env.AZURE_CLIENT_SECRET);
+    return new identity.EnvironmentCredential(options);
+}
+/** The az CLI session's credential, masking each token it hands out and saying what to do when there is none. */
+function cliCredential(cli) {
+    return {
+        async getToken(scopes, options) {
+            try {
+                const token = await cli.getToken(scopes, options);
+                if (token)
+                    (0,secrets/* mask */.dK)(token.token);
+                return token;
+            }
+            catch (error) {
+                // The credential reports any az failure as "Please run 'az login'"; az's own words (an AADSTS code when the
+                // session's GitHub ID token expired) say more, so they are asked for again.
+                const said = await azError(scopes);
+                if (/AADSTS\d+/.test(said))
+                    throw Object.assign(new Error(said), { name: 'AuthenticationError' });
+                const why = said || String(error.message ?? error).split('\n')[0];
+                throw new errors/* InputError */.dz(`No Azure login: no login inputs, no AZURE_* variables, and the az CLI session could not give a token (${why}).`, 'Run azure/login before this step (as for azure/webapps-deploy), or give client-id and tenant-id (OpenID Connect, with permissions: id-token: write), creds, or auth-type: IDENTITY on a runner in Azure.', { cause: error });
+            }
+        },
+    };
+}
+/** What az says when asked for a token for the scope ('' when it gives one, or cannot be run). */
+async function azError(scopes) {
+    const scope = (Array.isArray(scopes) ? scopes[0] : scopes) ?? '';
+    const { getExecOutput } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 2697));
+    const args = ['account', 'get-access-token', '--output', 'json', '--resource', scope.replace(/\/\.default$/, '')];
+    const answer = await getExecOutput('az', args, { silent: true, ignoreReturnCode: true }).catch(() => undefined);
+    if (!answer || answer.exitCode === 0)
+        return '';
+    return (answer.stderr
+        .replace(/^ERROR:\s*/m, '')
+        .split(/\r?\n/)
+        .find((line) => line.trim()) ?? '');
+}
+
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var inputs = __nccwpck_require__(1662);
+;// CONCATENATED MODULE: ./src/lib/azure.ts
+
+
+
+
+
+
+/**
+ * The one place Azure clients are made: the login (see azure-login.ts), the cloud's endpoints (a named cloud, or
+ * explicit ones for Azure Stack and local stand-ins), and the subscription. SDKs are imported lazily, after the
+ * inputs are validated.
+ */
+
+
+const clouds = {
+    AzureCloud: { arm: 'https://management.azure.com', authority: 'https://login.microsoftonline.com' },
+    AzureUSGovernment: { arm: 'https://management.usgovcloudapi.net', authority: 'https://login.microsoftonline.us' },
+    AzureChinaCloud: { arm: 'https://management.chinacloudapi.cn', authority: 'https://login.chinacloudapi.cn' },
+};
+const ENVIRONMENTS = ['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud', 'AzureStack'];
+function endpoint(name, raw) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new errors/* InputError */.dz(`Input '${name}' is not a URL: '${raw}'.`, 'Give an https:// URL, e.g. https://management.local.azurestack.external.');
+    }
+    if (url.protocol !== 'https:')
+        throw new errors/* InputError */.dz(`Input '${name}' must be an https:// URL, got '${raw}'.`);
+    return url.href.replace(/\/$/, '');
+}
+/** Reads the login and cloud inputs every Azure action shares, under the same names (azure/login's). */
+function readAzureTargetInputs() {
+    const creds = (0,inputs/* optional */.lq)('creds');
+    (0,secrets/* mask */.dK)(creds);
+    return {
+        clientId: (0,inputs/* optional */.lq)('client-id'),
+        tenantId: (0,inputs/* optional */.lq)('tenant-id'),
+        subscriptionId: (0,inputs/* optional */.lq)('subscription-id'),
+        clientSecret: (0,inputs/* optional */.lq)('client-secret'),
+        creds,
+        authType: (0,inputs/* optional */.lq)('auth-type'),
+        audience: (0,inputs/* optional */.lq)('audience'),
+        environment: (0,inputs/* optional */.lq)('environment'),
+        resourceManagerEndpoint: (0,inputs/* optional */.lq)('resource-manager-endpoint'),
+        authorityHost: (0,inputs/* optional */.lq)('authority-host'),
+    };
+}
+/** `creds` (azure/login's JSON) fills the login inputs it holds; explicit inputs win. */
+function withCreds(inputs) {
+    if (!inputs.creds)
+        return inputs;
+    const creds = parseCreds(inputs.creds);
+    return {
+        ...inputs,
+        clientId: inputs.clientId ?? creds.clientId,
+        tenantId: inputs.tenantId ?? creds.tenantId,
+        clientSecret: inputs.clientSecret ?? creds.clientSecret,
+        subscriptionId: inputs.subscriptionId ?? creds.subscriptionId,
+        resourceManagerEndpoint: inputs.resourceManagerEndpoint ?? creds.resourceManagerEndpointUrl,
+        authorityHost: inputs.authorityHost ?? creds.activeDirectoryEndpointUrl,
+    };
+}
+/** Validates the login and cloud inputs (before any request): which login, which cloud, which subscription. */
+function resolveAzureTarget(raw, env = process.env) {
+    const inputs = withCreds(raw);
+    if (inputs.clientSecret)
+        (0,secrets/* mask */.dK)(inputs.clientSecret);
+    const cloud = resolveCloud(inputs);
+    const login = resolveLogin(inputs, env);
+    return { login, cloud, subscriptionId: resolveSubscription(inputs, env, login) };
+}
+/** The named cloud's endpoints (its name in any case, as azure/login takes it), or explicit ones. */
+function resolveCloud(inputs) {
+    const given = inputs.environment ?? 'AzureCloud';
+    const environment = ENVIRONMENTS.find((name) => name.toLowerCase() === given.toLowerCase());
+    if (!environment) {
+        throw new errors/* InputError */.dz(`Input 'environment' must be AzureCloud, AzureUSGovernment, AzureChinaCloud or AzureStack, got '${given}'.`);
+    }
+    const named = environment === 'AzureStack' ? undefined : clouds[environment];
+    const arm = inputs.resourceManagerEndpoint ?? named?.arm;
+    const authority = inputs.authorityHost ?? named?.authority;
+    if (!arm || !authority) {
+        throw new errors/* InputError */.dz('AzureStack needs the resource-manager-endpoint and authority-host inputs.', 'For Azure Stack Hub, e.g. resource-manager-endpoint: https://management.local.azurestack.external and authority-host: https://login.microsoftonline.com (or your AD FS).');
+    }
+    return {
+        resourceManager: endpoint('resource-manager-endpoint', arm),
+        authorityHost: endpoint('authority-host', authority),
+        instanceDiscovery: inputs.authorityHost === undefined,
+        byDefault: !inputs.environment && !inputs.resourceManagerEndpoint && !inputs.authorityHost,
+    };
+}
+function resolveSubscription(inputs, env, login) {
+    const subscriptionId = inputs.subscriptionId ?? env.AZURE_SUBSCRIPTION_ID;
+    if (!subscriptionId) {
+        if (login.kind === 'cli')
+            return '';
+        throw new errors/* InputError */.dz("Input 'subscription-id' is required (or AZURE_SUBSCRIPTION_ID): the subscription of the app.");
+    }
+    if (!isGuid(subscriptionId)) {
+        throw new errors/* InputError */.dz(`Input 'subscription-id' must be a subscription ID, a GUID; got '${subscriptionId}'.`);
+    }
+    return subscriptionId;
+}
+async function azureCredential(target) {
+    return loginCredential(target.login, {
+        authorityHost: target.cloud.authorityHost,
+        disableInstanceDiscovery: !target.cloud.instanceDiscovery,
+    });
+}
+/** Runs az and returns its trimmed output; an InputError saying how to log in when it fails. */
+async function azOutput(args, what) {
+    const { getExecOutput } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 2697));
+    const shown = await getExecOutput('az', args, { silent: true, ignoreReturnCode: true }).catch((error) => ({
+        exitCode: 127,
+        stdout: '',
+        stderr: error.message,
+    }));
+    const out = shown.stdout.trim();
+    if (shown.exitCode !== 0 || !out) {
+        throw new errors/* InputError */.dz(`No Azure login: no login inputs, no AZURE_* variables, and no az CLI session (${shown.stderr.trim().split('\n')[0] || `az gave no ${what}`}).`, 'Run azure/login before this step (as for azure/webapps-deploy), or give client-id and tenant-id (OpenID Connect, with permissions: id-token: write), creds, or auth-type: IDENTITY on a runner in Azure.');
+    }
+    return out;
+}
+/**
+ * With the az CLI session, the subscription and the cloud azure/login left selected (`az account show`, `az cloud
+ * show`), unless inputs name them: azure/webapps-deploy follows the session the same way.
+ */
+async function cliTarget(target) {
+    const subscriptionId = target.subscriptionId || (await azOutput(['account', 'show', '--query', 'id', '--output', 'tsv'], 'subscription'));
+    const resourceManager = target.cloud.byDefault
+        ? (await azOutput(['cloud', 'show', '--query', 'endpoints.resourceManager', '--output', 'tsv'], 'cloud')).replace(/\/$/, '')
+        : target.cloud.resourceManager;
+    if (!isGuid(subscriptionId))
+        throw new errors/* InputError */.dz(`The az session's subscription is not a GUID: '${subscriptionId}'.`);
+    return { subscriptionId, resourceManager };
+}
+async function appServiceClient(target, stage) {
+    const { WebSiteManagementClient } = await Promise.all(/* import() */[__nccwpck_require__.e(818), __nccwpck_require__.e(112)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5112));
+    const credential = await azureCredential(target);
+    const { subscriptionId, resourceManager } = target.login.kind === 'cli'
+        ? await cliTarget(target)
+        : { subscriptionId: target.subscriptionId, resourceManager: target.cloud.resourceManager };
+    const client = new WebSiteManagementClient(credential, subscriptionId, {
+        endpoint: resourceManager,
+        credentials: { scopes: [`${resourceManager}/.default`] },
+        userAgentOptions: { userAgentPrefix: `deploy-actions/${stage}` },
+        retryOptions: { maxRetries: 4 },
+    });
+    client.pipeline.addPolicy(appServiceErrorPolicy, { phase: 'Deserialize' });
+    core/* debug */.Yz(`Azure login: ${target.login.kind}, subscription ${subscriptionId}`);
+    return client;
 }
 /** Runs one Azure call and reports its failure as a CloudError naming the operation. */
 async function azure(operation, call) {
@@ -29513,12 +30004,14 @@ async function azure(operation, call) {
         throw azureError(error, operation);
     }
 }
+/** The HTTP status of an Azure error (wrapped in a CloudError or not). */
+function statusOf(error) {
+    const cause = error instanceof errors/* CloudError */.K2 ? error.cause : error;
+    return cause?.statusCode;
+}
 /** True for an ARM 404: the resource does not exist. */
 function isNotFound(error) {
-    const cause = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CloudError */ .K2
-        ? error.cause
-        : error;
-    return cause?.statusCode === 404;
+    return statusOf(error) === 404;
 }
 
 
@@ -29588,9 +30081,9 @@ function goDuration(ms) {
 /* harmony export */   MU: () => (/* binding */ TimeoutError),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   hl: () => (/* binding */ RolloutFailed),
-/* harmony export */   q0: () => (/* binding */ describe)
+/* harmony export */   q0: () => (/* binding */ describe),
+/* harmony export */   sH: () => (/* binding */ DeployError)
 /* harmony export */ });
-/* unused harmony export DeployError */
 /**
  * The few kinds of failure a stage reports. Each carries a `hint`: what the user should do about it.
  * Only runStage (src/lib/action.ts) turns them into `core.setFailed`, a failure summary and `failure-reason`.
@@ -29653,9 +30146,10 @@ function describe(error) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   o: () => (/* binding */ parseImageReference),
-/* harmony export */   r: () => (/* binding */ checkImageReference)
+/* harmony export */   o_: () => (/* binding */ parseImageReference),
+/* harmony export */   rd: () => (/* binding */ checkImageReference)
 /* harmony export */ });
+/* unused harmony export repositoryOf */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
 
 /**
@@ -29685,6 +30179,15 @@ function checkImageReference(input, text) {
     }
     return text;
 }
+/**
+ * Where a reference is pushed, as Docker resolves it: a reference without a registry is on Docker Hub
+ * (docker.io), and a one-part Docker Hub path is an official image, under `library/`.
+ */
+function repositoryOf(ref) {
+    const registry = ref.registry ?? 'docker.io';
+    const hub = registry === 'docker.io' || registry === 'index.docker.io' || registry === 'registry-1.docker.io';
+    return { registry, path: hub && !ref.path.includes('/') ? `library/${ref.path}` : ref.path };
+}
 
 
 /***/ }),
@@ -29702,7 +30205,7 @@ function checkImageReference(input, text) {
 /* harmony export */   yL: () => (/* binding */ oneOf)
 /* harmony export */ });
 /* unused harmony exports optionalBool, parseNumber, number, parseList, parseKeyValues, optionalOneOf, parseDurationInput, workspacePath */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8261);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
@@ -29824,17 +30327,147 @@ function duration(name, fallback, rule) {
 const formatLimit = (ms, bare) => (bare === 'm' ? `${ms / 60_000} minutes` : `${ms / 1000} seconds`);
 /**
  * A file or folder input, resolved against the workspace (GITHUB_WORKSPACE, else the working directory) and
- * refused when it resolves outside it, links followed: an action reads only what the checkout holds.
+ * refused when it resolves, links followed, outside both the workspace and the runner's temporary folder
+ * (RUNNER_TEMP, where earlier steps such as amazon-ecs-render-task-definition leave their files).
  */
 function workspacePath(name, raw) {
     const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
     const path = resolve(workspace, raw);
-    const real = (p) => (existsSync(p) ? realpathSync(p) : p);
-    const inside = relative(real(workspace), real(path));
-    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-        throw new InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE).');
+    const roots = [workspace, process.env.RUNNER_TEMP].filter((root) => Boolean(root));
+    if (!roots.some((root) => isWithin(root, path))) {
+        throw new InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE), or in RUNNER_TEMP.');
     }
     return path;
+}
+function isWithin(root, path) {
+    const real = (p) => (existsSync(p) ? realpathSync(p) : p);
+    const inside = relative(real(resolve(root)), real(path));
+    return !(inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside));
+}
+
+
+/***/ }),
+
+/***/ 9970:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   t: () => (/* binding */ send)
+/* harmony export */ });
+/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7067);
+/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_http__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4708);
+/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_https__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_tls__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1692);
+/* harmony import */ var node_tls__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_tls__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2543);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5714);
+
+
+
+
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_BODY = 1024 * 1024;
+/** Network failures in words a reader can act on. */
+function describeNetworkError(error) {
+    const code = error.code ?? '';
+    if (code === 'ECONNREFUSED')
+        return 'connection refused';
+    if (code === 'ECONNRESET' || error.message === 'socket hang up')
+        return 'connection reset before an answer';
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+        return `host not found (${code})`;
+    if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
+        return `host unreachable (${code})`;
+    if (/SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)/.test(code)) {
+        return `TLS certificate not trusted (${code}): trust the CA that issued it (ca-cert)`;
+    }
+    if (/CERT|TLS|SSL/.test(code))
+        return `TLS failed (${code}): ${error.message}`;
+    return code ? `${error.message} (${code})` : error.message;
+}
+function exchange(url, method, headers, body, ca, signal) {
+    return new Promise((resolve, reject) => {
+        const send = url.protocol === 'https:' ? node_https__WEBPACK_IMPORTED_MODULE_1__.request : node_http__WEBPACK_IMPORTED_MODULE_0__.request;
+        const request = send(url, {
+            method,
+            headers: body === undefined ? headers : { 'content-length': String(Buffer.byteLength(body)), ...headers },
+            signal,
+            // A new connection per probe: through a load balancer that keeps a connection on one target, reused
+            // connections would ask the same task every time, and N successes in a row would prove nothing.
+            agent: false,
+            ...(ca && url.protocol === 'https:' ? { ca: [...node_tls__WEBPACK_IMPORTED_MODULE_2__.rootCertificates, ca] } : {}),
+        }, (response) => {
+            const chunks = [];
+            let size = 0;
+            response.on('data', (chunk) => {
+                if (size < MAX_BODY)
+                    chunks.push(chunk);
+                size += chunk.length;
+            });
+            response.on('error', reject);
+            response.on('close', () => {
+                if (!response.complete)
+                    reject(new Error('connection closed before the body ended'));
+            });
+            response.on('end', () => resolve({
+                status: response.statusCode ?? 0,
+                headers: response.headers,
+                body: Buffer.concat(chunks).toString('utf8'),
+            }));
+        });
+        request.on('error', reject);
+        request.end(body);
+    });
+}
+/**
+ * Sends one request and reads the whole answer, following redirects unless told not to (307/308 keep
+ * the method and body; 303, and 301/302 after a POST, become a GET as browsers and curl do). Credentials
+ * are not sent on to another origin. Throws an Error whose message says what went wrong on the network.
+ */
+async function send(request) {
+    const started = performance.now();
+    const timeout = new AbortController();
+    const left = request.deadline === undefined ? Infinity : request.deadline - Date.now();
+    const timer = setTimeout(() => timeout.abort(), Math.max(0, Math.min(request.timeoutMs, left)));
+    let url = new URL(request.url);
+    let method = (request.method ?? 'GET').toUpperCase();
+    let body = request.body;
+    let headers = { 'user-agent': 'deploy-actions-probe', ...request.headers };
+    try {
+        for (let redirects = 0;; redirects++) {
+            if (url.protocol !== 'http:' && url.protocol !== 'https:')
+                throw new Error(`cannot probe ${url.protocol} URLs`);
+            const answer = await exchange(url, method, headers, body, request.ca, timeout.signal);
+            const location = answer.headers.location;
+            if (request.followRedirects === false || !REDIRECTS.has(answer.status) || !location) {
+                return { url: url.href, ...answer, redirects, latencyMs: performance.now() - started };
+            }
+            if (redirects >= (request.maxRedirects ?? 10))
+                throw new Error(`more than ${redirects} redirects`);
+            const next = new URL(location, url);
+            if (next.origin !== url.origin) {
+                headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !(0,_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .isSensitiveName */ .eq)(name)));
+            }
+            if (answer.status === 303 || (answer.status <= 302 && method === 'POST')) {
+                method = method === 'HEAD' ? 'HEAD' : 'GET';
+                body = undefined;
+                headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !/^content-/i.test(name)));
+            }
+            url = next;
+        }
+    }
+    catch (error) {
+        if (timeout.signal.aborted) {
+            const why = left < request.timeoutMs ? 'before the overall timeout' : `within ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(request.timeoutMs)}`;
+            throw new Error(`no answer ${why}`, { cause: error });
+        }
+        throw new Error(describeNetworkError(error), { cause: error });
+    }
+    finally {
+        clearTimeout(timer);
+    }
 }
 
 
@@ -29850,7 +30483,7 @@ function workspacePath(name, raw) {
 /* harmony export */   eq: () => (/* binding */ isSensitiveName)
 /* harmony export */ });
 /* unused harmony exports printedForms, maskCredential, maskUrl */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8261);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
 
 /**
  * The one place a value becomes secret. `mask()` registers it with the runner, which then hides it in the log
@@ -30188,6 +30821,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream"
 
 /***/ }),
 
+/***/ 8500:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+
+/***/ }),
+
 /***/ 1692:
 /***/ ((module) => {
 
@@ -30227,6 +30867,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 
 /***/ }),
 
@@ -30279,7 +30926,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 8261:
+/***/ 7264:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30290,15 +30937,17 @@ __nccwpck_require__.d(__webpack_exports__, {
   V4: () => (/* binding */ getInput),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
+  lm: () => (/* binding */ notice),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ setSecret)
+  Pq: () => (/* binding */ setSecret),
+  $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path, warning
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -30321,7 +30970,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -30373,7 +31022,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -30447,7 +31096,7 @@ function file_command_issueFileCommand(command, message) {
     if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -30463,7 +31112,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 // EXTERNAL MODULE: external "path"
@@ -31547,7 +32196,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -31731,16 +32380,421 @@ function toPlatformPath(pth) {
     return pth.replace(/[/\\]/g, path.sep);
 }
 //# sourceMappingURL=path-utils.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 4 modules
+var lib_exec = __nccwpck_require__(2697);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_.platform();
+const arch = external_os_.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function setSecret(secret) {
+    command_issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(external_os_.EOL);
+    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function debug(message) {
+    command_issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    command_issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    command_issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+    }
+    issueCommand('save-state', { name }, toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
+
+/***/ }),
+
+/***/ 2697:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  getExecOutput: () => (/* binding */ getExecOutput)
+});
+
+// UNUSED EXPORTS: exec
+
 // EXTERNAL MODULE: external "string_decoder"
 var external_string_decoder_ = __nccwpck_require__(3193);
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 // EXTERNAL MODULE: external "events"
 var external_events_ = __nccwpck_require__(4434);
 // EXTERNAL MODULE: external "child_process"
 var external_child_process_ = __nccwpck_require__(5317);
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -31766,7 +32820,7 @@ const IS_WINDOWS = process.platform === 'win32';
  * backslash to all junction results on Windows.
  */
 function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
+    return __awaiter(this, void 0, void 0, function* () {
         const result = yield fs.promises.readlink(fsPath);
         // On Windows, restore Node 20 behavior: add trailing backslash to all results
         // since junctions on Windows are always directory links
@@ -31780,7 +32834,7 @@ function readlink(fsPath) {
 const UV_FS_O_EXLOCK = 0x10000000;
 const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
+    return __awaiter(this, void 0, void 0, function* () {
         try {
             yield stat(fsPath);
         }
@@ -31794,7 +32848,7 @@ function exists(fsPath) {
     });
 }
 function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
         const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
         return stats.isDirectory();
     });
@@ -31821,7 +32875,7 @@ function isRooted(p) {
  * @return if file exists and is executable, returns the file path. otherwise empty string.
  */
 function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
+    return __awaiter(this, void 0, void 0, function* () {
         let stats = undefined;
         try {
             // test file exists
@@ -32271,13 +33325,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -32568,7 +33622,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -32803,16 +33857,16 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  * @param     options            optional exec options.  See ExecOptions
  * @returns   Promise<number>    exit code
  */
-function exec_exec(commandLine, args, options) {
+function exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
+        const commandArgs = argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
+        const runner = new ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -32832,8 +33886,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
+        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {
@@ -32849,7 +33903,7 @@ function getExecOutput(commandLine, args, options) {
             }
         };
         const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
         //flush any remaining characters
         stdout += stdoutDecoder.end();
         stderr += stderrDecoder.end();
@@ -32861,389 +33915,6 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(external_os_namespaceObject.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function debug(message) {
-    command_issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    command_issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    command_issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
-    }
-    issueCommand('save-state', { name }, toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
 
 /***/ })
 

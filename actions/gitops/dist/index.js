@@ -28373,7 +28373,7 @@ exports.debug = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9714);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5487);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28382,7 +28382,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9714:
+/***/ 5487:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32611,13 +32611,35 @@ function isWithin(root, path) {
     return !(inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside));
 }
 
-;// CONCATENATED MODULE: ./src/gitops/inputs.ts
+;// CONCATENATED MODULE: ./src/lib/gitops-inputs.ts
 
 
 
 
-
-/** owner/name means a repository on this GitHub (GITHUB_SERVER_URL); anything else must be an http(s) URL. */
+function readConfigRemote() {
+    const token = optional('token');
+    mask(token);
+    // A key's lines are masked as they are read: the raw input, untrimmed, is what the runner would print.
+    const sshKey = optional('ssh-key');
+    mask(sshKey);
+    if (sshKey !== undefined && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(sshKey)) {
+        throw new errors_InputError("Input 'ssh-key' is not a private key (-----BEGIN OPENSSH PRIVATE KEY-----...).");
+    }
+    return {
+        repository: readRepository(sshKey !== undefined),
+        branch: optional('branch') ?? 'main',
+        token,
+        sshKey,
+        knownHosts: optional('ssh-known-hosts'),
+    };
+}
+/** The bot identity commits are made as. */
+function readIdentity() {
+    return {
+        name: optional('commit-user-name') ?? 'github-actions[bot]',
+        email: optional('commit-user-email') ?? '41898282+github-actions[bot]@users.noreply.github.com',
+    };
+}
 /**
  * owner/name is a repository on this GitHub (GITHUB_SERVER_URL), over HTTPS, or over SSH (git@host:owner/name.git)
  * with a deploy key; otherwise an https:// URL, or with a deploy key an ssh:// or git@host:path one.
@@ -32647,6 +32669,39 @@ function readRepository(ssh) {
     }
     return url.href;
 }
+/** The Argo CD server to wait for, or undefined without `argocd-server`; `names` are the time inputs' names. */
+function readArgo(names = { timeout: 'timeout', interval: 'interval' }) {
+    const server = optional('argocd-server');
+    if (server === undefined)
+        return undefined;
+    const token = required('argocd-token', 'an Argo CD API token, when argocd-server is set');
+    mask(token);
+    const url = /^https?:\/\//.test(server) ? server : `https://${server}`;
+    return {
+        server: url,
+        token,
+        application: required('application', 'the Argo CD Application to wait for, when argocd-server is set'),
+        sync: bool('sync', false),
+        timeoutMs: duration(names.timeout, '10m', { bare: 's', minMs: 1000, maxMs: 6 * 3_600_000 }),
+        intervalMs: duration(names.interval, '5', { bare: 's', minMs: 100, maxMs: 600_000 }),
+    };
+}
+/** The service the commit messages name: `service`, else the repository's name. */
+function readService() {
+    return optional('service') ?? (process.env.GITHUB_REPOSITORY ?? 'service').split('/').pop() ?? 'service';
+}
+/** The release commit to revert must be a commit SHA: the `commit` output of that release. */
+function checkRevert(revert) {
+    if (revert === undefined || !/^[0-9a-f]{7,40}$/.test(revert)) {
+        throw new errors_InputError(`Input 'revert' must be the commit SHA of the release to revert (the 'commit' output of that release), got '${revert ?? ''}'.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/gitops/inputs.ts
+
+
+
+
 function readFiles() {
     const files = list('files', { commas: false });
     for (const file of files) {
@@ -32664,22 +32719,6 @@ function inputs_readImages() {
         checkImageReference('images', image);
     }
     return images;
-}
-function readArgo() {
-    const server = optional('argocd-server');
-    if (server === undefined)
-        return undefined;
-    const token = required('argocd-token', 'an Argo CD API token, when argocd-server is set');
-    mask(token);
-    const url = /^https?:\/\//.test(server) ? server : `https://${server}`;
-    return {
-        server: url,
-        token,
-        application: required('application', 'the Argo CD Application to wait for, when argocd-server is set'),
-        sync: bool('sync', false),
-        timeoutMs: duration('timeout', '10m', { bare: 's', minMs: 1000, maxMs: 6 * 3_600_000 }),
-        intervalMs: duration('interval', '5', { bare: 's', minMs: 100, maxMs: 600_000 }),
-    };
 }
 function readPromotion(images) {
     const from = optional('promote-from');
@@ -32707,16 +32746,8 @@ function readDelivery(token) {
     return { delivery, autoMerge, mergeMethod: oneOf('merge-method', ['squash', 'merge'], 'squash') };
 }
 function readInputs() {
-    const token = optional('token');
-    mask(token);
-    // A key's lines are masked as they are read: the raw input, untrimmed, is what the runner would print.
-    const sshKey = optional('ssh-key');
-    mask(sshKey);
-    if (sshKey !== undefined && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(sshKey)) {
-        throw new errors_InputError("Input 'ssh-key' is not a private key (-----BEGIN OPENSSH PRIVATE KEY-----...).");
-    }
     const mode = oneOf('mode', ['release', 'rollback'], 'release');
-    const repository = readRepository(sshKey !== undefined);
+    const remote = readConfigRemote();
     const files = readFiles();
     const images = inputs_readImages();
     const revert = optional('revert');
@@ -32724,27 +32755,19 @@ function readInputs() {
     if (mode === 'release' && (files.length === 0 || (images.size === 0 && !promote))) {
         throw new errors_InputError("A release needs 'files' (the files to edit) and 'images' (name=image lines), or 'promote-from' with 'promote'.", "Or set 'mode: rollback' with 'revert'.");
     }
-    if (mode === 'rollback' && (revert === undefined || !/^[0-9a-f]{7,40}$/.test(revert))) {
-        throw new errors_InputError(`Input 'revert' must be the commit SHA of the release to revert (the 'commit' output of that release), got '${revert ?? ''}'.`);
-    }
+    if (mode === 'rollback')
+        checkRevert(revert);
     return {
         mode,
-        repository,
-        branch: optional('branch') ?? 'main',
-        token,
-        sshKey,
-        knownHosts: optional('ssh-known-hosts'),
+        ...remote,
         files,
         images,
         promote,
         revert,
-        service: optional('service') ?? (process.env.GITHUB_REPOSITORY ?? 'service').split('/').pop() ?? 'service',
-        identity: {
-            name: optional('commit-user-name') ?? 'github-actions[bot]',
-            email: optional('commit-user-email') ?? '41898282+github-actions[bot]@users.noreply.github.com',
-        },
+        service: readService(),
+        identity: readIdentity(),
         pushAttempts: number('push-attempts', 5, { min: 1, max: 20 }),
-        ...readDelivery(token),
+        ...readDelivery(remote.token),
         argo: readArgo(),
     };
 }

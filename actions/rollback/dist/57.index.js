@@ -13,8 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
 var dist_cjs = __webpack_require__(212);
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
-var core = __webpack_require__(8261);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 10 modules
+var core = __webpack_require__(7264);
 ;// CONCATENATED MODULE: ./src/lib/arn.ts
 /**
  * Reading AWS ARNs (`arn:partition:service:region:account:resource`) without slicing them by hand.
@@ -63,7 +63,12 @@ function clientConfig(options) {
         customUserAgent: `deploy-actions/${options.stage}`,
         // Throttling and 5xx are retried by the SDK with jittered backoff; five tries ride out a short burst.
         // AWS_MAX_ATTEMPTS, when set, is the user's choice and wins.
-        ...(process.env.AWS_MAX_ATTEMPTS ? {} : { maxAttempts: 5 }),
+        // An explicit max-retries input wins over both.
+        ...(options.maxRetries !== undefined
+            ? { maxAttempts: options.maxRetries + 1 }
+            : process.env.AWS_MAX_ATTEMPTS
+                ? {}
+                : { maxAttempts: 5 }),
     };
 }
 async function ecsClient(options) {
@@ -109,9 +114,20 @@ var duration = __webpack_require__(2543);
 // EXTERNAL MODULE: ./src/lib/poll.ts
 var poll = __webpack_require__(3962);
 ;// CONCATENATED MODULE: ./src/lib/ecs-assess.ts
-/** ECS's circuit breaker threshold: half the desired count, at least 3 and at most 200. */
+/** ECS's default circuit breaker threshold: half the desired count, at least 3 and at most 200. */
 function defaultMaxFailedTasks(desiredCount) {
-    return Math.min(200, Math.max(3, Math.ceil(desiredCount / 2)));
+    return breakerThreshold(desiredCount);
+}
+/**
+ * ECS's circuit breaker threshold (API Reference, ThresholdConfiguration): by default (BOUNDED_PERCENT 50) half
+ * the desired count, at least 3 and at most 200; UNBOUNDED_PERCENT without the bounds; COUNT the value itself.
+ */
+function breakerThreshold(desiredCount, config) {
+    const value = config?.value ?? 50;
+    if (config?.type === 'COUNT')
+        return value;
+    const percent = Math.ceil((desiredCount * value) / 100);
+    return config?.type === 'UNBOUNDED_PERCENT' ? Math.max(1, percent) : Math.min(200, Math.max(3, percent));
 }
 function assess(service, target) {
     const deployments = service.deployments ?? [];
@@ -151,7 +167,8 @@ function assess(service, target) {
     if (ours.rolloutState === undefined && deployments.length === 1 && ours.runningCount === ours.desiredCount) {
         return { state: 'completed', deployment: ours };
     }
-    const limit = target.maxFailedTasks ?? defaultMaxFailedTasks(ours.desiredCount ?? 1);
+    const limit = target.maxFailedTasks ??
+        breakerThreshold(service.desiredCount ?? ours.desiredCount ?? 1, service.deploymentConfiguration?.deploymentCircuitBreaker?.thresholdConfiguration);
     if ((ours.failedTasks ?? 0) >= limit) {
         return {
             state: 'failed',
@@ -320,7 +337,11 @@ async function markGood({ client, inputs, current }) {
 async function describeRevision(client, reference) {
     try {
         const answer = await client.send(new dist_cjs/* DescribeTaskDefinitionCommand */.Zy$({ taskDefinition: reference, include: ['TAGS'] }));
-        return { arn: answer.taskDefinition?.taskDefinitionArn ?? reference, tags: answer.tags ?? [] };
+        return {
+            arn: answer.taskDefinition?.taskDefinitionArn ?? reference,
+            tags: answer.tags ?? [],
+            status: answer.taskDefinition?.status ?? 'ACTIVE',
+        };
     }
     catch (error) {
         if (error.name === 'ClientException') {
@@ -342,18 +363,35 @@ async function newestKnownGood(client, current, key) {
                 return listed.family === family && listed.revision < revision;
             }));
     });
-    // Newest first; a long history is not read further than it has to be.
+    // Newest first by revision number, whatever order ECS listed them in; a long history is not read further
+    // than it has to be.
+    older.sort((a, b) => taskDefinitionRevision(b).revision - taskDefinitionRevision(a).revision);
     for (const arn of older.slice(0, 50)) {
         if (isKnownGood((await describeRevision(client, arn)).tags, key))
             return arn;
     }
     return undefined;
 }
+/** ECS refuses to deploy a deregistered revision: say so before anything is changed. */
+function refuseInactive(revision, input) {
+    throw new errors/* InputError */.dz(`${shortArn(revision.arn)} (${input}) is INACTIVE: it was deregistered, and ECS cannot deploy it again. Nothing was changed.`, 'Register it again (aws ecs register-task-definition from its JSON) and roll back to the new revision, or choose an ACTIVE revision.');
+}
 async function chooseRevision({ client, inputs, current }) {
-    if (inputs.taskDefinition)
-        return { arn: (await describeRevision(client, inputs.taskDefinition)).arn, why: 'given as task-definition' };
+    if (inputs.taskDefinition) {
+        const given = await describeRevision(client, inputs.taskDefinition);
+        if (given.status !== 'ACTIVE')
+            refuseInactive(given, 'task-definition');
+        return { arn: given.arn, why: 'given as task-definition' };
+    }
     if (inputs.previous) {
         const previous = await describeRevision(client, inputs.previous);
+        if (previous.status !== 'ACTIVE') {
+            const knownGood = await newestKnownGood(client, current, inputs.knownGoodTag);
+            if (!knownGood)
+                refuseInactive(previous, 'previous-task-definition-arn');
+            core/* warning */.$e(`${shortArn(previous.arn)} was deregistered (INACTIVE): returning to ${shortArn(knownGood)}, the newest known-good revision.`);
+            return { arn: knownGood, why: 'the newest known-good revision; the previous one was deregistered' };
+        }
         if (isKnownGood(previous.tags, inputs.knownGoodTag))
             return { arn: previous.arn, why: 'the previous revision, known-good' };
         const knownGood = await newestKnownGood(client, current, inputs.knownGoodTag);
@@ -375,7 +413,12 @@ async function pointServiceAt({ client, inputs, primary, current }, target) {
         return primary?.id;
     }
     const answer = await aws(`ecs:UpdateService (${inputs.service})`, () => client.send(new dist_cjs/* UpdateServiceCommand */.kZr({ cluster: inputs.cluster, service: inputs.service, taskDefinition: target.arn })));
-    const deploymentId = answer.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
+    const started = answer.service?.deployments?.find((d) => d.status === 'PRIMARY');
+    // The deployment watched must be the one that runs the revision asked for, not whatever ECS answers first.
+    if (started?.taskDefinition !== target.arn) {
+        throw new errors/* CloudError */.K2(`ecs:UpdateService (${inputs.service}) answered with a PRIMARY deployment of ${started?.taskDefinition ?? 'no task definition'}, not ${target.arn}.`, 'UnexpectedDeployment', 'Another deployment may have started at the same time: look at the service in the console, then run the rollback again.');
+    }
+    const deploymentId = started.id;
     core/* info */.pq(`${inputs.service}: ${shortArn(current)} → ${shortArn(target.arn)} (deployment ${deploymentId}), ${target.why}`);
     return deploymentId;
 }

@@ -28381,8 +28381,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   ID: () => (/* binding */ waitUntilServes)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
-var core = __nccwpck_require__(8261);
+// UNUSED EXPORTS: waitForContainer
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 10 modules
+var core = __nccwpck_require__(7264);
 // EXTERNAL MODULE: ./src/lib/duration.ts
 var duration = __nccwpck_require__(2543);
 // EXTERNAL MODULE: ./src/lib/errors.ts
@@ -28391,6 +28393,8 @@ var errors = __nccwpck_require__(7268);
 var lib_image = __nccwpck_require__(6054);
 // EXTERNAL MODULE: ./src/lib/inputs.ts
 var inputs = __nccwpck_require__(1662);
+// EXTERNAL MODULE: ./src/lib/azure-container.ts
+var azure_container = __nccwpck_require__(9678);
 // EXTERNAL MODULE: external "node:timers/promises"
 var promises_ = __nccwpck_require__(8500);
 // EXTERNAL MODULE: ./src/lib/secrets.ts
@@ -28701,6 +28705,7 @@ async function probeUntil(request, expectations, options) {
     const sleep = options.sleep ?? ((ms, signal) => (0,promises_.setTimeout)(ms, undefined, { signal }));
     const results = [];
     let streak = 0;
+    let failures = 0;
     const outcome = await (0,poll/* poll */.w)(async (attempt) => {
         // poll checks once more when the time is up. An attempt with less time left than an interval would
         // only be cut short, and its "no answer" would hide the reason the earlier attempts failed.
@@ -28713,6 +28718,11 @@ async function probeUntil(request, expectations, options) {
         options.onAttempt?.(result, attempt, streak);
         if (streak >= needed)
             return 'passed';
+        if (!result.passed && options.final?.(result))
+            return 'not-retried';
+        failures += result.passed ? 0 : 1;
+        if (options.maxFailures !== undefined && failures >= options.maxFailures)
+            return 'max-attempts';
         if (options.maxAttempts !== undefined && attempt >= options.maxAttempts)
             return 'max-attempts';
         return undefined;
@@ -28749,6 +28759,7 @@ function latencyStats(samples) {
 
 
 
+
 /**
  * Reads health-path, health-url, expected-version (default: the tag of `image`, none for latest or a digest),
  * version-field, timeout and poll-interval.
@@ -28760,7 +28771,7 @@ function readWaitInputs(image) {
     const healthUrl = (0,inputs/* optional */.lq)('health-url');
     if (healthUrl && !/^https?:\/\//.test(healthUrl))
         throw new errors/* InputError */.dz(`Input 'health-url' must be an http(s) URL, got '${healthUrl}'.`);
-    const tag = image ? (0,lib_image/* parseImageReference */.o)(image)?.tag : undefined;
+    const tag = image ? (0,lib_image/* parseImageReference */.o_)(image)?.tag : undefined;
     return {
         healthPath,
         healthUrl,
@@ -28775,10 +28786,54 @@ function healthUrl(defaultHostName, wait) {
     return wait.healthUrl ?? `https://${defaultHostName}${wait.healthPath}`;
 }
 /**
+ * Waits until the slot serves the new image. After a restart, the docker log is watched meanwhile: a new container
+ * that fails to start fails the step at once, and when the health answer cannot tell versions apart (no expected
+ * version: a digest or `latest`), success needs the log to show the new container ready, not only a 2xx that the
+ * old container may still be giving.
+ */
+async function waitUntilServes(url, wait, what, restarted) {
+    if (!restarted)
+        return probeServes(url, wait, what);
+    const stop = new AbortController();
+    const started = Date.now();
+    try {
+        if (wait.expectedVersion) {
+            const watcher = (0,azure_container/* watchContainer */.tp)(restarted.log, restarted.image, restarted.before, stop.signal);
+            return await Promise.race([probeServes(url, wait, what), watcher.then(() => never())]);
+        }
+        await waitForContainer(restarted, wait.timeoutMs, what);
+        return await probeServes(url, { ...wait, timeoutMs: Math.max(1000, wait.timeoutMs - (Date.now() - started)) }, what);
+    }
+    finally {
+        stop.abort();
+    }
+}
+/** Waits until the docker log shows the new container ready (RolloutFailed when it failed to start, else a timeout). */
+async function waitForContainer(restarted, timeoutMs, what) {
+    const stop = new AbortController();
+    const started = Date.now();
+    try {
+        const timeout = new Promise((resolve) => {
+            const timer = setTimeout(() => resolve(undefined), timeoutMs);
+            stop.signal.addEventListener('abort', () => clearTimeout(timer));
+        });
+        const watcher = (0,azure_container/* watchContainer */.tp)(restarted.log, restarted.image, restarted.before, stop.signal);
+        const ready = await Promise.race([watcher, timeout]);
+        if (!ready) {
+            throw new errors/* TimeoutError */.MU(`${what}: App Service's docker log shows no new container from ${restarted.image} ready within ${(0,duration/* formatDuration */.a3)(Date.now() - started)}; the old one may still serve.`, "Look at the slot's log stream (az webapp log tail), or raise timeout for a large image.");
+        }
+        core/* info */.pq(`  ${what}: container ${ready.container} (${restarted.image}) is ready`);
+    }
+    finally {
+        stop.abort();
+    }
+}
+const never = () => new Promise(() => undefined);
+/**
  * Probes the slot until it answers 2xx with the expected version (and twice in a row, so a warm-up answer
  * from the old container is not taken for the new one), or the time runs out.
  */
-async function waitUntilServes(url, wait, what) {
+async function probeServes(url, wait, what) {
     const started = Date.now();
     const json = wait.expectedVersion
         ? parseJsonExpectations('expected-version', [`${wait.versionField}=${wait.expectedVersion}`])
@@ -28817,23 +28872,46 @@ function notServed(url, wait, what, run, ms) {
 /* harmony export */   Kq: () => (/* binding */ SLOT_NAME_MAX),
 /* harmony export */   Lr: () => (/* binding */ swapWithProduction),
 /* harmony export */   M4: () => (/* binding */ checkAppServiceName),
+/* harmony export */   kD: () => (/* binding */ tierWithoutSlots),
 /* harmony export */   q3: () => (/* binding */ findSlot),
 /* harmony export */   xX: () => (/* binding */ APP_NAME_MAX)
 /* harmony export */ });
-/* unused harmony exports imageOf, readConfig, readSettings, mergeSettings, createSlot, deleteSlot */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8261);
-/* harmony import */ var _azure_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(516);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7268);
+/* unused harmony exports imageOf, readConfig, readSettings, mergeSettings, createSlot, stickySettingNames, deleteSlot */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
+/* harmony import */ var _azure_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3032);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2543);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7268);
 
 
 
+
+/**
+ * A write to the site. App Service answers 409 Conflict ("Cannot modify this site because another operation is
+ * in progress", ExtendedCode 59203) while a swap, restart or deployment runs on the site; such a write is retried
+ * with backoff until the step's deadline, then fails with App Service's message.
+ */
+async function write(ref, operation, call) {
+    let wait = Math.max(50, ref.intervalMs);
+    for (;;) {
+        try {
+            return await (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .azure */ .ec)(operation, call);
+        }
+        catch (error) {
+            if ((0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .statusOf */ .c2)(error) !== 409 || Date.now() + wait > ref.deadline)
+                throw error;
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`  ${operation}: another operation is in progress on ${ref.app}; retrying in ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(wait)}`);
+            await new Promise((resolve) => setTimeout(resolve, wait));
+            wait = Math.min(wait * 2, 15_000);
+        }
+    }
+}
 /** The longest app name App Service takes; a slot's name leaves room for the hyphen that joins them. */
 const APP_NAME_MAX = 60;
 const SLOT_NAME_MAX = 59;
 /** App and slot names as App Service allows them; checked so a typo fails before a request. */
 function checkAppServiceName(input, value, max) {
     if (!new RegExp(`^[a-zA-Z0-9][a-zA-Z0-9-]{0,${max - 1}}$`).test(value) || value.endsWith('-')) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`Input '${input}' is not an App Service name: '${value}'.`, `Use letters, digits and hyphens (at most ${max}), not starting or ending with a hyphen.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(`Input '${input}' is not an App Service name: '${value}'.`, `Use letters, digits and hyphens (at most ${max}), not starting or ending with a hyphen.`);
     }
     return value;
 }
@@ -28841,12 +28919,12 @@ const isProduction = (ref) => ref.slot === 'production';
 const label = (ref) => (isProduction(ref) ? ref.app : `${ref.app}/${ref.slot}`);
 /** The image of a container app's linuxFxVersion (`DOCKER|<image>`). */
 const imageOf = (linuxFxVersion) => (linuxFxVersion ?? '').replace(/^DOCKER\|/i, '');
-/** The slot's default host name, or undefined when it does not exist. */
+/** The slot's default host name and plan, or undefined when it does not exist. */
 async function findSlot(ref) {
     const { client, resourceGroup, app, slot } = ref;
     try {
         const site = await (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .azure */ .ec)(`Get ${label(ref)}`, () => isProduction(ref) ? client.webApps.get(resourceGroup, app) : client.webApps.getSlot(resourceGroup, app, slot));
-        return { defaultHostName: site.defaultHostName ?? '' };
+        return { defaultHostName: site.defaultHostName ?? '', serverFarmId: site.serverFarmId };
     }
     catch (error) {
         if ((0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .isNotFound */ .c4)(error) && !isProduction(ref))
@@ -28878,7 +28956,7 @@ async function writeConfig(ref, change) {
         ...(change.startupCommand !== undefined ? { appCommandLine: change.startupCommand } : {}),
         ...(change.managedIdentityPull ? { acrUseManagedIdentityCreds: true } : {}),
     };
-    await (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .azure */ .ec)(`Update config/web of ${label(ref)}`, () => isProduction(ref)
+    await write(ref, `Update config/web of ${label(ref)}`, () => isProduction(ref)
         ? client.webApps.updateConfiguration(resourceGroup, app, config)
         : client.webApps.updateConfigurationSlot(resourceGroup, app, slot, config));
 }
@@ -28895,25 +28973,30 @@ async function mergeSettings(ref, changes) {
         return [];
     const properties = { ...current, ...Object.fromEntries(changes) };
     const { client, resourceGroup, app, slot } = ref;
-    await azure(`Update app settings of ${label(ref)}`, () => isProduction(ref)
+    await write(ref, `Update app settings of ${label(ref)}`, () => isProduction(ref)
         ? client.webApps.updateApplicationSettings(resourceGroup, app, { properties })
         : client.webApps.updateApplicationSettingsSlot(resourceGroup, app, slot, { properties }));
     return changed;
 }
 async function restartSlot(ref) {
     const { client, resourceGroup, app, slot } = ref;
-    await (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .azure */ .ec)(`Restart ${label(ref)}`, () => isProduction(ref)
+    await write(ref, `Restart ${label(ref)}`, () => isProduction(ref)
         ? client.webApps.restart(resourceGroup, app)
         : client.webApps.restartSlot(resourceGroup, app, slot));
 }
-/** Creates the slot in the app's plan with the config and app settings of `from` (production or a slot). */
+/**
+ * Creates the slot in the app's plan with the config and app settings of `from` (production or a slot), leaving
+ * out the slot-specific ("sticky") settings: App Service keeps those with their slot, and a preview must never
+ * get production's (App Service docs, "Set up staging environments: which settings are swapped").
+ */
 async function createSlot(ref, from) {
     const { client, resourceGroup, app, slot } = ref;
     const source = { ...ref, slot: from };
     const site = await azure(`Get ${app}`, () => client.webApps.get(resourceGroup, app));
     const config = await readConfig(source);
-    const settings = await readSettings(source);
-    const created = await azure(`Create slot ${label(ref)}`, () => client.webApps.beginCreateOrUpdateSlotAndWait(resourceGroup, app, slot, {
+    const sticky = new Set(await stickySettingNames(ref));
+    const settings = Object.entries(await readSettings(source)).filter(([key]) => !sticky.has(key));
+    const created = await write(ref, `Create slot ${label(ref)}`, () => client.webApps.beginCreateOrUpdateSlotAndWait(resourceGroup, app, slot, {
         location: site.location ?? '',
         serverFarmId: site.serverFarmId,
         siteConfig: {
@@ -28921,22 +29004,42 @@ async function createSlot(ref, from) {
             appCommandLine: config.appCommandLine,
             alwaysOn: config.alwaysOn,
         },
-    }));
-    if (Object.keys(settings).length)
-        await mergeSettings(ref, new Map(Object.entries(settings)));
-    core.info(`Created slot ${slot} with the config and ${Object.keys(settings).length} app settings of ${from}`);
+    }, { updateIntervalInMs: ref.intervalMs }));
+    if (settings.length)
+        await mergeSettings(ref, new Map(settings));
+    const left = sticky.size ? `; slot-specific settings left out: ${[...sticky].join(', ')}` : '';
+    core.info(`Created slot ${slot} with the config and ${settings.length} app settings of ${from}${left}`);
     return { defaultHostName: created.defaultHostName ?? '' };
 }
-/** Swaps the slot with production (a long-running operation, polled until Azure reports it done). */
-async function swapWithProduction(ref, intervalMs) {
+/** The names of the app's slot-specific ("sticky") app settings. */
+async function stickySettingNames(ref) {
+    const { client, resourceGroup, app } = ref;
+    const names = await azure(`Get the slot-specific setting names of ${app}`, () => client.webApps.listSlotConfigurationNames(resourceGroup, app));
+    return names.appSettingNames ?? [];
+}
+/**
+ * Swaps the slot with production, a long-running operation (minutes on a real app: App Service warms the slot
+ * first), polled until Azure reports it done or the step's deadline. A swap still running at the deadline is not
+ * cancelled by Azure: the error says so.
+ */
+async function swapWithProduction(ref) {
     const { client, resourceGroup, app, slot } = ref;
-    await (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .azure */ .ec)(`Swap ${label(ref)} with production`, () => client.webApps.beginSwapSlotAndWait(resourceGroup, app, slot, { targetSlot: 'production', preserveVnet: true }, { updateIntervalInMs: intervalMs }));
+    const started = Date.now();
+    const abortSignal = AbortSignal.timeout(Math.max(1, ref.deadline - started));
+    try {
+        await write(ref, `Swap ${label(ref)} with production`, () => client.webApps.beginSwapSlotAndWait(resourceGroup, app, slot, { targetSlot: 'production', preserveVnet: true }, { updateIntervalInMs: ref.intervalMs, abortSignal }));
+    }
+    catch (error) {
+        if (!abortSignal.aborted)
+            throw error;
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .TimeoutError */ .MU(`Swap ${label(ref)} with production did not finish within ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(Date.now() - started)} (the timeout).`, `Azure goes on with a swap once started: see the app's Activity log or \`az webapp deployment slot list\`, and raise timeout (swaps with a slow warm-up take minutes).`, { cause: error });
+    }
 }
 /** Deletes the slot; true when it was there. */
 async function deleteSlot(ref) {
     const { client, resourceGroup, app, slot } = ref;
     try {
-        await azure(`Delete slot ${label(ref)}`, () => client.webApps.deleteSlot(resourceGroup, app, slot));
+        await write(ref, `Delete slot ${label(ref)}`, () => client.webApps.deleteSlot(resourceGroup, app, slot));
         return true;
     }
     catch (error) {
@@ -28945,167 +29048,159 @@ async function deleteSlot(ref) {
         throw error;
     }
 }
+/**
+ * The tier of the app's plan when it has no deployment slots (Free, Shared, Basic: App Service docs, "Set up
+ * staging environments", slots need Standard or higher), else undefined.
+ */
+async function tierWithoutSlots(ref, serverFarmId) {
+    const [, group, plan] = /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Web\/serverfarms\/([^/]+)$/i.exec(serverFarmId ?? '') ?? [];
+    if (!group || !plan)
+        return undefined;
+    let tier = '';
+    try {
+        const found = await (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .azure */ .ec)(`Get the plan ${plan}`, () => ref.client.appServicePlans.get(group, plan));
+        tier = found.sku?.tier ?? '';
+    }
+    catch (error) {
+        // A role on the web app alone (Website Contributor) may not read its plan: then the slot path goes on as asked.
+        if ((0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .statusOf */ .c2)(error) !== 403)
+            throw error;
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`The plan ${plan} cannot be read (no role on it): whether it has deployment slots is not known.`);
+    }
+    return ['Free', 'Shared', 'Basic'].includes(tier) ? tier : undefined;
+}
 
 
 /***/ }),
 
-/***/ 516:
+/***/ 9678:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   bC: () => (/* binding */ resolveAzureTarget),
-/* harmony export */   c4: () => (/* binding */ isNotFound),
-/* harmony export */   ec: () => (/* binding */ azure),
-/* harmony export */   em: () => (/* binding */ readAzureTargetInputs),
-/* harmony export */   mE: () => (/* binding */ appServiceClient)
+/* harmony export */   GT: () => (/* binding */ containersBefore),
+/* harmony export */   fj: () => (/* binding */ armDockerLog),
+/* harmony export */   tp: () => (/* binding */ watchContainer)
 /* harmony export */ });
-/* unused harmony exports githubIdToken, azureCredential, azureError */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8261);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1662);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5714);
+/* unused harmony exports readDockerLog, containersOf */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8500);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _azure_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3032);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7268);
 
 
 
 
-const clouds = {
-    AzureCloud: { arm: 'https://management.azure.com', authority: 'https://login.microsoftonline.com' },
-    AzureUSGovernment: { arm: 'https://management.usgovcloudapi.net', authority: 'https://login.microsoftonline.us' },
-    AzureChinaCloud: { arm: 'https://management.chinacloudapi.cn', authority: 'https://login.chinacloudapi.cn' },
-};
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-function endpoint(name, raw) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input '${name}' is not a URL: '${raw}'.`, 'Give an https:// URL, e.g. https://management.local.azurestack.external.');
-    }
-    if (url.protocol !== 'https:')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input '${name}' must be an https:// URL, got '${raw}'.`);
-    return url.href.replace(/\/$/, '');
+/** The docker log through ARM. */
+function armDockerLog(ref) {
+    return { slot: ref.slot, app: ref.app, intervalMs: ref.intervalMs, read: () => readDockerLog(ref) };
 }
-/** Reads the login and cloud inputs every Azure action shares, under the same names. */
-function readAzureTargetInputs() {
-    return {
-        clientId: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('client-id'),
-        tenantId: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('tenant-id'),
-        subscriptionId: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('subscription-id'),
-        clientSecret: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('client-secret'),
-        environment: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('environment'),
-        resourceManagerEndpoint: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('resource-manager-endpoint'),
-        authorityHost: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('authority-host'),
-    };
+async function readDockerLog(ref) {
+    const { client, resourceGroup, app, slot } = ref;
+    const answer = await (0,_azure_js__WEBPACK_IMPORTED_MODULE_2__/* .azure */ .ec)(`Read the docker log of ${slot === 'production' ? app : `${app}/${slot}`}`, () => slot === 'production'
+        ? client.webApps.getWebSiteContainerLogs(resourceGroup, app)
+        : client.webApps.getWebSiteContainerLogsSlot(resourceGroup, app, slot));
+    const stream = answer.readableStreamBody;
+    if (!stream)
+        return '';
+    const chunks = [];
+    for await (const chunk of stream)
+        chunks.push(Buffer.from(chunk));
+    return Buffer.concat(chunks).toString('utf8');
 }
-/** Validates the login and cloud inputs (before any request): which login, which cloud, which subscription. */
-function resolveAzureTarget(inputs, env = process.env) {
-    if (inputs.clientSecret)
-        (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .mask */ .dK)(inputs.clientSecret);
-    const cloud = resolveCloud(inputs);
-    const login = resolveLogin(inputs, env);
-    return { login, cloud, subscriptionId: resolveSubscription(inputs, env) };
-}
-/** The endpoints of the named cloud, or explicit ones (Azure Stack, a private authority, a local stand-in). */
-function resolveCloud(inputs) {
-    const environment = inputs.environment ?? 'AzureCloud';
-    if (!['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud', 'AzureStack'].includes(environment)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input 'environment' must be AzureCloud, AzureUSGovernment, AzureChinaCloud or AzureStack, got '${environment}'.`);
-    }
-    const named = environment === 'AzureStack' ? undefined : clouds[environment];
-    const arm = inputs.resourceManagerEndpoint ?? named?.arm;
-    const authority = inputs.authorityHost ?? named?.authority;
-    if (!arm || !authority) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('AzureStack needs the resource-manager-endpoint and authority-host inputs.', 'For Azure Stack Hub, e.g. resource-manager-endpoint: https://management.local.azurestack.external and authority-host: https://login.microsoftonline.com (or your AD FS).');
-    }
-    return {
-        resourceManager: endpoint('resource-manager-endpoint', arm),
-        authorityHost: endpoint('authority-host', authority),
-        instanceDiscovery: inputs.authorityHost === undefined,
-    };
-}
-/** A client secret, OpenID Connect with the GitHub ID token, or the AZURE_* variables, in that order. */
-function resolveLogin(inputs, env) {
-    const { clientId, tenantId, clientSecret } = inputs;
-    if (clientId || tenantId || clientSecret) {
-        const missing = [!clientId && 'client-id', !tenantId && 'tenant-id'].filter(Boolean);
-        if (missing.length) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`The Azure login is half given: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing.`, 'OpenID Connect needs client-id and tenant-id (and permissions: id-token: write); a client secret needs client-id, tenant-id and client-secret.');
-        }
-        if (!GUID.test(clientId ?? '')) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input 'client-id' must be an application (client) ID, a GUID; got '${clientId}'.`);
-        }
-        if (clientSecret)
-            return { kind: 'secret', clientId: clientId ?? '', tenantId: tenantId ?? '', clientSecret };
-        if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('OpenID Connect login needs a GitHub ID token, and this job cannot request one.', 'Add `permissions: id-token: write` to the job (or the workflow), or give client-secret instead.');
-        }
-        return { kind: 'oidc', clientId: clientId ?? '', tenantId: tenantId ?? '' };
-    }
-    if (env.AZURE_CLIENT_ID && env.AZURE_TENANT_ID)
-        return { kind: 'environment' };
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('No Azure login is given.', 'Give client-id and tenant-id (OpenID Connect, with permissions: id-token: write), add client-secret for a service principal secret, or set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET.');
-}
-function resolveSubscription(inputs, env) {
-    const subscriptionId = inputs.subscriptionId ?? env.AZURE_SUBSCRIPTION_ID;
-    if (!subscriptionId) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz("Input 'subscription-id' is required (or AZURE_SUBSCRIPTION_ID): the subscription of the app.");
-    }
-    if (!GUID.test(subscriptionId)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input 'subscription-id' must be a subscription ID, a GUID; got '${subscriptionId}'.`);
-    }
-    return subscriptionId;
-}
-/**
- * The GitHub ID token, requested once per run however many Azure tokens are exchanged for it. Keyed by the
- * job's token request URL, so a second run in one process (a test) does not reuse another job's token.
- */
-let idToken;
-function githubIdToken() {
-    const url = process.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '';
-    if (idToken?.url !== url) {
-        const token = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getIDToken */ .V9('api://AzureADTokenExchange').then((value) => {
-            (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .mask */ .dK)(value);
-            return value;
-        });
-        token.catch(() => (idToken = undefined));
-        idToken = { url, token };
-    }
-    return idToken.token;
-}
-async function azureCredential(target) {
-    const identity = await Promise.all(/* import() */[__nccwpck_require__.e(818), __nccwpck_require__.e(907)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9907));
-    const options = {
-        authorityHost: target.cloud.authorityHost,
-        disableInstanceDiscovery: !target.cloud.instanceDiscovery,
-    };
-    const { login } = target;
-    if (login.kind === 'secret')
-        return new identity.ClientSecretCredential(login.tenantId, login.clientId, login.clientSecret, options);
-    if (login.kind === 'oidc')
-        return new identity.ClientAssertionCredential(login.tenantId, login.clientId, githubIdToken, options);
-    if (process.env.AZURE_CLIENT_SECRET)
-        (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .mask */ .dK)(process.env.AZURE_CLIENT_SECRET);
-    return new identity.EnvironmentCredential(options);
-}
-async function appServiceClient(target, stage) {
-    const { WebSiteManagementClient } = await Promise.all(/* import() */[__nccwpck_require__.e(818), __nccwpck_require__.e(112)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5112));
-    const credential = await azureCredential(target);
-    return new WebSiteManagementClient(credential, target.subscriptionId, {
-        endpoint: target.cloud.resourceManager,
-        credentials: { scopes: [`${target.cloud.resourceManager}/.default`] },
-        userAgentOptions: { userAgentPrefix: `deploy-actions/${stage}` },
-        retryOptions: { maxRetries: 4 },
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The containers the log shows started from `image` (by `docker run ... --name <c> ... <image>`), with their state. */
+function containersOf(log, image) {
+    const lines = log.split(/\r?\n/);
+    const imageToken = new RegExp(`\\s${escape(image)}(\\s|$)`);
+    const starts = lines.flatMap((line) => {
+        const name = /docker run .*--name (\S+)/.exec(line)?.[1];
+        return name && imageToken.test(line) ? [name] : [];
+    });
+    return starts.map((container) => {
+        const about = lines.filter((line) => line.includes(container));
+        const failed = about.some((line) => /failing site start|has exited/i.test(line));
+        const ready = about.some((line) => /initialized successfully and is ready to serve requests/i.test(line));
+        return { container, state: failed ? 'failed' : ready ? 'ready' : 'starting', lines: about };
     });
 }
+/** The container names in the log now, so the one a restart starts can be told from earlier ones. */
+async function containersBefore(log) {
+    try {
+        const text = await log.read();
+        return new Set([...text.matchAll(/--name (\S+)/g)].map((match) => match[1] ?? ''));
+    }
+    catch (error) {
+        if (!(0,_azure_js__WEBPACK_IMPORTED_MODULE_2__/* .isNotFound */ .c4)(error))
+            throw error;
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`The docker log of ${log.app} cannot be read: what runs is judged by the health answer alone.`);
+        return undefined;
+    }
+}
+/**
+ * Waits until a container started after `before` from `image` is ready; throws RolloutFailed as soon as the log says
+ * one failed to start (with its lines), and gives up quietly when `signal` is aborted.
+ */
+async function watchContainer(log, image, before, signal) {
+    while (!signal.aborted) {
+        const started = containersOf(await log.read(), image).filter((c) => !before.has(c.container));
+        const failed = started.find((c) => c.state === 'failed');
+        if (failed) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .RolloutFailed */ .hl(`The new container of ${log.slot} (${image}) failed to start; the old one still serves. App Service's docker log:\n${failed.lines.join('\n')}`, "Look at the container's own output (az webapp log tail, or the Log stream of the slot) for why it exits, and at the port it listens on (WEBSITES_PORT).");
+        }
+        const ready = started.find((c) => c.state === 'ready');
+        if (ready)
+            return ready;
+        // Abortable, so a finished wait does not keep the step's process alive for another interval.
+        await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_1__.setTimeout)(Math.max(50, log.intervalMs), undefined, { signal }).catch(() => undefined);
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 3032:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  mE: () => (/* binding */ appServiceClient),
+  ec: () => (/* binding */ azure),
+  c4: () => (/* binding */ isNotFound),
+  em: () => (/* binding */ readAzureTargetInputs),
+  bC: () => (/* binding */ resolveAzureTarget),
+  c2: () => (/* binding */ statusOf)
+});
+
+// UNUSED EXPORTS: azureCredential, azureError, githubIdToken
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 10 modules
+var core = __nccwpck_require__(7264);
+// EXTERNAL MODULE: ./src/lib/errors.ts
+var errors = __nccwpck_require__(7268);
+;// CONCATENATED MODULE: ./src/lib/azure-errors.ts
+
+/**
+ * Azure's errors in words a user can act on: Entra's AADSTS codes (the federated-credential ones GitHub users
+ * meet most), ARM's codes, and App Service's own error shape, which the SDK would otherwise report as
+ * "Unexpected status code".
+ */
+const FEDERATED = "Compare the app's federated credential with this job's token: issuer https://token.actions.githubusercontent.com, audience api://AzureADTokenExchange (or the audience input), subject e.g. repo:owner/repo:environment:production or repo:owner/repo:ref:refs/heads/main.";
 const aadHints = {
     '700016': 'The application (client-id) is not in this tenant: check client-id and tenant-id.',
     '90002': 'The tenant does not exist: check tenant-id (and environment for sovereign clouds).',
     '7000215': "The client secret is wrong: give the secret's Value (not its Secret ID), or create a new one.",
     '7000222': 'The client secret expired: create a new one and update the repository secret.',
-    '700213': "No federated credential of the app matches this workflow: add one whose subject is this job's (e.g. repo:owner/repo:environment:production or repo:owner/repo:ref:refs/heads/main), issuer https://token.actions.githubusercontent.com, audience api://AzureADTokenExchange.",
-    '70021': "No federated credential of the app matches this workflow: check the credential's subject, issuer and audience.",
-    '700024': 'The GitHub ID token has expired or is not yet valid: rerun the job.',
+    '700024': "The GitHub ID token was outside its valid time (GitHub's last minutes): this step asks for a fresh one whenever it renews its Azure token, so check the runner's clock, or, after an earlier azure/login, rerun: its az session holds the old one.",
+    '700211': `The token's issuer matches no federated credential of the app. ${FEDERATED}`,
+    '700212': `The token's audience matches no federated credential of the app. ${FEDERATED}`,
+    '700213': `The job's subject matches no federated credential of the app. ${FEDERATED}`,
+    '7002138': `The job's subject matches no federated credential: subjects are matched case-sensitively (owner, repository and environment names as GitHub spells them). ${FEDERATED}`,
+    '70021': `No federated credential of the app matches this workflow. ${FEDERATED}`,
+    '50027': 'The GitHub ID token was refused as malformed: check the audience input and the job permissions (id-token: write).',
+    '70011': 'The scope asked for is not valid for this cloud: check environment / resource-manager-endpoint.',
 };
 const armHints = {
     AuthorizationFailed: 'Give the app registration a role on the web app or its resource group that may do this (Website Contributor), then rerun.',
@@ -29113,11 +29208,15 @@ const armHints = {
     ResourceGroupNotFound: 'Check resource-group-name and subscription-id.',
     SubscriptionNotFound: 'Check subscription-id, and that the login can see it.',
     InvalidAuthenticationToken: 'The Azure token was refused: check environment / resource-manager-endpoint.',
-    ExpiredAuthenticationToken: 'The Azure token expired: rerun the job.',
+    InvalidAuthenticationTokenAudience: 'The token was issued for another cloud or resource: check environment and resource-manager-endpoint (they must name the same cloud as the login).',
+    ExpiredAuthenticationToken: 'The Azure token expired and was not renewed: rerun the job.',
+    NoRegisteredProviderFound: 'This cloud lacks the App Service API version this action uses (Azure Stack Hub lags the public cloud): update Azure Stack, or use the public cloud.',
+    Conflict: 'Another operation (a swap, a restart, a deployment from elsewhere) was running on the app for the whole timeout: wait for it (Activity log of the app), or raise timeout.',
+    ExpectationFailed: "The swap's warm-up of the slot failed: look at the slot's log stream (az webapp log tail).",
 };
 /** Turns an Azure SDK or identity error into a CloudError naming the operation, the Azure code and what to check. */
 function azureError(error, operation) {
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CloudError */ .K2)
+    if (error instanceof errors/* DeployError */.sH)
         return error;
     const err = error;
     const message = String(err.message ?? error);
@@ -29129,12 +29228,342 @@ function azureError(error, operation) {
         const code = aad ? `AADSTS${aad[1]}` : (err.name ?? 'AuthenticationError');
         const firstLine = message.split(/\r?\n|Trace ID:/)[0]?.trim() ?? message;
         const description = aad ? (/AADSTS\d+:[^]*?(?=Trace ID:|$)/.exec(message)?.[0].trim() ?? firstLine) : firstLine;
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CloudError */ .K2(`Azure login failed (${operation}): ${description}`, code, (aad && aadHints[aad[1] ?? '']) ??
+        return new errors/* CloudError */.K2(`Azure login failed (${operation}): ${description}`, code, (aad && aadHints[aad[1] ?? '']) ??
             'Check client-id, tenant-id and the secret or federated credential, and environment / authority-host.', { cause: error });
     }
     const code = err.code ?? err.name ?? 'Error';
     const status = err.statusCode ? ` (HTTP ${err.statusCode})` : '';
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CloudError */ .K2(`${operation} failed: ${code}${status}: ${message}`, code, armHints[code], { cause: error });
+    return new errors/* CloudError */.K2(`${operation} failed: ${code}${status}: ${message}`, code, armHints[code], { cause: error });
+}
+/**
+ * App Service answers errors as {Code, Message, Details: [..., {ErrorEntity: {ExtendedCode, ...}}]} rather than
+ * ARM's {error: {code, message}}; the SDK reads only the latter and would say "Unexpected status code: 409". This
+ * policy restates App Service's body in ARM's shape, so every error carries App Service's own code and message.
+ */
+const appServiceErrorPolicy = {
+    name: 'appServiceErrorShape',
+    async sendRequest(request, next) {
+        const response = await next(request);
+        if (response.status < 400 || !response.bodyAsText)
+            return response;
+        let body;
+        try {
+            body = JSON.parse(response.bodyAsText);
+        }
+        catch {
+            return response;
+        }
+        if (body === null || typeof body !== 'object' || body.error || !(body.Code || body.Message))
+            return response;
+        const extended = body.Details?.find((detail) => detail.ErrorEntity)?.ErrorEntity?.ExtendedCode;
+        const error = {
+            code: body.Code ?? String(response.status),
+            message: body.Message ?? '',
+            ...(extended ? { details: [{ code: extended, message: `App Service extended code ${extended}` }] } : {}),
+        };
+        return { ...response, bodyAsText: JSON.stringify({ error }) };
+    },
+};
+
+// EXTERNAL MODULE: ./src/lib/secrets.ts
+var secrets = __nccwpck_require__(5714);
+;// CONCATENATED MODULE: ./src/lib/azure-login.ts
+
+
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isGuid = (value) => GUID.test(value);
+/** Parses `creds` (azure/login's JSON), masking its secret before anything else can print it. */
+function parseCreds(raw) {
+    let creds;
+    try {
+        creds = JSON.parse(raw);
+    }
+    catch {
+        throw new errors/* InputError */.dz("Input 'creds' is not JSON.", 'Give the JSON of `az ad sp create-for-rbac --sdk-auth` (clientId, clientSecret, subscriptionId, tenantId), as azure/login takes it.');
+    }
+    if (typeof creds !== 'object' || creds === null)
+        throw new errors/* InputError */.dz("Input 'creds' must be a JSON object.");
+    if (creds.clientSecret)
+        (0,secrets/* mask */.dK)(creds.clientSecret);
+    if (!creds.clientId || !creds.tenantId)
+        throw new errors/* InputError */.dz("Input 'creds' lacks clientId or tenantId.", 'Both are needed, as azure/login needs them.');
+    return creds;
+}
+/** Picks the login from the inputs and the environment, in the order azure/login documents. */
+function resolveLogin(inputs, env) {
+    const authType = (inputs.authType ?? 'SERVICE_PRINCIPAL').toUpperCase();
+    if (!['SERVICE_PRINCIPAL', 'IDENTITY'].includes(authType))
+        throw new errors/* InputError */.dz(`Input 'auth-type' must be SERVICE_PRINCIPAL or IDENTITY, got '${inputs.authType}'.`);
+    if (authType === 'IDENTITY') {
+        if (inputs.clientId && !GUID.test(inputs.clientId))
+            throw new errors/* InputError */.dz(`Input 'client-id' must be the client ID of a user-assigned identity, a GUID.`);
+        return { kind: 'identity', clientId: inputs.clientId };
+    }
+    const { clientId, tenantId, clientSecret } = inputs;
+    if (clientId || tenantId || clientSecret)
+        return servicePrincipal(inputs, env);
+    if (env.AZURE_CLIENT_ID && env.AZURE_TENANT_ID)
+        return { kind: 'environment' };
+    return { kind: 'cli' };
+}
+function servicePrincipal(inputs, env) {
+    const { clientId = '', tenantId = '', clientSecret } = inputs;
+    const missing = [!clientId && 'client-id', !tenantId && 'tenant-id'].filter(Boolean);
+    if (missing.length) {
+        throw new errors/* InputError */.dz(`The Azure login is half given: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing.`, 'OpenID Connect needs client-id and tenant-id (and permissions: id-token: write); a client secret needs client-id, tenant-id and client-secret.');
+    }
+    if (!GUID.test(clientId)) {
+        throw new errors/* InputError */.dz(`Input 'client-id' must be an application (client) ID, a GUID; got '${clientId}'.`);
+    }
+    if (clientSecret)
+        return { kind: 'secret', clientId, tenantId, clientSecret };
+    if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+        throw new errors/* InputError */.dz('OpenID Connect login needs a GitHub ID token, and this job cannot request one.', 'Add `permissions: id-token: write` to the job (or the workflow), or give client-secret instead.');
+    }
+    return { kind: 'oidc', clientId, tenantId, audience: inputs.audience ?? 'api://AzureADTokenExchange' };
+}
+/** A GitHub ID token is reused while it has this long left; Entra refuses an expired one (AADSTS700024). */
+const ID_TOKEN_MARGIN_MS = 60_000;
+/** When a JWT expires (its exp claim), or 0 when it cannot be read. */
+function jwtExpiry(jwt) {
+    try {
+        const claims = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString());
+        return (claims.exp ?? 0) * 1000;
+    }
+    catch {
+        return 0;
+    }
+}
+let idToken;
+/**
+ * The GitHub ID token for an Entra token exchange. GitHub's tokens live minutes, Entra's access tokens an hour or
+ * less, and a deployment may outlast both: whenever an access token must be renewed, the credential asks for an
+ * assertion again, and gets a fresh ID token unless the one held is still valid for a while. Keyed by the job's
+ * token request URL and the audience, so a second run in one process does not reuse another job's token.
+ */
+function githubIdToken(audience = 'api://AzureADTokenExchange') {
+    const key = `${process.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? ''} ${audience}`;
+    const fresh = async () => {
+        const held = idToken?.key === key ? await idToken.token.catch(() => '') : '';
+        return held && jwtExpiry(held) - Date.now() > ID_TOKEN_MARGIN_MS ? held : '';
+    };
+    const request = async () => {
+        const value = await core/* getIDToken */.V9(audience);
+        (0,secrets/* mask */.dK)(value);
+        return value;
+    };
+    const token = fresh().then((held) => held || request());
+    token.catch(() => (idToken = undefined));
+    idToken = { key, token };
+    return token;
+}
+/** The credential for the login, on the cloud's authority. */
+async function loginCredential(login, options) {
+    const identity = await Promise.all(/* import() */[__nccwpck_require__.e(818), __nccwpck_require__.e(907)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9907));
+    if (login.kind === 'secret')
+        return new identity.ClientSecretCredential(login.tenantId, login.clientId, login.clientSecret, options);
+    if (login.kind === 'oidc')
+        return new identity.ClientAssertionCredential(login.tenantId, login.clientId, () => githubIdToken(login.audience), options);
+    if (login.kind === 'identity')
+        return new identity.ManagedIdentityCredential(login.clientId ? { clientId: login.clientId } : {});
+    if (login.kind === 'cli')
+        return cliCredential(new identity.AzureCliCredential());
+    if (process.env.AZURE_CLIENT_SECRET)
+        (0,secrets/* mask */.dK)(process.env.AZURE_CLIENT_SECRET);
+    return new identity.EnvironmentCredential(options);
+}
+/** The az CLI session's credential, masking each token it hands out and saying what to do when there is none. */
+function cliCredential(cli) {
+    return {
+        async getToken(scopes, options) {
+            try {
+                const token = await cli.getToken(scopes, options);
+                if (token)
+                    (0,secrets/* mask */.dK)(token.token);
+                return token;
+            }
+            catch (error) {
+                // The credential reports any az failure as "Please run 'az login'"; az's own words (an AADSTS code when the
+                // session's GitHub ID token expired) say more, so they are asked for again.
+                const said = await azError(scopes);
+                if (/AADSTS\d+/.test(said))
+                    throw Object.assign(new Error(said), { name: 'AuthenticationError' });
+                const why = said || String(error.message ?? error).split('\n')[0];
+                throw new errors/* InputError */.dz(`No Azure login: no login inputs, no AZURE_* variables, and the az CLI session could not give a token (${why}).`, 'Run azure/login before this step (as for azure/webapps-deploy), or give client-id and tenant-id (OpenID Connect, with permissions: id-token: write), creds, or auth-type: IDENTITY on a runner in Azure.', { cause: error });
+            }
+        },
+    };
+}
+/** What az says when asked for a token for the scope ('' when it gives one, or cannot be run). */
+async function azError(scopes) {
+    const scope = (Array.isArray(scopes) ? scopes[0] : scopes) ?? '';
+    const { getExecOutput } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 2697));
+    const args = ['account', 'get-access-token', '--output', 'json', '--resource', scope.replace(/\/\.default$/, '')];
+    const answer = await getExecOutput('az', args, { silent: true, ignoreReturnCode: true }).catch(() => undefined);
+    if (!answer || answer.exitCode === 0)
+        return '';
+    return (answer.stderr
+        .replace(/^ERROR:\s*/m, '')
+        .split(/\r?\n/)
+        .find((line) => line.trim()) ?? '');
+}
+
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var inputs = __nccwpck_require__(1662);
+;// CONCATENATED MODULE: ./src/lib/azure.ts
+
+
+
+
+
+
+/**
+ * The one place Azure clients are made: the login (see azure-login.ts), the cloud's endpoints (a named cloud, or
+ * explicit ones for Azure Stack and local stand-ins), and the subscription. SDKs are imported lazily, after the
+ * inputs are validated.
+ */
+
+
+const clouds = {
+    AzureCloud: { arm: 'https://management.azure.com', authority: 'https://login.microsoftonline.com' },
+    AzureUSGovernment: { arm: 'https://management.usgovcloudapi.net', authority: 'https://login.microsoftonline.us' },
+    AzureChinaCloud: { arm: 'https://management.chinacloudapi.cn', authority: 'https://login.chinacloudapi.cn' },
+};
+const ENVIRONMENTS = ['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud', 'AzureStack'];
+function endpoint(name, raw) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new errors/* InputError */.dz(`Input '${name}' is not a URL: '${raw}'.`, 'Give an https:// URL, e.g. https://management.local.azurestack.external.');
+    }
+    if (url.protocol !== 'https:')
+        throw new errors/* InputError */.dz(`Input '${name}' must be an https:// URL, got '${raw}'.`);
+    return url.href.replace(/\/$/, '');
+}
+/** Reads the login and cloud inputs every Azure action shares, under the same names (azure/login's). */
+function readAzureTargetInputs() {
+    const creds = (0,inputs/* optional */.lq)('creds');
+    (0,secrets/* mask */.dK)(creds);
+    return {
+        clientId: (0,inputs/* optional */.lq)('client-id'),
+        tenantId: (0,inputs/* optional */.lq)('tenant-id'),
+        subscriptionId: (0,inputs/* optional */.lq)('subscription-id'),
+        clientSecret: (0,inputs/* optional */.lq)('client-secret'),
+        creds,
+        authType: (0,inputs/* optional */.lq)('auth-type'),
+        audience: (0,inputs/* optional */.lq)('audience'),
+        environment: (0,inputs/* optional */.lq)('environment'),
+        resourceManagerEndpoint: (0,inputs/* optional */.lq)('resource-manager-endpoint'),
+        authorityHost: (0,inputs/* optional */.lq)('authority-host'),
+    };
+}
+/** `creds` (azure/login's JSON) fills the login inputs it holds; explicit inputs win. */
+function withCreds(inputs) {
+    if (!inputs.creds)
+        return inputs;
+    const creds = parseCreds(inputs.creds);
+    return {
+        ...inputs,
+        clientId: inputs.clientId ?? creds.clientId,
+        tenantId: inputs.tenantId ?? creds.tenantId,
+        clientSecret: inputs.clientSecret ?? creds.clientSecret,
+        subscriptionId: inputs.subscriptionId ?? creds.subscriptionId,
+        resourceManagerEndpoint: inputs.resourceManagerEndpoint ?? creds.resourceManagerEndpointUrl,
+        authorityHost: inputs.authorityHost ?? creds.activeDirectoryEndpointUrl,
+    };
+}
+/** Validates the login and cloud inputs (before any request): which login, which cloud, which subscription. */
+function resolveAzureTarget(raw, env = process.env) {
+    const inputs = withCreds(raw);
+    if (inputs.clientSecret)
+        (0,secrets/* mask */.dK)(inputs.clientSecret);
+    const cloud = resolveCloud(inputs);
+    const login = resolveLogin(inputs, env);
+    return { login, cloud, subscriptionId: resolveSubscription(inputs, env, login) };
+}
+/** The named cloud's endpoints (its name in any case, as azure/login takes it), or explicit ones. */
+function resolveCloud(inputs) {
+    const given = inputs.environment ?? 'AzureCloud';
+    const environment = ENVIRONMENTS.find((name) => name.toLowerCase() === given.toLowerCase());
+    if (!environment) {
+        throw new errors/* InputError */.dz(`Input 'environment' must be AzureCloud, AzureUSGovernment, AzureChinaCloud or AzureStack, got '${given}'.`);
+    }
+    const named = environment === 'AzureStack' ? undefined : clouds[environment];
+    const arm = inputs.resourceManagerEndpoint ?? named?.arm;
+    const authority = inputs.authorityHost ?? named?.authority;
+    if (!arm || !authority) {
+        throw new errors/* InputError */.dz('AzureStack needs the resource-manager-endpoint and authority-host inputs.', 'For Azure Stack Hub, e.g. resource-manager-endpoint: https://management.local.azurestack.external and authority-host: https://login.microsoftonline.com (or your AD FS).');
+    }
+    return {
+        resourceManager: endpoint('resource-manager-endpoint', arm),
+        authorityHost: endpoint('authority-host', authority),
+        instanceDiscovery: inputs.authorityHost === undefined,
+        byDefault: !inputs.environment && !inputs.resourceManagerEndpoint && !inputs.authorityHost,
+    };
+}
+function resolveSubscription(inputs, env, login) {
+    const subscriptionId = inputs.subscriptionId ?? env.AZURE_SUBSCRIPTION_ID;
+    if (!subscriptionId) {
+        if (login.kind === 'cli')
+            return '';
+        throw new errors/* InputError */.dz("Input 'subscription-id' is required (or AZURE_SUBSCRIPTION_ID): the subscription of the app.");
+    }
+    if (!isGuid(subscriptionId)) {
+        throw new errors/* InputError */.dz(`Input 'subscription-id' must be a subscription ID, a GUID; got '${subscriptionId}'.`);
+    }
+    return subscriptionId;
+}
+async function azureCredential(target) {
+    return loginCredential(target.login, {
+        authorityHost: target.cloud.authorityHost,
+        disableInstanceDiscovery: !target.cloud.instanceDiscovery,
+    });
+}
+/** Runs az and returns its trimmed output; an InputError saying how to log in when it fails. */
+async function azOutput(args, what) {
+    const { getExecOutput } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 2697));
+    const shown = await getExecOutput('az', args, { silent: true, ignoreReturnCode: true }).catch((error) => ({
+        exitCode: 127,
+        stdout: '',
+        stderr: error.message,
+    }));
+    const out = shown.stdout.trim();
+    if (shown.exitCode !== 0 || !out) {
+        throw new errors/* InputError */.dz(`No Azure login: no login inputs, no AZURE_* variables, and no az CLI session (${shown.stderr.trim().split('\n')[0] || `az gave no ${what}`}).`, 'Run azure/login before this step (as for azure/webapps-deploy), or give client-id and tenant-id (OpenID Connect, with permissions: id-token: write), creds, or auth-type: IDENTITY on a runner in Azure.');
+    }
+    return out;
+}
+/**
+ * With the az CLI session, the subscription and the cloud azure/login left selected (`az account show`, `az cloud
+ * show`), unless inputs name them: azure/webapps-deploy follows the session the same way.
+ */
+async function cliTarget(target) {
+    const subscriptionId = target.subscriptionId || (await azOutput(['account', 'show', '--query', 'id', '--output', 'tsv'], 'subscription'));
+    const resourceManager = target.cloud.byDefault
+        ? (await azOutput(['cloud', 'show', '--query', 'endpoints.resourceManager', '--output', 'tsv'], 'cloud')).replace(/\/$/, '')
+        : target.cloud.resourceManager;
+    if (!isGuid(subscriptionId))
+        throw new errors/* InputError */.dz(`The az session's subscription is not a GUID: '${subscriptionId}'.`);
+    return { subscriptionId, resourceManager };
+}
+async function appServiceClient(target, stage) {
+    const { WebSiteManagementClient } = await Promise.all(/* import() */[__nccwpck_require__.e(818), __nccwpck_require__.e(112)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5112));
+    const credential = await azureCredential(target);
+    const { subscriptionId, resourceManager } = target.login.kind === 'cli'
+        ? await cliTarget(target)
+        : { subscriptionId: target.subscriptionId, resourceManager: target.cloud.resourceManager };
+    const client = new WebSiteManagementClient(credential, subscriptionId, {
+        endpoint: resourceManager,
+        credentials: { scopes: [`${resourceManager}/.default`] },
+        userAgentOptions: { userAgentPrefix: `deploy-actions/${stage}` },
+        retryOptions: { maxRetries: 4 },
+    });
+    client.pipeline.addPolicy(appServiceErrorPolicy, { phase: 'Deserialize' });
+    core/* debug */.Yz(`Azure login: ${target.login.kind}, subscription ${subscriptionId}`);
+    return client;
 }
 /** Runs one Azure call and reports its failure as a CloudError naming the operation. */
 async function azure(operation, call) {
@@ -29145,12 +29574,14 @@ async function azure(operation, call) {
         throw azureError(error, operation);
     }
 }
+/** The HTTP status of an Azure error (wrapped in a CloudError or not). */
+function statusOf(error) {
+    const cause = error instanceof errors/* CloudError */.K2 ? error.cause : error;
+    return cause?.statusCode;
+}
 /** True for an ARM 404: the resource does not exist. */
 function isNotFound(error) {
-    const cause = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CloudError */ .K2
-        ? error.cause
-        : error;
-    return cause?.statusCode === 404;
+    return statusOf(error) === 404;
 }
 
 
@@ -29220,9 +29651,9 @@ function goDuration(ms) {
 /* harmony export */   MU: () => (/* binding */ TimeoutError),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   hl: () => (/* binding */ RolloutFailed),
-/* harmony export */   q0: () => (/* binding */ describe)
+/* harmony export */   q0: () => (/* binding */ describe),
+/* harmony export */   sH: () => (/* binding */ DeployError)
 /* harmony export */ });
-/* unused harmony export DeployError */
 /**
  * The few kinds of failure a stage reports. Each carries a `hint`: what the user should do about it.
  * Only runStage (src/lib/action.ts) turns them into `core.setFailed`, a failure summary and `failure-reason`.
@@ -29281,13 +29712,175 @@ function describe(error) {
 
 /***/ }),
 
+/***/ 3555:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Uu: () => (/* binding */ isSshUrl),
+/* harmony export */   VC: () => (/* binding */ push),
+/* harmony export */   fi: () => (/* binding */ commitAll),
+/* harmony export */   jo: () => (/* binding */ resetToRemote),
+/* harmony export */   o8: () => (/* binding */ clone)
+/* harmony export */ });
+/* unused harmony exports githubKnownHosts, GitRepo, gitError, gitEnvironment */
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7268);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5714);
+
+
+
+
+
+/** GitHub.com's ed25519 host key, as GitHub publishes it (docs: GitHub's SSH key fingerprints). */
+const githubKnownHosts = 'github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
+/** Whether a remote URL is reached over SSH: ssh://... or the scp-like user@host:path. */
+function isSshUrl(url) {
+    return url.startsWith('ssh://') || /^[\w.-]+@[\w.-]+:(?!\/\/)/.test(url);
+}
+const remoteCommands = new Set(['clone', 'fetch', 'push', 'ls-remote', 'pull']);
+class GitRepo {
+    dir;
+    env;
+    counter;
+    constructor(dir, env, counter = { remote: 0 }) {
+        this.dir = dir;
+        this.env = env;
+        this.counter = counter;
+    }
+    /** Runs git; a non-zero exit is returned, not thrown, for the callers that expect one (a rejected push). */
+    run(args, cwd = this.dir) {
+        if (remoteCommands.has(args.find((arg) => !arg.startsWith('-') && !arg.includes('=')) ?? ''))
+            this.counter.remote++;
+        return new Promise((resolve) => {
+            (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFile)('git', args, { cwd, env: this.env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+                const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+                resolve({ code, stdout: stdout.toString(), stderr: (0,_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .scrub */ ._I)(stderr.toString()) });
+            });
+        });
+    }
+    /** Runs git and throws a CloudError naming the command and Git's own message when it fails. */
+    async must(args, what, cwd) {
+        const result = await this.run(args, cwd);
+        if (result.code !== 0)
+            throw gitError(what, result);
+        return result.stdout.trim();
+    }
+}
+function gitError(what, result) {
+    // Git's closing advice over SSH ("Please make sure you have the correct access rights...") hides the cause above it.
+    const advice = /^(Please make sure you have the correct access rights|and the repository exists\.)$/;
+    const lines = (result.stderr || result.stdout).split('\n').filter((line) => line.trim() !== '' && !advice.test(line));
+    const message = lines.slice(-4).join('\n');
+    const denied = /401|403|Authentication failed|could not read Username|Permission denied|denied to|read only|Host key verification/i.test(message);
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .CloudError */ .K2(`git ${what} failed (exit ${result.code}): ${(0,_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .scrub */ ._I)(message)}`, denied ? 'AccessDenied' : 'GitError', denied
+        ? 'Check the credential: it must be able to read and push the config repository (a deploy key with write access, or a GitHub App token with contents: write; the job token only reaches the workflow’s own repository). Over SSH the host key must match ssh-known-hosts.'
+        : undefined);
+}
+/**
+ * The environment every git command of a stage runs with: the token as an `Authorization` header scoped to the
+ * remote's origin, no prompts, no system or global config that could add a credential helper of its own.
+ */
+function gitEnvironment(remote, keyDir) {
+    if (!isSshUrl(remote.url))
+        (0,_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .maskUrl */ .yP)(remote.url);
+    const env = {
+        ...process.env,
+        GIT_TERMINAL_PROMPT: '0',
+        GIT_ASKPASS: 'echo',
+        GIT_CONFIG_NOSYSTEM: '1',
+        LC_ALL: 'C',
+    };
+    if (remote.sshKey && keyDir)
+        Object.assign(env, sshEnvironment(remote, keyDir));
+    if (remote.token && !isSshUrl(remote.url)) {
+        (0,_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .mask */ .dK)(remote.token);
+        const basic = Buffer.from(`${remote.username ?? 'x-access-token'}:${remote.token}`).toString('base64');
+        const header = `Authorization: Basic ${basic}`;
+        (0,_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .maskCredential */ .kV)(`Basic ${basic}`);
+        const origin = new URL(remote.url).origin;
+        env.GIT_CONFIG_COUNT = '2';
+        env.GIT_CONFIG_KEY_0 = `http.${origin}/.extraheader`;
+        env.GIT_CONFIG_VALUE_0 = header;
+        // No credential helper may answer instead (or store the token): the header is the only credential.
+        env.GIT_CONFIG_KEY_1 = 'credential.helper';
+        env.GIT_CONFIG_VALUE_1 = '';
+    }
+    return env;
+}
+/**
+ * The deploy key and the known hosts as files only the runner's user reads (ssh refuses a key others can read),
+ * in `keyDir`, which the caller removes; host keys are checked strictly, no agent or user config takes part.
+ */
+function sshEnvironment(remote, keyDir) {
+    const key = (remote.sshKey ?? '').replace(/\r\n/g, '\n').trim();
+    (0,_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .mask */ .dK)(key);
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdirSync)(keyDir, { recursive: true, mode: 0o700 });
+    const keyFile = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(keyDir, 'deploy_key');
+    const hostsFile = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(keyDir, 'known_hosts');
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)(keyFile, `${key}\n`, { mode: 0o600 });
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)(hostsFile, `${(remote.knownHosts ?? githubKnownHosts).trim()}\n`, { mode: 0o600 });
+    const quote = (path) => `'${path.replace(/'/g, `'\\''`)}'`;
+    return {
+        GIT_SSH_COMMAND: [
+            'ssh -F /dev/null -o BatchMode=yes -o IdentitiesOnly=yes -o StrictHostKeyChecking=yes',
+            `-o UserKnownHostsFile=${quote(hostsFile)} -i ${quote(keyFile)}`,
+        ].join(' '),
+        SSH_AUTH_SOCK: '',
+    };
+}
+/** A fresh single-branch clone of the remote into `dir`; a deploy key's files go to `keyDir`. */
+async function clone(remote, dir, options = {}) {
+    const repo = new GitRepo(dir, gitEnvironment(remote, options.keyDir), options.counter);
+    await repo.must(['clone', '--quiet', '--single-branch', '--no-tags', '--branch', remote.branch, '--', remote.url, dir], `clone of ${(0,_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .redactUrl */ .BO)(remote.url)} (branch ${remote.branch})`, process.cwd());
+    return repo;
+}
+/** Commits every change of the work tree as `identity`; undefined when there was nothing to commit. */
+async function commitAll(repo, message, identity) {
+    await repo.must(['add', '--all'], 'add');
+    const staged = await repo.run(['diff', '--cached', '--quiet']);
+    if (staged.code === 0)
+        return undefined;
+    const who = ['-c', `user.name=${identity.name}`, '-c', `user.email=${identity.email}`];
+    await repo.must([...who, 'commit', '--quiet', '--no-verify', '--message', message], 'commit');
+    return repo.must(['rev-parse', 'HEAD'], 'rev-parse');
+}
+/**
+ * Pushes HEAD to the branch, never forced: a rejection because the branch moved on (someone else pushed)
+ * comes back as `rejected`; any other refusal (permissions, a protected branch, a hook) is thrown.
+ */
+async function push(repo, branch) {
+    const result = await repo.run(['push', '--porcelain', 'origin', `HEAD:refs/heads/${branch}`]);
+    if (result.code === 0)
+        return { outcome: 'pushed' };
+    const text = `${result.stdout}\n${result.stderr}`;
+    if (/\[rejected\].*\((fetch first|non-fast-forward)\)|failed to update ref|cannot lock ref/.test(text)) {
+        return { outcome: 'rejected', reason: /\(([^)]+)\)/.exec(text)?.[1] ?? 'the branch moved' };
+    }
+    throw gitError(`push to ${branch}`, result);
+}
+/** Fetches the branch and puts the work tree on its tip, dropping local commits (to make them again on top). */
+async function resetToRemote(repo, branch) {
+    await repo.must(['fetch', '--quiet', '--no-tags', 'origin', `+refs/heads/${branch}:refs/remotes/origin/${branch}`], `fetch of ${branch}`);
+    await repo.must(['reset', '--quiet', '--hard', `origin/${branch}`], 'reset');
+    return repo.must(['rev-parse', 'HEAD'], 'rev-parse');
+}
+
+
+/***/ }),
+
 /***/ 6054:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   o: () => (/* binding */ parseImageReference),
-/* harmony export */   r: () => (/* binding */ checkImageReference)
+/* harmony export */   o_: () => (/* binding */ parseImageReference),
+/* harmony export */   rd: () => (/* binding */ checkImageReference)
 /* harmony export */ });
+/* unused harmony export repositoryOf */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
 
 /**
@@ -29317,6 +29910,15 @@ function checkImageReference(input, text) {
     }
     return text;
 }
+/**
+ * Where a reference is pushed, as Docker resolves it: a reference without a registry is on Docker Hub
+ * (docker.io), and a one-part Docker Hub path is an official image, under `library/`.
+ */
+function repositoryOf(ref) {
+    const registry = ref.registry ?? 'docker.io';
+    const hub = registry === 'docker.io' || registry === 'index.docker.io' || registry === 'registry-1.docker.io';
+    return { registry, path: hub && !ref.path.includes('/') ? `library/${ref.path}` : ref.path };
+}
 
 
 /***/ }),
@@ -29333,7 +29935,7 @@ function checkImageReference(input, text) {
 /* harmony export */   yL: () => (/* binding */ oneOf)
 /* harmony export */ });
 /* unused harmony exports optionalBool, parseNumber, parseList, list, parseKeyValues, keyValues, optionalOneOf, parseDurationInput, workspacePath */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8261);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
@@ -29455,17 +30057,22 @@ function duration(name, fallback, rule) {
 const formatLimit = (ms, bare) => (bare === 'm' ? `${ms / 60_000} minutes` : `${ms / 1000} seconds`);
 /**
  * A file or folder input, resolved against the workspace (GITHUB_WORKSPACE, else the working directory) and
- * refused when it resolves outside it, links followed: an action reads only what the checkout holds.
+ * refused when it resolves, links followed, outside both the workspace and the runner's temporary folder
+ * (RUNNER_TEMP, where earlier steps such as amazon-ecs-render-task-definition leave their files).
  */
 function workspacePath(name, raw) {
     const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
     const path = resolve(workspace, raw);
-    const real = (p) => (existsSync(p) ? realpathSync(p) : p);
-    const inside = relative(real(workspace), real(path));
-    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-        throw new InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE).');
+    const roots = [workspace, process.env.RUNNER_TEMP].filter((root) => Boolean(root));
+    if (!roots.some((root) => isWithin(root, path))) {
+        throw new InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE), or in RUNNER_TEMP.');
     }
     return path;
+}
+function isWithin(root, path) {
+    const real = (p) => (existsSync(p) ? realpathSync(p) : p);
+    const inside = relative(real(resolve(root)), real(path));
+    return !(inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside));
 }
 
 
@@ -29512,10 +30119,12 @@ async function poll(check, options) {
 /* harmony export */   BO: () => (/* binding */ redactUrl),
 /* harmony export */   _I: () => (/* binding */ scrub),
 /* harmony export */   dK: () => (/* binding */ mask),
-/* harmony export */   eq: () => (/* binding */ isSensitiveName)
+/* harmony export */   eq: () => (/* binding */ isSensitiveName),
+/* harmony export */   kV: () => (/* binding */ maskCredential),
+/* harmony export */   yP: () => (/* binding */ maskUrl)
 /* harmony export */ });
-/* unused harmony exports printedForms, maskCredential, maskUrl */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8261);
+/* unused harmony export printedForms */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
 
 /**
  * The one place a value becomes secret. `mask()` registers it with the runner, which then hides it in the log
@@ -29647,7 +30256,7 @@ function safeDecode(text) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8390);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(579);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29656,7 +30265,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8390:
+/***/ 579:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29667,8 +30276,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: rollbackStage
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
-var core = __nccwpck_require__(8261);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 10 modules
+var core = __nccwpck_require__(7264);
 // EXTERNAL MODULE: ./src/lib/duration.ts
 var duration = __nccwpck_require__(2543);
 // EXTERNAL MODULE: ./src/lib/errors.ts
@@ -29796,12 +30405,100 @@ function withFooter(name, summary, { error, durationMs }) {
 var app_service = __nccwpck_require__(4214);
 // EXTERNAL MODULE: ./src/lib/app-service-wait.ts + 3 modules
 var app_service_wait = __nccwpck_require__(5711);
-// EXTERNAL MODULE: ./src/lib/azure.ts
-var azure = __nccwpck_require__(516);
-// EXTERNAL MODULE: ./src/lib/image.ts
-var lib_image = __nccwpck_require__(6054);
+// EXTERNAL MODULE: ./src/lib/azure.ts + 2 modules
+var azure = __nccwpck_require__(3032);
+// EXTERNAL MODULE: ./src/lib/git.ts
+var git = __nccwpck_require__(3555);
 // EXTERNAL MODULE: ./src/lib/inputs.ts
 var inputs = __nccwpck_require__(1662);
+;// CONCATENATED MODULE: ./src/lib/gitops-inputs.ts
+
+
+
+
+function readConfigRemote() {
+    const token = (0,inputs/* optional */.lq)('token');
+    (0,secrets/* mask */.dK)(token);
+    // A key's lines are masked as they are read: the raw input, untrimmed, is what the runner would print.
+    const sshKey = (0,inputs/* optional */.lq)('ssh-key');
+    (0,secrets/* mask */.dK)(sshKey);
+    if (sshKey !== undefined && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(sshKey)) {
+        throw new errors/* InputError */.dz("Input 'ssh-key' is not a private key (-----BEGIN OPENSSH PRIVATE KEY-----...).");
+    }
+    return {
+        repository: readRepository(sshKey !== undefined),
+        branch: (0,inputs/* optional */.lq)('branch') ?? 'main',
+        token,
+        sshKey,
+        knownHosts: (0,inputs/* optional */.lq)('ssh-known-hosts'),
+    };
+}
+/** The bot identity commits are made as. */
+function readIdentity() {
+    return {
+        name: (0,inputs/* optional */.lq)('commit-user-name') ?? 'github-actions[bot]',
+        email: (0,inputs/* optional */.lq)('commit-user-email') ?? '41898282+github-actions[bot]@users.noreply.github.com',
+    };
+}
+/**
+ * owner/name is a repository on this GitHub (GITHUB_SERVER_URL), over HTTPS, or over SSH (git@host:owner/name.git)
+ * with a deploy key; otherwise an https:// URL, or with a deploy key an ssh:// or git@host:path one.
+ */
+function readRepository(ssh) {
+    const raw = (0,inputs/* required */.mw)('repository', 'the config repository, owner/name or its HTTPS URL');
+    if (/^[\w.-]+\/[\w.-]+$/.test(raw)) {
+        const server = (process.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '');
+        const name = `${raw.replace(/\.git$/, '')}.git`;
+        return ssh ? `git@${new URL(server).hostname}:${name}` : `${server}/${name}`;
+    }
+    if ((0,git/* isSshUrl */.Uu)(raw)) {
+        if (!ssh)
+            throw new errors/* InputError */.dz(`Input 'repository' is an SSH URL ('${raw}'), but no 'ssh-key' is given.`, "Give the deploy key in 'ssh-key', or an https:// URL with 'token'.");
+        return raw;
+    }
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new errors/* InputError */.dz(`Input 'repository' is '${raw}', neither owner/name nor a URL.`, 'Write owner/name (on this GitHub) or https://host/owner/name.git.');
+    }
+    (0,secrets/* maskUrl */.yP)(url);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new errors/* InputError */.dz(`Input 'repository' must be an https:// URL or owner/name, got a ${url.protocol} URL.`);
+    }
+    return url.href;
+}
+/** The Argo CD server to wait for, or undefined without `argocd-server`; `names` are the time inputs' names. */
+function readArgo(names = { timeout: 'timeout', interval: 'interval' }) {
+    const server = (0,inputs/* optional */.lq)('argocd-server');
+    if (server === undefined)
+        return undefined;
+    const token = (0,inputs/* required */.mw)('argocd-token', 'an Argo CD API token, when argocd-server is set');
+    (0,secrets/* mask */.dK)(token);
+    const url = /^https?:\/\//.test(server) ? server : `https://${server}`;
+    return {
+        server: url,
+        token,
+        application: (0,inputs/* required */.mw)('application', 'the Argo CD Application to wait for, when argocd-server is set'),
+        sync: (0,inputs/* bool */.lc)('sync', false),
+        timeoutMs: (0,inputs/* duration */.p0)(names.timeout, '10m', { bare: 's', minMs: 1000, maxMs: 6 * 3_600_000 }),
+        intervalMs: (0,inputs/* duration */.p0)(names.interval, '5', { bare: 's', minMs: 100, maxMs: 600_000 }),
+    };
+}
+/** The service the commit messages name: `service`, else the repository's name. */
+function readService() {
+    return (0,inputs/* optional */.lq)('service') ?? (process.env.GITHUB_REPOSITORY ?? 'service').split('/').pop() ?? 'service';
+}
+/** The release commit to revert must be a commit SHA: the `commit` output of that release. */
+function checkRevert(revert) {
+    if (revert === undefined || !/^[0-9a-f]{7,40}$/.test(revert)) {
+        throw new errors/* InputError */.dz(`Input 'revert' must be the commit SHA of the release to revert (the 'commit' output of that release), got '${revert ?? ''}'.`);
+    }
+}
+
+// EXTERNAL MODULE: ./src/lib/image.ts
+var lib_image = __nccwpck_require__(6054);
 ;// CONCATENATED MODULE: ./src/rollback/inputs.ts
 
 
@@ -29809,25 +30506,51 @@ var inputs = __nccwpck_require__(1662);
 
 
 
-function readInputs() {
-    return chooseTarget() === 'ecs' ? readEcsInputs() : readAzureInputs();
+
+function readGitOpsInputs() {
+    const remote = readConfigRemote();
+    const revert = (0,inputs/* optional */.lq)('revert');
+    checkRevert(revert);
+    if ((0,inputs/* optional */.lq)('mode') === 'mark-good') {
+        throw new errors/* InputError */.dz("mode 'mark-good' is for ECS: a GitOps release is marked by its commit in the config repository.");
+    }
+    return {
+        target: 'gitops',
+        ...remote,
+        revert,
+        service: readService(),
+        identity: readIdentity(),
+        argo: readArgo({ timeout: 'timeout', interval: 'poll-interval' }),
+        reason: (0,inputs/* optional */.lq)('reason'),
+    };
 }
-/** `target: auto` picks the cloud by the inputs given: `app-name` means Azure, `service` means ECS. */
+function readInputs() {
+    const target = chooseTarget();
+    if (target === 'gitops')
+        return readGitOpsInputs();
+    return target === 'ecs' ? readEcsInputs() : readAzureInputs();
+}
+/**
+ * `target: auto` picks the cloud by the inputs given: `app-name` means Azure, `repository` with `revert` a GitOps
+ * config repository, `service` ECS.
+ */
 function chooseTarget() {
-    const target = (0,inputs/* oneOf */.yL)('target', ['auto', 'ecs', 'azure'], 'auto');
+    const target = (0,inputs/* oneOf */.yL)('target', ['auto', 'ecs', 'azure', 'gitops'], 'auto');
     if (target !== 'auto')
         return target;
     if ((0,inputs/* optional */.lq)('app-name'))
         return 'azure';
+    if ((0,inputs/* optional */.lq)('repository') && (0,inputs/* optional */.lq)('revert'))
+        return 'gitops';
     if ((0,inputs/* optional */.lq)('service'))
         return 'ecs';
-    throw new errors/* InputError */.dz('Nothing says what to roll back.', "Give 'service' (and 'cluster') for ECS, or 'app-name' for Azure App Service.");
+    throw new errors/* InputError */.dz('Nothing says what to roll back.', "Give 'service' (and 'cluster') for ECS, 'app-name' for Azure App Service, or 'repository' and 'revert' for GitOps.");
 }
 function readAzureInputs() {
     const app = (0,app_service/* checkAppServiceName */.M4)('app-name', (0,inputs/* required */.mw)('app-name', 'the web app to roll back'), app_service/* APP_NAME_MAX */.xX);
-    const resourceGroup = (0,inputs/* required */.mw)('resource-group-name', 'the resource group of the web app');
+    const resourceGroup = (0,inputs/* optional */.lq)('resource-group-name');
     const slot = (0,app_service/* checkAppServiceName */.M4)('slot-name', (0,inputs/* optional */.lq)('slot-name') ?? 'production', app_service/* SLOT_NAME_MAX */.Kq);
-    const previousImage = (0,lib_image/* checkImageReference */.r)('previous-image', (0,inputs/* required */.mw)('previous-image', "what production ran before, deploy-azure's previous-image output"));
+    const previousImage = (0,lib_image/* checkImageReference */.rd)('previous-image', (0,inputs/* required */.mw)('previous-image', "what production ran before, deploy-azure's previous-image output"));
     return {
         target: 'azure',
         azure: (0,azure/* resolveAzureTarget */.bC)((0,azure/* readAzureTargetInputs */.em)()),
@@ -29903,7 +30626,8 @@ function summarise({ report: { reason, result } }) {
 /**
  * rollback: put the last good version back, after a failed smoke test or by hand. ECS: point the service at a
  * known-good revision and watch it roll out. Azure: swap the slot back, or set previous-image, then wait until
- * production serves it. Idempotent: what already runs the target is left alone and the step succeeds.
+ * production serves it. GitOps: revert the release commit in the config repository and wait until Argo CD has it
+ * Healthy again. Idempotent: what already runs the target is left alone and the step succeeds.
  */
 const rollbackStage = {
     name: 'rollback',
@@ -29911,18 +30635,27 @@ const rollbackStage = {
     async run(report) {
         const inputs = readInputs();
         report.reason = inputs.reason;
-        report.result = inputs.target === 'ecs' ? await onEcs(inputs) : await onAzure(inputs);
+        report.result = await rollBack(inputs);
         core/* info */.pq(report.result.headline);
     },
     outputs: outputs,
     summary: summarise,
 };
+function rollBack(inputs) {
+    if (inputs.target === 'gitops')
+        return onGitOps(inputs);
+    return inputs.target === 'ecs' ? onEcs(inputs) : onAzure(inputs);
+}
+async function onGitOps(inputs) {
+    const { rollbackGitOps } = await __nccwpck_require__.e(/* import() */ 555).then(__nccwpck_require__.bind(__nccwpck_require__, 555));
+    return core/* group */.Os('Revert the release commit', () => rollbackGitOps(inputs));
+}
 async function onEcs(inputs) {
     const { rollbackEcs } = await Promise.all(/* import() */[__nccwpck_require__.e(212), __nccwpck_require__.e(57)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5057));
     return core/* group */.Os(inputs.mode === 'mark-good' ? 'Mark known-good' : 'Roll back', () => rollbackEcs(inputs));
 }
 async function onAzure(inputs) {
-    const { rollbackAzure } = await __nccwpck_require__.e(/* import() */ 71).then(__nccwpck_require__.bind(__nccwpck_require__, 1071));
+    const { rollbackAzure } = await __nccwpck_require__.e(/* import() */ 696).then(__nccwpck_require__.bind(__nccwpck_require__, 6696));
     return core/* group */.Os('Roll back', () => rollbackAzure(inputs));
 }
 async function run() {
@@ -30191,6 +30924,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
 /***/ 6928:
 /***/ ((module) => {
 
@@ -30240,7 +30980,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 8261:
+/***/ 7264:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30259,8 +30999,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -30335,7 +31075,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -30409,7 +31149,7 @@ function file_command_issueFileCommand(command, message) {
     if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -30425,7 +31165,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 // EXTERNAL MODULE: external "path"
@@ -31509,7 +32249,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -31693,16 +32433,421 @@ function toPlatformPath(pth) {
     return pth.replace(/[/\\]/g, path.sep);
 }
 //# sourceMappingURL=path-utils.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 4 modules
+var lib_exec = __nccwpck_require__(2697);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_.platform();
+const arch = external_os_.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function setSecret(secret) {
+    command_issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(external_os_.EOL);
+    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function debug(message) {
+    command_issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    command_issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    command_issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+    }
+    issueCommand('save-state', { name }, toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
+
+/***/ }),
+
+/***/ 2697:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  getExecOutput: () => (/* binding */ getExecOutput)
+});
+
+// UNUSED EXPORTS: exec
+
 // EXTERNAL MODULE: external "string_decoder"
 var external_string_decoder_ = __nccwpck_require__(3193);
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 // EXTERNAL MODULE: external "events"
 var external_events_ = __nccwpck_require__(4434);
 // EXTERNAL MODULE: external "child_process"
 var external_child_process_ = __nccwpck_require__(5317);
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -31728,7 +32873,7 @@ const IS_WINDOWS = process.platform === 'win32';
  * backslash to all junction results on Windows.
  */
 function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
+    return __awaiter(this, void 0, void 0, function* () {
         const result = yield fs.promises.readlink(fsPath);
         // On Windows, restore Node 20 behavior: add trailing backslash to all results
         // since junctions on Windows are always directory links
@@ -31742,7 +32887,7 @@ function readlink(fsPath) {
 const UV_FS_O_EXLOCK = 0x10000000;
 const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
+    return __awaiter(this, void 0, void 0, function* () {
         try {
             yield stat(fsPath);
         }
@@ -31756,7 +32901,7 @@ function exists(fsPath) {
     });
 }
 function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
         const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
         return stats.isDirectory();
     });
@@ -31783,7 +32928,7 @@ function isRooted(p) {
  * @return if file exists and is executable, returns the file path. otherwise empty string.
  */
 function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
+    return __awaiter(this, void 0, void 0, function* () {
         let stats = undefined;
         try {
             // test file exists
@@ -32233,13 +33378,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -32530,7 +33675,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -32765,16 +33910,16 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  * @param     options            optional exec options.  See ExecOptions
  * @returns   Promise<number>    exit code
  */
-function exec_exec(commandLine, args, options) {
+function exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
+        const commandArgs = argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
+        const runner = new ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -32794,8 +33939,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
+        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {
@@ -32811,7 +33956,7 @@ function getExecOutput(commandLine, args, options) {
             }
         };
         const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
         //flush any remaining characters
         stdout += stdoutDecoder.end();
         stderr += stderrDecoder.end();
@@ -32823,389 +33968,6 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(external_os_namespaceObject.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function debug(message) {
-    command_issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    command_issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    command_issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
-    }
-    issueCommand('save-state', { name }, toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
 
 /***/ })
 

@@ -1,45 +1,36 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer as createHttpsServer, type Server } from 'node:https';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
-import { selfSignedCertificate } from '../http/server.js';
-import { CLIENT_ID, createGitHubOidc, handleEntra, readBody, REQUEST_TOKEN, send, type EntraState } from './entra.js';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import { scmHandler, settle, startContainer, type Behaviour, type FakeSlot } from './app-service.js';
+import { armRoutes, WEB_API_VERSIONS, type Operation, type Site } from './arm.js';
+import { createGitHubOidc, handleEntra, REQUEST_TOKEN, type EntraState } from './entra.js';
 
 /**
- * A local Azure on 127.0.0.1, over HTTPS with a self-signed certificate:
- *  - the Entra token endpoint: GET /{tenant}/v2.0/.well-known/openid-configuration, POST /{tenant}/oauth2/v2.0/token
- *    (client_credentials with client_secret or client_assertion; errors as Entra sends them, with AADSTS codes);
- *  - ARM for Microsoft.Web/sites: site and slots GET/PUT/DELETE, config/web GET/PATCH/PUT, config/appsettings PUT,
- *    config/appsettings/list POST, restart, slotsswap (202 + Location, polled until 200); ARM error bodies;
- *  - a GitHub OIDC token endpoint (plain HTTP, as ACTIONS_ID_TOKEN_REQUEST_URL names it) that counts requests;
- *  - for each site and slot, its own HTTPS port (its defaultHostName) answering /health with the version of the
- *    image it runs, once a restart has let the new image start.
+ * A local Azure on 127.0.0.1, over HTTPS with a self-signed certificate, as strict as Azure:
+ *  - Entra (entra.ts): token endpoint (client secret, client assertion with GitHub's ID token), AD FS for az, AADSTS
+ *    errors; tokens that expire and carry their audience;
+ *  - ARM (arm.ts): Microsoft.Web sites, slots, config, app settings, connection strings, slot-specific names,
+ *    plans, restart, swap and slot creation as long-running operations, the docker log; ARM's and App Service's
+ *    own error shapes, 409 while an operation holds a site, api-versions the cloud lacks;
+ *  - App Service's containers (app-service.ts): a restart starts a new container that takes over once started, the
+ *    old one serving meanwhile, a crashing one never; each slot on its own HTTPS port (its defaultHostName)
+ *    answering /health with the version it runs;
+ *  - the runner's GitHub ID token service and an Azure VM's IMDS (plain HTTP).
  */
 
-export const SUBSCRIPTION = '00000000-0000-0000-0000-00000000c0de';
+export { SUBSCRIPTION } from './arm.js';
 export { CLIENT_ID, CLIENT_SECRET, REQUEST_TOKEN, TENANT } from './entra.js';
 
-/** What the app serves when it runs an image: healthy with its version, unhealthy (503), or crashing (no answer). */
-export type Behaviour = 'healthy' | 'unhealthy' | 'crash';
-
-export interface FakeSlot {
-  name: string;
-  /** linuxFxVersion as set through config/web. */
-  linuxFxVersion: string;
-  appCommandLine: string;
-  acrUseManagedIdentityCreds: boolean;
-  appSettings: Record<string, string>;
-  /** The image the running app was started from ('' before the first start). */
-  running: string;
-  /** When the running app answers (a start takes startMs). */
-  readyAt: number;
-  port: number;
-  server: Server;
-}
+export type { Behaviour, FakeSlot } from './app-service.js';
 
 export interface FakeAzure {
   arm: string;
@@ -58,7 +49,7 @@ export interface FakeAzure {
   slot(app: string, slot?: string): FakeSlot;
   addSite(
     app: string,
-    options?: { image?: string; settings?: Record<string, string>; slots?: string[] },
+    options?: { image?: string; settings?: Record<string, string>; slots?: string[]; resourceGroup?: string },
   ): Promise<void>;
   behaviour: (image: string) => Behaviour;
   startMs: number;
@@ -70,12 +61,43 @@ export interface FakeAzure {
   federated: boolean;
   /** Roles: contributor may write; reader only read. */
   role: 'contributor' | 'reader';
+  /** Client IDs of the managed identities of the runner's VM (IMDS), system-assigned first; [] none. */
+  managedIdentities: string[];
+  /** The IMDS host, for AZURE_POD_IDENTITY_AUTHORITY_HOST (the Azure SDK's and MSAL's setting for it). */
+  imdsHost: string;
+  /** Seconds an Entra access token lives (expires_in): ARM refuses it after that (ExpiredAuthenticationToken). */
+  tokenLifetimeS: number;
+  /** How long a GitHub ID token is valid (5 minutes on GitHub): Entra refuses it after that (AADSTS700024). */
+  idTokenLifetimeMs: number;
+  /** The issuer and audience the app's federated credential accepts. */
+  federatedIssuer: string;
+  federatedAudience: string;
+  /** Time a swap takes at least, besides swapPolls. */
+  swapMs: number;
+  /** Make the next swap fail, as App Service reports a failed swap (400 or 417 with its message). */
+  failNextSwap(status: 400 | 417, message: string): void;
+  /** Polls of Azure-AsyncOperation before a new slot exists; 0: PUT slot answers 200 at once. */
+  slotCreatePolls: number;
+  /** Another operation (e.g. a swap someone started in the portal) holds the site for ms: writes get 409. */
+  busy(app: string, ms: number, operation?: string): void;
+  /** Slot-specific ("sticky") setting names of a site: they stay with their slot in a swap. */
+  slotConfigNames(app: string): { appSettingNames: string[]; connectionStringNames: string[] };
+  /** The tier of an app's plan: Free, Shared and Basic plans have no deployment slots. */
+  setTier(app: string, tier: 'Basic' | 'Standard' | 'PremiumV3'): void;
+  /** The api-versions of Microsoft.Web this cloud has (another one is refused with NoRegisteredProviderFound). */
+  apiVersions: Set<string>;
+  /** `host METHOD /path` of every request to Entra and ARM (the host as the client named it). */
+  requestsByHost: string[];
+  /** The publish profile of an app or slot, as the portal downloads it (Get publish profile). */
+  publishProfile(app: string, slot?: string): string;
+  /** An HTTPS proxy (HTTPS_PROXY) leading login.microsoftonline.com and management.azure.com here. */
+  proxy: string;
   /** The environment that trusts the certificate in a child process and points OIDC at the fake. */
-  env(oidc?: boolean): Record<string, string>;
+  env(oidc?: boolean, publicCloud?: boolean): Record<string, string>;
   close(): Promise<void>;
 }
 
-const versionOf = (image: string) =>
+export const versionOf = (image: string) =>
   /:([\w][\w.-]*)$/.exec(image.replace(/^DOCKER\|/, '').split('@')[0] ?? '')?.[1] ?? 'unknown';
 
 /** Makes this process trust the fake's certificate, as NODE_EXTRA_CA_CERTS does for a child started with it. */
@@ -90,27 +112,50 @@ export function trustInProcess(ca: string): void {
   patched.trusting = true;
   tls.createSecureContext = patched;
 }
+/** The public cloud's host names the proxy leads to the local Azure (Entra and ARM of AzureCloud). */
+export const PUBLIC_HOSTS = ['login.microsoftonline.com', 'management.azure.com'];
+
+let certificate: { key: string; cert: string } | undefined;
+
+/** One self-signed certificate for 127.0.0.1 and the public cloud's names (trusted as its own CA). */
+function azureCertificate(): { key: string; cert: string } {
+  if (certificate) return certificate;
+  const dir = mkdtempSync(join(tmpdir(), 'fake-azure-cert-'));
+  const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+  const names = ['IP:127.0.0.1', 'DNS:localhost', ...PUBLIC_HOSTS.map((host) => `DNS:${host}`)].join(',');
+  // prettier-ignore
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+    '-subj', '/CN=127.0.0.1', '-addext', `subjectAltName=${names}`, '-keyout', key, '-out', cert,
+  ], { stdio: 'ignore' });
+  certificate = { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
+  return certificate;
+}
 
 export async function startFakeAzure(): Promise<FakeAzure> {
-  const cert = selfSignedCertificate();
+  const cert = azureCertificate();
   const caFile = join(mkdtempSync(join(tmpdir(), 'fake-azure-')), 'ca.pem');
   writeFileSync(caFile, cert.cert);
   trustInProcess(cert.cert);
-  const sites = new Map<string, Map<string, FakeSlot>>();
-  const tokens = new Map<string, string>();
-  const idTokens = new Set<string>();
-  const operations = new Map<string, { polls: number; done: () => void }>();
+  const sites = new Map<string, Site>();
+  const operations = new Map<string, Operation>();
   const armCalls: string[] = [];
-  let throttled: { count: number; status: number } = { count: 0, status: 429 };
+  const throttled = { count: 0, status: 429 };
+  let nextSwapFailure: { status: number; message: string } | undefined;
   let base = '';
   const entraState: EntraState = {
     base: () => base,
-    tokens,
-    idTokens,
+    tokens: new Map(),
+    idTokens: new Set(),
     oidcTokens: new Set(),
     tokenRequests: [],
     federated: () => fake.federated,
     onOidcRequest: () => fake.oidcRequests++,
+    tokenLifetimeS: () => fake.tokenLifetimeS,
+    managedIdentities: () => fake.managedIdentities,
+    idTokenLifetimeMs: () => fake.idTokenLifetimeMs,
+    federatedIssuer: () => fake.federatedIssuer,
+    federatedAudience: () => fake.federatedAudience,
   };
 
   const fake: FakeAzure = {
@@ -126,39 +171,88 @@ export async function startFakeAzure(): Promise<FakeAzure> {
     behaviour: () => 'healthy',
     startMs: 150,
     swapPolls: 2,
+    swapMs: 0,
+    slotCreatePolls: 0,
     role: 'contributor',
     federated: true,
+    tokenLifetimeS: 3599,
+    managedIdentities: [],
+    imdsHost: '',
+    proxy: '',
+    requestsByHost: [],
+    idTokenLifetimeMs: 5 * 60_000,
+    federatedIssuer: 'https://token.actions.githubusercontent.com',
+    federatedAudience: 'api://AzureADTokenExchange',
+    apiVersions: new Set(WEB_API_VERSIONS),
     site(app) {
       const site = sites.get(app);
       if (!site) throw new Error(`no site ${app}`);
-      return site;
+      return site.slots;
     },
     slot(app, slot = 'production') {
       const found = fake.site(app).get(slot);
       if (!found) throw new Error(`no slot ${slot}`);
+      settle(found, fake.behaviour);
       return found;
     },
     async addSite(app, options = {}) {
-      const site = new Map<string, FakeSlot>();
-      sites.set(app, site);
+      const site: Site = {
+        slots: new Map(),
+        resourceGroup: options.resourceGroup ?? 'rg-web',
+        tier: 'Standard',
+        sticky: { appSettingNames: [], connectionStringNames: [] },
+      };
+      sites.set(`${site.resourceGroup}/${app}`, site);
+      if (!sites.has(app)) sites.set(app, site);
       for (const name of ['production', ...(options.slots ?? [])]) {
         const image = options.image ?? 'ghcr.io/octo-org/hello-service:1.0.0';
-        const slot = await hostSlot(name, `DOCKER|${image}`, { ...options.settings });
-        site.set(name, slot);
+        const slot = await hostSlot(app, name, `DOCKER|${image}`, { ...options.settings });
+        slot.running = slot.linuxFxVersion;
+        site.slots.set(name, slot);
       }
     },
-    throttle(count, status = 429) {
-      throttled = { count, status };
+    publishProfile(app, name = 'production') {
+      const slot = fake.slot(app, name);
+      const scm = `127.0.0.1:${slot.scmPort}`;
+      const site = `https://127.0.0.1:${slot.port}`;
+      const common = `userName="${slot.publishingUser}" userPWD="${slot.publishingPassword}" destinationAppUrl="${site}" SQLServerDBConnectionString="" mySQLDBConnectionString="" hostingProviderForumLink="" controlPanelLink="https://portal.azure.com" webSystem="WebSites"`;
+      return `<publishData><publishProfile profileName="${app} - Web Deploy" publishMethod="MSDeploy" publishUrl="${scm}" msdeploySite="${app}" ${common}><databases /></publishProfile><publishProfile profileName="${app} - FTP" publishMethod="FTP" publishUrl="ftps://waws-prod-am2-000.ftp.azurewebsites.windows.net/site/wwwroot" ftpPassiveMode="True" ${common}><databases /></publishProfile><publishProfile profileName="${app} - Zip Deploy" publishMethod="ZipDeploy" publishUrl="${scm}" ${common}><databases /></publishProfile></publishData>`;
     },
-    env(oidc = false) {
+    throttle(count, status = 429) {
+      Object.assign(throttled, { count, status });
+    },
+    failNextSwap(status, message) {
+      nextSwapFailure = { status, message };
+    },
+    busy(app, ms, operation = 'SwapSiteSlots') {
+      const site = sites.get(app);
+      if (site) site.operation = { name: operation, until: Date.now() + ms };
+    },
+    slotConfigNames(app) {
+      const site = sites.get(app);
+      if (!site) throw new Error(`no site ${app}`);
+      return site.sticky;
+    },
+    setTier(app, tier) {
+      const site = sites.get(app);
+      if (site) site.tier = tier;
+    },
+    env(oidc = false, publicCloud = false) {
       return {
         NODE_EXTRA_CA_CERTS: caFile,
+        ...(publicCloud ? { HTTPS_PROXY: fake.proxy, NO_PROXY: '127.0.0.1,localhost' } : {}),
         ...(oidc ? { ACTIONS_ID_TOKEN_REQUEST_URL: fake.oidcUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN } : {}),
       };
     },
     async close() {
-      for (const site of sites.values()) for (const slot of site.values()) slot.server.close();
-      for (const server of [arm, oidc]) {
+      for (const site of new Set(sites.values()))
+        for (const slot of site.slots.values()) {
+          slot.server.close();
+          slot.scmServer.closeAllConnections();
+          slot.scmServer.close();
+        }
+      for (const tunnel of tunnels) tunnel.destroy();
+      for (const server of [arm, oidc, proxy]) {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
       }
@@ -166,23 +260,29 @@ export async function startFakeAzure(): Promise<FakeAzure> {
   };
 
   async function hostSlot(
+    app: string,
     name: string,
     linuxFxVersion: string,
     appSettings: Record<string, string>,
   ): Promise<FakeSlot> {
     const slot = {
       name,
+      app,
       linuxFxVersion,
       appCommandLine: '',
       acrUseManagedIdentityCreds: false,
       appSettings,
-      running: linuxFxVersion,
+      connectionStrings: {},
+      running: '',
+      dockerLog: [],
       readyAt: 0,
       port: 0,
-    } as FakeSlot;
+    } as unknown as FakeSlot;
     slot.server = createHttpsServer(cert, (req, res) => {
-      const behaviour = fake.behaviour(slot.running.replace(/^DOCKER\|/, ''));
-      if (behaviour === 'crash' || Date.now() < slot.readyAt) {
+      settle(slot, fake.behaviour);
+      const behaviour = slot.running ? fake.behaviour(slot.running.replace(/^DOCKER\|/, '')) : 'crash';
+      if (behaviour === 'crash') {
+        // App Service's own page while no container of the site answers.
         res.writeHead(503, { 'content-type': 'text/html' }).end('<h1>Application Error</h1>');
         return;
       }
@@ -197,189 +297,64 @@ export async function startFakeAzure(): Promise<FakeAzure> {
     });
     await new Promise<void>((resolve) => slot.server.listen(0, '127.0.0.1', resolve));
     slot.port = (slot.server.address() as AddressInfo).port;
+    slot.publishingUser = `$${app}${name === 'production' ? '' : `__${name}`}`;
+    slot.publishingPassword = randomBytes(30).toString('base64url');
+    slot.scmServer = createHttpsServer(
+      cert,
+      scmHandler(
+        slot,
+        (s) => startContainer(s, fake.startMs),
+        () => fake.behaviour,
+      ),
+    );
+    await new Promise<void>((resolve) => slot.scmServer.listen(0, '127.0.0.1', resolve));
+    slot.scmPort = (slot.scmServer.address() as AddressInfo).port;
     return slot;
   }
 
-  const restart = (slot: FakeSlot) => {
-    slot.running = slot.linuxFxVersion;
-    slot.readyAt = Date.now() + fake.startMs;
-  };
-
-  const armError = (res: ServerResponse, status: number, code: string, message: string) =>
-    send(res, status, { error: { code, message } });
-  /** ARM's 404 for a site or slot, in the words ARM uses. */
-  const resourceNotFound = (res: ServerResponse, resource: string, rg: string) =>
-    armError(
-      res,
-      404,
-      'ResourceNotFound',
-      `The Resource '${resource}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
-    );
-
-  const siteJson = (app: string, rg: string, slot: FakeSlot) => {
-    const id = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${rg}/providers/Microsoft.Web/sites/${app}${slot.name === 'production' ? '' : `/slots/${slot.name}`}`;
-    return {
-      id,
-      name: slot.name === 'production' ? app : `${app}/${slot.name}`,
-      type: slot.name === 'production' ? 'Microsoft.Web/sites' : 'Microsoft.Web/sites/slots',
-      kind: 'app,linux,container',
-      location: 'West Europe',
-      properties: {
-        state: 'Running',
-        hostNames: [`127.0.0.1:${slot.port}`],
-        defaultHostName: `127.0.0.1:${slot.port}`,
-        enabled: true,
-        serverFarmId: `/subscriptions/${SUBSCRIPTION}/resourceGroups/${rg}/providers/Microsoft.Web/serverfarms/plan`,
-        reserved: true,
-        siteConfig: { linuxFxVersion: slot.linuxFxVersion },
-      },
-    };
-  };
-  const configJson = (slot: FakeSlot) => ({
-    id: 'config/web',
-    name: 'web',
-    type: 'Microsoft.Web/sites/config',
-    properties: {
-      linuxFxVersion: slot.linuxFxVersion,
-      appCommandLine: slot.appCommandLine,
-      acrUseManagedIdentityCreds: slot.acrUseManagedIdentityCreds,
-      alwaysOn: true,
-    },
-  });
-
-  async function armRoute(req: IncomingMessage, res: ServerResponse, url: URL) {
-    const method = req.method ?? 'GET';
-    armCalls.push(`${method} ${url.pathname}`);
-    const bearer = /^Bearer (\S+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
-    if (!bearer || !tokens.has(bearer))
-      return armError(res, 401, 'InvalidAuthenticationToken', 'The access token is invalid.');
-    if (!url.searchParams.get('api-version'))
-      return armError(
-        res,
-        400,
-        'MissingApiVersionParameter',
-        'The api-version query parameter (?api-version=) is required for all requests.',
-      );
-    if (throttled.count > 0) {
-      throttled.count--;
-      return send(
-        res,
-        throttled.status,
-        { error: { code: 'TooManyRequests', message: 'Rate limit exceeded.' } },
-        { 'retry-after': '1' },
-      );
-    }
-    const op = /\/operationresults\/([\w-]+)$/.exec(url.pathname);
-    if (op && method === 'GET') {
-      const operation = operations.get(op[1] ?? '');
-      if (!operation) return armError(res, 404, 'NotFound', 'Operation not found.');
-      if (operation.polls-- > 0) return send(res, 202, undefined, { location: `${base}${url.pathname}${url.search}` });
-      operation.done();
-      operations.delete(op[1] ?? '');
-      return send(res, 200);
-    }
-    const match =
-      /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Web\/sites\/([^/]+)(?:\/slots\/([^/]+))?(\/.*)?$/i.exec(
-        url.pathname,
-      );
-    if (!match || match[1] !== SUBSCRIPTION)
-      return armError(res, 404, 'SubscriptionNotFound', `The subscription '${match?.[1] ?? '?'}' could not be found.`);
-    const [, , rg = '', app = '', slotName, rest = ''] = match;
-    if (rg !== 'rg-web')
-      return armError(res, 404, 'ResourceGroupNotFound', `Resource group '${rg}' could not be found.`);
-    const site = sites.get(app);
-    if (!site) return resourceNotFound(res, `Microsoft.Web/sites/${app}`, rg);
-    const body = method === 'GET' ? '' : await readBody(req);
-    const write = !(
-      method === 'GET' ||
-      (method === 'POST' && rest === '/config/appsettings/list' && fake.role !== 'reader')
-    );
-    if (write && fake.role === 'reader') {
-      return armError(
-        res,
-        403,
-        'AuthorizationFailed',
-        `The client '${CLIENT_ID}' with object id '${CLIENT_ID}' does not have authorization to perform action 'Microsoft.Web/sites${rest.replace(/\/[^/]*$/, '') || ''}/${rest.split('/').pop() || 'write'}/action' over scope '${url.pathname}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
-      );
-    }
-    const name = slotName ?? 'production';
-    let slot = site.get(name);
-    if (method === 'PUT' && slotName && rest === '') {
-      const envelope = JSON.parse(body || '{}') as { properties?: { siteConfig?: { linuxFxVersion?: string } } };
-      if (!slot) {
-        slot = await hostSlot(name, envelope.properties?.siteConfig?.linuxFxVersion ?? '', {});
-        site.set(name, slot);
-        restart(slot);
-      }
-      return send(res, 200, siteJson(app, rg, slot));
-    }
-    if (!slot) return resourceNotFound(res, `Microsoft.Web/sites/${app}/slots/${name}`, rg);
-    if (rest === '' && method === 'GET') return send(res, 200, siteJson(app, rg, slot));
-    if (rest === '' && method === 'DELETE' && slotName) {
-      slot.server.close();
-      site.delete(name);
-      return send(res, 200);
-    }
-    if (rest === '/config/web' && method === 'GET') return send(res, 200, configJson(slot));
-    if (rest === '/config/web' && (method === 'PATCH' || method === 'PUT')) {
-      const props = (JSON.parse(body || '{}') as { properties?: Record<string, unknown> }).properties ?? {};
-      if (typeof props.linuxFxVersion === 'string') slot.linuxFxVersion = props.linuxFxVersion;
-      if (typeof props.appCommandLine === 'string') slot.appCommandLine = props.appCommandLine;
-      if (typeof props.acrUseManagedIdentityCreds === 'boolean')
-        slot.acrUseManagedIdentityCreds = props.acrUseManagedIdentityCreds;
-      return send(res, 200, configJson(slot));
-    }
-    if (rest === '/config/appsettings/list' && method === 'POST')
-      return send(res, 200, { id: 'appsettings', name: 'appsettings', properties: slot.appSettings });
-    if (rest === '/config/appsettings' && method === 'PUT') {
-      slot.appSettings = (JSON.parse(body || '{}') as { properties?: Record<string, string> }).properties ?? {};
-      return send(res, 200, { id: 'appsettings', name: 'appsettings', properties: slot.appSettings });
-    }
-    if (rest === '/restart' && method === 'POST') {
-      restart(slot);
-      return send(res, 200);
-    }
-    if (rest === '/slotsswap' && method === 'POST') {
-      const target = (JSON.parse(body || '{}') as { targetSlot?: string }).targetSlot ?? '';
-      const other = site.get(slotName ? target : target);
-      const source = slotName ? slot : site.get(target);
-      const into = slotName ? other : slot;
-      if (!source || !into || source === into)
-        return armError(res, 400, 'BadRequest', `Cannot swap: slot '${target}' does not exist.`);
-      const id = randomUUID();
-      operations.set(id, {
-        polls: fake.swapPolls,
-        done: () => {
-          for (const key of [
-            'linuxFxVersion',
-            'appCommandLine',
-            'acrUseManagedIdentityCreds',
-            'appSettings',
-            'running',
-          ] as const) {
-            const held = source[key];
-            (source as unknown as Record<string, unknown>)[key] = into[key];
-            (into as unknown as Record<string, unknown>)[key] = held;
-          }
-        },
-      });
-      const location = `${base}/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Web/locations/westeurope/operationresults/${id}?api-version=${url.searchParams.get('api-version')}`;
-      return send(res, 202, undefined, { location });
-    }
-    return armError(res, 405, 'MethodNotAllowed', `${method} ${rest} is not supported by this stand-in.`);
-  }
-
+  let armRoute: ReturnType<typeof armRoutes> = async () => undefined;
   const arm = createHttpsServer(cert, (req, res) => {
-    const url = new URL(req.url ?? '/', base);
+    // The origin the client asked for (the public cloud's names come through the proxy).
+    const url = new URL(req.url ?? '/', `https://${req.headers.host ?? base.slice('https://'.length)}`);
+    fake.requestsByHost.push(`${url.host} ${req.method} ${url.pathname}`);
     void handleEntra(req, res, url, entraState).then((handled) => (handled ? undefined : armRoute(req, res, url)));
   });
   await new Promise<void>((resolve) => arm.listen(0, '127.0.0.1', resolve));
   base = `https://127.0.0.1:${(arm.address() as AddressInfo).port}`;
+  const takeSwapFailure = () => {
+    const failure = nextSwapFailure;
+    nextSwapFailure = undefined;
+    return failure;
+  };
+  armRoute = armRoutes({ fake, sites, operations, entraState, throttled, takeSwapFailure, hostSlot });
 
   const oidc = createGitHubOidc(entraState);
   await new Promise<void>((resolve) => oidc.listen(0, '127.0.0.1', resolve));
+  // An HTTPS proxy (CONNECT) that leads the public cloud's names to the local Azure, so a step with no endpoint
+  // inputs (environment AzureCloud, instance discovery on) takes the public cloud's login path end to end.
+  const proxy = createHttpServer((_req, res) => res.writeHead(405).end());
+  const tunnels = new Set<Duplex>();
+  proxy.on('connect', (req, socket: Duplex, head: Buffer) => {
+    tunnels.add(socket);
+    socket.on('close', () => tunnels.delete(socket));
+    const [host, port] = (req.url ?? '').split(':');
+    if (!PUBLIC_HOSTS.includes(host ?? '') || port !== '443') {
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    const upstream = connect((arm.address() as AddressInfo).port, '127.0.0.1', () => {
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(socket).pipe(upstream);
+    });
+    upstream.on('error', () => socket.destroy());
+    socket.on('error', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  fake.proxy = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
   fake.arm = base;
   fake.authority = base;
+  fake.imdsHost = `http://127.0.0.1:${(oidc.address() as AddressInfo).port}`;
   fake.oidcUrl = `http://127.0.0.1:${(oidc.address() as AddressInfo).port}/_apis/distributedtask/hubs/build/plans/1/jobs/1/idtoken?api-version=2.0`;
   return fake;
 }
