@@ -18,6 +18,31 @@ export function checkUses(uses: string): string | undefined {
   return `'${uses}' is not pinned by a full commit SHA: write owner/repo@<40-hex sha> # vX.Y.Z`;
 }
 
+/**
+ * The first major release of each third-party action this repository pins that runs on node24 (each one's
+ * action.yml `runs.using` at that tag); the runners stop offering node20 to JavaScript actions. An action not
+ * listed here is not checked: add it when a workflow starts using it.
+ */
+export const firstNode24Major: Record<string, number> = {
+  'actions/checkout': 5,
+  'actions/setup-node': 5,
+  'aws-actions/configure-aws-credentials': 6,
+  'azure/login': 3,
+  'hashicorp/setup-terraform': 4,
+};
+
+/** The node24 rule: a pinned third-party action's `# vX.Y.Z` comment names a release that runs on node24. */
+export function checkRuntime(uses: string, comment: string | undefined): string | undefined {
+  const action = /^([\w.-]+\/[\w.-]+)@[0-9a-f]{40}$/.exec(uses)?.[1];
+  const first = action === undefined ? undefined : firstNode24Major[action];
+  if (first === undefined) return undefined;
+  const major = /^\s*v(\d+)\.\d+\.\d+\s*$/.exec(comment ?? '')?.[1];
+  if (major === undefined) return `'${uses}' has no '# vX.Y.Z' comment naming the release it pins`;
+  return Number(major) >= first
+    ? undefined
+    : `'${action}' v${major} runs on an older Node: pin a v${first} or later release, which runs on node24`;
+}
+
 /** An expression in a script is pasted into it before the shell runs: an injection when it holds user text. */
 export function checkRun(run: string): string | undefined {
   const expression = /\$\{\{(.*?)\}\}/s.exec(run);

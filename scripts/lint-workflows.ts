@@ -18,7 +18,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { parseAction } from '@actions/workflow-parser/actions/action-parser';
-import { checkRun, checkUses } from './lint-workflows.policy.js';
+import { checkRun, checkRuntime, checkUses } from './lint-workflows.policy.js';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
 
 export interface Finding {
@@ -73,7 +73,7 @@ function walkWorkflow(doc: YAMLMap, lines: LineCounter, file: string, findings: 
       const where = `jobs.${jobId}.steps[${index}]${step.get('name') ? ` (${String(step.get('name'))})` : ''}`;
       const uses = step.get('uses', true);
       if (isScalar(uses)) {
-        const problem = checkUses(String(uses.value));
+        const problem = checkUses(String(uses.value)) ?? checkRuntime(String(uses.value), uses.comment);
         if (problem) findings.push({ file, line: lineOf(uses), tool: 'policy', severity: 'error', message: problem });
       }
       const run = step.get('run', true);

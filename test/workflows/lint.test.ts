@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkRun, checkUses } from '../../scripts/lint-workflows.policy.js';
+import { checkRun, checkRuntime, checkUses } from '../../scripts/lint-workflows.policy.js';
 import { shellcheck } from '../helpers/prereq.js';
 import { lintText } from './linter.js';
 
@@ -28,7 +28,7 @@ jobs:
     permissions:
       contents: read
     steps:
-      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
       - name: Greet
         env:
           TITLE: \${{ github.event.pull_request.title }}
@@ -87,5 +87,14 @@ describe('the workflow linter', () => {
     expect(checkUses('docker://alpine:3')).toMatch(/digest/);
     expect(checkRun('echo "$TITLE"')).toBeUndefined();
     expect(checkRun('echo ${{ inputs.version }}')).toMatch(/inputs.version/);
+  });
+
+  it('node24: a pinned third-party action names a release that runs on node24', () => {
+    const sha = 'f5d393ae46f8fde4be8b75f32e3fc50e654ad0ca';
+    expect(checkRuntime(`azure/login@${sha}`, ' v3.0.1')).toBeUndefined();
+    expect(checkRuntime(`azure/login@${sha}`, ' v2.3.0')).toMatch(/azure\/login' v2 runs on an older Node: pin a v3/);
+    expect(checkRuntime(`actions/checkout@${sha}`, ' v4.2.2')).toMatch(/pin a v5 or later/);
+    expect(checkRuntime(`actions/checkout@${sha}`, undefined)).toMatch(/no '# vX.Y.Z' comment/);
+    expect(checkRuntime(`someone/unlisted@${sha}`, ' v1.0.0')).toBeUndefined();
   });
 });

@@ -87,7 +87,7 @@ jobs:
       - uses: ./actions/preview
       - uses: someone/deploy-actions/deploy-ecs@v1
       - uses: org/deploy-actions-fork/deploy-ecs@v1
-      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
       - run: |
           cat >caller.yml <<'EOF'
           uses: org/deploy-actions/deploy-ecs@v1
