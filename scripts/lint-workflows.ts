@@ -73,7 +73,7 @@ function walkWorkflow(doc: YAMLMap, lines: LineCounter, file: string, findings: 
       const where = `jobs.${jobId}.steps[${index}]${step.get('name') ? ` (${String(step.get('name'))})` : ''}`;
       const uses = step.get('uses', true);
       if (isScalar(uses)) {
-        const problem = checkUses(String(uses.value)) ?? checkRuntime(String(uses.value), uses.comment);
+        const problem = checkUses(String(uses.value)) ?? checkRuntime(String(uses.value), uses.comment ?? undefined);
         if (problem) findings.push({ file, line: lineOf(uses), tool: 'policy', severity: 'error', message: problem });
       }
       const run = step.get('run', true);
