@@ -3,7 +3,7 @@ import type { ECSClient, Service } from '@aws-sdk/client-ecs';
 import { formatDuration } from '../lib/duration.js';
 import { failedFirst } from '../lib/ecs-assess.js';
 import { describeStoppedTask, watchRollout, type WatchResult } from '../lib/ecs-rollout.js';
-import { RolloutFailed, TimeoutError } from '../lib/errors.js';
+import { CloudError, RolloutFailed, TimeoutError } from '../lib/errors.js';
 import type { DeployEcsInputs } from './inputs.js';
 import type { Current } from './prepare.js';
 import type { DeployReport, ServiceReport } from './report.js';
@@ -32,15 +32,30 @@ export async function startRollouts(
             definition: current.definition,
             create: inputs.createService,
           });
-    entry.deploymentId = result.deploymentId;
+    entry.deploymentId = expectDeployment(entry.service, arn, result);
+    const before = current.services[i]?.deployments?.find((d) => d.status === 'PRIMARY');
     core.info(
-      result.deploymentId
-        ? `${entry.created ? 'created' : 'updated'} ${entry.service}: deployment ${result.deploymentId} of ${arn}`
-        : `${entry.service} already runs ${arn}: ECS started no new deployment (set force-new-deployment to restart its tasks)`,
+      before?.id === result.deploymentId
+        ? `${entry.service} already runs ${arn}: ECS started no new deployment (set force-new-deployment to restart its tasks)`
+        : `${entry.created ? 'created' : 'updated'} ${entry.service}: deployment ${result.deploymentId} of ${arn}`,
     );
     started.push(result);
   }
   return started;
+}
+
+/**
+ * The deployment to watch must run the revision asked for: when ECS answers with a PRIMARY deployment of
+ * another one (someone else updated the service at the same time), watching it would report their rollout.
+ */
+function expectDeployment(service: string, arn: string, result: Started): string {
+  if (result.deploymentId) return result.deploymentId;
+  const primary = result.service.deployments?.find((d) => d.status === 'PRIMARY');
+  throw new CloudError(
+    `ecs:UpdateService (${service}) answered with a PRIMARY deployment of ${primary?.taskDefinition ?? 'no task definition'}, not ${arn}.`,
+    'UnexpectedDeployment',
+    'Another deployment may have started at the same time: look at the service in the console, then run the deploy again.',
+  );
 }
 
 /** One service's rollout to watch: how it started, and the service as it was before. */

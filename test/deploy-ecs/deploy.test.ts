@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/deploy-ecs/main.js';
 import { runInProcess } from '../helpers/in-process.js';
-import { OOM, REGISTRY, startFixture, V1, V2, webTaskDefinition, type Fixture } from './fixture.js';
+import { listedRevisions, OOM, REGISTRY, startFixture, V1, V2, webTaskDefinition, type Fixture } from './fixture.js';
 
 /** Scenarios of deploy-ecs's run() against the local ECS endpoint, read as a user reads the step. */
 
@@ -160,6 +160,40 @@ describe('a rollout whose tasks crash', () => {
     expect(step.log).toContain('exited with code 1');
     expect(step.outputs['rolled-back']).toBe('true');
     expect(fixture.ecs.service('default', 'web').taskDefinition).toBe(WEB1);
+  });
+
+  it('does not claim a rollback when another update overtakes the one pointing the service back', async () => {
+    fixture = await startFixture({ circuitBreaker: { enable: false, rollback: false } });
+    fixture.ecs.behaviour = (td) =>
+      td.containerDefinitions[0]?.image === V2 ? { ...OOM, exitCode: 1, reason: undefined } : { kind: 'healthy' };
+    // Someone else's revision (web:2) lands just as deploy-ecs points the service back at web:1.
+    const other = fixture.ecs.register(webTaskDefinition(`${REGISTRY}/web:1.0.1`)).taskDefinitionArn;
+    fixture.ecs.raceUpdateService({ whenAsked: WEB1, runs: other });
+    const step = await deploy({
+      'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
+      'max-failed-tasks': '2',
+    });
+    expect(step.failed).toBe(true);
+    // The rollout of the new revision (web:3), then the point back at web:1, which web:2 overtook.
+    expect(calls('UpdateService').map((c) => c.body.taskDefinition)).toEqual([WEB2.replace(':2', ':3'), WEB1]);
+    expect(step.outputs['rolled-back']).toBe('false');
+    expect(step.log).toContain(`Pointing it back at ${WEB1} started no deployment of that revision`);
+    expect(fixture.ecs.service('default', 'web').taskDefinition).toBe(other);
+  });
+
+  it('fails instead of watching another revision when another update overtakes its own', async () => {
+    fixture = await startFixture();
+    // Someone else's revision (web:2) lands just as deploy-ecs points the service at its new web:3.
+    const other = fixture.ecs.register(webTaskDefinition(`${REGISTRY}/web:1.0.1`)).taskDefinitionArn;
+    const web3 = WEB2.replace(':2', ':3');
+    fixture.ecs.raceUpdateService({ whenAsked: web3, runs: other });
+    const step = await deploy({ 'task-definition': fixture.file('td.json', webTaskDefinition(V2)) });
+    expect(calls('UpdateService').map((c) => c.body.taskDefinition)).toEqual([web3]);
+    expect(step.failed).toBe(true);
+    expect(step.log).toContain(`answered with a PRIMARY deployment of ${other}, not ${web3}`);
+    expect(step.outputs['failure-reason']).toBe('cloud-error');
+    expect(step.outputs['rollout-state']).not.toBe('COMPLETED');
+    expect(step.summary).toContain('deploy-ecs: ❌ Failed');
   });
 
   it('leaves the failed revision in place when rollback-on-failure is false, and says so', async () => {
@@ -341,6 +375,29 @@ describe('pruning old revisions', () => {
     // 6 is new, 5 is the next newest; 1 is what the service ran before, kept for rollback.
     expect(active).toEqual([1, 5, 6]);
   });
+
+  it.each(['string', 'reversed'] as const)(
+    'sorts revisions by number itself when ECS lists them in %s order',
+    async (order) => {
+      fixture = await startFixture();
+      // Revisions 2-10 exist, so string order puts web:10 next to web:1; the deploy registers 11.
+      for (let i = 2; i <= 10; i++) fixture.ecs.register(webTaskDefinition(`${REGISTRY}/web:0.${i}`));
+      fixture.ecs.listOrder = order;
+      const listed = await listedRevisions(fixture, 'web', 'DESC');
+      expect(listed).not.toEqual([...listed].sort((a, b) => b - a));
+      const step = await deploy({
+        'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
+        'deregister-old-revisions': '2',
+      });
+      expect(step.failed).toBe(false);
+      const active = fixture.ecs.definitions
+        .get('web')
+        ?.filter((d) => d.status === 'ACTIVE')
+        .map((d) => d.revision);
+      // 11 is new, 10 the next newest, 1 kept for rollback: whatever order the list came in.
+      expect(active).toEqual([1, 10, 11]);
+    },
+  );
 });
 
 describe('invalid input', () => {

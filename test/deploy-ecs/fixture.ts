@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ECSClient, paginateListTaskDefinitions } from '@aws-sdk/client-ecs';
 import { awsEnvironment } from '../fakes/aws/json-server.js';
 import { startFakeEcs, type FakeEcs } from '../fakes/ecs/index.js';
 import { startFakeElbv2, type FakeElbv2, type ListenerProtocol } from '../fakes/elbv2/index.js';
@@ -96,3 +97,17 @@ export const OOM = {
   reason: 'OutOfMemoryError: Container killed due to memory usage',
   startMs: 100,
 } as const;
+
+/** The revision numbers of a family's ACTIVE revisions in the order ListTaskDefinitions lists them (`sort`). */
+export async function listedRevisions(fixture: Fixture, family: string, sort: 'ASC' | 'DESC'): Promise<number[]> {
+  const client = new ECSClient({
+    endpoint: fixture.env.AWS_ENDPOINT_URL_ECS,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'fake' },
+  });
+  const revisions: number[] = [];
+  for await (const page of paginateListTaskDefinitions({ client }, { familyPrefix: family, status: 'ACTIVE', sort }))
+    revisions.push(...(page.taskDefinitionArns ?? []).map((arn) => Number(arn.slice(arn.lastIndexOf(':') + 1))));
+  client.destroy();
+  return revisions;
+}

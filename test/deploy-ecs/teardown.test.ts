@@ -89,6 +89,26 @@ describe('deploy-ecs mode: teardown', () => {
     ]);
   });
 
+  it('waits out a service another caller deleted between the look and the delete (ServiceNotActiveException)', async () => {
+    fixture = await startFixture();
+    await createPreview();
+    fixture.ecs.inject({
+      operation: 'DeleteService',
+      kind: 'error',
+      times: 1,
+      error: { type: 'ServiceNotActiveException', message: 'Service was not ACTIVE.' },
+      // What makes the answer true: the other caller's delete, landed just before ours.
+      onAnswer: () => fixture.ecs.deleteService('default', 'web-pr-42'),
+    });
+    const step = await teardown({ service: 'web-pr-42' });
+    expect(step.failed).toBe(false);
+    expect(calls('DeleteService').map((c) => c.result)).toEqual(['ServiceNotActiveException']);
+    expect(fixture.ecs.service('default', 'web-pr-42')).toMatchObject({ status: 'INACTIVE', runningCount: 0 });
+    expect(JSON.parse(step.outputs.services!)).toEqual([
+      { service: 'web-pr-42', outcome: 'deleted', status: 'INACTIVE' },
+    ]);
+  });
+
   it('a reopened pull request gets its preview service again once the old one is INACTIVE', async () => {
     fixture = await startFixture();
     await createPreview();

@@ -3,7 +3,15 @@ import { run as deployEcs } from '../../src/deploy-ecs/main.js';
 import { run as rollback } from '../../src/rollback/main.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { runBundle } from '../helpers/runner.js';
-import { OOM, REGISTRY, startFixture, V2, webTaskDefinition, type Fixture } from '../deploy-ecs/fixture.js';
+import {
+  listedRevisions,
+  OOM,
+  REGISTRY,
+  startFixture,
+  V2,
+  webTaskDefinition,
+  type Fixture,
+} from '../deploy-ecs/fixture.js';
 
 /** rollback against the local ECS endpoint, from the outputs of a real deploy-ecs run. */
 
@@ -88,6 +96,40 @@ describe('rollback on ECS', () => {
     await runInProcess(deployEcs, { ...fast, 'task-definition': 'web:4' }, fixture.env);
     const step = await roll({});
     expect(step.outputs).toMatchObject({ 'rolled-back-to': arn(3), 'rolled-back-from': arn(4) });
+  });
+
+  it.each(['string', 'reversed'] as const)(
+    'picks the newest known-good revision by number when ECS lists revisions in %s order',
+    async (order) => {
+      fixture = await startFixture();
+      // 2, 9 and 10 proved healthy; 12 runs now. String order lists web:9 before web:10, reversed web:2 first.
+      for (let i = 2; i <= 12; i++) fixture.ecs.register(webTaskDefinition(`${REGISTRY}/web:${i}.0.0`));
+      for (const good of [2, 9, 10]) await roll({ mode: 'mark-good', 'task-definition': `web:${good}` });
+      await runInProcess(deployEcs, { ...fast, 'task-definition': 'web:12' }, fixture.env);
+      fixture.ecs.listOrder = order;
+      const listed = await listedRevisions(fixture, 'web', 'DESC');
+      expect(listed).not.toEqual([...listed].sort((a, b) => b - a));
+      const step = await roll({});
+      expect(step.failed).toBe(false);
+      expect(step.outputs).toMatchObject({ 'rolled-back-to': arn(10), 'rolled-back-from': arn(12) });
+      expect(current()).toBe(arn(10));
+    },
+  );
+
+  it('reports another update that overtakes its own instead of claiming the rollback', async () => {
+    fixture = await startFixture();
+    fixture.ecs.register(webTaskDefinition(V2));
+    await runInProcess(deployEcs, { ...fast, 'task-definition': 'web:2' }, fixture.env);
+    // Someone else's revision 3 lands just as rollback points the service at 1.
+    fixture.ecs.register(webTaskDefinition(`${REGISTRY}/web:3.0.0`));
+    fixture.ecs.raceUpdateService({ whenAsked: 'web:1', runs: 'web:3' });
+    const step = await roll({ 'task-definition': 'web:1' });
+    expect(step.failed).toBe(true);
+    expect(updates().at(-1)?.body.taskDefinition).toBe(arn(1));
+    expect(step.log).toContain(`answered with a PRIMARY deployment of ${arn(3)}, not ${arn(1)}`);
+    expect(step.outputs['rollout-state']).toBeUndefined();
+    expect(step.summary).toContain('### rollback: ❌ Failed');
+    expect(current()).toBe(arn(3));
   });
 
   it('says clearly that a target does not exist, and changes nothing', async () => {

@@ -336,13 +336,24 @@ async function startRollouts(client, inputs, current, report) {
                 definition: current.definition,
                 create: inputs.createService,
             });
-        entry.deploymentId = result.deploymentId;
-        core/* info */.pq(result.deploymentId
-            ? `${entry.created ? 'created' : 'updated'} ${entry.service}: deployment ${result.deploymentId} of ${arn}`
-            : `${entry.service} already runs ${arn}: ECS started no new deployment (set force-new-deployment to restart its tasks)`);
+        entry.deploymentId = expectDeployment(entry.service, arn, result);
+        const before = current.services[i]?.deployments?.find((d) => d.status === 'PRIMARY');
+        core/* info */.pq(before?.id === result.deploymentId
+            ? `${entry.service} already runs ${arn}: ECS started no new deployment (set force-new-deployment to restart its tasks)`
+            : `${entry.created ? 'created' : 'updated'} ${entry.service}: deployment ${result.deploymentId} of ${arn}`);
         started.push(result);
     }
     return started;
+}
+/**
+ * The deployment to watch must run the revision asked for: when ECS answers with a PRIMARY deployment of
+ * another one (someone else updated the service at the same time), watching it would report their rollout.
+ */
+function expectDeployment(service, arn, result) {
+    if (result.deploymentId)
+        return result.deploymentId;
+    const primary = result.service.deployments?.find((d) => d.status === 'PRIMARY');
+    throw new errors/* CloudError */.K2(`ecs:UpdateService (${service}) answered with a PRIMARY deployment of ${primary?.taskDefinition ?? 'no task definition'}, not ${arn}.`, 'UnexpectedDeployment', 'Another deployment may have started at the same time: look at the service in the console, then run the deploy again.');
 }
 async function watchService(client, inputs, rollout) {
     const { entry, started, deadline } = rollout;

@@ -31,6 +31,11 @@ export interface Injected {
   kind: 'throttle' | 'server-error' | 'drop' | 'access-denied' | 'expired-token' | 'error';
   times: number;
   error?: { type: string; message: string };
+  /**
+   * Runs when the fault answers, before the caller reads it: what made it real, e.g. another caller's
+   * DeleteService that leaves the service DRAINING behind a ServiceNotActiveException.
+   */
+  onAnswer?: () => void;
 }
 
 export interface Call {
@@ -124,6 +129,7 @@ export async function startAwsServer(
     const fault = faults.find((f) => f.times > 0 && (!f.operation || f.operation === operation));
     if (fault) {
       fault.times--;
+      fault.onAnswer?.();
       if (fault.kind === 'drop') {
         call.result = fault.kind;
         return req.socket.destroy();

@@ -22,13 +22,21 @@ import {
   stopTask,
   type Scheduler,
 } from './rollout.js';
-import { checkLaunchType, checkNetwork, checkTags, checkVolumes, listTaskDefinitions } from './requests.js';
+import {
+  checkLaunchType,
+  checkNetwork,
+  checkTags,
+  checkVolumes,
+  listTaskDefinitions,
+  type ListOrder,
+} from './requests.js';
 import { validateRegistration, withDefaults } from './validate.js';
 
 import type { TaskDriver } from './driver.js';
 
 export type { TaskBehaviour } from './model.js';
 export type { TaskDriver } from './driver.js';
+export type { ListOrder } from './requests.js';
 
 /**
  * A local Amazon ECS endpoint speaking the JSON 1.1 protocol (`X-Amz-Target:
@@ -82,6 +90,20 @@ export interface FakeEcs extends JsonServer {
   service(cluster: string, name: string): Service;
   /** What runs service tasks for real, when one was given. */
   driver?: TaskDriver;
+  /**
+   * The order ListTaskDefinitions answers in (see requests.ts). Default `sorted`, as documented; a test sets
+   * `string` or `reversed` to show its caller sorts revisions by number itself.
+   */
+  listOrder: ListOrder;
+  /**
+   * A race a test turns on: the next `times` (default 1) UpdateService calls asking for `whenAsked` (any
+   * revision when not given) are overtaken by another caller's UpdateService to `runs`, which lands before
+   * ECS answers; the answer and the service then show a PRIMARY deployment of `runs`, as when someone else
+   * updates the service at the same time (API Reference, UpdateService: the last update wins).
+   */
+  raceUpdateService(race: { whenAsked?: string; runs: string; times?: number }): void;
+  /** Another caller's DeleteService with force: the service turns DRAINING and its tasks stop. */
+  deleteService(cluster: string, name: string): void;
 }
 
 export interface FakeEcsOptions {
@@ -242,6 +264,20 @@ export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEc
     return service;
   }
 
+  const races: { whenAsked?: string; runs: string; times: number }[] = [];
+
+  /** UpdateService, then any race a test set for it (see FakeEcs.raceUpdateService). */
+  function updateRaced(body: Json): Service {
+    const service = updateService(body);
+    const asked = body.taskDefinition ? findDefinition(String(body.taskDefinition)).taskDefinitionArn : undefined;
+    const race = races.find(
+      (r) => r.times > 0 && asked && (!r.whenAsked || findDefinition(r.whenAsked).taskDefinitionArn === asked),
+    );
+    if (!race) return service;
+    race.times--;
+    return updateService({ cluster: body.cluster, service: body.service, taskDefinition: race.runs });
+  }
+
   function updateService(body: Json): Service {
     const service = serviceOf(body);
     const primary = service.deployments.find((d) => d.status === 'PRIMARY') as Deployment;
@@ -381,6 +417,11 @@ export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEc
     addCluster: (name: string) => void clusters.add(name),
     register: (definition: Json) => register(definition),
     service: (clusterName: string, name: string) => services.get(`${clusterName}/${name}`) as Service,
+    listOrder: 'sorted' as ListOrder,
+    raceUpdateService: (race: { whenAsked?: string; runs: string; times?: number }) =>
+      void races.push({ ...race, times: race.times ?? 1 }),
+    deleteService: (clusterName: string, name: string) =>
+      void deleteService({ cluster: clusterName, service: name, force: true }),
     seedService(options: Parameters<FakeEcs['seedService']>[0]) {
       const clusterName = options.cluster ?? 'default';
       clusters.add(clusterName);
@@ -447,7 +488,7 @@ export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEc
         definition.deregisteredAt = epoch();
         return { taskDefinition: definition };
       },
-      ListTaskDefinitions: (body) => listTaskDefinitions(definitions, body),
+      ListTaskDefinitions: (body) => listTaskDefinitions(definitions, body, api.listOrder),
       CreateCluster: (body) => {
         const name = String(body.clusterName ?? 'default');
         if (!/^[a-zA-Z0-9_-]{1,255}$/.test(name))
@@ -499,7 +540,7 @@ export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEc
         return { services: found, failures };
       },
       CreateService: (body) => ({ service: describeService(createService(body)) }),
-      UpdateService: (body) => ({ service: describeService(updateService(body)) }),
+      UpdateService: (body) => ({ service: describeService(updateRaced(body)) }),
       DeleteService: (body) => ({ service: describeService(deleteService(body)) }),
       RunTask: runTask,
       DescribeTasks: (body) => {
