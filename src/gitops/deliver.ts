@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { commitAll, type GitCounter, type GitRepo } from '../lib/git.js';
 import { deliverChange, revertCommit, type Delivered } from '../lib/gitops-deliver.js';
 import type { ImageChange } from '../lib/gitops-image.js';
+import { gitRemote } from '../lib/gitops-inputs.js';
 import { commitMessage, editFiles, promotedImages } from './edit.js';
 import type { GitOpsInputs } from './inputs.js';
 
@@ -17,13 +18,7 @@ export interface Delivery extends Delivered {
  */
 export async function deliver(inputs: GitOpsInputs, counter: GitCounter): Promise<Delivery> {
   const options = {
-    remote: {
-      url: inputs.repository,
-      branch: inputs.branch,
-      token: inputs.token,
-      sshKey: inputs.sshKey,
-      knownHosts: inputs.knownHosts,
-    },
+    remote: gitRemote(inputs),
     attempts: inputs.pushAttempts,
     counter,
     pushTo:

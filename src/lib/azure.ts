@@ -2,7 +2,14 @@ import * as core from '@actions/core';
 import type { TokenCredential } from '@azure/identity';
 import type { WebSiteManagementClient } from '@azure/arm-appservice';
 import { appServiceErrorPolicy, azureError } from './azure-errors.js';
-import { isGuid, loginCredential, parseCreds, resolveLogin, type AzureLogin } from './azure-login.js';
+import {
+  isGuid,
+  loginCredential,
+  parseCreds,
+  resolveLogin,
+  type AzureLogin,
+  type AzureLoginInputs,
+} from './azure-login.js';
 import { CloudError, InputError } from './errors.js';
 import { optional } from './inputs.js';
 import { mask } from './secrets.js';
@@ -42,14 +49,7 @@ export interface AzureTarget {
 }
 
 /** The raw login and cloud inputs, as a stage's inputs.ts reads them. */
-export interface AzureTargetInputs {
-  clientId?: string;
-  tenantId?: string;
-  subscriptionId?: string;
-  clientSecret?: string;
-  creds?: string;
-  authType?: string;
-  audience?: string;
+export interface AzureTargetInputs extends AzureLoginInputs {
   environment?: string;
   resourceManagerEndpoint?: string;
   authorityHost?: string;

@@ -1,5 +1,5 @@
 import { InputError } from './errors.js';
-import { isSshUrl } from './git.js';
+import { isSshUrl, type GitRemote } from './git.js';
 import { bool, duration, optional, required } from './inputs.js';
 import { mask, maskUrl } from './secrets.js';
 
@@ -43,6 +43,12 @@ export function readConfigRemote(): ConfigRemoteInputs {
     sshKey,
     knownHosts: optional('ssh-known-hosts'),
   };
+}
+
+/** The remote Git is given: the URL, branch and credentials as read. */
+export function gitRemote(inputs: ConfigRemoteInputs): GitRemote {
+  const { repository: url, branch, token, sshKey, knownHosts } = inputs;
+  return { url, branch, token, sshKey, knownHosts };
 }
 
 /** The bot identity commits are made as. */

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { ArgoCd, waitForRevision } from '../lib/argocd.js';
 import { deliverChange, revertCommit } from '../lib/gitops-deliver.js';
-import type { ArgoInputs } from '../lib/gitops-inputs.js';
+import { gitRemote, type ArgoInputs } from '../lib/gitops-inputs.js';
 import type { GitOpsRollbackInputs } from './inputs.js';
 import type { RollbackResult } from './result.js';
 
@@ -12,19 +12,8 @@ import type { RollbackResult } from './result.js';
  */
 
 export async function rollbackGitOps(inputs: GitOpsRollbackInputs): Promise<RollbackResult> {
-  const delivered = await deliverChange(
-    {
-      remote: {
-        url: inputs.repository,
-        branch: inputs.branch,
-        token: inputs.token,
-        sshKey: inputs.sshKey,
-        knownHosts: inputs.knownHosts,
-      },
-      attempts: 5,
-    },
-    (repo) =>
-      revertCommit(repo, inputs.revert, { branch: inputs.branch, service: inputs.service, identity: inputs.identity }),
+  const delivered = await deliverChange({ remote: gitRemote(inputs), attempts: 5 }, (repo) =>
+    revertCommit(repo, inputs.revert, { branch: inputs.branch, service: inputs.service, identity: inputs.identity }),
   );
   const short = (sha: string) => sha.slice(0, 7);
   core.info(

@@ -2,15 +2,7 @@ import { APP_NAME_MAX, checkAppServiceName, SLOT_NAME_MAX } from '../lib/app-ser
 import { readWaitInputs, type WaitOptions } from '../lib/app-service-wait.js';
 import { readAzureTargetInputs, resolveAzureTarget, type AzureTarget } from '../lib/azure.js';
 import { InputError } from '../lib/errors.js';
-import {
-  checkRevert,
-  readArgo,
-  readConfigRemote,
-  readIdentity,
-  readService,
-  type ArgoInputs,
-  type ConfigRemoteInputs,
-} from '../lib/gitops-inputs.js';
+import * as gitops from '../lib/gitops-inputs.js';
 import { checkImageReference } from '../lib/image.js';
 import { bool, duration, number, oneOf, optional, required } from '../lib/inputs.js';
 
@@ -50,19 +42,19 @@ export interface AzureRollbackInputs {
   reason?: string;
 }
 
-export interface GitOpsRollbackInputs extends ConfigRemoteInputs {
+export interface GitOpsRollbackInputs extends gitops.ConfigRemoteInputs {
   target: 'gitops';
   revert: string;
   service: string;
   identity: { name: string; email: string };
-  argo?: ArgoInputs;
+  argo?: gitops.ArgoInputs;
   reason?: string;
 }
 
 function readGitOpsInputs(): GitOpsRollbackInputs {
-  const remote = readConfigRemote();
+  const remote = gitops.readConfigRemote();
   const revert = optional('revert');
-  checkRevert(revert);
+  gitops.checkRevert(revert);
   if (optional('mode') === 'mark-good') {
     throw new InputError(
       "mode 'mark-good' is for ECS: a GitOps release is marked by its commit in the config repository.",
@@ -72,9 +64,9 @@ function readGitOpsInputs(): GitOpsRollbackInputs {
     target: 'gitops',
     ...remote,
     revert,
-    service: readService(),
-    identity: readIdentity(),
-    argo: readArgo({ timeout: 'timeout', interval: 'poll-interval' }),
+    service: gitops.readService(),
+    identity: gitops.readIdentity(),
+    argo: gitops.readArgo({ timeout: 'timeout', interval: 'poll-interval' }),
     reason: optional('reason'),
   };
 }

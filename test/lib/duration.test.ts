@@ -8,16 +8,24 @@ describe('durations: one syntax for every time input', () => {
     ['30', 's', 30_000],
     ['0.5', 's', 500],
     ['30', 'm', 1_800_000],
-    ['500ms', 's', 500],
-    ['90s', 'm', 90_000],
-    ['5m', 's', 300_000],
-    ['1h', 's', 3_600_000],
-    ['1m30s', 's', 90_000],
-    ['1h5m', 'm', 3_900_000],
-    ['0s', 's', 0],
-    ['1 h', 's', 3_600_000],
-    ['1m 30s', 's', 90_000],
-  ] as const)('%s (bare number in %s) is %d ms', (raw, bare, ms) => expect(parseDuration(raw, bare)).toBe(ms));
+  ] as const)('a bare %s is in the unit of the input (%s): %d ms', (raw, bare, ms) =>
+    expect(parseDuration(raw, bare)).toBe(ms),
+  );
+
+  it.each([
+    ['500ms', 500],
+    ['90s', 90_000],
+    ['5m', 300_000],
+    ['1h', 3_600_000],
+    ['1m30s', 90_000],
+    ['1h5m', 3_900_000],
+    ['0s', 0],
+    ['1 h', 3_600_000],
+    ['1m 30s', 90_000],
+  ] as const)('%s is %d ms whatever the unit of a bare number', (raw, ms) => {
+    expect(parseDuration(raw, 's')).toBe(ms);
+    expect(parseDuration(raw, 'm')).toBe(ms);
+  });
 
   it.each(['', 'soon', '-5s', '5 minutes', '5d', '1m30', 's', '1 m 30'])('%j is not a duration', (raw) =>
     expect(parseDuration(raw, 's')).toBeUndefined(),

@@ -32070,6 +32070,231 @@ async function revertCommit(repo, sha, context) {
     return { commit, reverted };
 }
 
+;// CONCATENATED MODULE: ./src/lib/inputs.ts
+
+
+
+
+
+/**
+ * Typed readers for action inputs. Each stage's inputs.ts calls these once and builds its own typed object;
+ * nothing else reads `core.getInput`.
+ */
+/** A trimmed input, or undefined when it is empty. */
+function optional(name) {
+    const value = getInput(name).trim();
+    return value === '' ? undefined : value;
+}
+function required(name, what) {
+    const value = optional(name);
+    if (value === undefined)
+        throw new errors_InputError(`Input '${name}' is required: ${what}.`);
+    return value;
+}
+function bool(name, fallback) {
+    return optionalBool(name) ?? fallback;
+}
+/** true, false, or undefined when the input is empty (the cloud's or another input's default then applies). */
+function optionalBool(name) {
+    const value = optional(name);
+    if (value === undefined)
+        return undefined;
+    if (/^(true|True|TRUE)$/.test(value))
+        return true;
+    if (/^(false|False|FALSE)$/.test(value))
+        return false;
+    throw new errors_InputError(`Input '${name}' must be true or false, got '${value}'.`);
+}
+/** Parses a number, naming the input and the accepted range when it is not one. */
+function parseNumber(name, raw, rule = {}) {
+    const { min = 0, max = Number.MAX_SAFE_INTEGER, integer = true } = rule;
+    const value = Number(raw);
+    const expected = `${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`;
+    if (raw.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+        throw new errors_InputError(`Input '${name}' must be ${expected}, got '${raw}'.`);
+    }
+    if (value < min || value > max)
+        throw new errors_InputError(`Input '${name}' must be ${expected}, got ${value}.`);
+    return value;
+}
+function number(name, fallback, rule) {
+    const raw = optional(name);
+    return raw === undefined ? fallback : parseNumber(name, raw, rule);
+}
+/** Splits a list given one item per line (commas also separate, as many actions accept). */
+function parseList(raw, { commas = true } = {}) {
+    return raw
+        .split(commas ? /[\n,]/ : /\n/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '' && !item.startsWith('#'));
+}
+function list(name, options) {
+    return parseList(getInput(name), options);
+}
+/**
+ * Parses `key=value` lines. Only the first `=` separates, so values such as connection strings keep theirs.
+ * Blank lines and `#` comments are skipped; a line without `=` or with an empty key is an error.
+ */
+function parseKeyValues(name, raw) {
+    const pairs = new Map();
+    for (const [index, line] of raw.split('\n').entries()) {
+        const text = line.trim();
+        if (text === '' || text.startsWith('#'))
+            continue;
+        const at = text.indexOf('=');
+        const key = at < 0 ? '' : text.slice(0, at).trim();
+        if (key === '') {
+            throw new errors_InputError(`Input '${name}' line ${index + 1} is not KEY=value: '${text}'.`, 'Write one KEY=value per line; the value may itself contain =.');
+        }
+        pairs.set(key, text.slice(at + 1).trim());
+    }
+    return pairs;
+}
+function keyValues(name) {
+    return parseKeyValues(name, getInput(name));
+}
+/** Reads an input that must be one of a fixed set of words. */
+function oneOf(name, choices, fallback) {
+    return optionalOneOf(name, choices) ?? fallback;
+}
+/** One of a fixed set of words, or undefined when the input is empty. */
+function optionalOneOf(name, choices) {
+    const value = optional(name);
+    if (value === undefined)
+        return undefined;
+    if (!choices.includes(value)) {
+        throw new errors_InputError(`Input '${name}' must be one of ${choices.join(', ')}, got '${value}'.`);
+    }
+    return value;
+}
+/** Parses a time input (see duration.ts for the one syntax), naming the input and the range when it is wrong. */
+function parseDurationInput(name, raw, rule) {
+    const { bare, minMs = 0, maxMs = 7 * 24 * 3_600_000 } = rule;
+    const ms = parseDuration(raw, bare);
+    const range = `from ${formatLimit(minMs, bare)} to ${formatLimit(maxMs, bare)}`;
+    if (ms === undefined) {
+        throw new errors_InputError(`Input '${name}' must be ${durationSyntax(bare)}, got '${raw}'.`);
+    }
+    if (ms < minMs || ms > maxMs)
+        throw new errors_InputError(`Input '${name}' must be ${range}, got '${raw}'.`);
+    return ms;
+}
+/** A time input in milliseconds; `fallback` is written as the input's default is (e.g. '30' or '5m'). */
+function duration(name, fallback, rule) {
+    return parseDurationInput(name, optional(name) ?? fallback, rule);
+}
+const formatLimit = (ms, bare) => (bare === 'm' ? `${ms / 60_000} minutes` : `${ms / 1000} seconds`);
+/**
+ * A file or folder input, resolved against the workspace (GITHUB_WORKSPACE, else the working directory) and
+ * refused when it resolves, links followed, outside both the workspace and the runner's temporary folder
+ * (RUNNER_TEMP, where earlier steps such as amazon-ecs-render-task-definition leave their files).
+ */
+function workspacePath(name, raw) {
+    const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const path = resolve(workspace, raw);
+    const roots = [workspace, process.env.RUNNER_TEMP].filter((root) => Boolean(root));
+    if (!roots.some((root) => isWithin(root, path))) {
+        throw new InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE), or in RUNNER_TEMP.');
+    }
+    return path;
+}
+function isWithin(root, path) {
+    const real = (p) => (existsSync(p) ? realpathSync(p) : p);
+    const inside = relative(real(resolve(root)), real(path));
+    return !(inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside));
+}
+
+;// CONCATENATED MODULE: ./src/lib/gitops-inputs.ts
+
+
+
+
+function readConfigRemote() {
+    const token = optional('token');
+    mask(token);
+    // A key's lines are masked as they are read: the raw input, untrimmed, is what the runner would print.
+    const sshKey = optional('ssh-key');
+    mask(sshKey);
+    if (sshKey !== undefined && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(sshKey)) {
+        throw new errors_InputError("Input 'ssh-key' is not a private key (-----BEGIN OPENSSH PRIVATE KEY-----...).");
+    }
+    return {
+        repository: readRepository(sshKey !== undefined),
+        branch: optional('branch') ?? 'main',
+        token,
+        sshKey,
+        knownHosts: optional('ssh-known-hosts'),
+    };
+}
+/** The remote Git is given: the URL, branch and credentials as read. */
+function gitRemote(inputs) {
+    const { repository: url, branch, token, sshKey, knownHosts } = inputs;
+    return { url, branch, token, sshKey, knownHosts };
+}
+/** The bot identity commits are made as. */
+function readIdentity() {
+    return {
+        name: optional('commit-user-name') ?? 'github-actions[bot]',
+        email: optional('commit-user-email') ?? '41898282+github-actions[bot]@users.noreply.github.com',
+    };
+}
+/**
+ * owner/name is a repository on this GitHub (GITHUB_SERVER_URL), over HTTPS, or over SSH (git@host:owner/name.git)
+ * with a deploy key; otherwise an https:// URL, or with a deploy key an ssh:// or git@host:path one.
+ */
+function readRepository(ssh) {
+    const raw = required('repository', 'the config repository, owner/name or its HTTPS URL');
+    if (/^[\w.-]+\/[\w.-]+$/.test(raw)) {
+        const server = (process.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '');
+        const name = `${raw.replace(/\.git$/, '')}.git`;
+        return ssh ? `git@${new URL(server).hostname}:${name}` : `${server}/${name}`;
+    }
+    if (isSshUrl(raw)) {
+        if (!ssh)
+            throw new errors_InputError(`Input 'repository' is an SSH URL ('${raw}'), but no 'ssh-key' is given.`, "Give the deploy key in 'ssh-key', or an https:// URL with 'token'.");
+        return raw;
+    }
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new errors_InputError(`Input 'repository' is '${raw}', neither owner/name nor a URL.`, 'Write owner/name (on this GitHub) or https://host/owner/name.git.');
+    }
+    maskUrl(url);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new errors_InputError(`Input 'repository' must be an https:// URL or owner/name, got a ${url.protocol} URL.`);
+    }
+    return url.href;
+}
+/** The Argo CD server to wait for, or undefined without `argocd-server`; `names` are the time inputs' names. */
+function readArgo(names = { timeout: 'timeout', interval: 'interval' }) {
+    const server = optional('argocd-server');
+    if (server === undefined)
+        return undefined;
+    const token = required('argocd-token', 'an Argo CD API token, when argocd-server is set');
+    mask(token);
+    const url = /^https?:\/\//.test(server) ? server : `https://${server}`;
+    return {
+        server: url,
+        token,
+        application: required('application', 'the Argo CD Application to wait for, when argocd-server is set'),
+        sync: bool('sync', false),
+        timeoutMs: duration(names.timeout, '10m', { bare: 's', minMs: 1000, maxMs: 6 * 3_600_000 }),
+        intervalMs: duration(names.interval, '5', { bare: 's', minMs: 100, maxMs: 600_000 }),
+    };
+}
+/** The service the commit messages name: `service`, else the repository's name. */
+function readService() {
+    return optional('service') ?? (process.env.GITHUB_REPOSITORY ?? 'service').split('/').pop() ?? 'service';
+}
+/** The release commit to revert must be a commit SHA: the `commit` output of that release. */
+function checkRevert(revert) {
+    if (revert === undefined || !/^[0-9a-f]{7,40}$/.test(revert)) {
+        throw new errors_InputError(`Input 'revert' must be the commit SHA of the release to revert (the 'commit' output of that release), got '${revert ?? ''}'.`);
+    }
+}
+
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/lib/image.ts
@@ -32438,19 +32663,14 @@ function commitMessage(service, changes) {
 
 
 
+
 /**
  * The release (images set) or the rollback (release commit reverted), delivered to the tracked branch or, for a
  * pull request, to a branch of its own; a push that loses a race is made again on the new tip.
  */
 async function deliver(inputs, counter) {
     const options = {
-        remote: {
-            url: inputs.repository,
-            branch: inputs.branch,
-            token: inputs.token,
-            sshKey: inputs.sshKey,
-            knownHosts: inputs.knownHosts,
-        },
+        remote: gitRemote(inputs),
         attempts: inputs.pushAttempts,
         counter,
         pushTo: inputs.delivery === 'pull-request' ? (commit) => pullRequestBranch(inputs.service, commit) : undefined,
@@ -32475,226 +32695,6 @@ async function release(repo, inputs) {
     }
     const commit = await commitAll(repo, commitMessage(inputs.service, changes), inputs.identity);
     return { commit, changes };
-}
-
-;// CONCATENATED MODULE: ./src/lib/inputs.ts
-
-
-
-
-
-/**
- * Typed readers for action inputs. Each stage's inputs.ts calls these once and builds its own typed object;
- * nothing else reads `core.getInput`.
- */
-/** A trimmed input, or undefined when it is empty. */
-function optional(name) {
-    const value = getInput(name).trim();
-    return value === '' ? undefined : value;
-}
-function required(name, what) {
-    const value = optional(name);
-    if (value === undefined)
-        throw new errors_InputError(`Input '${name}' is required: ${what}.`);
-    return value;
-}
-function bool(name, fallback) {
-    return optionalBool(name) ?? fallback;
-}
-/** true, false, or undefined when the input is empty (the cloud's or another input's default then applies). */
-function optionalBool(name) {
-    const value = optional(name);
-    if (value === undefined)
-        return undefined;
-    if (/^(true|True|TRUE)$/.test(value))
-        return true;
-    if (/^(false|False|FALSE)$/.test(value))
-        return false;
-    throw new errors_InputError(`Input '${name}' must be true or false, got '${value}'.`);
-}
-/** Parses a number, naming the input and the accepted range when it is not one. */
-function parseNumber(name, raw, rule = {}) {
-    const { min = 0, max = Number.MAX_SAFE_INTEGER, integer = true } = rule;
-    const value = Number(raw);
-    const expected = `${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`;
-    if (raw.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-        throw new errors_InputError(`Input '${name}' must be ${expected}, got '${raw}'.`);
-    }
-    if (value < min || value > max)
-        throw new errors_InputError(`Input '${name}' must be ${expected}, got ${value}.`);
-    return value;
-}
-function number(name, fallback, rule) {
-    const raw = optional(name);
-    return raw === undefined ? fallback : parseNumber(name, raw, rule);
-}
-/** Splits a list given one item per line (commas also separate, as many actions accept). */
-function parseList(raw, { commas = true } = {}) {
-    return raw
-        .split(commas ? /[\n,]/ : /\n/)
-        .map((item) => item.trim())
-        .filter((item) => item !== '' && !item.startsWith('#'));
-}
-function list(name, options) {
-    return parseList(getInput(name), options);
-}
-/**
- * Parses `key=value` lines. Only the first `=` separates, so values such as connection strings keep theirs.
- * Blank lines and `#` comments are skipped; a line without `=` or with an empty key is an error.
- */
-function parseKeyValues(name, raw) {
-    const pairs = new Map();
-    for (const [index, line] of raw.split('\n').entries()) {
-        const text = line.trim();
-        if (text === '' || text.startsWith('#'))
-            continue;
-        const at = text.indexOf('=');
-        const key = at < 0 ? '' : text.slice(0, at).trim();
-        if (key === '') {
-            throw new errors_InputError(`Input '${name}' line ${index + 1} is not KEY=value: '${text}'.`, 'Write one KEY=value per line; the value may itself contain =.');
-        }
-        pairs.set(key, text.slice(at + 1).trim());
-    }
-    return pairs;
-}
-function keyValues(name) {
-    return parseKeyValues(name, getInput(name));
-}
-/** Reads an input that must be one of a fixed set of words. */
-function oneOf(name, choices, fallback) {
-    return optionalOneOf(name, choices) ?? fallback;
-}
-/** One of a fixed set of words, or undefined when the input is empty. */
-function optionalOneOf(name, choices) {
-    const value = optional(name);
-    if (value === undefined)
-        return undefined;
-    if (!choices.includes(value)) {
-        throw new errors_InputError(`Input '${name}' must be one of ${choices.join(', ')}, got '${value}'.`);
-    }
-    return value;
-}
-/** Parses a time input (see duration.ts for the one syntax), naming the input and the range when it is wrong. */
-function parseDurationInput(name, raw, rule) {
-    const { bare, minMs = 0, maxMs = 7 * 24 * 3_600_000 } = rule;
-    const ms = parseDuration(raw, bare);
-    const range = `from ${formatLimit(minMs, bare)} to ${formatLimit(maxMs, bare)}`;
-    if (ms === undefined) {
-        throw new errors_InputError(`Input '${name}' must be ${durationSyntax(bare)}, got '${raw}'.`);
-    }
-    if (ms < minMs || ms > maxMs)
-        throw new errors_InputError(`Input '${name}' must be ${range}, got '${raw}'.`);
-    return ms;
-}
-/** A time input in milliseconds; `fallback` is written as the input's default is (e.g. '30' or '5m'). */
-function duration(name, fallback, rule) {
-    return parseDurationInput(name, optional(name) ?? fallback, rule);
-}
-const formatLimit = (ms, bare) => (bare === 'm' ? `${ms / 60_000} minutes` : `${ms / 1000} seconds`);
-/**
- * A file or folder input, resolved against the workspace (GITHUB_WORKSPACE, else the working directory) and
- * refused when it resolves, links followed, outside both the workspace and the runner's temporary folder
- * (RUNNER_TEMP, where earlier steps such as amazon-ecs-render-task-definition leave their files).
- */
-function workspacePath(name, raw) {
-    const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
-    const path = resolve(workspace, raw);
-    const roots = [workspace, process.env.RUNNER_TEMP].filter((root) => Boolean(root));
-    if (!roots.some((root) => isWithin(root, path))) {
-        throw new InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE), or in RUNNER_TEMP.');
-    }
-    return path;
-}
-function isWithin(root, path) {
-    const real = (p) => (existsSync(p) ? realpathSync(p) : p);
-    const inside = relative(real(resolve(root)), real(path));
-    return !(inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside));
-}
-
-;// CONCATENATED MODULE: ./src/lib/gitops-inputs.ts
-
-
-
-
-function readConfigRemote() {
-    const token = optional('token');
-    mask(token);
-    // A key's lines are masked as they are read: the raw input, untrimmed, is what the runner would print.
-    const sshKey = optional('ssh-key');
-    mask(sshKey);
-    if (sshKey !== undefined && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(sshKey)) {
-        throw new errors_InputError("Input 'ssh-key' is not a private key (-----BEGIN OPENSSH PRIVATE KEY-----...).");
-    }
-    return {
-        repository: readRepository(sshKey !== undefined),
-        branch: optional('branch') ?? 'main',
-        token,
-        sshKey,
-        knownHosts: optional('ssh-known-hosts'),
-    };
-}
-/** The bot identity commits are made as. */
-function readIdentity() {
-    return {
-        name: optional('commit-user-name') ?? 'github-actions[bot]',
-        email: optional('commit-user-email') ?? '41898282+github-actions[bot]@users.noreply.github.com',
-    };
-}
-/**
- * owner/name is a repository on this GitHub (GITHUB_SERVER_URL), over HTTPS, or over SSH (git@host:owner/name.git)
- * with a deploy key; otherwise an https:// URL, or with a deploy key an ssh:// or git@host:path one.
- */
-function readRepository(ssh) {
-    const raw = required('repository', 'the config repository, owner/name or its HTTPS URL');
-    if (/^[\w.-]+\/[\w.-]+$/.test(raw)) {
-        const server = (process.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '');
-        const name = `${raw.replace(/\.git$/, '')}.git`;
-        return ssh ? `git@${new URL(server).hostname}:${name}` : `${server}/${name}`;
-    }
-    if (isSshUrl(raw)) {
-        if (!ssh)
-            throw new errors_InputError(`Input 'repository' is an SSH URL ('${raw}'), but no 'ssh-key' is given.`, "Give the deploy key in 'ssh-key', or an https:// URL with 'token'.");
-        return raw;
-    }
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new errors_InputError(`Input 'repository' is '${raw}', neither owner/name nor a URL.`, 'Write owner/name (on this GitHub) or https://host/owner/name.git.');
-    }
-    maskUrl(url);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new errors_InputError(`Input 'repository' must be an https:// URL or owner/name, got a ${url.protocol} URL.`);
-    }
-    return url.href;
-}
-/** The Argo CD server to wait for, or undefined without `argocd-server`; `names` are the time inputs' names. */
-function readArgo(names = { timeout: 'timeout', interval: 'interval' }) {
-    const server = optional('argocd-server');
-    if (server === undefined)
-        return undefined;
-    const token = required('argocd-token', 'an Argo CD API token, when argocd-server is set');
-    mask(token);
-    const url = /^https?:\/\//.test(server) ? server : `https://${server}`;
-    return {
-        server: url,
-        token,
-        application: required('application', 'the Argo CD Application to wait for, when argocd-server is set'),
-        sync: bool('sync', false),
-        timeoutMs: duration(names.timeout, '10m', { bare: 's', minMs: 1000, maxMs: 6 * 3_600_000 }),
-        intervalMs: duration(names.interval, '5', { bare: 's', minMs: 100, maxMs: 600_000 }),
-    };
-}
-/** The service the commit messages name: `service`, else the repository's name. */
-function readService() {
-    return optional('service') ?? (process.env.GITHUB_REPOSITORY ?? 'service').split('/').pop() ?? 'service';
-}
-/** The release commit to revert must be a commit SHA: the `commit` output of that release. */
-function checkRevert(revert) {
-    if (revert === undefined || !/^[0-9a-f]{7,40}$/.test(revert)) {
-        throw new errors_InputError(`Input 'revert' must be the commit SHA of the release to revert (the 'commit' output of that release), got '${revert ?? ''}'.`);
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/gitops/inputs.ts

@@ -247,7 +247,10 @@ async function revertCommit(repo, sha, context) {
     return { commit, reverted };
 }
 
+// EXTERNAL MODULE: ./src/lib/gitops-inputs.ts
+var gitops_inputs = __webpack_require__(4953);
 ;// CONCATENATED MODULE: ./src/rollback/gitops.ts
+
 
 
 
@@ -257,16 +260,7 @@ async function revertCommit(repo, sha, context) {
  * Idempotent: a release already reverted makes no commit, and the wait proves what runs.
  */
 async function rollbackGitOps(inputs) {
-    const delivered = await deliverChange({
-        remote: {
-            url: inputs.repository,
-            branch: inputs.branch,
-            token: inputs.token,
-            sshKey: inputs.sshKey,
-            knownHosts: inputs.knownHosts,
-        },
-        attempts: 5,
-    }, (repo) => revertCommit(repo, inputs.revert, { branch: inputs.branch, service: inputs.service, identity: inputs.identity }));
+    const delivered = await deliverChange({ remote: (0,gitops_inputs/* gitRemote */.RS)(inputs), attempts: 5 }, (repo) => revertCommit(repo, inputs.revert, { branch: inputs.branch, service: inputs.service, identity: inputs.identity }));
     const short = (sha) => sha.slice(0, 7);
     core/* info */.pq(delivered.pushed
         ? `Pushed the revert of ${short(delivered.reverted)} to ${inputs.branch}: ${delivered.commit}.`

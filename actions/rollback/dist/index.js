@@ -29873,6 +29873,115 @@ async function resetToRemote(repo, branch) {
 
 /***/ }),
 
+/***/ 4953:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   RS: () => (/* binding */ gitRemote),
+/* harmony export */   Xv: () => (/* binding */ readConfigRemote),
+/* harmony export */   i4: () => (/* binding */ readArgo),
+/* harmony export */   tO: () => (/* binding */ checkRevert),
+/* harmony export */   uS: () => (/* binding */ readService),
+/* harmony export */   xN: () => (/* binding */ readIdentity)
+/* harmony export */ });
+/* unused harmony export readRepository */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
+/* harmony import */ var _git_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3555);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1662);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5714);
+
+
+
+
+function readConfigRemote() {
+    const token = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('token');
+    (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .mask */ .dK)(token);
+    // A key's lines are masked as they are read: the raw input, untrimmed, is what the runner would print.
+    const sshKey = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('ssh-key');
+    (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .mask */ .dK)(sshKey);
+    if (sshKey !== undefined && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(sshKey)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz("Input 'ssh-key' is not a private key (-----BEGIN OPENSSH PRIVATE KEY-----...).");
+    }
+    return {
+        repository: readRepository(sshKey !== undefined),
+        branch: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('branch') ?? 'main',
+        token,
+        sshKey,
+        knownHosts: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('ssh-known-hosts'),
+    };
+}
+/** The remote Git is given: the URL, branch and credentials as read. */
+function gitRemote(inputs) {
+    const { repository: url, branch, token, sshKey, knownHosts } = inputs;
+    return { url, branch, token, sshKey, knownHosts };
+}
+/** The bot identity commits are made as. */
+function readIdentity() {
+    return {
+        name: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('commit-user-name') ?? 'github-actions[bot]',
+        email: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('commit-user-email') ?? '41898282+github-actions[bot]@users.noreply.github.com',
+    };
+}
+/**
+ * owner/name is a repository on this GitHub (GITHUB_SERVER_URL), over HTTPS, or over SSH (git@host:owner/name.git)
+ * with a deploy key; otherwise an https:// URL, or with a deploy key an ssh:// or git@host:path one.
+ */
+function readRepository(ssh) {
+    const raw = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .required */ .mw)('repository', 'the config repository, owner/name or its HTTPS URL');
+    if (/^[\w.-]+\/[\w.-]+$/.test(raw)) {
+        const server = (process.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '');
+        const name = `${raw.replace(/\.git$/, '')}.git`;
+        return ssh ? `git@${new URL(server).hostname}:${name}` : `${server}/${name}`;
+    }
+    if ((0,_git_js__WEBPACK_IMPORTED_MODULE_1__/* .isSshUrl */ .Uu)(raw)) {
+        if (!ssh)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input 'repository' is an SSH URL ('${raw}'), but no 'ssh-key' is given.`, "Give the deploy key in 'ssh-key', or an https:// URL with 'token'.");
+        return raw;
+    }
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input 'repository' is '${raw}', neither owner/name nor a URL.`, 'Write owner/name (on this GitHub) or https://host/owner/name.git.');
+    }
+    (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .maskUrl */ .yP)(url);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input 'repository' must be an https:// URL or owner/name, got a ${url.protocol} URL.`);
+    }
+    return url.href;
+}
+/** The Argo CD server to wait for, or undefined without `argocd-server`; `names` are the time inputs' names. */
+function readArgo(names = { timeout: 'timeout', interval: 'interval' }) {
+    const server = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('argocd-server');
+    if (server === undefined)
+        return undefined;
+    const token = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .required */ .mw)('argocd-token', 'an Argo CD API token, when argocd-server is set');
+    (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .mask */ .dK)(token);
+    const url = /^https?:\/\//.test(server) ? server : `https://${server}`;
+    return {
+        server: url,
+        token,
+        application: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .required */ .mw)('application', 'the Argo CD Application to wait for, when argocd-server is set'),
+        sync: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .bool */ .lc)('sync', false),
+        timeoutMs: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .duration */ .p0)(names.timeout, '10m', { bare: 's', minMs: 1000, maxMs: 6 * 3_600_000 }),
+        intervalMs: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .duration */ .p0)(names.interval, '5', { bare: 's', minMs: 100, maxMs: 600_000 }),
+    };
+}
+/** The service the commit messages name: `service`, else the repository's name. */
+function readService() {
+    return (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('service') ?? (process.env.GITHUB_REPOSITORY ?? 'service').split('/').pop() ?? 'service';
+}
+/** The release commit to revert must be a commit SHA: the `commit` output of that release. */
+function checkRevert(revert) {
+    if (revert === undefined || !/^[0-9a-f]{7,40}$/.test(revert)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input 'revert' must be the commit SHA of the release to revert (the 'commit' output of that release), got '${revert ?? ''}'.`);
+    }
+}
+
+
+/***/ }),
+
 /***/ 6054:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -30256,7 +30365,7 @@ function safeDecode(text) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(579);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8390);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30265,7 +30374,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 579:
+/***/ 8390:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30407,98 +30516,12 @@ var app_service = __nccwpck_require__(4214);
 var app_service_wait = __nccwpck_require__(5711);
 // EXTERNAL MODULE: ./src/lib/azure.ts + 2 modules
 var azure = __nccwpck_require__(3032);
-// EXTERNAL MODULE: ./src/lib/git.ts
-var git = __nccwpck_require__(3555);
-// EXTERNAL MODULE: ./src/lib/inputs.ts
-var inputs = __nccwpck_require__(1662);
-;// CONCATENATED MODULE: ./src/lib/gitops-inputs.ts
-
-
-
-
-function readConfigRemote() {
-    const token = (0,inputs/* optional */.lq)('token');
-    (0,secrets/* mask */.dK)(token);
-    // A key's lines are masked as they are read: the raw input, untrimmed, is what the runner would print.
-    const sshKey = (0,inputs/* optional */.lq)('ssh-key');
-    (0,secrets/* mask */.dK)(sshKey);
-    if (sshKey !== undefined && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(sshKey)) {
-        throw new errors/* InputError */.dz("Input 'ssh-key' is not a private key (-----BEGIN OPENSSH PRIVATE KEY-----...).");
-    }
-    return {
-        repository: readRepository(sshKey !== undefined),
-        branch: (0,inputs/* optional */.lq)('branch') ?? 'main',
-        token,
-        sshKey,
-        knownHosts: (0,inputs/* optional */.lq)('ssh-known-hosts'),
-    };
-}
-/** The bot identity commits are made as. */
-function readIdentity() {
-    return {
-        name: (0,inputs/* optional */.lq)('commit-user-name') ?? 'github-actions[bot]',
-        email: (0,inputs/* optional */.lq)('commit-user-email') ?? '41898282+github-actions[bot]@users.noreply.github.com',
-    };
-}
-/**
- * owner/name is a repository on this GitHub (GITHUB_SERVER_URL), over HTTPS, or over SSH (git@host:owner/name.git)
- * with a deploy key; otherwise an https:// URL, or with a deploy key an ssh:// or git@host:path one.
- */
-function readRepository(ssh) {
-    const raw = (0,inputs/* required */.mw)('repository', 'the config repository, owner/name or its HTTPS URL');
-    if (/^[\w.-]+\/[\w.-]+$/.test(raw)) {
-        const server = (process.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '');
-        const name = `${raw.replace(/\.git$/, '')}.git`;
-        return ssh ? `git@${new URL(server).hostname}:${name}` : `${server}/${name}`;
-    }
-    if ((0,git/* isSshUrl */.Uu)(raw)) {
-        if (!ssh)
-            throw new errors/* InputError */.dz(`Input 'repository' is an SSH URL ('${raw}'), but no 'ssh-key' is given.`, "Give the deploy key in 'ssh-key', or an https:// URL with 'token'.");
-        return raw;
-    }
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new errors/* InputError */.dz(`Input 'repository' is '${raw}', neither owner/name nor a URL.`, 'Write owner/name (on this GitHub) or https://host/owner/name.git.');
-    }
-    (0,secrets/* maskUrl */.yP)(url);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new errors/* InputError */.dz(`Input 'repository' must be an https:// URL or owner/name, got a ${url.protocol} URL.`);
-    }
-    return url.href;
-}
-/** The Argo CD server to wait for, or undefined without `argocd-server`; `names` are the time inputs' names. */
-function readArgo(names = { timeout: 'timeout', interval: 'interval' }) {
-    const server = (0,inputs/* optional */.lq)('argocd-server');
-    if (server === undefined)
-        return undefined;
-    const token = (0,inputs/* required */.mw)('argocd-token', 'an Argo CD API token, when argocd-server is set');
-    (0,secrets/* mask */.dK)(token);
-    const url = /^https?:\/\//.test(server) ? server : `https://${server}`;
-    return {
-        server: url,
-        token,
-        application: (0,inputs/* required */.mw)('application', 'the Argo CD Application to wait for, when argocd-server is set'),
-        sync: (0,inputs/* bool */.lc)('sync', false),
-        timeoutMs: (0,inputs/* duration */.p0)(names.timeout, '10m', { bare: 's', minMs: 1000, maxMs: 6 * 3_600_000 }),
-        intervalMs: (0,inputs/* duration */.p0)(names.interval, '5', { bare: 's', minMs: 100, maxMs: 600_000 }),
-    };
-}
-/** The service the commit messages name: `service`, else the repository's name. */
-function readService() {
-    return (0,inputs/* optional */.lq)('service') ?? (process.env.GITHUB_REPOSITORY ?? 'service').split('/').pop() ?? 'service';
-}
-/** The release commit to revert must be a commit SHA: the `commit` output of that release. */
-function checkRevert(revert) {
-    if (revert === undefined || !/^[0-9a-f]{7,40}$/.test(revert)) {
-        throw new errors/* InputError */.dz(`Input 'revert' must be the commit SHA of the release to revert (the 'commit' output of that release), got '${revert ?? ''}'.`);
-    }
-}
-
+// EXTERNAL MODULE: ./src/lib/gitops-inputs.ts
+var gitops_inputs = __nccwpck_require__(4953);
 // EXTERNAL MODULE: ./src/lib/image.ts
 var lib_image = __nccwpck_require__(6054);
+// EXTERNAL MODULE: ./src/lib/inputs.ts
+var inputs = __nccwpck_require__(1662);
 ;// CONCATENATED MODULE: ./src/rollback/inputs.ts
 
 
@@ -30508,9 +30531,9 @@ var lib_image = __nccwpck_require__(6054);
 
 
 function readGitOpsInputs() {
-    const remote = readConfigRemote();
+    const remote = gitops_inputs/* readConfigRemote */.Xv();
     const revert = (0,inputs/* optional */.lq)('revert');
-    checkRevert(revert);
+    gitops_inputs/* checkRevert */.tO(revert);
     if ((0,inputs/* optional */.lq)('mode') === 'mark-good') {
         throw new errors/* InputError */.dz("mode 'mark-good' is for ECS: a GitOps release is marked by its commit in the config repository.");
     }
@@ -30518,9 +30541,9 @@ function readGitOpsInputs() {
         target: 'gitops',
         ...remote,
         revert,
-        service: readService(),
-        identity: readIdentity(),
-        argo: readArgo({ timeout: 'timeout', interval: 'poll-interval' }),
+        service: gitops_inputs/* readService */.uS(),
+        identity: gitops_inputs/* readIdentity */.xN(),
+        argo: gitops_inputs/* readArgo */.i4({ timeout: 'timeout', interval: 'poll-interval' }),
         reason: (0,inputs/* optional */.lq)('reason'),
     };
 }
