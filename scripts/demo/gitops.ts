@@ -74,26 +74,23 @@ export async function gitopsChapter(
   });
   const passed = (step: StepResult) => step.exitCode === 0 && step.outputs.passed === 'true';
 
+  const deliver = (tag: string) =>
+    pipeline.stage(
+      tag,
+      'gitops',
+      `set web to ${tag}, push, wait for Argo CD`,
+      release(`registry.example/hello:${tag}`),
+      {},
+    );
+
   console.log(bold('release v2: a good image, synced and proven'));
-  const good = await pipeline.stage(
-    'v2',
-    'gitops',
-    'set web to v2, push, wait for Argo CD',
-    release('registry.example/hello:v2'),
-    {},
-  );
+  const good = await deliver('v2');
   if (!good.passed) return 'the v2 release did not become Synced and Healthy';
   const proved = await pipeline.stage('v2', 'smoke-test', 'the service answers v2', smoke('v2'), {}, passed);
   if (!proved.passed) return 'v2 did not answer its version';
 
   console.log(bold('release crash: the image exits at start; Argo CD reports Degraded, the commit is reverted'));
-  const broken = await pipeline.stage(
-    'crash',
-    'gitops',
-    'set web to crash, push, wait for Argo CD',
-    release('registry.example/hello:crash'),
-    {},
-  );
+  const broken = await deliver('crash');
   if (broken.passed || broken.outputs['failure-reason'] !== 'degraded')
     return 'the broken release was not detected Degraded';
   const revert = {

@@ -1,58 +1,47 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildxArgs, chooseBuilder } from '../../src/build-push/build.js';
 import { readInputs } from '../../src/build-push/inputs.js';
 import { run } from '../../src/build-push/main.js';
 import { runInProcess } from '../helpers/in-process.js';
-import { inputVariable } from '../helpers/runner.js';
-import { dockerfileOnly } from './context.js';
+import { quietInputs, withInputs } from '../helpers/inputs.js';
+import { useDockerfileOnly } from './context.js';
 
 /**
  * docker/build-push-action v6's buildx-only inputs, read with the meaning its action.yml gives: each becomes
  * the buildx flag it stands for, and a build that cannot honour one (the classic builder) is refused, naming it.
  */
 
-let context: ReturnType<typeof dockerfileOnly>;
-beforeAll(() => {
-  context = dockerfileOnly();
-});
-afterAll(() => context.remove());
-beforeEach(() => void vi.spyOn(process.stdout, 'write').mockImplementation(() => true));
-afterEach(() => {
-  vi.unstubAllEnvs();
-  vi.restoreAllMocks();
-});
+const contextDir = useDockerfileOnly();
+quietInputs();
 
-function withInputs(inputs: Record<string, string>) {
-  for (const name of Object.keys(process.env)) if (name.startsWith('INPUT_')) vi.stubEnv(name, undefined);
-  const all = { image: 'ghcr.io/octo-org/web', context: context.dir, ...inputs };
-  for (const [name, value] of Object.entries(all)) vi.stubEnv(inputVariable(name), value);
-  return readInputs();
-}
+const inputsOf = (inputs: Record<string, string>) =>
+  withInputs({ image: 'ghcr.io/octo-org/web', context: contextDir(), ...inputs }, readInputs);
 
 const argsOf = (inputs: ReturnType<typeof readInputs>) =>
   buildxArgs({ inputs, references: ['ghcr.io/octo-org/web:1'], labels: {}, metadataFile: 'm.json', iidFile: 'iid' });
 
 describe("build-push-action's buildx inputs", () => {
   it('passes each one to buildx as the flag it stands for', () => {
-    const inputs = withInputs({
-      provenance: 'mode=max',
-      sbom: 'true',
-      attests: 'type=sbom,generator=image',
-      annotations: 'index:org.opencontainers.image.title=web',
-      'build-contexts': 'alpine=docker-image://alpine:3.20\nshared=../shared',
-      ssh: 'default',
-      'secret-envs': 'npm=NPM_TOKEN',
-      'secret-files': 'aws=/home/runner/.aws/credentials',
-      'add-hosts': 'db:10.0.0.5,cache:10.0.0.6',
-      allow: 'network.host',
-      'no-cache-filters': 'build',
-      pull: 'true',
-      'shm-size': '128m',
-      ulimit: 'nofile=1024:1024',
-      'cgroup-parent': 'ci',
-      call: 'check',
-    });
-    const args = argsOf(inputs);
+    const args = argsOf(
+      inputsOf({
+        provenance: 'mode=max',
+        sbom: 'true',
+        attests: 'type=sbom,generator=image',
+        annotations: 'index:org.opencontainers.image.title=web',
+        'build-contexts': 'alpine=docker-image://alpine:3.20\nshared=../shared',
+        ssh: 'default',
+        'secret-envs': 'npm=NPM_TOKEN',
+        'secret-files': 'aws=/home/runner/.aws/credentials',
+        'add-hosts': 'db:10.0.0.5,cache:10.0.0.6',
+        allow: 'network.host',
+        'no-cache-filters': 'build',
+        pull: 'true',
+        'shm-size': '128m',
+        ulimit: 'nofile=1024:1024',
+        'cgroup-parent': 'ci',
+        call: 'check',
+      }),
+    );
     for (const expected of [
       '--provenance=mode=max',
       '--sbom=true',
@@ -75,21 +64,21 @@ describe("build-push-action's buildx inputs", () => {
     ]) {
       expect(args.join(' ')).toContain(expected);
     }
-    expect(args.at(-1)).toBe(context.dir);
+    expect(args.at(-1)).toBe(contextDir());
   });
 
   it('takes a builder instance name (setup-buildx-action) as buildx with that builder', () => {
-    const inputs = withInputs({ builder: 'builder-7f3a' });
+    const inputs = inputsOf({ builder: 'builder-7f3a' });
     expect(inputs.builder).toBe('buildx');
     expect(argsOf(inputs).slice(0, 5)).toEqual(['buildx', 'build', '--file', expect.any(String), '--iidfile']);
     expect(argsOf(inputs).join(' ')).toContain('--builder builder-7f3a');
   });
 
   it('with outputs or load given, adds no --load of its own; push keeps --push', () => {
-    const local = argsOf(withInputs({ push: 'false', outputs: 'type=local,dest=out' }));
+    const local = argsOf(inputsOf({ push: 'false', outputs: 'type=local,dest=out' }));
     expect(local).toContain('--output');
     expect(local).not.toContain('--load');
-    const loaded = argsOf(withInputs({ push: 'true', load: 'true' }));
+    const loaded = argsOf(inputsOf({ push: 'true', load: 'true' }));
     expect(loaded.filter((arg) => arg === '--load')).toHaveLength(1);
     expect(loaded).toContain('--push');
   });
@@ -97,7 +86,7 @@ describe("build-push-action's buildx inputs", () => {
   it('refuses them with the classic builder, naming each, before any docker command', async () => {
     const step = await runInProcess(run, {
       image: 'ghcr.io/octo-org/web',
-      context: context.dir,
+      context: contextDir(),
       builder: 'docker',
       provenance: 'false',
       ssh: 'default',
@@ -108,16 +97,16 @@ describe("build-push-action's buildx inputs", () => {
   });
 
   it('writes an image name with upper case in lower case, as metadata-action does', () => {
-    expect(withInputs({ image: 'ghcr.io/Octo-Org/Web' })).toMatchObject({
+    expect(inputsOf({ image: 'ghcr.io/Octo-Org/Web' })).toMatchObject({
       image: 'ghcr.io/octo-org/web',
       repository: 'octo-org/web',
     });
   });
 
   it('says which of them need buildx when it is not installed', async () => {
-    const inputs = withInputs({ sbom: 'true', 'build-contexts': 'shared=../shared' });
+    const inputs = inputsOf({ sbom: 'true', 'build-contexts': 'shared=../shared' });
     // No docker on this PATH: buildx cannot answer, as on a runner without it.
-    vi.stubEnv('PATH', context.dir);
+    vi.stubEnv('PATH', contextDir());
     await expect(chooseBuilder(inputs)).rejects.toThrow(/'build-contexts' and 'sbom' need buildx/);
   });
 });

@@ -3,6 +3,7 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { startRegistry, type LocalRegistry } from '../fakes/registry/index.js';
 import { busybox, docker, dockerRegistry } from '../helpers/prereq.js';
 
 /**
@@ -29,6 +30,22 @@ export function dockerfileOnly(runLabel = 'test.build-push.unbuilt=1'): { dir: s
   const dir = mkdtempSync(join(tmpdir(), 'build-push-context-'));
   writeFileSync(join(dir, 'Dockerfile'), dockerfile(runLabel));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Registers, in the calling file or describe block, a `dockerfileOnly()` context made before all its tests and
+ * removed after them. Returns its folder, for use in tests.
+ */
+export function useDockerfileOnly(): () => string {
+  let context: ReturnType<typeof dockerfileOnly> | undefined;
+  beforeAll(() => {
+    context = dockerfileOnly();
+  });
+  afterAll(() => context?.remove());
+  return () => {
+    if (!context) throw new Error('The build context is made in beforeAll: read it inside a test.');
+    return context.dir;
+  };
 }
 
 /** A context that builds: the Dockerfile and the busybox it copies (see `canBuild`). */
@@ -72,6 +89,35 @@ export function useDockerFixture(runLabel: string, servers: Servers): () => Dock
   return () => {
     if (!fixture) throw new Error('The Docker fixture is made in beforeAll: read it inside a test.');
     return fixture;
+  };
+}
+
+/**
+ * `useDockerFixture` with two local registries: `registry`, which needs user ci with this password, and `open`,
+ * which needs no login. Read them inside a test.
+ */
+export function useRegistries(runLabel: string, password: string) {
+  let started: { registry: LocalRegistry; open: LocalRegistry } | undefined;
+  const fixture = useDockerFixture(runLabel, {
+    start: async () => {
+      const [registry, open] = await Promise.all([startRegistry({ ci: password }), startRegistry()]);
+      started = { registry, open };
+    },
+    hosts: () => [started?.registry.host, started?.open.host],
+    stop: () => Promise.all([started?.registry.stop(), started?.open.stop()]),
+  });
+  const servers = () => {
+    if (!started) throw new Error('The registries start in beforeAll: read them inside a test.');
+    return started;
+  };
+  return {
+    fixture,
+    get registry() {
+      return servers().registry;
+    },
+    get open() {
+      return servers().open;
+    },
   };
 }
 

@@ -2,15 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readInputs } from '../../src/build-push/inputs.js';
 import { planLogin } from '../../src/build-push/registry.js';
 import { references } from '../../src/build-push/report.js';
 import { factsFromEnvironment, planTags, type Flavor, type TagRule } from '../../src/build-push/tags.js';
 import { hasDockerLogin } from '../../src/lib/docker.js';
-import { startRegistry, type LocalRegistry } from '../fakes/registry/index.js';
-import { inputVariable, runBundle } from '../helpers/runner.js';
-import { canBuild, dockerfileOnly, useDockerFixture } from './context.js';
+import { quietInputs, withInputs } from '../helpers/inputs.js';
+import { runBundle } from '../helpers/runner.js';
+import { canBuild, useDockerfileOnly, useRegistries } from './context.js';
 
 /**
  * build-push in place of docker/build-push-action v6 (with docker/login-action before it): its README's
@@ -28,27 +28,16 @@ function dockerConfig(auths: Record<string, unknown>, credHelpers: Record<string
 }
 
 describe('reading build-push-action inputs (no Docker needed)', () => {
-  let context: ReturnType<typeof dockerfileOnly>;
-  beforeAll(() => {
-    context = dockerfileOnly();
-  });
-  afterAll(() => context.remove());
-  beforeEach(() => void vi.spyOn(process.stdout, 'write').mockImplementation(() => true));
-  afterEach(() => {
-    vi.unstubAllEnvs();
-    vi.restoreAllMocks();
-  });
+  const contextDir = useDockerfileOnly();
+  quietInputs();
 
-  function withInputs(inputs: Record<string, string>) {
-    for (const name of Object.keys(process.env)) if (name.startsWith('INPUT_')) vi.stubEnv(name, undefined);
-    for (const [name, value] of Object.entries({ context: context.dir, ...inputs })) {
-      vi.stubEnv(inputVariable(name), value);
-    }
+  /** The inputs read on a push to main, and the references they tag. */
+  function inputsOf(inputs: Record<string, string>) {
     vi.stubEnv('GITHUB_EVENT_NAME', 'push');
     vi.stubEnv('GITHUB_EVENT_PATH', join(events, 'push-main.json'));
     vi.stubEnv('GITHUB_REF', 'refs/heads/main');
     vi.stubEnv('GITHUB_SHA', '0123456789abcdef0123456789abcdef01234567');
-    const inputsRead = readInputs();
+    const inputsRead = withInputs({ context: contextDir(), ...inputs }, readInputs);
     const plan = planTags(factsFromEnvironment(process.env), {
       rules: inputsRead.tagRules,
       flavor: inputsRead.flavor,
@@ -60,17 +49,17 @@ describe('reading build-push-action inputs (no Docker needed)', () => {
   }
 
   it("reads the README's first example (push, tags: user/app:latest) as Docker Hub, with exactly that tag", () => {
-    const { inputs, references: refs } = withInputs({ push: 'true', tags: 'user/app:latest' });
+    const { inputs, references: refs } = inputsOf({ push: 'true', tags: 'user/app:latest' });
     expect(inputs).toMatchObject({ image: 'docker.io/user/app', registry: 'docker.io', repository: 'user/app' });
     expect(refs).toEqual(['docker.io/user/app:latest']);
     expect(inputs.push).toBe(true);
     // Without push, as there, nothing is pushed; with image given, this action's default (push) holds.
-    expect(withInputs({ tags: 'user/app:latest' }).inputs.push).toBe(false);
-    expect(withInputs({ image: 'user/app' }).inputs.push).toBe(true);
+    expect(inputsOf({ tags: 'user/app:latest' }).inputs.push).toBe(false);
+    expect(inputsOf({ image: 'user/app' }).inputs.push).toBe(true);
   });
 
   it('pushes one build to several registries when tags name them', () => {
-    const { inputs, references: refs } = withInputs({
+    const { inputs, references: refs } = inputsOf({
       push: 'true',
       tags: 'user/app:latest\nuser/app:1.0.0\nghcr.io/user/app:latest\nghcr.io/user/app:1.0.0',
     });
@@ -86,21 +75,21 @@ describe('reading build-push-action inputs (no Docker needed)', () => {
   });
 
   it('reads flavor as metadata-action does, and refuses its type= tag expressions with the rule names to use', () => {
-    const { inputs, references: refs } = withInputs({
+    const { inputs, references: refs } = inputsOf({
       image: 'ghcr.io/octo-org/web',
       flavor: 'latest=false\nsuffix=-slim,onlatest=true',
       'tag-rules': 'sha, latest',
     });
     expect(inputs.flavor).toEqual({ latest: 'false', prefix: '', suffix: '-slim', onLatest: true });
     expect(refs).toEqual(['ghcr.io/octo-org/web:sha-0123456-slim']);
-    expect(() => withInputs({ image: 'ghcr.io/octo-org/web', tags: 'type=sha' })).toThrow(
+    expect(() => inputsOf({ image: 'ghcr.io/octo-org/web', tags: 'type=sha' })).toThrow(
       "Input 'tags' has 'type=sha', a docker/metadata-action tag expression: here the rules have names.",
     );
-    expect(() => withInputs({ image: 'ghcr.io/octo-org/web', flavor: 'latest=maybe' })).toThrow(/Input 'flavor'/);
+    expect(() => inputsOf({ image: 'ghcr.io/octo-org/web', flavor: 'latest=maybe' })).toThrow(/Input 'flavor'/);
   });
 
   it('keeps its own tag rules when image is given, and a one-part Docker Hub name is an official image', () => {
-    const { references: refs } = withInputs({ image: 'nginx-fork', version: '1.2.3' });
+    const { references: refs } = inputsOf({ image: 'nginx-fork', version: '1.2.3' });
     expect(refs).toEqual(
       ['1.2.3', 'main', 'sha-0123456', 'latest'].map((tag) => `docker.io/library/nginx-fork:${tag}`),
     );
@@ -138,19 +127,12 @@ const PASSWORD = 'drop-in-pa55-k3j4h5';
 const runLabel = `test.build-push.run=${crypto.randomUUID()}`;
 
 describe.skipIf(!canBuild())('build-push-action examples against a Docker engine and registries', () => {
-  let registry: LocalRegistry;
-  let open: LocalRegistry;
-  const fixture = useDockerFixture(runLabel, {
-    start: async () => {
-      [registry, open] = await Promise.all([startRegistry({ ci: PASSWORD }), startRegistry()]);
-    },
-    hosts: () => [registry?.host, open?.host],
-    stop: () => Promise.all([registry?.stop(), open?.stop()]),
-  });
+  const servers = useRegistries(runLabel, PASSWORD);
+  const { fixture } = servers;
 
   it('pushes to two registries with the login docker/login-action left, and sets imageid', async () => {
     // What docker/login-action does before the build step: docker login, into the job's Docker config.
-    execFileSync('docker', ['login', '--username', 'ci', '--password-stdin', registry.host], {
+    execFileSync('docker', ['login', '--username', 'ci', '--password-stdin', servers.registry.host], {
       input: PASSWORD,
       env: { ...process.env, DOCKER_CONFIG: fixture().dockerConfig },
       stdio: ['pipe', 'ignore', 'ignore'],
@@ -161,7 +143,7 @@ describe.skipIf(!canBuild())('build-push-action examples against a Docker engine
         network: 'host',
         labels: runLabel,
         push: 'true',
-        tags: `${registry.host}/user/app:latest\n${open.host}/user/app:latest`,
+        tags: `${servers.registry.host}/user/app:latest\n${servers.open.host}/user/app:latest`,
       },
       env: {
         DOCKER_CONFIG: fixture().dockerConfig,
@@ -171,26 +153,28 @@ describe.skipIf(!canBuild())('build-push-action examples against a Docker engine
     });
     expect(result.exitCode, result.log).toBe(0);
     expect(result.outputs.tags?.split('\n')).toEqual([
-      `${registry.host}/user/app:latest`,
-      `${open.host}/user/app:latest`,
+      `${servers.registry.host}/user/app:latest`,
+      `${servers.open.host}/user/app:latest`,
     ]);
     expect(result.outputs.imageid).toMatch(/^sha256:[a-f0-9]{64}$/);
     expect(result.outputs.imageid).toBe(result.outputs['image-id']);
-    expect(await registry.tags('user/app', { username: 'ci', password: PASSWORD })).toEqual(['latest']);
-    expect(await open.tags('user/app')).toEqual(['latest']);
+    expect(await servers.registry.tags('user/app', { username: 'ci', password: PASSWORD })).toEqual(['latest']);
+    expect(await servers.open.tags('user/app')).toEqual(['latest']);
   });
 });
 
+/** What metadata-action sees on a push to main. */
+const pushToMain = {
+  eventName: 'push',
+  ref: 'refs/heads/main',
+  sha: '0123456789abcdef0123456789abcdef01234567',
+  defaultBranch: 'main',
+  now: new Date('2026-01-02T15:04:05Z'),
+};
+
 describe("metadata-action's flavor and tag expressions", () => {
-  const facts = {
-    eventName: 'push',
-    ref: 'refs/heads/main',
-    sha: '0123456789abcdef0123456789abcdef01234567',
-    defaultBranch: 'main',
-    now: new Date('2026-01-02T15:04:05Z'),
-  };
   const plan = (flavor: Flavor, rules: TagRule[] = ['sha', 'branch', 'latest']) =>
-    planTags(facts, { rules, flavor, explicit: ['edge'], labels: new Map() }).tags.map((t) => t.tag);
+    planTags(pushToMain, { rules, flavor, explicit: ['edge'], labels: new Map() }).tags.map((t) => t.tag);
 
   it('adds prefix and suffix to computed tags, to latest only with onlatest, never to tags given', () => {
     expect(plan({ latest: 'auto', prefix: 'v', suffix: '-alpine', onLatest: false })).toEqual([

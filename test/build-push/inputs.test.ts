@@ -1,25 +1,21 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run } from '../../src/build-push/main.js';
 import { runInProcess } from '../helpers/in-process.js';
-import { dockerfileOnly } from './context.js';
+import { useDockerfileOnly } from './context.js';
 
 /** Mistakes in a workflow fail the step before any docker command or login, saying what to write instead. */
 describe('build-push input errors', () => {
-  let context: ReturnType<typeof dockerfileOnly>;
-  beforeAll(() => {
-    context = dockerfileOnly();
-  });
-  afterAll(() => context.remove());
+  const contextDir = useDockerfileOnly();
 
   // An empty Docker config: no login of this machine's may stand in for the credentials a test leaves out.
   const noLogins = mkdtempSync(join(tmpdir(), 'docker-config-'));
   const step = (inputs: Record<string, string>) =>
     runInProcess(
       run,
-      { image: 'registry.example.com/team/web', context: context.dir, ...inputs },
+      { image: 'registry.example.com/team/web', context: contextDir(), ...inputs },
       { DOCKER_CONFIG: noLogins },
     );
 

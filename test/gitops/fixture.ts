@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { startArgoCd, type ArgoCdServer } from '../fakes/argocd/server.js';
 import type { LocalImage } from '../fakes/argocd/workloads.js';
 import { startGitServer, type GitServer } from '../fakes/git/server.js';
@@ -58,6 +59,21 @@ spec:
           image: "${image}"
           args: [migrate]
 `;
+
+/**
+ * Registers, in the calling file or describe block, an afterEach that closes every server handed to the
+ * returned function during the test, the last started first.
+ */
+export function closeAfterEach(): <T extends { close(): Promise<void> }>(server: T) => T {
+  const started: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    for (const server of started.splice(0).reverse()) await server.close();
+  });
+  return (server) => {
+    started.push(server);
+    return server;
+  };
+}
 
 export interface Config {
   git: GitServer;

@@ -6,6 +6,8 @@ import { setImages } from '../../src/lib/gitops-image.js';
 
 const digest = `sha256:${'a'.repeat(64)}`;
 const images = (entries: Record<string, string>) => new Map(Object.entries(entries));
+/** setImages() with the images given as target: image pairs. */
+const set = (file: string, text: string, entries: Record<string, string>) => setImages(file, text, images(entries));
 
 describe('setting an image in Kubernetes manifests', () => {
   const manifests = `# hello: one file, three workloads
@@ -57,8 +59,8 @@ spec:
   template:
     spec:
       containers:
-        - name: web
-          image: registry.example/hello:v1
+        - image: registry.example/hello:v1
+          name: web # after its image: keys come in any order
 ---
 apiVersion: v1
 kind: Service
@@ -124,11 +126,9 @@ images:
 `;
 
   it('sets newTag as kustomize edit set image does, keeping the comments', () => {
-    const result = setImages(
-      'overlays/prod/kustomization.yaml',
-      kustomization,
-      images({ 'registry.example/hello': 'registry.example/hello:v2' }),
-    );
+    const result = set('overlays/prod/kustomization.yaml', kustomization, {
+      'registry.example/hello': 'registry.example/hello:v2',
+    });
     expect(result.kind).toBe('kustomization');
     expect(result.text).toBe(kustomization.replace('newTag: "v1"   # quoted', 'newTag: "v2"   # quoted'));
     expect(result.changes).toEqual([
@@ -155,11 +155,7 @@ images:
   });
 
   it('reads the previous image from newName and newTag', () => {
-    const result = setImages(
-      'kustomization.yaml',
-      kustomization,
-      images({ 'registry.example/proxy': 'mirror.example/proxy:4' }),
-    );
+    const result = set('kustomization.yaml', kustomization, { 'registry.example/proxy': 'mirror.example/proxy:4' });
     expect(result.changes[0]?.previous).toBe('mirror.example/proxy:3');
     expect(result.text).toContain('newName: mirror.example/proxy\n    newTag: "4"\n');
   });
@@ -180,11 +176,7 @@ worker:
 `;
 
   it('sets repository and tag of an image map, quoting a tag YAML would read as a number', () => {
-    const result = setImages(
-      'charts/hello/values-prod.yaml',
-      values,
-      images({ 'api.image': 'registry.example/api:1.5' }),
-    );
+    const result = set('charts/hello/values-prod.yaml', values, { 'api.image': 'registry.example/api:1.5' });
     expect(result.kind).toBe('helm-values');
     expect(result.text).toBe(values.replace('tag: 1.4.2', 'tag: "1.5"'));
     expect(result.changes[0]).toMatchObject({ location: 'api.image', previous: 'registry.example/api:1.4.2' });

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { readInputs } from '../../src/gitops/inputs.js';
-import { inputVariable } from '../helpers/runner.js';
+import { restoreAfterEach, withInputs } from '../helpers/inputs.js';
 
 // readInputs() prints ::add-mask:: commands; the tests that read them spy on stdout themselves.
 let printed = '';
@@ -11,17 +11,9 @@ beforeEach(() => {
     return true;
   });
 });
-afterEach(() => {
-  vi.unstubAllEnvs();
-  vi.restoreAllMocks();
-});
+restoreAfterEach();
 
-/** readInputs() with exactly these INPUT_* variables set, as the runner sets them. */
-function withInputs(inputs: Record<string, string>) {
-  for (const name of Object.keys(process.env)) if (name.startsWith('INPUT_')) vi.stubEnv(name, undefined);
-  for (const [name, value] of Object.entries(inputs)) vi.stubEnv(inputVariable(name), value);
-  return readInputs();
-}
+const inputsOf = (inputs: Record<string, string>) => withInputs(inputs, readInputs);
 
 const release = {
   repository: 'octo-org/k8s-config',
@@ -32,7 +24,7 @@ const release = {
 describe('gitops inputs', () => {
   it('reads owner/name as a repository on this GitHub, and fills the defaults', () => {
     vi.stubEnv('GITHUB_SERVER_URL', 'https://github.example.com');
-    const inputs = withInputs(release);
+    const inputs = inputsOf(release);
     expect(inputs).toMatchObject({
       mode: 'release',
       repository: 'https://github.example.com/octo-org/k8s-config.git',
@@ -49,13 +41,13 @@ describe('gitops inputs', () => {
     vi.stubEnv('GITHUB_SERVER_URL', 'https://github.example.com');
     const key =
       '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n-----END OPENSSH PRIVATE KEY-----';
-    const inputs = withInputs({ ...release, 'ssh-key': key });
+    const inputs = inputsOf({ ...release, 'ssh-key': key });
     expect(inputs.repository).toBe('git@github.example.com:octo-org/k8s-config.git');
     expect(printed).toContain('::add-mask::b3BlbnNzaC1rZXktdjEAAAAABG5vbmU=');
   });
 
   it('masks the tokens and the password of a repository URL the moment they are read', () => {
-    withInputs({
+    inputsOf({
       ...release,
       repository: 'https://bot:s3cret-pass@git.example.com/config.git',
       token: 'ghs_abc123',
@@ -104,6 +96,6 @@ describe('gitops inputs', () => {
       "Input 'timeout' must be a duration",
     ],
   ])('refuses %o', (wrong, message) => {
-    expect(() => withInputs({ ...release, ...wrong })).toThrow(message);
+    expect(() => inputsOf({ ...release, ...wrong })).toThrow(message);
   });
 });

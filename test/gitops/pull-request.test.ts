@@ -1,27 +1,22 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run } from '../../src/gitops/main.js';
-import { startGitHub, type GitHubServer } from '../fakes/github/server.js';
+import { startGitHub } from '../fakes/github/server.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { git as gitTool } from '../helpers/prereq.js';
-import { GIT_TOKEN, deployment, releaseInputs, startConfig, type Config } from './fixture.js';
+import { GIT_TOKEN, closeAfterEach, deployment, releaseInputs, startConfig, type Config } from './fixture.js';
 
 /** Pull-request delivery: the local GitHub opens and merges pull requests over the real config repository. */
 
 const available = gitTool().available;
+const closing = closeAfterEach();
 let config: Config | undefined;
-let github: GitHubServer | undefined;
-afterEach(async () => {
-  await config?.close();
-  await github?.close();
-  config = github = undefined;
-});
 
 const v2 = 'registry.example/hello:v2';
 
 async function start(settings: { allowAutoMerge?: boolean; requiredChecksMs?: number }) {
-  config = await startConfig();
+  config = closing(await startConfig());
   const git = config.git;
-  github = await startGitHub({ tokens: { [GIT_TOKEN]: 'write' } });
+  const github = closing(await startGitHub({ tokens: { [GIT_TOKEN]: 'write' } }));
   github.attachRepository('org/config', { ref: git.ref, ahead: git.ahead, merge: git.merge, ...settings });
   return { git, github, env: { GITHUB_API_URL: github.url } };
 }

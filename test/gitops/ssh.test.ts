@@ -1,26 +1,21 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run } from '../../src/gitops/main.js';
 import { startSshGitServer, type SshGitServer } from '../fakes/git/ssh.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { git as gitTool, sshd } from '../helpers/prereq.js';
-import { deployment, startConfig, type Config } from './fixture.js';
+import { closeAfterEach, deployment, startConfig, type Config } from './fixture.js';
 
 /** A deploy key: the config repository over SSH, served by OpenSSH's sshd with keys forced into git-shell. */
 
 const available = gitTool().available && sshd().available;
+const closing = closeAfterEach();
 let config: Config | undefined;
-let ssh: SshGitServer | undefined;
-afterEach(async () => {
-  await ssh?.close();
-  await config?.close();
-  config = ssh = undefined;
-});
 
 const v2 = 'registry.example/hello:v2';
 
 async function inputs(key: keyof SshGitServer['keys']) {
-  config = await startConfig();
-  ssh = await startSshGitServer();
+  config = closing(await startConfig());
+  const ssh = closing(await startSshGitServer());
   return {
     repository: ssh.url(config.git.bare),
     'ssh-key': ssh.keys[key],

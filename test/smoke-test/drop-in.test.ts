@@ -74,30 +74,21 @@ describe('smoke-test in place of url-health-check', () => {
       interval: '5ms',
       timeout: '5s',
     });
-    expect(step.exitCode).toBe(0);
-    expect(step.outputs).toMatchObject({ passed: 'true', attempts: '5' });
+    expect(step).toMatchObject({ exitCode: 0, outputs: { passed: 'true', attempts: '5' } });
   });
 
   it('with retry-all false stops at a 404 but retries a 503, as curl --retry does', async () => {
+    const notRetryingAll = (url: string) =>
+      runInProcess(run, { url, 'retry-all': 'false', 'max-attempts': '3', 'retry-delay': '5ms' });
     const missing = await serve(() => ({ status: 404, body: 'no such route' }));
-    const stopped = await runInProcess(run, {
-      url: missing.url,
-      'retry-all': 'false',
-      'max-attempts': '3',
-      'retry-delay': '5ms',
-    });
+    const stopped = await notRetryingAll(missing.url);
     expect(stopped.exitCode).toBe(1);
     expect(missing.requests).toHaveLength(1);
     expect(JSON.parse(stopped.outputs.report ?? '')[0]).toMatchObject({ ended: 'not-retried', status: 404 });
     expect(stopped.log).toMatch(/stopped \(status 404 is not retried unless retry-all is true\)/);
 
     const starting = await serve(sequence({ status: 503 }, { status: 200 }));
-    const retried = await runInProcess(run, {
-      url: starting.url,
-      'retry-all': 'false',
-      'max-attempts': '3',
-      'retry-delay': '5ms',
-    });
+    const retried = await notRetryingAll(starting.url);
     expect(retried.exitCode).toBe(0);
     expect(starting.requests).toHaveLength(2);
   });

@@ -1,24 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDurationInput } from '../../src/lib/inputs.js';
 import { readInputs } from '../../src/smoke-test/inputs.js';
-import { inputVariable } from '../helpers/runner.js';
+import { quietInputs, withInputs } from '../helpers/inputs.js';
 
-// readInputs() prints ::add-mask:: commands; a test that reads them spies on stdout itself.
-beforeEach(() => void vi.spyOn(process.stdout, 'write').mockImplementation(() => true));
-afterEach(() => {
-  vi.unstubAllEnvs();
-  vi.restoreAllMocks();
-});
+quietInputs();
 
-/** readInputs() with exactly these INPUT_* variables set, as the runner sets them. */
-function withInputs(inputs: Record<string, string>) {
-  for (const name of Object.keys(process.env)) if (name.startsWith('INPUT_')) vi.stubEnv(name, undefined);
-  for (const [name, value] of Object.entries(inputs)) vi.stubEnv(inputVariable(name), value);
-  return readInputs();
-}
+const inputsOf = (inputs: Record<string, string>) => withInputs(inputs, readInputs);
 
 describe('durations', () => {
   it.each([
@@ -49,7 +39,7 @@ describe('durations', () => {
 
 describe('smoke-test inputs', () => {
   it('has defaults for a cold start behind a rolling deployment', () => {
-    const inputs = withInputs({ url: 'https://api.example.com/health' });
+    const inputs = inputsOf({ url: 'https://api.example.com/health' });
     expect(inputs).toMatchObject({
       urls: ['https://api.example.com/health'],
       request: { method: 'GET', timeoutMs: 10_000, followRedirects: true, maxRedirects: 10, headers: {} },
@@ -66,7 +56,7 @@ describe('smoke-test inputs', () => {
   });
 
   it('reads url-health-check style: URLs separated by |, retry-delay-like durations', () => {
-    const inputs = withInputs({
+    const inputs = inputsOf({
       url: 'https://a.example.com|https://b.example.com/x',
       interval: '3s',
       'max-attempts': '3',
@@ -76,8 +66,8 @@ describe('smoke-test inputs', () => {
   });
 
   it('rejects a URL that cannot be probed', () => {
-    expect(() => withInputs({ url: 'api.example.com/health' })).toThrow(/is not a URL/);
-    expect(() => withInputs({ url: 'ftp://example.com/' })).toThrow(/only http:\/\/ and https:\/\//);
+    expect(() => inputsOf({ url: 'api.example.com/health' })).toThrow(/is not a URL/);
+    expect(() => inputsOf({ url: 'ftp://example.com/' })).toThrow(/only http:\/\/ and https:\/\//);
   });
 
   it('masks a password in the URL and query values named like credentials', () => {
@@ -98,11 +88,9 @@ describe('smoke-test inputs', () => {
     writeFileSync(join(dir, 'ca.pem'), '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
     writeFileSync(join(dir, 'key.pem'), '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n');
     vi.stubEnv('GITHUB_WORKSPACE', dir);
-    expect(withInputs({ url: 'https://x.example.com', 'ca-cert': 'ca.pem' }).request.ca).toContain('MIIB');
-    expect(() => withInputs({ url: 'https://x.example.com', 'ca-cert': 'key.pem' })).toThrow(
-      /holds no PEM certificate/,
-    );
-    expect(() => withInputs({ url: 'https://x.example.com', 'ca-cert': 'missing.pem' })).toThrow(
+    expect(inputsOf({ url: 'https://x.example.com', 'ca-cert': 'ca.pem' }).request.ca).toContain('MIIB');
+    expect(() => inputsOf({ url: 'https://x.example.com', 'ca-cert': 'key.pem' })).toThrow(/holds no PEM certificate/);
+    expect(() => inputsOf({ url: 'https://x.example.com', 'ca-cert': 'missing.pem' })).toThrow(
       /neither PEM text nor a file/,
     );
   });
@@ -111,51 +99,51 @@ describe('smoke-test inputs', () => {
     vi.stubEnv('GITHUB_WORKSPACE', mkdtempSync(join(tmpdir(), 'ws-')));
     vi.stubEnv('RUNNER_TEMP', mkdtempSync(join(tmpdir(), 'rt-')));
     for (const path of ['../outside.pem', '/etc/ssl/certs/ca-certificates.crt']) {
-      expect(() => withInputs({ url: 'https://x.example.com', 'ca-cert': path }), path).toThrow(
+      expect(() => inputsOf({ url: 'https://x.example.com', 'ca-cert': path }), path).toThrow(
         /Input 'ca-cert' is .* outside the workspace/,
       );
     }
   });
 
   it('names the input that is wrong', () => {
-    expect(() => withInputs({ url: 'https://x.example.com', 'consecutive-successes': '0' })).toThrow(
+    expect(() => inputsOf({ url: 'https://x.example.com', 'consecutive-successes': '0' })).toThrow(
       /Input 'consecutive-successes' must be a whole number from 1 to 100/,
     );
-    expect(() => withInputs({ url: 'https://x.example.com', 'expect-json': 'items[x]=1' })).toThrow(
+    expect(() => inputsOf({ url: 'https://x.example.com', 'expect-json': 'items[x]=1' })).toThrow(
       /Input 'expect-json' has a field path 'items\[x\]'/,
     );
-    expect(() => withInputs({ url: 'https://x.example.com', method: 'GET /' })).toThrow(/Input 'method'/);
+    expect(() => inputsOf({ url: 'https://x.example.com', method: 'GET /' })).toThrow(/Input 'method'/);
   });
 
   it('takes max-attempts of 1 or 2 as url-health-check does: failed attempts, whatever consecutive-successes', () => {
     for (const attempts of ['1', '2']) {
-      const inputs = withInputs({ url: 'https://x.example.com', 'max-attempts': attempts, 'expect-json': 'ok' });
+      const inputs = inputsOf({ url: 'https://x.example.com', 'max-attempts': attempts, 'expect-json': 'ok' });
       expect(inputs).toMatchObject({ maxAttempts: Number(attempts), consecutiveSuccesses: 3 });
     }
-    expect(() => withInputs({ url: 'https://x.example.com', 'max-attempts': '0' })).toThrow(
+    expect(() => inputsOf({ url: 'https://x.example.com', 'max-attempts': '0' })).toThrow(
       /Input 'max-attempts' must be a whole number from 1/,
     );
   });
 
   it('passes a status-only check on its first good answer, and a content check three times in a row', () => {
-    expect(withInputs({ url: 'https://x.example.com' }).consecutiveSuccesses).toBe(1);
-    expect(withInputs({ url: 'https://x.example.com', 'expect-body': 'ok' }).consecutiveSuccesses).toBe(3);
-    expect(withInputs({ url: 'https://x.example.com', 'expect-json': 'version=1' }).consecutiveSuccesses).toBe(3);
+    expect(inputsOf({ url: 'https://x.example.com' }).consecutiveSuccesses).toBe(1);
+    expect(inputsOf({ url: 'https://x.example.com', 'expect-body': 'ok' }).consecutiveSuccesses).toBe(3);
+    expect(inputsOf({ url: 'https://x.example.com', 'expect-json': 'version=1' }).consecutiveSuccesses).toBe(3);
   });
 
   it('reads retry-delay as a fixed interval, and refuses it beside interval', () => {
-    expect(withInputs({ url: 'https://x.example.com', 'retry-delay': '1m' })).toMatchObject({
+    expect(inputsOf({ url: 'https://x.example.com', 'retry-delay': '1m' })).toMatchObject({
       intervalMs: 60_000,
       backoff: 1,
     });
-    expect(withInputs({ url: 'https://x.example.com', 'retry-delay': '2s', backoff: '2' })).toMatchObject({
+    expect(inputsOf({ url: 'https://x.example.com', 'retry-delay': '2s', backoff: '2' })).toMatchObject({
       intervalMs: 2000,
       backoff: 2,
     });
-    expect(() => withInputs({ url: 'https://x.example.com', 'retry-delay': '5s', interval: '5s' })).toThrow(
+    expect(() => inputsOf({ url: 'https://x.example.com', 'retry-delay': '5s', interval: '5s' })).toThrow(
       "Inputs 'interval' and 'retry-delay' both set the wait between attempts.",
     );
-    expect(() => withInputs({ url: 'https://x.example.com', 'retry-delay': 'soon' })).toThrow(
+    expect(() => inputsOf({ url: 'https://x.example.com', 'retry-delay': 'soon' })).toThrow(
       /Input 'retry-delay' must be a duration/,
     );
   });
@@ -166,7 +154,7 @@ describe('smoke-test inputs', () => {
       printed += chunk.toString();
       return true;
     });
-    const inputs = withInputs({
+    const inputs = inputsOf({
       url: 'https://x.example.com',
       cookie: 'token=asdf1234',
       'basic-auth': 'login:pa55word!',
@@ -178,31 +166,31 @@ describe('smoke-test inputs', () => {
     expect(printed).toContain('::add-mask::asdf1234');
     expect(printed).toContain('::add-mask::pa55word!');
     expect(printed).toContain(`::add-mask::${Buffer.from('login:pa55word!').toString('base64')}`);
-    expect(() => withInputs({ url: 'https://x.example.com', 'basic-auth': 'nopassword' })).toThrow(
+    expect(() => inputsOf({ url: 'https://x.example.com', 'basic-auth': 'nopassword' })).toThrow(
       "Input 'basic-auth' must be login:password.",
     );
-    expect(() => withInputs({ url: 'https://x.example.com', cookie: 'justavalue' })).toThrow(
+    expect(() => inputsOf({ url: 'https://x.example.com', cookie: 'justavalue' })).toThrow(
       /Input 'cookie' must be Name=Value/,
     );
     expect(() =>
-      withInputs({ url: 'https://x.example.com', 'basic-auth': 'a:b', headers: 'Authorization: Bearer x' }),
+      inputsOf({ url: 'https://x.example.com', 'basic-auth': 'a:b', headers: 'Authorization: Bearer x' }),
     ).toThrow(/both set the Authorization header/);
-    expect(() => withInputs({ url: 'https://x.example.com', cookie: 'a=b', headers: 'Cookie: c=d' })).toThrow(
+    expect(() => inputsOf({ url: 'https://x.example.com', cookie: 'a=b', headers: 'Cookie: c=d' })).toThrow(
       /both set the Cookie header/,
     );
   });
 
   it('passes 3xx by default when redirects are not followed, as url-health-check does', () => {
-    const status = (inputs: Record<string, string>) => withInputs({ url: 'https://x.example.com', ...inputs });
+    const status = (inputs: Record<string, string>) => inputsOf({ url: 'https://x.example.com', ...inputs });
     expect(status({ 'follow-redirect': 'false' }).expectations.status.test(302)).toBe(true);
     expect(status({}).expectations.status.test(302)).toBe(false);
     expect(status({ 'follow-redirect': 'false', 'expect-status': '200' }).expectations.status.test(302)).toBe(false);
   });
 
   it('reads retry-all: true unless told false', () => {
-    expect(withInputs({ url: 'https://x.example.com' }).retryAll).toBe(true);
-    expect(withInputs({ url: 'https://x.example.com', 'retry-all': 'false' }).retryAll).toBe(false);
-    expect(() => withInputs({ url: 'https://x.example.com', 'retry-all': 'no' })).toThrow(
+    expect(inputsOf({ url: 'https://x.example.com' }).retryAll).toBe(true);
+    expect(inputsOf({ url: 'https://x.example.com', 'retry-all': 'false' }).retryAll).toBe(false);
+    expect(() => inputsOf({ url: 'https://x.example.com', 'retry-all': 'no' })).toThrow(
       "Input 'retry-all' must be true or false, got 'no'.",
     );
   });

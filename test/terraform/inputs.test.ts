@@ -13,19 +13,20 @@ async function withInputs(inputs: Record<string, string>) {
 describe('terraform inputs', () => {
   it.each([
     [
-      { 'lock-timeout': 'forever' },
+      'lock-timeout',
+      'forever',
       "Input 'lock-timeout' must be a duration such as 500ms, 30s, 5m or 1m30s (a bare number is seconds), got 'forever'.",
     ],
-    [{ 'plan-hash': 'abc' }, "Input 'plan-hash' must be the 64-character hex 'plan-hash' output"],
-    [{ variables: 'image tag=v1' }, "Input 'variables' has 'image tag', which is not a Terraform variable name."],
-    [{ variables: 'image_tag' }, "Input 'variables' line 1 is not KEY=value: 'image_tag'."],
-    [{ workspace: 'pr 7' }, "Input 'workspace' must be letters, digits"],
-    [{ 'download-url': 'releases.internal' }, "Input 'download-url' must be an http(s) URL"],
-    [{ 'terraform-version': 'one.two' }, "Input 'terraform-version' 'one.two' is not a version, a range or 'latest'."],
-    [{ binary: 'opentofu' }, "Input 'binary' must be one of terraform, tofu, got 'opentofu'."],
-    [{ 'working-directory': 'nowhere' }, "Input 'working-directory' is "],
-  ])('refuses %o before running anything', async (inputs, message) => {
-    const result = await withInputs(inputs);
+    ['plan-hash', 'abc', "Input 'plan-hash' must be the 64-character hex 'plan-hash' output"],
+    ['variables', 'image tag=v1', "Input 'variables' has 'image tag', which is not a Terraform variable name."],
+    ['variables', 'image_tag', "Input 'variables' line 1 is not KEY=value: 'image_tag'."],
+    ['workspace', 'pr 7', "Input 'workspace' must be letters, digits"],
+    ['download-url', 'releases.internal', "Input 'download-url' must be an http(s) URL"],
+    ['terraform-version', 'one.two', "Input 'terraform-version' 'one.two' is not a version, a range or 'latest'."],
+    ['binary', 'opentofu', "Input 'binary' must be one of terraform, tofu, got 'opentofu'."],
+    ['working-directory', 'nowhere', "Input 'working-directory' is "],
+  ])('refuses %s: %s before running anything', async (input, value, message) => {
+    const result = await withInputs({ [input]: value });
     expect(result.exitCode).toBe(1);
     expect(result.outputs['failure-reason']).toBe('invalid-input');
     expect(result.log).toContain(message);
