@@ -1,7 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { run } from '../../src/deploy-ecs/main.js';
-import { runInProcess } from '../helpers/in-process.js';
-import { listedRevisions, OOM, REGISTRY, startFixture, V1, V2, webTaskDefinition, type Fixture } from './fixture.js';
+import {
+  failsToStart,
+  listedRevisions,
+  OOM,
+  REGISTRY,
+  startFixture,
+  V1,
+  V2,
+  webTaskDefinition,
+  type Fixture,
+} from './fixture.js';
+import { deploySteps } from './steps.js';
 
 /** Scenarios of deploy-ecs's run() against the local ECS endpoint, read as a user reads the step. */
 
@@ -10,12 +19,7 @@ afterEach(() => fixture?.close());
 
 const WEB1 = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:1';
 const WEB2 = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:2';
-const fast = { 'poll-interval': '0.1', cluster: 'default', service: 'web' };
-
-function deploy(inputs: Record<string, string>) {
-  return runInProcess(run, { ...fast, ...inputs }, fixture.env);
-}
-const calls = (operation: string) => fixture.ecs.calls.filter((c) => c.operation === operation);
+const { deploy, deployV2, calls } = deploySteps(() => fixture);
 
 describe('a healthy rollout', () => {
   it('registers the rendered revision, updates the service and succeeds when ECS completes the deployment', async () => {
@@ -41,7 +45,7 @@ describe('a healthy rollout', () => {
 
   it('succeeds by running counts where ECS sends no rolloutState', async () => {
     fixture = await startFixture({ rolloutState: false });
-    const step = await deploy({ 'task-definition': fixture.file('td.json', webTaskDefinition(V2)) });
+    const step = await deployV2();
     expect(step.failed).toBe(false);
     expect(fixture.ecs.service('default', 'web').deployments).toHaveLength(1);
   });
@@ -49,10 +53,7 @@ describe('a healthy rollout', () => {
   it('updates several services to one revision and watches each', async () => {
     fixture = await startFixture();
     fixture.ecs.seedService({ name: 'web-canary', taskDefinition: WEB1, desiredCount: 1 });
-    const step = await deploy({
-      'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
-      service: 'web\nweb-canary',
-    });
+    const step = await deployV2({ service: 'web\nweb-canary' });
     expect(step.failed).toBe(false);
     expect(fixture.ecs.service('default', 'web').taskDefinition).toBe(WEB2);
     expect(fixture.ecs.service('default', 'web-canary').taskDefinition).toBe(WEB2);
@@ -130,7 +131,7 @@ describe('a rollout whose tasks crash', () => {
   it('fails as soon as ECS marks it FAILED, naming the exit code and reason, and says ECS rolls back', async () => {
     fixture = await startFixture({ circuitBreaker: { enable: true, rollback: true } });
     fixture.ecs.behaviour = (td) => (td.containerDefinitions[0]?.image === V2 ? OOM : { kind: 'healthy' });
-    const step = await deploy({ 'task-definition': fixture.file('td.json', webTaskDefinition(V2)) });
+    const step = await deployV2();
     expect(step.failed).toBe(true);
     expect(step.outputs['failure-reason']).toBe('rollout-failed');
     expect(step.outputs['rolled-back']).toBe('true');
@@ -151,10 +152,7 @@ describe('a rollout whose tasks crash', () => {
     fixture = await startFixture({ circuitBreaker: { enable: false, rollback: false } });
     fixture.ecs.behaviour = (td) =>
       td.containerDefinitions[0]?.image === V2 ? { ...OOM, exitCode: 1, reason: undefined } : { kind: 'healthy' };
-    const step = await deploy({
-      'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
-      'max-failed-tasks': '2',
-    });
+    const step = await deployV2({ 'max-failed-tasks': '2' });
     expect(step.failed).toBe(true);
     expect(step.log).toContain('(max-failed-tasks is 2)');
     expect(step.log).toContain('exited with code 1');
@@ -169,10 +167,7 @@ describe('a rollout whose tasks crash', () => {
     // Someone else's revision (web:2) lands just as deploy-ecs points the service back at web:1.
     const other = fixture.ecs.register(webTaskDefinition(`${REGISTRY}/web:1.0.1`)).taskDefinitionArn;
     fixture.ecs.raceUpdateService({ whenAsked: WEB1, runs: other });
-    const step = await deploy({
-      'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
-      'max-failed-tasks': '2',
-    });
+    const step = await deployV2({ 'max-failed-tasks': '2' });
     expect(step.failed).toBe(true);
     // The rollout of the new revision (web:3), then the point back at web:1, which web:2 overtook.
     expect(calls('UpdateService').map((c) => c.body.taskDefinition)).toEqual([WEB2.replace(':2', ':3'), WEB1]);
@@ -187,7 +182,7 @@ describe('a rollout whose tasks crash', () => {
     const other = fixture.ecs.register(webTaskDefinition(`${REGISTRY}/web:1.0.1`)).taskDefinitionArn;
     const web3 = WEB2.replace(':2', ':3');
     fixture.ecs.raceUpdateService({ whenAsked: web3, runs: other });
-    const step = await deploy({ 'task-definition': fixture.file('td.json', webTaskDefinition(V2)) });
+    const step = await deployV2();
     expect(calls('UpdateService').map((c) => c.body.taskDefinition)).toEqual([web3]);
     expect(step.failed).toBe(true);
     expect(step.log).toContain(`answered with a PRIMARY deployment of ${other}, not ${web3}`);
@@ -198,15 +193,9 @@ describe('a rollout whose tasks crash', () => {
 
   it('leaves the failed revision in place when rollback-on-failure is false, and says so', async () => {
     fixture = await startFixture({ circuitBreaker: { enable: false, rollback: false } });
-    fixture.ecs.behaviour = () => ({
-      kind: 'crash',
-      stoppedReason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s): not found',
-      startMs: 50,
-    });
-    const step = await deploy({
-      'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
-      'rollback-on-failure': 'false',
-    });
+    fixture.ecs.behaviour = () =>
+      failsToStart('CannotPullContainerError: pull image manifest has been retried 5 time(s): not found');
+    const step = await deployV2({ 'rollback-on-failure': 'false' });
     expect(step.failed).toBe(true);
     expect(step.log).toContain('[TaskFailedToStart]: CannotPullContainerError');
     expect(step.outputs['rolled-back']).toBe('false');
@@ -221,7 +210,7 @@ describe('a rollout that never stabilises', () => {
   ])('fails at wait-for-minutes with the counts and the pending state (%s)', async (_, timing) => {
     fixture = await startFixture();
     fixture.ecs.behaviour = () => ({ kind: 'pending' });
-    const step = await deploy({ 'task-definition': fixture.file('td.json', webTaskDefinition(V2)), ...timing });
+    const step = await deployV2(timing);
     expect(step.failed).toBe(true);
     expect(step.outputs['failure-reason']).toBe('timeout');
     expect(step.log).toMatch(
@@ -263,7 +252,7 @@ describe('errors from AWS', () => {
     fixture.ecs.inject({ operation: 'RegisterTaskDefinition', kind: 'throttle', times: 2 });
     fixture.ecs.inject({ operation: 'UpdateService', kind: 'server-error', times: 1 });
     fixture.ecs.inject({ operation: 'DescribeServices', kind: 'drop', times: 1 });
-    const step = await deploy({ 'task-definition': fixture.file('td.json', webTaskDefinition(V2)) });
+    const step = await deployV2();
     expect(step.failed).toBe(false);
     expect(calls('RegisterTaskDefinition').map((c) => c.result)).toEqual(['throttle', 'throttle', 'ok']);
     expect(calls('UpdateService').map((c) => c.result)).toEqual(['server-error', 'ok']);
@@ -271,7 +260,7 @@ describe('errors from AWS', () => {
 
   it('changes nothing when the service does not exist and create-service is off', async () => {
     fixture = await startFixture();
-    const step = await deploy({ 'task-definition': fixture.file('td.json', webTaskDefinition(V2)), service: 'api' });
+    const step = await deployV2({ service: 'api' });
     expect(step.failed).toBe(true);
     expect(step.log).toMatch(/Service 'api' was not found in cluster 'default' \(MISSING\)/);
     expect(calls('RegisterTaskDefinition')).toHaveLength(0);
@@ -279,7 +268,7 @@ describe('errors from AWS', () => {
 
   it('names the cluster that does not exist', async () => {
     fixture = await startFixture();
-    const step = await deploy({ 'task-definition': fixture.file('td.json', webTaskDefinition(V2)), cluster: 'prod' });
+    const step = await deployV2({ cluster: 'prod' });
     expect(step.log).toMatch(/ClusterNotFoundException.*Check the cluster name and the region/s);
   });
 });
@@ -287,8 +276,7 @@ describe('errors from AWS', () => {
 describe('creating the service', () => {
   it('creates a Fargate service with the circuit breaker on when it is missing', async () => {
     fixture = await startFixture();
-    const step = await deploy({
-      'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
+    const step = await deployV2({
       service: 'api',
       'create-service': 'true',
       subnets: 'subnet-0123456789abcdef0\nsubnet-0fedcba9876543210',
@@ -320,11 +308,7 @@ describe('creating the service', () => {
 describe('the one-off task before the update', () => {
   it('runs the migration from the new revision with the command override, then updates the service', async () => {
     fixture = await startFixture();
-    const step = await deploy({
-      'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
-      'container-name': 'web',
-      'run-task-command': 'npm run migrate -- --to "v 2"',
-    });
+    const step = await deployV2({ 'container-name': 'web', 'run-task-command': 'npm run migrate -- --to "v 2"' });
     expect(step.failed).toBe(false);
     const runTask = calls('RunTask')[0]?.body;
     expect(runTask).toMatchObject({
@@ -345,10 +329,7 @@ describe('the one-off task before the update', () => {
   it('fails with the exit code and reason, and does not update the service', async () => {
     fixture = await startFixture();
     fixture.ecs.oneOff = () => ({ exitCode: 3, reason: 'migration 042 failed' });
-    const step = await deploy({
-      'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
-      'run-task': 'true',
-    });
+    const step = await deployV2({ 'run-task': 'true' });
     expect(step.failed).toBe(true);
     expect(step.log).toMatch(
       /The one-off task failed with exit code 3: .*container web exited with code 3 \(migration 042 failed\)/,
@@ -360,18 +341,20 @@ describe('the one-off task before the update', () => {
 });
 
 describe('pruning old revisions', () => {
-  it('keeps the newest N ACTIVE revisions, and never the one rollback needs', async () => {
-    fixture = await startFixture();
-    for (let i = 0; i < 4; i++) fixture.ecs.register(webTaskDefinition(`${REGISTRY}/web:0.${i}`));
-    const step = await deploy({
-      'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
-      'deregister-old-revisions': '2',
-    });
+  /** Deploys the V2 file with deregister-old-revisions 2 and returns the revision numbers of web left ACTIVE. */
+  async function activeAfterPruningToTwo() {
+    const step = await deployV2({ 'deregister-old-revisions': '2' });
     expect(step.failed).toBe(false);
-    const active = fixture.ecs.definitions
+    return fixture.ecs.definitions
       .get('web')
       ?.filter((d) => d.status === 'ACTIVE')
       .map((d) => d.revision);
+  }
+
+  it('keeps the newest N ACTIVE revisions, and never the one rollback needs', async () => {
+    fixture = await startFixture();
+    for (let i = 0; i < 4; i++) fixture.ecs.register(webTaskDefinition(`${REGISTRY}/web:0.${i}`));
+    const active = await activeAfterPruningToTwo();
     // 6 is new, 5 is the next newest; 1 is what the service ran before, kept for rollback.
     expect(active).toEqual([1, 5, 6]);
   });
@@ -385,15 +368,7 @@ describe('pruning old revisions', () => {
       fixture.ecs.listOrder = order;
       const listed = await listedRevisions(fixture, 'web', 'DESC');
       expect(listed).not.toEqual([...listed].sort((a, b) => b - a));
-      const step = await deploy({
-        'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
-        'deregister-old-revisions': '2',
-      });
-      expect(step.failed).toBe(false);
-      const active = fixture.ecs.definitions
-        .get('web')
-        ?.filter((d) => d.status === 'ACTIVE')
-        .map((d) => d.revision);
+      const active = await activeAfterPruningToTwo();
       // 11 is new, 10 the next newest, 1 kept for rollback: whatever order the list came in.
       expect(active).toEqual([1, 10, 11]);
     },

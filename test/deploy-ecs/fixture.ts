@@ -98,6 +98,9 @@ export const OOM = {
   startMs: 100,
 } as const;
 
+/** Tasks that stop 50 ms after launch without their container ever starting, for `stoppedReason`. */
+export const failsToStart = (stoppedReason: string) => ({ kind: 'crash', stoppedReason, startMs: 50 }) as const;
+
 /** The revision numbers of a family's ACTIVE revisions in the order ListTaskDefinitions lists them (`sort`). */
 export async function listedRevisions(fixture: Fixture, family: string, sort: 'ASC' | 'DESC'): Promise<number[]> {
   const client = new ECSClient({

@@ -69,18 +69,39 @@ function step(acct: Account, withBlock: Record<string, string>): Promise<StepRes
   return runBundle('deploy-ecs', { inputs: { 'poll-interval': '0.1', ...withBlock }, env: acct.env });
 }
 
+/**
+ * The `with:` block of the deploy README's Usage example. The other deploy examples are this block plus the
+ * inputs their section adds, so each test spreads it and lists only those.
+ */
+const USAGE = {
+  'task-definition': 'task-definition.json',
+  service: 'my-service',
+  cluster: 'my-cluster',
+  'wait-for-service-stability': 'true',
+} as const;
+
+/** The deploy step the render README's examples feed: the merged step names where the rendered file goes. */
+const DEPLOY_TO = { service: 'my-service', cluster: 'my-cluster' } as const;
+
+/**
+ * A render README example as deploy-ecs runs it: an account whose family has these containers, and one step with
+ * the render step's `with:` inputs plus the deploy step's target (DEPLOY_TO).
+ */
+async function renderAndDeploy(containers: string[], renderWith: Record<string, string>) {
+  const acct = await account(taskDefinitionFile(containers));
+  return { acct, result: await step(acct, { ...renderWith, ...DEPLOY_TO }) };
+}
+
+/** The container and image most of the render README's examples render. */
+const SAMPLE = { 'container-name': 'web', image: 'amazon/amazon-ecs-sample:latest' } as const;
+
 const calls = (acct: Account, operation: string) => acct.ecs.calls.filter((c) => c.operation === operation);
 const revision2 = 'arn:aws:ecs:us-east-1:123456789012:task-definition/my-task:2';
 
 describe('the examples of aws-actions/amazon-ecs-deploy-task-definition', () => {
   it('Usage: deploys task-definition.json to my-service and waits', async () => {
     const acct = await account();
-    const result = await step(acct, {
-      'task-definition': 'task-definition.json',
-      service: 'my-service',
-      cluster: 'my-cluster',
-      'wait-for-service-stability': 'true',
-    });
+    const result = await step(acct, USAGE);
     expect(result.exitCode).toBe(0);
     expect(result.outputs['task-definition-arn']).toBe(revision2);
     expect(acct.ecs.service('my-cluster', 'my-service').taskDefinition).toBe(revision2);
@@ -110,14 +131,9 @@ describe('the examples of aws-actions/amazon-ecs-deploy-task-definition', () => 
 
   it('Tags: enable-ecs-managed-tags and propagate-tags reach UpdateService', async () => {
     const acct = await account();
-    const base = { 'task-definition': 'task-definition.json', service: 'my-service', cluster: 'my-cluster' };
-    const managed = await step(acct, {
-      ...base,
-      'wait-for-service-stability': 'true',
-      'enable-ecs-managed-tags': 'true',
-    });
+    const managed = await step(acct, { ...USAGE, 'enable-ecs-managed-tags': 'true' });
     expect(managed.exitCode).toBe(0);
-    const propagated = await step(acct, { ...base, 'wait-for-service-stability': 'true', 'propagate-tags': 'SERVICE' });
+    const propagated = await step(acct, { ...USAGE, 'propagate-tags': 'SERVICE' });
     expect(propagated.exitCode).toBe(0);
     const [first, second] = calls(acct, 'UpdateService').map((c) => c.body);
     expect(first).toMatchObject({ enableECSManagedTags: true });
@@ -128,14 +144,13 @@ describe('the examples of aws-actions/amazon-ecs-deploy-task-definition', () => 
     const acct = await account(
       taskDefinitionFile(['my-container'], { volumes: [{ name: 'ebs1', configuredAtLaunch: true }] }),
     );
+    // The README's volume configuration, as written there: JSON in a string input.
+    const volume =
+      '{"sizeInGiB": 30, "volumeType": "gp3", "encrypted": true, "roleArn":"arn:aws:iam::123456789012:role/ebs-role"}';
     const result = await step(acct, {
-      'task-definition': 'task-definition.json',
-      service: 'my-service',
-      cluster: 'my-cluster',
-      'wait-for-service-stability': 'true',
+      ...USAGE,
       'service-managed-ebs-volume-name': 'ebs1',
-      'service-managed-ebs-volume':
-        '{"sizeInGiB": 30, "volumeType": "gp3", "encrypted": true, "roleArn":"arn:aws:iam::123456789012:role/ebs-role"}',
+      'service-managed-ebs-volume': volume,
     });
     expect(result.exitCode).toBe(0);
     expect(calls(acct, 'UpdateService')[0]?.body.volumeConfigurations).toEqual([
@@ -180,10 +195,7 @@ describe('the examples of aws-actions/amazon-ecs-deploy-task-definition', () => 
   it('AWS CodeDeploy Support: refused before anything is registered (deliberate difference)', async () => {
     const acct = await account(taskDefinitionFile(), 'CODE_DEPLOY');
     const result = await step(acct, {
-      'task-definition': 'task-definition.json',
-      service: 'my-service',
-      cluster: 'my-cluster',
-      'wait-for-service-stability': 'true',
+      ...USAGE,
       'codedeploy-appspec': 'appspec.json',
       'codedeploy-application': 'my-codedeploy-application',
       'codedeploy-deployment-group': 'my-codedeploy-deployment-group',
@@ -196,14 +208,7 @@ describe('the examples of aws-actions/amazon-ecs-deploy-task-definition', () => 
 
   it('Running Tasks: the task runs and must succeed before the service is updated', async () => {
     const acct = await account();
-    const result = await step(acct, {
-      'task-definition': 'task-definition.json',
-      service: 'my-service',
-      cluster: 'my-cluster',
-      'wait-for-service-stability': 'true',
-      'run-task': 'true',
-      'wait-for-task-stopped': 'true',
-    });
+    const result = await step(acct, { ...USAGE, 'run-task': 'true', 'wait-for-task-stopped': 'true' });
     expect(result.exitCode).toBe(0);
     const order = acct.ecs.calls.map((c) => c.operation).filter((o) => o === 'RunTask' || o === 'UpdateService');
     expect(order).toEqual(['RunTask', 'UpdateService']);
@@ -215,10 +220,7 @@ describe('the examples of aws-actions/amazon-ecs-deploy-task-definition', () => 
   it('Running Tasks, Tags: run-task-tags and managed tags on the task', async () => {
     const acct = await account();
     const result = await step(acct, {
-      'task-definition': 'task-definition.json',
-      service: 'my-service',
-      cluster: 'my-cluster',
-      'wait-for-service-stability': 'true',
+      ...USAGE,
       'run-task': 'true',
       'enable-ecs-managed-tags': 'true',
       'run-task-tags': '[{"key": "project", "value": "myproject"}]',
@@ -241,13 +243,7 @@ describe('the examples of aws-actions/amazon-ecs-deploy-task-definition', () => 
     };
     const acct = await account(definition);
     writeFileSync(join(acct.workspace, 'task-definition.json'), JSON.stringify(file));
-    const result = await step(acct, {
-      'task-definition': 'task-definition.json',
-      service: 'my-service',
-      cluster: 'my-cluster',
-      'keep-null-value-keys': 'tag,command,placementConstraints',
-      'wait-for-service-stability': 'true',
-    });
+    const result = await step(acct, { ...USAGE, 'keep-null-value-keys': 'tag,command,placementConstraints' });
     expect(result.exitCode).toBe(0);
     const registered = calls(acct, 'RegisterTaskDefinition')[0]?.body as {
       placementConstraints?: unknown;
@@ -263,13 +259,7 @@ describe('the examples of aws-actions/amazon-ecs-deploy-task-definition', () => 
 
   it('Polling Configuration: wait-max-delay-seconds is accepted, with a warning that it has no effect', async () => {
     const acct = await account();
-    const result = await step(acct, {
-      'task-definition': 'task-definition.json',
-      service: 'my-service',
-      cluster: 'my-cluster',
-      'wait-for-service-stability': 'true',
-      'wait-max-delay-seconds': '15',
-    });
+    const result = await step(acct, { ...USAGE, 'wait-max-delay-seconds': '15' });
     expect(result.exitCode).toBe(0);
     expect(result.log).toContain("::warning::Input 'wait-max-delay-seconds' has no effect");
   });
@@ -277,13 +267,7 @@ describe('the examples of aws-actions/amazon-ecs-deploy-task-definition', () => 
   it('Retries: max-retries sets how often each AWS call is retried', async () => {
     const acct = await account();
     acct.ecs.inject({ operation: 'UpdateService', kind: 'server-error', times: 5 });
-    const result = await step(acct, {
-      'task-definition': 'task-definition.json',
-      service: 'my-service',
-      cluster: 'my-cluster',
-      'max-retries': '5',
-      'wait-for-service-stability': 'true',
-    });
+    const result = await step(acct, { ...USAGE, 'max-retries': '5' });
     expect(result.exitCode).toBe(0);
     // Five answered 500, the sixth attempt went through.
     expect(calls(acct, 'UpdateService').map((c) => c.result)).toEqual([...Array(5).fill('server-error'), 'ok']);
@@ -292,18 +276,14 @@ describe('the examples of aws-actions/amazon-ecs-deploy-task-definition', () => 
 
 describe('the examples of aws-actions/amazon-ecs-render-task-definition', () => {
   it('Usage: a file beside task-definition-arn/family/revision uses the file with a warning, and renders image, variables and secrets', async () => {
-    const acct = await account(taskDefinitionFile(['web']));
-    const result = await step(acct, {
+    const { acct, result } = await renderAndDeploy(['web'], {
       'task-definition': 'task-definition.json',
       'task-definition-arn': 'task-definition-arn',
       'task-definition-family': 'task-definition-family-name',
       'task-definition-revision': 'task-definition-revision',
-      'container-name': 'web',
-      image: 'amazon/amazon-ecs-sample:latest',
+      ...SAMPLE,
       'environment-variables': 'LOG_LEVEL=info',
       secrets: 'SECRET_KEY=arn:aws:ssm:region:0123456789:parameter/secret',
-      service: 'my-service',
-      cluster: 'my-cluster',
     });
     expect(result.exitCode).toBe(0);
     expect(result.log).toContain("::warning::Both 'task-definition' and 'task-definition-arn' are given");
@@ -318,17 +298,13 @@ describe('the examples of aws-actions/amazon-ecs-render-task-definition', () => 
   });
 
   it('starts from a registered family when no file is given', async () => {
-    const acct = await account(taskDefinitionFile(['web']));
-    const result = await step(acct, {
+    const { acct, result } = await renderAndDeploy(['web'], {
       'task-definition-family': 'my-task',
       'task-definition-revision': '1',
-      'container-name': 'web',
-      image: 'amazon/amazon-ecs-sample:latest',
+      ...SAMPLE,
       'task-role-arn': 'arn:aws:iam::123456789012:role/my-task-role',
       'execution-role-arn': ROLE,
       'env-files': 'arn:aws:s3:::my-bucket/web.env',
-      service: 'my-service',
-      cluster: 'my-cluster',
     });
     expect(result.exitCode).toBe(0);
     expect(calls(acct, 'RegisterTaskDefinition')[0]?.body).toMatchObject({
@@ -339,8 +315,7 @@ describe('the examples of aws-actions/amazon-ecs-render-task-definition', () => 
   });
 
   it('the first of two chained renders (labels, variables, secrets), merged with the deploy step', async () => {
-    const acct = await account(taskDefinitionFile(['web', 'app']));
-    const result = await step(acct, {
+    const { acct, result } = await renderAndDeploy(['web', 'app'], {
       'task-definition': 'task-definition.json',
       'container-name': 'web',
       image: 'amazon/amazon-ecs-sample-1:latest',
@@ -350,8 +325,6 @@ describe('the examples of aws-actions/amazon-ecs-render-task-definition', () => 
         'SECRET_KEY=arn:aws:ssm:region:0123456789:parameter/secret\nSECOND_SECRET_KEY=arn:aws:secretsmanager:us-east-1:0123456789:secret:secretName\n',
       // The second render's container and image, as deploy-ecs takes several: one line per container.
       images: 'app=amazon/amazon-ecs-sample-2:latest',
-      service: 'my-service',
-      cluster: 'my-cluster',
     });
     expect(result.exitCode).toBe(0);
     const [web, app] = calls(acct, 'RegisterTaskDefinition')[0]?.body.containerDefinitions as Record<string, unknown>[];
@@ -360,13 +333,10 @@ describe('the examples of aws-actions/amazon-ecs-render-task-definition', () => 
   });
 
   it('several containers in container-name are refused, saying to use images (deliberate difference)', async () => {
-    const acct = await account(taskDefinitionFile(['web', 'app']));
-    const result = await step(acct, {
+    const { acct, result } = await renderAndDeploy(['web', 'app'], {
       'task-definition': 'task-definition.json',
       'container-name': 'web,app',
       image: 'amazon/amazon-ecs-sample:latest',
-      service: 'my-service',
-      cluster: 'my-cluster',
     });
     expect(result.exitCode).not.toBe(0);
     expect(result.log).toContain("Input 'container-name' names several containers");
@@ -375,16 +345,12 @@ describe('the examples of aws-actions/amazon-ecs-render-task-definition', () => 
   });
 
   it('log configuration: awslogs with its options', async () => {
-    const acct = await account(taskDefinitionFile(['web']));
-    const result = await step(acct, {
+    const { acct, result } = await renderAndDeploy(['web'], {
       'task-definition': 'task-definition.json',
-      'container-name': 'web',
-      image: 'amazon/amazon-ecs-sample:latest',
+      ...SAMPLE,
       'log-configuration-log-driver': 'awslogs',
       'log-configuration-options':
         'awslogs-create-group=true\nawslogs-group=/ecs/web\nawslogs-region=us-east-1\nawslogs-stream-prefix=ecs\n',
-      service: 'my-service',
-      cluster: 'my-cluster',
     });
     expect(result.exitCode).toBe(0);
     expect(calls(acct, 'RegisterTaskDefinition')[0]?.body.containerDefinitions).toMatchObject([
@@ -416,12 +382,7 @@ describe('a task definition file in YAML', () => {
         '    essential: true',
       ].join('\n'),
     );
-    const result = await step(acct, {
-      'task-definition': 'task-definition.yaml',
-      service: 'my-service',
-      cluster: 'my-cluster',
-      'wait-for-service-stability': 'true',
-    });
+    const result = await step(acct, { ...USAGE, 'task-definition': 'task-definition.yaml' });
     expect(result.exitCode).toBe(0);
     expect(calls(acct, 'RegisterTaskDefinition')[0]?.body).toMatchObject({ cpu: '256', family: 'my-task' });
   });

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { run } from '../../src/deploy-ecs/main.js';
-import { runInProcess } from '../helpers/in-process.js';
 import { OOM, startFixture, V2, webTaskDefinition, type Fixture } from './fixture.js';
+import { deploySteps } from './steps.js';
 
 /** deploy-ecs where a strict ECS refuses what a lenient stand-in let through. */
 
@@ -9,18 +8,13 @@ let fixture: Fixture;
 afterEach(() => fixture?.close());
 
 const WEB1 = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:1';
-const fast = { 'poll-interval': '0.1', cluster: 'default', service: 'web' };
-const deploy = (inputs: Record<string, string>) => runInProcess(run, { ...fast, ...inputs }, fixture.env);
-const calls = (operation: string) => fixture.ecs.calls.filter((c) => c.operation === operation);
+const { deploy, deployV2, calls } = deploySteps(() => fixture);
 
 describe('a service deployed by CodeDeploy', () => {
   it('is refused before anything is registered, saying what to use instead', async () => {
     fixture = await startFixture();
     fixture.ecs.seedService({ name: 'bluegreen', taskDefinition: WEB1, deploymentController: 'CODE_DEPLOY' });
-    const step = await deploy({
-      service: 'bluegreen',
-      'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
-    });
+    const step = await deployV2({ service: 'bluegreen' });
     expect(step.failed).toBe(true);
     expect(step.outputs['failure-reason']).toBe('invalid-input');
     expect(step.log).toContain("Service 'bluegreen' uses the CODE_DEPLOY deployment controller");
@@ -51,7 +45,7 @@ describe('rollback-on-failure to a deregistered revision', () => {
     const revisions = fixture.ecs.definitions.get('web') ?? [];
     const first = revisions[0];
     if (first) first.status = 'INACTIVE';
-    const step = await deploy({ 'task-definition': fixture.file('td.json', webTaskDefinition(V2)) });
+    const step = await deployV2();
     expect(step.failed).toBe(true);
     expect(step.outputs['failure-reason']).toBe('rollout-failed');
     expect(step.log).toContain(`Pointing it back at ${WEB1} failed`);
@@ -62,10 +56,7 @@ describe('rollback-on-failure to a deregistered revision', () => {
   it('says FAILED whenever it rolled back, even where ECS still calls the replaced deployment IN_PROGRESS', async () => {
     fixture = await startFixture({ circuitBreaker: { enable: false, rollback: false } });
     fixture.ecs.behaviour = (td) => (td.containerDefinitions[0]?.image === V2 ? OOM : { kind: 'healthy' });
-    const step = await deploy({
-      'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
-      'max-failed-tasks': '1',
-    });
+    const step = await deployV2({ 'max-failed-tasks': '1' });
     expect(step.failed).toBe(true);
     expect(step.outputs).toMatchObject({ 'rolled-back': 'true', 'rollout-state': 'FAILED' });
     expect(fixture.ecs.service('default', 'web').taskDefinition).toBe(WEB1);
@@ -75,8 +66,7 @@ describe('rollback-on-failure to a deregistered revision', () => {
 describe('inputs of the aws-actions ECS actions that have no effect in a step', () => {
   it('are each named in a warning, and the deployment goes on', async () => {
     fixture = await startFixture();
-    const step = await deploy({
-      'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
+    const step = await deployV2({
       'run-task-subnets': 'subnet-0123456789abcdef0',
       'run-task-tags': '[{"key": "project", "value": "web"}]',
       'wait-max-delay-seconds': '15',
@@ -90,11 +80,7 @@ describe('inputs of the aws-actions ECS actions that have no effect in a step', 
 
   it('refuses values those actions do not document, naming the accepted ones', async () => {
     fixture = await startFixture();
-    const step = await deploy({
-      'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
-      'run-task': 'true',
-      'run-task-assign-public-IP': 'YES',
-    });
+    const step = await deployV2({ 'run-task': 'true', 'run-task-assign-public-IP': 'YES' });
     expect(step.failed).toBe(true);
     expect(step.log).toContain("Input 'run-task-assign-public-IP' must be ENABLED or DISABLED, got 'YES'.");
     expect(fixture.ecs.calls).toEqual([]);
@@ -111,7 +97,7 @@ describe("the service's own circuit breaker threshold", () => {
       circuitBreaker: { enable: false, rollback: false, thresholdConfiguration: { type: 'COUNT', value: 1 } },
     });
     fixture.ecs.behaviour = (td) => (td.containerDefinitions[0]?.image === V2 ? OOM : { kind: 'healthy' });
-    const step = await deploy({ service: 'api', 'task-definition': fixture.file('td.json', webTaskDefinition(V2)) });
+    const step = await deployV2({ service: 'api' });
     expect(step.failed).toBe(true);
     expect(step.log).toContain('(max-failed-tasks is 1)');
   });

@@ -35,6 +35,20 @@ function teardown(inputs: Record<string, string>) {
   return runInProcess(run, { ...fast, mode: 'teardown', ...inputs }, fixture.env);
 }
 
+/**
+ * Teardown of pull request 42's preview where another caller races it: ECS answers the first DeleteService with
+ * `error` (after `onAnswer`, which makes that answer true). The step must pass, having seen that one answer.
+ */
+async function teardownOfPreviewRacing(error: { type: string; message: string }, onAnswer?: () => void) {
+  fixture = await startFixture();
+  await createPreview();
+  fixture.ecs.inject({ operation: 'DeleteService', kind: 'error', times: 1, error, ...(onAnswer ? { onAnswer } : {}) });
+  const step = await teardown({ service: 'web-pr-42' });
+  expect(step.failed).toBe(false);
+  expect(calls('DeleteService').map((c) => c.result)).toEqual([error.type]);
+  return step;
+}
+
 describe('deploy-ecs mode: teardown', () => {
   it('deletes a running preview service and waits until ECS has drained it to INACTIVE', async () => {
     fixture = await startFixture();
@@ -73,36 +87,18 @@ describe('deploy-ecs mode: teardown', () => {
   });
 
   it('counts a service ECS purged between the look and the delete (ServiceNotFoundException) as already gone', async () => {
-    fixture = await startFixture();
-    await createPreview();
-    fixture.ecs.inject({
-      operation: 'DeleteService',
-      kind: 'error',
-      times: 1,
-      error: { type: 'ServiceNotFoundException', message: 'Service not found.' },
-    });
-    const step = await teardown({ service: 'web-pr-42' });
-    expect(step.failed).toBe(false);
-    expect(calls('DeleteService').map((c) => c.result)).toEqual(['ServiceNotFoundException']);
+    const step = await teardownOfPreviewRacing({ type: 'ServiceNotFoundException', message: 'Service not found.' });
     expect(JSON.parse(step.outputs.services!)).toEqual([
       { service: 'web-pr-42', outcome: 'already-gone', status: 'MISSING' },
     ]);
   });
 
   it('waits out a service another caller deleted between the look and the delete (ServiceNotActiveException)', async () => {
-    fixture = await startFixture();
-    await createPreview();
-    fixture.ecs.inject({
-      operation: 'DeleteService',
-      kind: 'error',
-      times: 1,
-      error: { type: 'ServiceNotActiveException', message: 'Service was not ACTIVE.' },
+    const step = await teardownOfPreviewRacing(
+      { type: 'ServiceNotActiveException', message: 'Service was not ACTIVE.' },
       // What makes the answer true: the other caller's delete, landed just before ours.
-      onAnswer: () => fixture.ecs.deleteService('default', 'web-pr-42'),
-    });
-    const step = await teardown({ service: 'web-pr-42' });
-    expect(step.failed).toBe(false);
-    expect(calls('DeleteService').map((c) => c.result)).toEqual(['ServiceNotActiveException']);
+      () => fixture.ecs.deleteService('default', 'web-pr-42'),
+    );
     expect(fixture.ecs.service('default', 'web-pr-42')).toMatchObject({ status: 'INACTIVE', runningCount: 0 });
     expect(JSON.parse(step.outputs.services!)).toEqual([
       { service: 'web-pr-42', outcome: 'deleted', status: 'INACTIVE' },

@@ -1,12 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  CLIENT_ID,
-  CLIENT_SECRET,
-  SUBSCRIPTION,
-  TENANT,
-  startFakeAzure,
-  type FakeAzure,
-} from '../fakes/azure/index.js';
+import { SUBSCRIPTION } from '../fakes/azure/arm.js';
+import { CLIENT_ID, CLIENT_SECRET, TENANT } from '../fakes/azure/entra.js';
+import { startFakeAzure, type FakeAzure } from '../fakes/azure/index.js';
 
 /**
  * The local Azure's rules, checked on the wire (no SDK): each answer is the one the named document describes, so a

@@ -4,6 +4,7 @@ import {
   DescribeServicesCommand,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
+  type DeploymentCircuitBreaker,
   type ECSClient,
 } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +22,23 @@ const CRASH = { kind: 'crash', exitCode: 1, startMs: 30 } as const;
 async function described(client: ECSClient, service = 'web') {
   const answer = await client.send(new DescribeServicesCommand({ cluster: 'production', services: [service] }));
   return answer.services?.[0];
+}
+
+/** Through the API: cluster production, web:1 registered, and service web of one Fargate task with this breaker. */
+async function createWeb(client: ECSClient, deploymentCircuitBreaker: DeploymentCircuitBreaker) {
+  await client.send(new CreateClusterCommand({ clusterName: 'production' }));
+  await client.send(new RegisterTaskDefinitionCommand(fargateDefinition()));
+  await client.send(
+    new CreateServiceCommand({
+      cluster: 'production',
+      serviceName: 'web',
+      taskDefinition: 'web:1',
+      desiredCount: 1,
+      launchType: 'FARGATE',
+      networkConfiguration: NETWORK,
+      deploymentConfiguration: { deploymentCircuitBreaker },
+    }),
+  );
 }
 
 async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
@@ -73,26 +91,8 @@ describe('a failing rollout', () => {
 
   it('stalls without rolling back when no deployment ever COMPLETED', async () => {
     const { client, ecs } = await localEcs();
-    await client.send(new CreateClusterCommand({ clusterName: 'production' }));
-    await client.send(new RegisterTaskDefinitionCommand(fargateDefinition()));
     ecs.behaviour = () => CRASH;
-    await client.send(
-      new CreateServiceCommand({
-        cluster: 'production',
-        serviceName: 'web',
-        taskDefinition: 'web:1',
-        desiredCount: 1,
-        launchType: 'FARGATE',
-        networkConfiguration: NETWORK,
-        deploymentConfiguration: {
-          deploymentCircuitBreaker: {
-            enable: true,
-            rollback: true,
-            thresholdConfiguration: { type: 'COUNT', value: 2 },
-          },
-        },
-      }),
-    );
+    await createWeb(client, { enable: true, rollback: true, thresholdConfiguration: { type: 'COUNT', value: 2 } });
     const failed = await until(async () => {
       const s = await described(client);
       return s?.deployments?.[0]?.rolloutState === 'FAILED' ? s : undefined;
@@ -113,22 +113,10 @@ describe('the failure count', () => {
   for (const resetOnHealthyTask of [true, false]) {
     it(`is ${resetOnHealthyTask ? 'reset' : 'kept'} when a task becomes healthy with resetOnHealthyTask ${resetOnHealthyTask}`, async () => {
       const { client, ecs } = await localEcs();
-      await client.send(new CreateClusterCommand({ clusterName: 'production' }));
-      await client.send(new RegisterTaskDefinitionCommand(fargateDefinition()));
       let launched = 0;
       // The first two tasks crash, the third runs.
       ecs.behaviour = () => (++launched <= 2 ? CRASH : { kind: 'healthy', startMs: 30 });
-      await client.send(
-        new CreateServiceCommand({
-          cluster: 'production',
-          serviceName: 'web',
-          taskDefinition: 'web:1',
-          desiredCount: 1,
-          launchType: 'FARGATE',
-          networkConfiguration: NETWORK,
-          deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true, resetOnHealthyTask } },
-        }),
-      );
+      await createWeb(client, { enable: true, rollback: true, resetOnHealthyTask });
       const done = await until(async () => {
         const d = (await described(client))?.deployments?.[0];
         return d?.rolloutState === 'COMPLETED' ? d : undefined;

@@ -55,6 +55,14 @@ export function fargateDefinition(family = 'web') {
   };
 }
 
+/**
+ * The smallest definition ECS accepts that is not Fargate-compatible: only a family and fargateDefinition's
+ * container with its own `memory` (MiB), so the network mode is ECS's default, bridge, and it runs on EC2 only.
+ */
+export function bridgeDefinition(family: string, memory: number) {
+  return { family, containerDefinitions: [{ ...fargateDefinition(family).containerDefinitions[0], memory }] };
+}
+
 export const NETWORK = {
   awsvpcConfiguration: { subnets: ['subnet-0123456789abcdef0'], securityGroups: ['sg-0123456789abcdef0'] },
 };

@@ -4,7 +4,7 @@ import {
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
-import { fargateDefinition, localEcs, refusal } from './client.js';
+import { bridgeDefinition, fargateDefinition, localEcs, refusal } from './client.js';
 
 /**
  * RegisterTaskDefinition on the local ECS refuses what ECS refuses (API Reference, RegisterTaskDefinition;
@@ -149,13 +149,7 @@ describe('RegisterTaskDefinition for any launch type', () => {
 describe('DescribeTaskDefinition', () => {
   it('returns the fields ECS fills in, and compatibilities computed from the definition', async () => {
     const { client } = await localEcs();
-    const { family, containerDefinitions } = fargateDefinition('worker');
-    await client.send(
-      new RegisterTaskDefinitionCommand({
-        family,
-        containerDefinitions: [{ ...containerDefinitions[0], memory: 512 }],
-      }),
-    );
+    await client.send(new RegisterTaskDefinitionCommand(bridgeDefinition('worker', 512)));
     await client.send(new RegisterTaskDefinitionCommand(fargateDefinition()));
     const bridge = (await client.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'worker' }))).taskDefinition;
     expect(bridge).toMatchObject({ networkMode: 'bridge', compatibilities: ['EC2'], status: 'ACTIVE', revision: 1 });

@@ -9,7 +9,7 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
-import { fargateDefinition, localEcs, NETWORK, refusal } from './client.js';
+import { bridgeDefinition, fargateDefinition, localEcs, NETWORK, refusal } from './client.js';
 
 /**
  * Clusters, services and one-off tasks on the local ECS: no cluster until created, INACTIVE revisions cannot
@@ -81,13 +81,7 @@ describe('INACTIVE revisions', () => {
 
   it('refuses a definition that is not Fargate-compatible with launchType FARGATE, and awsvpc without subnets', async () => {
     const { client } = await withTwoRevisions();
-    const { family, containerDefinitions } = fargateDefinition('bridge');
-    await client.send(
-      new RegisterTaskDefinitionCommand({
-        family,
-        containerDefinitions: [{ ...containerDefinitions[0], memory: 256 }],
-      }),
-    );
+    await client.send(new RegisterTaskDefinitionCommand(bridgeDefinition('bridge', 256)));
     expect(await refusal(client.send(create('bridge:1')))).toMatchObject({
       name: 'InvalidParameterException',
       message: 'Task definition does not support launch_type FARGATE.',

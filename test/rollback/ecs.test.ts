@@ -4,6 +4,7 @@ import { run as rollback } from '../../src/rollback/main.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { runBundle } from '../helpers/runner.js';
 import {
+  failsToStart,
   listedRevisions,
   OOM,
   REGISTRY,
@@ -23,6 +24,17 @@ const fast = { 'poll-interval': '0.1', cluster: 'default', service: 'web' };
 const roll = (inputs: Record<string, string>) => runInProcess(rollback, { ...fast, ...inputs }, fixture.env);
 const current = () => fixture.ecs.service('default', 'web').taskDefinition;
 const updates = () => fixture.ecs.calls.filter((c) => c.operation === 'UpdateService');
+
+/**
+ * A service with a past: revisions 2 to `running` of web registered (image web:<n>.0.0), the `good` ones marked
+ * known-good by rollback's mark-good mode, then `running` deployed by deploy-ecs.
+ */
+async function history({ good, running }: { good: number[]; running: number }) {
+  fixture = await startFixture();
+  for (let i = 2; i <= running; i++) fixture.ecs.register(webTaskDefinition(`${REGISTRY}/web:${i}.0.0`));
+  for (const revision of good) await roll({ mode: 'mark-good', 'task-definition': `web:${revision}` });
+  await runInProcess(deployEcs, { ...fast, 'task-definition': `web:${running}` }, fixture.env);
+}
 
 describe('rollback on ECS', () => {
   it('after a rollout that passed deploy-ecs but failed its smoke test, returns to the previous revision', async () => {
@@ -88,12 +100,7 @@ describe('rollback on ECS', () => {
   });
 
   it('with no previous revision given, returns to the newest earlier known-good revision', async () => {
-    fixture = await startFixture();
-    for (const version of ['2.0.0', '3.0.0', '4.0.0'])
-      fixture.ecs.register(webTaskDefinition(`${REGISTRY}/web:${version}`));
-    await roll({ mode: 'mark-good', 'task-definition': 'web:2' });
-    await roll({ mode: 'mark-good', 'task-definition': 'web:3' });
-    await runInProcess(deployEcs, { ...fast, 'task-definition': 'web:4' }, fixture.env);
+    await history({ good: [2, 3], running: 4 });
     const step = await roll({});
     expect(step.outputs).toMatchObject({ 'rolled-back-to': arn(3), 'rolled-back-from': arn(4) });
   });
@@ -101,11 +108,8 @@ describe('rollback on ECS', () => {
   it.each(['string', 'reversed'] as const)(
     'picks the newest known-good revision by number when ECS lists revisions in %s order',
     async (order) => {
-      fixture = await startFixture();
       // 2, 9 and 10 proved healthy; 12 runs now. String order lists web:9 before web:10, reversed web:2 first.
-      for (let i = 2; i <= 12; i++) fixture.ecs.register(webTaskDefinition(`${REGISTRY}/web:${i}.0.0`));
-      for (const good of [2, 9, 10]) await roll({ mode: 'mark-good', 'task-definition': `web:${good}` });
-      await runInProcess(deployEcs, { ...fast, 'task-definition': 'web:12' }, fixture.env);
+      await history({ good: [2, 9, 10], running: 12 });
       fixture.ecs.listOrder = order;
       const listed = await listedRevisions(fixture, 'web', 'DESC');
       expect(listed).not.toEqual([...listed].sort((a, b) => b - a));
@@ -155,12 +159,7 @@ describe('rollback on ECS', () => {
   });
 
   it('returns to the newest known-good revision, sorted by number, when the previous one was deregistered', async () => {
-    fixture = await startFixture();
-    for (const version of ['2.0.0', '3.0.0', '4.0.0'])
-      fixture.ecs.register(webTaskDefinition(`${REGISTRY}/web:${version}`));
-    await roll({ mode: 'mark-good', 'task-definition': 'web:1' });
-    await roll({ mode: 'mark-good', 'task-definition': 'web:2' });
-    await runInProcess(deployEcs, { ...fast, 'task-definition': 'web:4' }, fixture.env);
+    await history({ good: [1, 2], running: 4 });
     const third = fixture.ecs.definitions.get('web')?.[2];
     if (third) third.status = 'INACTIVE';
     const step = await roll({ 'previous-task-definition-arn': arn(3) });
@@ -182,11 +181,7 @@ describe('rollback on ECS', () => {
     fixture = await startFixture({ circuitBreaker: { enable: false, rollback: false } });
     fixture.ecs.register(webTaskDefinition(V2));
     await runInProcess(deployEcs, { ...fast, 'task-definition': 'web:2' }, fixture.env);
-    fixture.ecs.behaviour = () => ({
-      kind: 'crash',
-      stoppedReason: 'ResourceInitializationError: unable to pull secrets',
-      startMs: 50,
-    });
+    fixture.ecs.behaviour = () => failsToStart('ResourceInitializationError: unable to pull secrets');
     const step = await roll({ 'task-definition': 'web:1' });
     expect(step.failed).toBe(true);
     expect(step.log).toMatch(/The rollback to web:1 failed too: .*ResourceInitializationError/);
