@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { relative } from 'node:path';
 import type { Outputs } from '../lib/action.js';
-import type { RootOutput } from './phases.js';
+import { outputText, type RootOutput } from './phases.js';
 import type { Report } from './report.js';
 
 export type TerraformOutput =
@@ -62,6 +62,6 @@ export function publishRootOutputs(rootOutputs: Record<string, RootOutput>): voi
       core.warning(`Root output '${name}' has the name of one of this action's own outputs: read it from 'outputs'.`);
       continue;
     }
-    core.setOutput(name, typeof output.value === 'string' ? output.value : JSON.stringify(output.value));
+    core.setOutput(name, outputText(output));
   }
 }

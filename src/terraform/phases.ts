@@ -31,6 +31,11 @@ export interface RootOutput {
   sensitive: boolean;
 }
 
+/** A root output as text: strings as they are, anything else as JSON (how it is masked, shown and output). */
+export function outputText(output: RootOutput): string {
+  return typeof output.value === 'string' ? output.value : JSON.stringify(output.value);
+}
+
 /** How long to wait for a state lock, in the Go notation Terraform reads. */
 const lockTimeout = (ms: number) => `-lock-timeout=${goDuration(ms)}`;
 
@@ -171,8 +176,7 @@ export async function readOutputs(tf: TerraformCli): Promise<Record<string, Root
   const outputs = JSON.parse(result.stdout || '{}') as Record<string, RootOutput>;
   for (const output of Object.values(outputs)) {
     if (!output.sensitive) continue;
-    const text = typeof output.value === 'string' ? output.value : JSON.stringify(output.value);
-    mask(text);
+    mask(outputText(output));
   }
   return outputs;
 }

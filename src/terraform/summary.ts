@@ -2,7 +2,7 @@ import type { Finished } from '../lib/action.js';
 import { formatDuration } from '../lib/duration.js';
 import { DeployError } from '../lib/errors.js';
 import { code, escapeHtml, renderSummary, type Outcome, type StageSummary } from '../lib/summary.js';
-import type { PlanResult, RootOutput } from './phases.js';
+import { outputText, type PlanResult, type RootOutput } from './phases.js';
 import { redact, type Secrets } from './plan.js';
 import { commentPlanLimit, cut, isRun, summaryPlanLimit, type Report, type Run } from './report.js';
 
@@ -58,7 +58,7 @@ export function secretsOf(run: Run): Secrets {
   const { inputs } = run;
   const outputs = Object.values(run.outputs ?? {})
     .filter((output) => output.sensitive)
-    .map((output) => (typeof output.value === 'string' ? output.value : JSON.stringify(output.value)));
+    .map(outputText);
   return {
     given: [...inputs.secretVariables.values(), ...inputs.redact, ...(inputs.githubToken ? [inputs.githubToken] : [])],
     found: [...(run.plan?.sensitive ?? []), ...outputs],

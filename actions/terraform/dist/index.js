@@ -29199,7 +29199,7 @@ const terraformStage = {
     async run(report) {
         const started = withInputs(report);
         try {
-            const { stage } = await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(200)]).then(__nccwpck_require__.bind(__nccwpck_require__, 200));
+            const { stage } = await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(569)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1569));
             await stage(started);
         }
         catch (error) {
@@ -29233,6 +29233,8 @@ function withInputs(report) {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _phases_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6834);
+
 
 
 /** The step outputs the report gives, those known so far on failure. Pure but for reading GITHUB_WORKSPACE. */
@@ -29274,8 +29276,170 @@ function publishRootOutputs(rootOutputs) {
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Root output '${name}' has the name of one of this action's own outputs: read it from 'outputs'.`);
             continue;
         }
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, typeof output.value === 'string' ? output.value : JSON.stringify(output.value));
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, (0,_phases_js__WEBPACK_IMPORTED_MODULE_2__/* .outputText */ .jO)(output));
     }
+}
+
+
+/***/ }),
+
+/***/ 6834:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   In: () => (/* binding */ inspectPlan),
+/* harmony export */   Iu: () => (/* binding */ selectWorkspace),
+/* harmony export */   T7: () => (/* binding */ readOutputs),
+/* harmony export */   Ts: () => (/* binding */ init),
+/* harmony export */   et: () => (/* binding */ plan),
+/* harmony export */   gY: () => (/* binding */ secretEnvironment),
+/* harmony export */   gj: () => (/* binding */ applyPlan),
+/* harmony export */   jO: () => (/* binding */ outputText),
+/* harmony export */   tf: () => (/* binding */ validate)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2543);
+/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7268);
+/* harmony import */ var _lib_secrets_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5714);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4009);
+/* harmony import */ var _tfvars_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(6670);
+
+
+
+
+
+
+
+
+
+/** A root output as text: strings as they are, anything else as JSON (how it is masked, shown and output). */
+function outputText(output) {
+    return typeof output.value === 'string' ? output.value : JSON.stringify(output.value);
+}
+/** How long to wait for a state lock, in the Go notation Terraform reads. */
+const lockTimeout = (ms) => `-lock-timeout=${(0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_4__/* .goDuration */ .Lm)(ms)}`;
+const tfvarsFiles = new WeakMap();
+/**
+ * `variables` as a .tfvars file Terraform parses itself, so `name = "v1"` means the string v1 as it does in any
+ * .tfvars file. Given last, it overrides the var files, as `-var` did and as dflook documents. Written once.
+ */
+function variablesFile(inputs) {
+    if (inputs.variables.length === 0)
+        return [];
+    let file = tfvarsFiles.get(inputs);
+    if (file === undefined) {
+        file = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)((0,node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(process.env.RUNNER_TEMP ?? (0,node_os__WEBPACK_IMPORTED_MODULE_2__.tmpdir)(), 'terraform-variables-')), 'variables.tfvars');
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)(file, (0,_tfvars_js__WEBPACK_IMPORTED_MODULE_8__/* .renderTfvars */ .Zw)(inputs.variables));
+        tfvarsFiles.set(inputs, file);
+    }
+    return [`-var-file=${file}`];
+}
+function variableArgs(inputs) {
+    return [...inputs.varFiles.map((file) => `-var-file=${file}`), ...variablesFile(inputs)];
+}
+/** dflook's plan options: -target, -replace, -parallelism, -refresh=false. */
+function planModeArgs(inputs) {
+    const { targets, replaces, parallelism, refresh } = inputs.plan;
+    return [
+        ...targets.map((address) => `-target=${address}`),
+        ...replaces.map((address) => `-replace=${address}`),
+        ...(parallelism === undefined ? [] : [`-parallelism=${parallelism}`]),
+        ...(refresh ? [] : ['-refresh=false']),
+    ];
+}
+/** Secret variables travel as TF_VAR_<name>: never on a command line the log or `ps` would show. */
+function secretEnvironment(inputs) {
+    return Object.fromEntries([...inputs.secretVariables].map(([name, value]) => [`TF_VAR_${name}`, value]));
+}
+async function init(tf, inputs) {
+    const backend = inputs.command === 'validate'
+        ? ['-backend=false']
+        : [lockTimeout(inputs.lockTimeoutMs), ...inputs.backendConfig.map((config) => `-backend-config=${config}`)];
+    await tf.run(['init', '-input=false', '-no-color', ...backend]);
+}
+/** Selects the workspace, creating it the first time (a pull request's own environment). */
+async function selectWorkspace(tf, workspace, lockTimeoutMs) {
+    const selected = await tf.run(['workspace', 'select', '-no-color', workspace], { ok: [1], silent: true });
+    if (selected.exitCode === 0) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Workspace '${workspace}' selected.`);
+        return false;
+    }
+    await tf.run(['workspace', 'new', '-no-color', lockTimeout(lockTimeoutMs), workspace]);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(`Workspace '${workspace}' did not exist and was created.`);
+    return true;
+}
+/** Reads a saved plan back as JSON: counts, the normalised hash and its sensitive values. */
+async function inspectPlan(tf, planFile) {
+    const shown = await tf.run(['show', '-json', '-no-color', planFile], { silent: true });
+    const json = JSON.parse(shown.stdout);
+    return {
+        planFile,
+        summary: (0,_plan_js__WEBPACK_IMPORTED_MODULE_7__/* .summarisePlan */ .aC)(json),
+        hash: (0,_plan_js__WEBPACK_IMPORTED_MODULE_7__/* .planHash */ .SH)(json),
+        sensitive: (0,_plan_js__WEBPACK_IMPORTED_MODULE_7__/* .sensitiveValues */ .DJ)(json),
+        declared: new Set(Object.keys(json.configuration?.root_module?.variables ?? {})),
+    };
+}
+/**
+ * Terraform only warns about a value in a .tfvars file for a variable the root module does not declare; given
+ * in `variables` it is a typo, which `-var` made an error. It still is: the step fails before anything applies.
+ */
+function refuseUndeclared(inputs, declared) {
+    const undeclared = inputs.variables.map(({ name }) => name).filter((name) => declared && !declared.has(name));
+    if (undeclared.length === 0)
+        return;
+    throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .InputError */ .dz(`Input 'variables' sets ${undeclared.map((name) => `'${name}'`).join(', ')}, which the root module does not declare.`, `Check the name against the variable blocks of ${inputs.workingDirectory}, or declare it.`);
+}
+/** `plan -detailed-exitcode`: 0 is "no changes", 2 is "changes", anything else failed. */
+async function plan(tf, inputs, planFile, options = {}) {
+    const result = await tf.run([
+        'plan',
+        '-input=false',
+        '-no-color',
+        '-detailed-exitcode',
+        lockTimeout(inputs.lockTimeoutMs),
+        `-out=${planFile}`,
+        ...(options.destroy || inputs.plan.destroy ? ['-destroy'] : []),
+        ...planModeArgs(inputs),
+        ...variableArgs(inputs),
+    ], { ok: [2] });
+    const inspected = await inspectPlan(tf, planFile);
+    refuseUndeclared(inputs, inspected.declared);
+    return { ...inspected, hasChanges: result.exitCode === 2, text: result.stdout };
+}
+/** Applies a saved plan: exactly what it says, or nothing (Terraform refuses a plan whose state moved on). */
+async function applyPlan(tf, inputs, planFile) {
+    const { parallelism } = inputs.plan;
+    const result = await tf.run([
+        'apply',
+        '-input=false',
+        '-no-color',
+        lockTimeout(inputs.lockTimeoutMs),
+        ...(parallelism === undefined ? [] : [`-parallelism=${parallelism}`]),
+        planFile,
+    ]);
+    return result.stdout;
+}
+async function validate(tf) {
+    const result = await tf.run(['validate', '-no-color']);
+    return result.stdout;
+}
+/** `output -json`, kept out of the log: it prints sensitive outputs in clear. Those are masked at once. */
+async function readOutputs(tf) {
+    const result = await tf.run(['output', '-json', '-no-color'], { silent: true });
+    const outputs = JSON.parse(result.stdout || '{}');
+    for (const output of Object.values(outputs)) {
+        if (!output.sensitive)
+            continue;
+        (0,_lib_secrets_js__WEBPACK_IMPORTED_MODULE_6__/* .mask */ .dK)(outputText(output));
+    }
+    return outputs;
 }
 
 
@@ -29652,8 +29816,10 @@ function hashFromComment(body) {
 /* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
 /* harmony import */ var _lib_summary_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1119);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4009);
-/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8824);
+/* harmony import */ var _phases_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6834);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4009);
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8824);
+
 
 
 
@@ -29661,13 +29827,13 @@ function hashFromComment(body) {
 
 /** The job summary. Before the inputs are read there is nothing to say but the error, which runStage adds. */
 function summary({ report, error }) {
-    if (!(0,_report_js__WEBPACK_IMPORTED_MODULE_4__/* .isRun */ .yz)(report))
+    if (!(0,_report_js__WEBPACK_IMPORTED_MODULE_5__/* .isRun */ .yz)(report))
         return { outcome: 'failure', headline: '', facts: [] };
-    return terraformSummary(report, error, _report_js__WEBPACK_IMPORTED_MODULE_4__/* .summaryPlanLimit */ .hj);
+    return terraformSummary(report, error, _report_js__WEBPACK_IMPORTED_MODULE_5__/* .summaryPlanLimit */ .hj);
 }
 /** The pull request comment: the summary with its duration, and the plan cut shorter. */
 function renderComment(run, error, durationMs) {
-    const drawn = terraformSummary(run, error, _report_js__WEBPACK_IMPORTED_MODULE_4__/* .commentPlanLimit */ .oT);
+    const drawn = terraformSummary(run, error, _report_js__WEBPACK_IMPORTED_MODULE_5__/* .commentPlanLimit */ .oT);
     const facts = [...drawn.facts, ['Duration', (0,_lib_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(durationMs)]];
     return (0,_lib_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .renderSummary */ .Br)({ ...drawn, stage: 'terraform', facts });
 }
@@ -29691,7 +29857,7 @@ function terraformSummary(run, error, planLimit) {
             ['Plan hash', plan && (0,_lib_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(plan.hash.slice(0, 16))],
         ],
         details: [
-            ...(plan ? [{ title: 'Plan', body: (0,_report_js__WEBPACK_IMPORTED_MODULE_4__/* .cut */ .Jj)(plan.text.trim(), planLimit), preformatted: true }] : []),
+            ...(plan ? [{ title: 'Plan', body: (0,_report_js__WEBPACK_IMPORTED_MODULE_5__/* .cut */ .Jj)(plan.text.trim(), planLimit), preformatted: true }] : []),
             ...(run.outputs && Object.keys(run.outputs).length > 0
                 ? [{ title: 'Outputs', body: outputsTable(run.outputs) }]
                 : []),
@@ -29705,7 +29871,7 @@ function secretsOf(run) {
     const { inputs } = run;
     const outputs = Object.values(run.outputs ?? {})
         .filter((output) => output.sensitive)
-        .map((output) => (typeof output.value === 'string' ? output.value : JSON.stringify(output.value)));
+        .map(_phases_js__WEBPACK_IMPORTED_MODULE_3__/* .outputText */ .jO);
     return {
         given: [...inputs.secretVariables.values(), ...inputs.redact, ...(inputs.githubToken ? [inputs.githubToken] : [])],
         found: [...(run.plan?.sensitive ?? []), ...outputs],
@@ -29715,7 +29881,7 @@ function secretsOf(run) {
 function redactSummary(drawn, secrets) {
     const escaped = (values) => [...values].flatMap((secret) => [secret, (0,_lib_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .ZD)(secret)]);
     const hidden = { given: escaped(secrets.given), found: escaped(secrets.found) };
-    const hide = (text) => (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(text, hidden);
+    const hide = (text) => (0,_plan_js__WEBPACK_IMPORTED_MODULE_4__/* .redact */ .E$)(text, hidden);
     return {
         ...drawn,
         headline: hide(drawn.headline),
