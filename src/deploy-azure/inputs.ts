@@ -4,7 +4,7 @@ import { readWaitInputs, type WaitOptions } from '../lib/app-service-wait.js';
 import { readAzureTargetInputs, resolveAzureTarget, type AzureTarget } from '../lib/azure.js';
 import { InputError } from '../lib/errors.js';
 import { checkImageReference, parseImageReference } from '../lib/image.js';
-import { bool, keyValues, list, oneOf, optional, required } from '../lib/inputs.js';
+import { bool, keyValues, list, oneOf, optional, text, required } from '../lib/inputs.js';
 import { isSensitiveName, mask } from '../lib/secrets.js';
 import { parsePublishProfile, type PublishProfile } from '../lib/azure-publish-profile.js';
 
@@ -90,7 +90,7 @@ const NEEDS_ARM: Record<string, string> = {
 };
 
 function readPublishProfile(): PublishProfile | undefined {
-  const raw = optional('publish-profile');
+  const raw = text('publish-profile');
   if (!raw) return undefined;
   mask(raw);
   const profile = parsePublishProfile(raw);

@@ -1,5 +1,5 @@
 import { InputError } from '../lib/errors.js';
-import { bool, list, optional } from '../lib/inputs.js';
+import { bool, list, optional, text } from '../lib/inputs.js';
 import { assignPublicIp } from './compat.js';
 
 /** The inputs of the one-off task (run-task-*), and the command syntax it shares with `command`. */
@@ -37,7 +37,7 @@ export function parseCommand(input: string, raw: string): string[] {
 }
 
 function readContainerOverrides(): unknown[] | undefined {
-  const overrides = optional('run-task-container-overrides');
+  const overrides = text('run-task-container-overrides');
   if (overrides === undefined) return undefined;
   let parsed: unknown;
   try {

@@ -11,7 +11,7 @@ import {
   type AzureLoginInputs,
 } from './azure-login.js';
 import { CloudError, InputError } from './errors.js';
-import { optional } from './inputs.js';
+import { optional, text } from './inputs.js';
 import { mask } from './secrets.js';
 
 /**
@@ -71,7 +71,7 @@ function endpoint(name: string, raw: string): string {
 
 /** Reads the login and cloud inputs every Azure action shares, under the same names (azure/login's). */
 export function readAzureTargetInputs(): AzureTargetInputs {
-  const creds = optional('creds');
+  const creds = text('creds');
   mask(creds);
   return {
     clientId: optional('client-id'),

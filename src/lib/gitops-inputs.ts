@@ -1,6 +1,6 @@
 import { InputError } from './errors.js';
 import { isSshUrl, type GitRemote } from './git.js';
-import { bool, duration, optional, required } from './inputs.js';
+import { bool, duration, optional, text, required } from './inputs.js';
 import { mask, maskUrl } from './secrets.js';
 
 /**
@@ -31,7 +31,7 @@ export function readConfigRemote(): ConfigRemoteInputs {
   const token = optional('token');
   mask(token);
   // A key's lines are masked as they are read: the raw input, untrimmed, is what the runner would print.
-  const sshKey = optional('ssh-key');
+  const sshKey = text('ssh-key');
   mask(sshKey);
   if (sshKey !== undefined && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(sshKey)) {
     throw new InputError("Input 'ssh-key' is not a private key (-----BEGIN OPENSSH PRIVATE KEY-----...).");
@@ -41,7 +41,7 @@ export function readConfigRemote(): ConfigRemoteInputs {
     branch: optional('branch') ?? 'main',
     token,
     sshKey,
-    knownHosts: optional('ssh-known-hosts'),
+    knownHosts: text('ssh-known-hosts'),
   };
 }
 

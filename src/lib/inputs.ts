@@ -9,8 +9,24 @@ import { InputError } from './errors.js';
  * nothing else reads `core.getInput`.
  */
 
-/** A trimmed input, or undefined when it is empty. */
+/**
+ * A trimmed one-line input, or undefined when it is empty. A line break inside is refused: a value printed in
+ * the log could otherwise start a line of its own, which the runner reads as a workflow command (`::…::`).
+ * Inputs that are text of several lines by nature (a certificate, a key, a JSON body) are read with `text`.
+ */
 export function optional(name: string): string | undefined {
+  const value = text(name);
+  if (value !== undefined && /[\r\n]/.test(value)) {
+    throw new InputError(
+      `Input '${name}' must be one line, but it has a line break.`,
+      'Remove the line break (a value from a secret or an expression can end in one: trim it).',
+    );
+  }
+  return value;
+}
+
+/** A trimmed input that may span lines (PEM, JSON, XML, a request body), or undefined when it is empty. */
+export function text(name: string): string | undefined {
   const value = core.getInput(name).trim();
   return value === '' ? undefined : value;
 }

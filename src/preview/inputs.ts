@@ -1,5 +1,5 @@
 import { InputError } from '../lib/errors.js';
-import { oneOf, optional } from '../lib/inputs.js';
+import { oneOf, optional, text } from '../lib/inputs.js';
 import { mask } from '../lib/secrets.js';
 
 export const states = ['in_progress', 'success', 'failure', 'inactive'] as const;
@@ -37,7 +37,7 @@ export function readInputs(): PreviewInputs {
     environment,
     environmentUrl,
     ref: optional('ref'),
-    description: optional('description'),
+    description: text('description'),
     token,
   };
 }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { InputError } from '../lib/errors.js';
-import { bool, duration, list, number, optional, parseNumber, workspacePath } from '../lib/inputs.js';
+import { bool, duration, list, number, optional, text, parseNumber, workspacePath } from '../lib/inputs.js';
 import { mask, maskCredential, maskUrl } from '../lib/secrets.js';
 import {
   parseHeaders,
@@ -53,7 +53,7 @@ function readUrls(): string[] {
 
 /** PEM text, or the path of a PEM file (relative to the workspace). */
 function readCa(): string | undefined {
-  const raw = optional('ca-cert');
+  const raw = text('ca-cert');
   if (raw === undefined) return undefined;
   let pem = raw;
   if (!raw.includes('-----BEGIN')) {
@@ -149,7 +149,7 @@ export function readInputs(): SmokeTestInputs {
   const urls = readUrls();
   const method = (optional('method') ?? 'GET').toUpperCase();
   if (!/^[A-Z]+$/.test(method)) throw new InputError(`Input 'method' must be an HTTP method, got '${method}'.`);
-  const expectBody = optional('expect-body');
+  const expectBody = text('expect-body');
   const maxLatency = optional('max-latency-ms');
   const json = parseJsonExpectations('expect-json', list('expect-json', { commas: false }));
   const followRedirects = bool('follow-redirect', true);
@@ -162,7 +162,7 @@ export function readInputs(): SmokeTestInputs {
     request: {
       method,
       headers,
-      body: optional('body'),
+      body: text('body'),
       timeoutMs: duration('request-timeout', '10', { bare: 's', minMs: 1, maxMs: 600_000 }),
       followRedirects,
       maxRedirects: number('max-redirects', 10, { min: 0, max: 50 }),

@@ -83,3 +83,20 @@ describe('workspacePath: file inputs stay inside the checkout', () => {
     });
   });
 });
+
+describe('one-line and multi-line inputs', () => {
+  it('refuses a line break inside a one-line input, naming it, and keeps it in a text input', async () => {
+    const { optional, text } = await import('../../src/lib/inputs.js');
+    process.env.INPUT_CLUSTER = 'prod\n::error::forged';
+    process.env.INPUT_BODY = '{\n  "a": 1\n}\n';
+    try {
+      expect(() => optional('cluster')).toThrow(/^Input 'cluster' must be one line/);
+      expect(text('body')).toBe('{\n  "a": 1\n}');
+      process.env.INPUT_CLUSTER = '  prod\n';
+      expect(optional('cluster')).toBe('prod');
+    } finally {
+      delete process.env.INPUT_CLUSTER;
+      delete process.env.INPUT_BODY;
+    }
+  });
+});
