@@ -31,6 +31,12 @@ import {
   type ListOrder,
 } from './requests.js';
 import { validateRegistration, withDefaults } from './validate.js';
+import {
+  describeServiceDeployment,
+  listServiceDeployments,
+  serviceDeploymentBook,
+  type ServiceDeploymentBook,
+} from './service-deployments.js';
 
 import type { TaskDriver } from './driver.js';
 
@@ -104,6 +110,8 @@ export interface FakeEcs extends JsonServer {
   raceUpdateService(race: { whenAsked?: string; runs: string; times?: number }): void;
   /** Another caller's DeleteService with force: the service turns DRAINING and its tasks stop. */
   deleteService(cluster: string, name: string): void;
+  /** The service deployments (ListServiceDeployments and its kin; see service-deployments.ts). */
+  serviceDeployments: ServiceDeploymentBook;
 }
 
 export interface FakeEcsOptions {
@@ -179,9 +187,21 @@ export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEc
       if (service.inactiveSince !== undefined && now - service.inactiveSince >= purgeAfterMs) services.delete(key);
   }
 
+  /** A new scheduler deployment of `taskDefinition` first, the others ACTIVE: what an update or a rollback does. */
+  function deployNext(service: Service, taskDefinition: string): Deployment {
+    for (const d of service.deployments) d.status = 'ACTIVE';
+    const deployment = newDeployment(service, taskDefinition, scheduler);
+    service.deployments.unshift(deployment);
+    service.taskDefinition = taskDefinition;
+    return deployment;
+  }
+
+  const book = serviceDeploymentBook(deployNext);
+
   function tick() {
     const now = Date.now();
     for (const service of services.values()) advanceService(scheduler, service, now);
+    for (const service of services.values()) book.observe(service, scheduler.rolloutState);
     for (const service of services.values()) if (service.status === 'DRAINING') drain(service, now);
     purge(now);
     for (const task of scheduler.tasks.values()) if (!task.group.startsWith('service:')) settleTask(task, now);
@@ -260,6 +280,7 @@ export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEc
       createdAt: epoch(),
     };
     service.deployments = [newDeployment(service, definition.taskDefinitionArn, scheduler)];
+    book.started(service, service.deployments[0] as Deployment);
     services.set(`${name}/${serviceName}`, service);
     return service;
   }
@@ -299,9 +320,7 @@ export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEc
     if (body.enableExecuteCommand !== undefined) service.enableExecuteCommand = Boolean(body.enableExecuteCommand);
     if (body.volumeConfigurations !== undefined) service.volumeConfigurations = body.volumeConfigurations as Json[];
     if (definition !== primary.taskDefinition || body.forceNewDeployment === true) {
-      for (const d of service.deployments) d.status = 'ACTIVE';
-      service.deployments.unshift(newDeployment(service, definition, scheduler));
-      service.taskDefinition = definition;
+      book.started(service, deployNext(service, definition));
     } else {
       primary.desiredCount = service.desiredCount;
     }
@@ -328,6 +347,7 @@ export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEc
           scheduler.driver,
         );
     addEvent(service, 'has been deleted.');
+    book.deleted(service);
     return service;
   }
 
@@ -422,6 +442,7 @@ export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEc
       void races.push({ ...race, times: race.times ?? 1 }),
     deleteService: (clusterName: string, name: string) =>
       void deleteService({ cluster: clusterName, service: name, force: true }),
+    serviceDeployments: book,
     seedService(options: Parameters<FakeEcs['seedService']>[0]) {
       const clusterName = options.cluster ?? 'default';
       clusters.add(clusterName);
@@ -543,6 +564,32 @@ export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEc
       UpdateService: (body) => ({ service: describeService(updateRaced(body)) }),
       DeleteService: (body) => ({ service: describeService(deleteService(body)) }),
       RunTask: runTask,
+      ListServiceDeployments: (body) => listServiceDeployments(book, serviceOf(body), body),
+      DescribeServiceDeployments: (body) => {
+        const found: Json[] = [];
+        const failures: Json[] = [];
+        for (const ref of (body.serviceDeploymentArns as string[] | undefined) ?? []) {
+          const record = book.find(ref);
+          if (record)
+            found.push(
+              describeServiceDeployment(
+                record,
+                [...services.values()].find((s) => s.serviceArn === record.serviceArn),
+              ),
+            );
+          else failures.push({ arn: ref, reason: 'MISSING' });
+        }
+        return { serviceDeployments: found, failures };
+      },
+      StopServiceDeployment: (body) => {
+        const arn = String(body.serviceDeploymentArn ?? '');
+        // API Reference, StopServiceDeployment `stopType`: ABORT | ROLLBACK.
+        const stopType = String(body.stopType ?? 'ROLLBACK');
+        if (!['ABORT', 'ROLLBACK'].includes(stopType))
+          throw new AwsFault('InvalidParameterException', `Invalid stopType: ${stopType}.`);
+        book.stop(arn, stopType, services.values());
+        return { serviceDeploymentArn: arn };
+      },
       DescribeTasks: (body) => {
         cluster(body.cluster);
         const found: Json[] = [];

@@ -1,0 +1,200 @@
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DeleteServiceCommand,
+  DescribeServiceDeploymentsCommand,
+  DescribeServicesCommand,
+  ListServiceDeploymentsCommand,
+  RegisterTaskDefinitionCommand,
+  StopServiceDeploymentCommand,
+  UpdateServiceCommand,
+  type DeploymentCircuitBreaker,
+  type ECSClient,
+  type ServiceDeployment,
+} from '@aws-sdk/client-ecs';
+import { describe, expect, it } from 'vitest';
+import { fargateDefinition, localEcs, NETWORK, refusal } from './client.js';
+
+/**
+ * Service deployments of the local ECS, as the Developer Guide ("View service history using Amazon ECS service
+ * deployments", "Stopping Amazon ECS service deployments") and the API Reference (ListServiceDeployments,
+ * DescribeServiceDeployments, StopServiceDeployment, ServiceDeployment) describe them for rolling updates.
+ */
+
+const CRASH = { kind: 'crash', exitCode: 1, startMs: 30 } as const;
+
+async function createWeb(client: ECSClient, deploymentCircuitBreaker: DeploymentCircuitBreaker) {
+  await client.send(new CreateClusterCommand({ clusterName: 'production' }));
+  await client.send(new RegisterTaskDefinitionCommand(fargateDefinition()));
+  await client.send(new RegisterTaskDefinitionCommand(fargateDefinition()));
+  await client.send(
+    new CreateServiceCommand({
+      cluster: 'production',
+      serviceName: 'web',
+      taskDefinition: 'web:1',
+      desiredCount: 1,
+      launchType: 'FARGATE',
+      networkConfiguration: NETWORK,
+      deploymentConfiguration: { deploymentCircuitBreaker },
+    }),
+  );
+}
+
+async function list(client: ECSClient, status?: ServiceDeployment['status'][]) {
+  const answer = await client.send(
+    new ListServiceDeploymentsCommand({ cluster: 'production', service: 'web', ...(status ? { status } : {}) }),
+  );
+  return answer.serviceDeployments ?? [];
+}
+
+async function describeOne(client: ECSClient, arn: string): Promise<ServiceDeployment> {
+  const answer = await client.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
+  return answer.serviceDeployments?.[0] as ServiceDeployment;
+}
+
+async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition never held');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+  }
+}
+
+const ended = (client: ECSClient, arn: string) =>
+  until(async () => {
+    const found = await describeOne(client, arn);
+    return ['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED'].includes(found.status ?? '')
+      ? found
+      : undefined;
+  });
+
+describe('service deployments of the local ECS', () => {
+  it('creates one with the service, IN_PROGRESS then SUCCESSFUL, with ARNs in the documented forms', async () => {
+    const { client } = await localEcs();
+    await createWeb(client, { enable: true, rollback: true });
+    const [brief] = await list(client);
+    expect(brief?.serviceDeploymentArn).toMatch(
+      /^arn:aws:ecs:us-east-1:123456789012:service-deployment\/production\/web\/[\w-]+$/,
+    );
+    expect(brief?.targetServiceRevisionArn).toMatch(
+      /^arn:aws:ecs:us-east-1:123456789012:service-revision\/production\/web\/\d+$/,
+    );
+    const done = await ended(client, brief?.serviceDeploymentArn as string);
+    expect(done.status).toBe('SUCCESSFUL');
+    expect(done.finishedAt).toBeInstanceOf(Date);
+    expect(done.sourceServiceRevisions).toEqual([]);
+    expect(done.targetServiceRevision).toMatchObject({ requestedTaskCount: 1, runningTaskCount: 1 });
+    expect(done.deploymentCircuitBreaker).toMatchObject({ status: 'MONITORING_COMPLETE', threshold: 3 });
+  });
+
+  it('makes a new one for an update of the task definition, with the old revision as its source, and none for a scale', async () => {
+    const { client } = await localEcs();
+    await createWeb(client, { enable: true, rollback: true });
+    await ended(client, (await list(client))[0]?.serviceDeploymentArn as string);
+    await client.send(new UpdateServiceCommand({ cluster: 'production', service: 'web', desiredCount: 2 }));
+    expect(await list(client)).toHaveLength(1);
+    await client.send(new UpdateServiceCommand({ cluster: 'production', service: 'web', taskDefinition: 'web:2' }));
+    const briefs = await list(client);
+    expect(briefs).toHaveLength(2);
+    const [newest, first] = briefs;
+    expect((newest?.createdAt as Date) >= (first?.createdAt as Date)).toBe(true);
+    const update = await ended(client, newest?.serviceDeploymentArn as string);
+    expect(update.status).toBe('SUCCESSFUL');
+    expect(update.sourceServiceRevisions?.map((s) => s.arn)).toEqual([first?.targetServiceRevisionArn]);
+    expect(await list(client, ['IN_PROGRESS'])).toEqual([]);
+  });
+
+  it('records the circuit breaker rollback: ROLLBACK_SUCCESSFUL, with the reason and the revision it went back to', async () => {
+    const { ecs, client } = await localEcs();
+    ecs.behaviour = (definition) => (definition.revision === 2 ? CRASH : { kind: 'healthy', startMs: 30 });
+    await createWeb(client, { enable: true, rollback: true });
+    const first = (await list(client))[0];
+    await ended(client, first?.serviceDeploymentArn as string);
+    await client.send(new UpdateServiceCommand({ cluster: 'production', service: 'web', taskDefinition: 'web:2' }));
+    const update = await ended(client, (await list(client))[0]?.serviceDeploymentArn as string);
+    expect(update.status).toBe('ROLLBACK_SUCCESSFUL');
+    expect(update.rollback).toMatchObject({ serviceRevisionArn: first?.targetServiceRevisionArn });
+    expect(update.rollback?.reason).toMatch(/circuit breaker/);
+    expect(update.deploymentCircuitBreaker?.status).toBe('TRIGGERED');
+    const service = await client.send(new DescribeServicesCommand({ cluster: 'production', services: ['web'] }));
+    expect(service.services?.[0]?.taskDefinition).toMatch(/web:1$/);
+  });
+
+  it('ends STOPPED with stoppedAt when the breaker detects the failure but does not roll back', async () => {
+    const { ecs, client } = await localEcs();
+    ecs.behaviour = (definition) => (definition.revision === 2 ? CRASH : { kind: 'healthy', startMs: 30 });
+    await createWeb(client, { enable: true, rollback: false });
+    await ended(client, (await list(client))[0]?.serviceDeploymentArn as string);
+    await client.send(new UpdateServiceCommand({ cluster: 'production', service: 'web', taskDefinition: 'web:2' }));
+    const update = await ended(client, (await list(client))[0]?.serviceDeploymentArn as string);
+    expect(update.status).toBe('STOPPED');
+    expect(update.stoppedAt).toBeInstanceOf(Date);
+    expect(update.rollback).toBeUndefined();
+  });
+
+  it('rolls an unfinished deployment back on StopServiceDeployment ROLLBACK, even with rollback off, and refuses to stop a finished one', async () => {
+    const { ecs, client } = await localEcs();
+    ecs.behaviour = (definition) =>
+      definition.revision === 2 ? { kind: 'pending' } : { kind: 'healthy', startMs: 30 };
+    await createWeb(client, { enable: false, rollback: false });
+    const first = (await list(client))[0]?.serviceDeploymentArn as string;
+    await ended(client, first);
+    await client.send(new UpdateServiceCommand({ cluster: 'production', service: 'web', taskDefinition: 'web:2' }));
+    const arn = (await list(client))[0]?.serviceDeploymentArn as string;
+    await client.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' }));
+    const stopped = await ended(client, arn);
+    expect(stopped.status).toBe('ROLLBACK_SUCCESSFUL');
+    const service = await client.send(new DescribeServicesCommand({ cluster: 'production', services: ['web'] }));
+    expect(service.services?.[0]?.taskDefinition).toMatch(/web:1$/);
+    expect(await refusal(client.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: first })))).toMatchObject(
+      {
+        name: 'ConflictException',
+      },
+    );
+  });
+
+  it('answers what it does not know as the API does', async () => {
+    const { client } = await localEcs();
+    await createWeb(client, { enable: true, rollback: true });
+    const unknown = 'arn:aws:ecs:us-east-1:123456789012:service-deployment/production/web/NOTHERE1-abcdefghijkl';
+    const described = await client.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [unknown] }));
+    expect(described.failures).toEqual([{ arn: unknown, reason: 'MISSING' }]);
+    expect(
+      await refusal(client.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: unknown }))),
+    ).toMatchObject({
+      name: 'ServiceDeploymentNotFoundException',
+    });
+    expect(
+      await refusal(client.send(new ListServiceDeploymentsCommand({ cluster: 'production', service: 'api' }))),
+    ).toMatchObject({ name: 'ServiceNotFoundException' });
+    expect(
+      await refusal(
+        client.send(new ListServiceDeploymentsCommand({ cluster: 'production', service: 'web', maxResults: 101 })),
+      ),
+    ).toMatchObject({ name: 'InvalidParameterException' });
+  });
+
+  it("pages with nextToken and forgets a deleted service's deployments", async () => {
+    const { client } = await localEcs();
+    await createWeb(client, { enable: false, rollback: false });
+    for (let i = 0; i < 3; i++)
+      await client.send(new UpdateServiceCommand({ cluster: 'production', service: 'web', forceNewDeployment: true }));
+    const page = await client.send(
+      new ListServiceDeploymentsCommand({ cluster: 'production', service: 'web', maxResults: 3 }),
+    );
+    expect(page.serviceDeployments).toHaveLength(3);
+    const rest = await client.send(
+      new ListServiceDeploymentsCommand({ cluster: 'production', service: 'web', nextToken: page.nextToken }),
+    );
+    expect(rest.serviceDeployments).toHaveLength(1);
+    expect(rest.nextToken).toBeUndefined();
+    // A new deployment stops the unfinished one it replaces.
+    expect(rest.serviceDeployments?.[0]?.status).toBe('STOPPED');
+    const arn = page.serviceDeployments?.[0]?.serviceDeploymentArn as string;
+    await client.send(new DeleteServiceCommand({ cluster: 'production', service: 'web', force: true }));
+    const after = await client.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
+    expect(after.failures?.[0]?.reason).toBe('MISSING');
+  });
+});
