@@ -11,6 +11,7 @@ import {
   type DeploymentCircuitBreaker,
   type ECSClient,
   type ServiceDeployment,
+  type ServiceDeploymentStatus,
 } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { fargateDefinition, localEcs, NETWORK, refusal } from './client.js';
@@ -40,7 +41,7 @@ async function createWeb(client: ECSClient, deploymentCircuitBreaker: Deployment
   );
 }
 
-async function list(client: ECSClient, status?: ServiceDeployment['status'][]) {
+async function list(client: ECSClient, status?: ServiceDeploymentStatus[]) {
   const answer = await client.send(
     new ListServiceDeploymentsCommand({ cluster: 'production', service: 'web', ...(status ? { status } : {}) }),
   );

@@ -16,6 +16,8 @@ import {
 import {
   addEvent,
   advanceService,
+  completeRollout,
+  failureThreshold,
   launchTask,
   newDeployment,
   settleTask,
@@ -37,6 +39,7 @@ import {
   serviceDeploymentBook,
   type ServiceDeploymentBook,
 } from './service-deployments.js';
+import { checkStrategy, continueHook, type LambdaHook } from './strategies.js';
 
 import type { TaskDriver } from './driver.js';
 
@@ -112,6 +115,18 @@ export interface FakeEcs extends JsonServer {
   deleteService(cluster: string, name: string): void;
   /** The service deployments (ListServiceDeployments and its kin; see service-deployments.ts). */
   serviceDeployments: ServiceDeploymentBook;
+  /** CloudWatch alarms in ALARM state now, by name: a deployment that watches one rolls back or stops. */
+  alarms: Set<string>;
+  /** What a Lambda lifecycle hook answers (default SUCCEEDED at once). */
+  lambda: LambdaHook;
+  /** Where the service's production and test traffic go now (task definition ARN and weight). */
+  trafficOf(
+    cluster: string,
+    service: string,
+  ): {
+    production: { taskDefinition: string; weight: number }[];
+    test: { taskDefinition: string; weight: number }[];
+  };
 }
 
 export interface FakeEcsOptions {
@@ -122,6 +137,11 @@ export interface FakeEcsOptions {
    * ServiceNotFoundException (API Reference, DeleteService: "for a period of time"). Default: 10 minutes.
    */
   purgeAfterMs?: number;
+  /**
+   * How long a minute of a deployment strategy's clock lasts here (bake times, canary and linear steps, hook
+   * timeouts). Default 60 000; tests shorten it.
+   */
+  minuteMs?: number;
 }
 
 export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEcs> {
@@ -196,7 +216,42 @@ export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEc
     return deployment;
   }
 
-  const book = serviceDeploymentBook(deployNext);
+  const liveOf = (deployment: Deployment) =>
+    [...scheduler.tasks.values()].filter((t) => t.startedBy === deployment.id && t.desiredStatus === 'RUNNING');
+  const clock = {
+    minuteMs: options.minuteMs ?? 60_000,
+    alarms: new Set<string>(),
+    // Tests assign `lambda` on the object returned below; the clock asks it each time.
+    lambda: ((call) => api.lambda(call)) as LambdaHook,
+  };
+  const book = serviceDeploymentBook(
+    {
+      rollBack: deployNext,
+      healthy: (deployment) =>
+        liveOf(deployment).filter((t) => t.lastStatus === 'RUNNING' && t.healthStatus === 'HEALTHY').length,
+      breakerTripped: (service, deployment) => {
+        const breaker = service.deploymentConfiguration.deploymentCircuitBreaker;
+        return (
+          breaker.enable &&
+          deployment.failedTasks >= failureThreshold(service.desiredCount, breaker.thresholdConfiguration)
+        );
+      },
+      retire: (service, deployment, by) => {
+        deployment.desiredCount = 0;
+        for (const task of liveOf(deployment))
+          stopTask(task, `Scaling activity initiated by (deployment ${by.id})`, undefined, scheduler.driver);
+        service.deployments = service.deployments.filter((d) => d !== deployment);
+      },
+      settle: (service, deployment) => {
+        deployment.status = 'PRIMARY';
+        deployment.desiredCount = service.desiredCount;
+        service.deployments = [deployment, ...service.deployments.filter((d) => d !== deployment)];
+        completeRollout(scheduler, service, deployment);
+      },
+    },
+    clock,
+  );
+  scheduler.holds = (service) => book.holds(service);
 
   function tick() {
     const now = Date.now();
@@ -255,6 +310,7 @@ export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEc
     }
     const config = (body.deploymentConfiguration as Service['deploymentConfiguration'] | undefined) ?? undefined;
     const controller = (body.deploymentController as Service['deploymentController'] | undefined) ?? { type: 'ECS' };
+    checkStrategy(config as Json | undefined, controller.type, body.loadBalancers as Json[] | undefined);
     const service: Service = {
       serviceArn: arn(`service/${name}/${serviceName}`),
       serviceName,
@@ -269,6 +325,7 @@ export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEc
         deploymentCircuitBreaker: config?.deploymentCircuitBreaker ?? { enable: false, rollback: false },
         maximumPercent: config?.maximumPercent ?? 200,
         minimumHealthyPercent: config?.minimumHealthyPercent ?? 100,
+        ...strategyFields(config),
       },
       deploymentController: controller,
       deployments: [],
@@ -313,7 +370,17 @@ export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEc
       ? launchable(String(body.taskDefinition)).taskDefinitionArn
       : primary.taskDefinition;
     checkVolumes(findDefinition(definition), body.volumeConfigurations);
+    const config = body.deploymentConfiguration as Service['deploymentConfiguration'] | undefined;
+    const loadBalancers = (body.loadBalancers as Json[] | undefined) ?? service.loadBalancers;
+    if (config || body.loadBalancers)
+      checkStrategy(
+        { ...service.deploymentConfiguration, ...(config ?? {}) } as Json,
+        service.deploymentController.type,
+        loadBalancers,
+      );
     // Checked first, changed after: a refused update changes nothing.
+    if (config) Object.assign(service.deploymentConfiguration, config);
+    if (body.loadBalancers) service.loadBalancers = loadBalancers;
     if (body.desiredCount !== undefined) service.desiredCount = Number(body.desiredCount);
     if (body.propagateTags !== undefined) service.propagateTags = String(body.propagateTags);
     if (body.enableECSManagedTags !== undefined) service.enableECSManagedTags = Boolean(body.enableECSManagedTags);
@@ -443,6 +510,9 @@ export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEc
     deleteService: (clusterName: string, name: string) =>
       void deleteService({ cluster: clusterName, service: name, force: true }),
     serviceDeployments: book,
+    alarms: clock.alarms,
+    lambda: (() => 'SUCCEEDED') as LambdaHook,
+    trafficOf: (clusterName: string, name: string) => book.trafficOf(services.get(`${clusterName}/${name}`) as Service),
     seedService(options: Parameters<FakeEcs['seedService']>[0]) {
       const clusterName = options.cluster ?? 'default';
       clusters.add(clusterName);
@@ -581,6 +651,13 @@ export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEc
         }
         return { serviceDeployments: found, failures };
       },
+      ContinueServiceDeployment: (body) => {
+        const arn = String(body.serviceDeploymentArn ?? '');
+        const record = book.find(arn);
+        if (!record) throw new AwsFault('ServiceDeploymentNotFoundException', 'The service deployment does not exist.');
+        continueHook(record.traffic, String(body.hookId ?? ''), String(body.action ?? 'CONTINUE'));
+        return { serviceDeploymentArn: arn };
+      },
       StopServiceDeployment: (body) => {
         const arn = String(body.serviceDeploymentArn ?? '');
         // API Reference, StopServiceDeployment `stopType`: ABORT | ROLLBACK.
@@ -630,4 +707,20 @@ export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEc
     },
   }) as unknown as FakeEcs;
   return api;
+}
+
+/** The strategy settings of a deployment configuration, kept as given (checkStrategy checked them). */
+function strategyFields(config: Service['deploymentConfiguration'] | undefined) {
+  if (!config) return {};
+  const { strategy, bakeTimeInMinutes, lifecycleHooks, canaryConfiguration, linearConfiguration, alarms } = config;
+  return Object.fromEntries(
+    Object.entries({
+      strategy,
+      bakeTimeInMinutes,
+      lifecycleHooks,
+      canaryConfiguration,
+      linearConfiguration,
+      alarms,
+    }).filter(([, value]) => value !== undefined),
+  );
 }

@@ -121,6 +121,13 @@ export interface Service {
     };
     maximumPercent: number;
     minimumHealthyPercent: number;
+    /** ROLLING (the default), BLUE_GREEN, CANARY or LINEAR, with their settings (strategies.ts). */
+    strategy?: string;
+    bakeTimeInMinutes?: number;
+    lifecycleHooks?: Json[];
+    canaryConfiguration?: Json;
+    linearConfiguration?: Json;
+    alarms?: { alarmNames?: string[]; enable?: boolean; rollback?: boolean };
   };
   /** ECS (rolling update, the default), CODE_DEPLOY or EXTERNAL: API Reference, DeploymentController. */
   deploymentController: { type: 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL' };

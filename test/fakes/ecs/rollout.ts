@@ -32,6 +32,11 @@ export interface Scheduler {
   onRolloutFailed?: (service: Service, deployment: Deployment) => void;
   /** Runs service tasks for real instead of playing their behaviour (see driver.ts). */
   driver?: TaskDriver;
+  /**
+   * Whether a traffic-shifting deployment (strategies.ts) drives the service now: the scheduler then launches
+   * and counts tasks but leaves completing or failing the rollout to it.
+   */
+  holds?: (service: Service) => boolean;
 }
 
 export function addEvent(service: Service, message: string) {
@@ -180,7 +185,7 @@ export function settleTask(task: Task, now: number, driver?: TaskDriver) {
   }
 }
 
-function liveTasks(scheduler: Scheduler, deployment: Deployment): Task[] {
+export function liveTasks(scheduler: Scheduler, deployment: Deployment): Task[] {
   return [...scheduler.tasks.values()].filter((t) => t.startedBy === deployment.id && t.desiredStatus === 'RUNNING');
 }
 
@@ -228,7 +233,9 @@ export function advanceService(scheduler: Scheduler, service: Service, now = Dat
     (t) => t.lastStatus === 'RUNNING' && t.healthStatus === 'HEALTHY',
   ).length;
 
-  if (
+  if (scheduler.holds?.(service)) {
+    // strategies.ts completes or rolls back this deployment itself.
+  } else if (
     breaker.enable &&
     primary.rolloutState === 'IN_PROGRESS' &&
     primary.failedTasks >= failureThreshold(service.desiredCount, breaker.thresholdConfiguration)
@@ -261,7 +268,7 @@ function countFailures(scheduler: Scheduler, deployment: Deployment, resetOnHeal
   }
 }
 
-function completeRollout(scheduler: Scheduler, service: Service, primary: Deployment) {
+export function completeRollout(scheduler: Scheduler, service: Service, primary: Deployment) {
   const old = service.deployments.filter((d) => d !== primary);
   if (old.length === 0 && (primary.rolloutState ?? 'COMPLETED') === 'COMPLETED') return;
   for (const deployment of old) {

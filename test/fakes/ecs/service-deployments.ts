@@ -1,6 +1,16 @@
 import { AwsFault } from '../aws/json-server.js';
 import { ACCOUNT, REGION, epoch, type Deployment, type Json, type Service } from './model.js';
 import { failureThreshold } from './rollout.js';
+import {
+  advanceTraffic,
+  hookDetails,
+  shownStage,
+  startTraffic,
+  strategyOf,
+  type Outcome,
+  type StrategyClock,
+  type Traffic,
+} from './strategies.js';
 
 /**
  * Service deployments and service revisions, as ECS keeps them beside a service's `deployments` (Developer Guide,
@@ -65,10 +75,23 @@ export interface ServiceDeploymentRecord {
   restore?: Deployment;
   rollback?: { reason: string; startedAt: number; serviceRevisionArn: string };
   deploymentConfiguration: Json;
+  /** A BLUE_GREEN, CANARY or LINEAR deployment's stage, hooks and traffic (strategies.ts). */
+  traffic?: Traffic;
 }
 
-/** What the book needs of the local ECS to roll a service back: a new deployment of `taskDefinition`. */
-export type RollBack = (service: Service, taskDefinition: string) => Deployment;
+/** What the book needs of the local ECS's scheduler. */
+export interface SchedulerOps {
+  /** Rolls a rolling-update service back: a new deployment of `taskDefinition`. */
+  rollBack: (service: Service, taskDefinition: string) => Deployment;
+  /** Healthy RUNNING tasks of a deployment. */
+  healthy: (deployment: Deployment) => number;
+  /** Whether the circuit breaker's threshold is reached for a deployment. */
+  breakerTripped: (service: Service, deployment: Deployment) => boolean;
+  /** Stops a deployment's tasks (a rolled-back green revision, or blue at CLEAN_UP). */
+  retire: (service: Service, deployment: Deployment, by: Deployment) => void;
+  /** Makes `deployment` the service's only one, COMPLETED (CLEAN_UP; or blue again after a rollback). */
+  settle: (service: Service, deployment: Deployment) => void;
+}
 
 const randomId = (length: number, alphabet: string) =>
   Array.from({ length }, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join('');
@@ -83,7 +106,7 @@ const revisionArn = (cluster: string, service: string) =>
 
 const clusterOf = (service: Service) => service.clusterArn.slice(service.clusterArn.lastIndexOf('/') + 1);
 
-export function serviceDeploymentBook(rollBack: RollBack) {
+export function serviceDeploymentBook(ops: SchedulerOps, clock: StrategyClock) {
   const records: ServiceDeploymentRecord[] = [];
   const revisions = new Map<string, ServiceRevision>();
 
@@ -122,16 +145,17 @@ export function serviceDeploymentBook(rollBack: RollBack) {
         if (record.serviceArn === service.serviceArn && !finished.includes(record.status))
           end(record, 'STOPPED', 'Service deployment stopped: a new service deployment was started.');
       const now = epoch();
+      const sources = service.deployments.filter((d) => d !== target && d.status !== 'INACTIVE');
+      const strategy = strategyOf(service);
       records.push({
+        ...(strategy && sources.length > 0 ? { traffic: startTraffic(service, target, sources.length) } : {}),
         serviceDeploymentArn: deploymentArn(clusterOf(service), service.serviceName),
         serviceArn: service.serviceArn,
         clusterArn: service.clusterArn,
         status: 'PENDING',
         createdAt: now,
         updatedAt: now,
-        sources: service.deployments
-          .filter((d) => d !== target && d.status !== 'INACTIVE')
-          .map((deployment) => ({ revision: revisionOf(service, deployment), deployment })),
+        sources: sources.map((deployment) => ({ revision: revisionOf(service, deployment), deployment })),
         target: { revision: revisionOf(service, target), deployment: target },
         deploymentConfiguration: JSON.parse(JSON.stringify(service.deploymentConfiguration)) as Json,
       });
@@ -141,6 +165,10 @@ export function serviceDeploymentBook(rollBack: RollBack) {
       for (const record of records)
         if (record.serviceArn === service.serviceArn && !finished.includes(record.status))
           follow(service, record, rolloutState);
+    },
+    /** Whether a traffic-shifting deployment drives `service` now (the scheduler then leaves its rollout alone). */
+    holds(service: Service) {
+      return records.some((r) => r.serviceArn === service.serviceArn && r.traffic && !finished.includes(r.status));
     },
     /** DeleteService: "When you delete a service, Amazon ECS deletes the corresponding service deployments." */
     deleted(service: Service) {
@@ -164,7 +192,9 @@ export function serviceDeploymentBook(rollBack: RollBack) {
       }
       record.status = 'ROLLBACK_REQUESTED';
       record.updatedAt = epoch();
-      startRollback(service, record, 'Service deployment rolled back by StopServiceDeployment.');
+      const reason = 'Service deployment rolled back by StopServiceDeployment.';
+      if (record.traffic) trafficRollback(service, record, reason);
+      else startRollback(service, record, reason);
     },
   };
 
@@ -174,7 +204,7 @@ export function serviceDeploymentBook(rollBack: RollBack) {
       end(record, 'ROLLBACK_FAILED', 'There is no source service revision to roll back to.');
       return;
     }
-    record.restore = rollBack(service, source.revision.taskDefinition);
+    record.restore = ops.rollBack(service, source.revision.taskDefinition);
     revisions.set(record.restore.id, source.revision);
     record.rollback = { reason, startedAt: epoch(), serviceRevisionArn: source.revision.serviceRevisionArn };
     record.status = 'ROLLBACK_IN_PROGRESS';
@@ -190,6 +220,7 @@ export function serviceDeploymentBook(rollBack: RollBack) {
     }
     if (record.status === 'STOP_REQUESTED')
       return end(record, 'STOPPED', 'Service deployment stopped by StopServiceDeployment.');
+    if (record.traffic) return followTraffic(service, record);
     if (record.restore) {
       if (record.restore.rolloutState === 'FAILED')
         return end(record, 'ROLLBACK_FAILED', record.restore.rolloutStateReason);
@@ -216,7 +247,75 @@ export function serviceDeploymentBook(rollBack: RollBack) {
     if (settled(service, target, rolloutState)) end(record, 'SUCCESSFUL');
   }
 
-  return book;
+  /** A traffic-shifting deployment's pass: its stage moves on, or it ends, or it rolls back to blue. */
+  function followTraffic(service: Service, record: ServiceDeploymentRecord) {
+    const traffic = record.traffic as Traffic;
+    const green = record.target.deployment;
+    const blue = record.sources[0]?.deployment;
+    if (record.rollback) {
+      if (!blue || ops.healthy(blue) >= service.desiredCount)
+        end(record, 'ROLLBACK_SUCCESSFUL', record.rollback.reason);
+      return;
+    }
+    const outcome: Outcome = advanceTraffic(
+      {
+        service,
+        green,
+        blue,
+        traffic,
+        serviceDeploymentArn: record.serviceDeploymentArn,
+        healthy: ops.healthy,
+        breakerTripped: () => ops.breakerTripped(service, green),
+      },
+      clock,
+    );
+    record.updatedAt = epoch();
+    if (!outcome) return;
+    if ('done' in outcome) {
+      for (const source of record.sources) ops.retire(service, source.deployment, green);
+      ops.settle(service, green);
+      return end(record, 'SUCCESSFUL');
+    }
+    if ('stopped' in outcome) return end(record, 'STOPPED', outcome.stopped);
+    trafficRollback(service, record, outcome.rollback);
+  }
+
+  /** All traffic back on blue, green scaled down: blue is the service's revision again. */
+  function trafficRollback(service: Service, record: ServiceDeploymentRecord, reason: string) {
+    const traffic = record.traffic as Traffic;
+    const blue = record.sources[0];
+    traffic.production = 0;
+    traffic.test = 0;
+    record.rollback = { reason, startedAt: epoch(), serviceRevisionArn: blue?.revision.serviceRevisionArn ?? '' };
+    record.status = 'ROLLBACK_IN_PROGRESS';
+    record.updatedAt = epoch();
+    if (!blue) return end(record, 'ROLLBACK_FAILED', 'There is no source service revision to roll back to.');
+    ops.retire(service, record.target.deployment, blue.deployment);
+    service.taskDefinition = blue.deployment.taskDefinition;
+    ops.settle(service, blue.deployment);
+  }
+
+  /**
+   * Where a listener sends a service's traffic now: production and test, as task definition and weight. With no
+   * traffic-shifting deployment in flight, both go to the service's revision.
+   */
+  function trafficOf(service: Service) {
+    const record = [...records]
+      .reverse()
+      .find((r) => r.serviceArn === service.serviceArn && r.traffic && !finished.includes(r.status));
+    if (!record?.traffic) {
+      const all = [{ taskDefinition: service.taskDefinition, weight: 100 }];
+      return { production: all, test: all };
+    }
+    const split = (green: number) =>
+      [
+        { taskDefinition: record.sources[0]?.deployment.taskDefinition ?? '', weight: 100 - green },
+        { taskDefinition: record.target.deployment.taskDefinition, weight: green },
+      ].filter((w) => w.weight > 0);
+    return { production: split(record.traffic.production), test: split(record.traffic.test) };
+  }
+
+  return Object.assign(book, { trafficOf });
 }
 
 /** A deployment is done when it completed (rolloutState) or, without rolloutState, when it alone runs its count. */
@@ -232,12 +331,19 @@ function settled(service: Service, deployment: Deployment, rolloutState: boolean
 export type ServiceDeploymentBook = ReturnType<typeof serviceDeploymentBook>;
 
 /** API Reference, ServiceRevisionSummary: the counts of one revision in a service deployment. */
-function summary(revision: ServiceRevision, deployment: Deployment): Json {
+function summary(
+  revision: ServiceRevision,
+  deployment: Deployment,
+  weights?: { production: number; test: number },
+): Json {
   return {
     arn: revision.serviceRevisionArn,
     requestedTaskCount: deployment.desiredCount,
     runningTaskCount: deployment.runningCount,
     pendingTaskCount: deployment.pendingCount,
+    ...(weights
+      ? { requestedProductionTrafficWeight: weights.production, requestedTestTrafficWeight: weights.test }
+      : {}),
   };
 }
 
@@ -256,9 +362,24 @@ export function describeServiceDeployment(record: ServiceDeploymentRecord, servi
     ...(record.startedAt !== undefined ? { startedAt: record.startedAt } : {}),
     ...(record.finishedAt !== undefined ? { finishedAt: record.finishedAt } : {}),
     ...(record.stoppedAt !== undefined ? { stoppedAt: record.stoppedAt } : {}),
-    sourceServiceRevisions: record.sources.map((s) => summary(s.revision, s.deployment)),
-    targetServiceRevision: summary(record.target.revision, target),
+    sourceServiceRevisions: record.sources.map((s, i) =>
+      summary(
+        s.revision,
+        s.deployment,
+        record.traffic && i === 0
+          ? { production: 100 - record.traffic.production, test: 100 - record.traffic.test }
+          : undefined,
+      ),
+    ),
+    targetServiceRevision: summary(
+      record.target.revision,
+      target,
+      record.traffic ? { production: record.traffic.production, test: record.traffic.test } : undefined,
+    ),
     status: record.status,
+    ...(record.traffic
+      ? { lifecycleStage: shownStage(record.traffic.stage), lifecycleHookDetails: hookDetails(record.traffic) }
+      : {}),
     ...(record.statusReason ? { statusReason: record.statusReason } : {}),
     deploymentConfiguration: record.deploymentConfiguration,
     ...(record.rollback ? { rollback: record.rollback } : {}),
@@ -270,7 +391,7 @@ export function describeServiceDeployment(record: ServiceDeploymentRecord, servi
           threshold: failureThreshold(service?.desiredCount ?? target.desiredCount, breaker.thresholdConfiguration),
         }
       : { status: 'DISABLED', failureCount: 0, threshold: 0 },
-    alarms: { status: 'DISABLED' },
+    alarms: alarmsOf(record),
   };
 }
 
@@ -312,5 +433,18 @@ export function listServiceDeployments(book: ServiceDeploymentBook, service: Ser
   return {
     serviceDeployments: page.map(briefOf),
     ...(more ? { nextToken: Buffer.from(String(start + maxResults)).toString('base64') } : {}),
+  };
+}
+
+/** ServiceDeploymentAlarms: the alarms the deployment watches and those that fired. */
+function alarmsOf(record: ServiceDeploymentRecord): Json {
+  const alarms = record.deploymentConfiguration.alarms as { alarmNames?: string[]; enable?: boolean } | undefined;
+  if (!alarms?.enable) return { status: 'DISABLED' };
+  const triggered = record.traffic?.triggeredAlarms ?? [];
+  return {
+    status:
+      triggered.length > 0 ? 'TRIGGERED' : finished.includes(record.status) ? 'MONITORING_COMPLETE' : 'MONITORING',
+    alarmNames: alarms.alarmNames ?? [],
+    triggeredAlarmNames: triggered,
   };
 }
