@@ -11,7 +11,7 @@ import { processDriver, type LocalImage } from '../../test/fakes/ecs/process-dri
 import { startRegistry } from '../../test/fakes/registry/index.js';
 import { repoRoot } from '../../test/helpers/runner.js';
 import { dockerEngine, type Engine } from './docker.js';
-import { startLoadBalancer, type LoadBalancer } from './load-balancer.js';
+import { startLoadBalancer, type LoadBalancer } from '../../test/fakes/elbv2/load-balancer.js';
 
 /**
  * The demo's local cloud: a Docker engine when one can be had, a registry with basic auth, the ECS
@@ -110,7 +110,7 @@ export async function startLocalCloud(options: {
   });
   closers.push(() => ecs.close());
   ecs.addCluster(cluster);
-  const lb = await startLoadBalancer(ecs, service);
+  const lb = await startLoadBalancer(ecs, service, cluster);
   closers.push(() => lb.close());
   // What ELBv2 says of that load balancer, so deploy-ecs's service-url is its address.
   const elbv2 = await startFakeElbv2();

@@ -124,6 +124,7 @@ export interface FakeEcs extends JsonServer {
     cluster: string,
     service: string,
   ): {
+    shifting: boolean;
     production: { taskDefinition: string; weight: number }[];
     test: { taskDefinition: string; weight: number }[];
   };

@@ -297,7 +297,8 @@ export function serviceDeploymentBook(ops: SchedulerOps, clock: StrategyClock) {
 
   /**
    * Where a listener sends a service's traffic now: production and test, as task definition and weight. With no
-   * traffic-shifting deployment in flight, both go to the service's revision.
+   * traffic-shifting deployment in flight (`shifting` false), both go to the service's revision, and during a
+   * rolling update to every healthy task of the service.
    */
   function trafficOf(service: Service) {
     const record = [...records]
@@ -305,14 +306,14 @@ export function serviceDeploymentBook(ops: SchedulerOps, clock: StrategyClock) {
       .find((r) => r.serviceArn === service.serviceArn && r.traffic && !finished.includes(r.status));
     if (!record?.traffic) {
       const all = [{ taskDefinition: service.taskDefinition, weight: 100 }];
-      return { production: all, test: all };
+      return { shifting: false, production: all, test: all };
     }
     const split = (green: number) =>
       [
         { taskDefinition: record.sources[0]?.deployment.taskDefinition ?? '', weight: 100 - green },
         { taskDefinition: record.target.deployment.taskDefinition, weight: green },
       ].filter((w) => w.weight > 0);
-    return { production: split(record.traffic.production), test: split(record.traffic.test) };
+    return { shifting: true, production: split(record.traffic.production), test: split(record.traffic.test) };
   }
 
   return Object.assign(book, { trafficOf });
