@@ -1,6 +1,6 @@
 import { InputError } from './errors.js';
 import type { HttpResponse } from './probe-http.js';
-import { isSensitiveName, maskCredential, scrub } from './secrets.js';
+import { maskCredential, redactUrl, scrub } from './secrets.js';
 
 /**
  * What a probe expects of an answer (status, body, JSON fields, latency), parsed from inputs, and the
@@ -28,9 +28,35 @@ export interface Expectations {
 }
 
 /**
+ * Headers whose values describe the request, not who sends it: the only ones whose values are not masked.
+ * Every other value given is masked whatever its header's name (X-Tenant, X-Signature, a custom token header).
+ */
+const PUBLIC_HEADERS = new Set([
+  'accept',
+  'accept-language',
+  'accept-encoding',
+  'content-type',
+  'user-agent',
+  'cache-control',
+  'pragma',
+  'host',
+]);
+
+/** Header names are RFC 9110 tokens (5.1, 5.6.2). */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** Set by the HTTP client from the body and the connection: a value given for them would break the exchange. */
+const CLIENT_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te']);
+
+/**
+ * A value that cannot be a secret and would do harm masked (`true`, `1` would turn into *** in every output).
+ */
+export const trivialValue = (value: string) => value.length < 4 || /^(true|false|yes|no|on|off|\d+)$/i.test(value);
+
+/**
  * Parses `Name: value` (or `Name=value`) lines: whichever of `:` and `=` comes first separates, since a
- * header name has neither. Credentials are masked here, as soon as they are known. A malformed line is
- * reported by its number only: it may hold a token.
+ * header name has neither. Every value but those of the public headers is masked as soon as it is read. A
+ * malformed line is reported by its number only: it may hold a token.
  */
 export function parseHeaders(input: string, raw: string): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -39,12 +65,31 @@ export function parseHeaders(input: string, raw: string): Record<string, string>
     if (text === '' || text.startsWith('#')) continue;
     const at = text.search(/[:=]/);
     const name = at < 0 ? '' : text.slice(0, at).trim();
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-      throw new InputError(`Input '${input}' line ${index + 1} is not a header.`, 'Write one Name: value per line.');
-    }
     const value = text.slice(at + 1).trim();
-    if (isSensitiveName(name)) maskCredential(value);
-    headers[name.toLowerCase()] = value;
+    const key = name.toLowerCase();
+    if (!PUBLIC_HEADERS.has(key) && !trivialValue(value)) maskCredential(value);
+    const where = `Input '${input}' line ${index + 1}`;
+    if (!TOKEN.test(name)) {
+      throw new InputError(
+        `${where} is not a header: a name (letters, digits, - and RFC 9110 token characters) then : and the value.`,
+        'Write one Name: value per line.',
+      );
+    }
+    // RFC 9110 5.5: a field value is visible characters, spaces and tabs (and Latin-1 obs-text, which Node sends).
+    // eslint-disable-next-line no-control-regex -- control characters are what is refused
+    if (/[\u0000-\u0008\u000a-\u001f\u007f]|[^\u0000-\u00ff]/.test(value)) {
+      throw new InputError(
+        `${where} (${name}) has a character HTTP does not allow in a value: a control character or one beyond Latin-1.`,
+        'Encode it (percent- or base64-encoding, as the service expects).',
+      );
+    }
+    if (CLIENT_HEADERS.has(key)) {
+      throw new InputError(`${where} sets ${name}, which the HTTP client sets itself.`, 'Remove that line.');
+    }
+    if (Object.hasOwn(headers, key)) {
+      throw new InputError(`${where} sets ${name} a second time.`, 'Keep one line per header; join values with , .');
+    }
+    headers[key] = value;
   }
   return headers;
 }
@@ -140,15 +185,19 @@ const snippet = (raw: string) => {
   return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
 };
 
-/** What is wrong with a response, one reason each; empty when it passes. Pure. */
+/**
+ * What is wrong with a response, one reason each; empty when it passes. Pure. Of an answer from another
+ * origin (an allowed redirect host) no body text nor field value is shown: only what was expected.
+ */
 export function evaluate(response: Omit<HttpResponse, 'headers'>, expectations: Expectations): string[] {
   const { status, body, json = [], maxLatencyMs } = expectations;
   const latency = Math.round(response.latencyMs);
   const slow = maxLatencyMs !== undefined && latency > maxLatencyMs;
   const tooSlow = slow ? [`took ${latency} ms, over the ${maxLatencyMs} ms allowed`] : [];
+  const show = (raw: string) => (response.foreign ? '(the body of another origin is not shown)' : snippet(raw.trim()));
   // The body of an error page says nothing about the checks below; show its start instead.
   if (!status.test(response.status)) {
-    return [`status ${response.status} is not ${status.text}: ${snippet(response.body.trim())}`, ...tooSlow];
+    return [`status ${response.status} is not ${status.text}: ${show(response.body)}`, ...tooSlow];
   }
   const failures: string[] = [];
   if (body && !body.test(response.body)) {
@@ -159,15 +208,27 @@ export function evaluate(response: Omit<HttpResponse, 'headers'>, expectations: 
     try {
       document = JSON.parse(response.body);
     } catch {
-      return [...failures, `body is not JSON: ${snippet(response.body.trim())}`, ...tooSlow];
+      return [...failures, `body is not JSON: ${show(response.body)}`, ...tooSlow];
     }
     for (const { path, segments, expected } of json) {
       const field = lookup(document, segments);
       if (!field.found) failures.push(`${path} is missing`);
       else if (expected && !expected.test(asText(field.value))) {
-        failures.push(`${path}: expected ${expected.text}, got ${JSON.stringify(field.value)}`);
+        const got = response.foreign ? 'another value' : scrub(JSON.stringify(field.value));
+        failures.push(`${path}: expected ${expected.text}, got ${got}`);
       }
     }
   }
   return [...failures, ...tooSlow];
+}
+
+/** The URL as it may be printed: no password, no credential-like query value, no user name standing alone (a token). */
+export function shownUrl(raw: string): string {
+  try {
+    const url = new URL(redactUrl(raw));
+    if (url.username && !url.password) url.username = '***';
+    return url.href;
+  } catch {
+    return scrub(raw.replace(/\/\/[^/?#@\s]*@/, '//***@'));
+  }
 }

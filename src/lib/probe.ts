@@ -1,8 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { evaluate, type Expectations } from './probe-checks.js';
-import { send, type ProbeRequest } from './probe-http.js';
+import { evaluate, shownUrl, type Expectations } from './probe-checks.js';
+import { NoAnswerError, send, type NoAnswer, type ProbeRequest } from './probe-http.js';
 import { poll } from './poll.js';
-import { redactUrl } from './secrets.js';
+import { scrub } from './secrets.js';
 
 /**
  * HTTP probes: one request and the checks on its answer, and `probeUntil`, which repeats it until it
@@ -14,10 +14,15 @@ export * from './probe-checks.js';
 export * from './probe-http.js';
 
 export interface ProbeResult {
-  /** The URL that answered, after redirects, redacted (redactUrl) for printing. */
+  /**
+   * The URL that answered, after redirects, as it may be printed (shownUrl); only its origin when that is not
+   * the probed URL's origin (the rest may hold a token the redirect handed out).
+   */
   url: string;
   /** Undefined when no answer came (refused, timed out, TLS failure). */
   status?: number;
+  /** Why no answer came, when none did. */
+  noAnswer?: NoAnswer;
   latencyMs: number;
   passed: boolean;
   /** Why it did not pass, one reason each; empty when it passed. */
@@ -31,7 +36,7 @@ export async function probe(request: ProbeRequest, expectations: Expectations): 
     const response = await send(request);
     const failures = evaluate(response, expectations);
     return {
-      url: redactUrl(response.url),
+      url: response.foreign ? new URL(response.url).origin : shownUrl(response.url),
       status: response.status,
       latencyMs: response.latencyMs,
       passed: !failures.length,
@@ -39,10 +44,11 @@ export async function probe(request: ProbeRequest, expectations: Expectations): 
     };
   } catch (error) {
     return {
-      url: redactUrl(request.url),
+      url: shownUrl(request.url),
+      noAnswer: error instanceof NoAnswerError ? error.kind : 'other',
       latencyMs: performance.now() - started,
       passed: false,
-      failures: [(error as Error).message],
+      failures: [scrub((error as Error).message)],
     };
   }
 }
@@ -97,7 +103,7 @@ export async function probeUntil(
       // only be cut short, and its "no answer" would hide the reason the earlier attempts failed.
       const floor = Math.min(request.timeoutMs, options.intervalMs);
       if (attempt > 1 && deadline - Date.now() < floor) return 'timeout' as const;
-      const result = await probe({ ...request, deadline }, expectations);
+      const result = await probe({ ...request, deadline, overallMs: options.timeoutMs }, expectations);
       results.push(result);
       streak = result.passed ? streak + 1 : 0;
       options.onAttempt?.(result, attempt, streak);

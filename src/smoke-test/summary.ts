@@ -3,7 +3,7 @@ import { formatDuration } from '../lib/duration.js';
 import type { Expectations } from '../lib/probe.js';
 import { cell, code, type StageSummary } from '../lib/summary.js';
 import type { SmokeTestReport } from './outputs.js';
-import type { UrlReport } from './smoke.js';
+import { stopReason, type UrlReport } from './smoke.js';
 
 const SHOWN_ATTEMPTS = 30;
 
@@ -17,7 +17,7 @@ function verdict(report: UrlReport): string {
     report.ended === 'timeout'
       ? 'timed out'
       : report.ended === 'not-retried'
-        ? 'not retried (retry-all is false)'
+        ? `not retried: ${stopReason(report.results.at(-1))}`
         : 'failed attempts used up';
   return `❌ ${why} · ${tries} · last: ${last?.failures.join('; ') ?? 'no attempt'}`;
 }

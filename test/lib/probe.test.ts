@@ -199,7 +199,8 @@ describe('headers', () => {
   it('names a malformed line by number, without echoing it (it may hold a token)', () => {
     captureStdout();
     const parse = () => parseHeaders('headers', 'Accept: */*\nBearer tok_live_abcdef123456');
-    expect(parse).toThrow("Input 'headers' line 2 is not a header.");
+    expect(parse).toThrow(/^Input 'headers' line 2 is not a header: a name/);
+    expect(parse).not.toThrow(/tok_live/);
   });
 });
 
@@ -238,13 +239,20 @@ describe('one probe against a local server', () => {
   it('gives up on an answer whose body stops coming, at the per-request timeout', async () => {
     const server = await serve(() => 'hang-body');
     const result = await probe({ url: server.url, timeoutMs: 150 }, ok);
-    expect(result).toMatchObject({ passed: false, failures: ['no answer within 150 ms'] });
+    expect(result).toMatchObject({
+      passed: false,
+      noAnswer: 'timeout',
+      failures: ['no answer within 150 ms, the time one request may take'],
+    });
   });
 
   it('gives up on a socket that never answers at the per-request timeout', async () => {
     const server = await serve(() => 'hang');
-    const result = await probe({ url: server.url, timeoutMs: 150 }, ok);
-    expect(result).toMatchObject({ passed: false, failures: ['no answer within 150 ms'] });
+    const result = await probe({ url: server.url, timeoutMs: 150, overallMs: 60_000 }, ok);
+    expect(result).toMatchObject({
+      passed: false,
+      failures: ['no answer within 150 ms, the time one request may take (overall timeout of 1 min 00 s)'],
+    });
     expect(result.status).toBeUndefined();
   });
 
@@ -290,22 +298,129 @@ describe('redirects', () => {
     ]);
   });
 
-  it('do not carry credentials to another origin', async () => {
+  it('to another origin are refused, naming the origin and not the URL (it may carry a token)', async () => {
+    const other = await serve(() => ({ body: 'elsewhere' }));
+    const server = await serve(() => ({ status: 302, headers: { location: `${other.url}/cb?code=abc123xyz` } }));
+    const refused = await probe({ url: server.url, timeoutMs: 2000, allowedRedirectHosts: [] }, ok);
+    expect(refused).toMatchObject({ passed: false, noAnswer: 'redirect' });
+    expect(refused.failures).toEqual([
+      `redirected to another origin, ${other.url}, which is not followed: allow its host 127.0.0.1:${other.port} (allowed-redirect-hosts) to follow it`,
+    ]);
+    expect(other.requests).toHaveLength(0);
+  });
+
+  it('to an allowed host carry no credential, no user info and no custom header, only portable ones', async () => {
     const other = await serve(() => ({ body: 'elsewhere' }));
     const server = await serve(() => ({ status: 302, headers: { location: `${other.url}/landing` } }));
-    await send({
-      url: server.url,
-      headers: { authorization: 'Bearer tok_live_abcdef123456', accept: 'text/plain' },
+    const url = new URL(server.url);
+    url.username = 'probe';
+    url.password = 'pa55w0rd-url';
+    const response = await send({
+      url: url.href,
+      headers: {
+        authorization: 'Bearer tok_live_abcdef123456',
+        accept: 'text/plain',
+        'x-tenant': 't-42',
+        cookie: 'a=b',
+      },
       timeoutMs: 2000,
+      allowedRedirectHosts: ['127.0.0.1'],
     });
+    expect(response).toMatchObject({ status: 200, foreign: true });
     expect(server.requests[0]?.headers.authorization).toBe('Bearer tok_live_abcdef123456');
-    expect(other.requests[0]?.headers.authorization).toBeUndefined();
-    expect(other.requests[0]?.headers.accept).toBe('text/plain');
+    const sent = other.requests[0]?.headers ?? {};
+    expect(Object.keys(sent).sort()).toEqual(['accept', 'connection', 'host', 'user-agent']);
+    expect(sent.accept).toBe('text/plain');
+  });
+
+  it('back to the probed origin after a hop elsewhere carry no credentials again', async () => {
+    const back = { url: '' };
+    const other = await serve(() => ({ status: 302, headers: { location: back.url } }));
+    const home = await serve((request) =>
+      request.path === '/back' ? { body: 'home' } : { status: 302, headers: { location: `${other.url}/away` } },
+    );
+    back.url = `${home.url}/back`;
+    const url = new URL(home.url);
+    url.username = 'probe';
+    url.password = 'pa55w0rd-url';
+    const response = await send({
+      url: url.href,
+      headers: { 'x-api-key': 'key-0123456789' },
+      timeoutMs: 2000,
+      allowedRedirectHosts: ['127.0.0.1'],
+    });
+    expect(response).toMatchObject({ status: 200, body: 'home', redirects: 2, foreign: false });
+    expect(home.requests[0]?.headers).toMatchObject({ 'x-api-key': 'key-0123456789' });
+    expect(home.requests[0]?.headers.authorization).toBeDefined();
+    expect(home.requests[1]?.headers['x-api-key']).toBeUndefined();
+    expect(home.requests[1]?.headers.authorization).toBeUndefined();
+  });
+
+  it('never go from https to http, even to the same host', async () => {
+    const plain = await serve(() => ({ body: 'clear text' }));
+    const server = await serve(() => ({ status: 301, headers: { location: `${plain.url}/` } }), {
+      tls: selfSignedCertificate(),
+    });
+    const request = { url: server.url, timeoutMs: 2000, ca: selfSignedCertificate().cert };
+    const result = await probe({ ...request, allowedRedirectHosts: ['127.0.0.1'] }, ok);
+    expect(result.failures).toEqual([
+      `redirected from https to http (${plain.url}), which is never followed: it would leave TLS`,
+    ]);
+    expect(plain.requests).toHaveLength(0);
+  });
+
+  it('with a 307/308 to another origin never send the body there', async () => {
+    const other = await serve(() => ({ status: 200 }));
+    const server = await serve(() => ({ status: 308, headers: { location: `${other.url}/in` } }));
+    const request = { url: server.url, method: 'POST', body: '{"secret":"b0dy-s3cret"}', timeoutMs: 2000 };
+    const result = await probe({ ...request, allowedRedirectHosts: ['127.0.0.1'] }, ok);
+    expect(result.failures).toEqual([
+      `a 308 redirect to another origin, ${other.url}, would send the request body there; it is not followed`,
+    ]);
+    expect(other.requests).toHaveLength(0);
+  });
+
+  it('from http to https on the same host are followed, as an upgrade, without credentials', async () => {
+    const secure = await serve(() => ({ body: 'ok' }), { tls: selfSignedCertificate() });
+    const server = await serve(() => ({ status: 301, headers: { location: `https://127.0.0.1:${secure.port}/` } }));
+    const response = await send({
+      url: server.url,
+      headers: { authorization: 'Bearer tok_live_abcdef123456' },
+      timeoutMs: 2000,
+      ca: selfSignedCertificate().cert,
+    });
+    expect(response).toMatchObject({ status: 200, redirects: 1, foreign: false });
+    expect(secure.requests[0]?.headers.authorization).toBeUndefined();
+  });
+
+  it('show nothing of an answer from another origin: neither its body nor its values', async () => {
+    const other = await serve(() => ({ status: 500, body: 'internal token leak-0123456789' }));
+    const server = await serve(() => ({ status: 302, headers: { location: `${other.url}/x?session=abc` } }));
+    const result = await probe({ url: server.url, timeoutMs: 2000, allowedRedirectHosts: ['127.0.0.1'] }, ok);
+    expect(result.url).toBe(other.url);
+    expect(result.failures).toEqual(['status 500 is not 2xx: (the body of another origin is not shown)']);
+    const json = await probe(
+      { url: server.url, timeoutMs: 2000, allowedRedirectHosts: ['127.0.0.1'] },
+      { status: parseStatus('s', '5xx'), json: parseJsonExpectations('expect-json', ['v=1']) },
+    );
+    expect(json.failures).toEqual(['body is not JSON: (the body of another origin is not shown)']);
+  });
+
+  it('that come back to a URL already visited are a loop', async () => {
+    const server = await serve((request) => ({
+      status: 302,
+      headers: { location: request.path === '/a' ? '/b' : '/a' },
+    }));
+    await expect(send({ url: `${server.url}/a`, timeoutMs: 2000 })).rejects.toThrow(
+      `redirect loop: ${server.url}/a was already visited`,
+    );
+    expect(server.requests).toHaveLength(2);
   });
 
   it('stop after max-redirects', async () => {
-    const server = await serve(() => ({ status: 302, headers: { location: '/again' } }));
+    const server = await serve((_request, n) => ({ status: 302, headers: { location: `/again/${n}` } }));
     await expect(send({ url: server.url, timeoutMs: 2000, maxRedirects: 3 })).rejects.toThrow('more than 3 redirects');
+    expect(server.requests).toHaveLength(4);
   });
 });
 
@@ -390,7 +505,9 @@ describe('probeUntil', () => {
     const server = await serve(() => 'hang');
     const run = await probeUntil({ url: server.url, timeoutMs: 60_000 }, ok, { intervalMs: 10, timeoutMs: 200 });
     expect(run).toMatchObject({ passed: false, ended: 'timeout' });
-    expect(run.results.at(-1)?.failures).toEqual(['no answer before the overall timeout']);
+    expect(run.results.at(-1)?.failures).toEqual([
+      'no answer before the overall timeout of 200 ms ran out (each request may take 1 min 00 s)',
+    ]);
   });
 
   it('keeps failing a service that answers 500 until its attempts are used up, with the reason each time', async () => {

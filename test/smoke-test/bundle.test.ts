@@ -55,7 +55,7 @@ describe('the smoke-test bundle', () => {
       inputs: { url: server.url, 'max-attempts': '2', 'consecutive-successes': '1', interval: '10ms' },
     });
     expect(step.exitCode).toBe(1);
-    expect(step.outputs).toMatchObject({ passed: 'false', attempts: '2', 'failure-reason': 'unhealthy' });
+    expect(step.outputs).toMatchObject({ passed: 'false', attempts: '3', 'failure-reason': 'unhealthy' });
     expect(step.log).toContain('::error::The smoke test failed:');
     expect(step.summary).toMatch(/^### smoke-test: ❌ Failed/);
     expect(step.summary).toContain('1 of 1 URL did not pass');
@@ -73,6 +73,32 @@ describe('the smoke-test bundle', () => {
     expect(step.summary).toMatch(/^### smoke-test: ❌ Failed/);
     expect(step.summary).toContain("Input 'timeout' must be a duration such as 500ms, 30s, 5m or 1m30s");
     expect(step.summary).toContain('| Failure reason | <code>invalid-input</code> |');
+  });
+
+  it('refuses a redirect to another origin, naming only its origin, and prints no URL credential', async () => {
+    const other = await startHttp(() => ({ status: 200 }));
+    try {
+      server = await startHttp(() => ({ status: 302, headers: { location: `${other.url}/cb?code=${TOKEN}` } }));
+      const step = await runBundle('smoke-test', {
+        inputs: { url: `http://probe:${API_KEY}@127.0.0.1:${server.port}/health`, 'fail-on-error': 'false' },
+      });
+      expect(step.exitCode).toBe(0);
+      expect(step.outputs).toMatchObject({ passed: 'false', attempts: '1', 'failure-reason': 'unhealthy' });
+      expect(JSON.parse(step.outputs.report ?? '')[0]).toMatchObject({
+        url: `http://probe:***@127.0.0.1:${server.port}/health`,
+        ended: 'not-retried',
+        failures: [
+          `redirected to another origin, ${other.url}, which is not followed: allow its host 127.0.0.1:${other.port} (allowed-redirect-hosts) to follow it`,
+        ],
+      });
+      expect(other.requests).toHaveLength(0);
+      const printed = [step.log.replace(/^::add-mask::.*$/gm, ''), step.summary, JSON.stringify(step.outputs)];
+      for (const secret of [TOKEN, API_KEY, encodeURIComponent(API_KEY)]) {
+        expect(printed.join('\n').includes(secret), secret).toBe(false);
+      }
+    } finally {
+      await other.close();
+    }
   });
 
   it('sends token headers but never prints them: masked before anything else, absent from log and summary', async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/smoke-test/main.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { runBundle } from '../helpers/runner.js';
-import { httpFakes, sequence } from '../fakes/http/server.js';
+import { freePort, httpFakes, sequence } from '../fakes/http/server.js';
 
 /**
  * smoke-test as a drop-in for jtalk/url-health-check-action v4: its README's `with:` block, only the URLs
@@ -64,6 +64,36 @@ describe('smoke-test in place of url-health-check', () => {
     expect(JSON.parse(step.outputs.report ?? '')[0]).toMatchObject({ ended: 'max-attempts', status: 503 });
   });
 
+  it('with max-attempts 2 tries three times, as url-health-check runs curl --retry 2', async () => {
+    const server = await serve(() => ({ status: 503, body: 'starting' }));
+    const step = await runInProcess(run, { url: server.url, 'max-attempts': '2', 'retry-delay': '5ms' });
+    expect(step.exitCode).toBe(1);
+    expect(server.requests).toHaveLength(3);
+    expect(JSON.parse(step.outputs.report ?? '')[0]).toMatchObject({ ended: 'max-attempts', attempts: 3 });
+  });
+
+  it('checks a healthy URL alone without waiting: one request, whatever the waits between attempts', async () => {
+    const server = await serve(() => ({ status: 200 }));
+    // An interval of an hour: were the check to wait once, the test would time out.
+    const step = await runInProcess(run, { url: server.url, interval: '1h', 'max-interval': '1h' });
+    expect(step).toMatchObject({ exitCode: 0, outputs: { passed: 'true', attempts: '1' } });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('with retry-all false retries a refused connection, as url-health-check passes --retry-connrefused', async () => {
+    const port = await freePort();
+    setTimeout(() => void serve(() => ({ status: 200 }), { port }), 100);
+    const step = await runInProcess(run, {
+      url: `http://127.0.0.1:${port}/`,
+      'retry-all': 'false',
+      'max-attempts': '1000',
+      'retry-delay': '20ms',
+      timeout: '20s',
+    });
+    expect(step.exitCode).toBe(0);
+    expect(step.log).toContain('#1: no answer, failed: connection refused');
+  });
+
   it('counts only failed attempts against max-attempts, so 2 allows a pass, a failure, then three passes', async () => {
     const healthy = { body: { version: '2' } };
     const server = await serve(sequence(healthy, { status: 503 }, healthy));
@@ -109,15 +139,24 @@ describe('smoke-test in place of url-health-check', () => {
     expect(target.requests).toHaveLength(0);
   });
 
-  it('following a redirect to another origin, sends neither the cookie nor the basic auth on', async () => {
+  it('following a redirect to another origin only to an allowed host, it sends neither cookie nor basic auth on', async () => {
     const target = await serve(() => ({ status: 200 }));
     const server = await serve(() => ({ status: 301, headers: { location: `${target.url}/health` } }));
-    const step = await runInProcess(run, {
+    const inputs = {
       url: server.url,
       'follow-redirect': 'true',
       cookie: 'session=s3cr3t-cookie',
       'basic-auth': 'deploy:hunter22',
-    });
+    };
+    const refused = await runInProcess(run, inputs);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.log).toContain(`redirected to another origin, ${target.url}, which is not followed`);
+    // Waiting does not change the workflow's inputs: the URL ends at once, not at timeout.
+    expect(JSON.parse(refused.outputs.report ?? '')[0]).toMatchObject({ ended: 'not-retried', attempts: 1 });
+    expect(refused.summary).toContain('not retried: a redirect that is not followed');
+    expect(target.requests).toHaveLength(0);
+
+    const step = await runInProcess(run, { ...inputs, 'allowed-redirect-hosts': '127.0.0.1' });
     expect(step.exitCode).toBe(0);
     expect(server.requests[0]?.headers).toMatchObject({ cookie: 'session=s3cr3t-cookie' });
     expect(target.requests[0]?.headers.cookie).toBeUndefined();

@@ -62,7 +62,8 @@ describe('smoke-test inputs', () => {
       'max-attempts': '3',
     });
     expect(inputs.urls).toEqual(['https://a.example.com/', 'https://b.example.com/x']);
-    expect(inputs).toMatchObject({ intervalMs: 3000, maxAttempts: 3 });
+    // max-attempts 3 is curl --retry 3 there: a first try and three more.
+    expect(inputs).toMatchObject({ intervalMs: 3000, maxAttempts: 4 });
   });
 
   it('rejects a URL that cannot be probed', () => {
@@ -115,10 +116,14 @@ describe('smoke-test inputs', () => {
     expect(() => inputsOf({ url: 'https://x.example.com', method: 'GET /' })).toThrow(/Input 'method'/);
   });
 
-  it('takes max-attempts of 1 or 2 as url-health-check does: failed attempts, whatever consecutive-successes', () => {
-    for (const attempts of ['1', '2']) {
+  it('takes max-attempts of 1 or 2 as url-health-check runs them: 1 try, or curl --retry 2 (3 tries)', () => {
+    // url-health-check passes no --retry for 1, and --retry N (a first try and N more) for N above 1.
+    for (const [attempts, tries] of [
+      ['1', 1],
+      ['2', 3],
+    ] as const) {
       const inputs = inputsOf({ url: 'https://x.example.com', 'max-attempts': attempts, 'expect-json': 'ok' });
-      expect(inputs).toMatchObject({ maxAttempts: Number(attempts), consecutiveSuccesses: 3 });
+      expect(inputs).toMatchObject({ maxAttempts: tries, consecutiveSuccesses: 3 });
     }
     expect(() => inputsOf({ url: 'https://x.example.com', 'max-attempts': '0' })).toThrow(
       /Input 'max-attempts' must be a whole number from 1/,
@@ -193,5 +198,83 @@ describe('smoke-test inputs', () => {
     expect(() => inputsOf({ url: 'https://x.example.com', 'retry-all': 'no' })).toThrow(
       "Input 'retry-all' must be true or false, got 'no'.",
     );
+  });
+});
+
+describe('smoke-test inputs, as a careful client', () => {
+  const base = { url: 'https://x.example.com' };
+
+  /** The warnings readInputs printed (core.warning writes ::warning:: to stdout). */
+  function warnings(inputs: Record<string, string>): string[] {
+    let printed = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      printed += chunk.toString();
+      return true;
+    });
+    inputsOf(inputs);
+    return [...printed.matchAll(/^::warning::(.*)$/gm)].map((match) => match[1] ?? '');
+  }
+
+  it('warns about an input that has no effect with the others given, and only then', () => {
+    expect(warnings({ ...base, 'max-attempts': '1', 'retry-delay': '5s' })).toEqual([
+      "Input 'retry-delay' has no effect: max-attempts is 1: there is no second attempt to wait for.",
+    ]);
+    expect(warnings({ ...base, 'max-attempts': '1', 'retry-all': 'false' })).toEqual([
+      "Input 'retry-all' has no effect: max-attempts is 1: nothing is retried.",
+    ]);
+    expect(warnings({ ...base, 'follow-redirect': 'false', 'max-redirects': '3' })).toEqual([
+      "Input 'max-redirects' has no effect: follow-redirect is false.",
+    ]);
+    expect(warnings({ ...base, 'follow-redirect': 'false', 'allowed-redirect-hosts': 'a.example.com' })).toEqual([
+      "Input 'allowed-redirect-hosts' has no effect: follow-redirect is false.",
+    ]);
+    expect(warnings({ ...base, 'expect-status': '200,302' })[0]).toMatch(
+      /^Input 'expect-status' passes redirects \(200,302\), but they are followed/,
+    );
+    // Defaults as the runner passes them, and inputs that do have an effect: no warning.
+    expect(
+      warnings({ ...base, 'max-attempts': '3', 'retry-delay': '5s', 'retry-all': 'true', 'max-redirects': '10' }),
+    ).toEqual([]);
+  });
+
+  it('masks every header value given, whatever its name, but those of public headers and trivial values', () => {
+    let printed = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      printed += chunk.toString();
+      return true;
+    });
+    inputsOf({
+      ...base,
+      headers: 'X-Tenant: tenant-7f3a9c\nX-Signature: sig=abc/def+1\nAccept: application/json\nX-Debug: true',
+    });
+    const masked = [...printed.matchAll(/^::add-mask::(.*)$/gm)].map((match) => match[1]);
+    expect(masked).toEqual(expect.arrayContaining(['tenant-7f3a9c', 'sig=abc/def+1']));
+    expect(masked).not.toContain('application/json');
+    expect(masked).not.toContain('true');
+  });
+
+  it('reads allowed-redirect-hosts as host names, with a port or a *. wildcard, and refuses URLs', () => {
+    expect(
+      inputsOf({ ...base, 'allowed-redirect-hosts': 'Login.Example.com\ncdn.example.com:8443, *.example.net' }).request
+        .allowedRedirectHosts,
+    ).toEqual(['login.example.com', 'cdn.example.com:8443', '*.example.net']);
+    expect(inputsOf(base).request.allowedRedirectHosts).toEqual([]);
+    for (const bad of ['https://login.example.com', 'login.example.com/path', '-bad.example.com', 'a b']) {
+      expect(() => inputsOf({ ...base, 'allowed-redirect-hosts': bad }), bad).toThrow(
+        /^Input 'allowed-redirect-hosts' has '.*', which is not a host name\./,
+      );
+    }
+  });
+
+  it('refuses URLs a careful client does not send, naming the input and hiding credentials', () => {
+    const refused = (url: string) => () => inputsOf({ url });
+    expect(refused('https://api.example.com/a b')).toThrow("Input 'url' has a URL with whitespace in it");
+    expect(refused('http:api.example.com')).toThrow(
+      /Input 'url' has 'http:\/\/api\.example\.com\/', which names no host/,
+    );
+    expect(refused('https://u:hunter22@api.example.com/a b')).toThrow(
+      "Input 'url' has a URL with whitespace in it: 'https://***@api.example.com/a%20b'.",
+    );
+    expect(refused('gopher://u:hunter22@x/')).toThrow(/'gopher:\/\/u:\*\*\*@x\/': only http/);
   });
 });

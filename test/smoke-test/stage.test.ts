@@ -58,7 +58,7 @@ describe('smoke-test', () => {
     expect(Number(step.outputs.attempts)).toBeGreaterThan(1);
     expect(JSON.parse(step.outputs['latency-ms'] ?? '')).toEqual({ median: null, p95: null, samples: 0 });
     expect(step.log).toMatch(
-      /::error::The smoke test failed: http:\/\/127\.0\.0\.1:\d+\/ timed out after \d+ attempts, last: status 500 is not 2xx: "database unreachable"/,
+      /::error::The smoke test failed: http:\/\/127\.0\.0\.1:\d+\/ timed out \(timeout 150 ms, request-timeout 1\.0 s\) after \d+ attempts, last: status 500 is not 2xx: "database unreachable"/,
     );
     expect(step.summary).toMatch(/^### smoke-test: ❌ Failed/);
     expect(step.summary).toContain('❌ timed out');
@@ -75,8 +75,9 @@ describe('smoke-test', () => {
       ...quick,
     });
     expect(step.exitCode).toBe(0);
-    expect(step.outputs).toMatchObject({ passed: 'false', attempts: '2', 'failure-reason': 'unhealthy' });
-    expect(step.log).toMatch(/::warning::The smoke test failed: .* used its attempts after 2 attempts/);
+    // max-attempts 2 is url-health-check's curl --retry 2: three tries.
+    expect(step.outputs).toMatchObject({ passed: 'false', attempts: '3', 'failure-reason': 'unhealthy' });
+    expect(step.log).toMatch(/::warning::The smoke test failed: .* used its attempts after 3 attempts/);
     expect(JSON.parse(step.outputs.report ?? '')[0]).toMatchObject({
       ended: 'max-attempts',
       failures: ['version: expected "1.4.2", got "1.4.1"'],
@@ -108,7 +109,8 @@ describe('smoke-test', () => {
       [`${api.url}/health`, true],
       [`${web.url}/`, false],
     ]);
-    expect(step.outputs.attempts).toBe('5');
+    // api: 2 passes; web: max-attempts 3 is a first try and 3 retries.
+    expect(step.outputs.attempts).toBe('6');
     expect(step.summary).toContain(`1 of 2 URLs did not pass: <code>${web.url}/</code>.`);
   });
 

@@ -1,34 +1,34 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 3368:
+/***/ 7154:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-const Client = __nccwpck_require__(3069)
-const Dispatcher = __nccwpck_require__(2091)
-const Pool = __nccwpck_require__(7404)
-const BalancedPool = __nccwpck_require__(8973)
-const Agent = __nccwpck_require__(6261)
-const ProxyAgent = __nccwpck_require__(9848)
-const EnvHttpProxyAgent = __nccwpck_require__(7897)
-const RetryAgent = __nccwpck_require__(1882)
-const errors = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
+const Client = __nccwpck_require__(7099)
+const Dispatcher = __nccwpck_require__(9405)
+const Pool = __nccwpck_require__(4402)
+const BalancedPool = __nccwpck_require__(2043)
+const Agent = __nccwpck_require__(5959)
+const ProxyAgent = __nccwpck_require__(2258)
+const EnvHttpProxyAgent = __nccwpck_require__(9375)
+const RetryAgent = __nccwpck_require__(1044)
+const errors = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(5407)
-const buildConnector = __nccwpck_require__(2296)
-const MockClient = __nccwpck_require__(8957)
-const MockAgent = __nccwpck_require__(5973)
-const MockPool = __nccwpck_require__(8780)
-const mockErrors = __nccwpck_require__(5445)
-const RetryHandler = __nccwpck_require__(112)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(5837)
-const DecoratorHandler = __nccwpck_require__(7011)
-const RedirectHandler = __nccwpck_require__(5050)
-const createRedirectInterceptor = __nccwpck_require__(1676)
+const api = __nccwpck_require__(9213)
+const buildConnector = __nccwpck_require__(6998)
+const MockClient = __nccwpck_require__(7051)
+const MockAgent = __nccwpck_require__(7783)
+const MockPool = __nccwpck_require__(4226)
+const mockErrors = __nccwpck_require__(4151)
+const RetryHandler = __nccwpck_require__(5490)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(8315)
+const DecoratorHandler = __nccwpck_require__(5209)
+const RedirectHandler = __nccwpck_require__(7060)
+const createRedirectInterceptor = __nccwpck_require__(6078)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -46,10 +46,10 @@ __webpack_unused_export__ = DecoratorHandler
 __webpack_unused_export__ = RedirectHandler
 __webpack_unused_export__ = createRedirectInterceptor
 __webpack_unused_export__ = {
-  redirect: __nccwpck_require__(3650),
-  retry: __nccwpck_require__(3874),
-  dump: __nccwpck_require__(2375),
-  dns: __nccwpck_require__(7251)
+  redirect: __nccwpck_require__(3048),
+  retry: __nccwpck_require__(168),
+  dump: __nccwpck_require__(3470),
+  dns: __nccwpck_require__(3929)
 }
 
 __webpack_unused_export__ = buildConnector
@@ -111,7 +111,7 @@ function makeDispatcher (fn) {
 __webpack_unused_export__ = setGlobalDispatcher
 __webpack_unused_export__ = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(7302).fetch)
+const fetchImpl = (__nccwpck_require__(1256).fetch)
 __webpack_unused_export__ = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
@@ -123,39 +123,39 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(3676).Headers
-/* unused reexport */ __nccwpck_require__(9107).Response
-/* unused reexport */ __nccwpck_require__(6055).Request
-/* unused reexport */ __nccwpck_require__(9662).FormData
+/* unused reexport */ __nccwpck_require__(7002).Headers
+/* unused reexport */ __nccwpck_require__(6689).Response
+/* unused reexport */ __nccwpck_require__(229).Request
+/* unused reexport */ __nccwpck_require__(2316).FormData
 __webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(6299).FileReader
+/* unused reexport */ __nccwpck_require__(1709).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(2443)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(6849)
 
 __webpack_unused_export__ = setGlobalOrigin
 __webpack_unused_export__ = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(6949)
-const { kConstruct } = __nccwpck_require__(7589)
+const { CacheStorage } = __nccwpck_require__(6591)
+const { kConstruct } = __nccwpck_require__(8171)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
 __webpack_unused_export__ = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(5437)
+const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(7931)
 
 __webpack_unused_export__ = deleteCookie
 __webpack_unused_export__ = getCookies
 __webpack_unused_export__ = getSetCookies
 __webpack_unused_export__ = setCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(980)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(7618)
 
 __webpack_unused_export__ = parseMIMEType
 __webpack_unused_export__ = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(44)
-/* unused reexport */ __nccwpck_require__(5366).WebSocket
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(7506)
+/* unused reexport */ __nccwpck_require__(1668).WebSocket
 __webpack_unused_export__ = CloseEvent
 __webpack_unused_export__ = ErrorEvent
 __webpack_unused_export__ = MessageEvent
@@ -171,18 +171,18 @@ __webpack_unused_export__ = MockPool
 __webpack_unused_export__ = MockAgent
 __webpack_unused_export__ = mockErrors
 
-const { EventSource } = __nccwpck_require__(6942)
+const { EventSource } = __nccwpck_require__(2375)
 
 __webpack_unused_export__ = EventSource
 
 
 /***/ }),
 
-/***/ 9318:
+/***/ 8076:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { addAbortListener } = __nccwpck_require__(1544)
-const { RequestAbortedError } = __nccwpck_require__(8091)
+const { addAbortListener } = __nccwpck_require__(614)
+const { RequestAbortedError } = __nccwpck_require__(3829)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -242,16 +242,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9724:
+/***/ 9474:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { addSignal, removeSignal } = __nccwpck_require__(9318)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
+const { addSignal, removeSignal } = __nccwpck_require__(8076)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -357,7 +357,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6998:
+/***/ 6504:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -371,10 +371,10 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
+} = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(9318)
+const { addSignal, removeSignal } = __nccwpck_require__(8076)
 const assert = __nccwpck_require__(4589)
 
 const kResume = Symbol('resume')
@@ -615,16 +615,16 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 8675:
+/***/ 1853:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(3135)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(8447)
+const { Readable } = __nccwpck_require__(3589)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(3517)
 const { AsyncResource } = __nccwpck_require__(6698)
 
 class RequestHandler extends AsyncResource {
@@ -836,18 +836,18 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 576:
+/***/ 4158:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { finished, PassThrough } = __nccwpck_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(8447)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(3517)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(9318)
+const { addSignal, removeSignal } = __nccwpck_require__(8076)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -1063,15 +1063,15 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 2274:
+/***/ 9996:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8091)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(3829)
 const { AsyncResource } = __nccwpck_require__(6698)
-const util = __nccwpck_require__(1544)
-const { addSignal, removeSignal } = __nccwpck_require__(9318)
+const util = __nccwpck_require__(614)
+const { addSignal, removeSignal } = __nccwpck_require__(8076)
 const assert = __nccwpck_require__(4589)
 
 class UpgradeHandler extends AsyncResource {
@@ -1178,21 +1178,21 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 5407:
+/***/ 9213:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(8675)
-module.exports.stream = __nccwpck_require__(576)
-module.exports.pipeline = __nccwpck_require__(6998)
-module.exports.upgrade = __nccwpck_require__(2274)
-module.exports.connect = __nccwpck_require__(9724)
+module.exports.request = __nccwpck_require__(1853)
+module.exports.stream = __nccwpck_require__(4158)
+module.exports.pipeline = __nccwpck_require__(6504)
+module.exports.upgrade = __nccwpck_require__(9996)
+module.exports.connect = __nccwpck_require__(9474)
 
 
 /***/ }),
 
-/***/ 3135:
+/***/ 3589:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
@@ -1201,9 +1201,9 @@ module.exports.connect = __nccwpck_require__(9724)
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { ReadableStreamFrom } = __nccwpck_require__(1544)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
+const { ReadableStreamFrom } = __nccwpck_require__(614)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -1584,15 +1584,15 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 8447:
+/***/ 3517:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(4589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(3829)
 
-const { chunksDecode } = __nccwpck_require__(3135)
+const { chunksDecode } = __nccwpck_require__(3589)
 const CHUNK_LIMIT = 128 * 1024
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -1684,16 +1684,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2296:
+/***/ 6998:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(1544)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8091)
-const timers = __nccwpck_require__(2563)
+const util = __nccwpck_require__(614)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(3829)
+const timers = __nccwpck_require__(2189)
 
 function noop () {}
 
@@ -1931,7 +1931,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 1303:
+/***/ 233:
 /***/ ((module) => {
 
 
@@ -2056,7 +2056,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8150:
+/***/ 3000:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -2265,7 +2265,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8091:
+/***/ 3829:
 /***/ ((module) => {
 
 
@@ -2697,7 +2697,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8823:
+/***/ 9321:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -2705,7 +2705,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(3829)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -2720,9 +2720,9 @@ const {
   validateHandler,
   getServerName,
   normalizedMethodRecords
-} = __nccwpck_require__(1544)
-const { channels } = __nccwpck_require__(8150)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(1303)
+} = __nccwpck_require__(614)
+const { channels } = __nccwpck_require__(3000)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(233)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -3186,7 +3186,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 9411:
+/***/ 2581:
 /***/ ((module) => {
 
 module.exports = {
@@ -3260,7 +3260,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3568:
+/***/ 7098:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -3268,7 +3268,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(1303)
+} = __nccwpck_require__(233)
 
 class TstNode {
   /** @type {any} */
@@ -3419,13 +3419,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1544:
+/***/ 614:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(9411)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(2581)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
@@ -3433,9 +3433,9 @@ const { Blob } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(1303)
-const { tree } = __nccwpck_require__(3568)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(233)
+const { tree } = __nccwpck_require__(7098)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -4145,18 +4145,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6261:
+/***/ 5959:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8091)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(9411)
-const DispatcherBase = __nccwpck_require__(4745)
-const Pool = __nccwpck_require__(7404)
-const Client = __nccwpck_require__(3069)
-const util = __nccwpck_require__(1544)
-const createRedirectInterceptor = __nccwpck_require__(1676)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(2581)
+const DispatcherBase = __nccwpck_require__(4095)
+const Pool = __nccwpck_require__(4402)
+const Client = __nccwpck_require__(7099)
+const util = __nccwpck_require__(614)
+const createRedirectInterceptor = __nccwpck_require__(6078)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -4285,7 +4285,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 8973:
+/***/ 2043:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4293,7 +4293,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(3829)
 const {
   PoolBase,
   kClients,
@@ -4301,10 +4301,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(3272)
-const Pool = __nccwpck_require__(7404)
-const { kUrl, kInterceptors } = __nccwpck_require__(9411)
-const { parseOrigin } = __nccwpck_require__(1544)
+} = __nccwpck_require__(8666)
+const Pool = __nccwpck_require__(4402)
+const { kUrl, kInterceptors } = __nccwpck_require__(2581)
+const { parseOrigin } = __nccwpck_require__(614)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -4501,7 +4501,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 1557:
+/***/ 8103:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4509,9 +4509,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(1544)
-const { channels } = __nccwpck_require__(8150)
-const timers = __nccwpck_require__(2563)
+const util = __nccwpck_require__(614)
+const { channels } = __nccwpck_require__(3000)
+const timers = __nccwpck_require__(2189)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -4524,7 +4524,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(3829)
 const {
   kUrl,
   kReset,
@@ -4557,9 +4557,9 @@ const {
   kOnError,
   kResume,
   kHTTPContext
-} = __nccwpck_require__(9411)
+} = __nccwpck_require__(2581)
 
-const constants = __nccwpck_require__(7424)
+const constants = __nccwpck_require__(646)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -4571,11 +4571,11 @@ const kSocketUsed = Symbol('kSocketUsed')
 let extractBody
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(7846) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(220) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(__nccwpck_require__(9474))
+    mod = await WebAssembly.compile(__nccwpck_require__(7428))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -4583,7 +4583,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(7846))
+    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(220))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -5498,7 +5498,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(8900).extractBody)
+      extractBody = (__nccwpck_require__(4254).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -6021,7 +6021,7 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 4092:
+/***/ 4378:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -6029,13 +6029,13 @@ module.exports = connectH1
 const assert = __nccwpck_require__(4589)
 const { errorMonitor } = __nccwpck_require__(8474)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(1544)
+const util = __nccwpck_require__(614)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(3829)
 const {
   kUrl,
   kReset,
@@ -6054,7 +6054,7 @@ const {
   kResume,
   kSize,
   kHTTPContext
-} = __nccwpck_require__(9411)
+} = __nccwpck_require__(2581)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -6460,7 +6460,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(8900).extractBody)
+    extractBody ??= (__nccwpck_require__(4254).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -6820,7 +6820,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 3069:
+/***/ 7099:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
@@ -6830,16 +6830,16 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(1544)
-const { channels } = __nccwpck_require__(8150)
-const Request = __nccwpck_require__(8823)
-const DispatcherBase = __nccwpck_require__(4745)
+const util = __nccwpck_require__(614)
+const { channels } = __nccwpck_require__(3000)
+const Request = __nccwpck_require__(9321)
+const DispatcherBase = __nccwpck_require__(4095)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(8091)
-const buildConnector = __nccwpck_require__(2296)
+} = __nccwpck_require__(3829)
+const buildConnector = __nccwpck_require__(6998)
 const {
   kUrl,
   kServerName,
@@ -6881,9 +6881,9 @@ const {
   kHTTPContext,
   kMaxConcurrentStreams,
   kResume
-} = __nccwpck_require__(9411)
-const connectH1 = __nccwpck_require__(1557)
-const connectH2 = __nccwpck_require__(4092)
+} = __nccwpck_require__(2581)
+const connectH1 = __nccwpck_require__(8103)
+const connectH2 = __nccwpck_require__(4378)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -7191,7 +7191,7 @@ class Client extends DispatcherBase {
   }
 }
 
-const createRedirectInterceptor = __nccwpck_require__(1676)
+const createRedirectInterceptor = __nccwpck_require__(6078)
 
 function onError (client, err) {
   if (
@@ -7451,19 +7451,19 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 4745:
+/***/ 4095:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(2091)
+const Dispatcher = __nccwpck_require__(9405)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(8091)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(9411)
+} = __nccwpck_require__(3829)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(2581)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -7666,7 +7666,7 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 2091:
+/***/ 9405:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -7738,15 +7738,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 7897:
+/***/ 9375:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(4745)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(9411)
-const ProxyAgent = __nccwpck_require__(9848)
-const Agent = __nccwpck_require__(6261)
+const DispatcherBase = __nccwpck_require__(4095)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(2581)
+const ProxyAgent = __nccwpck_require__(2258)
+const Agent = __nccwpck_require__(5959)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -7905,7 +7905,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 6524:
+/***/ 610:
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -8029,15 +8029,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 3272:
+/***/ 8666:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(4745)
-const FixedQueue = __nccwpck_require__(6524)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(9411)
-const PoolStats = __nccwpck_require__(9686)
+const DispatcherBase = __nccwpck_require__(4095)
+const FixedQueue = __nccwpck_require__(610)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(2581)
+const PoolStats = __nccwpck_require__(2604)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -8230,10 +8230,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9686:
+/***/ 2604:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(9411)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(2581)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -8271,7 +8271,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 7404:
+/***/ 4402:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8282,14 +8282,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(3272)
-const Client = __nccwpck_require__(3069)
+} = __nccwpck_require__(8666)
+const Client = __nccwpck_require__(7099)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { kUrl, kInterceptors } = __nccwpck_require__(9411)
-const buildConnector = __nccwpck_require__(2296)
+} = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
+const { kUrl, kInterceptors } = __nccwpck_require__(2581)
+const buildConnector = __nccwpck_require__(6998)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -8385,19 +8385,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 9848:
+/***/ 2258:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(9411)
+const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(2581)
 const { URL } = __nccwpck_require__(3136)
-const Agent = __nccwpck_require__(6261)
-const Pool = __nccwpck_require__(7404)
-const DispatcherBase = __nccwpck_require__(4745)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8091)
-const buildConnector = __nccwpck_require__(2296)
-const Client = __nccwpck_require__(3069)
+const Agent = __nccwpck_require__(5959)
+const Pool = __nccwpck_require__(4402)
+const DispatcherBase = __nccwpck_require__(4095)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(3829)
+const buildConnector = __nccwpck_require__(6998)
+const Client = __nccwpck_require__(7099)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -8666,13 +8666,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 1882:
+/***/ 1044:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(2091)
-const RetryHandler = __nccwpck_require__(112)
+const Dispatcher = __nccwpck_require__(9405)
+const RetryHandler = __nccwpck_require__(5490)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -8708,7 +8708,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 5837:
+/***/ 8315:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8716,8 +8716,8 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(8091)
-const Agent = __nccwpck_require__(6261)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
+const Agent = __nccwpck_require__(5959)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -8747,7 +8747,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7011:
+/***/ 5209:
 /***/ ((module) => {
 
 
@@ -8798,15 +8798,15 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 5050:
+/***/ 7060:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(1544)
-const { kBodyUsed } = __nccwpck_require__(9411)
+const util = __nccwpck_require__(614)
+const { kBodyUsed } = __nccwpck_require__(2581)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
 const EE = __nccwpck_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -9037,20 +9037,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 112:
+/***/ 5490:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(9411)
-const { RequestRetryError } = __nccwpck_require__(8091)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(2581)
+const { RequestRetryError } = __nccwpck_require__(3829)
 const {
   isDisturbed,
   parseHeaders,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(1544)
+} = __nccwpck_require__(614)
 
 function calculateRetryAfterHeader (retryAfter) {
   const current = Date.now()
@@ -9481,14 +9481,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 7251:
+/***/ 3929:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const { isIP } = __nccwpck_require__(7030)
-const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(7011)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8091)
+const { lookup } = __nccwpck_require__(8229)
+const DecoratorHandler = __nccwpck_require__(5209)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(3829)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -9863,14 +9863,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 2375:
+/***/ 3470:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(1544)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8091)
-const DecoratorHandler = __nccwpck_require__(7011)
+const util = __nccwpck_require__(614)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(3829)
+const DecoratorHandler = __nccwpck_require__(5209)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -9993,12 +9993,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 1676:
+/***/ 6078:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(5050)
+const RedirectHandler = __nccwpck_require__(7060)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections }) {
   return (dispatch) => {
@@ -10021,11 +10021,11 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 3650:
+/***/ 3048:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RedirectHandler = __nccwpck_require__(5050)
+const RedirectHandler = __nccwpck_require__(7060)
 
 module.exports = opts => {
   const globalMaxRedirections = opts?.maxRedirections
@@ -10052,11 +10052,11 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 3874:
+/***/ 168:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(112)
+const RetryHandler = __nccwpck_require__(5490)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -10078,13 +10078,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 7424:
+/***/ 646:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(8916);
+const utils_1 = __nccwpck_require__(7774);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -10362,7 +10362,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 7846:
+/***/ 220:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10374,7 +10374,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 9474:
+/***/ 7428:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10386,7 +10386,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 8916:
+/***/ 7774:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -10407,13 +10407,13 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 5973:
+/***/ 7783:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(9411)
-const Agent = __nccwpck_require__(6261)
+const { kClients } = __nccwpck_require__(2581)
+const Agent = __nccwpck_require__(5959)
 const {
   kAgent,
   kMockAgentSet,
@@ -10424,14 +10424,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(8149)
-const MockClient = __nccwpck_require__(8957)
-const MockPool = __nccwpck_require__(8780)
-const { matchValue, buildMockOptions } = __nccwpck_require__(1725)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8091)
-const Dispatcher = __nccwpck_require__(2091)
-const Pluralizer = __nccwpck_require__(8353)
-const PendingInterceptorsFormatter = __nccwpck_require__(1030)
+} = __nccwpck_require__(879)
+const MockClient = __nccwpck_require__(7051)
+const MockPool = __nccwpck_require__(4226)
+const { matchValue, buildMockOptions } = __nccwpck_require__(35)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(3829)
+const Dispatcher = __nccwpck_require__(9405)
+const Pluralizer = __nccwpck_require__(7211)
+const PendingInterceptorsFormatter = __nccwpck_require__(7040)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -10574,14 +10574,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 8957:
+/***/ 7051:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(3069)
-const { buildMockDispatch } = __nccwpck_require__(1725)
+const Client = __nccwpck_require__(7099)
+const { buildMockDispatch } = __nccwpck_require__(35)
 const {
   kDispatches,
   kMockAgent,
@@ -10590,10 +10590,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(8149)
-const { MockInterceptor } = __nccwpck_require__(1599)
-const Symbols = __nccwpck_require__(9411)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
+} = __nccwpck_require__(879)
+const { MockInterceptor } = __nccwpck_require__(381)
+const Symbols = __nccwpck_require__(2581)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -10640,12 +10640,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 5445:
+/***/ 4151:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(8091)
+const { UndiciError } = __nccwpck_require__(3829)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -10675,12 +10675,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1599:
+/***/ 381:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(1725)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(35)
 const {
   kDispatches,
   kDispatchKey,
@@ -10688,9 +10688,9 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(8149)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
-const { buildURL } = __nccwpck_require__(1544)
+} = __nccwpck_require__(879)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
+const { buildURL } = __nccwpck_require__(614)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -10889,14 +10889,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 8780:
+/***/ 4226:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(7404)
-const { buildMockDispatch } = __nccwpck_require__(1725)
+const Pool = __nccwpck_require__(4402)
+const { buildMockDispatch } = __nccwpck_require__(35)
 const {
   kDispatches,
   kMockAgent,
@@ -10905,10 +10905,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(8149)
-const { MockInterceptor } = __nccwpck_require__(1599)
-const Symbols = __nccwpck_require__(9411)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
+} = __nccwpck_require__(879)
+const { MockInterceptor } = __nccwpck_require__(381)
+const Symbols = __nccwpck_require__(2581)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -10955,7 +10955,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 8149:
+/***/ 879:
 /***/ ((module) => {
 
 
@@ -10985,20 +10985,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1725:
+/***/ 35:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(5445)
+const { MockNotMatchedError } = __nccwpck_require__(4151)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(8149)
-const { buildURL } = __nccwpck_require__(1544)
+} = __nccwpck_require__(879)
+const { buildURL } = __nccwpck_require__(614)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
@@ -11359,7 +11359,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1030:
+/***/ 7040:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -11409,7 +11409,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 8353:
+/***/ 7211:
 /***/ ((module) => {
 
 
@@ -11445,7 +11445,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 2563:
+/***/ 2189:
 /***/ ((module) => {
 
 
@@ -11875,20 +11875,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4330:
+/***/ 3584:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(7589)
-const { urlEquals, getFieldValues } = __nccwpck_require__(102)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(1544)
-const { webidl } = __nccwpck_require__(253)
-const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9107)
-const { Request, fromInnerRequest } = __nccwpck_require__(6055)
-const { kState } = __nccwpck_require__(4883)
-const { fetching } = __nccwpck_require__(7302)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(4296)
+const { kConstruct } = __nccwpck_require__(8171)
+const { urlEquals, getFieldValues } = __nccwpck_require__(7392)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(614)
+const { webidl } = __nccwpck_require__(655)
+const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(6689)
+const { Request, fromInnerRequest } = __nccwpck_require__(229)
+const { kState } = __nccwpck_require__(8841)
+const { fetching } = __nccwpck_require__(1256)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(2498)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -12741,15 +12741,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6949:
+/***/ 6591:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(7589)
-const { Cache } = __nccwpck_require__(4330)
-const { webidl } = __nccwpck_require__(253)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
+const { kConstruct } = __nccwpck_require__(8171)
+const { Cache } = __nccwpck_require__(3584)
+const { webidl } = __nccwpck_require__(655)
+const { kEnumerableProperty } = __nccwpck_require__(614)
 
 class CacheStorage {
   /**
@@ -12900,26 +12900,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7589:
+/***/ 8171:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(9411).kConstruct)
+  kConstruct: (__nccwpck_require__(2581).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 102:
+/***/ 7392:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(980)
-const { isValidHeaderName } = __nccwpck_require__(4296)
+const { URLSerializer } = __nccwpck_require__(7618)
+const { isValidHeaderName } = __nccwpck_require__(2498)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -12964,7 +12964,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6820:
+/***/ 6254:
 /***/ ((module) => {
 
 
@@ -12983,15 +12983,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5437:
+/***/ 7931:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(2802)
-const { stringify } = __nccwpck_require__(5613)
-const { webidl } = __nccwpck_require__(253)
-const { Headers } = __nccwpck_require__(3676)
+const { parseSetCookie } = __nccwpck_require__(1588)
+const { stringify } = __nccwpck_require__(5203)
+const { webidl } = __nccwpck_require__(655)
+const { Headers } = __nccwpck_require__(7002)
 
 /**
  * @typedef {Object} Cookie
@@ -13174,14 +13174,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2802:
+/***/ 1588:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(6820)
-const { isCTLExcludingHtab } = __nccwpck_require__(5613)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(980)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(6254)
+const { isCTLExcludingHtab } = __nccwpck_require__(5203)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(7618)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -13491,7 +13491,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5613:
+/***/ 5203:
 /***/ ((module) => {
 
 
@@ -13850,13 +13850,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2455:
+/***/ 945:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(6627)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(8253)
 
 /**
  * @type {number[]} BOM
@@ -14431,23 +14431,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6942:
+/***/ 2375:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(7302)
-const { makeRequest } = __nccwpck_require__(6055)
-const { webidl } = __nccwpck_require__(253)
-const { EventSourceStream } = __nccwpck_require__(2455)
-const { parseMIMEType } = __nccwpck_require__(980)
-const { createFastMessageEvent } = __nccwpck_require__(44)
-const { isNetworkError } = __nccwpck_require__(9107)
-const { delay } = __nccwpck_require__(6627)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
-const { environmentSettingsObject } = __nccwpck_require__(4296)
-const { getGlobalDispatcher } = __nccwpck_require__(5837)
+const { fetching } = __nccwpck_require__(1256)
+const { makeRequest } = __nccwpck_require__(229)
+const { webidl } = __nccwpck_require__(655)
+const { EventSourceStream } = __nccwpck_require__(945)
+const { parseMIMEType } = __nccwpck_require__(7618)
+const { createFastMessageEvent } = __nccwpck_require__(7506)
+const { isNetworkError } = __nccwpck_require__(6689)
+const { delay } = __nccwpck_require__(8253)
+const { kEnumerableProperty } = __nccwpck_require__(614)
+const { environmentSettingsObject } = __nccwpck_require__(2498)
+const { getGlobalDispatcher } = __nccwpck_require__(8315)
 
 let experimentalWarned = false
 
@@ -14921,7 +14921,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6627:
+/***/ 8253:
 /***/ ((module) => {
 
 
@@ -14965,12 +14965,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8900:
+/***/ 4254:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(1544)
+const util = __nccwpck_require__(614)
 const {
   ReadableStreamFrom,
   isBlobLike,
@@ -14980,16 +14980,16 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(4296)
-const { FormData } = __nccwpck_require__(9662)
-const { kState } = __nccwpck_require__(4883)
-const { webidl } = __nccwpck_require__(253)
+} = __nccwpck_require__(2498)
+const { FormData } = __nccwpck_require__(2316)
+const { kState } = __nccwpck_require__(8841)
+const { webidl } = __nccwpck_require__(655)
 const { Blob } = __nccwpck_require__(4573)
 const assert = __nccwpck_require__(4589)
 const { isErrored, isDisturbed } = __nccwpck_require__(7075)
 const { isArrayBuffer } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(980)
-const { multipartFormDataParser } = __nccwpck_require__(3100)
+const { serializeAMimeType } = __nccwpck_require__(7618)
+const { multipartFormDataParser } = __nccwpck_require__(5538)
 let random
 
 try {
@@ -15501,7 +15501,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1207:
+/***/ 5434:
 /***/ ((module) => {
 
 
@@ -15632,7 +15632,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 980:
+/***/ 7618:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -16383,12 +16383,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 933:
+/***/ 147:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConnected, kSize } = __nccwpck_require__(9411)
+const { kConnected, kSize } = __nccwpck_require__(2581)
 
 class CompatWeakRef {
   constructor (value) {
@@ -16436,14 +16436,14 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 1506:
+/***/ 4504:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Blob, File } = __nccwpck_require__(4573)
-const { kState } = __nccwpck_require__(4883)
-const { webidl } = __nccwpck_require__(253)
+const { kState } = __nccwpck_require__(8841)
+const { webidl } = __nccwpck_require__(655)
 
 // TODO(@KhafraDev): remove
 class FileLike {
@@ -16569,16 +16569,16 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 3100:
+/***/ 5538:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(1544)
-const { utf8DecodeBytes } = __nccwpck_require__(4296)
-const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(980)
-const { isFileLike } = __nccwpck_require__(1506)
-const { makeEntry } = __nccwpck_require__(9662)
+const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(614)
+const { utf8DecodeBytes } = __nccwpck_require__(2498)
+const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(7618)
+const { isFileLike } = __nccwpck_require__(4504)
+const { makeEntry } = __nccwpck_require__(2316)
 const assert = __nccwpck_require__(4589)
 const { File: NodeFile } = __nccwpck_require__(4573)
 
@@ -17050,16 +17050,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9662:
+/***/ 2316:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(4296)
-const { kState } = __nccwpck_require__(4883)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
-const { FileLike, isFileLike } = __nccwpck_require__(1506)
-const { webidl } = __nccwpck_require__(253)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(2498)
+const { kState } = __nccwpck_require__(8841)
+const { kEnumerableProperty } = __nccwpck_require__(614)
+const { FileLike, isFileLike } = __nccwpck_require__(4504)
+const { webidl } = __nccwpck_require__(655)
 const { File: NativeFile } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 
@@ -17309,7 +17309,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 2443:
+/***/ 6849:
 /***/ ((module) => {
 
 
@@ -17356,21 +17356,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3676:
+/***/ 7002:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(9411)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
+const { kConstruct } = __nccwpck_require__(2581)
+const { kEnumerableProperty } = __nccwpck_require__(614)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(4296)
-const { webidl } = __nccwpck_require__(253)
+} = __nccwpck_require__(2498)
+const { webidl } = __nccwpck_require__(655)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
 
@@ -18050,7 +18050,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7302:
+/***/ 1256:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -18063,9 +18063,9 @@ const {
   filterResponse,
   makeResponse,
   fromInnerResponse
-} = __nccwpck_require__(9107)
-const { HeadersList } = __nccwpck_require__(3676)
-const { Request, cloneRequest } = __nccwpck_require__(6055)
+} = __nccwpck_require__(6689)
+const { HeadersList } = __nccwpck_require__(7002)
+const { Request, cloneRequest } = __nccwpck_require__(229)
 const zlib = __nccwpck_require__(8522)
 const {
   bytesMatch,
@@ -18101,23 +18101,23 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(4296)
-const { kState, kDispatcher } = __nccwpck_require__(4883)
+} = __nccwpck_require__(2498)
+const { kState, kDispatcher } = __nccwpck_require__(8841)
 const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(8900)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(4254)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(1207)
+} = __nccwpck_require__(5434)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished } = __nccwpck_require__(7075)
-const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(1544)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(980)
-const { getGlobalDispatcher } = __nccwpck_require__(5837)
-const { webidl } = __nccwpck_require__(253)
+const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(614)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(7618)
+const { getGlobalDispatcher } = __nccwpck_require__(8315)
+const { webidl } = __nccwpck_require__(655)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
@@ -20327,23 +20327,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6055:
+/***/ 229:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(8900)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(3676)
-const { FinalizationRegistry } = __nccwpck_require__(933)()
-const util = __nccwpck_require__(1544)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4254)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(7002)
+const { FinalizationRegistry } = __nccwpck_require__(147)()
+const util = __nccwpck_require__(614)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(4296)
+} = __nccwpck_require__(2498)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -20353,12 +20353,12 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(1207)
+} = __nccwpck_require__(5434)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(4883)
-const { webidl } = __nccwpck_require__(253)
-const { URLSerializer } = __nccwpck_require__(980)
-const { kConstruct } = __nccwpck_require__(9411)
+const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(8841)
+const { webidl } = __nccwpck_require__(655)
+const { URLSerializer } = __nccwpck_require__(7618)
+const { kConstruct } = __nccwpck_require__(2581)
 const assert = __nccwpck_require__(4589)
 const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(8474)
 
@@ -21371,14 +21371,14 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 9107:
+/***/ 6689:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(3676)
-const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(8900)
-const util = __nccwpck_require__(1544)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(7002)
+const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(4254)
+const util = __nccwpck_require__(614)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -21390,16 +21390,16 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(4296)
+} = __nccwpck_require__(2498)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(1207)
-const { kState, kHeaders } = __nccwpck_require__(4883)
-const { webidl } = __nccwpck_require__(253)
-const { FormData } = __nccwpck_require__(9662)
-const { URLSerializer } = __nccwpck_require__(980)
-const { kConstruct } = __nccwpck_require__(9411)
+} = __nccwpck_require__(5434)
+const { kState, kHeaders } = __nccwpck_require__(8841)
+const { webidl } = __nccwpck_require__(655)
+const { FormData } = __nccwpck_require__(2316)
+const { URLSerializer } = __nccwpck_require__(7618)
+const { kConstruct } = __nccwpck_require__(2581)
 const assert = __nccwpck_require__(4589)
 const { types } = __nccwpck_require__(7975)
 
@@ -21988,7 +21988,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4883:
+/***/ 8841:
 /***/ ((module) => {
 
 
@@ -22004,21 +22004,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4296:
+/***/ 2498:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(1207)
-const { getGlobalOrigin } = __nccwpck_require__(2443)
-const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(980)
+const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(5434)
+const { getGlobalOrigin } = __nccwpck_require__(6849)
+const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(7618)
 const { performance } = __nccwpck_require__(643)
-const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(1544)
+const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(614)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(253)
+const { webidl } = __nccwpck_require__(655)
 
 let supportedHashes = []
 
@@ -23643,14 +23643,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 253:
+/***/ 655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { types, inspect } = __nccwpck_require__(7975)
 const { markAsUncloneable } = __nccwpck_require__(5919)
-const { toUSVString } = __nccwpck_require__(1544)
+const { toUSVString } = __nccwpck_require__(614)
 
 /** @type {import('../../../types/webidl').Webidl} */
 const webidl = {}
@@ -24345,7 +24345,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5207:
+/***/ 4569:
 /***/ ((module) => {
 
 
@@ -24642,7 +24642,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6299:
+/***/ 1709:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -24651,16 +24651,16 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(7522)
+} = __nccwpck_require__(1496)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(9657)
-const { webidl } = __nccwpck_require__(253)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
+} = __nccwpck_require__(3859)
+const { webidl } = __nccwpck_require__(655)
+const { kEnumerableProperty } = __nccwpck_require__(614)
 
 class FileReader extends EventTarget {
   constructor () {
@@ -24993,12 +24993,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2981:
+/***/ 2175:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(253)
+const { webidl } = __nccwpck_require__(655)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -25078,7 +25078,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9657:
+/***/ 3859:
 /***/ ((module) => {
 
 
@@ -25095,7 +25095,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7522:
+/***/ 1496:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -25106,10 +25106,10 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(9657)
-const { ProgressEvent } = __nccwpck_require__(2981)
-const { getEncoding } = __nccwpck_require__(5207)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(980)
+} = __nccwpck_require__(3859)
+const { ProgressEvent } = __nccwpck_require__(2175)
+const { getEncoding } = __nccwpck_require__(4569)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(7618)
 const { types } = __nccwpck_require__(7975)
 const { StringDecoder } = __nccwpck_require__(3193)
 const { btoa } = __nccwpck_require__(4573)
@@ -25493,27 +25493,27 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2569:
+/***/ 3999:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(1816)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(966)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(2456)
-const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(5673)
-const { channels } = __nccwpck_require__(8150)
-const { CloseEvent } = __nccwpck_require__(44)
-const { makeRequest } = __nccwpck_require__(6055)
-const { fetching } = __nccwpck_require__(7302)
-const { Headers, getHeadersList } = __nccwpck_require__(3676)
-const { getDecodeSplit } = __nccwpck_require__(4296)
-const { WebsocketFrameSend } = __nccwpck_require__(9272)
+} = __nccwpck_require__(9686)
+const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(5995)
+const { channels } = __nccwpck_require__(3000)
+const { CloseEvent } = __nccwpck_require__(7506)
+const { makeRequest } = __nccwpck_require__(229)
+const { fetching } = __nccwpck_require__(1256)
+const { Headers, getHeadersList } = __nccwpck_require__(7002)
+const { getDecodeSplit } = __nccwpck_require__(2498)
+const { WebsocketFrameSend } = __nccwpck_require__(9390)
 
 /** @type {import('crypto')} */
 let crypto
@@ -25871,7 +25871,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1816:
+/***/ 966:
 /***/ ((module) => {
 
 
@@ -25944,14 +25944,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 44:
+/***/ 7506:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(253)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
-const { kConstruct } = __nccwpck_require__(9411)
+const { webidl } = __nccwpck_require__(655)
+const { kEnumerableProperty } = __nccwpck_require__(614)
+const { kConstruct } = __nccwpck_require__(2581)
 const { MessagePort } = __nccwpck_require__(5919)
 
 /**
@@ -26280,12 +26280,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9272:
+/***/ 9390:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(1816)
+const { maxUnsigned16Bit } = __nccwpck_require__(966)
 
 const BUFFER_SIZE = 16386
 
@@ -26383,14 +26383,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2869:
+/***/ 5643:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(5673)
-const { MessageSizeExceededError } = __nccwpck_require__(8091)
+const { isValidClientWindowBits } = __nccwpck_require__(5995)
+const { MessageSizeExceededError } = __nccwpck_require__(3829)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -26495,16 +26495,16 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 4588:
+/***/ 430:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(1816)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(2456)
-const { channels } = __nccwpck_require__(8150)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(966)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(9686)
+const { channels } = __nccwpck_require__(3000)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -26514,11 +26514,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(5673)
-const { WebsocketFrameSend } = __nccwpck_require__(9272)
-const { closeWebSocketConnection } = __nccwpck_require__(2569)
-const { PerMessageDeflate } = __nccwpck_require__(2869)
-const { MessageSizeExceededError } = __nccwpck_require__(8091)
+} = __nccwpck_require__(5995)
+const { WebsocketFrameSend } = __nccwpck_require__(9390)
+const { closeWebSocketConnection } = __nccwpck_require__(3999)
+const { PerMessageDeflate } = __nccwpck_require__(5643)
+const { MessageSizeExceededError } = __nccwpck_require__(3829)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -27029,14 +27029,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 228:
+/***/ 1506:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(9272)
-const { opcodes, sendHints } = __nccwpck_require__(1816)
-const FixedQueue = __nccwpck_require__(6524)
+const { WebsocketFrameSend } = __nccwpck_require__(9390)
+const { opcodes, sendHints } = __nccwpck_require__(966)
+const FixedQueue = __nccwpck_require__(610)
 
 /** @type {typeof Uint8Array} */
 const FastBuffer = Buffer[Symbol.species]
@@ -27140,7 +27140,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 2456:
+/***/ 9686:
 /***/ ((module) => {
 
 
@@ -27159,16 +27159,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5673:
+/***/ 5995:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(2456)
-const { states, opcodes } = __nccwpck_require__(1816)
-const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(44)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(9686)
+const { states, opcodes } = __nccwpck_require__(966)
+const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(7506)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(980)
+const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(7618)
 
 /* globals Blob */
 
@@ -27488,15 +27488,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5366:
+/***/ 1668:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(253)
-const { URLSerializer } = __nccwpck_require__(980)
-const { environmentSettingsObject } = __nccwpck_require__(4296)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(1816)
+const { webidl } = __nccwpck_require__(655)
+const { URLSerializer } = __nccwpck_require__(7618)
+const { environmentSettingsObject } = __nccwpck_require__(2498)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(966)
 const {
   kWebSocketURL,
   kReadyState,
@@ -27505,21 +27505,21 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(2456)
+} = __nccwpck_require__(9686)
 const {
   isConnecting,
   isEstablished,
   isClosing,
   isValidSubprotocol,
   fireEvent
-} = __nccwpck_require__(5673)
-const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(2569)
-const { ByteParser } = __nccwpck_require__(4588)
-const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(1544)
-const { getGlobalDispatcher } = __nccwpck_require__(5837)
+} = __nccwpck_require__(5995)
+const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(3999)
+const { ByteParser } = __nccwpck_require__(430)
+const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(614)
+const { getGlobalDispatcher } = __nccwpck_require__(8315)
 const { types } = __nccwpck_require__(7975)
-const { ErrorEvent, CloseEvent } = __nccwpck_require__(44)
-const { SendQueue } = __nccwpck_require__(228)
+const { ErrorEvent, CloseEvent } = __nccwpck_require__(7506)
+const { SendQueue } = __nccwpck_require__(1506)
 
 // https://websockets.spec.whatwg.org/#interface-definition
 class WebSocket extends EventTarget {
@@ -28090,15 +28090,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 770:
+/***/ 9140:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+/* unused reexport */ __nccwpck_require__(6759);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 6759:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -28370,11 +28370,11 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 9636:
+/***/ 2600:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6713);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(686);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6713:
+/***/ 686:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28394,7 +28394,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -28430,7 +28430,7 @@ function utils_toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -28526,7 +28526,7 @@ function escapeProperty(s) {
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 ;// CONCATENATED MODULE: external "fs"
 const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -28567,7 +28567,7 @@ const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.me
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -28658,11 +28658,11 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/node_modules/undici/index.js
-var undici = __nccwpck_require__(3368);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+// EXTERNAL MODULE: ../../../work/main/node_modules/tunnel/index.js
+var node_modules_tunnel = __nccwpck_require__(9140);
+// EXTERNAL MODULE: ../../../work/main/node_modules/@actions/http-client/node_modules/undici/index.js
+var undici = __nccwpck_require__(7154);
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -29359,7 +29359,7 @@ class lib_HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/http-client/lib/auth.js
 var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -29435,7 +29435,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -29509,7 +29509,7 @@ class oidc_utils_OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -29790,7 +29790,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = (/* unused pure expression or super */ null && (_summary));
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -29832,7 +29832,7 @@ var external_events_ = __nccwpck_require__(4434);
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -30012,7 +30012,7 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/io/lib/io.js
 var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -30286,7 +30286,7 @@ function io_copyFile(srcFile, destFile, force) {
 //# sourceMappingURL=io.js.map
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/exec/lib/toolrunner.js
 var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -30874,7 +30874,7 @@ class ExecState extends external_events_.EventEmitter {
     }
 }
 //# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/exec/lib/exec.js
 var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -30954,7 +30954,7 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -31019,7 +31019,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -31691,8 +31691,20 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
  * Typed readers for action inputs. Each stage's inputs.ts calls these once and builds its own typed object;
  * nothing else reads `core.getInput`.
  */
-/** A trimmed input, or undefined when it is empty. */
+/**
+ * A trimmed one-line input, or undefined when it is empty. A line break inside is refused: a value printed in
+ * the log could otherwise start a line of its own, which the runner reads as a workflow command (`::…::`).
+ * Inputs that are text of several lines by nature (a certificate, a key, a JSON body) are read with `text`.
+ */
 function optional(name) {
+    const value = inputs_text(name);
+    if (value !== undefined && /[\r\n]/.test(value)) {
+        throw new errors_InputError(`Input '${name}' must be one line, but it has a line break.`, 'Remove the line break (a value from a secret or an expression can end in one: trim it).');
+    }
+    return value;
+}
+/** A trimmed input that may span lines (PEM, JSON, XML, a request body), or undefined when it is empty. */
+function inputs_text(name) {
     const value = getInput(name).trim();
     return value === '' ? undefined : value;
 }
@@ -31815,15 +31827,35 @@ function isWithin(root, path) {
     return !(inside === '..' || inside.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(inside));
 }
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/lib/probe-checks.ts
 
 
 /**
+ * Headers whose values describe the request, not who sends it: the only ones whose values are not masked.
+ * Every other value given is masked whatever its header's name (X-Tenant, X-Signature, a custom token header).
+ */
+const PUBLIC_HEADERS = new Set([
+    'accept',
+    'accept-language',
+    'accept-encoding',
+    'content-type',
+    'user-agent',
+    'cache-control',
+    'pragma',
+    'host',
+]);
+/** Header names are RFC 9110 tokens (5.1, 5.6.2). */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Set by the HTTP client from the body and the connection: a value given for them would break the exchange. */
+const CLIENT_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te']);
+/**
+ * A value that cannot be a secret and would do harm masked (`true`, `1` would turn into *** in every output).
+ */
+const trivialValue = (value) => value.length < 4 || /^(true|false|yes|no|on|off|\d+)$/i.test(value);
+/**
  * Parses `Name: value` (or `Name=value`) lines: whichever of `:` and `=` comes first separates, since a
- * header name has neither. Credentials are masked here, as soon as they are known. A malformed line is
- * reported by its number only: it may hold a token.
+ * header name has neither. Every value but those of the public headers is masked as soon as it is read. A
+ * malformed line is reported by its number only: it may hold a token.
  */
 function parseHeaders(input, raw) {
     const headers = {};
@@ -31833,13 +31865,26 @@ function parseHeaders(input, raw) {
             continue;
         const at = text.search(/[:=]/);
         const name = at < 0 ? '' : text.slice(0, at).trim();
-        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-            throw new errors_InputError(`Input '${input}' line ${index + 1} is not a header.`, 'Write one Name: value per line.');
-        }
         const value = text.slice(at + 1).trim();
-        if (isSensitiveName(name))
+        const key = name.toLowerCase();
+        if (!PUBLIC_HEADERS.has(key) && !trivialValue(value))
             maskCredential(value);
-        headers[name.toLowerCase()] = value;
+        const where = `Input '${input}' line ${index + 1}`;
+        if (!TOKEN.test(name)) {
+            throw new errors_InputError(`${where} is not a header: a name (letters, digits, - and RFC 9110 token characters) then : and the value.`, 'Write one Name: value per line.');
+        }
+        // RFC 9110 5.5: a field value is visible characters, spaces and tabs (and Latin-1 obs-text, which Node sends).
+        // eslint-disable-next-line no-control-regex -- control characters are what is refused
+        if (/[\u0000-\u0008\u000a-\u001f\u007f]|[^\u0000-\u00ff]/.test(value)) {
+            throw new errors_InputError(`${where} (${name}) has a character HTTP does not allow in a value: a control character or one beyond Latin-1.`, 'Encode it (percent- or base64-encoding, as the service expects).');
+        }
+        if (CLIENT_HEADERS.has(key)) {
+            throw new errors_InputError(`${where} sets ${name}, which the HTTP client sets itself.`, 'Remove that line.');
+        }
+        if (Object.hasOwn(headers, key)) {
+            throw new errors_InputError(`${where} sets ${name} a second time.`, 'Keep one line per header; join values with , .');
+        }
+        headers[key] = value;
     }
     return headers;
 }
@@ -31925,15 +31970,19 @@ const snippet = (raw) => {
     const text = scrub(raw);
     return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
 };
-/** What is wrong with a response, one reason each; empty when it passes. Pure. */
+/**
+ * What is wrong with a response, one reason each; empty when it passes. Pure. Of an answer from another
+ * origin (an allowed redirect host) no body text nor field value is shown: only what was expected.
+ */
 function evaluate(response, expectations) {
     const { status, body, json = [], maxLatencyMs } = expectations;
     const latency = Math.round(response.latencyMs);
     const slow = maxLatencyMs !== undefined && latency > maxLatencyMs;
     const tooSlow = slow ? [`took ${latency} ms, over the ${maxLatencyMs} ms allowed`] : [];
+    const show = (raw) => (response.foreign ? '(the body of another origin is not shown)' : snippet(raw.trim()));
     // The body of an error page says nothing about the checks below; show its start instead.
     if (!status.test(response.status)) {
-        return [`status ${response.status} is not ${status.text}: ${snippet(response.body.trim())}`, ...tooSlow];
+        return [`status ${response.status} is not ${status.text}: ${show(response.body)}`, ...tooSlow];
     }
     const failures = [];
     if (body && !body.test(response.body)) {
@@ -31945,20 +31994,329 @@ function evaluate(response, expectations) {
             document = JSON.parse(response.body);
         }
         catch {
-            return [...failures, `body is not JSON: ${snippet(response.body.trim())}`, ...tooSlow];
+            return [...failures, `body is not JSON: ${show(response.body)}`, ...tooSlow];
         }
         for (const { path, segments, expected } of json) {
             const field = lookup(document, segments);
             if (!field.found)
                 failures.push(`${path} is missing`);
             else if (expected && !expected.test(asText(field.value))) {
-                failures.push(`${path}: expected ${expected.text}, got ${JSON.stringify(field.value)}`);
+                const got = response.foreign ? 'another value' : scrub(JSON.stringify(field.value));
+                failures.push(`${path}: expected ${expected.text}, got ${got}`);
             }
         }
     }
     return [...failures, ...tooSlow];
 }
+/** The URL as it may be printed: no password, no credential-like query value, no user name standing alone (a token). */
+function shownUrl(raw) {
+    try {
+        const url = new URL(redactUrl(raw));
+        if (url.username && !url.password)
+            url.username = '***';
+        return url.href;
+    }
+    catch {
+        return scrub(raw.replace(/\/\/[^/?#@\s]*@/, '//***@'));
+    }
+}
 
+;// CONCATENATED MODULE: ./src/smoke-test/inputs.ts
+
+
+
+
+
+
+/** The statuses curl --retry treats as transient (curl(1), --retry), retried even when retry-all is false. */
+const TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+function inputs_safeDecode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+/** A URL as the user wrote it, for an error message: whatever stands before an @ is hidden. */
+const unparsed = (raw) => shownUrl(raw).replace(/\/\/[^/?#@]*@/, '//***@');
+/**
+ * One URL to probe: http or https, written whole (`https://host/path`), no whitespace. Its credentials (the
+ * password, a user name standing alone, credential-like query values) are masked before anything prints it.
+ */
+function readUrl(raw) {
+    // Masked before the URL is even parsed: a URL refused below still held a password.
+    const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#@]*)@/i.exec(raw)?.[1] ?? '';
+    const password = userinfo.slice(userinfo.indexOf(':') + 1);
+    if (!trivialValue(password))
+        mask(password);
+    if (/\s/.test(raw)) {
+        throw new errors_InputError(`Input 'url' has a URL with whitespace in it: '${unparsed(raw)}'.`, 'Write spaces as %20.');
+    }
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new errors_InputError(`Input 'url' has '${unparsed(raw)}', which is not a URL.`, 'Write a full URL: https://host/path.');
+    }
+    maskUrl(url);
+    // A user name without a password is a token (https://<token>@host), as Git hosts take one.
+    if (url.username && !url.password && !trivialValue(url.username))
+        mask(inputs_safeDecode(url.username));
+    if (url.username || url.password) {
+        // The client sends user info as Authorization: Basic base64(user:password); a server may echo it.
+        for (const pair of new Set([
+            `${url.username}:${url.password}`,
+            `${inputs_safeDecode(url.username)}:${inputs_safeDecode(url.password)}`,
+        ])) {
+            maskCredential(`Basic ${Buffer.from(pair, 'utf8').toString('base64')}`);
+        }
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new errors_InputError(`Input 'url' has '${shownUrl(raw)}': only http:// and https:// URLs can be probed.`);
+    }
+    if (!/^https?:\/\/[^/?#]+/i.test(raw) || url.hostname === '') {
+        throw new errors_InputError(`Input 'url' has '${shownUrl(raw)}', which names no host.`, 'Write a full URL: https://host/path.');
+    }
+    return url.href;
+}
+function readUrls() {
+    // url-health-check separates URLs with |; a | inside a URL is written %7C.
+    const urls = list('url', { commas: false })
+        .flatMap((line) => line.split('|').map((url) => url.trim()))
+        .filter(Boolean);
+    if (urls.length === 0)
+        throw new errors_InputError("Input 'url' is required: the URL(s) to probe, one per line.");
+    return urls.map(readUrl);
+}
+/**
+ * `allowed-redirect-hosts`: hosts a redirect may lead to besides the probed URL's origin, one per line or
+ * separated by commas: `login.example.com`, `cdn.example.com:8443`, `*.example.com`.
+ */
+function readAllowedHosts() {
+    return list('allowed-redirect-hosts').map((host) => {
+        const name = host.replace(/^\*\./, '').replace(/:\d{1,5}$/, '');
+        const label = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
+        const ipv6 = /^\[[0-9A-Fa-f:.]+\]$/.test(name);
+        if (!ipv6 && (name.length > 253 || !name.split('.').every((part) => label.test(part)))) {
+            throw new errors_InputError(`Input 'allowed-redirect-hosts' has '${unparsed(host)}', which is not a host name.`, 'Write host names only (login.example.com, cdn.example.com:8443, *.example.com), not URLs.');
+        }
+        return host.toLowerCase();
+    });
+}
+/** PEM text, or the path of a PEM file (relative to the workspace). */
+function readCa() {
+    const raw = inputs_text('ca-cert');
+    if (raw === undefined)
+        return undefined;
+    let pem = raw;
+    if (!raw.includes('-----BEGIN')) {
+        const path = workspacePath('ca-cert', raw);
+        if (!(0,external_node_fs_namespaceObject.existsSync)(path)) {
+            throw new errors_InputError(`Input 'ca-cert' is neither PEM text nor a file: ${path} does not exist.`, 'Give the certificate itself (-----BEGIN CERTIFICATE-----...) or the path of a .pem file.');
+        }
+        pem = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+    }
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+        throw new errors_InputError("Input 'ca-cert' holds no PEM certificate (-----BEGIN CERTIFICATE-----).");
+    }
+    return pem;
+}
+/**
+ * url-health-check's `cookie` (Name=Value) and `basic-auth` (login:password) as the headers curl sends for
+ * them, masked before anything can print them. Each refuses a second source of the same header.
+ */
+function credentialHeaders(headers) {
+    const extra = {};
+    const cookie = optional('cookie');
+    if (cookie !== undefined) {
+        maskCredential(cookie);
+        const pairs = cookie.split(';').map((pair) => pair.trim());
+        for (const pair of pairs)
+            if (!trivialValue(pair.slice(pair.indexOf('=') + 1)))
+                mask(pair.slice(pair.indexOf('=') + 1));
+        // RFC 6265 4.1.1, 4.2.1: cookie-pair = cookie-name "=" cookie-value, the name a token, the value visible
+        // ASCII but for " and ; (commas and backslashes are let through, as servers take them), pairs joined by "; ".
+        if (!pairs.every((pair) => /^[!#$%&'*+.^_`|~0-9A-Za-z-]+=("?)[\x21\x23-\x3a\x3c-\x7e]*\1$/.test(pair))) {
+            throw new errors_InputError("Input 'cookie' must be Name=Value (several: a=1; b=2).", 'Write e.g. cookie: session=...');
+        }
+        if (headers.cookie !== undefined) {
+            throw new errors_InputError("Inputs 'cookie' and a Cookie line in 'headers' both set the Cookie header.", 'Keep one.');
+        }
+        extra.cookie = cookie;
+    }
+    const basicAuth = optional('basic-auth');
+    if (basicAuth !== undefined) {
+        const password = basicAuth.slice(basicAuth.indexOf(':') + 1);
+        mask(basicAuth);
+        // A password of a few characters masked alone would hide every such letter in the log; the pair is masked.
+        if (!trivialValue(password))
+            mask(password);
+        if (!basicAuth.includes(':') || basicAuth.startsWith(':')) {
+            throw new errors_InputError("Input 'basic-auth' must be login:password.", 'Write e.g. basic-auth: deploy:${{ secrets.PASSWORD }}');
+        }
+        if (headers.authorization !== undefined) {
+            throw new errors_InputError("Inputs 'basic-auth' and an Authorization line in 'headers' both set the Authorization header.", 'Keep one.');
+        }
+        extra.authorization = `Basic ${Buffer.from(basicAuth, 'utf8').toString('base64')}`;
+        maskCredential(extra.authorization);
+    }
+    return extra;
+}
+/**
+ * `max-attempts` as url-health-check runs it: 1 is a single try; N above 1 becomes curl's `--retry N`, a first
+ * try and up to N more (curl(1), --retry), so the same workflow gets as many tries as it did there.
+ */
+function readMaxFailures() {
+    const raw = optional('max-attempts');
+    if (raw === undefined)
+        return undefined;
+    const attempts = parseNumber('max-attempts', raw, { min: 1, max: 100_000 });
+    return attempts === 1 ? 1 : attempts + 1;
+}
+/**
+ * `interval`, or url-health-check's `retry-delay`: a fixed wait (its waits never grow), so it sets backoff 1
+ * unless backoff is given. Both at once are refused.
+ */
+function readWaits() {
+    const retryDelay = optional('retry-delay');
+    const interval = optional('interval');
+    const backoff = optional('backoff');
+    if (retryDelay !== undefined && interval !== undefined) {
+        throw new errors_InputError("Inputs 'interval' and 'retry-delay' both set the wait between attempts.", 'Keep one: retry-delay (as url-health-check, fixed) or interval (grows by backoff).');
+    }
+    const rule = { bare: 's', minMs: 1, maxMs: 3_600_000 };
+    return {
+        intervalMs: retryDelay !== undefined ? duration('retry-delay', '3s', rule) : duration('interval', '5', rule),
+        backoff: backoff !== undefined
+            ? parseNumber('backoff', backoff, { min: 1, max: 10, integer: false })
+            : retryDelay !== undefined
+                ? 1
+                : 1.5,
+    };
+}
+/** RFC 9110 9.1: a method is a token. CONNECT opens a tunnel and TRACE echoes the request (its credentials too). */
+function readMethod() {
+    const method = (optional('method') ?? 'GET').toUpperCase();
+    if (!/^[!#$%&'*+.^_`|~0-9A-Z-]+$/.test(method)) {
+        throw new errors_InputError(`Input 'method' must be an HTTP method (GET, HEAD, POST, ...), got '${method}'.`);
+    }
+    if (method === 'CONNECT' || method === 'TRACE') {
+        throw new errors_InputError(`Input 'method' is ${method}, which does not probe a service (${method === 'TRACE' ? 'it echoes the request, credentials included' : 'it opens a tunnel'}).`, 'Use GET, HEAD or POST.');
+    }
+    return method;
+}
+/**
+ * A body that is a secret: masked whole, and each value inside it (JSON strings, form values), since a server
+ * that echoes a request usually echoes what it parsed.
+ */
+function maskBody(body) {
+    if (body === undefined)
+        return;
+    mask(body);
+    const leaves = (value) => typeof value === 'string'
+        ? [value]
+        : typeof value === 'object' && value !== null
+            ? Object.values(value).flatMap(leaves)
+            : [];
+    let values;
+    try {
+        values = leaves(JSON.parse(body));
+    }
+    catch {
+        values = [...new URLSearchParams(body).values()];
+    }
+    for (const value of values)
+        if (!trivialValue(value))
+            mask(value);
+}
+/** Everything of a request but its URL. The body is masked when `mask-body` says it is a secret. */
+function readRequest(followRedirects) {
+    // Headers first: their credentials are masked before anything else can print them.
+    const given = parseHeaders('headers', getInput('headers'));
+    const headers = { ...given, ...credentialHeaders(given) };
+    const body = inputs_text('body');
+    if (bool('mask-body', false))
+        maskBody(body);
+    return {
+        method: readMethod(),
+        headers,
+        body,
+        timeoutMs: duration('request-timeout', '10', { bare: 's', minMs: 1, maxMs: 600_000 }),
+        followRedirects,
+        maxRedirects: number('max-redirects', 10, { min: 0, max: 50 }),
+        allowedRedirectHosts: readAllowedHosts(),
+        ca: readCa(),
+    };
+}
+function readExpectations(followRedirects, method) {
+    const expectBody = inputs_text('expect-body');
+    const maxLatency = optional('max-latency-ms');
+    const json = parseJsonExpectations('expect-json', list('expect-json', { commas: false }));
+    if (method === 'HEAD' && (expectBody !== undefined || json.length > 0)) {
+        throw new errors_InputError(`Input '${expectBody !== undefined ? 'expect-body' : 'expect-json'}' checks a body, but a HEAD answer has none (method: HEAD).`, 'Use method: GET, or check the status alone.');
+    }
+    return {
+        // Not following, a redirect is the answer: url-health-check passes it (curl --fail fails from 400 only).
+        status: parseStatus('expect-status', optional('expect-status') ?? (followRedirects ? '2xx' : '2xx,3xx')),
+        body: expectBody === undefined ? undefined : parseText('expect-body', expectBody),
+        json,
+        maxLatencyMs: maxLatency === undefined ? undefined : parseNumber('max-latency-ms', maxLatency, { min: 1 }),
+    };
+}
+/** An input given with a value other than its default. */
+const changed = (name, fallback = '') => (optional(name) ?? fallback) !== fallback;
+/**
+ * Inputs that do nothing with the others given are said so in a warning, never silently ignored: the
+ * waits and retry-all when max-attempts is 1 (url-health-check: retry-delay is "only applicable to
+ * max-attempts > 1"), the redirect inputs when redirects are not followed.
+ */
+function warnNoEffect(inputs) {
+    const warnings = [
+        [inputs.maxAttempts === 1, 'retry-delay', 'max-attempts is 1: there is no second attempt to wait for'],
+        [inputs.maxAttempts === 1 && inputs.consecutiveSuccesses === 1, 'interval', 'max-attempts is 1'],
+        [inputs.maxAttempts === 1, 'retry-all', 'max-attempts is 1: nothing is retried'],
+        [!inputs.request.followRedirects, 'max-redirects', 'follow-redirect is false'],
+        [!inputs.request.followRedirects, 'allowed-redirect-hosts', 'follow-redirect is false'],
+    ];
+    const defaults = { 'retry-all': 'true', 'max-redirects': '10' };
+    for (const [applies, name, why] of warnings) {
+        if (applies && changed(name, defaults[name]))
+            warning(`Input '${name}' has no effect: ${why}.`);
+    }
+    if (inputs.request.followRedirects && [301, 302, 303, 307, 308].some((s) => inputs.expectations.status.test(s))) {
+        warning(`Input 'expect-status' passes redirects (${inputs.expectations.status.text}), but they are followed: only the answer they lead to is checked. Set follow-redirect: false to check the redirect itself.`);
+    }
+}
+function readInputs() {
+    const urls = readUrls();
+    const followRedirects = bool('follow-redirect', true);
+    const request = readRequest(followRedirects);
+    const expectations = readExpectations(followRedirects, request.method ?? 'GET');
+    const { intervalMs, backoff } = readWaits();
+    // A repeat proves something only when the answer can tell the new version from the old (body or JSON); a
+    // status-only check passes on its first good answer, as url-health-check's does.
+    const content = expectations.body !== undefined || (expectations.json ?? []).length > 0;
+    const inputs = {
+        urls,
+        request,
+        expectations,
+        timeoutMs: duration('timeout', '300', { bare: 's', minMs: 1, maxMs: 6 * 3_600_000 }),
+        intervalMs,
+        backoff,
+        maxIntervalMs: Math.max(intervalMs, duration('max-interval', '30', { bare: 's', minMs: 1, maxMs: 3_600_000 })),
+        consecutiveSuccesses: number('consecutive-successes', content ? 3 : 1, { min: 1, max: 100 }),
+        maxAttempts: readMaxFailures(),
+        retryAll: bool('retry-all', true),
+        failOnError: bool('fail-on-error', true),
+    };
+    warnNoEffect(inputs);
+    return inputs;
+}
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 ;// CONCATENATED MODULE: external "node:https"
@@ -31971,25 +32329,40 @@ var external_node_tls_ = __nccwpck_require__(1692);
 
 
 
+
+/** A request that got no answer to check, with the class of the failure. Its message never holds a credential. */
+class NoAnswerError extends Error {
+    kind;
+    constructor(message, kind, options) {
+        super(scrub(message), options);
+        this.kind = kind;
+    }
+}
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_BODY = 1024 * 1024;
-/** Network failures in words a reader can act on. */
-function describeNetworkError(error) {
+/**
+ * Headers sent on when a redirect leaves the probed origin: they describe the request, not who makes it. Every
+ * other header given (Authorization, Cookie, X-Api-Key, any custom one) stays with the probed origin, as the
+ * Fetch standard does for Authorization (4.4 HTTP-redirect fetch) and curl for credentials (--location-trusted).
+ */
+const PORTABLE_HEADERS = new Set(['accept', 'accept-language', 'accept-encoding', 'user-agent', 'cache-control']);
+/** Network failures in words a reader can act on, with their class. */
+function classify(error) {
     const code = error.code ?? '';
     if (code === 'ECONNREFUSED')
-        return 'connection refused';
+        return ['connection refused', 'refused'];
     if (code === 'ECONNRESET' || error.message === 'socket hang up')
-        return 'connection reset before an answer';
+        return ['connection reset before an answer', 'reset'];
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
-        return `host not found (${code})`;
+        return [`host not found (${code})`, 'dns'];
     if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
-        return `host unreachable (${code})`;
+        return [`host unreachable (${code})`, 'other'];
     if (/SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)/.test(code)) {
-        return `TLS certificate not trusted (${code}): trust the CA that issued it (ca-cert)`;
+        return [`TLS certificate not trusted (${code}): trust the CA that issued it (ca-cert)`, 'tls'];
     }
     if (/CERT|TLS|SSL/.test(code))
-        return `TLS failed (${code}): ${error.message}`;
-    return code ? `${error.message} (${code})` : error.message;
+        return [`TLS failed (${code}): ${error.message}`, 'tls'];
+    return [code ? `${error.message} (${code})` : error.message, 'other'];
 }
 function exchange(url, method, headers, body, ca, signal) {
     return new Promise((resolve, reject) => {
@@ -32025,52 +32398,130 @@ function exchange(url, method, headers, body, ca, signal) {
         request.end(body);
     });
 }
+/** Whether `host` (host[:port] of a URL) is one of the allowed patterns: exact, or `*.domain` for its subdomains. */
+function hostAllowed(host, allowed) {
+    const name = host.toLowerCase();
+    const bare = name.replace(/:\d+$/, '');
+    return allowed.some((pattern) => {
+        const p = pattern.toLowerCase();
+        if (p.startsWith('*.'))
+            return (p.includes(':') ? name : bare).endsWith(p.slice(1));
+        return p.includes(':') || p.startsWith('[') ? name === p : bare === p;
+    });
+}
+/** The probed origin, or its upgrade from http to https on the same host (followed, but without credentials). */
+function ownOrigin(url, probed) {
+    const upgrade = probed.protocol === 'http:' && url.protocol === 'https:' && url.hostname === probed.hostname;
+    return url.origin === probed.origin || upgrade;
+}
+/** Where a redirect hop may go; throws a NoAnswerError naming the origin (never the URL: it may hold a token). */
+function checkHop(from, next, probed, request, seen) {
+    const allowedInput = request.allowedRedirectHosts === undefined ? '' : ' (allowed-redirect-hosts)';
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+        throw new NoAnswerError(`redirected to a ${next.protocol} URL, which is not followed`, 'redirect');
+    }
+    if (from.protocol === 'https:' && next.protocol === 'http:') {
+        throw new NoAnswerError(`redirected from https to http (${next.origin}), which is never followed: it would leave TLS`, 'redirect');
+    }
+    if (!ownOrigin(next, probed) && !hostAllowed(next.host, request.allowedRedirectHosts ?? [])) {
+        throw new NoAnswerError(`redirected to another origin, ${next.origin}, which is not followed: allow its host ${next.host}${allowedInput} to follow it`, 'redirect');
+    }
+    const key = `${next.origin}${next.pathname}${next.search}`;
+    if (seen.has(key))
+        throw new NoAnswerError(`redirect loop: ${shownUrl(next.href)} was already visited`, 'redirect');
+    seen.add(key);
+}
 /**
- * Sends one request and reads the whole answer, following redirects unless told not to (307/308 keep
- * the method and body; 303, and 301/302 after a POST, become a GET as browsers and curl do). Credentials
- * are not sent on to another origin. Throws an Error whose message says what went wrong on the network.
+ * The request a redirect leads to (RFC 9110 15.4): 307/308 keep the method and body; 303, and 301/302 after a
+ * POST, become a GET as browsers and curl do. Leaving the probed origin, only portable headers go on, never a
+ * credential or the URL's user info, and a body is never sent there.
+ */
+function nextHop(hop, status, next, probed) {
+    let { method, body, headers } = hop;
+    if (status === 303 || (status <= 302 && method === 'POST')) {
+        method = method === 'HEAD' ? 'HEAD' : 'GET';
+        body = undefined;
+        headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !/^content-/i.test(name)));
+    }
+    const url = new URL(next.href);
+    // Credentials stay with the probed origin, and are not given back after a hop elsewhere.
+    if (url.origin === probed.origin && hop.url.origin === probed.origin) {
+        url.username = probed.username;
+        url.password = probed.password;
+        return { url, method, headers, body };
+    }
+    url.username = '';
+    url.password = '';
+    if (body !== undefined) {
+        throw new NoAnswerError(`a ${status} redirect to another origin, ${next.origin}, would send the request body there; it is not followed`, 'redirect');
+    }
+    return {
+        url,
+        method,
+        body,
+        headers: Object.fromEntries(Object.entries(headers).filter(([n]) => PORTABLE_HEADERS.has(n))),
+    };
+}
+/** The failure of a request cut by a timer, naming both limits: the request's own and the overall one. */
+function timedOut(request, left, cause) {
+    const own = formatDuration(request.timeoutMs);
+    const overall = request.overallMs === undefined ? '' : ` of ${formatDuration(request.overallMs)}`;
+    const why = left < request.timeoutMs
+        ? `no answer before the overall timeout${overall} ran out (each request may take ${own})`
+        : `no answer within ${own}, the time one request may take${overall ? ` (overall timeout${overall})` : ''}`;
+    return new NoAnswerError(why, 'timeout', { cause });
+}
+/**
+ * Sends one request and reads the whole answer, following redirects unless told not to (see nextHop and
+ * checkHop). Throws a NoAnswerError whose message says what went wrong on the network.
  */
 async function send(request) {
     const started = performance.now();
     const timeout = new AbortController();
     const left = request.deadline === undefined ? Infinity : request.deadline - Date.now();
     const timer = setTimeout(() => timeout.abort(), Math.max(0, Math.min(request.timeoutMs, left)));
-    let url = new URL(request.url);
-    let method = (request.method ?? 'GET').toUpperCase();
-    let body = request.body;
-    let headers = { 'user-agent': 'deploy-actions-probe', ...request.headers };
+    const probed = new URL(request.url);
+    const seen = new Set([`${probed.origin}${probed.pathname}${probed.search}`]);
+    let hop = {
+        url: probed,
+        method: (request.method ?? 'GET').toUpperCase(),
+        headers: { 'user-agent': 'deploy-actions-probe', ...request.headers },
+        body: request.body,
+    };
     try {
         for (let redirects = 0;; redirects++) {
-            if (url.protocol !== 'http:' && url.protocol !== 'https:')
-                throw new Error(`cannot probe ${url.protocol} URLs`);
-            const answer = await exchange(url, method, headers, body, request.ca, timeout.signal);
+            const answer = await exchange(hop.url, hop.method, hop.headers, hop.body, request.ca, timeout.signal);
             const location = answer.headers.location;
             if (request.followRedirects === false || !REDIRECTS.has(answer.status) || !location) {
-                return { url: url.href, ...answer, redirects, latencyMs: performance.now() - started };
+                const foreign = !ownOrigin(hop.url, probed);
+                return { url: hop.url.href, ...answer, redirects, latencyMs: performance.now() - started, foreign };
             }
-            if (redirects >= (request.maxRedirects ?? 10))
-                throw new Error(`more than ${redirects} redirects`);
-            const next = new URL(location, url);
-            if (next.origin !== url.origin) {
-                headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !isSensitiveName(name)));
+            if (redirects >= (request.maxRedirects ?? 10)) {
+                throw new NoAnswerError(`more than ${redirects} redirects`, 'redirect');
             }
-            if (answer.status === 303 || (answer.status <= 302 && method === 'POST')) {
-                method = method === 'HEAD' ? 'HEAD' : 'GET';
-                body = undefined;
-                headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !/^content-/i.test(name)));
-            }
-            url = next;
+            const next = parseLocation(location, hop.url);
+            checkHop(hop.url, next, probed, request, seen);
+            hop = nextHop(hop, answer.status, next, probed);
         }
     }
     catch (error) {
-        if (timeout.signal.aborted) {
-            const why = left < request.timeoutMs ? 'before the overall timeout' : `within ${formatDuration(request.timeoutMs)}`;
-            throw new Error(`no answer ${why}`, { cause: error });
-        }
-        throw new Error(describeNetworkError(error), { cause: error });
+        if (error instanceof NoAnswerError)
+            throw error;
+        if (timeout.signal.aborted)
+            throw timedOut(request, left, error);
+        const [message, kind] = classify(error);
+        throw new NoAnswerError(message, kind, { cause: error });
     }
     finally {
         clearTimeout(timer);
+    }
+}
+function parseLocation(location, base) {
+    try {
+        return new URL(location, base);
+    }
+    catch {
+        throw new NoAnswerError('redirected to a Location that is not a URL', 'redirect');
     }
 }
 
@@ -32118,7 +32569,7 @@ async function probe(request, expectations) {
         const response = await send(request);
         const failures = evaluate(response, expectations);
         return {
-            url: redactUrl(response.url),
+            url: response.foreign ? new URL(response.url).origin : shownUrl(response.url),
             status: response.status,
             latencyMs: response.latencyMs,
             passed: !failures.length,
@@ -32127,10 +32578,11 @@ async function probe(request, expectations) {
     }
     catch (error) {
         return {
-            url: redactUrl(request.url),
+            url: shownUrl(request.url),
+            noAnswer: error instanceof NoAnswerError ? error.kind : 'other',
             latencyMs: performance.now() - started,
             passed: false,
-            failures: [error.message],
+            failures: [scrub(error.message)],
         };
     }
 }
@@ -32152,7 +32604,7 @@ async function probeUntil(request, expectations, options) {
         const floor = Math.min(request.timeoutMs, options.intervalMs);
         if (attempt > 1 && deadline - Date.now() < floor)
             return 'timeout';
-        const result = await probe({ ...request, deadline }, expectations);
+        const result = await probe({ ...request, deadline, overallMs: options.timeoutMs }, expectations);
         results.push(result);
         streak = result.passed ? streak + 1 : 0;
         options.onAttempt?.(result, attempt, streak);
@@ -32192,155 +32644,6 @@ function latencyStats(samples) {
     return { median, p95: rank(0.95), samples: sorted.length };
 }
 
-;// CONCATENATED MODULE: ./src/smoke-test/inputs.ts
-
-
-
-
-
-
-/** The statuses curl --retry treats as transient (curl(1), --retry), retried even when retry-all is false. */
-const TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
-function readUrls() {
-    // url-health-check separates URLs with |; a | inside a URL is written %7C.
-    const urls = list('url', { commas: false }).flatMap((line) => line.split('|').map((url) => url.trim()));
-    if (urls.length === 0)
-        throw new errors_InputError("Input 'url' is required: the URL(s) to probe, one per line.");
-    return urls.filter(Boolean).map((raw) => {
-        let url;
-        try {
-            url = new URL(raw);
-        }
-        catch {
-            throw new errors_InputError(`Input 'url' has '${raw}', which is not a URL.`, 'Write a full URL: https://host/path.');
-        }
-        if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-            throw new errors_InputError(`Input 'url' has '${raw}': only http:// and https:// URLs can be probed.`);
-        }
-        maskUrl(url);
-        return url.href;
-    });
-}
-/** PEM text, or the path of a PEM file (relative to the workspace). */
-function readCa() {
-    const raw = optional('ca-cert');
-    if (raw === undefined)
-        return undefined;
-    let pem = raw;
-    if (!raw.includes('-----BEGIN')) {
-        const path = workspacePath('ca-cert', raw);
-        if (!(0,external_node_fs_namespaceObject.existsSync)(path)) {
-            throw new errors_InputError(`Input 'ca-cert' is neither PEM text nor a file: ${path} does not exist.`, 'Give the certificate itself (-----BEGIN CERTIFICATE-----...) or the path of a .pem file.');
-        }
-        pem = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
-    }
-    if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-        throw new errors_InputError("Input 'ca-cert' holds no PEM certificate (-----BEGIN CERTIFICATE-----).");
-    }
-    return pem;
-}
-/**
- * url-health-check's `cookie` (Name=Value) and `basic-auth` (login:password) as the headers curl sends for
- * them, masked before anything can print them. Each refuses a second source of the same header.
- */
-function credentialHeaders(headers) {
-    const extra = {};
-    const cookie = optional('cookie');
-    if (cookie !== undefined) {
-        maskCredential(cookie);
-        if (!/^[^=;\s]+=/.test(cookie)) {
-            throw new errors_InputError("Input 'cookie' must be Name=Value (several: a=1; b=2).", 'Write e.g. cookie: session=...');
-        }
-        if (headers.cookie !== undefined) {
-            throw new errors_InputError("Inputs 'cookie' and a Cookie line in 'headers' both set the Cookie header.", 'Keep one.');
-        }
-        extra.cookie = cookie;
-    }
-    const basicAuth = optional('basic-auth');
-    if (basicAuth !== undefined) {
-        mask(basicAuth.slice(basicAuth.indexOf(':') + 1));
-        if (!basicAuth.includes(':')) {
-            throw new errors_InputError("Input 'basic-auth' must be login:password.", 'Write e.g. basic-auth: deploy:${{ secrets.PASSWORD }}');
-        }
-        if (headers.authorization !== undefined) {
-            throw new errors_InputError("Inputs 'basic-auth' and an Authorization line in 'headers' both set the Authorization header.", 'Keep one.');
-        }
-        extra.authorization = `Basic ${Buffer.from(basicAuth, 'utf8').toString('base64')}`;
-        maskCredential(extra.authorization);
-    }
-    return extra;
-}
-/** `max-attempts` as url-health-check documents it: failed attempts per URL before giving up. */
-function readMaxAttempts() {
-    const raw = optional('max-attempts');
-    return raw === undefined ? undefined : parseNumber('max-attempts', raw, { min: 1, max: 100_000 });
-}
-/**
- * `interval`, or url-health-check's `retry-delay`: a fixed wait (its waits never grow), so it sets backoff 1
- * unless backoff is given. Both at once are refused.
- */
-function readWaits() {
-    const retryDelay = optional('retry-delay');
-    const interval = optional('interval');
-    const backoff = optional('backoff');
-    if (retryDelay !== undefined && interval !== undefined) {
-        throw new errors_InputError("Inputs 'interval' and 'retry-delay' both set the wait between attempts.", 'Keep one: retry-delay (as url-health-check, fixed) or interval (grows by backoff).');
-    }
-    const rule = { bare: 's', minMs: 1, maxMs: 3_600_000 };
-    return {
-        intervalMs: retryDelay !== undefined ? duration('retry-delay', '3s', rule) : duration('interval', '5', rule),
-        backoff: backoff !== undefined
-            ? parseNumber('backoff', backoff, { min: 1, max: 10, integer: false })
-            : retryDelay !== undefined
-                ? 1
-                : 1.5,
-    };
-}
-function readInputs() {
-    // Headers first: their credentials are masked before anything else can print them.
-    const given = parseHeaders('headers', getInput('headers'));
-    const headers = { ...given, ...credentialHeaders(given) };
-    const urls = readUrls();
-    const method = (optional('method') ?? 'GET').toUpperCase();
-    if (!/^[A-Z]+$/.test(method))
-        throw new errors_InputError(`Input 'method' must be an HTTP method, got '${method}'.`);
-    const expectBody = optional('expect-body');
-    const maxLatency = optional('max-latency-ms');
-    const json = parseJsonExpectations('expect-json', list('expect-json', { commas: false }));
-    const followRedirects = bool('follow-redirect', true);
-    const { intervalMs, backoff } = readWaits();
-    // A repeat proves something only when the answer can tell the new version from the old (body or JSON); a
-    // status-only check passes on its first good answer, as url-health-check's does.
-    const content = expectBody !== undefined || json.length > 0;
-    return {
-        urls,
-        request: {
-            method,
-            headers,
-            body: optional('body'),
-            timeoutMs: duration('request-timeout', '10', { bare: 's', minMs: 1, maxMs: 600_000 }),
-            followRedirects,
-            maxRedirects: number('max-redirects', 10, { min: 0, max: 50 }),
-            ca: readCa(),
-        },
-        expectations: {
-            // Not following, a redirect is the answer: url-health-check passes it (curl --fail fails from 400 only).
-            status: parseStatus('expect-status', optional('expect-status') ?? (followRedirects ? '2xx' : '2xx,3xx')),
-            body: expectBody === undefined ? undefined : parseText('expect-body', expectBody),
-            json,
-            maxLatencyMs: maxLatency === undefined ? undefined : parseNumber('max-latency-ms', maxLatency, { min: 1 }),
-        },
-        timeoutMs: duration('timeout', '300', { bare: 's', minMs: 1, maxMs: 6 * 3_600_000 }),
-        intervalMs,
-        backoff,
-        maxIntervalMs: Math.max(intervalMs, duration('max-interval', '30', { bare: 's', minMs: 1, maxMs: 3_600_000 })),
-        consecutiveSuccesses: number('consecutive-successes', content ? 3 : 1, { min: 1, max: 100 }),
-        maxAttempts: readMaxAttempts(),
-        retryAll: bool('retry-all', true),
-        failOnError: bool('fail-on-error', true),
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/smoke-test/smoke.ts
 
 
@@ -32350,17 +32653,32 @@ function readInputs() {
 /** One log line per attempt: which URL, the status, the time taken, and why it failed. */
 function describeAttempt(url, result, attempt, streak, needed) {
     const answer = result.status === undefined ? 'no answer' : `${result.status} in ${Math.round(result.latencyMs)} ms`;
-    const redirected = result.url !== url ? ` (from ${result.url})` : '';
+    const redirected = result.url !== url ? ` (answered by ${result.url})` : '';
     const verdict = result.passed
         ? `passed${needed > 1 ? ` (${streak} of ${needed} in a row)` : ''}`
         : `failed: ${result.failures.join('; ')}`;
     return `${url} #${attempt}: ${answer}${redirected}, ${verdict}`;
 }
+/**
+ * Whether a failed attempt ends its URL at once. A redirect refused by policy (another origin, https to http)
+ * does so always: waiting does not change the workflow's inputs. With retry-all false, what curl --retry calls
+ * transient is retried (curl(1), --retry, and --retry-connrefused as url-health-check passes it): a timeout,
+ * a host not found, a refused connection, and 408, 429, 500, 502, 503, 504; any other failure ends the URL.
+ */
+function notRetried(result, retryAll) {
+    if (result.noAnswer === 'redirect' && /not followed|never followed/.test(result.failures.join()))
+        return true;
+    if (retryAll)
+        return false;
+    if (result.status !== undefined)
+        return result.status >= 400 && !TRANSIENT_STATUSES.has(result.status);
+    return !['timeout', 'dns', 'refused'].includes(result.noAnswer ?? 'other');
+}
 /** Probes every URL at once, each until it passes `consecutive-successes` times in a row or time runs out. */
 async function smokeTest(inputs, log = info) {
     return Promise.all(inputs.urls.map(async (url) => {
         const started = Date.now();
-        const shown = redactUrl(url);
+        const shown = shownUrl(url);
         const run = await probeUntil({ ...inputs.request, url }, inputs.expectations, {
             timeoutMs: inputs.timeoutMs,
             intervalMs: inputs.intervalMs,
@@ -32368,15 +32686,21 @@ async function smokeTest(inputs, log = info) {
             maxIntervalMs: inputs.maxIntervalMs,
             consecutiveSuccesses: inputs.consecutiveSuccesses,
             maxFailures: inputs.maxAttempts,
-            // retry-all false: a 4xx/5xx curl --retry would not retry ends this URL (no answer is always retried).
-            final: inputs.retryAll
-                ? undefined
-                : (result) => (result.status ?? 0) >= 400 && !TRANSIENT_STATUSES.has(result.status ?? 0),
+            final: (result) => notRetried(result, inputs.retryAll),
             onAttempt: (result, attempt, streak) => log(describeAttempt(shown, result, attempt, streak, inputs.consecutiveSuccesses)),
         });
         const passing = run.results.filter((result) => result.passed).map((result) => result.latencyMs);
-        return { url: shown, ...run, latency: latencyStats(passing), elapsedMs: Date.now() - started };
+        const limits = { timeoutMs: inputs.timeoutMs, requestTimeoutMs: inputs.request.timeoutMs };
+        return { url: shown, ...run, latency: latencyStats(passing), elapsedMs: Date.now() - started, limits };
     }));
+}
+/** Why a URL was not retried, for the failure message and the summary. */
+function stopReason(last) {
+    if (last?.noAnswer === 'redirect')
+        return 'a redirect that is not followed; waiting would not change it';
+    if (last?.status === undefined)
+        return 'a failure curl --retry does not retry, and retry-all is false';
+    return `status ${last.status} is not retried unless retry-all is true`;
 }
 /** The `report` output for one URL. `failures` are those of the last attempt, empty when it passed. */
 function toJson(report) {
@@ -32394,11 +32718,17 @@ function toJson(report) {
 /** The failure of a test whose probes ran and did not all pass: each failed URL, how it ended, and why. */
 function unhealthy(reports) {
     const failed = reports.filter((report) => !report.passed);
-    const ended = (r) => r.ended === 'timeout'
-        ? 'timed out'
-        : r.ended === 'not-retried'
-            ? `stopped (status ${r.results.at(-1)?.status} is not retried unless retry-all is true)`
-            : 'used its attempts';
+    const limits = ({ limits }) => limits
+        ? ` (timeout ${formatDuration(limits.timeoutMs)}, request-timeout ${formatDuration(limits.requestTimeoutMs)})`
+        : '';
+    const ended = (r) => {
+        const last = r.results.at(-1);
+        if (r.ended === 'timeout')
+            return `timed out${limits(r)}`;
+        if (r.ended !== 'not-retried')
+            return 'used its attempts';
+        return `stopped (${stopReason(last)})`;
+    };
     return new RolloutFailed(`The smoke test failed: ${failed
         .map((r) => `${r.url} ${ended(r)} after ${r.attempts} attempts, last: ${r.results.at(-1)?.failures.join('; ')}`)
         .join('; ')}.`, 'The deployed version does not answer as expected: roll back (actions/rollback), or raise timeout if it only starts slowly.', { reason: 'unhealthy' });
@@ -32429,6 +32759,7 @@ function outputs(report) {
 ;// CONCATENATED MODULE: ./src/smoke-test/summary.ts
 
 
+
 const SHOWN_ATTEMPTS = 30;
 function verdict(report) {
     const last = report.results.at(-1);
@@ -32439,7 +32770,7 @@ function verdict(report) {
     const why = report.ended === 'timeout'
         ? 'timed out'
         : report.ended === 'not-retried'
-            ? 'not retried (retry-all is false)'
+            ? `not retried: ${stopReason(report.results.at(-1))}`
             : 'failed attempts used up';
     return `❌ ${why} · ${tries} · last: ${last?.failures.join('; ') ?? 'no attempt'}`;
 }
@@ -32600,7 +32931,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnos
 
 /***/ }),
 
-/***/ 610:
+/***/ 8229:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
@@ -32846,6 +33177,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(9636);
+/******/ var __webpack_exports__ = __nccwpck_require__(2600);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
