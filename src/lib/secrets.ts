@@ -83,15 +83,28 @@ export function maskUrl(raw: string | URL): void {
   if (url.password) {
     mask(url.password);
     mask(safeDecode(url.password));
+  } else if (url.username.length >= 8) {
+    // A user name alone is how tokens ride in URLs (https://<token>@host); a short one is a name (git, deploy).
+    mask(url.username);
+    mask(safeDecode(url.username));
+  }
+  if (url.password || url.username.length >= 8) {
+    // The header a client builds from the URL's credentials.
+    const basic = Buffer.from(`${safeDecode(url.username)}:${safeDecode(url.password)}`, 'utf8').toString('base64');
+    maskCredential(`Basic ${basic}`);
   }
   for (const [name, value] of url.searchParams) if (isSensitiveName(name)) mask(value);
 }
 
-/** The URL for logs, summaries and outputs: its password and credential-like query values as ***. */
+/**
+ * The URL for logs, summaries and outputs: its password (or a token standing alone as the user name) and
+ * credential-like query values as ***.
+ */
 export function redactUrl(raw: string): string {
   const url = parseUrl(raw);
   if (!url) return scrub(raw);
   if (url.password) url.password = '***';
+  else if (url.username.length >= 8) url.username = '***';
   for (const name of new Set(url.searchParams.keys())) if (isSensitiveName(name)) url.searchParams.set(name, '***');
   return url.href;
 }

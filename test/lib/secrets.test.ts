@@ -74,3 +74,19 @@ describe('secrets', () => {
     expect(redactUrl('not a url')).toBe('not a url');
   });
 });
+
+describe('credentials in URLs', () => {
+  it('masks a token standing alone as the user name, and the Basic header a client builds, but not a short user name', async () => {
+    const { maskUrl, redactUrl, scrub } = await import('../../src/lib/secrets.js');
+    maskUrl('https://ghp_0123456789abcdefghij@github.com/org/repo.git');
+    expect(scrub('cloning https://ghp_0123456789abcdefghij@github.com/org/repo.git')).not.toContain(
+      'ghp_0123456789abcdefghij',
+    );
+    expect(redactUrl('https://ghp_0123456789abcdefghij@github.com/x')).toBe('https://***@github.com/x');
+    const basic = Buffer.from('ghp_0123456789abcdefghij:').toString('base64');
+    expect(scrub(`Authorization: Basic ${basic}`)).not.toContain(basic);
+    maskUrl('https://git@example.com/repo.git');
+    expect(scrub('git@example.com')).toBe('git@example.com');
+    expect(redactUrl('https://deploy:s3cret-pass@example.com/')).toBe('https://deploy:***@example.com/');
+  });
+});
