@@ -3,6 +3,7 @@ import {
   CreateServiceCommand,
   DeleteServiceCommand,
   DescribeServiceDeploymentsCommand,
+  DescribeServiceRevisionsCommand,
   DescribeServicesCommand,
   ListServiceDeploymentsCommand,
   RegisterTaskDefinitionCommand,
@@ -197,5 +198,22 @@ describe('service deployments of the local ECS', () => {
     await client.send(new DeleteServiceCommand({ cluster: 'production', service: 'web', force: true }));
     const after = await client.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
     expect(after.failures?.[0]?.reason).toBe('MISSING');
+  });
+});
+
+describe('service revisions of the local ECS', () => {
+  it("describes a deployment's target revision with its task definition and images, and a missing one as a failure", async () => {
+    const { client } = await localEcs();
+    await createWeb(client, { enable: false, rollback: false });
+    const [brief] = await list(client);
+    const arn = brief?.targetServiceRevisionArn as string;
+    const missing = arn.replace(/\d+$/, '1');
+    const answer = await client.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: [arn, missing] }));
+    expect(answer.serviceRevisions?.[0]).toMatchObject({
+      serviceRevisionArn: arn,
+      taskDefinition: expect.stringMatching(/task-definition\/web:1$/),
+      containerImages: [{ containerName: 'web', image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.0.0' }],
+    });
+    expect(answer.failures).toEqual([{ arn: missing, reason: 'MISSING' }]);
   });
 });

@@ -652,6 +652,31 @@ export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEc
         }
         return { serviceDeployments: found, failures };
       },
+      // API Reference, DescribeServiceRevisions: up to 20 ARNs; an unknown one is a failure, not an error.
+      DescribeServiceRevisions: (body) => {
+        const arns = (body.serviceRevisionArns as string[] | undefined) ?? [];
+        if (arns.length === 0 || arns.length > 20)
+          throw new AwsFault('InvalidParameterException', 'serviceRevisionArns must contain between 1 and 20 ARNs.');
+        const found: Json[] = [];
+        const failures: Json[] = [];
+        for (const ref of arns) {
+          const revision = book.revision(ref);
+          if (!revision) {
+            failures.push({ arn: ref, reason: 'MISSING' });
+            continue;
+          }
+          const definition = findDefinition(revision.taskDefinition);
+          const service = [...services.values()].find((x) => x.serviceArn === revision.serviceArn);
+          found.push({
+            ...revision,
+            launchType: 'FARGATE',
+            loadBalancers: service?.loadBalancers ?? [],
+            ...(service?.networkConfiguration ? { networkConfiguration: service.networkConfiguration } : {}),
+            containerImages: definition.containerDefinitions.map((c) => ({ containerName: c.name, image: c.image })),
+          });
+        }
+        return { serviceRevisions: found, failures };
+      },
       ContinueServiceDeployment: (body) => {
         const arn = String(body.serviceDeploymentArn ?? '');
         const record = book.find(arn);

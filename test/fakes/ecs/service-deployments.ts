@@ -178,6 +178,10 @@ export function serviceDeploymentBook(ops: SchedulerOps, clock: StrategyClock) {
     find(arn: string) {
       return records.find((r) => r.serviceDeploymentArn === arn);
     },
+    /** A service revision by its ARN (DescribeServiceRevisions). */
+    revision(arn: string) {
+      return [...revisions.values()].find((r) => r.serviceRevisionArn === arn);
+    },
     stop(arn: string, stopType: string, services: Iterable<Service>) {
       const record = records.find((r) => r.serviceDeploymentArn === arn);
       if (!record) throw new AwsFault('ServiceDeploymentNotFoundException', 'The service deployment does not exist.');
