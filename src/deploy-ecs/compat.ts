@@ -1,6 +1,8 @@
 import * as core from '@actions/core';
 import { InputError } from '../lib/errors.js';
 import { list, number, optional, optionalBool, optionalOneOf } from '../lib/inputs.js';
+import { checkName, names } from '../lib/names.js';
+import { checkEach, checkTags, ecsRules } from './checks.js';
 
 /**
  * The inputs of aws-actions/amazon-ecs-deploy-task-definition (v2) and amazon-ecs-render-task-definition (v1)
@@ -108,25 +110,103 @@ const SERVICE_ONLY = [
   'service-managed-ebs-volume-name',
   'service-managed-ebs-volume',
 ];
+const CREATE_ONLY = ['subnets', 'security-groups', 'target-group-arn', 'container-port'];
+/** What only a watched rollout uses: its failure threshold, and the pruning after it succeeded. */
+const WATCH_ONLY = ['max-failed-tasks', 'deregister-old-revisions'];
 
 /**
- * Inputs of the one-off task without one, and of the service update without a service: named, as no-ops.
- * Inputs with a default in action.yml are left out: the runner always passes them.
+ * The defaults of action.yml for inputs that only matter in one mode: the runner always passes them, so one of
+ * them says something only when it differs from its default.
  */
-export function warnUnused(runTask: boolean, service: boolean): string[] {
+const DEFAULTS: Record<string, string> = {
+  'run-task': 'false',
+  'run-task-started-by': 'GitHub-Actions',
+  'wait-for-task-stopped': 'true',
+  'create-service': 'false',
+  'assign-public-ip': 'false',
+  'deployment-circuit-breaker': 'true',
+  'force-new-deployment': 'false',
+  'rollback-on-failure': 'true',
+  'rollback-on-cancel': 'true',
+};
+
+/** Whether an input was given: set, and not to its action.yml default. */
+function given(name: string): boolean {
+  const value = optional(name);
+  return value !== undefined && value !== DEFAULTS[name];
+}
+
+/**
+ * Inputs of the one-off task without one, of the service update without a service, and of a created service
+ * without create-service: named, as no-ops.
+ */
+export function warnUnused(mode: { runTask: boolean; service: boolean; create: boolean; wait: boolean }): string[] {
+  const runTaskOnly = [...RUN_TASK_ONLY, 'run-task-started-by', 'wait-for-task-stopped', 'run-task-container'];
+  const createOnly = [...CREATE_ONLY, 'assign-public-ip', 'deployment-circuit-breaker'];
   const unused = [
-    ...(runTask ? [] : RUN_TASK_ONLY.map((name) => [name, "no one-off task runs (set 'run-task: true')"])),
-    ...(service ? [] : SERVICE_ONLY.map((name) => [name, 'no service is given: the revision is only registered'])),
-  ].filter(([name]) => optional(name as string) !== undefined) as [string, string][];
+    ...(mode.runTask ? [] : runTaskOnly.map((name) => [name, "no one-off task runs (set 'run-task: true')"])),
+    ...(mode.service ? [] : SERVICE_ONLY.map((name) => [name, 'no service is given: the revision is only registered'])),
+    ...(mode.create || !mode.service
+      ? []
+      : createOnly.map((name) => [name, "they configure a created service (set 'create-service: true')"])),
+    ...(mode.wait || !mode.service
+      ? []
+      : WATCH_ONLY.map((name) => [name, 'wait-for-service-stability is false, so the rollout is not watched'])),
+  ].filter(([name]) => given(name as string)) as [string, string][];
   for (const [name, why] of unused) core.warning(`Input '${name}' has no effect: ${why}.`);
   return unused.map(([name]) => name);
+}
+
+/** Everything deploy-ecs reads only to deploy: refused with `mode: teardown`, which only deletes services. */
+const DEPLOY_ONLY = [
+  'task-definition',
+  'image',
+  'images',
+  'run-task-command',
+  'task-definition-arn',
+  'task-definition-family',
+  'task-definition-revision',
+  'container-name',
+  'environment-variables',
+  'secret-environment-variables',
+  'secrets',
+  'log-configuration-log-driver',
+  'log-configuration-options',
+  'docker-labels',
+  'command',
+  'task-role-arn',
+  'execution-role-arn',
+  'env-files',
+  'task-definition-tags',
+  'deregister-old-revisions',
+  'max-failed-tasks',
+  'run-task',
+  ...RUN_TASK_ONLY,
+  ...SERVICE_ONLY,
+  ...CREATE_ONLY,
+  'create-service',
+  'force-new-deployment',
+  'rollback-on-failure',
+];
+
+export function refuseInTeardown(): void {
+  const name = DEPLOY_ONLY.find(given);
+  if (name === undefined) return;
+  throw new InputError(
+    `Input '${name}' has no meaning with 'mode: teardown', which only deletes services.`,
+    `Remove '${name}' from the teardown step, or drop 'mode: teardown' to deploy.`,
+  );
 }
 
 export function readCompat(): CompatInputs {
   const tags = json<{ key: string; value: string }[]>('run-task-tags', 'array');
   for (const tag of tags ?? [])
-    if (typeof tag?.key !== 'string')
+    if (typeof tag?.key !== 'string' || typeof (tag.value ?? '') !== 'string')
       throw new InputError('Input \'run-task-tags\' must be a JSON array of {"key": ..., "value": ...}.');
+  checkTags(
+    'run-task-tags',
+    (tags ?? []).map(({ key, value }) => ({ key, value: value ?? '' })),
+  );
   return {
     runTaskLaunchType: optionalOneOf('run-task-launch-type', ['FARGATE', 'EC2'] as const),
     runTaskCapacityProviderStrategy: json('run-task-capacity-provider-strategy', 'array'),
@@ -136,10 +216,15 @@ export function readCompat(): CompatInputs {
     enableExecuteCommand: optionalBool('enable-execute-command'),
     keepNullValueKeys: list('keep-null-value-keys'),
     maxRetries: number('max-retries', undefined, { min: 0, max: 20 }),
-    taskRoleArn: optional('task-role-arn'),
-    executionRoleArn: optional('execution-role-arn'),
-    envFiles: list('env-files'),
+    taskRoleArn: roleArn('task-role-arn'),
+    executionRoleArn: roleArn('execution-role-arn'),
+    envFiles: checkEach('env-files', list('env-files'), ecsRules.s3ObjectArn),
   };
+}
+
+function roleArn(input: string): string | undefined {
+  const value = optional(input);
+  return value === undefined ? undefined : checkName(input, value, names.iamRoleArn);
 }
 
 /**
@@ -158,6 +243,9 @@ export function registeredSource(hasFile: boolean): string | undefined {
       );
     return undefined;
   }
+  // Checked only when used: with a file they are ignored (as the render action ignores them), with a warning.
+  if (arn !== undefined) checkName('task-definition-arn', arn, ecsRules.taskDefinitionArn);
+  if (family !== undefined) checkName('task-definition-family', family, names.ecsFamily);
   if (revision !== undefined && family === undefined)
     throw new InputError("Input 'task-definition-revision' needs 'task-definition-family'.");
   if (revision !== undefined && !/^\d+$/.test(revision))

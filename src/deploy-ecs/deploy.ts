@@ -1,11 +1,12 @@
 import * as core from '@actions/core';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { taskDefinitionRevision } from '../lib/arn.js';
-import { ecsClient } from '../lib/aws.js';
+import { ecsClient, type Deadline } from '../lib/aws.js';
 import type { DeployEcsInputs, RunTaskOptions } from './inputs.js';
 import { prepare, type Current } from './prepare.js';
 import type { DeployReport } from './report.js';
 import { deregisterOld } from './revisions.js';
+import { restore } from './restore.js';
 import { rolloutError, startRollouts, watchService } from './rollout.js';
 import { runOneOff, type OneOffResult } from './runtask.js';
 import type { Started } from './service.js';
@@ -22,23 +23,40 @@ export async function deploy(
   fileDefinition: TaskDefinition | undefined,
   report: DeployReport,
 ): Promise<void> {
-  const deadline = Date.now() + inputs.waitMs;
-  const client = await ecsClient({ region: inputs.region, stage: 'deploy-ecs', maxRetries: inputs.compat.maxRetries });
+  // Every request is cut at the deadline (src/lib/aws.ts); a rollback after a failure gets one of its own.
+  const budget: Deadline = { at: Date.now() + inputs.waitMs, input: 'wait-for-minutes' };
+  const client = await ecsClient({
+    region: inputs.region,
+    stage: 'deploy-ecs',
+    maxRetries: inputs.compat.maxRetries,
+    requestTimeoutMs: inputs.requestTimeoutMs,
+    deadline: budget,
+  });
   const current = await core.group('Service and task definition', () =>
     prepare(client, inputs, fileDefinition, report),
   );
   const { runTask } = inputs;
   if (runTask) {
     report.oneOff = await core.group('One-off task', () =>
-      runMigration(client, { ...inputs, runTask }, current, deadline),
+      runMigration(client, { ...inputs, runTask }, current, budget.at),
     );
   }
-  const started = await core.group('Update service', () => startRollouts(client, inputs, current, report));
-  if (!inputs.wait) {
-    for (const entry of report.services) entry.outcome = 'not-watched';
-    return;
+  // From before the first update until the outcome is known, a cancelled run's post step knows what to put back.
+  rollbackState.save({
+    region: inputs.region,
+    cluster: inputs.cluster,
+    services: report.services.flatMap(({ service, previous }) => (previous ? [{ service, previous }] : [])),
+  });
+  try {
+    await rollOut(client, inputs, { current, deadline: budget.at }, report);
+  } catch (failure) {
+    if (!report.changed) throw failure;
+    const newArn = current.taskDefinitionArn;
+    await core.group('Roll back', () => restore(client, inputs, { budget, failure, newArn }, report));
+  } finally {
+    rollbackState.clear();
   }
-  await core.group('Watch rollout', () => watchAll(client, inputs, { current, started, deadline }, report));
+  if (!inputs.wait) return;
   if (report.services.some((s) => s.targetGroupArns?.length)) {
     report.serviceUrl = await core.group('Service URL', () => lookUpServiceUrl(inputs, report));
   }
@@ -48,6 +66,21 @@ export async function deploy(
       pruneRevisions(client, keep, current.taskDefinitionArn, report),
     );
   }
+}
+
+/** Points every service at the new revision and watches each rollout; throws at the first thing that fails. */
+async function rollOut(
+  client: ECSClient,
+  inputs: DeployEcsInputs,
+  { current, deadline }: { current: Current; deadline: number },
+  report: DeployReport,
+): Promise<void> {
+  const started = await core.group('Update service', () => startRollouts(client, inputs, current, report));
+  if (!inputs.wait) {
+    for (const entry of report.services) entry.outcome = 'not-watched';
+    return;
+  }
+  await core.group('Watch rollout', () => watchAll(client, inputs, { current, started, deadline }, report));
 }
 
 function runMigration(
@@ -71,22 +104,15 @@ function runMigration(
   });
 }
 
-/**
- * Watches every rollout at once. While they run, the post step knows what to put back should the run be
- * cancelled; once they end, it has nothing to do.
- */
+/** Watches every rollout at once; throws the first error, else a rollout error naming every failed one. */
 async function watchAll(
   client: ECSClient,
   inputs: DeployEcsInputs,
   { current, started, deadline }: { current: Current; started: Started[]; deadline: number },
   report: DeployReport,
 ): Promise<void> {
-  rollbackState.save({
-    region: inputs.region,
-    cluster: inputs.cluster,
-    services: report.services.flatMap(({ service, previous }) => (previous ? [{ service, previous }] : [])),
-  });
-  await Promise.all(
+  // Every watch runs to its end, so a failing one does not leave the others running unobserved.
+  const watched = await Promise.allSettled(
     report.services.map((entry, i) =>
       watchService(client, inputs, {
         entry,
@@ -96,7 +122,8 @@ async function watchAll(
       }),
     ),
   );
-  rollbackState.clear();
+  const thrown = watched.find((w): w is PromiseRejectedResult => w.status === 'rejected');
+  if (thrown) throw thrown.reason;
   const failed = report.services.filter((s) => s.outcome !== 'completed');
   if (failed.length > 0) throw rolloutError(failed);
 }

@@ -1,3 +1,4 @@
+import * as core from '@actions/core';
 import { existsSync } from 'node:fs';
 import { InputError } from '../lib/errors.js';
 import {
@@ -13,7 +14,17 @@ import {
   workspacePath,
 } from '../lib/inputs.js';
 import { checkImageReference } from '../lib/image.js';
-import { readCompat, registeredSource, warnNoEffect, warnUnused, type CompatInputs } from './compat.js';
+import { checkName, names } from '../lib/names.js';
+import { isSensitiveName, mask, scrub } from '../lib/secrets.js';
+import { checkEach, checkTags, ecsRules, refuseSecretShaped } from './checks.js';
+import {
+  readCompat,
+  refuseInTeardown,
+  registeredSource,
+  warnNoEffect,
+  warnUnused,
+  type CompatInputs,
+} from './compat.js';
 import { parseCommand, readRunTask, type RunTaskOptions } from './runtask-inputs.js';
 
 export type { RunTaskOptions } from './runtask-inputs.js';
@@ -59,6 +70,8 @@ export interface DeployEcsInputs {
   wait: boolean;
   /** How long a rollout (and a one-off task) may take, from wait-for-minutes. */
   waitMs: number;
+  /** How long one AWS request may go unanswered before it is cut and retried (request-timeout). */
+  requestTimeoutMs: number;
   pollIntervalMs: number;
   maxFailedTasks?: number;
   forceNewDeployment: boolean;
@@ -74,11 +87,14 @@ export interface DeployEcsInputs {
   compat: CompatInputs;
 }
 
-/** `api:KEY=value` targets the container api; `KEY=value` the target container. */
+/**
+ * `api:KEY=value` targets the container api; `KEY=value` the target container. Container and variable names
+ * are checked as ECS takes them.
+ */
 function perContainer(input: string): { container?: string; name: string; value: string }[] {
   return [...keyValues(input)].map(([key, value]) => {
     const colon = key.indexOf(':');
-    if (colon < 0) return { name: key, value };
+    if (colon < 0) return { name: checkName(input, key, ecsRules.variableName), value };
     const container = key.slice(0, colon).trim();
     const name = key.slice(colon + 1).trim();
     if (!container || !name)
@@ -86,7 +102,45 @@ function perContainer(input: string): { container?: string; name: string; value:
         `Input '${input}' has a malformed key '${key}'.`,
         'Write KEY=value, or container:KEY=value for another container.',
       );
-    return { container, name, value };
+    checkName(`${input} (container of ${name})`, container, names.ecsContainer);
+    return { container, name: checkName(input, name, ecsRules.variableName), value };
+  });
+}
+
+/**
+ * The container environment: environment-variables, whose values are masked when their names say they are
+ * credentials, and secret-environment-variables, whose every value is masked whatever its name (a value passed
+ * from a secret straight into the environment; the `secrets` input, read by ECS from Secrets Manager or SSM,
+ * keeps it out of the task definition altogether).
+ */
+function readEnvironment(): RenderOptions['environment'] {
+  const plain = perContainer('environment-variables');
+  for (const { name, value } of plain) if (isSensitiveName(name)) mask(value);
+  // Masked line by line before parsing: a malformed line is quoted by the refusal.
+  for (const line of core.getInput('secret-environment-variables').split('\n')) {
+    mask(line.trim());
+    if (line.includes('=')) mask(line.slice(line.indexOf('=') + 1).trim());
+  }
+  const secret = secretLines(() => perContainer('secret-environment-variables'));
+  return [...plain, ...secret];
+}
+
+/** Reads lines of secrets: a refusal that quotes a line is scrubbed of it, as every masked value is. */
+function secretLines<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    throw new InputError(scrub(error.message), error.hint);
+  }
+}
+
+/** Container secrets: each valueFrom masked, and refused unless it is a reference (never a secret's value). */
+function readSecrets(): RenderOptions['secrets'] {
+  return perContainer('secrets').map(({ container, name, value }) => {
+    mask(value);
+    refuseSecretShaped(`secrets (${name})`, value, ecsRules.secretReference);
+    return { container, name, valueFrom: value };
   });
 }
 
@@ -117,7 +171,10 @@ function readImages(containerName: string | undefined): Map<string, string> {
       "Add container-name, or use 'images' with container=image lines.",
     );
   const images = new Map(
-    [...keyValues('images')].map(([name, uri]) => [name, checkImageReference(`images (${name})`, uri)]),
+    [...keyValues('images')].map(([name, uri]) => [
+      checkName('images (container)', name, names.ecsContainer),
+      checkImageReference(`images (${name})`, uri),
+    ]),
   );
   if (image && containerName) images.set(containerName, checkImageReference('image', image));
   return images;
@@ -136,9 +193,9 @@ function readRender(
     keepEmpty: compat.keepNullValueKeys,
     containerName,
     images,
-    environment: perContainer('environment-variables'),
-    secrets: perContainer('secrets').map(({ container, name, value }) => ({ container, name, valueFrom: value })),
-    logDriver: optional('log-configuration-log-driver'),
+    environment: readEnvironment(),
+    secrets: readSecrets(),
+    logDriver: optionalName('log-configuration-log-driver', ecsRules.logDriver),
     logOptions: keyValues('log-configuration-options'),
     dockerLabels: keyValues('docker-labels'),
     command: command === undefined ? undefined : parseCommand('command', command),
@@ -147,12 +204,12 @@ function readRender(
 
 function readCreateService(services: string[]): CreateServiceOptions | undefined {
   const create = bool('create-service', false);
-  const subnets = list('subnets');
+  const subnets = checkEach('subnets', list('subnets'), ecsRules.subnet);
   if (create && subnets.length === 0)
     throw new InputError("Input 'create-service' needs 'subnets': Fargate tasks run in your VPC's subnets.");
   if (create && services.length === 0)
     throw new InputError("Input 'create-service' needs 'service': the name of the service to create.");
-  const targetGroupArn = optional('target-group-arn');
+  const targetGroupArn = optionalName('target-group-arn', ecsRules.targetGroupArn);
   if (targetGroupArn && !optional('container-port')) {
     throw new InputError(
       "Input 'target-group-arn' needs 'container-port': the port the target group sends traffic to.",
@@ -161,7 +218,7 @@ function readCreateService(services: string[]): CreateServiceOptions | undefined
   if (!create) return undefined;
   return {
     subnets,
-    securityGroups: list('security-groups'),
+    securityGroups: checkEach('security-groups', list('security-groups'), ecsRules.securityGroup),
     assignPublicIp: bool('assign-public-ip', false),
     circuitBreaker: bool('deployment-circuit-breaker', true),
     targetGroupArn,
@@ -170,23 +227,40 @@ function readCreateService(services: string[]): CreateServiceOptions | undefined
 }
 
 /** How long to watch and how often to look: the same inputs in both modes. */
-function readWatch(): Pick<DeployEcsInputs, 'wait' | 'waitMs' | 'pollIntervalMs'> {
+function readWatch(): Pick<DeployEcsInputs, 'wait' | 'waitMs' | 'pollIntervalMs' | 'requestTimeoutMs'> {
   return {
     wait: bool('wait-for-service-stability', true),
     waitMs: duration('wait-for-minutes', '30', { bare: 'm', minMs: 600, maxMs: 360 * 60_000 }),
     pollIntervalMs: duration('poll-interval', '5', { bare: 's', minMs: 50, maxMs: 300_000 }),
+    requestTimeoutMs: duration('request-timeout', '30', { bare: 's', minMs: 100, maxMs: 300_000 }),
+  };
+}
+
+/** A one-line input checked by a name rule, or undefined when it is empty. */
+export function optionalName(input: string, rule: Parameters<typeof checkName>[2]): string | undefined {
+  const value = optional(input);
+  return value === undefined ? undefined : checkName(input, value, rule);
+}
+
+/** Where and in which Region: the names every request carries, checked before the first. */
+function readPlace(): { region?: string; cluster: string; services: string[] } {
+  return {
+    region: optionalName('aws-region', names.awsRegion),
+    cluster: checkName('cluster', optional('cluster') ?? 'default', names.ecsCluster),
+    services: checkEach('service', list('service'), names.ecsService),
   };
 }
 
 export function readInputs(): DeployEcsInputs {
   oneOf('mode', ['deploy', 'teardown'] as const, 'deploy');
-  const services = list('service');
+  const { region, cluster, services } = readPlace();
   const containerName = optional('container-name');
   if (containerName?.includes(','))
     throw new InputError(
       `Input 'container-name' names several containers ('${containerName}'); deploy-ecs renders one container per name.`,
       "Give each container its image with 'images' (one container=image per line), and 'container-name' for the one environment-variables and the others apply to.",
     );
+  if (containerName) checkName('container-name', containerName, names.ecsContainer);
   const compat = readCompat();
   warnNoEffect();
   const images = readImages(containerName);
@@ -198,14 +272,22 @@ export function readInputs(): DeployEcsInputs {
   }
   const createService = readCreateService(services);
   const runTask = readRunTask(containerName);
-  warnUnused(runTask !== undefined, services.length > 0);
+  warnUnused({
+    runTask: runTask !== undefined,
+    service: services.length > 0,
+    create: createService !== undefined,
+    wait: bool('wait-for-service-stability', true),
+  });
   return {
-    region: optional('aws-region'),
-    cluster: optional('cluster') ?? 'default',
+    region,
+    cluster,
     services,
     source,
     render: readRender(containerName, images, compat),
-    taskDefinitionTags: [...keyValues('task-definition-tags')].map(([key, value]) => ({ key, value })),
+    taskDefinitionTags: checkTags(
+      'task-definition-tags',
+      [...keyValues('task-definition-tags')].map(([key, value]) => ({ key, value })),
+    ),
     ...readWatch(),
     maxFailedTasks: number('max-failed-tasks', undefined, { min: 1, max: 1000 }),
     forceNewDeployment: bool('force-new-deployment', false),
@@ -241,22 +323,13 @@ export interface TeardownInputs {
   wait: boolean;
   waitMs: number;
   pollIntervalMs: number;
+  requestTimeoutMs: number;
 }
 
 export function readTeardownInputs(): TeardownInputs {
-  const services = list('service');
+  const { region, cluster, services } = readPlace();
   if (services.length === 0)
     throw new InputError("Input 'mode: teardown' needs 'service': the service (or services) to delete.");
-  for (const input of ['task-definition', 'image', 'images', 'run-task-command'])
-    if (optional(input) !== undefined)
-      throw new InputError(
-        `Input '${input}' has no meaning with 'mode: teardown', which only deletes services.`,
-        `Remove '${input}' from the teardown step, or drop 'mode: teardown' to deploy.`,
-      );
-  return {
-    region: optional('aws-region'),
-    cluster: optional('cluster') ?? 'default',
-    services,
-    ...readWatch(),
-  };
+  refuseInTeardown();
+  return { region, cluster, services, ...readWatch() };
 }

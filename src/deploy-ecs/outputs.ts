@@ -10,6 +10,7 @@ export type OutputName =
   | 'deployment-id'
   | 'rollout-state'
   | 'rolled-back'
+  | 'changed'
   | 'services'
   | 'service-url'
   | 'run-task-arn'
@@ -22,16 +23,19 @@ export function deployOutputs(report: DeployReport): Outputs<OutputName> {
     'previous-task-definition-arn': first?.previous ?? '',
     'deployment-id': first?.deploymentId ?? '',
     'rollout-state': rolloutState(report),
-    'rolled-back': String(report.services.some((s) => s.rolledBackBy)),
+    'rolled-back': String(rolledBack(report)),
+    changed: String(report.changed),
     'service-url': report.serviceUrl?.url ?? '',
     services: JSON.stringify(
-      report.services.map(({ service, previous, deploymentId, rolloutState, outcome, rolledBackBy }) => ({
-        service,
-        previous,
-        deploymentId,
-        rolloutState,
-        outcome,
-        rolledBackBy,
+      report.services.map((s) => ({
+        service: s.service,
+        previous: s.previous,
+        deploymentId: s.deploymentId,
+        rolloutState: s.notProven ? NOT_PROVEN_STATE : s.rolloutState,
+        outcome: s.outcome,
+        rolledBackBy: s.rolledBackBy,
+        changed: s.changed ?? false,
+        ...(s.notProven ? { notProven: s.notProven } : {}),
       })),
     ),
     // A JSON array, as aws-actions/amazon-ecs-deploy-task-definition gives it.
@@ -40,11 +44,25 @@ export function deployOutputs(report: DeployReport): Outputs<OutputName> {
   };
 }
 
+/** rollout-state when a changed service could not be put back and proven. */
+export const NOT_PROVEN_STATE = 'NOT_PROVEN';
+
 /**
- * The state of the deployment as a whole: FAILED when any service's rollout failed or was rolled back (so it
- * never contradicts rolled-back), else IN_PROGRESS when any is still rolling out, else the first service's.
+ * true only when something was put back and every service this run changed is back and proven: a service left
+ * NOT proven makes it false, whatever became of the others.
+ */
+function rolledBack(report: DeployReport): boolean {
+  if (report.services.some((s) => s.notProven)) return false;
+  return report.services.some((s) => s.rolledBackBy);
+}
+
+/**
+ * The state of the deployment as a whole: NOT_PROVEN when a changed service was left on a revision nobody
+ * proved; FAILED when any service's rollout failed or was rolled back (so it never contradicts rolled-back),
+ * else IN_PROGRESS when any is still rolling out, else the first service's.
  */
 function rolloutState(report: DeployReport): string {
+  if (report.services.some((s) => s.notProven)) return NOT_PROVEN_STATE;
   const states = report.services.map((s) => s.rolloutState);
   if (states.includes('FAILED') || report.services.some((s) => s.rolledBackBy)) return 'FAILED';
   if (states.includes('IN_PROGRESS')) return 'IN_PROGRESS';
@@ -59,6 +77,7 @@ export function teardownOutputs(report: TeardownReport): Outputs<OutputName> {
     'deployment-id': undefined,
     'rollout-state': undefined,
     'rolled-back': undefined,
+    changed: undefined,
     'service-url': undefined,
     services: JSON.stringify(report.results),
     'run-task-arn': undefined,

@@ -21,6 +21,18 @@ export interface ServiceReport {
   /** What was done about a failed rollout, when the reason does not already say it. */
   rollbackNote?: string;
   created?: boolean;
+  /**
+   * ECS accepted this run's UpdateService / CreateService for the service (or a read-back after a lost answer
+   * showed it applied): production changed, and must end back and proven, or reported as not proven.
+   */
+  changed?: boolean;
+  /** The revision the service was last seen pointing at, once changed. */
+  pointsAt?: string;
+  /**
+   * Set when the service was changed and could not be put back and proven: the exact report,
+   * `service <name> runs revision <n>, which is NOT proven; rollback failed: <reason>` (or `rollback is off`).
+   */
+  notProven?: string;
   /** The target groups of the service's load balancers, as DescribeServices showed them after the rollout. */
   targetGroupArns?: string[];
 }
@@ -28,6 +40,8 @@ export interface ServiceReport {
 export interface DeployReport {
   /** Known once the inputs are read. */
   cluster?: string;
+  /** True from the moment ECS accepted the first UpdateService / CreateService (the `changed` output). */
+  changed: boolean;
   taskDefinitionArn?: string;
   registered: boolean;
   images: string[];
@@ -41,5 +55,5 @@ export interface DeployReport {
 }
 
 export function emptyReport(): DeployReport {
-  return { registered: false, images: [], services: [], deregistered: [] };
+  return { changed: false, registered: false, images: [], services: [], deregistered: [] };
 }

@@ -1,17 +1,19 @@
 import * as core from '@actions/core';
 import type { ECSClient, Service } from '@aws-sdk/client-ecs';
+import { shortArn } from '../lib/arn.js';
 import { formatDuration } from '../lib/duration.js';
 import { failedFirst } from '../lib/ecs-assess.js';
-import { describeStoppedTask, watchRollout, type WatchResult } from '../lib/ecs-rollout.js';
-import { CloudError, RolloutFailed, TimeoutError } from '../lib/errors.js';
+import { mayHaveApplied } from '../lib/aws.js';
+import { describeService, describeStoppedTask, watchRollout, type WatchResult } from '../lib/ecs-rollout.js';
+import { CloudError, describe, RolloutFailed, TimeoutError } from '../lib/errors.js';
 import type { DeployEcsInputs } from './inputs.js';
 import type { Current } from './prepare.js';
 import type { DeployReport, ServiceReport } from './report.js';
 import { createService, updateService, type Started } from './service.js';
 
 /**
- * Pointing the services at the new revision and watching each rollout until ECS shows how it ends; after a
- * failure, the previous revision is put back unless ECS's circuit breaker already does it.
+ * Pointing the services at the new revision and watching each rollout until ECS shows how it ends. What is put
+ * back after a failure, and how, is restore.ts's.
  */
 
 export async function startRollouts(
@@ -23,15 +25,8 @@ export async function startRollouts(
   const arn = current.taskDefinitionArn;
   const started: Started[] = [];
   for (const [i, entry] of report.services.entries()) {
-    const result =
-      current.services[i] || !inputs.createService
-        ? await updateService(client, inputs, entry.service, arn)
-        : await createService(client, inputs, {
-            service: entry.service,
-            taskDefinitionArn: arn,
-            definition: current.definition,
-            create: inputs.createService,
-          });
+    const result = await startOne(client, inputs, current, { report, entry });
+    markChanged(report, entry, result.service.taskDefinition ?? arn);
     entry.deploymentId = expectDeployment(entry.service, arn, result);
     const before = current.services[i]?.deployments?.find((d) => d.status === 'PRIMARY');
     core.info(
@@ -42,6 +37,90 @@ export async function startRollouts(
     started.push(result);
   }
   return started;
+}
+
+/**
+ * UpdateService, or CreateService the first time. When the answer is lost after the request may have been
+ * applied (a reset, a timeout, a 5xx), DescribeServices says what is true: ours when the service now points at
+ * the new revision, else the call failed and changed nothing; a service that cannot even be read back counts as
+ * changed, so it is put back.
+ */
+async function startOne(
+  client: ECSClient,
+  inputs: DeployEcsInputs,
+  current: Current,
+  { report, entry }: { report: DeployReport; entry: ServiceReport },
+): Promise<Started> {
+  const arn = current.taskDefinitionArn;
+  const i = inputs.services.indexOf(entry.service);
+  try {
+    return current.services[i] || !inputs.createService
+      ? await updateService(client, inputs, entry.service, arn)
+      : await createService(client, inputs, {
+          service: entry.service,
+          taskDefinitionArn: arn,
+          definition: current.definition,
+          create: inputs.createService,
+        });
+  } catch (error) {
+    if (!mayHaveApplied(error)) throw error;
+    const found = await readBack(client, inputs.cluster, entry.service, arn, error);
+    if (found === 'unknown') {
+      // Unknown counts as changed: restore.ts points it back (a no-op when it never changed) and proves it.
+      markChanged(report, entry, arn);
+      throw error;
+    }
+    if (typeof found === 'string') {
+      throw new CloudError(
+        `${describe(error).split('\n')[0]} DescribeServices shows ${entry.service} still points at ${shortArn(found)}: the update was not applied, nothing was changed.`,
+        'UpdateNotApplied',
+        'Run the deployment again; if AWS keeps dropping answers, look at the AWS Health Dashboard for the region.',
+      );
+    }
+    return found;
+  }
+}
+
+/**
+ * What the service shows after a lost answer: ours (how it started), the revision it still points at, or
+ * 'unknown' when it cannot be read either.
+ */
+async function readBack(
+  client: ECSClient,
+  cluster: string,
+  service: string,
+  arn: string,
+  error: unknown,
+): Promise<Started | string> {
+  const lost = describe(error).split('\n')[0];
+  core.warning(`The answer to ${service}'s update was lost (${lost}); reading the service back.`);
+  let found: Service;
+  try {
+    found = await describeService(client, cluster, service);
+  } catch (readError) {
+    core.error(`${service} could not be read back (${describe(readError).split('\n')[0]}): counted as changed.`);
+    return 'unknown';
+  }
+  const primary = found.deployments?.find((d) => d.status === 'PRIMARY');
+  if (found.status === 'ACTIVE' && primary?.taskDefinition === arn) {
+    core.info(`${service} points at ${arn} (deployment ${primary.id}): the update was applied.`);
+    return { service: found, deploymentId: primary.id };
+  }
+  const runs = primary?.taskDefinition ?? found.taskDefinition ?? '(no revision)';
+  core.info(`${service} still points at ${runs}: the update was not applied.`);
+  return runs;
+}
+
+/**
+ * Records that production changed, and says so at once in the `changed` output, so a later failure or a
+ * cancelled run still leaves it for the pipeline's rollback.
+ */
+function markChanged(report: DeployReport, entry: ServiceReport, pointsAt: string): void {
+  entry.changed = true;
+  entry.pointsAt = pointsAt;
+  if (report.changed) return;
+  report.changed = true;
+  core.setOutput('changed', 'true');
 }
 
 /**
@@ -95,7 +174,6 @@ export async function watchService(client: ECSClient, inputs: DeployEcsInputs, r
   log(`rollout ${result.outcome}: ${entry.reason}`);
   for (const task of entry.stoppedTasks.slice(0, 5)) log(`  ${describeStoppedTask(task)}`);
   for (const event of entry.events.slice(-5)) log(`  event: ${event}`);
-  await afterFailure(client, inputs, rollout, log);
   // A rollout that failed or was rolled back is FAILED, whatever ECS still says of a deployment it replaced:
   // rollout-state and rolled-back never tell two stories.
   if (entry.outcome === 'failed' || entry.rolledBackBy) entry.rolloutState = 'FAILED';
@@ -104,6 +182,8 @@ export async function watchService(client: ECSClient, inputs: DeployEcsInputs, r
 /** What the watch saw, into the service's report. */
 function record(entry: ServiceReport, result: WatchResult, waitMs: number): void {
   entry.events = result.events;
+  const primary = result.service?.deployments?.find((d) => d.status === 'PRIMARY');
+  if (primary?.taskDefinition) entry.pointsAt = primary.taskDefinition;
   entry.stoppedTasks = failedFirst(result.stoppedTasks);
   entry.rolloutState =
     result.assessment?.deployment?.rolloutState ?? (result.outcome === 'completed' ? 'COMPLETED' : undefined);
@@ -116,53 +196,7 @@ function record(entry: ServiceReport, result: WatchResult, waitMs: number): void
     const counts = d
       ? `: ${d.runningCount ?? 0}/${d.desiredCount ?? 0} running, ${d.pendingCount ?? 0} pending, ${d.failedTasks ?? 0} failed`
       : '';
-    entry.reason = `The rollout did not finish within ${formatDuration(waitMs)}${counts}.`;
-  }
-}
-
-/** After a failed or timed-out rollout: who puts the previous revision back, if anyone. */
-async function afterFailure(
-  client: ECSClient,
-  inputs: DeployEcsInputs,
-  { entry, started, before }: Rollout,
-  log: (line: string) => void,
-): Promise<void> {
-  if (entry.rolledBackBy || !entry.previous) return;
-  const breaker = (before ?? started.service).deploymentConfiguration?.deploymentCircuitBreaker;
-  if (breaker?.enable && breaker.rollback && entry.outcome === 'failed') {
-    entry.rollbackNote = `The deployment circuit breaker is rolling it back to ${entry.previous}.`;
-    log(entry.rollbackNote);
-    entry.rolledBackBy = 'ecs';
-  } else if (inputs.rollbackOnFailure) {
-    log(`rolling ${entry.service} back to ${entry.previous} (rollback-on-failure)`);
-    await pointBack(client, inputs, entry);
-  } else {
-    entry.rollbackNote = `It still points at the failed revision (rollback-on-failure is false); it ran ${entry.previous} before.`;
-  }
-}
-
-/**
- * rollback-on-failure: points the service back at its previous revision, and checks that ECS started a
- * deployment of that revision. A refusal (the previous revision was deregistered: "TaskDefinition is
- * inactive") is reported beside the rollout failure, not instead of it.
- */
-async function pointBack(client: ECSClient, inputs: DeployEcsInputs, entry: ServiceReport): Promise<void> {
-  const previous = entry.previous as string;
-  try {
-    const back = await updateService(
-      client,
-      { ...inputs, forceNewDeployment: false, desiredCount: undefined },
-      entry.service,
-      previous,
-    );
-    if (!back.deploymentId) {
-      entry.rollbackNote = `Pointing it back at ${previous} started no deployment of that revision: check the service.`;
-      return;
-    }
-    entry.rolledBackBy = 'deploy-ecs';
-    entry.rollbackNote = `Pointed it back at ${previous} (rollback-on-failure, deployment ${back.deploymentId}).`;
-  } catch (error) {
-    entry.rollbackNote = `Pointing it back at ${previous} failed: ${(error as Error).message}`;
+    entry.reason = `The rollout did not finish within ${formatDuration(waitMs)}${counts}.${result.cut ? ` ${result.cut}` : ''}`;
   }
 }
 

@@ -1,5 +1,7 @@
 import { InputError } from '../lib/errors.js';
 import { bool, list, optional, text } from '../lib/inputs.js';
+import { checkName, names } from '../lib/names.js';
+import { checkEach, ecsRules } from './checks.js';
 import { assignPublicIp } from './compat.js';
 
 /** The inputs of the one-off task (run-task-*), and the command syntax it shares with `command`. */
@@ -57,14 +59,19 @@ export function readRunTask(containerName: string | undefined): RunTaskOptions |
   const command = optional('run-task-command');
   const containerOverrides = readContainerOverrides();
   if (!bool('run-task', false) && command === undefined) return undefined;
+  const container = optional('run-task-container');
   return {
-    container: optional('run-task-container') ?? containerName,
+    container: container === undefined ? containerName : checkName('run-task-container', container, names.ecsContainer),
     command: command === undefined ? undefined : parseCommand('run-task-command', command),
     containerOverrides,
-    subnets: list('run-task-subnets'),
-    securityGroups: list('run-task-security-groups'),
+    subnets: checkEach('run-task-subnets', list('run-task-subnets'), ecsRules.subnet),
+    securityGroups: checkEach('run-task-security-groups', list('run-task-security-groups'), ecsRules.securityGroup),
     assignPublicIp: assignPublicIp(),
-    startedBy: optional('run-task-started-by') ?? 'GitHub-Actions',
+    startedBy: checkName(
+      'run-task-started-by',
+      optional('run-task-started-by') ?? 'GitHub-Actions',
+      ecsRules.startedBy,
+    ),
     wait: bool('wait-for-task-stopped', true),
   };
 }

@@ -12,6 +12,7 @@ import { formatDuration } from '../lib/duration.js';
 import { describeStoppedTask, toStopped } from '../lib/ecs-rollout.js';
 import { CloudError, InputError, RolloutFailed, TimeoutError } from '../lib/errors.js';
 import { poll } from '../lib/poll.js';
+import { scrub } from '../lib/secrets.js';
 import type { CompatInputs } from './compat.js';
 import type { RunTaskOptions } from './inputs.js';
 import type { TaskDefinition } from './taskdef.js';
@@ -114,7 +115,7 @@ async function startTask(oneOff: OneOff, overrides: ContainerOverride[]): Promis
   if (!task?.taskArn) {
     const failure = answer.failures?.[0];
     throw new CloudError(
-      `ecs:RunTask started no task: ${failure?.reason ?? 'no reason given'} ${failure?.detail ?? ''}`.trim(),
+      scrub(`ecs:RunTask started no task: ${failure?.reason ?? 'no reason given'} ${failure?.detail ?? ''}`.trim()),
       'RunTaskFailure',
     );
   }

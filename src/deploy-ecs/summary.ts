@@ -48,8 +48,13 @@ function successHeadline(report: DeployReport): string {
   return `${names} ${report.services.length > 1 ? 'run' : 'runs'} ${shortArn(report.taskDefinitionArn)}.`;
 }
 
-/** The reason of each rollout that failed; empty (the error then) when the failure came before any. */
+/**
+ * A service left NOT proven first, in the exact words of the report; else the reason of each rollout that
+ * failed; empty (the error then) when the failure came before any.
+ */
 function failureHeadline(report: DeployReport): string {
+  const unproven = report.services.flatMap((s) => (s.notProven ? [`**${s.notProven}**`] : []));
+  if (unproven.length > 0) return unproven.join('<br>');
   return report.services
     .filter((s) => s.outcome === 'failed' || s.outcome === 'timeout')
     .map((s) => `**${s.service}**: ${s.reason ?? s.outcome}`)
@@ -57,6 +62,9 @@ function failureHeadline(report: DeployReport): string {
 }
 
 function serviceLine(report: DeployReport, s: ServiceReport): string {
+  if (s.notProven) return s.notProven;
+  if (!s.changed && s.outcome === 'pending')
+    return `not changed: still runs ${shortArn(s.previous) ?? '(nothing)'} (the deployment stopped before its update)`;
   const change = `${shortArn(s.previous) ?? '(new)'} → ${shortArn(report.taskDefinitionArn) ?? '?'}`;
   return `${change}: ${s.rolloutState ?? s.outcome}${s.rolledBackBy ? `, rolled back by ${s.rolledBackBy}` : ''}`;
 }

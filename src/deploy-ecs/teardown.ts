@@ -28,7 +28,12 @@ export interface TeardownReport {
 }
 
 export async function teardown(inputs: TeardownInputs, report: TeardownReport): Promise<void> {
-  const ecs = await ecsClient({ region: inputs.region, stage: 'deploy-ecs' });
+  const ecs = await ecsClient({
+    region: inputs.region,
+    stage: 'deploy-ecs',
+    requestTimeoutMs: inputs.requestTimeoutMs,
+    deadline: { at: Date.now() + inputs.waitMs, input: 'wait-for-minutes' },
+  });
   for (const service of inputs.services) {
     const result = await core.group(`Deleting ${service} from ${inputs.cluster}`, () => tearDown(ecs, inputs, service));
     report.results.push(result);

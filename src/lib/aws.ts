@@ -1,6 +1,8 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { ECRClient } from '@aws-sdk/client-ecr';
-import { CloudError, InputError } from './errors.js';
+import { formatDuration } from './duration.js';
+import { CloudError, DeployError, InputError, TimeoutError } from './errors.js';
+import { scrub } from './secrets.js';
 
 /**
  * The one place AWS clients are made. The SDK finds credentials and endpoints itself (the job's
@@ -14,7 +16,24 @@ export interface AwsOptions {
   stage: string;
   /** Retries after a failed attempt (max-retries of aws-actions/amazon-ecs-deploy-task-definition). */
   maxRetries?: number;
+  /** How long one attempt may go unanswered before it is cut (and retried by the SDK); default 30 s. */
+  requestTimeoutMs?: number;
+  /** The stage's deadline: no request is waited on past it (ecsClient, ecrClient). */
+  deadline?: Deadline;
 }
+
+/**
+ * The time a stage has, and the input that gave it (named when a request is cut at it). Mutable: a stage that
+ * must still put things back after its deadline (deploy-ecs's rollback) gives that phase a new one.
+ */
+export interface Deadline {
+  /** Milliseconds since the epoch. */
+  at: number;
+  input: string;
+}
+
+/** The per-attempt timeout when no request-timeout is given: longer than any answer ECS or ECR takes. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /** The region from the input, else from the environment that configure-aws-credentials sets. */
 export function resolveRegion(explicit: string | undefined): string {
@@ -35,9 +54,17 @@ export function resolveRegion(explicit: string | undefined): string {
 }
 
 export function clientConfig(options: AwsOptions) {
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   return {
     region: resolveRegion(options.region),
     customUserAgent: `deploy-actions/${options.stage}`,
+    // A hung attempt is cut (a TimeoutError, which the SDK retries as transient) instead of waited on forever;
+    // a connection that cannot even be opened is given up on sooner.
+    requestHandler: {
+      requestTimeout,
+      throwOnRequestTimeout: true,
+      connectionTimeout: Math.min(requestTimeout, 10_000),
+    },
     // Throttling and 5xx are retried by the SDK with jittered backoff; five tries ride out a short burst.
     // AWS_MAX_ATTEMPTS, when set, is the user's choice and wins.
     // An explicit max-retries input wins over both.
@@ -51,12 +78,58 @@ export function clientConfig(options: AwsOptions) {
 
 export async function ecsClient(options: AwsOptions): Promise<ECSClient> {
   const { ECSClient } = await import('@aws-sdk/client-ecs');
-  return new ECSClient(clientConfig(options));
+  return bounded(new ECSClient(clientConfig(options)), 'ecs', options);
 }
 
 export async function ecrClient(options: AwsOptions): Promise<ECRClient> {
   const { ECRClient } = await import('@aws-sdk/client-ecr');
-  return new ECRClient(clientConfig(options));
+  return bounded(new ECRClient(clientConfig(options)), 'ecr', options);
+}
+
+/** What every AWS SDK v3 client has: send(command, options). */
+interface Sender {
+  // The SDK's own send is overloaded per command; any command and options pass through unchanged.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  send(command: any, options?: any): Promise<any>;
+}
+
+/**
+ * Bounds every request of a client: each attempt by the request timeout (never longer than the time left), and
+ * the whole call, retries included, by the deadline, as an abort signal (AWS SDK for JavaScript v3 Developer
+ * Guide, "Abort requests": `send(command, { abortSignal })`). A call cut at the deadline fails as a
+ * TimeoutError that names the operation, how long it waited and the input the deadline came from.
+ */
+export function bounded<Client extends Sender>(client: Client, service: string, options: AwsOptions): Client {
+  const send = client.send.bind(client);
+  const perAttempt = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  client.send = (async (command: { constructor: { name: string } }, sendOptions?: Record<string, unknown>) => {
+    const operation = `${service}:${command.constructor.name.replace(/Command$/, '')}`;
+    const { deadline } = options;
+    const started = Date.now();
+    const left = deadline ? deadline.at - started : Number.POSITIVE_INFINITY;
+    if (left <= 0) throw pastDeadline(operation, deadline as Deadline, 0);
+    const signal = Number.isFinite(left) ? AbortSignal.timeout(left) : undefined;
+    try {
+      return await send(command, {
+        ...sendOptions,
+        ...(signal ? { abortSignal: signal } : {}),
+        requestTimeout: Math.max(1, Math.min(perAttempt, left)),
+      });
+    } catch (error) {
+      if (signal?.aborted && deadline) throw pastDeadline(operation, deadline, Date.now() - started, error);
+      throw error;
+    }
+  }) as Client['send'];
+  return client;
+}
+
+function pastDeadline(operation: string, deadline: Deadline, waitedMs: number, cause?: unknown): TimeoutError {
+  const waited = waitedMs > 0 ? ` after waiting ${formatDuration(waitedMs)} for an answer` : ' before it was sent';
+  return new TimeoutError(
+    `${operation} was cut at the deadline (${deadline.input})${waited}.`,
+    `AWS did not answer in time; raise ${deadline.input}, or look at the AWS Health Dashboard for the region.`,
+    { cause },
+  );
 }
 
 const hints: Record<string, string> = {
@@ -72,14 +145,40 @@ const hints: Record<string, string> = {
   ServiceNotActiveException: 'The service was deleted or is draining: create it again, or deploy to another service.',
 };
 
-/** Turns an AWS SDK error into a CloudError that names the call, the AWS error code and what to check. */
-export function awsError(error: unknown, operation: string): CloudError {
-  if (error instanceof CloudError) return error;
-  const err = error as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+interface SdkError {
+  name?: string;
+  message?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number; attempts?: number };
+}
+
+/**
+ * Turns an AWS SDK error into a CloudError that names the call, the AWS error code and what to check. AWS
+ * error messages can quote the request (a ValidationException quoting a container definition, an environment
+ * value): the message is scrubbed of every masked value before it is printed or becomes a failure reason.
+ */
+export function awsError(error: unknown, operation: string): DeployError {
+  if (error instanceof DeployError) return error;
+  const err = error as SdkError;
   const code = err.name && err.name !== 'Error' ? err.name : (err.code ?? 'Error');
   const status = err.$metadata?.httpStatusCode;
-  const message = `${operation} failed: ${code}${status ? ` (HTTP ${status})` : ''}: ${err.message ?? String(error)}`;
-  return new CloudError(message, code, hints[code], { cause: error });
+  const attempts = err.$metadata?.attempts;
+  const said = code === 'TimeoutError' ? 'no answer in time (request-timeout)' : (err.message ?? String(error));
+  const tries = attempts && attempts > 1 ? ` (${attempts} attempts)` : '';
+  const message = `${operation} failed: ${code}${status ? ` (HTTP ${status})` : ''}${tries}: ${said}`;
+  return new CloudError(scrub(message), code, hints[code], { cause: error });
+}
+
+/**
+ * Whether a failed call may still have been applied: its answer was lost (a reset, a timeout, a cut at the
+ * deadline) or the service failed with a 5xx after accepting it. A 4xx is a refusal: nothing was applied.
+ */
+export function mayHaveApplied(error: unknown): boolean {
+  const err = ((error as { cause?: unknown }).cause ?? error) as SdkError;
+  if (error instanceof TimeoutError) return true;
+  if (error instanceof DeployError && !(error instanceof CloudError)) return false;
+  const status = err.$metadata?.httpStatusCode;
+  return status === undefined || status >= 500;
 }
 
 /** Runs one AWS call and reports its failure as a CloudError naming the operation. */

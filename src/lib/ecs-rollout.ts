@@ -2,7 +2,7 @@ import type { ECSClient, Service, ServiceEvent, Task } from '@aws-sdk/client-ecs
 import { DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { shortArn } from './arn.js';
 import { aws } from './aws.js';
-import { CloudError } from './errors.js';
+import { CloudError, TimeoutError } from './errors.js';
 import { poll } from './poll.js';
 import { assess, describeStoppedTask, type Assessment, type RolloutTarget, type StoppedTask } from './ecs-assess.js';
 
@@ -21,6 +21,8 @@ export interface WatchOptions {
   timeoutMs: number;
   /** Events already there before the update, not printed again. */
   seenEventIds: Set<string>;
+  /** Events older than this are not printed either (a watch that did not see the service before it began). */
+  since?: Date;
   log: (line: string) => void;
 }
 
@@ -32,6 +34,8 @@ export interface WatchResult {
   events: string[];
   stoppedTasks: StoppedTask[];
   polls: number;
+  /** A request cut at the stage's deadline while watching: which, and how long it was waited on. */
+  cut?: string;
 }
 
 /** A stopped task as the summaries and errors describe it. */
@@ -89,12 +93,15 @@ export async function watchRollout(client: ECSClient, options: WatchOptions): Pr
   const knownTasks = new Set<string>();
   let failedSeen = 0;
 
-  const polled = await poll(
+  const polled = await pollUntilDeadline(
     async () => {
       result.polls++;
       const service = await describeService(client, options.cluster, options.service);
       result.service = service;
-      const fresh = (service.events ?? []).filter((e) => e.id && !options.seenEventIds.has(e.id)).reverse();
+      const fresh = (service.events ?? [])
+        .filter((e) => e.id && !options.seenEventIds.has(e.id))
+        .filter((e) => !options.since || !e.createdAt || e.createdAt >= options.since)
+        .reverse();
       for (const event of fresh) {
         options.seenEventIds.add(event.id as string);
         result.events.push(formatEvent(event));
@@ -118,6 +125,7 @@ export async function watchRollout(client: ECSClient, options: WatchOptions): Pr
       return assessment;
     },
     { intervalMs: options.intervalMs, timeoutMs: options.timeoutMs },
+    result,
   );
 
   if (polled.outcome === 'done') {
@@ -132,4 +140,22 @@ export async function watchRollout(client: ECSClient, options: WatchOptions): Pr
     );
   }
   return result;
+}
+
+/**
+ * poll, where a request cut at the stage's deadline (src/lib/aws.ts) ends the watch as a timeout, as the
+ * deadline passing between two polls does, with the cut request named.
+ */
+async function pollUntilDeadline<T>(
+  check: () => Promise<T | undefined>,
+  options: { intervalMs: number; timeoutMs: number },
+  result: WatchResult,
+): Promise<{ outcome: 'done'; value: T } | { outcome: 'timeout' }> {
+  try {
+    return await poll(check, options);
+  } catch (error) {
+    if (!(error instanceof TimeoutError)) throw error;
+    result.cut = error.message;
+    return { outcome: 'timeout' };
+  }
 }

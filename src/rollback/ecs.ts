@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import * as core from '@actions/core';
 import { shortArn, taskDefinitionRevision } from '../lib/arn.js';
-import { aws, ecsClient } from '../lib/aws.js';
+import { aws, awsError, ecsClient } from '../lib/aws.js';
 import { formatDuration } from '../lib/duration.js';
 import { CloudError, InputError, RolloutFailed, TimeoutError } from '../lib/errors.js';
 import { describeService, describeStoppedTask, watchRollout } from '../lib/ecs-rollout.js';
@@ -39,7 +39,13 @@ interface Target {
 }
 
 export async function rollbackEcs(inputs: EcsRollbackInputs): Promise<RollbackResult> {
-  const client = await ecsClient({ region: inputs.region, stage: 'rollback' });
+  const client = await ecsClient({
+    region: inputs.region,
+    stage: 'rollback',
+    requestTimeoutMs: inputs.requestTimeoutMs,
+    // The whole rollback, the choice of a revision included, within wait-for-minutes: a hung call is cut there.
+    deadline: { at: Date.now() + inputs.waitMs, input: 'wait-for-minutes' },
+  });
   const service = await describeService(client, inputs.cluster, inputs.service);
   const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
   const current = primary?.taskDefinition ?? service.taskDefinition ?? '';
@@ -121,10 +127,7 @@ async function describeRevision(client: ECSClient, reference: string): Promise<R
         'Check the revision; `aws ecs list-task-definitions --family-prefix <family>` lists them.',
       );
     }
-    throw new CloudError(
-      `ecs:DescribeTaskDefinition (${reference}) failed: ${(error as Error).message}`,
-      (error as { name?: string }).name ?? 'Error',
-    );
+    throw awsError(error, `ecs:DescribeTaskDefinition (${reference})`);
   }
 }
 
@@ -256,7 +259,7 @@ async function watchRollback(found: Found, target: Target, deploymentId: string 
   }
   if (watched.outcome === 'timeout') {
     throw new TimeoutError(
-      `The rollback to ${shortArn(target.arn)} did not finish within ${formatDuration(inputs.waitMs)}.${detail}`,
+      `The rollback to ${shortArn(target.arn)} did not finish within ${formatDuration(inputs.waitMs)}.${watched.cut ? ` ${watched.cut}` : ''}${detail}`,
       'Raise wait-for-minutes, or watch the service in the console.',
     );
   }

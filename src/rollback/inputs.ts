@@ -4,7 +4,8 @@ import { readAzureTargetInputs, resolveAzureTarget, type AzureTarget } from '../
 import { InputError } from '../lib/errors.js';
 import * as gitops from '../lib/gitops-inputs.js';
 import { checkImageReference } from '../lib/image.js';
-import { bool, duration, number, oneOf, optional, required } from '../lib/inputs.js';
+import { bool, duration, list, number, oneOf, optional, required } from '../lib/inputs.js';
+import { checkName, names } from '../lib/names.js';
 
 /** The rollback action's inputs: which cloud, what to return to, how long to watch. */
 
@@ -22,6 +23,8 @@ export interface EcsRollbackInputs {
   wait: boolean;
   waitMs: number;
   pollIntervalMs: number;
+  /** How long one AWS request may go unanswered before it is cut and retried (request-timeout). */
+  requestTimeoutMs: number;
   maxFailedTasks?: number;
   /** Why the rollback happens, for the summary (e.g. "smoke test failed"). */
   reason?: string;
@@ -75,8 +78,77 @@ export type RollbackInputs = EcsRollbackInputs | AzureRollbackInputs | GitOpsRol
 
 export function readInputs(): RollbackInputs {
   const target = chooseTarget();
+  refuseForeign(target);
   if (target === 'gitops') return readGitOpsInputs();
   return target === 'ecs' ? readEcsInputs() : readAzureInputs();
+}
+
+/** The inputs only one target reads (action.yml), with their defaults: the runner always passes those. */
+const ONLY: Record<'ecs' | 'azure' | 'gitops', Record<string, string | undefined>> = {
+  ecs: {
+    cluster: 'default',
+    'task-definition': undefined,
+    'previous-task-definition-arn': undefined,
+    'known-good-tag': 'deploy-actions:known-good',
+    'wait-for-service-stability': 'true',
+    'wait-for-minutes': '15',
+    'max-failed-tasks': undefined,
+    'aws-region': undefined,
+    'request-timeout': '30',
+  },
+  azure: {
+    'app-name': undefined,
+    'resource-group-name': undefined,
+    'slot-name': 'production',
+    'previous-image': undefined,
+    'health-path': '/health',
+    'health-url': undefined,
+    'expected-version': undefined,
+    'version-field': 'version',
+    'client-id': undefined,
+    'tenant-id': undefined,
+    'subscription-id': undefined,
+    'client-secret': undefined,
+    creds: undefined,
+    'auth-type': 'SERVICE_PRINCIPAL',
+    audience: 'api://AzureADTokenExchange',
+    environment: 'AzureCloud',
+    'resource-manager-endpoint': undefined,
+    'authority-host': undefined,
+  },
+  gitops: {
+    repository: undefined,
+    branch: 'main',
+    'ssh-key': undefined,
+    'ssh-known-hosts': undefined,
+    revert: undefined,
+    'argocd-server': undefined,
+    'argocd-token': undefined,
+    application: undefined,
+    sync: 'false',
+    'commit-user-name': 'github-actions[bot]',
+    'commit-user-email': '41898282+github-actions[bot]@users.noreply.github.com',
+  },
+};
+
+/**
+ * An input of another target has no effect on this one: refused, never silently ignored (it is often a sign
+ * that the step rolls back something else than meant). Only named: its value may be a secret.
+ */
+function refuseForeign(target: 'ecs' | 'azure' | 'gitops'): void {
+  for (const [other, inputs] of Object.entries(ONLY)) {
+    if (other === target) continue;
+    for (const [name, fallback] of Object.entries(inputs)) {
+      const value = optional(name);
+      if (value === undefined || value === fallback) continue;
+      throw new InputError(
+        `Input '${name}' is for target ${other}, and has no effect on this rollback (target ${target}).`,
+        `Remove '${name}', or set 'target: ${other}' if the ${other} rollback was meant.`,
+      );
+    }
+  }
+  if (target === 'azure' && optional('mode') === 'mark-good')
+    throw new InputError("mode 'mark-good' is for ECS: an Azure release is marked by the image production runs.");
 }
 
 /**
@@ -97,7 +169,9 @@ function chooseTarget(): 'ecs' | 'azure' | 'gitops' {
 
 function readAzureInputs(): AzureRollbackInputs {
   const app = checkAppServiceName('app-name', required('app-name', 'the web app to roll back'), APP_NAME_MAX);
-  const resourceGroup = optional('resource-group-name');
+  const group = optional('resource-group-name');
+  const resourceGroup =
+    group === undefined ? undefined : checkName('resource-group-name', group, names.azureResourceGroup);
   const slot = checkAppServiceName('slot-name', optional('slot-name') ?? 'production', SLOT_NAME_MAX);
   const previousImage = checkImageReference(
     'previous-image',
@@ -116,20 +190,31 @@ function readAzureInputs(): AzureRollbackInputs {
 }
 
 function readEcsInputs(): EcsRollbackInputs {
-  const service = optional('service');
-  if (!service) throw new InputError("Input 'service' is required for an ECS rollback.");
+  const services = list('service');
+  if (services.length === 0) throw new InputError("Input 'service' is required for an ECS rollback.");
+  if (services.length > 1)
+    throw new InputError(
+      `Input 'service' names ${services.length} services; an ECS rollback rolls back one.`,
+      'Use one rollback step per service.',
+    );
+  const region = optional('aws-region');
   return {
     target: 'ecs',
     taskDefinition: optionalRevision('task-definition'),
     previous: optionalRevision('previous-task-definition-arn'),
     mode: oneOf('mode', ['rollback', 'mark-good'] as const, 'rollback'),
-    region: optional('aws-region'),
-    cluster: optional('cluster') ?? 'default',
-    service,
-    knownGoodTag: optional('known-good-tag') ?? 'deploy-actions:known-good',
+    region: region === undefined ? undefined : checkName('aws-region', region, names.awsRegion),
+    cluster: checkName('cluster', optional('cluster') ?? 'default', names.ecsCluster),
+    service: checkName('service', services[0] as string, names.ecsService),
+    knownGoodTag: checkName(
+      'known-good-tag',
+      optional('known-good-tag') ?? 'deploy-actions:known-good',
+      names.awsTagKey,
+    ),
     wait: bool('wait-for-service-stability', true),
     waitMs: duration('wait-for-minutes', '15', { bare: 'm', minMs: 600, maxMs: 360 * 60_000 }),
     pollIntervalMs: duration('poll-interval', '5', { bare: 's', minMs: 50, maxMs: 300_000 }),
+    requestTimeoutMs: duration('request-timeout', '30', { bare: 's', minMs: 100, maxMs: 300_000 }),
     maxFailedTasks: number('max-failed-tasks', undefined, { min: 1, max: 1000 }),
     reason: optional('reason'),
   };

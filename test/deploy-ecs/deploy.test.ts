@@ -172,7 +172,11 @@ describe('a rollout whose tasks crash', () => {
     // The rollout of the new revision (web:3), then the point back at web:1, which web:2 overtook.
     expect(calls('UpdateService').map((c) => c.body.taskDefinition)).toEqual([WEB2.replace(':2', ':3'), WEB1]);
     expect(step.outputs['rolled-back']).toBe('false');
-    expect(step.log).toContain(`Pointing it back at ${WEB1} started no deployment of that revision`);
+    expect(step.outputs['rollout-state']).toBe('NOT_PROVEN');
+    expect(step.outputs['failure-reason']).toBe('not-proven');
+    expect(step.log).toContain(
+      `::error::service web runs revision web:2, which is NOT proven; rollback failed: pointing it back at web:1 started no deployment of that revision (ECS answered with web:2).`,
+    );
     expect(fixture.ecs.service('default', 'web').taskDefinition).toBe(other);
   });
 
@@ -186,8 +190,14 @@ describe('a rollout whose tasks crash', () => {
     expect(calls('UpdateService').map((c) => c.body.taskDefinition)).toEqual([web3]);
     expect(step.failed).toBe(true);
     expect(step.log).toContain(`answered with a PRIMARY deployment of ${other}, not ${web3}`);
-    expect(step.outputs['failure-reason']).toBe('cloud-error');
-    expect(step.outputs['rollout-state']).not.toBe('COMPLETED');
+    // ECS accepted the update, so production changed; the revision it runs now is another caller's, which
+    // deploy-ecs neither watched nor overrides: it says so.
+    expect(step.outputs.changed).toBe('true');
+    expect(step.outputs['failure-reason']).toBe('not-proven');
+    expect(step.log).toContain(
+      "service web runs revision web:2, which is NOT proven; rollback failed: another deployment (web:2) replaced this run's",
+    );
+    expect(step.outputs['rollout-state']).toBe('NOT_PROVEN');
     expect(step.summary).toContain('deploy-ecs: ❌ Failed');
   });
 
@@ -199,6 +209,10 @@ describe('a rollout whose tasks crash', () => {
     expect(step.failed).toBe(true);
     expect(step.log).toContain('[TaskFailedToStart]: CannotPullContainerError');
     expect(step.outputs['rolled-back']).toBe('false');
+    expect(step.outputs['rollout-state']).toBe('NOT_PROVEN');
+    expect(step.summary).toContain(
+      'service web runs revision web:2, which is NOT proven; rollback is off (rollback-on-failure: false).',
+    );
     expect(fixture.ecs.service('default', 'web').taskDefinition).toBe(WEB2);
   });
 });
@@ -209,7 +223,8 @@ describe('a rollout that never stabilises', () => {
     ['durations with units', { 'wait-for-minutes': '1s200ms', 'poll-interval': '100ms' }],
   ])('fails at wait-for-minutes with the counts and the pending state (%s)', async (_, timing) => {
     fixture = await startFixture();
-    fixture.ecs.behaviour = () => ({ kind: 'pending' });
+    fixture.ecs.behaviour = (td) =>
+      td.containerDefinitions[0]?.image === V2 ? { kind: 'pending' } : { kind: 'healthy' };
     const step = await deployV2(timing);
     expect(step.failed).toBe(true);
     expect(step.outputs['failure-reason']).toBe('timeout');
@@ -236,7 +251,8 @@ describe('errors from AWS', () => {
 
   it('stops watching at the first expired-credentials answer', async () => {
     fixture = await startFixture();
-    fixture.ecs.behaviour = () => ({ kind: 'pending' });
+    fixture.ecs.behaviour = (td) =>
+      td.containerDefinitions[0]?.image === V2 ? { kind: 'pending' } : { kind: 'healthy' };
     const file = fixture.file('td.json', webTaskDefinition(V2));
     const watch = deploy({ 'task-definition': file, 'wait-for-minutes': '5' });
     while (calls('UpdateService').length === 0) await new Promise((r) => setTimeout(r, 20));

@@ -29,10 +29,16 @@ describe('the outputs of deploy-ecs', () => {
       'previous-task-definition-arn': 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:1',
       'deployment-id': '',
       'rolled-back': 'false',
+      changed: 'false',
       'run-task-arn': undefined,
     });
     expect(JSON.parse(outputs.services ?? '')).toEqual([
-      { service: 'web', previous: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:1', outcome: 'pending' },
+      {
+        service: 'web',
+        previous: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:1',
+        outcome: 'pending',
+        changed: false,
+      },
     ]);
   });
 });

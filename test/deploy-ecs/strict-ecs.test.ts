@@ -47,10 +47,13 @@ describe('rollback-on-failure to a deregistered revision', () => {
     if (first) first.status = 'INACTIVE';
     const step = await deployV2();
     expect(step.failed).toBe(true);
-    expect(step.outputs['failure-reason']).toBe('rollout-failed');
-    expect(step.log).toContain(`Pointing it back at ${WEB1} failed`);
-    expect(step.log).toContain('TaskDefinition is inactive');
-    expect(step.outputs).toMatchObject({ 'rolled-back': 'false', 'rollout-state': 'FAILED' });
+    // The way back is refused: web stays on the failed revision, and the step says so in those words.
+    expect(step.outputs['failure-reason']).toBe('not-proven');
+    expect(step.log).toContain(
+      '::error::service web runs revision web:2, which is NOT proven; rollback failed: ecs:UpdateService (web, back to web:1) failed: InvalidParameterException (HTTP 400): TaskDefinition is inactive.',
+    );
+    expect(step.log).toContain('The deployment failed: Rollout failed. web:');
+    expect(step.outputs).toMatchObject({ 'rolled-back': 'false', 'rollout-state': 'NOT_PROVEN' });
   });
 
   it('says FAILED whenever it rolled back, even where ECS still calls the replaced deployment IN_PROGRESS', async () => {
@@ -76,6 +79,27 @@ describe('inputs of the aws-actions ECS actions that have no effect in a step', 
     expect(step.log).toContain("::warning::Input 'run-task-tags' has no effect");
     expect(step.log).toContain("::warning::Input 'wait-max-delay-seconds' has no effect");
     expect(calls('RunTask')).toEqual([]);
+  });
+
+  it('names the inputs of a created service without create-service, and of a watch without one', async () => {
+    fixture = await startFixture();
+    const step = await deployV2({
+      subnets: 'subnet-0123456789abcdef0',
+      'assign-public-ip': 'true',
+      'wait-for-service-stability': 'false',
+      'deregister-old-revisions': '3',
+    });
+    expect(step.failed).toBe(false);
+    expect(step.log).toContain(
+      "::warning::Input 'subnets' has no effect: they configure a created service (set 'create-service: true').",
+    );
+    expect(step.log).toContain("::warning::Input 'assign-public-ip' has no effect");
+    expect(step.log).toContain(
+      "::warning::Input 'deregister-old-revisions' has no effect: wait-for-service-stability is false, so the rollout is not watched.",
+    );
+    // Inputs left at their action.yml defaults say nothing: the runner always passes them.
+    expect(step.log).not.toContain("Input 'deployment-circuit-breaker'");
+    expect(calls('DeregisterTaskDefinition')).toEqual([]);
   });
 
   it('refuses values those actions do not document, naming the accepted ones', async () => {

@@ -72,3 +72,56 @@ describe('Azure time inputs', () => {
     expect(() => azure({ timeout: '2h' })).toThrow("Input 'timeout' must be from 1 seconds to 3600 seconds, got '2h'.");
   });
 });
+
+describe('what an ECS rollback accepts', () => {
+  const ecs = (more: Record<string, string>) => withInputs({ service: 'web', ...more });
+
+  it('reads request-timeout as seconds when bare, 30 s by default', () => {
+    expect(ecs({})).toMatchObject({ requestTimeoutMs: 30_000 });
+    expect(ecs({ 'request-timeout': '5' })).toMatchObject({ requestTimeoutMs: 5_000 });
+    expect(ecs({ 'request-timeout': '250ms' })).toMatchObject({ requestTimeoutMs: 250 });
+  });
+
+  it('takes a service ARN and a cluster ARN as ECS does', () => {
+    expect(
+      ecs({
+        service: 'arn:aws:ecs:us-east-1:123456789012:service/prod/web',
+        cluster: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod',
+      }),
+    ).toMatchObject({ target: 'ecs', service: 'arn:aws:ecs:us-east-1:123456789012:service/prod/web' });
+  });
+
+  it.each([
+    [{ cluster: 'prod/eu' }, /Input 'cluster' must be up to 255 letters/],
+    [{ service: 'web,worker' }, /Input 'service' names 2 services/],
+    [{ 'known-good-tag': 'aws:known-good' }, /Input 'known-good-tag' must be 1-128 letters/],
+    [{ 'aws-region': 'eu-central' }, /Input 'aws-region' must be a Region code/],
+    [
+      { 'slot-name': 'staging' },
+      /Input 'slot-name' is for target azure, and has no effect on this rollback \(target ecs\)/,
+    ],
+    [{ target: 'ecs', repository: 'org/config' }, /Input 'repository' is for target gitops/],
+  ])('refuses %j, naming the input', (more, message) => {
+    expect(() => ecs(more)).toThrowError(message);
+  });
+
+  it('lets the defaults of other targets pass, as the runner always sends them', () => {
+    expect(ecs({ 'slot-name': 'production', branch: 'main', sync: 'false', 'health-path': '/health' })).toMatchObject({
+      target: 'ecs',
+    });
+  });
+});
+
+describe('what an Azure rollback accepts', () => {
+  const azure = (more: Record<string, string>) =>
+    withInputs({ 'app-name': 'web-prod', 'previous-image': 'registry.example.com/web:1.0.0', ...more });
+
+  it.each([
+    [{ cluster: 'prod' }, /Input 'cluster' is for target ecs/],
+    [{ 'previous-task-definition-arn': 'web:1' }, /Input 'previous-task-definition-arn' is for target ecs/],
+    [{ 'resource-group-name': 'rg.' }, /Input 'resource-group-name' must be 1-90 letters/],
+    [{ mode: 'mark-good' }, /mode 'mark-good' is for ECS/],
+  ])('refuses %j, naming it', (more, message) => {
+    expect(() => azure(more)).toThrowError(message);
+  });
+});

@@ -1,34 +1,34 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 3368:
+/***/ 7154:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-const Client = __nccwpck_require__(3069)
-const Dispatcher = __nccwpck_require__(2091)
-const Pool = __nccwpck_require__(7404)
-const BalancedPool = __nccwpck_require__(8973)
-const Agent = __nccwpck_require__(6261)
-const ProxyAgent = __nccwpck_require__(9848)
-const EnvHttpProxyAgent = __nccwpck_require__(7897)
-const RetryAgent = __nccwpck_require__(1882)
-const errors = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
+const Client = __nccwpck_require__(7099)
+const Dispatcher = __nccwpck_require__(9405)
+const Pool = __nccwpck_require__(4402)
+const BalancedPool = __nccwpck_require__(2043)
+const Agent = __nccwpck_require__(5959)
+const ProxyAgent = __nccwpck_require__(2258)
+const EnvHttpProxyAgent = __nccwpck_require__(9375)
+const RetryAgent = __nccwpck_require__(1044)
+const errors = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(5407)
-const buildConnector = __nccwpck_require__(2296)
-const MockClient = __nccwpck_require__(8957)
-const MockAgent = __nccwpck_require__(5973)
-const MockPool = __nccwpck_require__(8780)
-const mockErrors = __nccwpck_require__(5445)
-const RetryHandler = __nccwpck_require__(112)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(5837)
-const DecoratorHandler = __nccwpck_require__(7011)
-const RedirectHandler = __nccwpck_require__(5050)
-const createRedirectInterceptor = __nccwpck_require__(1676)
+const api = __nccwpck_require__(9213)
+const buildConnector = __nccwpck_require__(6998)
+const MockClient = __nccwpck_require__(7051)
+const MockAgent = __nccwpck_require__(7783)
+const MockPool = __nccwpck_require__(4226)
+const mockErrors = __nccwpck_require__(4151)
+const RetryHandler = __nccwpck_require__(5490)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(8315)
+const DecoratorHandler = __nccwpck_require__(5209)
+const RedirectHandler = __nccwpck_require__(7060)
+const createRedirectInterceptor = __nccwpck_require__(6078)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -46,10 +46,10 @@ __webpack_unused_export__ = DecoratorHandler
 __webpack_unused_export__ = RedirectHandler
 __webpack_unused_export__ = createRedirectInterceptor
 __webpack_unused_export__ = {
-  redirect: __nccwpck_require__(3650),
-  retry: __nccwpck_require__(3874),
-  dump: __nccwpck_require__(2375),
-  dns: __nccwpck_require__(7251)
+  redirect: __nccwpck_require__(3048),
+  retry: __nccwpck_require__(168),
+  dump: __nccwpck_require__(3470),
+  dns: __nccwpck_require__(3929)
 }
 
 __webpack_unused_export__ = buildConnector
@@ -111,7 +111,7 @@ function makeDispatcher (fn) {
 __webpack_unused_export__ = setGlobalDispatcher
 __webpack_unused_export__ = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(7302).fetch)
+const fetchImpl = (__nccwpck_require__(1256).fetch)
 __webpack_unused_export__ = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
@@ -123,39 +123,39 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(3676).Headers
-/* unused reexport */ __nccwpck_require__(9107).Response
-/* unused reexport */ __nccwpck_require__(6055).Request
-/* unused reexport */ __nccwpck_require__(9662).FormData
+/* unused reexport */ __nccwpck_require__(7002).Headers
+/* unused reexport */ __nccwpck_require__(6689).Response
+/* unused reexport */ __nccwpck_require__(229).Request
+/* unused reexport */ __nccwpck_require__(2316).FormData
 __webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(6299).FileReader
+/* unused reexport */ __nccwpck_require__(1709).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(2443)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(6849)
 
 __webpack_unused_export__ = setGlobalOrigin
 __webpack_unused_export__ = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(6949)
-const { kConstruct } = __nccwpck_require__(7589)
+const { CacheStorage } = __nccwpck_require__(6591)
+const { kConstruct } = __nccwpck_require__(8171)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
 __webpack_unused_export__ = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(5437)
+const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(7931)
 
 __webpack_unused_export__ = deleteCookie
 __webpack_unused_export__ = getCookies
 __webpack_unused_export__ = getSetCookies
 __webpack_unused_export__ = setCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(980)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(7618)
 
 __webpack_unused_export__ = parseMIMEType
 __webpack_unused_export__ = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(44)
-/* unused reexport */ __nccwpck_require__(5366).WebSocket
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(7506)
+/* unused reexport */ __nccwpck_require__(1668).WebSocket
 __webpack_unused_export__ = CloseEvent
 __webpack_unused_export__ = ErrorEvent
 __webpack_unused_export__ = MessageEvent
@@ -171,18 +171,18 @@ __webpack_unused_export__ = MockPool
 __webpack_unused_export__ = MockAgent
 __webpack_unused_export__ = mockErrors
 
-const { EventSource } = __nccwpck_require__(6942)
+const { EventSource } = __nccwpck_require__(2375)
 
 __webpack_unused_export__ = EventSource
 
 
 /***/ }),
 
-/***/ 9318:
+/***/ 8076:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { addAbortListener } = __nccwpck_require__(1544)
-const { RequestAbortedError } = __nccwpck_require__(8091)
+const { addAbortListener } = __nccwpck_require__(614)
+const { RequestAbortedError } = __nccwpck_require__(3829)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -242,16 +242,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9724:
+/***/ 9474:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { addSignal, removeSignal } = __nccwpck_require__(9318)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
+const { addSignal, removeSignal } = __nccwpck_require__(8076)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -357,7 +357,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6998:
+/***/ 6504:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -371,10 +371,10 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
+} = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(9318)
+const { addSignal, removeSignal } = __nccwpck_require__(8076)
 const assert = __nccwpck_require__(4589)
 
 const kResume = Symbol('resume')
@@ -615,16 +615,16 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 8675:
+/***/ 1853:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(3135)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(8447)
+const { Readable } = __nccwpck_require__(3589)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(3517)
 const { AsyncResource } = __nccwpck_require__(6698)
 
 class RequestHandler extends AsyncResource {
@@ -836,18 +836,18 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 576:
+/***/ 4158:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { finished, PassThrough } = __nccwpck_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(8447)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(3517)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(9318)
+const { addSignal, removeSignal } = __nccwpck_require__(8076)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -1063,15 +1063,15 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 2274:
+/***/ 9996:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8091)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(3829)
 const { AsyncResource } = __nccwpck_require__(6698)
-const util = __nccwpck_require__(1544)
-const { addSignal, removeSignal } = __nccwpck_require__(9318)
+const util = __nccwpck_require__(614)
+const { addSignal, removeSignal } = __nccwpck_require__(8076)
 const assert = __nccwpck_require__(4589)
 
 class UpgradeHandler extends AsyncResource {
@@ -1178,21 +1178,21 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 5407:
+/***/ 9213:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(8675)
-module.exports.stream = __nccwpck_require__(576)
-module.exports.pipeline = __nccwpck_require__(6998)
-module.exports.upgrade = __nccwpck_require__(2274)
-module.exports.connect = __nccwpck_require__(9724)
+module.exports.request = __nccwpck_require__(1853)
+module.exports.stream = __nccwpck_require__(4158)
+module.exports.pipeline = __nccwpck_require__(6504)
+module.exports.upgrade = __nccwpck_require__(9996)
+module.exports.connect = __nccwpck_require__(9474)
 
 
 /***/ }),
 
-/***/ 3135:
+/***/ 3589:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
@@ -1201,9 +1201,9 @@ module.exports.connect = __nccwpck_require__(9724)
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { ReadableStreamFrom } = __nccwpck_require__(1544)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
+const { ReadableStreamFrom } = __nccwpck_require__(614)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -1584,15 +1584,15 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 8447:
+/***/ 3517:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(4589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(3829)
 
-const { chunksDecode } = __nccwpck_require__(3135)
+const { chunksDecode } = __nccwpck_require__(3589)
 const CHUNK_LIMIT = 128 * 1024
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -1684,16 +1684,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2296:
+/***/ 6998:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(1544)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8091)
-const timers = __nccwpck_require__(2563)
+const util = __nccwpck_require__(614)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(3829)
+const timers = __nccwpck_require__(2189)
 
 function noop () {}
 
@@ -1931,7 +1931,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 1303:
+/***/ 233:
 /***/ ((module) => {
 
 
@@ -2056,7 +2056,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8150:
+/***/ 3000:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -2265,7 +2265,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8091:
+/***/ 3829:
 /***/ ((module) => {
 
 
@@ -2697,7 +2697,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8823:
+/***/ 9321:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -2705,7 +2705,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(3829)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -2720,9 +2720,9 @@ const {
   validateHandler,
   getServerName,
   normalizedMethodRecords
-} = __nccwpck_require__(1544)
-const { channels } = __nccwpck_require__(8150)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(1303)
+} = __nccwpck_require__(614)
+const { channels } = __nccwpck_require__(3000)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(233)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -3186,7 +3186,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 9411:
+/***/ 2581:
 /***/ ((module) => {
 
 module.exports = {
@@ -3260,7 +3260,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3568:
+/***/ 7098:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -3268,7 +3268,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(1303)
+} = __nccwpck_require__(233)
 
 class TstNode {
   /** @type {any} */
@@ -3419,13 +3419,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1544:
+/***/ 614:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(9411)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(2581)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
@@ -3433,9 +3433,9 @@ const { Blob } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(1303)
-const { tree } = __nccwpck_require__(3568)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(233)
+const { tree } = __nccwpck_require__(7098)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -4145,18 +4145,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6261:
+/***/ 5959:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8091)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(9411)
-const DispatcherBase = __nccwpck_require__(4745)
-const Pool = __nccwpck_require__(7404)
-const Client = __nccwpck_require__(3069)
-const util = __nccwpck_require__(1544)
-const createRedirectInterceptor = __nccwpck_require__(1676)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(2581)
+const DispatcherBase = __nccwpck_require__(4095)
+const Pool = __nccwpck_require__(4402)
+const Client = __nccwpck_require__(7099)
+const util = __nccwpck_require__(614)
+const createRedirectInterceptor = __nccwpck_require__(6078)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -4285,7 +4285,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 8973:
+/***/ 2043:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4293,7 +4293,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(3829)
 const {
   PoolBase,
   kClients,
@@ -4301,10 +4301,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(3272)
-const Pool = __nccwpck_require__(7404)
-const { kUrl, kInterceptors } = __nccwpck_require__(9411)
-const { parseOrigin } = __nccwpck_require__(1544)
+} = __nccwpck_require__(8666)
+const Pool = __nccwpck_require__(4402)
+const { kUrl, kInterceptors } = __nccwpck_require__(2581)
+const { parseOrigin } = __nccwpck_require__(614)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -4501,7 +4501,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 1557:
+/***/ 8103:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4509,9 +4509,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(1544)
-const { channels } = __nccwpck_require__(8150)
-const timers = __nccwpck_require__(2563)
+const util = __nccwpck_require__(614)
+const { channels } = __nccwpck_require__(3000)
+const timers = __nccwpck_require__(2189)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -4524,7 +4524,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(3829)
 const {
   kUrl,
   kReset,
@@ -4557,9 +4557,9 @@ const {
   kOnError,
   kResume,
   kHTTPContext
-} = __nccwpck_require__(9411)
+} = __nccwpck_require__(2581)
 
-const constants = __nccwpck_require__(7424)
+const constants = __nccwpck_require__(646)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -4571,11 +4571,11 @@ const kSocketUsed = Symbol('kSocketUsed')
 let extractBody
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(7846) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(220) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(__nccwpck_require__(9474))
+    mod = await WebAssembly.compile(__nccwpck_require__(7428))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -4583,7 +4583,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(7846))
+    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(220))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -5498,7 +5498,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(8900).extractBody)
+      extractBody = (__nccwpck_require__(4254).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -6021,7 +6021,7 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 4092:
+/***/ 4378:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -6029,13 +6029,13 @@ module.exports = connectH1
 const assert = __nccwpck_require__(4589)
 const { errorMonitor } = __nccwpck_require__(8474)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(1544)
+const util = __nccwpck_require__(614)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(3829)
 const {
   kUrl,
   kReset,
@@ -6054,7 +6054,7 @@ const {
   kResume,
   kSize,
   kHTTPContext
-} = __nccwpck_require__(9411)
+} = __nccwpck_require__(2581)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -6460,7 +6460,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(8900).extractBody)
+    extractBody ??= (__nccwpck_require__(4254).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -6820,7 +6820,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 3069:
+/***/ 7099:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
@@ -6830,16 +6830,16 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(1544)
-const { channels } = __nccwpck_require__(8150)
-const Request = __nccwpck_require__(8823)
-const DispatcherBase = __nccwpck_require__(4745)
+const util = __nccwpck_require__(614)
+const { channels } = __nccwpck_require__(3000)
+const Request = __nccwpck_require__(9321)
+const DispatcherBase = __nccwpck_require__(4095)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(8091)
-const buildConnector = __nccwpck_require__(2296)
+} = __nccwpck_require__(3829)
+const buildConnector = __nccwpck_require__(6998)
 const {
   kUrl,
   kServerName,
@@ -6881,9 +6881,9 @@ const {
   kHTTPContext,
   kMaxConcurrentStreams,
   kResume
-} = __nccwpck_require__(9411)
-const connectH1 = __nccwpck_require__(1557)
-const connectH2 = __nccwpck_require__(4092)
+} = __nccwpck_require__(2581)
+const connectH1 = __nccwpck_require__(8103)
+const connectH2 = __nccwpck_require__(4378)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -7191,7 +7191,7 @@ class Client extends DispatcherBase {
   }
 }
 
-const createRedirectInterceptor = __nccwpck_require__(1676)
+const createRedirectInterceptor = __nccwpck_require__(6078)
 
 function onError (client, err) {
   if (
@@ -7451,19 +7451,19 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 4745:
+/***/ 4095:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(2091)
+const Dispatcher = __nccwpck_require__(9405)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(8091)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(9411)
+} = __nccwpck_require__(3829)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(2581)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -7666,7 +7666,7 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 2091:
+/***/ 9405:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -7738,15 +7738,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 7897:
+/***/ 9375:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(4745)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(9411)
-const ProxyAgent = __nccwpck_require__(9848)
-const Agent = __nccwpck_require__(6261)
+const DispatcherBase = __nccwpck_require__(4095)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(2581)
+const ProxyAgent = __nccwpck_require__(2258)
+const Agent = __nccwpck_require__(5959)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -7905,7 +7905,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 6524:
+/***/ 610:
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -8029,15 +8029,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 3272:
+/***/ 8666:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(4745)
-const FixedQueue = __nccwpck_require__(6524)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(9411)
-const PoolStats = __nccwpck_require__(9686)
+const DispatcherBase = __nccwpck_require__(4095)
+const FixedQueue = __nccwpck_require__(610)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(2581)
+const PoolStats = __nccwpck_require__(2604)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -8230,10 +8230,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9686:
+/***/ 2604:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(9411)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(2581)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -8271,7 +8271,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 7404:
+/***/ 4402:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8282,14 +8282,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(3272)
-const Client = __nccwpck_require__(3069)
+} = __nccwpck_require__(8666)
+const Client = __nccwpck_require__(7099)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { kUrl, kInterceptors } = __nccwpck_require__(9411)
-const buildConnector = __nccwpck_require__(2296)
+} = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
+const { kUrl, kInterceptors } = __nccwpck_require__(2581)
+const buildConnector = __nccwpck_require__(6998)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -8385,19 +8385,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 9848:
+/***/ 2258:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(9411)
+const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(2581)
 const { URL } = __nccwpck_require__(3136)
-const Agent = __nccwpck_require__(6261)
-const Pool = __nccwpck_require__(7404)
-const DispatcherBase = __nccwpck_require__(4745)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8091)
-const buildConnector = __nccwpck_require__(2296)
-const Client = __nccwpck_require__(3069)
+const Agent = __nccwpck_require__(5959)
+const Pool = __nccwpck_require__(4402)
+const DispatcherBase = __nccwpck_require__(4095)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(3829)
+const buildConnector = __nccwpck_require__(6998)
+const Client = __nccwpck_require__(7099)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -8666,13 +8666,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 1882:
+/***/ 1044:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(2091)
-const RetryHandler = __nccwpck_require__(112)
+const Dispatcher = __nccwpck_require__(9405)
+const RetryHandler = __nccwpck_require__(5490)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -8708,7 +8708,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 5837:
+/***/ 8315:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8716,8 +8716,8 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(8091)
-const Agent = __nccwpck_require__(6261)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
+const Agent = __nccwpck_require__(5959)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -8747,7 +8747,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7011:
+/***/ 5209:
 /***/ ((module) => {
 
 
@@ -8798,15 +8798,15 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 5050:
+/***/ 7060:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(1544)
-const { kBodyUsed } = __nccwpck_require__(9411)
+const util = __nccwpck_require__(614)
+const { kBodyUsed } = __nccwpck_require__(2581)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
 const EE = __nccwpck_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -9037,20 +9037,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 112:
+/***/ 5490:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(9411)
-const { RequestRetryError } = __nccwpck_require__(8091)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(2581)
+const { RequestRetryError } = __nccwpck_require__(3829)
 const {
   isDisturbed,
   parseHeaders,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(1544)
+} = __nccwpck_require__(614)
 
 function calculateRetryAfterHeader (retryAfter) {
   const current = Date.now()
@@ -9481,14 +9481,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 7251:
+/***/ 3929:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const { isIP } = __nccwpck_require__(7030)
-const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(7011)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8091)
+const { lookup } = __nccwpck_require__(8229)
+const DecoratorHandler = __nccwpck_require__(5209)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(3829)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -9863,14 +9863,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 2375:
+/***/ 3470:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(1544)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8091)
-const DecoratorHandler = __nccwpck_require__(7011)
+const util = __nccwpck_require__(614)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(3829)
+const DecoratorHandler = __nccwpck_require__(5209)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -9993,12 +9993,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 1676:
+/***/ 6078:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(5050)
+const RedirectHandler = __nccwpck_require__(7060)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections }) {
   return (dispatch) => {
@@ -10021,11 +10021,11 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 3650:
+/***/ 3048:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RedirectHandler = __nccwpck_require__(5050)
+const RedirectHandler = __nccwpck_require__(7060)
 
 module.exports = opts => {
   const globalMaxRedirections = opts?.maxRedirections
@@ -10052,11 +10052,11 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 3874:
+/***/ 168:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(112)
+const RetryHandler = __nccwpck_require__(5490)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -10078,13 +10078,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 7424:
+/***/ 646:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(8916);
+const utils_1 = __nccwpck_require__(7774);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -10362,7 +10362,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 7846:
+/***/ 220:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10374,7 +10374,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 9474:
+/***/ 7428:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10386,7 +10386,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 8916:
+/***/ 7774:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -10407,13 +10407,13 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 5973:
+/***/ 7783:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(9411)
-const Agent = __nccwpck_require__(6261)
+const { kClients } = __nccwpck_require__(2581)
+const Agent = __nccwpck_require__(5959)
 const {
   kAgent,
   kMockAgentSet,
@@ -10424,14 +10424,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(8149)
-const MockClient = __nccwpck_require__(8957)
-const MockPool = __nccwpck_require__(8780)
-const { matchValue, buildMockOptions } = __nccwpck_require__(1725)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8091)
-const Dispatcher = __nccwpck_require__(2091)
-const Pluralizer = __nccwpck_require__(8353)
-const PendingInterceptorsFormatter = __nccwpck_require__(1030)
+} = __nccwpck_require__(879)
+const MockClient = __nccwpck_require__(7051)
+const MockPool = __nccwpck_require__(4226)
+const { matchValue, buildMockOptions } = __nccwpck_require__(35)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(3829)
+const Dispatcher = __nccwpck_require__(9405)
+const Pluralizer = __nccwpck_require__(7211)
+const PendingInterceptorsFormatter = __nccwpck_require__(7040)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -10574,14 +10574,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 8957:
+/***/ 7051:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(3069)
-const { buildMockDispatch } = __nccwpck_require__(1725)
+const Client = __nccwpck_require__(7099)
+const { buildMockDispatch } = __nccwpck_require__(35)
 const {
   kDispatches,
   kMockAgent,
@@ -10590,10 +10590,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(8149)
-const { MockInterceptor } = __nccwpck_require__(1599)
-const Symbols = __nccwpck_require__(9411)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
+} = __nccwpck_require__(879)
+const { MockInterceptor } = __nccwpck_require__(381)
+const Symbols = __nccwpck_require__(2581)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -10640,12 +10640,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 5445:
+/***/ 4151:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(8091)
+const { UndiciError } = __nccwpck_require__(3829)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -10675,12 +10675,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1599:
+/***/ 381:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(1725)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(35)
 const {
   kDispatches,
   kDispatchKey,
@@ -10688,9 +10688,9 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(8149)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
-const { buildURL } = __nccwpck_require__(1544)
+} = __nccwpck_require__(879)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
+const { buildURL } = __nccwpck_require__(614)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -10889,14 +10889,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 8780:
+/***/ 4226:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(7404)
-const { buildMockDispatch } = __nccwpck_require__(1725)
+const Pool = __nccwpck_require__(4402)
+const { buildMockDispatch } = __nccwpck_require__(35)
 const {
   kDispatches,
   kMockAgent,
@@ -10905,10 +10905,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(8149)
-const { MockInterceptor } = __nccwpck_require__(1599)
-const Symbols = __nccwpck_require__(9411)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
+} = __nccwpck_require__(879)
+const { MockInterceptor } = __nccwpck_require__(381)
+const Symbols = __nccwpck_require__(2581)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -10955,7 +10955,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 8149:
+/***/ 879:
 /***/ ((module) => {
 
 
@@ -10985,20 +10985,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1725:
+/***/ 35:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(5445)
+const { MockNotMatchedError } = __nccwpck_require__(4151)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(8149)
-const { buildURL } = __nccwpck_require__(1544)
+} = __nccwpck_require__(879)
+const { buildURL } = __nccwpck_require__(614)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
@@ -11359,7 +11359,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1030:
+/***/ 7040:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -11409,7 +11409,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 8353:
+/***/ 7211:
 /***/ ((module) => {
 
 
@@ -11445,7 +11445,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 2563:
+/***/ 2189:
 /***/ ((module) => {
 
 
@@ -11875,20 +11875,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4330:
+/***/ 3584:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(7589)
-const { urlEquals, getFieldValues } = __nccwpck_require__(102)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(1544)
-const { webidl } = __nccwpck_require__(253)
-const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9107)
-const { Request, fromInnerRequest } = __nccwpck_require__(6055)
-const { kState } = __nccwpck_require__(4883)
-const { fetching } = __nccwpck_require__(7302)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(4296)
+const { kConstruct } = __nccwpck_require__(8171)
+const { urlEquals, getFieldValues } = __nccwpck_require__(7392)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(614)
+const { webidl } = __nccwpck_require__(655)
+const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(6689)
+const { Request, fromInnerRequest } = __nccwpck_require__(229)
+const { kState } = __nccwpck_require__(8841)
+const { fetching } = __nccwpck_require__(1256)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(2498)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -12741,15 +12741,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6949:
+/***/ 6591:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(7589)
-const { Cache } = __nccwpck_require__(4330)
-const { webidl } = __nccwpck_require__(253)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
+const { kConstruct } = __nccwpck_require__(8171)
+const { Cache } = __nccwpck_require__(3584)
+const { webidl } = __nccwpck_require__(655)
+const { kEnumerableProperty } = __nccwpck_require__(614)
 
 class CacheStorage {
   /**
@@ -12900,26 +12900,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7589:
+/***/ 8171:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(9411).kConstruct)
+  kConstruct: (__nccwpck_require__(2581).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 102:
+/***/ 7392:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(980)
-const { isValidHeaderName } = __nccwpck_require__(4296)
+const { URLSerializer } = __nccwpck_require__(7618)
+const { isValidHeaderName } = __nccwpck_require__(2498)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -12964,7 +12964,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6820:
+/***/ 6254:
 /***/ ((module) => {
 
 
@@ -12983,15 +12983,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5437:
+/***/ 7931:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(2802)
-const { stringify } = __nccwpck_require__(5613)
-const { webidl } = __nccwpck_require__(253)
-const { Headers } = __nccwpck_require__(3676)
+const { parseSetCookie } = __nccwpck_require__(1588)
+const { stringify } = __nccwpck_require__(5203)
+const { webidl } = __nccwpck_require__(655)
+const { Headers } = __nccwpck_require__(7002)
 
 /**
  * @typedef {Object} Cookie
@@ -13174,14 +13174,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2802:
+/***/ 1588:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(6820)
-const { isCTLExcludingHtab } = __nccwpck_require__(5613)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(980)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(6254)
+const { isCTLExcludingHtab } = __nccwpck_require__(5203)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(7618)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -13491,7 +13491,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5613:
+/***/ 5203:
 /***/ ((module) => {
 
 
@@ -13850,13 +13850,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2455:
+/***/ 945:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(6627)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(8253)
 
 /**
  * @type {number[]} BOM
@@ -14431,23 +14431,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6942:
+/***/ 2375:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(7302)
-const { makeRequest } = __nccwpck_require__(6055)
-const { webidl } = __nccwpck_require__(253)
-const { EventSourceStream } = __nccwpck_require__(2455)
-const { parseMIMEType } = __nccwpck_require__(980)
-const { createFastMessageEvent } = __nccwpck_require__(44)
-const { isNetworkError } = __nccwpck_require__(9107)
-const { delay } = __nccwpck_require__(6627)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
-const { environmentSettingsObject } = __nccwpck_require__(4296)
-const { getGlobalDispatcher } = __nccwpck_require__(5837)
+const { fetching } = __nccwpck_require__(1256)
+const { makeRequest } = __nccwpck_require__(229)
+const { webidl } = __nccwpck_require__(655)
+const { EventSourceStream } = __nccwpck_require__(945)
+const { parseMIMEType } = __nccwpck_require__(7618)
+const { createFastMessageEvent } = __nccwpck_require__(7506)
+const { isNetworkError } = __nccwpck_require__(6689)
+const { delay } = __nccwpck_require__(8253)
+const { kEnumerableProperty } = __nccwpck_require__(614)
+const { environmentSettingsObject } = __nccwpck_require__(2498)
+const { getGlobalDispatcher } = __nccwpck_require__(8315)
 
 let experimentalWarned = false
 
@@ -14921,7 +14921,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6627:
+/***/ 8253:
 /***/ ((module) => {
 
 
@@ -14965,12 +14965,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8900:
+/***/ 4254:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(1544)
+const util = __nccwpck_require__(614)
 const {
   ReadableStreamFrom,
   isBlobLike,
@@ -14980,16 +14980,16 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(4296)
-const { FormData } = __nccwpck_require__(9662)
-const { kState } = __nccwpck_require__(4883)
-const { webidl } = __nccwpck_require__(253)
+} = __nccwpck_require__(2498)
+const { FormData } = __nccwpck_require__(2316)
+const { kState } = __nccwpck_require__(8841)
+const { webidl } = __nccwpck_require__(655)
 const { Blob } = __nccwpck_require__(4573)
 const assert = __nccwpck_require__(4589)
 const { isErrored, isDisturbed } = __nccwpck_require__(7075)
 const { isArrayBuffer } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(980)
-const { multipartFormDataParser } = __nccwpck_require__(3100)
+const { serializeAMimeType } = __nccwpck_require__(7618)
+const { multipartFormDataParser } = __nccwpck_require__(5538)
 let random
 
 try {
@@ -15501,7 +15501,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1207:
+/***/ 5434:
 /***/ ((module) => {
 
 
@@ -15632,7 +15632,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 980:
+/***/ 7618:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -16383,12 +16383,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 933:
+/***/ 147:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConnected, kSize } = __nccwpck_require__(9411)
+const { kConnected, kSize } = __nccwpck_require__(2581)
 
 class CompatWeakRef {
   constructor (value) {
@@ -16436,14 +16436,14 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 1506:
+/***/ 4504:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Blob, File } = __nccwpck_require__(4573)
-const { kState } = __nccwpck_require__(4883)
-const { webidl } = __nccwpck_require__(253)
+const { kState } = __nccwpck_require__(8841)
+const { webidl } = __nccwpck_require__(655)
 
 // TODO(@KhafraDev): remove
 class FileLike {
@@ -16569,16 +16569,16 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 3100:
+/***/ 5538:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(1544)
-const { utf8DecodeBytes } = __nccwpck_require__(4296)
-const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(980)
-const { isFileLike } = __nccwpck_require__(1506)
-const { makeEntry } = __nccwpck_require__(9662)
+const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(614)
+const { utf8DecodeBytes } = __nccwpck_require__(2498)
+const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(7618)
+const { isFileLike } = __nccwpck_require__(4504)
+const { makeEntry } = __nccwpck_require__(2316)
 const assert = __nccwpck_require__(4589)
 const { File: NodeFile } = __nccwpck_require__(4573)
 
@@ -17050,16 +17050,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9662:
+/***/ 2316:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(4296)
-const { kState } = __nccwpck_require__(4883)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
-const { FileLike, isFileLike } = __nccwpck_require__(1506)
-const { webidl } = __nccwpck_require__(253)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(2498)
+const { kState } = __nccwpck_require__(8841)
+const { kEnumerableProperty } = __nccwpck_require__(614)
+const { FileLike, isFileLike } = __nccwpck_require__(4504)
+const { webidl } = __nccwpck_require__(655)
 const { File: NativeFile } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 
@@ -17309,7 +17309,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 2443:
+/***/ 6849:
 /***/ ((module) => {
 
 
@@ -17356,21 +17356,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3676:
+/***/ 7002:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(9411)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
+const { kConstruct } = __nccwpck_require__(2581)
+const { kEnumerableProperty } = __nccwpck_require__(614)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(4296)
-const { webidl } = __nccwpck_require__(253)
+} = __nccwpck_require__(2498)
+const { webidl } = __nccwpck_require__(655)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
 
@@ -18050,7 +18050,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7302:
+/***/ 1256:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -18063,9 +18063,9 @@ const {
   filterResponse,
   makeResponse,
   fromInnerResponse
-} = __nccwpck_require__(9107)
-const { HeadersList } = __nccwpck_require__(3676)
-const { Request, cloneRequest } = __nccwpck_require__(6055)
+} = __nccwpck_require__(6689)
+const { HeadersList } = __nccwpck_require__(7002)
+const { Request, cloneRequest } = __nccwpck_require__(229)
 const zlib = __nccwpck_require__(8522)
 const {
   bytesMatch,
@@ -18101,23 +18101,23 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(4296)
-const { kState, kDispatcher } = __nccwpck_require__(4883)
+} = __nccwpck_require__(2498)
+const { kState, kDispatcher } = __nccwpck_require__(8841)
 const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(8900)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(4254)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(1207)
+} = __nccwpck_require__(5434)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished } = __nccwpck_require__(7075)
-const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(1544)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(980)
-const { getGlobalDispatcher } = __nccwpck_require__(5837)
-const { webidl } = __nccwpck_require__(253)
+const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(614)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(7618)
+const { getGlobalDispatcher } = __nccwpck_require__(8315)
+const { webidl } = __nccwpck_require__(655)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
@@ -20327,23 +20327,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6055:
+/***/ 229:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(8900)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(3676)
-const { FinalizationRegistry } = __nccwpck_require__(933)()
-const util = __nccwpck_require__(1544)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4254)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(7002)
+const { FinalizationRegistry } = __nccwpck_require__(147)()
+const util = __nccwpck_require__(614)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(4296)
+} = __nccwpck_require__(2498)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -20353,12 +20353,12 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(1207)
+} = __nccwpck_require__(5434)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(4883)
-const { webidl } = __nccwpck_require__(253)
-const { URLSerializer } = __nccwpck_require__(980)
-const { kConstruct } = __nccwpck_require__(9411)
+const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(8841)
+const { webidl } = __nccwpck_require__(655)
+const { URLSerializer } = __nccwpck_require__(7618)
+const { kConstruct } = __nccwpck_require__(2581)
 const assert = __nccwpck_require__(4589)
 const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(8474)
 
@@ -21371,14 +21371,14 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 9107:
+/***/ 6689:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(3676)
-const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(8900)
-const util = __nccwpck_require__(1544)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(7002)
+const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(4254)
+const util = __nccwpck_require__(614)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -21390,16 +21390,16 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(4296)
+} = __nccwpck_require__(2498)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(1207)
-const { kState, kHeaders } = __nccwpck_require__(4883)
-const { webidl } = __nccwpck_require__(253)
-const { FormData } = __nccwpck_require__(9662)
-const { URLSerializer } = __nccwpck_require__(980)
-const { kConstruct } = __nccwpck_require__(9411)
+} = __nccwpck_require__(5434)
+const { kState, kHeaders } = __nccwpck_require__(8841)
+const { webidl } = __nccwpck_require__(655)
+const { FormData } = __nccwpck_require__(2316)
+const { URLSerializer } = __nccwpck_require__(7618)
+const { kConstruct } = __nccwpck_require__(2581)
 const assert = __nccwpck_require__(4589)
 const { types } = __nccwpck_require__(7975)
 
@@ -21988,7 +21988,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4883:
+/***/ 8841:
 /***/ ((module) => {
 
 
@@ -22004,21 +22004,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4296:
+/***/ 2498:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(1207)
-const { getGlobalOrigin } = __nccwpck_require__(2443)
-const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(980)
+const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(5434)
+const { getGlobalOrigin } = __nccwpck_require__(6849)
+const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(7618)
 const { performance } = __nccwpck_require__(643)
-const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(1544)
+const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(614)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(253)
+const { webidl } = __nccwpck_require__(655)
 
 let supportedHashes = []
 
@@ -23643,14 +23643,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 253:
+/***/ 655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { types, inspect } = __nccwpck_require__(7975)
 const { markAsUncloneable } = __nccwpck_require__(5919)
-const { toUSVString } = __nccwpck_require__(1544)
+const { toUSVString } = __nccwpck_require__(614)
 
 /** @type {import('../../../types/webidl').Webidl} */
 const webidl = {}
@@ -24345,7 +24345,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5207:
+/***/ 4569:
 /***/ ((module) => {
 
 
@@ -24642,7 +24642,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6299:
+/***/ 1709:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -24651,16 +24651,16 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(7522)
+} = __nccwpck_require__(1496)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(9657)
-const { webidl } = __nccwpck_require__(253)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
+} = __nccwpck_require__(3859)
+const { webidl } = __nccwpck_require__(655)
+const { kEnumerableProperty } = __nccwpck_require__(614)
 
 class FileReader extends EventTarget {
   constructor () {
@@ -24993,12 +24993,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2981:
+/***/ 2175:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(253)
+const { webidl } = __nccwpck_require__(655)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -25078,7 +25078,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9657:
+/***/ 3859:
 /***/ ((module) => {
 
 
@@ -25095,7 +25095,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7522:
+/***/ 1496:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -25106,10 +25106,10 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(9657)
-const { ProgressEvent } = __nccwpck_require__(2981)
-const { getEncoding } = __nccwpck_require__(5207)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(980)
+} = __nccwpck_require__(3859)
+const { ProgressEvent } = __nccwpck_require__(2175)
+const { getEncoding } = __nccwpck_require__(4569)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(7618)
 const { types } = __nccwpck_require__(7975)
 const { StringDecoder } = __nccwpck_require__(3193)
 const { btoa } = __nccwpck_require__(4573)
@@ -25493,27 +25493,27 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2569:
+/***/ 3999:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(1816)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(966)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(2456)
-const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(5673)
-const { channels } = __nccwpck_require__(8150)
-const { CloseEvent } = __nccwpck_require__(44)
-const { makeRequest } = __nccwpck_require__(6055)
-const { fetching } = __nccwpck_require__(7302)
-const { Headers, getHeadersList } = __nccwpck_require__(3676)
-const { getDecodeSplit } = __nccwpck_require__(4296)
-const { WebsocketFrameSend } = __nccwpck_require__(9272)
+} = __nccwpck_require__(9686)
+const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(5995)
+const { channels } = __nccwpck_require__(3000)
+const { CloseEvent } = __nccwpck_require__(7506)
+const { makeRequest } = __nccwpck_require__(229)
+const { fetching } = __nccwpck_require__(1256)
+const { Headers, getHeadersList } = __nccwpck_require__(7002)
+const { getDecodeSplit } = __nccwpck_require__(2498)
+const { WebsocketFrameSend } = __nccwpck_require__(9390)
 
 /** @type {import('crypto')} */
 let crypto
@@ -25871,7 +25871,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1816:
+/***/ 966:
 /***/ ((module) => {
 
 
@@ -25944,14 +25944,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 44:
+/***/ 7506:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(253)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
-const { kConstruct } = __nccwpck_require__(9411)
+const { webidl } = __nccwpck_require__(655)
+const { kEnumerableProperty } = __nccwpck_require__(614)
+const { kConstruct } = __nccwpck_require__(2581)
 const { MessagePort } = __nccwpck_require__(5919)
 
 /**
@@ -26280,12 +26280,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9272:
+/***/ 9390:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(1816)
+const { maxUnsigned16Bit } = __nccwpck_require__(966)
 
 const BUFFER_SIZE = 16386
 
@@ -26383,14 +26383,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2869:
+/***/ 5643:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(5673)
-const { MessageSizeExceededError } = __nccwpck_require__(8091)
+const { isValidClientWindowBits } = __nccwpck_require__(5995)
+const { MessageSizeExceededError } = __nccwpck_require__(3829)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -26495,16 +26495,16 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 4588:
+/***/ 430:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(1816)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(2456)
-const { channels } = __nccwpck_require__(8150)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(966)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(9686)
+const { channels } = __nccwpck_require__(3000)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -26514,11 +26514,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(5673)
-const { WebsocketFrameSend } = __nccwpck_require__(9272)
-const { closeWebSocketConnection } = __nccwpck_require__(2569)
-const { PerMessageDeflate } = __nccwpck_require__(2869)
-const { MessageSizeExceededError } = __nccwpck_require__(8091)
+} = __nccwpck_require__(5995)
+const { WebsocketFrameSend } = __nccwpck_require__(9390)
+const { closeWebSocketConnection } = __nccwpck_require__(3999)
+const { PerMessageDeflate } = __nccwpck_require__(5643)
+const { MessageSizeExceededError } = __nccwpck_require__(3829)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -27029,14 +27029,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 228:
+/***/ 1506:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(9272)
-const { opcodes, sendHints } = __nccwpck_require__(1816)
-const FixedQueue = __nccwpck_require__(6524)
+const { WebsocketFrameSend } = __nccwpck_require__(9390)
+const { opcodes, sendHints } = __nccwpck_require__(966)
+const FixedQueue = __nccwpck_require__(610)
 
 /** @type {typeof Uint8Array} */
 const FastBuffer = Buffer[Symbol.species]
@@ -27140,7 +27140,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 2456:
+/***/ 9686:
 /***/ ((module) => {
 
 
@@ -27159,16 +27159,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5673:
+/***/ 5995:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(2456)
-const { states, opcodes } = __nccwpck_require__(1816)
-const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(44)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(9686)
+const { states, opcodes } = __nccwpck_require__(966)
+const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(7506)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(980)
+const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(7618)
 
 /* globals Blob */
 
@@ -27488,15 +27488,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5366:
+/***/ 1668:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(253)
-const { URLSerializer } = __nccwpck_require__(980)
-const { environmentSettingsObject } = __nccwpck_require__(4296)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(1816)
+const { webidl } = __nccwpck_require__(655)
+const { URLSerializer } = __nccwpck_require__(7618)
+const { environmentSettingsObject } = __nccwpck_require__(2498)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(966)
 const {
   kWebSocketURL,
   kReadyState,
@@ -27505,21 +27505,21 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(2456)
+} = __nccwpck_require__(9686)
 const {
   isConnecting,
   isEstablished,
   isClosing,
   isValidSubprotocol,
   fireEvent
-} = __nccwpck_require__(5673)
-const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(2569)
-const { ByteParser } = __nccwpck_require__(4588)
-const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(1544)
-const { getGlobalDispatcher } = __nccwpck_require__(5837)
+} = __nccwpck_require__(5995)
+const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(3999)
+const { ByteParser } = __nccwpck_require__(430)
+const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(614)
+const { getGlobalDispatcher } = __nccwpck_require__(8315)
 const { types } = __nccwpck_require__(7975)
-const { ErrorEvent, CloseEvent } = __nccwpck_require__(44)
-const { SendQueue } = __nccwpck_require__(228)
+const { ErrorEvent, CloseEvent } = __nccwpck_require__(7506)
+const { SendQueue } = __nccwpck_require__(1506)
 
 // https://websockets.spec.whatwg.org/#interface-definition
 class WebSocket extends EventTarget {
@@ -28090,15 +28090,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 770:
+/***/ 9140:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+/* unused reexport */ __nccwpck_require__(6759);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 6759:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -28370,20 +28370,97 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 7981:
+/***/ 6382:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   MK: () => (/* binding */ checkTags),
+/* harmony export */   Qi: () => (/* binding */ checkEach),
+/* harmony export */   bJ: () => (/* binding */ ecsRules),
+/* harmony export */   mF: () => (/* binding */ refuseSecretShaped)
+/* harmony export */ });
+/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8112);
+/* harmony import */ var _lib_names_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2603);
+
+
+/**
+ * The name rules deploy-ecs checks beyond src/lib/names.ts, each from the reference it names, and the checks of
+ * its inputs that are lists or maps of names. All run before any request, so a bad name never reaches ECS.
+ */
+const pattern = (regex, says) => ({ says, test: (value) => regex.test(value) });
+const ecsRules = {
+    /**
+     * A target group ARN (Elastic Load Balancing API Reference, CreateTargetGroup Name: up to 32 alphanumerics
+     * and hyphens; the ARN ends in a 16-digit hex id).
+     */
+    targetGroupArn: pattern(/^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}$/, 'a target group ARN, arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<16 hex digits>'),
+    /** A subnet id (Amazon EC2 API Reference, Subnet SubnetId: subnet- and 8 or 17 hex digits). */
+    subnet: pattern(/^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/, 'a subnet id such as subnet-0123456789abcdef0'),
+    /** A security group id (Amazon EC2 API Reference, SecurityGroup GroupId). */
+    securityGroup: pattern(/^sg-([0-9a-f]{8}|[0-9a-f]{17})$/, 'a security group id such as sg-0123456789abcdef0'),
+    /** A task definition ARN (ECS API Reference, TaskDefinition taskDefinitionArn). */
+    taskDefinitionArn: pattern(/^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:\d+$/, 'a task definition ARN, arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>'),
+    /** An S3 object ARN (ECS API Reference, EnvironmentFile value; Amazon S3 User Guide, ARN format). */
+    s3ObjectArn: pattern(/^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/\S+$/, 'an S3 object ARN such as arn:aws:s3:::bucket/path/app.env'),
+    /**
+     * A secret's valueFrom (ECS Developer Guide, "Pass sensitive data to a container"): the ARN of a Secrets
+     * Manager secret or of an SSM parameter, or the name of a parameter in the same Region.
+     */
+    secretReference: pattern(/^(arn:aws[a-z-]*:(secretsmanager|ssm):\S+|\/?[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*)$/, 'the ARN of a Secrets Manager secret or an SSM parameter, or the name of a parameter'),
+    /** ECS API Reference, LogConfiguration logDriver: the drivers ECS accepts. */
+    logDriver: pattern(/^(awslogs|awsfirelens|fluentd|gelf|journald|json-file|splunk|syslog)$/, 'one of awslogs, awsfirelens, fluentd, gelf, journald, json-file, splunk, syslog'),
+    /** ECS API Reference, RunTask startedBy: up to 128 letters, digits, hyphens, forward slashes and underscores. */
+    startedBy: pattern(/^[A-Za-z0-9_/-]{1,128}$/, 'up to 128 letters, digits, hyphens, slashes and underscores'),
+    /**
+     * An environment variable name (ECS API Reference, KeyValuePair name): the container's environment cannot hold
+     * a name with '=', white space or control characters (POSIX Base Definitions, 8.1 Environment Variable
+     * Definition).
+     */
+    variableName: pattern(/^[^\s=\p{Cc}]{1,255}$/u, "a variable name without '=', spaces or control characters"),
+};
+/** Checks every item of a list input with one rule. */
+function checkEach(input, values, rule) {
+    for (const value of values)
+        (0,_lib_names_js__WEBPACK_IMPORTED_MODULE_1__/* .checkName */ .I)(input, value, rule);
+    return values;
+}
+/** Tags given as key=value lines or a JSON array: each key and value by the AWS tag rules. */
+function checkTags(input, tags) {
+    for (const { key, value } of tags) {
+        (0,_lib_names_js__WEBPACK_IMPORTED_MODULE_1__/* .checkName */ .I)(`${input} (key)`, key, _lib_names_js__WEBPACK_IMPORTED_MODULE_1__/* .names */ .D.awsTagKey);
+        (0,_lib_names_js__WEBPACK_IMPORTED_MODULE_1__/* .checkName */ .I)(`${input} (value of ${key})`, value, _lib_names_js__WEBPACK_IMPORTED_MODULE_1__/* .names */ .D.awsTagValue);
+    }
+    return tags;
+}
+/** A one-line value that is only text where a number or a name was expected: refused without printing it. */
+function refuseSecretShaped(input, value, rule) {
+    if (rule.test(value))
+        return;
+    throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input '${input}' must be ${rule.says}; the value given is not one (it is not printed, as it may be a secret).`, 'Give the reference (ARN or parameter name) of the secret, never its value.');
+}
+
+
+/***/ }),
+
+/***/ 4161:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Bd: () => (/* binding */ readCompat),
+/* harmony export */   Ol: () => (/* binding */ refuseInTeardown),
 /* harmony export */   Q3: () => (/* binding */ registeredSource),
 /* harmony export */   Qd: () => (/* binding */ assignPublicIp),
 /* harmony export */   Tq: () => (/* binding */ warnUnused),
 /* harmony export */   Vt: () => (/* binding */ warnNoEffect),
 /* harmony export */   fg: () => (/* binding */ dropEmptyValues)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
-/* harmony import */ var _lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1662);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4724);
+/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8112);
+/* harmony import */ var _lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(690);
+/* harmony import */ var _lib_names_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2603);
+/* harmony import */ var _checks_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6382);
+
+
 
 
 
@@ -28461,24 +28538,93 @@ const SERVICE_ONLY = [
     'service-managed-ebs-volume-name',
     'service-managed-ebs-volume',
 ];
+const CREATE_ONLY = ['subnets', 'security-groups', 'target-group-arn', 'container-port'];
+/** What only a watched rollout uses: its failure threshold, and the pruning after it succeeded. */
+const WATCH_ONLY = ['max-failed-tasks', 'deregister-old-revisions'];
 /**
- * Inputs of the one-off task without one, and of the service update without a service: named, as no-ops.
- * Inputs with a default in action.yml are left out: the runner always passes them.
+ * The defaults of action.yml for inputs that only matter in one mode: the runner always passes them, so one of
+ * them says something only when it differs from its default.
  */
-function warnUnused(runTask, service) {
+const DEFAULTS = {
+    'run-task': 'false',
+    'run-task-started-by': 'GitHub-Actions',
+    'wait-for-task-stopped': 'true',
+    'create-service': 'false',
+    'assign-public-ip': 'false',
+    'deployment-circuit-breaker': 'true',
+    'force-new-deployment': 'false',
+    'rollback-on-failure': 'true',
+    'rollback-on-cancel': 'true',
+};
+/** Whether an input was given: set, and not to its action.yml default. */
+function given(name) {
+    const value = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)(name);
+    return value !== undefined && value !== DEFAULTS[name];
+}
+/**
+ * Inputs of the one-off task without one, of the service update without a service, and of a created service
+ * without create-service: named, as no-ops.
+ */
+function warnUnused(mode) {
+    const runTaskOnly = [...RUN_TASK_ONLY, 'run-task-started-by', 'wait-for-task-stopped', 'run-task-container'];
+    const createOnly = [...CREATE_ONLY, 'assign-public-ip', 'deployment-circuit-breaker'];
     const unused = [
-        ...(runTask ? [] : RUN_TASK_ONLY.map((name) => [name, "no one-off task runs (set 'run-task: true')"])),
-        ...(service ? [] : SERVICE_ONLY.map((name) => [name, 'no service is given: the revision is only registered'])),
-    ].filter(([name]) => (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)(name) !== undefined);
+        ...(mode.runTask ? [] : runTaskOnly.map((name) => [name, "no one-off task runs (set 'run-task: true')"])),
+        ...(mode.service ? [] : SERVICE_ONLY.map((name) => [name, 'no service is given: the revision is only registered'])),
+        ...(mode.create || !mode.service
+            ? []
+            : createOnly.map((name) => [name, "they configure a created service (set 'create-service: true')"])),
+        ...(mode.wait || !mode.service
+            ? []
+            : WATCH_ONLY.map((name) => [name, 'wait-for-service-stability is false, so the rollout is not watched'])),
+    ].filter(([name]) => given(name));
     for (const [name, why] of unused)
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Input '${name}' has no effect: ${why}.`);
     return unused.map(([name]) => name);
 }
+/** Everything deploy-ecs reads only to deploy: refused with `mode: teardown`, which only deletes services. */
+const DEPLOY_ONLY = [
+    'task-definition',
+    'image',
+    'images',
+    'run-task-command',
+    'task-definition-arn',
+    'task-definition-family',
+    'task-definition-revision',
+    'container-name',
+    'environment-variables',
+    'secret-environment-variables',
+    'secrets',
+    'log-configuration-log-driver',
+    'log-configuration-options',
+    'docker-labels',
+    'command',
+    'task-role-arn',
+    'execution-role-arn',
+    'env-files',
+    'task-definition-tags',
+    'deregister-old-revisions',
+    'max-failed-tasks',
+    'run-task',
+    ...RUN_TASK_ONLY,
+    ...SERVICE_ONLY,
+    ...CREATE_ONLY,
+    'create-service',
+    'force-new-deployment',
+    'rollback-on-failure',
+];
+function refuseInTeardown() {
+    const name = DEPLOY_ONLY.find(given);
+    if (name === undefined)
+        return;
+    throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input '${name}' has no meaning with 'mode: teardown', which only deletes services.`, `Remove '${name}' from the teardown step, or drop 'mode: teardown' to deploy.`);
+}
 function readCompat() {
     const tags = json('run-task-tags', 'array');
     for (const tag of tags ?? [])
-        if (typeof tag?.key !== 'string')
+        if (typeof tag?.key !== 'string' || typeof (tag.value ?? '') !== 'string')
             throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('Input \'run-task-tags\' must be a JSON array of {"key": ..., "value": ...}.');
+    (0,_checks_js__WEBPACK_IMPORTED_MODULE_4__/* .checkTags */ .MK)('run-task-tags', (tags ?? []).map(({ key, value }) => ({ key, value: value ?? '' })));
     return {
         runTaskLaunchType: (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optionalOneOf */ .GB)('run-task-launch-type', ['FARGATE', 'EC2']),
         runTaskCapacityProviderStrategy: json('run-task-capacity-provider-strategy', 'array'),
@@ -28488,10 +28634,14 @@ function readCompat() {
         enableExecuteCommand: (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optionalBool */ .RO)('enable-execute-command'),
         keepNullValueKeys: (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .list */ .p_)('keep-null-value-keys'),
         maxRetries: (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .number */ .ai)('max-retries', undefined, { min: 0, max: 20 }),
-        taskRoleArn: (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('task-role-arn'),
-        executionRoleArn: (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)('execution-role-arn'),
-        envFiles: (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .list */ .p_)('env-files'),
+        taskRoleArn: roleArn('task-role-arn'),
+        executionRoleArn: roleArn('execution-role-arn'),
+        envFiles: (0,_checks_js__WEBPACK_IMPORTED_MODULE_4__/* .checkEach */ .Qi)('env-files', (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .list */ .p_)('env-files'), _checks_js__WEBPACK_IMPORTED_MODULE_4__/* .ecsRules */ .bJ.s3ObjectArn),
     };
+}
+function roleArn(input) {
+    const value = (0,_lib_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .optional */ .lq)(input);
+    return value === undefined ? undefined : (0,_lib_names_js__WEBPACK_IMPORTED_MODULE_3__/* .checkName */ .I)(input, value, _lib_names_js__WEBPACK_IMPORTED_MODULE_3__/* .names */ .D.iamRoleArn);
 }
 /**
  * The render action's other way to name the task definition to start from: task-definition-arn, or
@@ -28507,6 +28657,11 @@ function registeredSource(hasFile) {
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Both 'task-definition' and '${arn ? 'task-definition-arn' : 'task-definition-family'}' are given: the file in 'task-definition' is used.`);
         return undefined;
     }
+    // Checked only when used: with a file they are ignored (as the render action ignores them), with a warning.
+    if (arn !== undefined)
+        (0,_lib_names_js__WEBPACK_IMPORTED_MODULE_3__/* .checkName */ .I)('task-definition-arn', arn, _checks_js__WEBPACK_IMPORTED_MODULE_4__/* .ecsRules */ .bJ.taskDefinitionArn);
+    if (family !== undefined)
+        (0,_lib_names_js__WEBPACK_IMPORTED_MODULE_3__/* .checkName */ .I)('task-definition-family', family, _lib_names_js__WEBPACK_IMPORTED_MODULE_3__/* .names */ .D.ecsFamily);
     if (revision !== undefined && family === undefined)
         throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz("Input 'task-definition-revision' needs 'task-definition-family'.");
     if (revision !== undefined && !/^\d+$/.test(revision))
@@ -28546,11 +28701,11 @@ function isEmpty(value) {
 
 /***/ }),
 
-/***/ 2911:
+/***/ 3835:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8710);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(857);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -28559,7 +28714,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8710:
+/***/ 857:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28570,137 +28725,14 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: deployStage, teardownStage
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var lib_core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ../../../work/main/node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(4724);
 // EXTERNAL MODULE: ./src/lib/duration.ts
-var duration = __nccwpck_require__(2543);
+var duration = __nccwpck_require__(131);
 // EXTERNAL MODULE: ./src/lib/errors.ts
-var errors = __nccwpck_require__(7268);
-;// CONCATENATED MODULE: ./src/lib/secrets.ts
-
-/**
- * The one place a value becomes secret. `mask()` registers it with the runner, which then hides it in the log
- * and the step summary; `scrub()` hides it in everything else that leaves the runner (step outputs, pull
- * request comments, deployment statuses), which the runner does not mask. No other module calls
- * `core.setSecret`.
- */
-/** Names of headers, settings and variables whose values are credentials. */
-function isSensitiveName(name) {
-    return /^(proxy-)?authorization$|^cookie$|token|secret|key|password|passwd|session|signature|credential|auth/i.test(name);
-}
-/** Every form of every value masked in this run, longest first when scrubbing. */
-const masked = new Set();
-/**
- * The forms a value can be printed in besides its own: JSON- and HCL-escaped (Terraform writes `"`, `\` and
- * non-ASCII characters escaped), HTML-escaped, URL-encoded. Each is hidden as the value itself is.
- */
-function printedForms(value) {
-    const json = JSON.stringify(value).slice(1, -1);
-    const asciiJson = json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    const html = value
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;');
-    const forms = [
-        value,
-        json,
-        asciiJson,
-        html,
-        encodeURIComponent(value),
-        encodeURIComponent(value).replace(/%20/g, '+'),
-    ];
-    return [...new Set(forms)];
-}
-/**
- * Registers a secret with the runner, in every printed form, and each of its lines: the runner matches
- * masks line by line, so a multi-line value (a key, a certificate) is hidden only when each line is.
- */
-function mask(value) {
-    if (value === undefined || value.trim() === '')
-        return;
-    const lines = value.includes('\n') ? value.split(/\r?\n/).filter((line) => line.trim() !== '') : [];
-    // Registered again when seen again: each step is a process of its own, whose runner must hear of it.
-    for (const form of new Set([value, ...lines].flatMap(printedForms))) {
-        masked.add(form);
-        core.setSecret(form);
-    }
-}
-/**
- * Masks a credential header's value, and the parts of it that are secrets on their own: the token of
- * `Bearer <token>`, the password inside `Basic <base64>`, and each value of a `Cookie`.
- */
-function maskCredential(value) {
-    if (value === '')
-        return;
-    mask(value);
-    const scheme = /^(\w+)\s+(\S+)$/.exec(value);
-    if (scheme?.[2]) {
-        mask(scheme[2]);
-        if (/^basic$/i.test(scheme[1] ?? '')) {
-            const decoded = Buffer.from(scheme[2], 'base64').toString('utf8');
-            if (decoded.includes(':'))
-                mask(decoded.slice(decoded.indexOf(':') + 1));
-        }
-    }
-    for (const cookie of value.split(';')) {
-        const part = cookie.slice(cookie.indexOf('=') + 1).trim();
-        if (cookie.includes('=') && part.length >= 6 && part !== value)
-            mask(part);
-    }
-}
-/** Masks the password of a URL's userinfo and query values named like credentials (`?api_key=...`). */
-function maskUrl(raw) {
-    const url = parseUrl(raw);
-    if (!url)
-        return;
-    if (url.password) {
-        mask(url.password);
-        mask(safeDecode(url.password));
-    }
-    for (const [name, value] of url.searchParams)
-        if (isSensitiveName(name))
-            mask(value);
-}
-/** The URL for logs, summaries and outputs: its password and credential-like query values as ***. */
-function redactUrl(raw) {
-    const url = parseUrl(raw);
-    if (!url)
-        return scrub(raw);
-    if (url.password)
-        url.password = '***';
-    for (const name of new Set(url.searchParams.keys()))
-        if (isSensitiveName(name))
-            url.searchParams.set(name, '***');
-    return url.href;
-}
-/** Replaces every value masked so far, in each of its printed forms, with ***, as the runner does in the log. */
-function scrub(text) {
-    let clean = text;
-    for (const value of [...masked].sort((a, b) => b.length - a.length))
-        clean = clean.split(value).join('***');
-    return clean;
-}
-function parseUrl(raw) {
-    if (raw instanceof URL)
-        return raw;
-    try {
-        return new URL(raw);
-    }
-    catch {
-        return undefined;
-    }
-}
-function safeDecode(text) {
-    try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
-}
-
+var errors = __nccwpck_require__(8112);
+// EXTERNAL MODULE: ./src/lib/secrets.ts
+var secrets = __nccwpck_require__(5742);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/lib/summary.ts
@@ -28744,7 +28776,7 @@ function renderSummary(summary) {
 function writeSummary(summary) {
     const file = process.env.GITHUB_STEP_SUMMARY;
     if (file)
-        (0,external_node_fs_.appendFileSync)(file, `${scrub(renderSummary(summary))}\n`);
+        (0,external_node_fs_.appendFileSync)(file, `${(0,secrets/* scrub */._I)(renderSummary(summary))}\n`);
 }
 
 ;// CONCATENATED MODULE: ./src/lib/action.ts
@@ -28768,12 +28800,12 @@ async function runStage(stage) {
     if (report !== undefined)
         publishOutputs(stage, report);
     if (error !== undefined)
-        lib_core/* setOutput */.uH('failure-reason', (0,errors/* failureReason */.Hr)(error));
+        core/* setOutput */.uH('failure-reason', (0,errors/* failureReason */.Hr)(error));
     writeSummary(withFooter(stage.name, finishedSummary(stage, finished), finished));
     if (error !== undefined) {
         if (error instanceof Error && error.stack)
-            lib_core/* debug */.Yz(scrub(error.stack));
-        lib_core/* setFailed */.C1((0,errors/* describe */.q0)(error));
+            core/* debug */.Yz((0,secrets/* scrub */._I)(error.stack));
+        core/* setFailed */.C1((0,errors/* describe */.q0)(error));
     }
 }
 /** Outputs leave the runner unmasked (a later step, a caller workflow): every masked value is scrubbed. */
@@ -28783,12 +28815,12 @@ function publishOutputs(stage, report) {
         outputs = stage.outputs(report);
     }
     catch (error) {
-        lib_core/* debug */.Yz(`No outputs: ${(0,errors/* describe */.q0)(error)}`);
+        core/* debug */.Yz(`No outputs: ${(0,errors/* describe */.q0)(error)}`);
         return;
     }
     for (const [name, value] of Object.entries(outputs)) {
         if (value !== undefined)
-            lib_core/* setOutput */.uH(name, scrub(value));
+            core/* setOutput */.uH(name, (0,secrets/* scrub */._I)(value));
     }
 }
 function finishedSummary(stage, finished) {
@@ -28798,7 +28830,7 @@ function finishedSummary(stage, finished) {
             return stage.summary(finished);
         }
         catch (error) {
-            lib_core/* debug */.Yz(`Summary not drawn: ${(0,errors/* describe */.q0)(error)}`);
+            core/* debug */.Yz(`Summary not drawn: ${(0,errors/* describe */.q0)(error)}`);
         }
     }
     return { outcome: 'failure', headline: '', facts: [] };
@@ -28819,12 +28851,18 @@ function withFooter(name, summary, { error, durationMs }) {
 }
 
 // EXTERNAL MODULE: ./src/lib/inputs.ts
-var inputs = __nccwpck_require__(1662);
+var inputs = __nccwpck_require__(690);
 // EXTERNAL MODULE: ./src/lib/image.ts
-var lib_image = __nccwpck_require__(6054);
+var lib_image = __nccwpck_require__(4866);
+// EXTERNAL MODULE: ./src/lib/names.ts
+var names = __nccwpck_require__(2603);
+// EXTERNAL MODULE: ./src/deploy-ecs/checks.ts
+var checks = __nccwpck_require__(6382);
 // EXTERNAL MODULE: ./src/deploy-ecs/compat.ts
-var deploy_ecs_compat = __nccwpck_require__(7981);
+var deploy_ecs_compat = __nccwpck_require__(4161);
 ;// CONCATENATED MODULE: ./src/deploy-ecs/runtask-inputs.ts
+
+
 
 
 
@@ -28847,7 +28885,7 @@ function parseCommand(input, raw) {
     return words.map((word) => word.replace(/^(["'])(.*)\1$/, '$2'));
 }
 function readContainerOverrides() {
-    const overrides = (0,inputs/* optional */.lq)('run-task-container-overrides');
+    const overrides = (0,inputs/* text */.Qq)('run-task-container-overrides');
     if (overrides === undefined)
         return undefined;
     let parsed;
@@ -28867,14 +28905,15 @@ function readRunTask(containerName) {
     const containerOverrides = readContainerOverrides();
     if (!(0,inputs/* bool */.lc)('run-task', false) && command === undefined)
         return undefined;
+    const container = (0,inputs/* optional */.lq)('run-task-container');
     return {
-        container: (0,inputs/* optional */.lq)('run-task-container') ?? containerName,
+        container: container === undefined ? containerName : (0,names/* checkName */.I)('run-task-container', container, names/* names */.D.ecsContainer),
         command: command === undefined ? undefined : parseCommand('run-task-command', command),
         containerOverrides,
-        subnets: (0,inputs/* list */.p_)('run-task-subnets'),
-        securityGroups: (0,inputs/* list */.p_)('run-task-security-groups'),
+        subnets: (0,checks/* checkEach */.Qi)('run-task-subnets', (0,inputs/* list */.p_)('run-task-subnets'), checks/* ecsRules */.bJ.subnet),
+        securityGroups: (0,checks/* checkEach */.Qi)('run-task-security-groups', (0,inputs/* list */.p_)('run-task-security-groups'), checks/* ecsRules */.bJ.securityGroup),
         assignPublicIp: (0,deploy_ecs_compat/* assignPublicIp */.Qd)(),
-        startedBy: (0,inputs/* optional */.lq)('run-task-started-by') ?? 'GitHub-Actions',
+        startedBy: (0,names/* checkName */.I)('run-task-started-by', (0,inputs/* optional */.lq)('run-task-started-by') ?? 'GitHub-Actions', checks/* ecsRules */.bJ.startedBy),
         wait: (0,inputs/* bool */.lc)('wait-for-task-stopped', true),
     };
 }
@@ -28886,17 +28925,64 @@ function readRunTask(containerName) {
 
 
 
-/** `api:KEY=value` targets the container api; `KEY=value` the target container. */
+
+
+
+
+/**
+ * `api:KEY=value` targets the container api; `KEY=value` the target container. Container and variable names
+ * are checked as ECS takes them.
+ */
 function perContainer(input) {
     return [...(0,inputs/* keyValues */.K7)(input)].map(([key, value]) => {
         const colon = key.indexOf(':');
         if (colon < 0)
-            return { name: key, value };
+            return { name: (0,names/* checkName */.I)(input, key, checks/* ecsRules */.bJ.variableName), value };
         const container = key.slice(0, colon).trim();
         const name = key.slice(colon + 1).trim();
         if (!container || !name)
             throw new errors/* InputError */.dz(`Input '${input}' has a malformed key '${key}'.`, 'Write KEY=value, or container:KEY=value for another container.');
-        return { container, name, value };
+        (0,names/* checkName */.I)(`${input} (container of ${name})`, container, names/* names */.D.ecsContainer);
+        return { container, name: (0,names/* checkName */.I)(input, name, checks/* ecsRules */.bJ.variableName), value };
+    });
+}
+/**
+ * The container environment: environment-variables, whose values are masked when their names say they are
+ * credentials, and secret-environment-variables, whose every value is masked whatever its name (a value passed
+ * from a secret straight into the environment; the `secrets` input, read by ECS from Secrets Manager or SSM,
+ * keeps it out of the task definition altogether).
+ */
+function readEnvironment() {
+    const plain = perContainer('environment-variables');
+    for (const { name, value } of plain)
+        if ((0,secrets/* isSensitiveName */.eq)(name))
+            (0,secrets/* mask */.dK)(value);
+    // Masked line by line before parsing: a malformed line is quoted by the refusal.
+    for (const line of core/* getInput */.V4('secret-environment-variables').split('\n')) {
+        (0,secrets/* mask */.dK)(line.trim());
+        if (line.includes('='))
+            (0,secrets/* mask */.dK)(line.slice(line.indexOf('=') + 1).trim());
+    }
+    const secret = secretLines(() => perContainer('secret-environment-variables'));
+    return [...plain, ...secret];
+}
+/** Reads lines of secrets: a refusal that quotes a line is scrubbed of it, as every masked value is. */
+function secretLines(read) {
+    try {
+        return read();
+    }
+    catch (error) {
+        if (!(error instanceof errors/* InputError */.dz))
+            throw error;
+        throw new errors/* InputError */.dz((0,secrets/* scrub */._I)(error.message), error.hint);
+    }
+}
+/** Container secrets: each valueFrom masked, and refused unless it is a reference (never a secret's value). */
+function readSecrets() {
+    return perContainer('secrets').map(({ container, name, value }) => {
+        (0,secrets/* mask */.dK)(value);
+        (0,checks/* refuseSecretShaped */.mF)(`secrets (${name})`, value, checks/* ecsRules */.bJ.secretReference);
+        return { container, name, valueFrom: value };
     });
 }
 function resolveSource(raw) {
@@ -28919,7 +29005,10 @@ function readImages(containerName) {
     const image = (0,inputs/* optional */.lq)('image');
     if (image && !containerName)
         throw new errors/* InputError */.dz("Input 'image' needs 'container-name': which container runs it?", "Add container-name, or use 'images' with container=image lines.");
-    const images = new Map([...(0,inputs/* keyValues */.K7)('images')].map(([name, uri]) => [name, (0,lib_image/* checkImageReference */.rd)(`images (${name})`, uri)]));
+    const images = new Map([...(0,inputs/* keyValues */.K7)('images')].map(([name, uri]) => [
+        (0,names/* checkName */.I)('images (container)', name, names/* names */.D.ecsContainer),
+        (0,lib_image/* checkImageReference */.rd)(`images (${name})`, uri),
+    ]));
     if (image && containerName)
         images.set(containerName, (0,lib_image/* checkImageReference */.rd)('image', image));
     return images;
@@ -28933,9 +29022,9 @@ function readRender(containerName, images, compat) {
         keepEmpty: compat.keepNullValueKeys,
         containerName,
         images,
-        environment: perContainer('environment-variables'),
-        secrets: perContainer('secrets').map(({ container, name, value }) => ({ container, name, valueFrom: value })),
-        logDriver: (0,inputs/* optional */.lq)('log-configuration-log-driver'),
+        environment: readEnvironment(),
+        secrets: readSecrets(),
+        logDriver: optionalName('log-configuration-log-driver', checks/* ecsRules */.bJ.logDriver),
         logOptions: (0,inputs/* keyValues */.K7)('log-configuration-options'),
         dockerLabels: (0,inputs/* keyValues */.K7)('docker-labels'),
         command: command === undefined ? undefined : parseCommand('command', command),
@@ -28943,12 +29032,12 @@ function readRender(containerName, images, compat) {
 }
 function readCreateService(services) {
     const create = (0,inputs/* bool */.lc)('create-service', false);
-    const subnets = (0,inputs/* list */.p_)('subnets');
+    const subnets = (0,checks/* checkEach */.Qi)('subnets', (0,inputs/* list */.p_)('subnets'), checks/* ecsRules */.bJ.subnet);
     if (create && subnets.length === 0)
         throw new errors/* InputError */.dz("Input 'create-service' needs 'subnets': Fargate tasks run in your VPC's subnets.");
     if (create && services.length === 0)
         throw new errors/* InputError */.dz("Input 'create-service' needs 'service': the name of the service to create.");
-    const targetGroupArn = (0,inputs/* optional */.lq)('target-group-arn');
+    const targetGroupArn = optionalName('target-group-arn', checks/* ecsRules */.bJ.targetGroupArn);
     if (targetGroupArn && !(0,inputs/* optional */.lq)('container-port')) {
         throw new errors/* InputError */.dz("Input 'target-group-arn' needs 'container-port': the port the target group sends traffic to.");
     }
@@ -28956,7 +29045,7 @@ function readCreateService(services) {
         return undefined;
     return {
         subnets,
-        securityGroups: (0,inputs/* list */.p_)('security-groups'),
+        securityGroups: (0,checks/* checkEach */.Qi)('security-groups', (0,inputs/* list */.p_)('security-groups'), checks/* ecsRules */.bJ.securityGroup),
         assignPublicIp: (0,inputs/* bool */.lc)('assign-public-ip', false),
         circuitBreaker: (0,inputs/* bool */.lc)('deployment-circuit-breaker', true),
         targetGroupArn,
@@ -28969,14 +29058,30 @@ function readWatch() {
         wait: (0,inputs/* bool */.lc)('wait-for-service-stability', true),
         waitMs: (0,inputs/* duration */.p0)('wait-for-minutes', '30', { bare: 'm', minMs: 600, maxMs: 360 * 60_000 }),
         pollIntervalMs: (0,inputs/* duration */.p0)('poll-interval', '5', { bare: 's', minMs: 50, maxMs: 300_000 }),
+        requestTimeoutMs: (0,inputs/* duration */.p0)('request-timeout', '30', { bare: 's', minMs: 100, maxMs: 300_000 }),
+    };
+}
+/** A one-line input checked by a name rule, or undefined when it is empty. */
+function optionalName(input, rule) {
+    const value = (0,inputs/* optional */.lq)(input);
+    return value === undefined ? undefined : (0,names/* checkName */.I)(input, value, rule);
+}
+/** Where and in which Region: the names every request carries, checked before the first. */
+function readPlace() {
+    return {
+        region: optionalName('aws-region', names/* names */.D.awsRegion),
+        cluster: (0,names/* checkName */.I)('cluster', (0,inputs/* optional */.lq)('cluster') ?? 'default', names/* names */.D.ecsCluster),
+        services: (0,checks/* checkEach */.Qi)('service', (0,inputs/* list */.p_)('service'), names/* names */.D.ecsService),
     };
 }
 function readInputs() {
     (0,inputs/* oneOf */.yL)('mode', ['deploy', 'teardown'], 'deploy');
-    const services = (0,inputs/* list */.p_)('service');
+    const { region, cluster, services } = readPlace();
     const containerName = (0,inputs/* optional */.lq)('container-name');
     if (containerName?.includes(','))
         throw new errors/* InputError */.dz(`Input 'container-name' names several containers ('${containerName}'); deploy-ecs renders one container per name.`, "Give each container its image with 'images' (one container=image per line), and 'container-name' for the one environment-variables and the others apply to.");
+    if (containerName)
+        (0,names/* checkName */.I)('container-name', containerName, names/* names */.D.ecsContainer);
     const compat = (0,deploy_ecs_compat/* readCompat */.Bd)();
     (0,deploy_ecs_compat/* warnNoEffect */.Vt)();
     const images = readImages(containerName);
@@ -28986,14 +29091,19 @@ function readInputs() {
     }
     const createService = readCreateService(services);
     const runTask = readRunTask(containerName);
-    (0,deploy_ecs_compat/* warnUnused */.Tq)(runTask !== undefined, services.length > 0);
+    (0,deploy_ecs_compat/* warnUnused */.Tq)({
+        runTask: runTask !== undefined,
+        service: services.length > 0,
+        create: createService !== undefined,
+        wait: (0,inputs/* bool */.lc)('wait-for-service-stability', true),
+    });
     return {
-        region: (0,inputs/* optional */.lq)('aws-region'),
-        cluster: (0,inputs/* optional */.lq)('cluster') ?? 'default',
+        region,
+        cluster,
         services,
         source,
         render: readRender(containerName, images, compat),
-        taskDefinitionTags: [...(0,inputs/* keyValues */.K7)('task-definition-tags')].map(([key, value]) => ({ key, value })),
+        taskDefinitionTags: (0,checks/* checkTags */.MK)('task-definition-tags', [...(0,inputs/* keyValues */.K7)('task-definition-tags')].map(([key, value]) => ({ key, value }))),
         ...readWatch(),
         maxFailedTasks: (0,inputs/* number */.ai)('max-failed-tasks', undefined, { min: 1, max: 1000 }),
         forceNewDeployment: (0,inputs/* bool */.lc)('force-new-deployment', false),
@@ -29020,18 +29130,11 @@ function isTeardown() {
     return (0,inputs/* optional */.lq)('mode') === 'teardown';
 }
 function readTeardownInputs() {
-    const services = (0,inputs/* list */.p_)('service');
+    const { region, cluster, services } = readPlace();
     if (services.length === 0)
         throw new errors/* InputError */.dz("Input 'mode: teardown' needs 'service': the service (or services) to delete.");
-    for (const input of ['task-definition', 'image', 'images', 'run-task-command'])
-        if ((0,inputs/* optional */.lq)(input) !== undefined)
-            throw new errors/* InputError */.dz(`Input '${input}' has no meaning with 'mode: teardown', which only deletes services.`, `Remove '${input}' from the teardown step, or drop 'mode: teardown' to deploy.`);
-    return {
-        region: (0,inputs/* optional */.lq)('aws-region'),
-        cluster: (0,inputs/* optional */.lq)('cluster') ?? 'default',
-        services,
-        ...readWatch(),
-    };
+    (0,deploy_ecs_compat/* refuseInTeardown */.Ol)();
+    return { region, cluster, services, ...readWatch() };
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-ecs/outputs.ts
@@ -29042,26 +29145,43 @@ function deployOutputs(report) {
         'previous-task-definition-arn': first?.previous ?? '',
         'deployment-id': first?.deploymentId ?? '',
         'rollout-state': rolloutState(report),
-        'rolled-back': String(report.services.some((s) => s.rolledBackBy)),
+        'rolled-back': String(rolledBack(report)),
+        changed: String(report.changed),
         'service-url': report.serviceUrl?.url ?? '',
-        services: JSON.stringify(report.services.map(({ service, previous, deploymentId, rolloutState, outcome, rolledBackBy }) => ({
-            service,
-            previous,
-            deploymentId,
-            rolloutState,
-            outcome,
-            rolledBackBy,
+        services: JSON.stringify(report.services.map((s) => ({
+            service: s.service,
+            previous: s.previous,
+            deploymentId: s.deploymentId,
+            rolloutState: s.notProven ? NOT_PROVEN_STATE : s.rolloutState,
+            outcome: s.outcome,
+            rolledBackBy: s.rolledBackBy,
+            changed: s.changed ?? false,
+            ...(s.notProven ? { notProven: s.notProven } : {}),
         }))),
         // A JSON array, as aws-actions/amazon-ecs-deploy-task-definition gives it.
         'run-task-arn': report.oneOff ? JSON.stringify([report.oneOff.taskArn]) : undefined,
         'task-definition': report.renderedFile,
     };
 }
+/** rollout-state when a changed service could not be put back and proven. */
+const NOT_PROVEN_STATE = 'NOT_PROVEN';
 /**
- * The state of the deployment as a whole: FAILED when any service's rollout failed or was rolled back (so it
- * never contradicts rolled-back), else IN_PROGRESS when any is still rolling out, else the first service's.
+ * true only when something was put back and every service this run changed is back and proven: a service left
+ * NOT proven makes it false, whatever became of the others.
+ */
+function rolledBack(report) {
+    if (report.services.some((s) => s.notProven))
+        return false;
+    return report.services.some((s) => s.rolledBackBy);
+}
+/**
+ * The state of the deployment as a whole: NOT_PROVEN when a changed service was left on a revision nobody
+ * proved; FAILED when any service's rollout failed or was rolled back (so it never contradicts rolled-back),
+ * else IN_PROGRESS when any is still rolling out, else the first service's.
  */
 function rolloutState(report) {
+    if (report.services.some((s) => s.notProven))
+        return NOT_PROVEN_STATE;
     const states = report.services.map((s) => s.rolloutState);
     if (states.includes('FAILED') || report.services.some((s) => s.rolledBackBy))
         return 'FAILED';
@@ -29077,6 +29197,7 @@ function teardownOutputs(report) {
         'deployment-id': undefined,
         'rollout-state': undefined,
         'rolled-back': undefined,
+        changed: undefined,
         'service-url': undefined,
         services: JSON.stringify(report.results),
         'run-task-arn': undefined,
@@ -29086,13 +29207,13 @@ function teardownOutputs(report) {
 
 ;// CONCATENATED MODULE: ./src/deploy-ecs/report.ts
 function emptyReport() {
-    return { registered: false, images: [], services: [], deregistered: [] };
+    return { changed: false, registered: false, images: [], services: [], deregistered: [] };
 }
 
 // EXTERNAL MODULE: ./src/lib/arn.ts
-var lib_arn = __nccwpck_require__(1500);
+var lib_arn = __nccwpck_require__(1624);
 // EXTERNAL MODULE: ./src/lib/ecs-assess.ts
-var ecs_assess = __nccwpck_require__(4757);
+var ecs_assess = __nccwpck_require__(9353);
 ;// CONCATENATED MODULE: ./src/deploy-ecs/summary.ts
 
 
@@ -29130,14 +29251,24 @@ function successHeadline(report) {
     const names = report.services.map((s) => s.service).join(', ');
     return `${names} ${report.services.length > 1 ? 'run' : 'runs'} ${(0,lib_arn/* shortArn */.k$)(report.taskDefinitionArn)}.`;
 }
-/** The reason of each rollout that failed; empty (the error then) when the failure came before any. */
+/**
+ * A service left NOT proven first, in the exact words of the report; else the reason of each rollout that
+ * failed; empty (the error then) when the failure came before any.
+ */
 function failureHeadline(report) {
+    const unproven = report.services.flatMap((s) => (s.notProven ? [`**${s.notProven}**`] : []));
+    if (unproven.length > 0)
+        return unproven.join('<br>');
     return report.services
         .filter((s) => s.outcome === 'failed' || s.outcome === 'timeout')
         .map((s) => `**${s.service}**: ${s.reason ?? s.outcome}`)
         .join('<br>');
 }
 function serviceLine(report, s) {
+    if (s.notProven)
+        return s.notProven;
+    if (!s.changed && s.outcome === 'pending')
+        return `not changed: still runs ${(0,lib_arn/* shortArn */.k$)(s.previous) ?? '(nothing)'} (the deployment stopped before its update)`;
     const change = `${(0,lib_arn/* shortArn */.k$)(s.previous) ?? '(new)'} → ${(0,lib_arn/* shortArn */.k$)(report.taskDefinitionArn) ?? '?'}`;
     return `${change}: ${s.rolloutState ?? s.outcome}${s.rolledBackBy ? `, rolled back by ${s.rolledBackBy}` : ''}`;
 }
@@ -29205,7 +29336,7 @@ function cancelSummary({ report, error }) {
 }
 
 // EXTERNAL MODULE: ./src/deploy-ecs/taskdef.ts + 18 modules
-var taskdef = __nccwpck_require__(6929);
+var taskdef = __nccwpck_require__(1159);
 ;// CONCATENATED MODULE: ./src/deploy-ecs/main.ts
 
 
@@ -29234,7 +29365,7 @@ const deployStage = {
         const file = inputs.source.kind === 'file'
             ? (0,taskdef/* render */.XX)(await (0,taskdef/* readTaskDefinitionFile */.BD)(inputs.source.path, inputs.render.keepEmpty), inputs.render).definition
             : undefined;
-        const { deploy } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(212), __nccwpck_require__.e(590)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3590));
+        const { deploy } = await Promise.all(/* import() */[__nccwpck_require__.e(563), __nccwpck_require__.e(78), __nccwpck_require__.e(828)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2828));
         await deploy(inputs, file, report);
     },
     outputs: deployOutputs,
@@ -29246,7 +29377,7 @@ const teardownStage = {
     async run(report) {
         const inputs = readTeardownInputs();
         report.cluster = inputs.cluster;
-        const { teardown } = await __nccwpck_require__.e(/* import() */ 115).then(__nccwpck_require__.bind(__nccwpck_require__, 9115));
+        const { teardown } = await __nccwpck_require__.e(/* import() */ 831).then(__nccwpck_require__.bind(__nccwpck_require__, 7831));
         await teardown(inputs, report);
     },
     outputs: teardownOutputs,
@@ -29256,7 +29387,7 @@ const teardownStage = {
 
 /***/ }),
 
-/***/ 6929:
+/***/ 1159:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29272,7 +29403,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/zod/v4/core/util.js
 
 // functions
 function assertEqual(val) {
@@ -30147,7 +30278,7 @@ function constantCatch(value) {
     return fn;
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/core.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/zod/v4/core/core.js
 var _a;
 
 /** A special constant with type `never` */
@@ -30290,7 +30421,7 @@ function config(newConfig) {
     return globalConfig;
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/memoizer.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/zod/v4/core/memoizer.js
 
 class $ZodCyclicError extends Error {
     constructor() {
@@ -30603,7 +30734,7 @@ function isBackEdge(ctx, value) {
     return backEdges !== undefined && isRef(value) && backEdges.has(value);
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/regexes.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/zod/v4/core/regexes.js
 
 /**
  * @deprecated CUID v1 is deprecated by its authors due to information leakage
@@ -30761,7 +30892,7 @@ const sha512_hex = /^[0-9a-fA-F]{128}$/;
 const sha512_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(86, "==")));
 const sha512_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(86)));
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/checks.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/zod/v4/core/checks.js
 // import { $ZodType } from "./schemas.js";
 
 
@@ -31279,7 +31410,7 @@ const $ZodCheckOverwrite = /*@__PURE__*/ $constructor("$ZodCheckOverwrite", (ins
     };
 });
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/doc.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/zod/v4/core/doc.js
 class Doc {
     constructor(args = [], closed = {}) {
         this.content = [];
@@ -31319,14 +31450,14 @@ class Doc {
     }
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/versions.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/zod/v4/core/versions.js
 const version = {
     major: 4,
     minor: 6,
     patch: 7,
 };
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/schemas.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/zod/v4/core/schemas.js
 
 
 
@@ -33964,7 +34095,7 @@ function handleRefineResult(result, payload, input, inst) {
     }
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/registries.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/zod/v4/core/registries.js
 var registries_a;
 const $output = /*@__PURE__*/ (/* unused pure expression or super */ null && (Symbol("ZodOutput")));
 const $input = /*@__PURE__*/ (/* unused pure expression or super */ null && (Symbol("ZodInput")));
@@ -34017,7 +34148,7 @@ function registry() {
 (registries_a = globalThis).__zod_globalRegistry ?? (registries_a.__zod_globalRegistry = registry());
 const globalRegistry = globalThis.__zod_globalRegistry;
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/api.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/zod/v4/core/api.js
 
 
 
@@ -35122,7 +35253,7 @@ function _stringFormat(Class, format, fnOrRegex, _params = {}) {
     return inst;
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/to-json-schema.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/zod/v4/core/to-json-schema.js
 
 
 function assignProps(target, ...sources) {
@@ -35775,7 +35906,7 @@ const createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params)
     return to_json_schema_finalize(ctx, schema);
 };
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/json-schema-processors.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/zod/v4/core/json-schema-processors.js
 
 
 
@@ -36620,7 +36751,7 @@ function toJSONSchema(input, params) {
     return finalize(ctx, input);
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/locales/en.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/zod/v4/locales/en.js
 
 const error = () => {
     const Sizable = {
@@ -36747,7 +36878,7 @@ const error = () => {
     };
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/errors.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/zod/v4/core/errors.js
 
 
 /* Computing the message eagerly is expensive (pretty-printed JSON of all
@@ -37016,7 +37147,7 @@ function prettifyError(error) {
     return lines.join("\n");
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/parse.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/zod/v4/core/parse.js
 
 
 
@@ -37193,7 +37324,7 @@ const _safeDecodeAsync = (_Err) => async (schema, value, _ctx) => {
 };
 const safeDecodeAsync = /* @__PURE__*/ _safeDecodeAsync($ZodRealError);
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/errors.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/zod/v4/classic/errors.js
 
 
 
@@ -37252,7 +37383,7 @@ const ZodRealError = /*@__PURE__*/ $constructor("ZodError", errors_initializer, 
 // /** @deprecated Use `z.core.$ZodErrorMapCtx` instead. */
 // export type ErrorMapCtx = core.$ZodErrorMapCtx;
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/parse.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/zod/v4/classic/parse.js
 
 
 const classic_parse_parse = /* @__PURE__ */ _parse(ZodRealError);
@@ -37270,7 +37401,7 @@ const parse_safeDecode = /* @__PURE__ */ _safeDecode(ZodRealError);
 const parse_safeEncodeAsync = /* @__PURE__ */ _safeEncodeAsync(ZodRealError);
 const parse_safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync(ZodRealError);
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/schemas.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/zod/v4/classic/schemas.js
 
 
 
@@ -38808,11 +38939,11 @@ function preprocess(fn, schema) {
 }
 
 // EXTERNAL MODULE: ./src/lib/errors.ts
-var errors = __nccwpck_require__(7268);
+var errors = __nccwpck_require__(8112);
 // EXTERNAL MODULE: ./src/lib/image.ts
-var lib_image = __nccwpck_require__(6054);
+var lib_image = __nccwpck_require__(4866);
 // EXTERNAL MODULE: ./src/deploy-ecs/compat.ts
-var compat = __nccwpck_require__(7981);
+var compat = __nccwpck_require__(4161);
 ;// CONCATENATED MODULE: ./src/deploy-ecs/taskdef.ts
 
 
@@ -38863,7 +38994,7 @@ function stripReadOnly(definition) {
 }
 /** JSON.parse does not say where; the YAML parser (YAML is a superset of JSON) does. Only used on failure. */
 async function whereJsonBreaks(text) {
-    const { parseDocument } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
+    const { parseDocument } = await __nccwpck_require__.e(/* import() */ 905).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8905, 19));
     const error = parseDocument(text).errors[0];
     const at = error?.linePos?.[0];
     return at ? ` (line ${at.line}, column ${at.col})` : '';
@@ -38913,7 +39044,7 @@ async function readTaskDefinitionFile(path, keepEmpty = []) {
 }
 /** A YAML document's value, or undefined when the text is not YAML either. */
 async function readYaml(text) {
-    const { parseDocument } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
+    const { parseDocument } = await __nccwpck_require__.e(/* import() */ 905).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8905, 19));
     const document = parseDocument(text);
     return document.errors.length > 0 ? undefined : document.toJS();
 }
@@ -39004,7 +39135,7 @@ function imagesOf(definition) {
 
 /***/ }),
 
-/***/ 1500:
+/***/ 1624:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -39042,7 +39173,7 @@ function taskDefinitionRevision(arnOrName) {
 
 /***/ }),
 
-/***/ 2543:
+/***/ 131:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -39097,7 +39228,7 @@ function goDuration(ms) {
 
 /***/ }),
 
-/***/ 4757:
+/***/ 9353:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -39186,7 +39317,7 @@ function failedFirst(tasks) {
 
 /***/ }),
 
-/***/ 7268:
+/***/ 8112:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -39195,9 +39326,9 @@ function failedFirst(tasks) {
 /* harmony export */   MU: () => (/* binding */ TimeoutError),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   hl: () => (/* binding */ RolloutFailed),
-/* harmony export */   q0: () => (/* binding */ describe)
+/* harmony export */   q0: () => (/* binding */ describe),
+/* harmony export */   sH: () => (/* binding */ DeployError)
 /* harmony export */ });
-/* unused harmony export DeployError */
 /**
  * The few kinds of failure a stage reports. Each carries a `hint`: what the user should do about it.
  * Only runStage (src/lib/action.ts) turns them into `core.setFailed`, a failure summary and `failure-reason`.
@@ -39256,14 +39387,14 @@ function describe(error) {
 
 /***/ }),
 
-/***/ 6054:
+/***/ 4866:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   rd: () => (/* binding */ checkImageReference)
 /* harmony export */ });
 /* unused harmony exports parseImageReference, repositoryOf */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8112);
 
 /**
  * Container image references as Docker reads them: `[registry[:port]/]path[:tag][@digest]`.
@@ -39305,12 +39436,13 @@ function repositoryOf(ref) {
 
 /***/ }),
 
-/***/ 1662:
+/***/ 690:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   GB: () => (/* binding */ optionalOneOf),
 /* harmony export */   K7: () => (/* binding */ keyValues),
+/* harmony export */   Qq: () => (/* binding */ text),
 /* harmony export */   RO: () => (/* binding */ optionalBool),
 /* harmony export */   X5: () => (/* binding */ workspacePath),
 /* harmony export */   ai: () => (/* binding */ number),
@@ -39321,13 +39453,13 @@ function repositoryOf(ref) {
 /* harmony export */   yL: () => (/* binding */ oneOf)
 /* harmony export */ });
 /* unused harmony exports required, parseNumber, parseList, parseKeyValues, parseDurationInput */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4724);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2543);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7268);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(131);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8112);
 
 
 
@@ -39337,8 +39469,20 @@ function repositoryOf(ref) {
  * Typed readers for action inputs. Each stage's inputs.ts calls these once and builds its own typed object;
  * nothing else reads `core.getInput`.
  */
-/** A trimmed input, or undefined when it is empty. */
+/**
+ * A trimmed one-line input, or undefined when it is empty. A line break inside is refused: a value printed in
+ * the log could otherwise start a line of its own, which the runner reads as a workflow command (`::…::`).
+ * Inputs that are text of several lines by nature (a certificate, a key, a JSON body) are read with `text`.
+ */
 function optional(name) {
+    const value = text(name);
+    if (value !== undefined && /[\r\n]/.test(value)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input '${name}' must be one line, but it has a line break.`, 'Remove the line break (a value from a secret or an expression can end in one: trim it).');
+    }
+    return value;
+}
+/** A trimmed input that may span lines (PEM, JSON, XML, a request body), or undefined when it is empty. */
+function text(name) {
     const value = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name).trim();
     return value === '' ? undefined : value;
 }
@@ -39464,6 +39608,226 @@ function isWithin(root, path) {
 
 /***/ }),
 
+/***/ 2603:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   D: () => (/* binding */ names),
+/* harmony export */   I: () => (/* binding */ checkName)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8112);
+
+const pattern = (regex, says) => ({ says, test: (value) => regex.test(value) });
+/** Letters, digits, hyphens and underscores, 1-255 (ECS API Reference, CreateCluster clusterName, CreateService serviceName, RegisterTaskDefinition family, ContainerDefinition name). */
+const ecsName = pattern(/^[A-Za-z0-9_-]{1,255}$/, 'up to 255 letters, digits, hyphens and underscores');
+const arnOf = (service, resource) => new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:${resource}$`);
+const names = {
+    /** An ECS cluster name, or its ARN (ECS API Reference, CreateCluster; Amazon Resource Names). */
+    ecsCluster: {
+        says: `${ecsName.says}, or the cluster's ARN`,
+        test: (value) => ecsName.test(value) || arnOf('ecs', 'cluster/[A-Za-z0-9_-]{1,255}').test(value),
+    },
+    /** An ECS service name, or its ARN (long or short form). */
+    ecsService: {
+        says: `${ecsName.says}, or the service's ARN`,
+        test: (value) => ecsName.test(value) || arnOf('ecs', 'service/([A-Za-z0-9_-]{1,255}/)?[A-Za-z0-9_-]{1,255}').test(value),
+    },
+    ecsFamily: ecsName,
+    ecsContainer: ecsName,
+    /** An AWS Region code (AWS General Reference, Regional endpoints). */
+    awsRegion: pattern(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'a Region code such as us-east-1'),
+    /** An IAM role ARN (IAM User Guide, IAM identifiers: role paths and names). */
+    iamRoleArn: pattern(/^arn:aws[a-z-]*:iam::\d{12}:role\/([\x21-\x7e]{1,510}\/)?[\w+=,.@-]{1,64}$/, 'an IAM role ARN, arn:aws:iam::<12-digit account>:role/<name>'),
+    /** A tag key (Tagging AWS resources, tag naming limits): 1-128 characters, not starting with aws:. */
+    awsTagKey: {
+        says: '1-128 letters, digits, spaces and _ . : / = + - @, not starting with aws:',
+        test: (value) => /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(value) && !/^aws:/i.test(value),
+    },
+    /** A tag value: 0-256 characters of the same set. */
+    awsTagValue: pattern(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, 'up to 256 letters, digits, spaces and _ . : / = + - @'),
+    /** A resource group (Azure naming rules, Microsoft.Resources/resourcegroups): 1-90, no trailing period. */
+    azureResourceGroup: {
+        says: '1-90 letters, digits, underscores, hyphens, periods and parentheses, not ending in a period',
+        test: (value) => /^[-\p{L}\p{N}_.()]{1,90}$/u.test(value) && !value.endsWith('.'),
+    },
+    /** A web app (Microsoft.Web/sites): 2-60 letters, digits and hyphens, not starting or ending with a hyphen. */
+    azureWebApp: pattern(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,58}[A-Za-z0-9])$/, '2-60 letters, digits and hyphens, not starting or ending with a hyphen'),
+    /** A deployment slot (Microsoft.Web/sites/slots): 2-59 letters, digits and hyphens. */
+    azureSlot: pattern(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,57}[A-Za-z0-9])$/, '2-59 letters, digits and hyphens, not starting or ending with a hyphen'),
+    /** A container app or job (Microsoft.App/containerApps): 2-32 lower-case letters, digits and single hyphens. */
+    azureContainerApp: {
+        says: '2-32 lower-case letters, digits and hyphens, starting with a letter, ending with a letter or digit, no "--"',
+        test: (value) => /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/.test(value) && !value.includes('--'),
+    },
+    /** A subscription or tenant ID: a GUID. */
+    azureGuid: pattern(/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i, 'a GUID such as 00000000-0000-0000-0000-000000000000'),
+};
+/**
+ * Refuses `value` of input `input` unless `rule` accepts it. The value is shown JSON-quoted, so control
+ * characters in it print as escapes, never as a line of their own.
+ */
+function checkName(input, value, rule) {
+    if (!rule.test(value)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input '${input}' must be ${rule.says}, got ${JSON.stringify(value)}.`);
+    }
+    return value;
+}
+
+
+/***/ }),
+
+/***/ 5742:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _I: () => (/* binding */ scrub),
+/* harmony export */   dK: () => (/* binding */ mask),
+/* harmony export */   eq: () => (/* binding */ isSensitiveName)
+/* harmony export */ });
+/* unused harmony exports printedForms, maskCredential, maskUrl, redactUrl */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4724);
+
+/**
+ * The one place a value becomes secret. `mask()` registers it with the runner, which then hides it in the log
+ * and the step summary; `scrub()` hides it in everything else that leaves the runner (step outputs, pull
+ * request comments, deployment statuses), which the runner does not mask. No other module calls
+ * `core.setSecret`.
+ */
+/** Names of headers, settings and variables whose values are credentials. */
+function isSensitiveName(name) {
+    return /^(proxy-)?authorization$|^cookie$|token|secret|key|password|passwd|session|signature|credential|auth/i.test(name);
+}
+/** Every form of every value masked in this run, longest first when scrubbing. */
+const masked = new Set();
+/**
+ * The forms a value can be printed in besides its own: JSON- and HCL-escaped (Terraform writes `"`, `\` and
+ * non-ASCII characters escaped), HTML-escaped, URL-encoded. Each is hidden as the value itself is.
+ */
+function printedForms(value) {
+    const json = JSON.stringify(value).slice(1, -1);
+    const asciiJson = json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const html = value
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+    const forms = [
+        value,
+        json,
+        asciiJson,
+        html,
+        encodeURIComponent(value),
+        encodeURIComponent(value).replace(/%20/g, '+'),
+    ];
+    return [...new Set(forms)];
+}
+/**
+ * Registers a secret with the runner, in every printed form, and each of its lines: the runner matches
+ * masks line by line, so a multi-line value (a key, a certificate) is hidden only when each line is.
+ */
+function mask(value) {
+    if (value === undefined || value.trim() === '')
+        return;
+    const lines = value.includes('\n') ? value.split(/\r?\n/).filter((line) => line.trim() !== '') : [];
+    // Registered again when seen again: each step is a process of its own, whose runner must hear of it.
+    for (const form of new Set([value, ...lines].flatMap(printedForms))) {
+        masked.add(form);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(form);
+    }
+}
+/**
+ * Masks a credential header's value, and the parts of it that are secrets on their own: the token of
+ * `Bearer <token>`, the password inside `Basic <base64>`, and each value of a `Cookie`.
+ */
+function maskCredential(value) {
+    if (value === '')
+        return;
+    mask(value);
+    const scheme = /^(\w+)\s+(\S+)$/.exec(value);
+    if (scheme?.[2]) {
+        mask(scheme[2]);
+        if (/^basic$/i.test(scheme[1] ?? '')) {
+            const decoded = Buffer.from(scheme[2], 'base64').toString('utf8');
+            if (decoded.includes(':'))
+                mask(decoded.slice(decoded.indexOf(':') + 1));
+        }
+    }
+    for (const cookie of value.split(';')) {
+        const part = cookie.slice(cookie.indexOf('=') + 1).trim();
+        if (cookie.includes('=') && part.length >= 6 && part !== value)
+            mask(part);
+    }
+}
+/** Masks the password of a URL's userinfo and query values named like credentials (`?api_key=...`). */
+function maskUrl(raw) {
+    const url = parseUrl(raw);
+    if (!url)
+        return;
+    if (url.password) {
+        mask(url.password);
+        mask(safeDecode(url.password));
+    }
+    else if (url.username.length >= 8) {
+        // A user name alone is how tokens ride in URLs (https://<token>@host); a short one is a name (git, deploy).
+        mask(url.username);
+        mask(safeDecode(url.username));
+    }
+    if (url.password || url.username.length >= 8) {
+        // The header a client builds from the URL's credentials.
+        const basic = Buffer.from(`${safeDecode(url.username)}:${safeDecode(url.password)}`, 'utf8').toString('base64');
+        maskCredential(`Basic ${basic}`);
+    }
+    for (const [name, value] of url.searchParams)
+        if (isSensitiveName(name))
+            mask(value);
+}
+/**
+ * The URL for logs, summaries and outputs: its password (or a token standing alone as the user name) and
+ * credential-like query values as ***.
+ */
+function redactUrl(raw) {
+    const url = parseUrl(raw);
+    if (!url)
+        return scrub(raw);
+    if (url.password)
+        url.password = '***';
+    else if (url.username.length >= 8)
+        url.username = '***';
+    for (const name of new Set(url.searchParams.keys()))
+        if (isSensitiveName(name))
+            url.searchParams.set(name, '***');
+    return url.href;
+}
+/** Replaces every value masked so far, in each of its printed forms, with ***, as the runner does in the log. */
+function scrub(text) {
+    let clean = text;
+    for (const value of [...masked].sort((a, b) => b.length - a.length))
+        clean = clean.split(value).join('***');
+    return clean;
+}
+function parseUrl(raw) {
+    if (raw instanceof URL)
+        return raw;
+    try {
+        return new URL(raw);
+    }
+    catch {
+        return undefined;
+    }
+}
+function safeDecode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+
+
+/***/ }),
+
 /***/ 2613:
 /***/ ((module) => {
 
@@ -39555,7 +39919,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnos
 
 /***/ }),
 
-/***/ 610:
+/***/ 8229:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
@@ -39730,28 +40094,31 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 3218:
+/***/ 4724:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   Yz: () => (/* binding */ core_debug),
+  z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
   Gu: () => (/* binding */ getState),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
+  lm: () => (/* binding */ notice),
   LZ: () => (/* binding */ saveState),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ core_setSecret),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, isDebug, markdownSummary, notice, platform, setCommandEcho, setSecret, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, isDebug, markdownSummary, platform, setCommandEcho, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -39773,7 +40140,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -39787,7 +40154,7 @@ function utils_toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -39883,7 +40250,7 @@ function escapeProperty(s) {
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 ;// CONCATENATED MODULE: external "fs"
 const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -39924,7 +40291,7 @@ const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.me
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -40015,11 +40382,11 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/node_modules/undici/index.js
-var undici = __nccwpck_require__(3368);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+// EXTERNAL MODULE: ../../../work/main/node_modules/tunnel/index.js
+var node_modules_tunnel = __nccwpck_require__(9140);
+// EXTERNAL MODULE: ../../../work/main/node_modules/@actions/http-client/node_modules/undici/index.js
+var undici = __nccwpck_require__(7154);
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -40716,7 +41083,7 @@ class lib_HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/http-client/lib/auth.js
 var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -40792,7 +41159,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -40866,7 +41233,7 @@ class oidc_utils_OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -41147,7 +41514,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = (/* unused pure expression or super */ null && (_summary));
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -41189,7 +41556,7 @@ var external_events_ = __nccwpck_require__(4434);
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -41369,7 +41736,7 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/io/lib/io.js
 var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -41643,7 +42010,7 @@ function io_copyFile(srcFile, destFile, force) {
 //# sourceMappingURL=io.js.map
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/exec/lib/toolrunner.js
 var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -42231,7 +42598,7 @@ class ExecState extends external_events_.EventEmitter {
     }
 }
 //# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/exec/lib/exec.js
 var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -42311,7 +42678,7 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -42376,7 +42743,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -42454,7 +42821,7 @@ function exportVariable(name, val) {
  * ```
  */
 function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -42584,7 +42951,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -42592,7 +42959,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -42600,7 +42967,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -42965,6 +43332,6 @@ function getIDToken(aud) {
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(2911);
+/******/ var __webpack_exports__ = __nccwpck_require__(3835);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -22,15 +22,35 @@ export class AwsFault extends Error {
 export type Operation = (body: Record<string, unknown>) => unknown;
 
 /**
- * A fault to inject: the next `times` matching calls fail this way, then calls go through again. `error`
- * answers a service's own exception (`error` gives its name and message), e.g. a ServiceNotFoundException
- * for a service purged between two calls.
+ * A fault to inject: the next `times` matching calls fail this way, then calls go through again (`Infinity`: a
+ * persistent failure). `error` answers a service's own exception (`error` gives its name and message), e.g. a
+ * ServiceNotFoundException for a service purged between two calls.
+ *
+ * The network's faults, as a client sees them from any AWS endpoint: `drop` resets the connection before the
+ * request is handled (nothing applied); `hang` never answers (the caller's timeout or abort ends it);
+ * `apply-then-drop` and `apply-then-hang` handle the request (the change is made) and then lose the answer, the
+ * ambiguous case the AWS SDK developer guide warns of for non-idempotent calls: a retry or a read-back must find
+ * out what happened (AWS SDK for JavaScript v3 Developer Guide, "Retry behavior"; ECS API Reference,
+ * UpdateService: the last update wins, an update to the revision already deployed starts no deployment).
  */
 export interface Injected {
   operation?: string;
-  kind: 'throttle' | 'server-error' | 'drop' | 'access-denied' | 'expired-token' | 'error';
+  kind:
+    | 'throttle'
+    | 'server-error'
+    | 'drop'
+    | 'access-denied'
+    | 'expired-token'
+    | 'error'
+    | 'hang'
+    | 'apply-then-drop'
+    | 'apply-then-hang';
   times: number;
   error?: { type: string; message: string };
+  /** Only calls whose body this accepts, e.g. the UpdateService of one service among several. */
+  match?: (body: Record<string, unknown>) => boolean;
+  /** Armed only once a call of this operation was answered: e.g. DescribeServices failing after the update. */
+  after?: string;
   /**
    * Runs when the fault answers, before the caller reads it: what made it real, e.g. another caller's
    * DeleteService that leaves the service DRAINING behind a ServiceNotActiveException.
@@ -58,7 +78,10 @@ export type JsonServer = AwsServer;
 
 /** The faults a server answers by itself, besides those the operations throw. */
 export type ServerFault =
-  Exclude<Injected['kind'], 'drop' | 'error'> | 'missing-auth' | 'unknown-operation' | 'internal';
+  | Exclude<Injected['kind'], 'drop' | 'error' | 'hang' | 'apply-then-drop' | 'apply-then-hang'>
+  | 'missing-auth'
+  | 'unknown-operation'
+  | 'internal';
 
 /** How one AWS protocol names the operation of a request and writes answers and errors. */
 export interface WireProtocol {
@@ -118,6 +141,38 @@ export async function startAwsServer(
     protocol.fail(res, fault);
   }
 
+  /** The first injected fault that applies to this call, counted down. */
+  function faultFor(call: Call): Injected | undefined {
+    const fault = faults.find(
+      (f) =>
+        f.times > 0 &&
+        (!f.operation || f.operation === call.operation) &&
+        (!f.match || f.match(call.body)) &&
+        (!f.after || calls.some((c) => c !== call && c.operation === f.after && c.result === 'ok')),
+    );
+    if (fault) fault.times--;
+    return fault;
+  }
+
+  /** Handles the call with its operation; false when the operation refused it (the refusal is written). */
+  function apply(res: ServerResponse, call: Call, write: boolean): boolean {
+    const handler = operations[call.operation];
+    if (!handler) {
+      refuse(res, call, protocol.fault('unknown-operation', call));
+      return false;
+    }
+    try {
+      beforeEach?.();
+      const answer = handler(call.body);
+      if (write) protocol.answer(res, call.operation, answer);
+      return true;
+    } catch (error) {
+      if (!(error instanceof AwsFault)) throw error;
+      refuse(res, call, error);
+      return false;
+    }
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse) {
     let raw = '';
     for await (const chunk of req) raw += chunk;
@@ -126,28 +181,29 @@ export async function startAwsServer(
     calls.push(call);
     if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 Credential='))
       return refuse(res, call, protocol.fault('missing-auth', call));
-    const fault = faults.find((f) => f.times > 0 && (!f.operation || f.operation === operation));
-    if (fault) {
-      fault.times--;
-      fault.onAnswer?.();
-      if (fault.kind === 'drop') {
+    const fault = faultFor(call);
+    if (!fault) return void apply(res, call, true);
+    fault.onAnswer?.();
+    switch (fault.kind) {
+      case 'drop':
         call.result = fault.kind;
         return req.socket.destroy();
-      }
-      if (fault.kind === 'error') {
+      case 'hang':
+        // Never answered: the socket stays open until the caller gives up or the server closes.
+        call.result = fault.kind;
+        return;
+      case 'apply-then-drop':
+      case 'apply-then-hang':
+        if (!apply(res, call, false)) return;
+        call.result = fault.kind;
+        if (fault.kind === 'apply-then-drop') req.socket.destroy();
+        return;
+      case 'error': {
         const { type, message } = fault.error ?? { type: 'ServerException', message: 'Injected error' };
         return refuse(res, call, new AwsFault(type, message));
       }
-      return refuse(res, call, protocol.fault(fault.kind, call), fault.kind);
-    }
-    const handler = operations[operation];
-    if (!handler) return refuse(res, call, protocol.fault('unknown-operation', call));
-    try {
-      beforeEach?.();
-      protocol.answer(res, operation, handler(body));
-    } catch (error) {
-      if (!(error instanceof AwsFault)) throw error;
-      refuse(res, call, error);
+      default:
+        return refuse(res, call, protocol.fault(fault.kind, call), fault.kind);
     }
   }
 
