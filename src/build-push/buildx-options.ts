@@ -1,5 +1,5 @@
 import { InputError } from '../lib/errors.js';
-import { keyValues, list, optional, optionalBool } from '../lib/inputs.js';
+import { keyValues, list, optional, optionalBool, workspacePath } from '../lib/inputs.js';
 
 /**
  * The inputs of docker/build-push-action v6 that are `docker buildx build` flags with no classic-builder
@@ -74,7 +74,10 @@ export function readBuildxOptions(builder: string | undefined): BuildxOptions {
     flags.push(['--pull', undefined]);
   }
   const secretEnvs = secretMap('secret-envs');
-  const secretFiles = secretMap('secret-files');
+  // A secret file is read by buildx: only one of the checkout or RUNNER_TEMP (where an earlier step writes it).
+  const secretFiles = new Map(
+    [...secretMap('secret-files')].map(([id, path]) => [id, workspacePath('secret-files', path)] as const),
+  );
   if (secretEnvs.size > 0) given.push('secret-envs');
   if (secretFiles.size > 0) given.push('secret-files');
   const load = optionalBool('load') ?? false;

@@ -1,9 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { InputError } from '../lib/errors.js';
 import { parseImageReference } from '../lib/image.js';
-import { bool, keyValues, list, optional } from '../lib/inputs.js';
+import { bool, duration, keyValues, list, optional, workspacePath } from '../lib/inputs.js';
+import { maskUrl } from '../lib/secrets.js';
 import { readBuildxOptions, type BuildxOptions } from './buildx-options.js';
+import { awsRegion, network, platforms, registryId, stageName, warnNoEffect } from './checks.js';
+import { maskCredentials, maskSecretFiles } from './secrets.js';
 import type { Credentials } from './registry.js';
 import type { Flavor, TagRule } from './tags.js';
 import { readTargets, type ImageTarget } from './targets.js';
@@ -42,56 +45,70 @@ export interface BuildPushInputs extends ImageTarget {
   registryId?: string;
   createRepository: boolean;
   logout: boolean;
+  /** The most one request to a registry's own API (ACR's token exchange) may take. */
+  requestTimeoutMs: number;
 }
 
 export function readInputs(): BuildPushInputs {
+  maskCredentials();
   const targets = readTargets();
   const skipBuild = bool('skip-build', false);
-  return {
+  const inputs: BuildPushInputs = {
     ...targets,
     ...buildContext(skipBuild),
-    target: optional('target'),
+    target: stageName(),
     buildArgs: keyValues('build-args'),
     labels: keyValues('labels'),
-    platforms: list('platforms'),
+    platforms: platforms(),
     // build-push-action's form (no image, tags as references) keeps its default: build only, push when asked.
     push: bool('push', optional('image') !== undefined),
     cacheFrom: list('cache-from', { commas: false }),
     cacheTo: list('cache-to', { commas: false }),
     secrets: buildSecrets(),
-    network: optional('network'),
+    network: network(),
     noCache: bool('no-cache', false),
     defaultBranch: optional('default-branch'),
     skipBuild,
     sourceImage: sourceImage(skipBuild),
     ...builderInputs(),
     credentials: credentials(),
-    awsRegion: optional('aws-region'),
-    registryId: optional('registry-id'),
+    awsRegion: awsRegion(),
+    registryId: registryId(),
     createRepository: bool('create-repository', false),
     logout: bool('logout', true),
+    requestTimeoutMs: duration('request-timeout', '30s', { bare: 's', minMs: 1000, maxMs: 600_000 }),
   };
+  maskSecretFiles(inputs.buildx?.secretFiles.values() ?? []);
+  warnNoEffect(inputs);
+  return inputs;
 }
 
-/** `context` and `file`, checked to exist unless nothing is built. */
+/**
+ * `context` and `file`, inside the workspace (or RUNNER_TEMP) and checked to exist unless nothing is built.
+ * A Git or HTTP context (build-push-action's default when no context is given) is not built from here.
+ */
 function buildContext(skipBuild: boolean): Pick<BuildPushInputs, 'context' | 'file'> {
-  const context = optional('context') ?? '.';
+  const given = optional('context') ?? '.';
+  if (/^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(given)) {
+    maskUrl(given);
+    throw new InputError(
+      "Input 'context' is a URL: this action builds a folder of the checkout, not a Git or HTTP context.",
+      'Check the repository out (actions/checkout) and give the folder, e.g. context: . (the default).',
+    );
+  }
+  const context = workspacePath('context', given);
   const fileInput = optional('file');
-  const file = fileInput
-    ? isAbsolute(fileInput)
-      ? fileInput
-      : resolve(fileInput)
-    : join(resolve(context), 'Dockerfile');
+  const file = fileInput ? workspacePath('file', fileInput) : join(context, 'Dockerfile');
   if (skipBuild) return { context, file };
   if (!existsSync(context) || !statSync(context).isDirectory()) {
     throw new InputError(
-      `The build context '${context}' is not a directory.`,
+      `The build context '${given}' is not a directory.`,
       "Check 'context' (relative to the workspace).",
     );
   }
   if (!existsSync(file)) {
     throw new InputError(
-      `No Dockerfile at '${fileInput ?? join(context, 'Dockerfile')}'.`,
+      `No Dockerfile at '${fileInput ?? join(given, 'Dockerfile')}' (input 'file').`,
       "Give the Dockerfile's path in 'file', or check out the repository (actions/checkout) before this step.",
     );
   }
@@ -132,6 +149,7 @@ function credentials(): Credentials {
     githubToken: optional('github-token'),
     githubActor: process.env.GITHUB_ACTOR,
     azureAccessToken: optional('azure-access-token'),
+    requestTimeoutMs: duration('request-timeout', '30s', { bare: 's', minMs: 1000, maxMs: 600_000 }),
   };
 }
 

@@ -1,8 +1,8 @@
 import * as core from '@actions/core';
 import { aws, awsError, ecrClient } from '../lib/aws.js';
 import { login } from '../lib/docker.js';
-import { CloudError, InputError } from '../lib/errors.js';
-import { mask } from '../lib/secrets.js';
+import { CloudError, InputError, TimeoutError } from '../lib/errors.js';
+import { mask, scrub } from '../lib/secrets.js';
 
 /**
  * Which registry an image goes to, and how to log in to it: ECR with the job's AWS credentials, ACR with a
@@ -33,12 +33,14 @@ export interface Credentials {
   githubToken?: string;
   githubActor?: string;
   azureAccessToken?: string;
+  /** The most one request to a registry's own API (ACR's token exchange) may take; 30 s when unset. */
+  requestTimeoutMs?: number;
 }
 
 export type LoginPlan =
   | { type: 'ecr'; host: string; registryId?: string; region?: string; createRepository: boolean }
   | { type: 'acr'; host: string; username: string; password: string }
-  | { type: 'acr-token'; host: string; accessToken: string }
+  | { type: 'acr-token'; host: string; accessToken: string; timeoutMs?: number }
   | { type: 'basic' | 'ghcr'; host: string; username: string; password: string }
   | { type: 'none'; host: string };
 
@@ -76,7 +78,10 @@ export function planLogin(
     }
     case 'acr':
       if (username && password) return { type: 'acr', host, username, password };
-      if (credentials.azureAccessToken) return { type: 'acr-token', host, accessToken: credentials.azureAccessToken };
+      if (credentials.azureAccessToken) {
+        const { azureAccessToken: accessToken, requestTimeoutMs: timeoutMs } = credentials;
+        return { type: 'acr-token', host, accessToken, ...(timeoutMs ? { timeoutMs } : {}) };
+      }
       throw new InputError(
         `Azure Container Registry ${host} needs credentials and none were given.`,
         "Give 'username' and 'password' (a service principal or the admin user), or 'azure-access-token' (e.g. from azure/login: az account get-access-token --query accessToken -o tsv).",
@@ -129,7 +134,7 @@ export async function logIn(plan: LoginPlan, repository: string): Promise<void> 
       return login(plan.host, plan.username, plan.password, hintFor(plan.type));
     case 'acr-token': {
       mask(plan.accessToken);
-      const refreshToken = await exchangeAcrToken(plan.host, plan.accessToken);
+      const refreshToken = await exchangeAcrToken(plan.host, plan.accessToken, plan.timeoutMs);
       return login(plan.host, '00000000-0000-0000-0000-000000000000', refreshToken, hintFor('acr'));
     }
     case 'ecr':
@@ -149,36 +154,71 @@ export function exchangeUrl(host: string): string {
   return `${loopback ? 'http' : 'https'}://${host}/oauth2/exchange`;
 }
 
-/** ACR trades an Entra access token for a registry refresh token at /oauth2/exchange. */
-export async function exchangeAcrToken(host: string, accessToken: string): Promise<string> {
+/** Answers worth asking again: ACR's own throttling and server errors (Azure's retry guidance). */
+const retriable = (status: number) => status === 429 || status >= 500;
+const attempts = 3;
+
+/**
+ * ACR trades an Entra access token for a registry refresh token at /oauth2/exchange. Each request is bounded by
+ * `timeoutMs`; throttling, a 5xx or a reset is asked again (3 tries in all, 1 s then 2 s apart); a refusal is
+ * not. What ACR answers is scrubbed before it is quoted: an error body may echo the token it was sent.
+ */
+export async function exchangeAcrToken(host: string, accessToken: string, timeoutMs = 30_000): Promise<string> {
   const url = exchangeUrl(host);
+  for (let attempt = 1; ; attempt++) {
+    const answer = await exchangeOnce(url, host, accessToken, timeoutMs);
+    const last = attempt === attempts;
+    if ('error' in answer) {
+      if (last) throw new CloudError(`The ACR token exchange at ${url} failed: ${scrub(answer.error)}`, 'NetworkError');
+    } else if (answer.ok) {
+      const token = (JSON.parse(answer.text) as { refresh_token?: string }).refresh_token;
+      if (!token) throw new CloudError(`The ACR token exchange at ${url} returned no refresh_token.`, 'AcrExchange');
+      mask(token);
+      return token;
+    } else if (!retriable(answer.status) || last) {
+      throw new CloudError(
+        `The ACR token exchange at ${url} was refused (HTTP ${answer.status}${attempt > 1 ? `, try ${attempt} of ${attempts}` : ''}): ${scrub(answer.text.slice(0, 200))}`,
+        `HTTP_${answer.status}`,
+        'The Entra token must be for https://management.azure.com/ or https://containerregistry.azure.net and its identity needs AcrPush on the registry.',
+      );
+    }
+    core.info(
+      `The ACR token exchange answered ${'error' in answer ? answer.error : `HTTP ${answer.status}`}; asking again.`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+  }
+}
+
+type ExchangeAnswer = { ok: boolean; status: number; text: string } | { error: string };
+
+async function exchangeOnce(
+  url: string,
+  host: string,
+  accessToken: string,
+  timeoutMs: number,
+): Promise<ExchangeAnswer> {
   const body = new URLSearchParams({
     grant_type: 'access_token',
     service: host.replace(/:\d+$/, ''),
     access_token: accessToken,
   });
-  let response: Response;
   try {
-    response = await fetch(url, {
+    const response = await fetch(url, {
       method: 'POST',
       body,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      signal: AbortSignal.timeout(timeoutMs),
     });
+    return { ok: response.ok, status: response.status, text: await response.text() };
   } catch (error) {
-    throw new CloudError(`The ACR token exchange at ${url} failed: ${String(error)}`, 'NetworkError');
+    if ((error as Error).name === 'TimeoutError') {
+      throw new TimeoutError(
+        `The ACR token exchange at ${url} did not answer within ${timeoutMs / 1000} s; nothing was pushed.`,
+        "Check that the registry is reachable from the runner; raise 'request-timeout' if it is only slow.",
+      );
+    }
+    return { error: String((error as Error).cause ?? error) };
   }
-  const text = await response.text();
-  if (!response.ok) {
-    throw new CloudError(
-      `The ACR token exchange at ${url} was refused (HTTP ${response.status}): ${text.slice(0, 200)}`,
-      `HTTP_${response.status}`,
-      'The Entra token must be for https://management.azure.com/ or https://containerregistry.azure.net and its identity needs AcrPush on the registry.',
-    );
-  }
-  const token = (JSON.parse(text) as { refresh_token?: string }).refresh_token;
-  if (!token) throw new CloudError(`The ACR token exchange at ${url} returned no refresh_token.`, 'AcrExchange');
-  mask(token);
-  return token;
 }
 
 async function ecrLogin(plan: Extract<LoginPlan, { type: 'ecr' }>, repository: string): Promise<void> {

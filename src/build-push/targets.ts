@@ -56,9 +56,10 @@ function imageInput(type: RegistryType | undefined): ImageTarget | undefined {
   if (text !== given) core.notice(`Input 'image' is written in lower case, as registries require: ${text}.`);
   const parsed = parseImageReference(text);
   const found = target(text, type);
-  if (!parsed || parsed.tag || parsed.digest || !found) {
+  // distribution/reference: a name (registry and path) is at most 255 characters.
+  if (!parsed || parsed.tag || parsed.digest || !found || text.length > 255) {
     throw new InputError(
-      `Input 'image' must name a repository in a registry, without a tag, got '${given}'.`,
+      `Input 'image' must name a repository in a registry, without a tag, up to 255 characters, got '${given}'.`,
       `Write registry/repository in lower case, e.g. ${EXAMPLE}; tags come from version, tags and tag-rules.`,
     );
   }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CloudError } from './errors.js';
-import { mask } from './secrets.js';
+import { mask, scrub } from './secrets.js';
 
 /**
  * The Docker CLI, run through @actions/exec so its output streams into the log as it comes. Every call is
@@ -64,8 +64,9 @@ export async function dockerOrThrow(
   return result;
 }
 
+/** The last lines Docker printed, scrubbed: a failing RUN or a registry's answer may echo a secret. */
 function lastLines(text: string, count: number): string {
-  return text
+  return scrub(text)
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '')

@@ -1,5 +1,4 @@
 import * as core from '@actions/core';
-import { isAbsolute, resolve } from 'node:path';
 import { InputError } from '../lib/errors.js';
 import { list, optional, optionalBool, parseNumber } from '../lib/inputs.js';
 
@@ -20,33 +19,10 @@ export function either(ours: string, theirs: string): { name: string; value: str
   return other === undefined ? undefined : { name: theirs, value: other };
 }
 
-function refuseBoth(ours: string, theirs: string): void {
+export function refuseBoth(ours: string, theirs: string): void {
   if (optional(ours) !== undefined && optional(theirs) !== undefined) {
     throw new InputError(`Inputs '${ours}' and '${theirs}' are the same setting, and both are set.`, 'Keep one.');
   }
-}
-
-const workspaceRoot = () => process.env.GITHUB_WORKSPACE ?? process.cwd();
-
-/** dflook's file inputs are relative to the workspace; this action's to working-directory. Made absolute. */
-export function fromWorkspace(path: string): string {
-  return isAbsolute(path) ? path : resolve(workspaceRoot(), path);
-}
-
-/** `var-file` (relative to working-directory) and dflook's `var_file` (relative to the workspace). */
-export function varFiles(): string[] {
-  refuseBoth('var-file', 'var_file');
-  return [...list('var-file'), ...list('var_file', { commas: false }).map(fromWorkspace)];
-}
-
-/** `backend-config` (key=value or file), and dflook's `backend_config` and `backend_config_file`. */
-export function backendConfig(): string[] {
-  refuseBoth('backend-config', 'backend_config');
-  return [
-    ...list('backend-config', { commas: false }),
-    ...list('backend_config', { commas: false }),
-    ...list('backend_config_file', { commas: false }).map(fromWorkspace),
-  ];
 }
 
 /** A Terraform resource address for -target / -replace: `aws_instance.web`, `module.app.x["a"]`. */

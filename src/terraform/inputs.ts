@@ -1,21 +1,21 @@
 import * as core from '@actions/core';
+import { existsSync, readdirSync } from 'node:fs';
 import { InputError } from '../lib/errors.js';
-import { bool, duration, keyValues, list, oneOf, optional, workspacePath } from '../lib/inputs.js';
-import { mask } from '../lib/secrets.js';
+import { bool, duration, list, oneOf, optional, workspacePath } from '../lib/inputs.js';
 import {
-  backendConfig,
   commentMode,
   credentials,
   either,
-  fromWorkspace,
   label,
   planOptions,
-  varFiles,
   warnAboutWrapper,
   type Credentials,
   type PlanOptions,
 } from './anchors.js';
-import { parseVariables, type Variable } from './tfvars.js';
+import { planningInputs, warnNoEffect } from './effects.js';
+import { backendConfig, maskBackendSecrets, planFile, varFiles } from './files.js';
+import { maskSecret } from './masking.js';
+import { parseSecretVariables, parseVariables, type Variable } from './tfvars.js';
 
 export const commands = ['plan', 'apply', 'output', 'destroy', 'validate', 'setup'] as const;
 export type Command = (typeof commands)[number];
@@ -60,31 +60,18 @@ const defaultDownloadUrl: Record<Binary, string> = {
   tofu: 'https://github.com/opentofu/opentofu/releases/download',
 };
 
-/** Variable names Terraform accepts: a letter or underscore, then letters, digits, underscores, hyphens. */
-const variableName = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-
-function checkVariableNames(input: string, values: Iterable<string>): void {
-  for (const name of values) {
-    if (!variableName.test(name)) {
-      throw new InputError(
-        `Input '${input}' has '${name}', which is not a Terraform variable name.`,
-        'Use the name declared in a variable block, e.g. image_tag=v1.2.3.',
-      );
-    }
-  }
-}
-
 /** Masks secrets before anything else is read: a malformed line must not reach the log in a message. */
 function maskSecrets(): void {
+  // Line by line first (a line may be one line of a heredoc's value), then each whole value once parsed.
   for (const line of core.getInput('secret-variables').split('\n')) {
     const value = line.slice(line.indexOf('=') + 1).trim();
-    if (value !== '') mask(value);
-    if (line.trim() !== '' && !line.includes('=')) mask(line.trim());
+    if (value !== '') maskSecret(value);
+    if (line.trim() !== '' && !line.includes('=')) maskSecret(line.trim());
   }
-  for (const value of list('redact', { commas: false })) mask(value);
-  const token = optional('github-token');
-  if (token) mask(token);
-  mask(optional('cli_config_credentials_token'));
+  for (const value of list('redact', { commas: false })) maskSecret(value);
+  maskSecret(core.getInput('github-token').trim());
+  maskSecret(core.getInput('cli_config_credentials_token').trim());
+  maskBackendSecrets();
 }
 
 export function readInputs(): TerraformInputs {
@@ -93,21 +80,23 @@ export function readInputs(): TerraformInputs {
   const binary = oneOf('binary', ['terraform', 'tofu'] as const, 'terraform');
   const version = versionInput();
   warnAboutWrapper();
+  warnNoEffect(command, (name) => core.getInput(name).trim() !== '');
   const downloadUrl = downloadUrlInput(binary);
   const lockTimeoutMs = duration('lock-timeout', '0s', { bare: 's' });
   const workspace = workspaceInput();
+  const workingDirectory = workingDirectoryInput();
   return {
     command,
     binary,
     version,
     downloadUrl,
-    workingDirectory: workingDirectory(),
+    workingDirectory,
     workspace,
-    varFiles: varFiles(),
+    varFiles: varFiles(workingDirectory),
     ...variableInputs(),
-    backendConfig: backendConfig(),
+    backendConfig: backendConfig(workingDirectory),
     lockTimeoutMs,
-    planFile: planFileInput(),
+    planFile: planFile(workingDirectory),
     ...approvalInputs(command),
     ...commentMode(),
     label: label(),
@@ -123,14 +112,20 @@ export function readInputs(): TerraformInputs {
  * installs Terraform for the later steps, as it did, rather than planning the workspace root.
  */
 function setupTerraformStep(): boolean {
+  if (optional('command') !== undefined) return false;
   const setupInputs = ['terraform_version', 'cli_config_credentials_token', 'cli_config_credentials_hostname'];
-  return optional('command') === undefined && [...setupInputs, 'terraform_wrapper'].some((name) => optional(name));
-}
-
-/** `plan-file` (relative to working-directory), or dflook's `plan_path` (relative to the workspace). */
-function planFileInput(): string | undefined {
-  const given = either('plan-file', 'plan_path');
-  return given?.name === 'plan_path' ? fromWorkspace(given.value) : given?.value;
+  if ([...setupInputs, 'terraform_wrapper'].some((name) => optional(name))) return true;
+  // A bare `uses:` (setup-terraform's most common form): with no input of a plan, and no root module in the
+  // workspace to plan, the step is the install it was.
+  const planInputs = [...planningInputs, 'working-directory', 'path', 'terraform-version'];
+  if (planInputs.some((name) => core.getInput(name).trim() !== '')) return false;
+  const root = process.env.GITHUB_WORKSPACE ?? process.cwd();
+  const bare = !existsSync(root) || !readdirSync(root).some((name) => /\.tf(\.json)?$/.test(name));
+  if (bare)
+    core.notice(
+      'No command and no Terraform files in the workspace root: Terraform is installed for the steps after this one (command: setup).',
+    );
+  return bare;
 }
 
 function versionInput(): string | undefined {
@@ -158,7 +153,7 @@ function downloadUrlInput(binary: Binary): string {
 
 function workspaceInput(): string | undefined {
   const workspace = optional('workspace');
-  if (workspace !== undefined && !/^[\w.-]{1,90}$/.test(workspace)) {
+  if (workspace !== undefined && (!/^[\w.-]{1,90}$/.test(workspace) || /^\.+$/.test(workspace))) {
     throw new InputError(
       `Input 'workspace' must be letters, digits, '-', '_' or '.', got '${workspace}'.`,
       "For a per-PR environment use e.g. 'pr-${{ github.event.number }}'.",
@@ -168,9 +163,9 @@ function workspaceInput(): string | undefined {
 }
 
 function variableInputs(): Pick<TerraformInputs, 'variables' | 'secretVariables'> {
-  const secretVariables = keyValues('secret-variables');
+  const secretVariables = parseSecretVariables('secret-variables', core.getInput('secret-variables'));
+  for (const value of secretVariables.values()) maskSecret(value);
   const variables = parseVariables('variables', core.getInput('variables'));
-  checkVariableNames('secret-variables', secretVariables.keys());
   return { variables, secretVariables };
 }
 
@@ -186,7 +181,7 @@ function approvalInputs(command: Command): Pick<TerraformInputs, 'planHash' | 'a
   const autoApprove = approval === undefined ? false : bool(approval.name, false);
   if (command === 'destroy' && !autoApprove) {
     throw new InputError(
-      "command 'destroy' needs 'auto-approve: true'.",
+      "Input 'auto-approve' must be true for command 'destroy'.",
       'Destroying is never implied: set auto-approve: true in the job that is meant to destroy (e.g. a PR-closed cleanup).',
     );
   }
@@ -194,7 +189,7 @@ function approvalInputs(command: Command): Pick<TerraformInputs, 'planHash' | 'a
 }
 
 /** `working-directory` (or dflook's `path`), inside the workspace. */
-function workingDirectory(): string {
+function workingDirectoryInput(): string {
   const given = either('working-directory', 'path');
   return workspacePath(given?.name ?? 'working-directory', given?.value ?? '.');
 }

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { goDuration } from '../lib/duration.js';
 import { InputError } from '../lib/errors.js';
-import { mask } from '../lib/secrets.js';
+import { scrub } from '../lib/secrets.js';
+import { maskSecret } from './masking.js';
 import type { TerraformCli } from './cli.js';
 import type { TerraformInputs } from './inputs.js';
 import { planHash, sensitiveValues, summarisePlan, type PlanJson, type PlanSummary } from './plan.js';
@@ -23,6 +24,9 @@ export interface PlanResult {
   sensitive: Set<string>;
   /** The variables the root module declares. */
   declared?: Set<string>;
+  /** The plan as `show -json` gives it, and as text, in files beside the plan (dflook's json_plan_path, text_plan_path). */
+  jsonFile?: string;
+  textFile?: string;
 }
 
 export interface RootOutput {
@@ -103,7 +107,10 @@ export async function inspectPlan(
 ): Promise<Omit<PlanResult, 'hasChanges' | 'text'>> {
   const shown = await tf.run(['show', '-json', '-no-color', planFile], { silent: true });
   const json = JSON.parse(shown.stdout) as PlanJson;
+  // Holds every value in clear, as the saved plan does: only for this job's later steps (as dflook's).
+  writeFileSync(`${planFile}.json`, shown.stdout, { mode: 0o600 });
   return {
+    jsonFile: `${planFile}.json`,
     planFile,
     summary: summarisePlan(json),
     hash: planHash(json),
@@ -148,7 +155,9 @@ export async function plan(
   );
   const inspected = await inspectPlan(tf, planFile);
   refuseUndeclared(inputs, inspected.declared);
-  return { ...inspected, hasChanges: result.exitCode === 2, text: result.stdout };
+  // The text may be uploaded as an artifact, so it leaves the runner: scrubbed, as the summary is.
+  writeFileSync(`${planFile}.txt`, scrub(result.stdout), { mode: 0o600 });
+  return { ...inspected, hasChanges: result.exitCode === 2, text: result.stdout, textFile: `${planFile}.txt` };
 }
 
 /** Applies a saved plan: exactly what it says, or nothing (Terraform refuses a plan whose state moved on). */
@@ -176,7 +185,16 @@ export async function readOutputs(tf: TerraformCli): Promise<Record<string, Root
   const outputs = JSON.parse(result.stdout || '{}') as Record<string, RootOutput>;
   for (const output of Object.values(outputs)) {
     if (!output.sensitive) continue;
-    mask(outputText(output));
+    maskSecret(outputText(output));
+    // Each string inside a sensitive list or map too: a later step may print one alone.
+    for (const leaf of stringLeaves(output.value)) if (leaf.length >= 4) maskSecret(leaf);
   }
   return outputs;
+}
+
+function stringLeaves(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringLeaves);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(stringLeaves);
+  return [];
 }

@@ -10,6 +10,8 @@ export interface PlanJson {
 
 interface Change {
   actions: string[];
+  /** Set when an `import` block brings an existing object under management. */
+  importing?: unknown;
   before?: unknown;
   after?: unknown;
   after_unknown?: unknown;
@@ -20,6 +22,8 @@ interface Change {
 
 interface ResourceChange {
   address: string;
+  /** Set when a `moved` block (or `terraform state mv` in config) gives the resource a new address. */
+  previous_address?: string;
   type: string;
   mode?: string;
   change: Change;
@@ -36,6 +40,9 @@ export interface PlanSummary extends Counts {
   byType: [string, Counts][];
   /** Root outputs whose value changes. */
   outputs: string[];
+  /** Resources that move to a new address (dflook's to_move), and that are imported (to_import). */
+  move: number;
+  import: number;
 }
 
 const isNoop = (actions: string[]) => actions.every((action) => action === 'no-op' || action === 'read');
@@ -61,7 +68,16 @@ export function summarisePlan(plan: PlanJson): PlanSummary {
     .filter(([, change]) => !isNoop(change.actions))
     .map(([name]) => name)
     .sort();
-  return { ...total, byType: [...byType].sort(([a], [b]) => a.localeCompare(b)), outputs };
+  const changes = plan.resource_changes ?? [];
+  const move = changes.filter((r) => r.previous_address && r.previous_address !== r.address).length;
+  const imported = changes.filter((r) => r.change.importing !== undefined && r.change.importing !== null).length;
+  return {
+    ...total,
+    byType: [...byType].sort(([a], [b]) => a.localeCompare(b)),
+    outputs,
+    move,
+    import: imported,
+  };
 }
 
 /** JSON with object keys sorted, so equal plans serialise to equal text. */

@@ -1,3 +1,4 @@
+import type { Completed, LockInfo } from './cli.js';
 import type { Installed } from './install.js';
 import type { TerraformInputs } from './inputs.js';
 import type { PlanResult, RootOutput } from './phases.js';
@@ -18,6 +19,13 @@ export interface Report {
   outputs?: Record<string, RootOutput>;
   validated?: string;
   commentUrl?: string;
+  /** The root outputs as one JSON file of values (dflook's json_output_path). */
+  outputsFile?: string;
+  /** On failure: the lock that stopped Terraform, and what an apply had done before it failed. */
+  lock?: LockInfo;
+  completed?: Completed[];
+  /** dflook's failure_reason: apply-failed, plan-changed or state-locked; unset for any other failure. */
+  dflookReason?: 'apply-failed' | 'plan-changed' | 'state-locked';
 }
 
 /** The report once the inputs are read: what every phase works on. */

@@ -1,9 +1,9 @@
 import * as core from '@actions/core';
 import { statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { describe, InputError } from '../lib/errors.js';
+import { DeployError, describe, InputError } from '../lib/errors.js';
 import type { PullRequest } from '../lib/github.js';
-import { TerraformCli } from './cli.js';
+import { TerraformCli, TerraformFailed } from './cli.js';
 import type { TerraformInputs } from './inputs.js';
 import { install } from './install.js';
 import { publishRootOutputs } from './outputs.js';
@@ -14,8 +14,27 @@ import { applyReviewed } from './review.js';
 import { writeCliCredentials } from './setup.js';
 import { parseSpec, versionFromDirectory } from './version.js';
 
-/** The phases in order: install, init, workspace, then the command; outputs and the comment last. */
+/** Runs the phases; a failure of Terraform's is recorded in the report (the lock, what an apply did) as well. */
 export async function stage(report: Run): Promise<void> {
+  try {
+    await phases(report);
+  } catch (error) {
+    recordFailure(report, error);
+    throw error;
+  }
+}
+
+function recordFailure(report: Run, error: unknown): void {
+  if (error instanceof DeployError && error.reason === 'plan-changed') report.dflookReason = 'plan-changed';
+  if (!(error instanceof TerraformFailed)) return;
+  report.lock = error.details.lock;
+  report.completed = error.details.completed;
+  if (error.reason === 'state-locked') report.dflookReason = 'state-locked';
+  else if (error.details.command === 'apply') report.dflookReason = 'apply-failed';
+}
+
+/** The phases in order: install, init, workspace, then the command; outputs and the comment last. */
+async function phases(report: Run): Promise<void> {
   const { inputs } = report;
   const isDirectory = statSync(inputs.workingDirectory, { throwIfNoEntry: false })?.isDirectory() === true;
   if (!isDirectory && inputs.command !== 'setup') {
@@ -56,7 +75,7 @@ export async function stage(report: Run): Promise<void> {
   }
   if (['apply', 'destroy', 'output'].includes(inputs.command)) {
     report.outputs = await core.group('Outputs', () => readOutputs(tf));
-    publishRootOutputs(report.outputs);
+    report.outputsFile = publishRootOutputs(report.outputs);
   }
   const worthComment = report.plan && (report.plan.hasChanges || !inputs.commentOnlyChanges);
   if (pr && worthComment) await core.group('Comment', () => commentOn(pr, report));

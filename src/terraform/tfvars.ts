@@ -55,6 +55,22 @@ function depth(line: string): number {
   return change;
 }
 
+/** The text before a `#` or `//` comment that follows whitespace outside a string; the text itself when none. */
+function withoutComment(line: string): string {
+  let inString = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if ((c === '#' || (c === '/' && line[i + 1] === '/')) && /\s/.test(line[i - 1] ?? '')) {
+      return line.slice(0, i).trim();
+    }
+  }
+  return line;
+}
+
 /** The lines a value opened on `first` spans: to the bracket that closes it, or the heredoc's end marker. */
 function valueLines(first: string, rest: string[]): { text: string; used: number } {
   const heredoc = /^<<-?([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(first);
@@ -84,6 +100,12 @@ function valueLines(first: string, rest: string[]): { text: string; used: number
  */
 function hclValue(value: string, rest: string[]): { hcl: string; used: number } {
   if (isQuoted(value)) return { hcl: value, used: 0 };
+  // `"v1" # the tag`, `3 // replicas`: an HCL literal and a comment, which Terraform drops. A plain value keeps
+  // everything (`v1 # x` is the string as written, as -var takes it).
+  const literal = withoutComment(value);
+  if (literal !== value && (isQuoted(literal) || /^-?\d+(\.\d+)?$|^(true|false)$/.test(literal))) {
+    return { hcl: literal, used: 0 };
+  }
   if (/^([[{]|<<-?[A-Za-z_])/.test(value)) {
     const spanned = valueLines(value, rest);
     if (spanned.used > 0 || depth(value) === 0) return { hcl: spanned.text, used: spanned.used };
@@ -118,4 +140,50 @@ export function parseVariables(input: string, raw: string): Variable[] {
 export function renderTfvars(variables: Variable[]): string {
   const last = new Map(variables.map((variable) => [variable.name, variable.hcl]));
   return [...last].map(([name, hcl]) => `${name} = ${hcl}\n`).join('');
+}
+
+/**
+ * The `secret-variables` input: `name=value` lines, the value as it is (a secret may hold `"`, `\`, `=` or
+ * `#`), or, for a value of several lines (a PEM key), a heredoc as Terraform writes one: `name=<<EOT`, the
+ * lines, then `EOT` alone on a line (`<<-EOT` takes the lines' common indentation away). Each value reaches
+ * Terraform as TF_VAR_<name>, which Terraform reads as a string for a string variable.
+ */
+export function parseSecretVariables(input: string, raw: string): Map<string, string> {
+  const lines = raw.split(/\r?\n/);
+  const values = new Map<string, string>();
+  for (let i = 0; i < lines.length; i++) {
+    const line = (lines[i] ?? '').trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const at = line.indexOf('=');
+    const name = at < 0 ? '' : line.slice(0, at).trim();
+    if (!variableName.test(name)) {
+      // The line itself may be a secret: only its number is said.
+      throw new InputError(
+        `Input '${input}' line ${i + 1} is not name=value with a Terraform variable name${name === '' ? '' : ` (got the name '${name}')`}.`,
+        'Write one name=value per line (a letter or _, then letters, digits, _ and -), or name=<<EOT ... EOT for a value of several lines.',
+      );
+    }
+    const value = line.slice(at + 1).trim();
+    const heredoc = /^<<(-?)([A-Za-z_][A-Za-z0-9_]*)$/.exec(value);
+    if (!heredoc) {
+      values.set(name, value);
+      continue;
+    }
+    const end = lines.findIndex((text, index) => index > i && text.trim() === heredoc[2]);
+    if (end < 0) {
+      throw new InputError(
+        `Input '${input}' line ${i + 1} opens the heredoc ${heredoc[2]} for '${name}', and no line closes it.`,
+        `End the value with a line holding only ${heredoc[2]}.`,
+      );
+    }
+    values.set(name, heredocBody(lines.slice(i + 1, end), heredoc[1] === '-'));
+    i = end;
+  }
+  return values;
+}
+
+function heredocBody(lines: string[], indented: boolean): string {
+  if (!indented) return lines.join('\n');
+  const indent = Math.min(...lines.filter((l) => l.trim() !== '').map((l) => /^[ \t]*/.exec(l)![0].length));
+  return lines.map((l) => l.slice(Number.isFinite(indent) ? indent : 0)).join('\n');
 }

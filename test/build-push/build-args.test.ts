@@ -31,6 +31,7 @@ function inputs(overrides: Partial<BuildPushInputs> = {}): BuildPushInputs {
     credentials: {},
     createRepository: false,
     logout: true,
+    requestTimeoutMs: 30_000,
     ...overrides,
   };
 }

@@ -14,8 +14,11 @@ import { useDockerfileOnly } from './context.js';
 const contextDir = useDockerfileOnly();
 quietInputs();
 
-const inputsOf = (inputs: Record<string, string>) =>
-  withInputs({ image: 'ghcr.io/octo-org/web', context: contextDir(), ...inputs }, readInputs);
+// The context is the workspace: file inputs must resolve inside it.
+const inputsOf = (inputs: Record<string, string>) => {
+  vi.stubEnv('GITHUB_WORKSPACE', contextDir());
+  return withInputs({ image: 'ghcr.io/octo-org/web', context: contextDir(), ...inputs }, readInputs);
+};
 
 const argsOf = (inputs: ReturnType<typeof readInputs>) =>
   buildxArgs({ inputs, references: ['ghcr.io/octo-org/web:1'], labels: {}, metadataFile: 'm.json', iidFile: 'iid' });
@@ -31,7 +34,7 @@ describe("build-push-action's buildx inputs", () => {
         'build-contexts': 'alpine=docker-image://alpine:3.20\nshared=../shared',
         ssh: 'default',
         'secret-envs': 'npm=NPM_TOKEN',
-        'secret-files': 'aws=/home/runner/.aws/credentials',
+        'secret-files': 'aws=.aws/credentials',
         'add-hosts': 'db:10.0.0.5,cache:10.0.0.6',
         allow: 'network.host',
         'no-cache-filters': 'build',
@@ -51,7 +54,7 @@ describe("build-push-action's buildx inputs", () => {
       '--build-context shared=../shared',
       '--ssh default',
       '--secret id=npm,env=NPM_TOKEN',
-      '--secret id=aws,src=/home/runner/.aws/credentials',
+      `--secret id=aws,src=${contextDir()}/.aws/credentials`,
       '--add-host db:10.0.0.5',
       '--add-host cache:10.0.0.6',
       '--allow network.host',

@@ -37,6 +37,7 @@ describe('reading build-push-action inputs (no Docker needed)', () => {
     vi.stubEnv('GITHUB_EVENT_PATH', join(events, 'push-main.json'));
     vi.stubEnv('GITHUB_REF', 'refs/heads/main');
     vi.stubEnv('GITHUB_SHA', '0123456789abcdef0123456789abcdef01234567');
+    vi.stubEnv('GITHUB_WORKSPACE', contextDir());
     const inputsRead = withInputs({ context: contextDir(), ...inputs }, readInputs);
     const plan = planTags(factsFromEnvironment(process.env), {
       rules: inputsRead.tagRules,

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/terraform/main.js';
 import { parseVariables, renderTfvars } from '../../src/terraform/tfvars.js';
@@ -125,9 +125,19 @@ describe.skipIf(!tf.available)("dflook/terraform-plan's and terraform-apply's in
     const { workspace, root } = dflookWorkspace();
     const env = terraformEnv(workspace);
     const base = { path: 'my-terraform-config', command: 'apply', auto_approve: 'true', comment: 'false' };
-    const applied = await runInProcess(run, { ...base, variables: 'image_tag = "v2"', parallelism: '3' }, env);
+    // A comment after the value, as a .tfvars file may hold: Terraform drops it, and so does this action.
+    const applied = await runInProcess(
+      run,
+      { ...base, variables: 'image_tag = "v2" # the release', parallelism: '3' },
+      env,
+    );
     expect(applied.exitCode, applied.log).toBe(0);
     expect(applied.outputs.service_url).toBe('https://web-v2.example.com');
+    expect(applied.outputs.to_move).toBe('0');
+    expect(applied.outputs.to_import).toBe('0');
+    expect(JSON.parse(readFileSync(resolve(workspace, applied.outputs.json_output_path!), 'utf8'))).toMatchObject({
+      service_url: 'https://web-v2.example.com',
+    });
     expect(applied.log).toMatch(/apply .*-parallelism=3/);
 
     const replaced = await runInProcess(
@@ -136,6 +146,17 @@ describe.skipIf(!tf.available)("dflook/terraform-plan's and terraform-apply's in
       env,
     );
     expect(replaced.outputs).toMatchObject({ to_add: '1', to_destroy: '1' });
+    // dflook's plan files, relative to the workspace: the text as printed, the JSON as show -json gives it.
+    expect(readFileSync(resolve(workspace, replaced.outputs.text_plan_path!), 'utf8')).toContain(
+      'terraform_data.service will be replaced, as requested',
+    );
+    const json = JSON.parse(readFileSync(resolve(workspace, replaced.outputs.json_plan_path!), 'utf8')) as {
+      resource_changes: { address: string; change: { actions: string[] } }[];
+    };
+    expect(json.resource_changes.find((r) => r.address === 'terraform_data.service')?.change.actions).toEqual([
+      'delete',
+      'create',
+    ]);
 
     const targeted = await runInProcess(
       run,
@@ -193,6 +214,25 @@ describe("hashicorp/setup-terraform's examples", () => {
     expect(step.outputs['terraform-version']).toBe('1.14.6');
     expect(step.log).toMatch(/::add-path::.*terraform[\\/]1\.14\.6/);
     expect(step.summary).toContain('Terraform 1.14.6 is on PATH for the steps after this one.');
+  });
+
+  it('installs, as setup-terraform did, when the step is a bare `uses:` and the workspace root holds no Terraform files', async () => {
+    const { workspace } = workspaceWith('service');
+    const stale = join(workspace, 'PATH-without-terraform');
+    mkdirSync(stale);
+    const env = { ...terraformEnv(workspace), PATH: `${stale}:/usr/bin:/bin` };
+    // The releases site's latest is installed: no version anywhere, no terraform on PATH.
+    const bare = await runInProcess(run, { 'download-url': releases.url, 'github-token': 'ghs_unused' }, env);
+    expect(bare.exitCode, bare.log).toBe(0);
+    expect(bare.log).toContain('::notice::No command and no Terraform files in the workspace root');
+    expect(bare.outputs['terraform-version']).toBe('1.14.6');
+    expect(bare.summary).toContain('Terraform 1.14.6 is on PATH for the steps after this one.');
+
+    // With a root module in the workspace root, the same bare step plans it (and so needs a working terraform).
+    writeFileSync(join(workspace, 'main.tf'), 'output "x" {\n  value = 1\n}\n');
+    const planned = await runInProcess(run, { 'download-url': releases.url, 'github-token': 'ghs_unused' }, env);
+    expect(planned.log).not.toContain('::notice::No command');
+    expect(planned.log).toContain('fake terraform 1.14.6: init');
   });
 
   it('writes HCP Terraform credentials to the CLI configuration for later steps, masked, and warns the wrapper is not there', async () => {

@@ -92,6 +92,29 @@ describe('plan text and comments', () => {
   });
 });
 
+describe("dflook's to_move and to_import", () => {
+  it('count resources moved to a new address and resources imported', () => {
+    const change = (actions: string[], extra: Record<string, unknown> = {}) => ({ actions, ...extra });
+    const summary = summarisePlan({
+      resource_changes: [
+        {
+          address: 'aws_s3_bucket.new',
+          previous_address: 'aws_s3_bucket.old',
+          type: 'aws_s3_bucket',
+          change: change(['no-op']),
+        },
+        {
+          address: 'aws_s3_bucket.logs',
+          type: 'aws_s3_bucket',
+          change: change(['no-op'], { importing: { id: 'logs' } }),
+        },
+        { address: 'aws_s3_bucket.web', type: 'aws_s3_bucket', change: change(['create']) },
+      ],
+    });
+    expect(summary).toMatchObject({ add: 1, change: 0, destroy: 0, move: 1, import: 1 });
+  });
+});
+
 describe("Terraform's errors", () => {
   it('reads who holds a state lock and since when', () => {
     const lock = {
@@ -114,7 +137,12 @@ describe("Terraform's errors", () => {
       '  Info:      ',
     ].join('\n');
     expect(parseLock('Error: Invalid reference')).toBeUndefined();
-    expect(parseLock(stderr)).toEqual(lock);
+    expect(parseLock(stderr)).toEqual({
+      ...lock,
+      path: 'acme-terraform-state/hello-service/production.tfstate',
+      version: '1.11.4',
+      info: undefined,
+    });
   });
 
   it('quotes the error blocks, not the progress before them', () => {

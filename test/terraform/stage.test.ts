@@ -101,7 +101,7 @@ describe.skipIf(!tf.available)('terraform stage with the real terraform binary',
     expect(apply.log).toContain('Nothing says which plan was reviewed');
     const destroy = await step(workspace, { command: 'destroy' });
     expect(destroy.outputs['failure-reason']).toBe('invalid-input');
-    expect(destroy.log).toContain("needs 'auto-approve: true'");
+    expect(destroy.log).toContain("Input 'auto-approve' must be true for command 'destroy'");
   });
 
   it('creates a workspace per pull request the first time and keeps its state apart', async () => {

@@ -31613,7 +31613,7 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9921);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3030);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31622,7 +31622,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9921:
+/***/ 3030:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34585,7 +34585,7 @@ function getIDToken(aud) {
 const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const piece = /(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)\s*/y;
 /** Milliseconds, or undefined when `raw` is not a duration. Pure. */
-function duration_parseDuration(raw, bare) {
+function parseDuration(raw, bare) {
     const text = raw.trim();
     if (/^(\d+(\.\d+)?|\.\d+)$/.test(text))
         return Number(text) * (unitMs[bare] ?? 1000);
@@ -34602,7 +34602,7 @@ function duration_parseDuration(raw, bare) {
     return total;
 }
 /** How the syntax is described in an error: the same words for every input. */
-function duration_durationSyntax(bare) {
+function durationSyntax(bare) {
     return `a duration such as 500ms, 30s, 5m or 1m30s (a bare number is ${bare === 'm' ? 'minutes' : 'seconds'})`;
 }
 /** Formats a duration for logs and summaries: 850 ms, 12.3 s, 4 min 05 s. */
@@ -34972,8 +34972,9 @@ async function dockerOrThrow(what, args, options = {}) {
     }
     return result;
 }
+/** The last lines Docker printed, scrubbed: a failing RUN or a registry's answer may echo a secret. */
 function lastLines(text, count) {
-    return text
+    return scrub(text)
         .split('\n')
         .map((line) => line.trim())
         .filter((line) => line !== '')
@@ -35166,10 +35167,10 @@ function parseDurationInput(name, raw, rule) {
     const ms = parseDuration(raw, bare);
     const range = `from ${formatLimit(minMs, bare)} to ${formatLimit(maxMs, bare)}`;
     if (ms === undefined) {
-        throw new InputError(`Input '${name}' must be ${durationSyntax(bare)}, got '${raw}'.`);
+        throw new errors_InputError(`Input '${name}' must be ${durationSyntax(bare)}, got '${raw}'.`);
     }
     if (ms < minMs || ms > maxMs)
-        throw new InputError(`Input '${name}' must be ${range}, got '${raw}'.`);
+        throw new errors_InputError(`Input '${name}' must be ${range}, got '${raw}'.`);
     return ms;
 }
 /** A time input in milliseconds; `fallback` is written as the input's default is (e.g. '30' or '5m'). */
@@ -35183,18 +35184,18 @@ const formatLimit = (ms, bare) => (bare === 'm' ? `${ms / 60_000} minutes` : `${
  * (RUNNER_TEMP, where earlier steps such as amazon-ecs-render-task-definition leave their files).
  */
 function workspacePath(name, raw) {
-    const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
-    const path = resolve(workspace, raw);
+    const workspace = (0,external_node_path_.resolve)(process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const path = (0,external_node_path_.resolve)(workspace, raw);
     const roots = [workspace, process.env.RUNNER_TEMP].filter((root) => Boolean(root));
     if (!roots.some((root) => isWithin(root, path))) {
-        throw new InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE), or in RUNNER_TEMP.');
+        throw new errors_InputError(`Input '${name}' is '${raw}', which is outside the workspace ${workspace}.`, 'Give a path inside the repository checkout (relative to GITHUB_WORKSPACE), or in RUNNER_TEMP.');
     }
     return path;
 }
 function isWithin(root, path) {
-    const real = (p) => (existsSync(p) ? realpathSync(p) : p);
-    const inside = relative(real(resolve(root)), real(path));
-    return !(inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside));
+    const real = (p) => ((0,external_node_fs_.existsSync)(p) ? (0,external_node_fs_.realpathSync)(p) : p);
+    const inside = (0,external_node_path_.relative)(real((0,external_node_path_.resolve)(root)), real(path));
+    return !(inside === '..' || inside.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(inside));
 }
 
 ;// CONCATENATED MODULE: ./src/build-push/buildx-options.ts
@@ -35252,7 +35253,8 @@ function readBuildxOptions(builder) {
         flags.push(['--pull', undefined]);
     }
     const secretEnvs = secretMap('secret-envs');
-    const secretFiles = secretMap('secret-files');
+    // A secret file is read by buildx: only one of the checkout or RUNNER_TEMP (where an earlier step writes it).
+    const secretFiles = new Map([...secretMap('secret-files')].map(([id, path]) => [id, workspacePath('secret-files', path)]));
     if (secretEnvs.size > 0)
         given.push('secret-envs');
     if (secretFiles.size > 0)
@@ -35535,6 +35537,188 @@ function repositoryOf(ref) {
     return { registry, path: hub && !ref.path.includes('/') ? `library/${ref.path}` : ref.path };
 }
 
+;// CONCATENATED MODULE: ./src/lib/names.ts
+
+const pattern = (regex, says) => ({ says, test: (value) => regex.test(value) });
+/** Letters, digits, hyphens and underscores, 1-255 (ECS API Reference, CreateCluster clusterName, CreateService serviceName, RegisterTaskDefinition family, ContainerDefinition name). */
+const ecsName = pattern(/^[A-Za-z0-9_-]{1,255}$/, 'up to 255 letters, digits, hyphens and underscores');
+const arnOf = (service, resource) => new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:${resource}$`);
+const names = {
+    /** An ECS cluster name, or its ARN (ECS API Reference, CreateCluster; Amazon Resource Names). */
+    ecsCluster: {
+        says: `${ecsName.says}, or the cluster's ARN`,
+        test: (value) => ecsName.test(value) || arnOf('ecs', 'cluster/[A-Za-z0-9_-]{1,255}').test(value),
+    },
+    /** An ECS service name, or its ARN (long or short form). */
+    ecsService: {
+        says: `${ecsName.says}, or the service's ARN`,
+        test: (value) => ecsName.test(value) || arnOf('ecs', 'service/([A-Za-z0-9_-]{1,255}/)?[A-Za-z0-9_-]{1,255}').test(value),
+    },
+    ecsFamily: ecsName,
+    ecsContainer: ecsName,
+    /** An AWS Region code (AWS General Reference, Regional endpoints). */
+    awsRegion: pattern(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'a Region code such as us-east-1'),
+    /** An IAM role ARN (IAM User Guide, IAM identifiers: role paths and names). */
+    iamRoleArn: pattern(/^arn:aws[a-z-]*:iam::\d{12}:role\/([\x21-\x7e]{1,510}\/)?[\w+=,.@-]{1,64}$/, 'an IAM role ARN, arn:aws:iam::<12-digit account>:role/<name>'),
+    /** A tag key (Tagging AWS resources, tag naming limits): 1-128 characters, not starting with aws:. */
+    awsTagKey: {
+        says: '1-128 letters, digits, spaces and _ . : / = + - @, not starting with aws:',
+        test: (value) => /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(value) && !/^aws:/i.test(value),
+    },
+    /** A tag value: 0-256 characters of the same set. */
+    awsTagValue: pattern(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, 'up to 256 letters, digits, spaces and _ . : / = + - @'),
+    /** A resource group (Azure naming rules, Microsoft.Resources/resourcegroups): 1-90, no trailing period. */
+    azureResourceGroup: {
+        says: '1-90 letters, digits, underscores, hyphens, periods and parentheses, not ending in a period',
+        test: (value) => /^[-\p{L}\p{N}_.()]{1,90}$/u.test(value) && !value.endsWith('.'),
+    },
+    /** A web app (Microsoft.Web/sites): 2-60 letters, digits and hyphens, not starting or ending with a hyphen. */
+    azureWebApp: pattern(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,58}[A-Za-z0-9])$/, '2-60 letters, digits and hyphens, not starting or ending with a hyphen'),
+    /** A deployment slot (Microsoft.Web/sites/slots): 2-59 letters, digits and hyphens. */
+    azureSlot: pattern(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,57}[A-Za-z0-9])$/, '2-59 letters, digits and hyphens, not starting or ending with a hyphen'),
+    /** A container app or job (Microsoft.App/containerApps): 2-32 lower-case letters, digits and single hyphens. */
+    azureContainerApp: {
+        says: '2-32 lower-case letters, digits and hyphens, starting with a letter, ending with a letter or digit, no "--"',
+        test: (value) => /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/.test(value) && !value.includes('--'),
+    },
+    /** A subscription or tenant ID: a GUID. */
+    azureGuid: pattern(/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i, 'a GUID such as 00000000-0000-0000-0000-000000000000'),
+};
+/**
+ * Refuses `value` of input `input` unless `rule` accepts it. The value is shown JSON-quoted, so control
+ * characters in it print as escapes, never as a line of their own.
+ */
+function checkName(input, value, rule) {
+    if (!rule.test(value)) {
+        throw new errors_InputError(`Input '${input}' must be ${rule.says}, got ${JSON.stringify(value)}.`);
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/build-push/checks.ts
+
+
+
+
+/** The build inputs Docker or AWS would refuse, refused first, naming the input; and inputs without effect. */
+/** A build stage's name (Dockerfile reference, FROM ... AS name): a letter, then letters, digits, `_`, `.`, `-`. */
+function stageName() {
+    const target = optional('target');
+    if (target !== undefined && !/^[A-Za-z][A-Za-z0-9_.-]*$/.test(target)) {
+        throw new errors_InputError(`Input 'target' must be a build stage's name (FROM ... AS <name>), got ${JSON.stringify(target)}.`, 'A stage name is a letter, then letters, digits, _, . and -.');
+    }
+    return target;
+}
+/** `platforms`: os/arch[/variant] (OCI image index, platform), or `local`, as buildx takes them. */
+function platforms() {
+    const values = list('platforms');
+    for (const platform of values) {
+        if (platform !== 'local' && !/^[a-z0-9_]+\/[a-z0-9_]+(\/[a-z0-9_.]+)?$/.test(platform)) {
+            throw new errors_InputError(`Input 'platforms' has ${JSON.stringify(platform)}, which is not os/arch[/variant].`, 'Write e.g. linux/amd64, linux/arm64/v8, one per line or separated by commas.');
+        }
+    }
+    return values;
+}
+/** `network`: the networking mode of RUN steps, which buildx and docker build take as default, none or host. */
+function network() {
+    const value = optional('network');
+    if (value !== undefined && !['default', 'none', 'host'].includes(value)) {
+        throw new errors_InputError(`Input 'network' must be one of default, none, host, got ${JSON.stringify(value)}.`);
+    }
+    return value;
+}
+function awsRegion() {
+    const value = optional('aws-region');
+    return value === undefined ? undefined : checkName('aws-region', value, names.awsRegion);
+}
+/** An ECR registry ID is the 12-digit AWS account ID (ECR API Reference, GetAuthorizationToken registryIds). */
+function registryId() {
+    const value = optional('registry-id');
+    if (value !== undefined && !/^\d{12}$/.test(value)) {
+        throw new errors_InputError(`Input 'registry-id' must be a 12-digit AWS account ID, got ${JSON.stringify(value)}.`);
+    }
+    return value;
+}
+/** Inputs the chosen registry or mode does not read: named in a warning, never silently ignored. */
+function warnNoEffect(inputs) {
+    // Inputs with a default of 'false' are given when true.
+    const given = (name) => !['', 'false', 'False', 'FALSE'].includes(getInput(name).trim());
+    const ignored = [];
+    const registries = [inputs.registryType, ...(inputs.extraTargets ?? []).map((t) => t.registryType)];
+    if (!registries.includes('ecr')) {
+        for (const name of ['aws-region', 'registry-id', 'create-repository']) {
+            if (given(name))
+                ignored.push([name, 'no image goes to an ECR registry']);
+        }
+    }
+    if (!registries.includes('acr') && given('azure-access-token')) {
+        ignored.push(['azure-access-token', 'no image goes to an Azure Container Registry']);
+    }
+    if (!inputs.skipBuild && given('source-image'))
+        ignored.push(['source-image', "it is read with 'skip-build: true'"]);
+    if (inputs.skipBuild) {
+        for (const name of ['file', 'target', 'build-args', 'secrets', 'platforms', 'cache-to', 'no-cache', 'network']) {
+            if (given(name))
+                ignored.push([name, "'skip-build: true' builds nothing"]);
+        }
+    }
+    for (const [name, why] of ignored)
+        warning(`Input '${name}' has no effect: ${why}.`);
+}
+
+;// CONCATENATED MODULE: ./src/build-push/secrets.ts
+
+
+
+
+/**
+ * Everything build-push is given that is a credential, masked before any input is checked (so no message can
+ * print one) and whatever its name: the registry password and tokens, every value of `secrets` (whatever its
+ * id), the variables `secret-envs` names, the contents of `secret-files`, build arguments named like credentials,
+ * and the credentials inside buildx's attribute lists and URLs (`cache-to: type=s3,secret_access_key=…`,
+ * `type=gha,token=…`, a `build-contexts` or `context` URL with `user:password@`).
+ */
+function maskCredentials() {
+    for (const name of ['password', 'github-token', 'azure-access-token'])
+        mask(getInput(name).trim());
+    for (const line of lines('secrets')) {
+        mask(line.includes('=') ? line.slice(line.indexOf('=') + 1).trim() : line.trim());
+    }
+    for (const line of lines('secret-envs')) {
+        const variable = line.slice(line.indexOf('=') + 1).trim();
+        mask(process.env[variable]);
+    }
+    for (const line of lines('build-args')) {
+        const at = line.indexOf('=');
+        if (at > 0 && isSensitiveName(line.slice(0, at).trim()))
+            mask(line.slice(at + 1).trim());
+    }
+    for (const input of ['context', 'cache-from', 'cache-to', 'outputs', 'build-contexts', 'attests', 'ssh']) {
+        for (const line of lines(input))
+            maskAttributes(line);
+    }
+}
+/** The contents of each `secret-files` file (and each of its lines), once its path is known to be allowed. */
+function maskSecretFiles(files) {
+    for (const file of files) {
+        if (!(0,external_node_fs_.existsSync)(file) || !(0,external_node_fs_.statSync)(file).isFile() || (0,external_node_fs_.statSync)(file).size > 1024 * 1024)
+            continue;
+        mask((0,external_node_fs_.readFileSync)(file, 'utf8').trim());
+    }
+}
+const lines = (input) => list(input, { commas: false });
+/** `key=value,key=value` (buildx's attribute lists), or a URL: credential values and URL passwords masked. */
+function maskAttributes(line) {
+    for (const part of line.split(',')) {
+        const at = part.indexOf('=');
+        const value = at < 0 ? part.trim() : part.slice(at + 1).trim();
+        if (at > 0 && isSensitiveName(part.slice(0, at).trim()))
+            mask(value);
+        for (const url of value.match(/[a-z][a-z0-9+.-]*:\/\/[^\s,]+/gi) ?? [])
+            maskUrl(url);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/lib/aws.ts
 
 
@@ -35722,8 +35906,10 @@ loggedIn = false) {
         case 'acr':
             if (username && password)
                 return { type: 'acr', host, username, password };
-            if (credentials.azureAccessToken)
-                return { type: 'acr-token', host, accessToken: credentials.azureAccessToken };
+            if (credentials.azureAccessToken) {
+                const { azureAccessToken: accessToken, requestTimeoutMs: timeoutMs } = credentials;
+                return { type: 'acr-token', host, accessToken, ...(timeoutMs ? { timeoutMs } : {}) };
+            }
             throw new errors_InputError(`Azure Container Registry ${host} needs credentials and none were given.`, "Give 'username' and 'password' (a service principal or the admin user), or 'azure-access-token' (e.g. from azure/login: az account get-access-token --query accessToken -o tsv).");
         case 'ghcr': {
             const token = password ?? credentials.githubToken;
@@ -35761,7 +35947,7 @@ async function logIn(plan, repository) {
             return login(plan.host, plan.username, plan.password, hintFor(plan.type));
         case 'acr-token': {
             mask(plan.accessToken);
-            const refreshToken = await exchangeAcrToken(plan.host, plan.accessToken);
+            const refreshToken = await exchangeAcrToken(plan.host, plan.accessToken, plan.timeoutMs);
             return login(plan.host, '00000000-0000-0000-0000-000000000000', refreshToken, hintFor('acr'));
         }
         case 'ecr':
@@ -35780,34 +35966,58 @@ function exchangeUrl(host) {
     const loopback = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(host);
     return `${loopback ? 'http' : 'https'}://${host}/oauth2/exchange`;
 }
-/** ACR trades an Entra access token for a registry refresh token at /oauth2/exchange. */
-async function exchangeAcrToken(host, accessToken) {
+/** Answers worth asking again: ACR's own throttling and server errors (Azure's retry guidance). */
+const retriable = (status) => status === 429 || status >= 500;
+const attempts = 3;
+/**
+ * ACR trades an Entra access token for a registry refresh token at /oauth2/exchange. Each request is bounded by
+ * `timeoutMs`; throttling, a 5xx or a reset is asked again (3 tries in all, 1 s then 2 s apart); a refusal is
+ * not. What ACR answers is scrubbed before it is quoted: an error body may echo the token it was sent.
+ */
+async function exchangeAcrToken(host, accessToken, timeoutMs = 30_000) {
     const url = exchangeUrl(host);
+    for (let attempt = 1;; attempt++) {
+        const answer = await exchangeOnce(url, host, accessToken, timeoutMs);
+        const last = attempt === attempts;
+        if ('error' in answer) {
+            if (last)
+                throw new errors_CloudError(`The ACR token exchange at ${url} failed: ${scrub(answer.error)}`, 'NetworkError');
+        }
+        else if (answer.ok) {
+            const token = JSON.parse(answer.text).refresh_token;
+            if (!token)
+                throw new errors_CloudError(`The ACR token exchange at ${url} returned no refresh_token.`, 'AcrExchange');
+            mask(token);
+            return token;
+        }
+        else if (!retriable(answer.status) || last) {
+            throw new errors_CloudError(`The ACR token exchange at ${url} was refused (HTTP ${answer.status}${attempt > 1 ? `, try ${attempt} of ${attempts}` : ''}): ${scrub(answer.text.slice(0, 200))}`, `HTTP_${answer.status}`, 'The Entra token must be for https://management.azure.com/ or https://containerregistry.azure.net and its identity needs AcrPush on the registry.');
+        }
+        info(`The ACR token exchange answered ${'error' in answer ? answer.error : `HTTP ${answer.status}`}; asking again.`);
+        await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+    }
+}
+async function exchangeOnce(url, host, accessToken, timeoutMs) {
     const body = new URLSearchParams({
         grant_type: 'access_token',
         service: host.replace(/:\d+$/, ''),
         access_token: accessToken,
     });
-    let response;
     try {
-        response = await fetch(url, {
+        const response = await fetch(url, {
             method: 'POST',
             body,
             headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            signal: AbortSignal.timeout(timeoutMs),
         });
+        return { ok: response.ok, status: response.status, text: await response.text() };
     }
     catch (error) {
-        throw new errors_CloudError(`The ACR token exchange at ${url} failed: ${String(error)}`, 'NetworkError');
+        if (error.name === 'TimeoutError') {
+            throw new errors_TimeoutError(`The ACR token exchange at ${url} did not answer within ${timeoutMs / 1000} s; nothing was pushed.`, "Check that the registry is reachable from the runner; raise 'request-timeout' if it is only slow.");
+        }
+        return { error: String(error.cause ?? error) };
     }
-    const text = await response.text();
-    if (!response.ok) {
-        throw new errors_CloudError(`The ACR token exchange at ${url} was refused (HTTP ${response.status}): ${text.slice(0, 200)}`, `HTTP_${response.status}`, 'The Entra token must be for https://management.azure.com/ or https://containerregistry.azure.net and its identity needs AcrPush on the registry.');
-    }
-    const token = JSON.parse(text).refresh_token;
-    if (!token)
-        throw new errors_CloudError(`The ACR token exchange at ${url} returned no refresh_token.`, 'AcrExchange');
-    mask(token);
-    return token;
 }
 async function ecrLogin(plan, repository) {
     const ecr = await Promise.all(/* import() */[__nccwpck_require__.e(563), __nccwpck_require__.e(291)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 6291, 19));
@@ -35998,8 +36208,9 @@ function imageInput(type) {
         notice(`Input 'image' is written in lower case, as registries require: ${text}.`);
     const parsed = parseImageReference(text);
     const found = target(text, type);
-    if (!parsed || parsed.tag || parsed.digest || !found) {
-        throw new errors_InputError(`Input 'image' must name a repository in a registry, without a tag, got '${given}'.`, `Write registry/repository in lower case, e.g. ${EXAMPLE}; tags come from version, tags and tag-rules.`);
+    // distribution/reference: a name (registry and path) is at most 255 characters.
+    if (!parsed || parsed.tag || parsed.digest || !found || text.length > 255) {
+        throw new errors_InputError(`Input 'image' must name a repository in a registry, without a tag, up to 255 characters, got '${given}'.`, `Write registry/repository in lower case, e.g. ${EXAMPLE}; tags come from version, tags and tag-rules.`);
     }
     return found;
 }
@@ -36099,50 +36310,62 @@ function readTargets() {
 
 
 
+
+
+
 function readInputs() {
+    maskCredentials();
     const targets = readTargets();
     const skipBuild = bool('skip-build', false);
-    return {
+    const inputs = {
         ...targets,
         ...buildContext(skipBuild),
-        target: optional('target'),
+        target: stageName(),
         buildArgs: keyValues('build-args'),
         labels: keyValues('labels'),
-        platforms: list('platforms'),
+        platforms: platforms(),
         // build-push-action's form (no image, tags as references) keeps its default: build only, push when asked.
         push: bool('push', optional('image') !== undefined),
         cacheFrom: list('cache-from', { commas: false }),
         cacheTo: list('cache-to', { commas: false }),
         secrets: buildSecrets(),
-        network: optional('network'),
+        network: network(),
         noCache: bool('no-cache', false),
         defaultBranch: optional('default-branch'),
         skipBuild,
         sourceImage: sourceImage(skipBuild),
         ...builderInputs(),
         credentials: credentials(),
-        awsRegion: optional('aws-region'),
-        registryId: optional('registry-id'),
+        awsRegion: awsRegion(),
+        registryId: registryId(),
         createRepository: bool('create-repository', false),
         logout: bool('logout', true),
+        requestTimeoutMs: duration('request-timeout', '30s', { bare: 's', minMs: 1000, maxMs: 600_000 }),
     };
+    maskSecretFiles(inputs.buildx?.secretFiles.values() ?? []);
+    warnNoEffect(inputs);
+    return inputs;
 }
-/** `context` and `file`, checked to exist unless nothing is built. */
+/**
+ * `context` and `file`, inside the workspace (or RUNNER_TEMP) and checked to exist unless nothing is built.
+ * A Git or HTTP context (build-push-action's default when no context is given) is not built from here.
+ */
 function buildContext(skipBuild) {
-    const context = optional('context') ?? '.';
+    const given = optional('context') ?? '.';
+    if (/^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(given)) {
+        maskUrl(given);
+        throw new errors_InputError("Input 'context' is a URL: this action builds a folder of the checkout, not a Git or HTTP context.", 'Check the repository out (actions/checkout) and give the folder, e.g. context: . (the default).');
+    }
+    const context = workspacePath('context', given);
     const fileInput = optional('file');
-    const file = fileInput
-        ? (0,external_node_path_.isAbsolute)(fileInput)
-            ? fileInput
-            : (0,external_node_path_.resolve)(fileInput)
-        : (0,external_node_path_.join)((0,external_node_path_.resolve)(context), 'Dockerfile');
+    const file = fileInput ? workspacePath('file', fileInput) : (0,external_node_path_.join)(context, 'Dockerfile');
     if (skipBuild)
         return { context, file };
     if (!(0,external_node_fs_.existsSync)(context) || !(0,external_node_fs_.statSync)(context).isDirectory()) {
-        throw new errors_InputError(`The build context '${context}' is not a directory.`, "Check 'context' (relative to the workspace).");
+        throw new errors_InputError(`The build context '${given}' is not a directory.`, "Check 'context' (relative to the workspace).");
     }
     if (!(0,external_node_fs_.existsSync)(file)) {
-        throw new errors_InputError(`No Dockerfile at '${fileInput ?? (0,external_node_path_.join)(context, 'Dockerfile')}'.`, "Give the Dockerfile's path in 'file', or check out the repository (actions/checkout) before this step.");
+        throw new errors_InputError(`No Dockerfile at '${fileInput ?? (0,external_node_path_.join)(given, 'Dockerfile')}' (input 'file').`, "Give the Dockerfile's path in 'file', or check out the repository (actions/checkout) before this step.");
     }
     return { context, file };
 }
@@ -36175,6 +36398,7 @@ function credentials() {
         githubToken: optional('github-token'),
         githubActor: process.env.GITHUB_ACTOR,
         azureAccessToken: optional('azure-access-token'),
+        requestTimeoutMs: duration('request-timeout', '30s', { bare: 's', minMs: 1000, maxMs: 600_000 }),
     };
 }
 function sourceImage(skipBuild) {

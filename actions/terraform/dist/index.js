@@ -1,34 +1,34 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 3368:
+/***/ 7154:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-const Client = __nccwpck_require__(3069)
-const Dispatcher = __nccwpck_require__(2091)
-const Pool = __nccwpck_require__(7404)
-const BalancedPool = __nccwpck_require__(8973)
-const Agent = __nccwpck_require__(6261)
-const ProxyAgent = __nccwpck_require__(9848)
-const EnvHttpProxyAgent = __nccwpck_require__(7897)
-const RetryAgent = __nccwpck_require__(1882)
-const errors = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
+const Client = __nccwpck_require__(7099)
+const Dispatcher = __nccwpck_require__(9405)
+const Pool = __nccwpck_require__(4402)
+const BalancedPool = __nccwpck_require__(2043)
+const Agent = __nccwpck_require__(5959)
+const ProxyAgent = __nccwpck_require__(2258)
+const EnvHttpProxyAgent = __nccwpck_require__(9375)
+const RetryAgent = __nccwpck_require__(1044)
+const errors = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(5407)
-const buildConnector = __nccwpck_require__(2296)
-const MockClient = __nccwpck_require__(8957)
-const MockAgent = __nccwpck_require__(5973)
-const MockPool = __nccwpck_require__(8780)
-const mockErrors = __nccwpck_require__(5445)
-const RetryHandler = __nccwpck_require__(112)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(5837)
-const DecoratorHandler = __nccwpck_require__(7011)
-const RedirectHandler = __nccwpck_require__(5050)
-const createRedirectInterceptor = __nccwpck_require__(1676)
+const api = __nccwpck_require__(9213)
+const buildConnector = __nccwpck_require__(6998)
+const MockClient = __nccwpck_require__(7051)
+const MockAgent = __nccwpck_require__(7783)
+const MockPool = __nccwpck_require__(4226)
+const mockErrors = __nccwpck_require__(4151)
+const RetryHandler = __nccwpck_require__(5490)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(8315)
+const DecoratorHandler = __nccwpck_require__(5209)
+const RedirectHandler = __nccwpck_require__(7060)
+const createRedirectInterceptor = __nccwpck_require__(6078)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -46,10 +46,10 @@ __webpack_unused_export__ = DecoratorHandler
 __webpack_unused_export__ = RedirectHandler
 __webpack_unused_export__ = createRedirectInterceptor
 __webpack_unused_export__ = {
-  redirect: __nccwpck_require__(3650),
-  retry: __nccwpck_require__(3874),
-  dump: __nccwpck_require__(2375),
-  dns: __nccwpck_require__(7251)
+  redirect: __nccwpck_require__(3048),
+  retry: __nccwpck_require__(168),
+  dump: __nccwpck_require__(3470),
+  dns: __nccwpck_require__(3929)
 }
 
 __webpack_unused_export__ = buildConnector
@@ -111,7 +111,7 @@ function makeDispatcher (fn) {
 __webpack_unused_export__ = setGlobalDispatcher
 __webpack_unused_export__ = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(7302).fetch)
+const fetchImpl = (__nccwpck_require__(1256).fetch)
 __webpack_unused_export__ = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
@@ -123,39 +123,39 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(3676).Headers
-/* unused reexport */ __nccwpck_require__(9107).Response
-/* unused reexport */ __nccwpck_require__(6055).Request
-/* unused reexport */ __nccwpck_require__(9662).FormData
+/* unused reexport */ __nccwpck_require__(7002).Headers
+/* unused reexport */ __nccwpck_require__(6689).Response
+/* unused reexport */ __nccwpck_require__(229).Request
+/* unused reexport */ __nccwpck_require__(2316).FormData
 __webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(6299).FileReader
+/* unused reexport */ __nccwpck_require__(1709).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(2443)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(6849)
 
 __webpack_unused_export__ = setGlobalOrigin
 __webpack_unused_export__ = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(6949)
-const { kConstruct } = __nccwpck_require__(7589)
+const { CacheStorage } = __nccwpck_require__(6591)
+const { kConstruct } = __nccwpck_require__(8171)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
 __webpack_unused_export__ = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(5437)
+const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(7931)
 
 __webpack_unused_export__ = deleteCookie
 __webpack_unused_export__ = getCookies
 __webpack_unused_export__ = getSetCookies
 __webpack_unused_export__ = setCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(980)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(7618)
 
 __webpack_unused_export__ = parseMIMEType
 __webpack_unused_export__ = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(44)
-/* unused reexport */ __nccwpck_require__(5366).WebSocket
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(7506)
+/* unused reexport */ __nccwpck_require__(1668).WebSocket
 __webpack_unused_export__ = CloseEvent
 __webpack_unused_export__ = ErrorEvent
 __webpack_unused_export__ = MessageEvent
@@ -171,18 +171,18 @@ __webpack_unused_export__ = MockPool
 __webpack_unused_export__ = MockAgent
 __webpack_unused_export__ = mockErrors
 
-const { EventSource } = __nccwpck_require__(6942)
+const { EventSource } = __nccwpck_require__(2375)
 
 __webpack_unused_export__ = EventSource
 
 
 /***/ }),
 
-/***/ 9318:
+/***/ 8076:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { addAbortListener } = __nccwpck_require__(1544)
-const { RequestAbortedError } = __nccwpck_require__(8091)
+const { addAbortListener } = __nccwpck_require__(614)
+const { RequestAbortedError } = __nccwpck_require__(3829)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -242,16 +242,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9724:
+/***/ 9474:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { addSignal, removeSignal } = __nccwpck_require__(9318)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
+const { addSignal, removeSignal } = __nccwpck_require__(8076)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -357,7 +357,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6998:
+/***/ 6504:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -371,10 +371,10 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
+} = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(9318)
+const { addSignal, removeSignal } = __nccwpck_require__(8076)
 const assert = __nccwpck_require__(4589)
 
 const kResume = Symbol('resume')
@@ -615,16 +615,16 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 8675:
+/***/ 1853:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(3135)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(8447)
+const { Readable } = __nccwpck_require__(3589)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(3517)
 const { AsyncResource } = __nccwpck_require__(6698)
 
 class RequestHandler extends AsyncResource {
@@ -836,18 +836,18 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 576:
+/***/ 4158:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { finished, PassThrough } = __nccwpck_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(8447)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(3517)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(9318)
+const { addSignal, removeSignal } = __nccwpck_require__(8076)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -1063,15 +1063,15 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 2274:
+/***/ 9996:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8091)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(3829)
 const { AsyncResource } = __nccwpck_require__(6698)
-const util = __nccwpck_require__(1544)
-const { addSignal, removeSignal } = __nccwpck_require__(9318)
+const util = __nccwpck_require__(614)
+const { addSignal, removeSignal } = __nccwpck_require__(8076)
 const assert = __nccwpck_require__(4589)
 
 class UpgradeHandler extends AsyncResource {
@@ -1178,21 +1178,21 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 5407:
+/***/ 9213:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(8675)
-module.exports.stream = __nccwpck_require__(576)
-module.exports.pipeline = __nccwpck_require__(6998)
-module.exports.upgrade = __nccwpck_require__(2274)
-module.exports.connect = __nccwpck_require__(9724)
+module.exports.request = __nccwpck_require__(1853)
+module.exports.stream = __nccwpck_require__(4158)
+module.exports.pipeline = __nccwpck_require__(6504)
+module.exports.upgrade = __nccwpck_require__(9996)
+module.exports.connect = __nccwpck_require__(9474)
 
 
 /***/ }),
 
-/***/ 3135:
+/***/ 3589:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
@@ -1201,9 +1201,9 @@ module.exports.connect = __nccwpck_require__(9724)
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { ReadableStreamFrom } = __nccwpck_require__(1544)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
+const { ReadableStreamFrom } = __nccwpck_require__(614)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -1584,15 +1584,15 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 8447:
+/***/ 3517:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(4589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(3829)
 
-const { chunksDecode } = __nccwpck_require__(3135)
+const { chunksDecode } = __nccwpck_require__(3589)
 const CHUNK_LIMIT = 128 * 1024
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -1684,16 +1684,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2296:
+/***/ 6998:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(1544)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8091)
-const timers = __nccwpck_require__(2563)
+const util = __nccwpck_require__(614)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(3829)
+const timers = __nccwpck_require__(2189)
 
 function noop () {}
 
@@ -1931,7 +1931,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 1303:
+/***/ 233:
 /***/ ((module) => {
 
 
@@ -2056,7 +2056,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8150:
+/***/ 3000:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -2265,7 +2265,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8091:
+/***/ 3829:
 /***/ ((module) => {
 
 
@@ -2697,7 +2697,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8823:
+/***/ 9321:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -2705,7 +2705,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(3829)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -2720,9 +2720,9 @@ const {
   validateHandler,
   getServerName,
   normalizedMethodRecords
-} = __nccwpck_require__(1544)
-const { channels } = __nccwpck_require__(8150)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(1303)
+} = __nccwpck_require__(614)
+const { channels } = __nccwpck_require__(3000)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(233)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -3186,7 +3186,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 9411:
+/***/ 2581:
 /***/ ((module) => {
 
 module.exports = {
@@ -3260,7 +3260,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3568:
+/***/ 7098:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -3268,7 +3268,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(1303)
+} = __nccwpck_require__(233)
 
 class TstNode {
   /** @type {any} */
@@ -3419,13 +3419,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1544:
+/***/ 614:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(9411)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(2581)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
@@ -3433,9 +3433,9 @@ const { Blob } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(1303)
-const { tree } = __nccwpck_require__(3568)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(233)
+const { tree } = __nccwpck_require__(7098)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -4145,18 +4145,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6261:
+/***/ 5959:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8091)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(9411)
-const DispatcherBase = __nccwpck_require__(4745)
-const Pool = __nccwpck_require__(7404)
-const Client = __nccwpck_require__(3069)
-const util = __nccwpck_require__(1544)
-const createRedirectInterceptor = __nccwpck_require__(1676)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(2581)
+const DispatcherBase = __nccwpck_require__(4095)
+const Pool = __nccwpck_require__(4402)
+const Client = __nccwpck_require__(7099)
+const util = __nccwpck_require__(614)
+const createRedirectInterceptor = __nccwpck_require__(6078)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -4285,7 +4285,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 8973:
+/***/ 2043:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4293,7 +4293,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(3829)
 const {
   PoolBase,
   kClients,
@@ -4301,10 +4301,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(3272)
-const Pool = __nccwpck_require__(7404)
-const { kUrl, kInterceptors } = __nccwpck_require__(9411)
-const { parseOrigin } = __nccwpck_require__(1544)
+} = __nccwpck_require__(8666)
+const Pool = __nccwpck_require__(4402)
+const { kUrl, kInterceptors } = __nccwpck_require__(2581)
+const { parseOrigin } = __nccwpck_require__(614)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -4501,7 +4501,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 1557:
+/***/ 8103:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4509,9 +4509,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(1544)
-const { channels } = __nccwpck_require__(8150)
-const timers = __nccwpck_require__(2563)
+const util = __nccwpck_require__(614)
+const { channels } = __nccwpck_require__(3000)
+const timers = __nccwpck_require__(2189)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -4524,7 +4524,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(3829)
 const {
   kUrl,
   kReset,
@@ -4557,9 +4557,9 @@ const {
   kOnError,
   kResume,
   kHTTPContext
-} = __nccwpck_require__(9411)
+} = __nccwpck_require__(2581)
 
-const constants = __nccwpck_require__(7424)
+const constants = __nccwpck_require__(646)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -4571,11 +4571,11 @@ const kSocketUsed = Symbol('kSocketUsed')
 let extractBody
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(7846) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(220) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(__nccwpck_require__(9474))
+    mod = await WebAssembly.compile(__nccwpck_require__(7428))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -4583,7 +4583,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(7846))
+    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(220))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -5498,7 +5498,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(8900).extractBody)
+      extractBody = (__nccwpck_require__(4254).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -6021,7 +6021,7 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 4092:
+/***/ 4378:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -6029,13 +6029,13 @@ module.exports = connectH1
 const assert = __nccwpck_require__(4589)
 const { errorMonitor } = __nccwpck_require__(8474)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(1544)
+const util = __nccwpck_require__(614)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(3829)
 const {
   kUrl,
   kReset,
@@ -6054,7 +6054,7 @@ const {
   kResume,
   kSize,
   kHTTPContext
-} = __nccwpck_require__(9411)
+} = __nccwpck_require__(2581)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -6460,7 +6460,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(8900).extractBody)
+    extractBody ??= (__nccwpck_require__(4254).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -6820,7 +6820,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 3069:
+/***/ 7099:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
@@ -6830,16 +6830,16 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(1544)
-const { channels } = __nccwpck_require__(8150)
-const Request = __nccwpck_require__(8823)
-const DispatcherBase = __nccwpck_require__(4745)
+const util = __nccwpck_require__(614)
+const { channels } = __nccwpck_require__(3000)
+const Request = __nccwpck_require__(9321)
+const DispatcherBase = __nccwpck_require__(4095)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(8091)
-const buildConnector = __nccwpck_require__(2296)
+} = __nccwpck_require__(3829)
+const buildConnector = __nccwpck_require__(6998)
 const {
   kUrl,
   kServerName,
@@ -6881,9 +6881,9 @@ const {
   kHTTPContext,
   kMaxConcurrentStreams,
   kResume
-} = __nccwpck_require__(9411)
-const connectH1 = __nccwpck_require__(1557)
-const connectH2 = __nccwpck_require__(4092)
+} = __nccwpck_require__(2581)
+const connectH1 = __nccwpck_require__(8103)
+const connectH2 = __nccwpck_require__(4378)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -7191,7 +7191,7 @@ class Client extends DispatcherBase {
   }
 }
 
-const createRedirectInterceptor = __nccwpck_require__(1676)
+const createRedirectInterceptor = __nccwpck_require__(6078)
 
 function onError (client, err) {
   if (
@@ -7451,19 +7451,19 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 4745:
+/***/ 4095:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(2091)
+const Dispatcher = __nccwpck_require__(9405)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(8091)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(9411)
+} = __nccwpck_require__(3829)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(2581)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -7666,7 +7666,7 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 2091:
+/***/ 9405:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -7738,15 +7738,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 7897:
+/***/ 9375:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(4745)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(9411)
-const ProxyAgent = __nccwpck_require__(9848)
-const Agent = __nccwpck_require__(6261)
+const DispatcherBase = __nccwpck_require__(4095)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(2581)
+const ProxyAgent = __nccwpck_require__(2258)
+const Agent = __nccwpck_require__(5959)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -7905,7 +7905,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 6524:
+/***/ 610:
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -8029,15 +8029,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 3272:
+/***/ 8666:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(4745)
-const FixedQueue = __nccwpck_require__(6524)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(9411)
-const PoolStats = __nccwpck_require__(9686)
+const DispatcherBase = __nccwpck_require__(4095)
+const FixedQueue = __nccwpck_require__(610)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(2581)
+const PoolStats = __nccwpck_require__(2604)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -8230,10 +8230,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9686:
+/***/ 2604:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(9411)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(2581)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -8271,7 +8271,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 7404:
+/***/ 4402:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8282,14 +8282,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(3272)
-const Client = __nccwpck_require__(3069)
+} = __nccwpck_require__(8666)
+const Client = __nccwpck_require__(7099)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { kUrl, kInterceptors } = __nccwpck_require__(9411)
-const buildConnector = __nccwpck_require__(2296)
+} = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
+const { kUrl, kInterceptors } = __nccwpck_require__(2581)
+const buildConnector = __nccwpck_require__(6998)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -8385,19 +8385,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 9848:
+/***/ 2258:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(9411)
+const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(2581)
 const { URL } = __nccwpck_require__(3136)
-const Agent = __nccwpck_require__(6261)
-const Pool = __nccwpck_require__(7404)
-const DispatcherBase = __nccwpck_require__(4745)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8091)
-const buildConnector = __nccwpck_require__(2296)
-const Client = __nccwpck_require__(3069)
+const Agent = __nccwpck_require__(5959)
+const Pool = __nccwpck_require__(4402)
+const DispatcherBase = __nccwpck_require__(4095)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(3829)
+const buildConnector = __nccwpck_require__(6998)
+const Client = __nccwpck_require__(7099)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -8666,13 +8666,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 1882:
+/***/ 1044:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(2091)
-const RetryHandler = __nccwpck_require__(112)
+const Dispatcher = __nccwpck_require__(9405)
+const RetryHandler = __nccwpck_require__(5490)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -8708,7 +8708,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 5837:
+/***/ 8315:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8716,8 +8716,8 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(8091)
-const Agent = __nccwpck_require__(6261)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
+const Agent = __nccwpck_require__(5959)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -8747,7 +8747,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7011:
+/***/ 5209:
 /***/ ((module) => {
 
 
@@ -8798,15 +8798,15 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 5050:
+/***/ 7060:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(1544)
-const { kBodyUsed } = __nccwpck_require__(9411)
+const util = __nccwpck_require__(614)
+const { kBodyUsed } = __nccwpck_require__(2581)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
 const EE = __nccwpck_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -9037,20 +9037,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 112:
+/***/ 5490:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(9411)
-const { RequestRetryError } = __nccwpck_require__(8091)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(2581)
+const { RequestRetryError } = __nccwpck_require__(3829)
 const {
   isDisturbed,
   parseHeaders,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(1544)
+} = __nccwpck_require__(614)
 
 function calculateRetryAfterHeader (retryAfter) {
   const current = Date.now()
@@ -9481,14 +9481,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 7251:
+/***/ 3929:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const { isIP } = __nccwpck_require__(7030)
-const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(7011)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8091)
+const { lookup } = __nccwpck_require__(8229)
+const DecoratorHandler = __nccwpck_require__(5209)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(3829)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -9863,14 +9863,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 2375:
+/***/ 3470:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(1544)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8091)
-const DecoratorHandler = __nccwpck_require__(7011)
+const util = __nccwpck_require__(614)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(3829)
+const DecoratorHandler = __nccwpck_require__(5209)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -9993,12 +9993,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 1676:
+/***/ 6078:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(5050)
+const RedirectHandler = __nccwpck_require__(7060)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections }) {
   return (dispatch) => {
@@ -10021,11 +10021,11 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 3650:
+/***/ 3048:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RedirectHandler = __nccwpck_require__(5050)
+const RedirectHandler = __nccwpck_require__(7060)
 
 module.exports = opts => {
   const globalMaxRedirections = opts?.maxRedirections
@@ -10052,11 +10052,11 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 3874:
+/***/ 168:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(112)
+const RetryHandler = __nccwpck_require__(5490)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -10078,13 +10078,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 7424:
+/***/ 646:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(8916);
+const utils_1 = __nccwpck_require__(7774);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -10362,7 +10362,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 7846:
+/***/ 220:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10374,7 +10374,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 9474:
+/***/ 7428:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10386,7 +10386,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 8916:
+/***/ 7774:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -10407,13 +10407,13 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 5973:
+/***/ 7783:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(9411)
-const Agent = __nccwpck_require__(6261)
+const { kClients } = __nccwpck_require__(2581)
+const Agent = __nccwpck_require__(5959)
 const {
   kAgent,
   kMockAgentSet,
@@ -10424,14 +10424,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(8149)
-const MockClient = __nccwpck_require__(8957)
-const MockPool = __nccwpck_require__(8780)
-const { matchValue, buildMockOptions } = __nccwpck_require__(1725)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8091)
-const Dispatcher = __nccwpck_require__(2091)
-const Pluralizer = __nccwpck_require__(8353)
-const PendingInterceptorsFormatter = __nccwpck_require__(1030)
+} = __nccwpck_require__(879)
+const MockClient = __nccwpck_require__(7051)
+const MockPool = __nccwpck_require__(4226)
+const { matchValue, buildMockOptions } = __nccwpck_require__(35)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(3829)
+const Dispatcher = __nccwpck_require__(9405)
+const Pluralizer = __nccwpck_require__(7211)
+const PendingInterceptorsFormatter = __nccwpck_require__(7040)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -10574,14 +10574,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 8957:
+/***/ 7051:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(3069)
-const { buildMockDispatch } = __nccwpck_require__(1725)
+const Client = __nccwpck_require__(7099)
+const { buildMockDispatch } = __nccwpck_require__(35)
 const {
   kDispatches,
   kMockAgent,
@@ -10590,10 +10590,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(8149)
-const { MockInterceptor } = __nccwpck_require__(1599)
-const Symbols = __nccwpck_require__(9411)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
+} = __nccwpck_require__(879)
+const { MockInterceptor } = __nccwpck_require__(381)
+const Symbols = __nccwpck_require__(2581)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -10640,12 +10640,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 5445:
+/***/ 4151:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(8091)
+const { UndiciError } = __nccwpck_require__(3829)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -10675,12 +10675,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1599:
+/***/ 381:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(1725)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(35)
 const {
   kDispatches,
   kDispatchKey,
@@ -10688,9 +10688,9 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(8149)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
-const { buildURL } = __nccwpck_require__(1544)
+} = __nccwpck_require__(879)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
+const { buildURL } = __nccwpck_require__(614)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -10889,14 +10889,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 8780:
+/***/ 4226:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(7404)
-const { buildMockDispatch } = __nccwpck_require__(1725)
+const Pool = __nccwpck_require__(4402)
+const { buildMockDispatch } = __nccwpck_require__(35)
 const {
   kDispatches,
   kMockAgent,
@@ -10905,10 +10905,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(8149)
-const { MockInterceptor } = __nccwpck_require__(1599)
-const Symbols = __nccwpck_require__(9411)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
+} = __nccwpck_require__(879)
+const { MockInterceptor } = __nccwpck_require__(381)
+const Symbols = __nccwpck_require__(2581)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -10955,7 +10955,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 8149:
+/***/ 879:
 /***/ ((module) => {
 
 
@@ -10985,20 +10985,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1725:
+/***/ 35:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(5445)
+const { MockNotMatchedError } = __nccwpck_require__(4151)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(8149)
-const { buildURL } = __nccwpck_require__(1544)
+} = __nccwpck_require__(879)
+const { buildURL } = __nccwpck_require__(614)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
@@ -11359,7 +11359,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1030:
+/***/ 7040:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -11409,7 +11409,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 8353:
+/***/ 7211:
 /***/ ((module) => {
 
 
@@ -11445,7 +11445,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 2563:
+/***/ 2189:
 /***/ ((module) => {
 
 
@@ -11875,20 +11875,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4330:
+/***/ 3584:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(7589)
-const { urlEquals, getFieldValues } = __nccwpck_require__(102)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(1544)
-const { webidl } = __nccwpck_require__(253)
-const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9107)
-const { Request, fromInnerRequest } = __nccwpck_require__(6055)
-const { kState } = __nccwpck_require__(4883)
-const { fetching } = __nccwpck_require__(7302)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(4296)
+const { kConstruct } = __nccwpck_require__(8171)
+const { urlEquals, getFieldValues } = __nccwpck_require__(7392)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(614)
+const { webidl } = __nccwpck_require__(655)
+const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(6689)
+const { Request, fromInnerRequest } = __nccwpck_require__(229)
+const { kState } = __nccwpck_require__(8841)
+const { fetching } = __nccwpck_require__(1256)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(2498)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -12741,15 +12741,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6949:
+/***/ 6591:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(7589)
-const { Cache } = __nccwpck_require__(4330)
-const { webidl } = __nccwpck_require__(253)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
+const { kConstruct } = __nccwpck_require__(8171)
+const { Cache } = __nccwpck_require__(3584)
+const { webidl } = __nccwpck_require__(655)
+const { kEnumerableProperty } = __nccwpck_require__(614)
 
 class CacheStorage {
   /**
@@ -12900,26 +12900,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7589:
+/***/ 8171:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(9411).kConstruct)
+  kConstruct: (__nccwpck_require__(2581).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 102:
+/***/ 7392:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(980)
-const { isValidHeaderName } = __nccwpck_require__(4296)
+const { URLSerializer } = __nccwpck_require__(7618)
+const { isValidHeaderName } = __nccwpck_require__(2498)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -12964,7 +12964,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6820:
+/***/ 6254:
 /***/ ((module) => {
 
 
@@ -12983,15 +12983,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5437:
+/***/ 7931:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(2802)
-const { stringify } = __nccwpck_require__(5613)
-const { webidl } = __nccwpck_require__(253)
-const { Headers } = __nccwpck_require__(3676)
+const { parseSetCookie } = __nccwpck_require__(1588)
+const { stringify } = __nccwpck_require__(5203)
+const { webidl } = __nccwpck_require__(655)
+const { Headers } = __nccwpck_require__(7002)
 
 /**
  * @typedef {Object} Cookie
@@ -13174,14 +13174,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2802:
+/***/ 1588:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(6820)
-const { isCTLExcludingHtab } = __nccwpck_require__(5613)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(980)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(6254)
+const { isCTLExcludingHtab } = __nccwpck_require__(5203)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(7618)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -13491,7 +13491,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5613:
+/***/ 5203:
 /***/ ((module) => {
 
 
@@ -13850,13 +13850,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2455:
+/***/ 945:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(6627)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(8253)
 
 /**
  * @type {number[]} BOM
@@ -14431,23 +14431,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6942:
+/***/ 2375:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(7302)
-const { makeRequest } = __nccwpck_require__(6055)
-const { webidl } = __nccwpck_require__(253)
-const { EventSourceStream } = __nccwpck_require__(2455)
-const { parseMIMEType } = __nccwpck_require__(980)
-const { createFastMessageEvent } = __nccwpck_require__(44)
-const { isNetworkError } = __nccwpck_require__(9107)
-const { delay } = __nccwpck_require__(6627)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
-const { environmentSettingsObject } = __nccwpck_require__(4296)
-const { getGlobalDispatcher } = __nccwpck_require__(5837)
+const { fetching } = __nccwpck_require__(1256)
+const { makeRequest } = __nccwpck_require__(229)
+const { webidl } = __nccwpck_require__(655)
+const { EventSourceStream } = __nccwpck_require__(945)
+const { parseMIMEType } = __nccwpck_require__(7618)
+const { createFastMessageEvent } = __nccwpck_require__(7506)
+const { isNetworkError } = __nccwpck_require__(6689)
+const { delay } = __nccwpck_require__(8253)
+const { kEnumerableProperty } = __nccwpck_require__(614)
+const { environmentSettingsObject } = __nccwpck_require__(2498)
+const { getGlobalDispatcher } = __nccwpck_require__(8315)
 
 let experimentalWarned = false
 
@@ -14921,7 +14921,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6627:
+/***/ 8253:
 /***/ ((module) => {
 
 
@@ -14965,12 +14965,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8900:
+/***/ 4254:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(1544)
+const util = __nccwpck_require__(614)
 const {
   ReadableStreamFrom,
   isBlobLike,
@@ -14980,16 +14980,16 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(4296)
-const { FormData } = __nccwpck_require__(9662)
-const { kState } = __nccwpck_require__(4883)
-const { webidl } = __nccwpck_require__(253)
+} = __nccwpck_require__(2498)
+const { FormData } = __nccwpck_require__(2316)
+const { kState } = __nccwpck_require__(8841)
+const { webidl } = __nccwpck_require__(655)
 const { Blob } = __nccwpck_require__(4573)
 const assert = __nccwpck_require__(4589)
 const { isErrored, isDisturbed } = __nccwpck_require__(7075)
 const { isArrayBuffer } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(980)
-const { multipartFormDataParser } = __nccwpck_require__(3100)
+const { serializeAMimeType } = __nccwpck_require__(7618)
+const { multipartFormDataParser } = __nccwpck_require__(5538)
 let random
 
 try {
@@ -15501,7 +15501,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1207:
+/***/ 5434:
 /***/ ((module) => {
 
 
@@ -15632,7 +15632,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 980:
+/***/ 7618:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -16383,12 +16383,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 933:
+/***/ 147:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConnected, kSize } = __nccwpck_require__(9411)
+const { kConnected, kSize } = __nccwpck_require__(2581)
 
 class CompatWeakRef {
   constructor (value) {
@@ -16436,14 +16436,14 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 1506:
+/***/ 4504:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Blob, File } = __nccwpck_require__(4573)
-const { kState } = __nccwpck_require__(4883)
-const { webidl } = __nccwpck_require__(253)
+const { kState } = __nccwpck_require__(8841)
+const { webidl } = __nccwpck_require__(655)
 
 // TODO(@KhafraDev): remove
 class FileLike {
@@ -16569,16 +16569,16 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 3100:
+/***/ 5538:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(1544)
-const { utf8DecodeBytes } = __nccwpck_require__(4296)
-const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(980)
-const { isFileLike } = __nccwpck_require__(1506)
-const { makeEntry } = __nccwpck_require__(9662)
+const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(614)
+const { utf8DecodeBytes } = __nccwpck_require__(2498)
+const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(7618)
+const { isFileLike } = __nccwpck_require__(4504)
+const { makeEntry } = __nccwpck_require__(2316)
 const assert = __nccwpck_require__(4589)
 const { File: NodeFile } = __nccwpck_require__(4573)
 
@@ -17050,16 +17050,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9662:
+/***/ 2316:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(4296)
-const { kState } = __nccwpck_require__(4883)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
-const { FileLike, isFileLike } = __nccwpck_require__(1506)
-const { webidl } = __nccwpck_require__(253)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(2498)
+const { kState } = __nccwpck_require__(8841)
+const { kEnumerableProperty } = __nccwpck_require__(614)
+const { FileLike, isFileLike } = __nccwpck_require__(4504)
+const { webidl } = __nccwpck_require__(655)
 const { File: NativeFile } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 
@@ -17309,7 +17309,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 2443:
+/***/ 6849:
 /***/ ((module) => {
 
 
@@ -17356,21 +17356,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3676:
+/***/ 7002:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(9411)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
+const { kConstruct } = __nccwpck_require__(2581)
+const { kEnumerableProperty } = __nccwpck_require__(614)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(4296)
-const { webidl } = __nccwpck_require__(253)
+} = __nccwpck_require__(2498)
+const { webidl } = __nccwpck_require__(655)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
 
@@ -18050,7 +18050,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7302:
+/***/ 1256:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -18063,9 +18063,9 @@ const {
   filterResponse,
   makeResponse,
   fromInnerResponse
-} = __nccwpck_require__(9107)
-const { HeadersList } = __nccwpck_require__(3676)
-const { Request, cloneRequest } = __nccwpck_require__(6055)
+} = __nccwpck_require__(6689)
+const { HeadersList } = __nccwpck_require__(7002)
+const { Request, cloneRequest } = __nccwpck_require__(229)
 const zlib = __nccwpck_require__(8522)
 const {
   bytesMatch,
@@ -18101,23 +18101,23 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(4296)
-const { kState, kDispatcher } = __nccwpck_require__(4883)
+} = __nccwpck_require__(2498)
+const { kState, kDispatcher } = __nccwpck_require__(8841)
 const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(8900)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(4254)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(1207)
+} = __nccwpck_require__(5434)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished } = __nccwpck_require__(7075)
-const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(1544)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(980)
-const { getGlobalDispatcher } = __nccwpck_require__(5837)
-const { webidl } = __nccwpck_require__(253)
+const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(614)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(7618)
+const { getGlobalDispatcher } = __nccwpck_require__(8315)
+const { webidl } = __nccwpck_require__(655)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
@@ -20327,23 +20327,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6055:
+/***/ 229:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(8900)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(3676)
-const { FinalizationRegistry } = __nccwpck_require__(933)()
-const util = __nccwpck_require__(1544)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4254)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(7002)
+const { FinalizationRegistry } = __nccwpck_require__(147)()
+const util = __nccwpck_require__(614)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(4296)
+} = __nccwpck_require__(2498)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -20353,12 +20353,12 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(1207)
+} = __nccwpck_require__(5434)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(4883)
-const { webidl } = __nccwpck_require__(253)
-const { URLSerializer } = __nccwpck_require__(980)
-const { kConstruct } = __nccwpck_require__(9411)
+const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(8841)
+const { webidl } = __nccwpck_require__(655)
+const { URLSerializer } = __nccwpck_require__(7618)
+const { kConstruct } = __nccwpck_require__(2581)
 const assert = __nccwpck_require__(4589)
 const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(8474)
 
@@ -21371,14 +21371,14 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 9107:
+/***/ 6689:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(3676)
-const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(8900)
-const util = __nccwpck_require__(1544)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(7002)
+const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(4254)
+const util = __nccwpck_require__(614)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -21390,16 +21390,16 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(4296)
+} = __nccwpck_require__(2498)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(1207)
-const { kState, kHeaders } = __nccwpck_require__(4883)
-const { webidl } = __nccwpck_require__(253)
-const { FormData } = __nccwpck_require__(9662)
-const { URLSerializer } = __nccwpck_require__(980)
-const { kConstruct } = __nccwpck_require__(9411)
+} = __nccwpck_require__(5434)
+const { kState, kHeaders } = __nccwpck_require__(8841)
+const { webidl } = __nccwpck_require__(655)
+const { FormData } = __nccwpck_require__(2316)
+const { URLSerializer } = __nccwpck_require__(7618)
+const { kConstruct } = __nccwpck_require__(2581)
 const assert = __nccwpck_require__(4589)
 const { types } = __nccwpck_require__(7975)
 
@@ -21988,7 +21988,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4883:
+/***/ 8841:
 /***/ ((module) => {
 
 
@@ -22004,21 +22004,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4296:
+/***/ 2498:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(1207)
-const { getGlobalOrigin } = __nccwpck_require__(2443)
-const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(980)
+const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(5434)
+const { getGlobalOrigin } = __nccwpck_require__(6849)
+const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(7618)
 const { performance } = __nccwpck_require__(643)
-const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(1544)
+const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(614)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(253)
+const { webidl } = __nccwpck_require__(655)
 
 let supportedHashes = []
 
@@ -23643,14 +23643,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 253:
+/***/ 655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { types, inspect } = __nccwpck_require__(7975)
 const { markAsUncloneable } = __nccwpck_require__(5919)
-const { toUSVString } = __nccwpck_require__(1544)
+const { toUSVString } = __nccwpck_require__(614)
 
 /** @type {import('../../../types/webidl').Webidl} */
 const webidl = {}
@@ -24345,7 +24345,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5207:
+/***/ 4569:
 /***/ ((module) => {
 
 
@@ -24642,7 +24642,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6299:
+/***/ 1709:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -24651,16 +24651,16 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(7522)
+} = __nccwpck_require__(1496)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(9657)
-const { webidl } = __nccwpck_require__(253)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
+} = __nccwpck_require__(3859)
+const { webidl } = __nccwpck_require__(655)
+const { kEnumerableProperty } = __nccwpck_require__(614)
 
 class FileReader extends EventTarget {
   constructor () {
@@ -24993,12 +24993,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2981:
+/***/ 2175:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(253)
+const { webidl } = __nccwpck_require__(655)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -25078,7 +25078,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9657:
+/***/ 3859:
 /***/ ((module) => {
 
 
@@ -25095,7 +25095,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7522:
+/***/ 1496:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -25106,10 +25106,10 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(9657)
-const { ProgressEvent } = __nccwpck_require__(2981)
-const { getEncoding } = __nccwpck_require__(5207)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(980)
+} = __nccwpck_require__(3859)
+const { ProgressEvent } = __nccwpck_require__(2175)
+const { getEncoding } = __nccwpck_require__(4569)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(7618)
 const { types } = __nccwpck_require__(7975)
 const { StringDecoder } = __nccwpck_require__(3193)
 const { btoa } = __nccwpck_require__(4573)
@@ -25493,27 +25493,27 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2569:
+/***/ 3999:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(1816)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(966)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(2456)
-const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(5673)
-const { channels } = __nccwpck_require__(8150)
-const { CloseEvent } = __nccwpck_require__(44)
-const { makeRequest } = __nccwpck_require__(6055)
-const { fetching } = __nccwpck_require__(7302)
-const { Headers, getHeadersList } = __nccwpck_require__(3676)
-const { getDecodeSplit } = __nccwpck_require__(4296)
-const { WebsocketFrameSend } = __nccwpck_require__(9272)
+} = __nccwpck_require__(9686)
+const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(5995)
+const { channels } = __nccwpck_require__(3000)
+const { CloseEvent } = __nccwpck_require__(7506)
+const { makeRequest } = __nccwpck_require__(229)
+const { fetching } = __nccwpck_require__(1256)
+const { Headers, getHeadersList } = __nccwpck_require__(7002)
+const { getDecodeSplit } = __nccwpck_require__(2498)
+const { WebsocketFrameSend } = __nccwpck_require__(9390)
 
 /** @type {import('crypto')} */
 let crypto
@@ -25871,7 +25871,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1816:
+/***/ 966:
 /***/ ((module) => {
 
 
@@ -25944,14 +25944,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 44:
+/***/ 7506:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(253)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
-const { kConstruct } = __nccwpck_require__(9411)
+const { webidl } = __nccwpck_require__(655)
+const { kEnumerableProperty } = __nccwpck_require__(614)
+const { kConstruct } = __nccwpck_require__(2581)
 const { MessagePort } = __nccwpck_require__(5919)
 
 /**
@@ -26280,12 +26280,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9272:
+/***/ 9390:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(1816)
+const { maxUnsigned16Bit } = __nccwpck_require__(966)
 
 const BUFFER_SIZE = 16386
 
@@ -26383,14 +26383,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2869:
+/***/ 5643:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(5673)
-const { MessageSizeExceededError } = __nccwpck_require__(8091)
+const { isValidClientWindowBits } = __nccwpck_require__(5995)
+const { MessageSizeExceededError } = __nccwpck_require__(3829)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -26495,16 +26495,16 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 4588:
+/***/ 430:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(1816)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(2456)
-const { channels } = __nccwpck_require__(8150)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(966)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(9686)
+const { channels } = __nccwpck_require__(3000)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -26514,11 +26514,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(5673)
-const { WebsocketFrameSend } = __nccwpck_require__(9272)
-const { closeWebSocketConnection } = __nccwpck_require__(2569)
-const { PerMessageDeflate } = __nccwpck_require__(2869)
-const { MessageSizeExceededError } = __nccwpck_require__(8091)
+} = __nccwpck_require__(5995)
+const { WebsocketFrameSend } = __nccwpck_require__(9390)
+const { closeWebSocketConnection } = __nccwpck_require__(3999)
+const { PerMessageDeflate } = __nccwpck_require__(5643)
+const { MessageSizeExceededError } = __nccwpck_require__(3829)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -27029,14 +27029,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 228:
+/***/ 1506:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(9272)
-const { opcodes, sendHints } = __nccwpck_require__(1816)
-const FixedQueue = __nccwpck_require__(6524)
+const { WebsocketFrameSend } = __nccwpck_require__(9390)
+const { opcodes, sendHints } = __nccwpck_require__(966)
+const FixedQueue = __nccwpck_require__(610)
 
 /** @type {typeof Uint8Array} */
 const FastBuffer = Buffer[Symbol.species]
@@ -27140,7 +27140,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 2456:
+/***/ 9686:
 /***/ ((module) => {
 
 
@@ -27159,16 +27159,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5673:
+/***/ 5995:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(2456)
-const { states, opcodes } = __nccwpck_require__(1816)
-const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(44)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(9686)
+const { states, opcodes } = __nccwpck_require__(966)
+const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(7506)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(980)
+const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(7618)
 
 /* globals Blob */
 
@@ -27488,15 +27488,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5366:
+/***/ 1668:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(253)
-const { URLSerializer } = __nccwpck_require__(980)
-const { environmentSettingsObject } = __nccwpck_require__(4296)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(1816)
+const { webidl } = __nccwpck_require__(655)
+const { URLSerializer } = __nccwpck_require__(7618)
+const { environmentSettingsObject } = __nccwpck_require__(2498)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(966)
 const {
   kWebSocketURL,
   kReadyState,
@@ -27505,21 +27505,21 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(2456)
+} = __nccwpck_require__(9686)
 const {
   isConnecting,
   isEstablished,
   isClosing,
   isValidSubprotocol,
   fireEvent
-} = __nccwpck_require__(5673)
-const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(2569)
-const { ByteParser } = __nccwpck_require__(4588)
-const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(1544)
-const { getGlobalDispatcher } = __nccwpck_require__(5837)
+} = __nccwpck_require__(5995)
+const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(3999)
+const { ByteParser } = __nccwpck_require__(430)
+const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(614)
+const { getGlobalDispatcher } = __nccwpck_require__(8315)
 const { types } = __nccwpck_require__(7975)
-const { ErrorEvent, CloseEvent } = __nccwpck_require__(44)
-const { SendQueue } = __nccwpck_require__(228)
+const { ErrorEvent, CloseEvent } = __nccwpck_require__(7506)
+const { SendQueue } = __nccwpck_require__(1506)
 
 // https://websockets.spec.whatwg.org/#interface-definition
 class WebSocket extends EventTarget {
@@ -28090,15 +28090,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 770:
+/***/ 9140:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+module.exports = __nccwpck_require__(6759);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 6759:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -28369,7 +28369,7 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 2543:
+/***/ 131:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28424,7 +28424,7 @@ function goDuration(ms) {
 
 /***/ }),
 
-/***/ 7268:
+/***/ 8112:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28493,15 +28493,16 @@ function describe(error) {
 
 /***/ }),
 
-/***/ 5714:
+/***/ 5742:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   _I: () => (/* binding */ scrub),
-/* harmony export */   dK: () => (/* binding */ mask)
+/* harmony export */   dK: () => (/* binding */ mask),
+/* harmony export */   eq: () => (/* binding */ isSensitiveName)
 /* harmony export */ });
-/* unused harmony exports isSensitiveName, printedForms, maskCredential, maskUrl, redactUrl */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
+/* unused harmony exports printedForms, maskCredential, maskUrl, redactUrl */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5288);
 
 /**
  * The one place a value becomes secret. `mask()` registers it with the runner, which then hides it in the log
@@ -28584,17 +28585,32 @@ function maskUrl(raw) {
         mask(url.password);
         mask(safeDecode(url.password));
     }
+    else if (url.username.length >= 8) {
+        // A user name alone is how tokens ride in URLs (https://<token>@host); a short one is a name (git, deploy).
+        mask(url.username);
+        mask(safeDecode(url.username));
+    }
+    if (url.password || url.username.length >= 8) {
+        // The header a client builds from the URL's credentials.
+        const basic = Buffer.from(`${safeDecode(url.username)}:${safeDecode(url.password)}`, 'utf8').toString('base64');
+        maskCredential(`Basic ${basic}`);
+    }
     for (const [name, value] of url.searchParams)
         if (isSensitiveName(name))
             mask(value);
 }
-/** The URL for logs, summaries and outputs: its password and credential-like query values as ***. */
+/**
+ * The URL for logs, summaries and outputs: its password (or a token standing alone as the user name) and
+ * credential-like query values as ***.
+ */
 function redactUrl(raw) {
     const url = parseUrl(raw);
     if (!url)
         return scrub(raw);
     if (url.password)
         url.password = '***';
+    else if (url.username.length >= 8)
+        url.username = '***';
     for (const name of new Set(url.searchParams.keys()))
         if (isSensitiveName(name))
             url.searchParams.set(name, '***');
@@ -28629,7 +28645,7 @@ function safeDecode(text) {
 
 /***/ }),
 
-/***/ 1119:
+/***/ 4443:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28641,7 +28657,7 @@ function safeDecode(text) {
 /* unused harmony export cell */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5714);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5742);
 
 
 const badge = {
@@ -28688,11 +28704,11 @@ function writeSummary(summary) {
 
 /***/ }),
 
-/***/ 8092:
+/***/ 9096:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7960);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5124);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28701,7 +28717,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7960:
+/***/ 5124:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28714,16 +28730,16 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __nccwpck_require__(6058);
+// EXTERNAL MODULE: ../../../work/main/node_modules/@actions/core/lib/core.js + 8 modules
+var lib_core = __nccwpck_require__(5288);
 // EXTERNAL MODULE: ./src/lib/duration.ts
-var duration = __nccwpck_require__(2543);
+var duration = __nccwpck_require__(131);
 // EXTERNAL MODULE: ./src/lib/errors.ts
-var errors = __nccwpck_require__(7268);
+var errors = __nccwpck_require__(8112);
 // EXTERNAL MODULE: ./src/lib/secrets.ts
-var secrets = __nccwpck_require__(5714);
+var secrets = __nccwpck_require__(5742);
 // EXTERNAL MODULE: ./src/lib/summary.ts
-var lib_summary = __nccwpck_require__(1119);
+var lib_summary = __nccwpck_require__(4443);
 ;// CONCATENATED MODULE: ./src/lib/action.ts
 
 
@@ -28745,12 +28761,12 @@ async function runStage(stage) {
     if (report !== undefined)
         publishOutputs(stage, report);
     if (error !== undefined)
-        core/* setOutput */.uH('failure-reason', (0,errors/* failureReason */.Hr)(error));
+        lib_core/* setOutput */.uH('failure-reason', (0,errors/* failureReason */.Hr)(error));
     (0,lib_summary/* writeSummary */.Sy)(withFooter(stage.name, finishedSummary(stage, finished), finished));
     if (error !== undefined) {
         if (error instanceof Error && error.stack)
-            core/* debug */.Yz((0,secrets/* scrub */._I)(error.stack));
-        core/* setFailed */.C1((0,errors/* describe */.q0)(error));
+            lib_core/* debug */.Yz((0,secrets/* scrub */._I)(error.stack));
+        lib_core/* setFailed */.C1((0,errors/* describe */.q0)(error));
     }
 }
 /** Outputs leave the runner unmasked (a later step, a caller workflow): every masked value is scrubbed. */
@@ -28760,12 +28776,12 @@ function publishOutputs(stage, report) {
         outputs = stage.outputs(report);
     }
     catch (error) {
-        core/* debug */.Yz(`No outputs: ${(0,errors/* describe */.q0)(error)}`);
+        lib_core/* debug */.Yz(`No outputs: ${(0,errors/* describe */.q0)(error)}`);
         return;
     }
     for (const [name, value] of Object.entries(outputs)) {
         if (value !== undefined)
-            core/* setOutput */.uH(name, (0,secrets/* scrub */._I)(value));
+            lib_core/* setOutput */.uH(name, (0,secrets/* scrub */._I)(value));
     }
 }
 function finishedSummary(stage, finished) {
@@ -28775,7 +28791,7 @@ function finishedSummary(stage, finished) {
             return stage.summary(finished);
         }
         catch (error) {
-            core/* debug */.Yz(`Summary not drawn: ${(0,errors/* describe */.q0)(error)}`);
+            lib_core/* debug */.Yz(`Summary not drawn: ${(0,errors/* describe */.q0)(error)}`);
         }
     }
     return { outcome: 'failure', headline: '', facts: [] };
@@ -28807,9 +28823,21 @@ var external_node_fs_ = __nccwpck_require__(3024);
  * Typed readers for action inputs. Each stage's inputs.ts calls these once and builds its own typed object;
  * nothing else reads `core.getInput`.
  */
-/** A trimmed input, or undefined when it is empty. */
+/**
+ * A trimmed one-line input, or undefined when it is empty. A line break inside is refused: a value printed in
+ * the log could otherwise start a line of its own, which the runner reads as a workflow command (`::…::`).
+ * Inputs that are text of several lines by nature (a certificate, a key, a JSON body) are read with `text`.
+ */
 function optional(name) {
-    const value = core/* getInput */.V4(name).trim();
+    const value = inputs_text(name);
+    if (value !== undefined && /[\r\n]/.test(value)) {
+        throw new errors/* InputError */.dz(`Input '${name}' must be one line, but it has a line break.`, 'Remove the line break (a value from a secret or an expression can end in one: trim it).');
+    }
+    return value;
+}
+/** A trimmed input that may span lines (PEM, JSON, XML, a request body), or undefined when it is empty. */
+function inputs_text(name) {
+    const value = lib_core/* getInput */.V4(name).trim();
     return value === '' ? undefined : value;
 }
 function required(name, what) {
@@ -28856,7 +28884,7 @@ function parseList(raw, { commas = true } = {}) {
         .filter((item) => item !== '' && !item.startsWith('#'));
 }
 function list(name, options) {
-    return parseList(core/* getInput */.V4(name), options);
+    return parseList(lib_core/* getInput */.V4(name), options);
 }
 /**
  * Parses `key=value` lines. Only the first `=` separates, so values such as connection strings keep theirs.
@@ -28871,14 +28899,14 @@ function parseKeyValues(name, raw) {
         const at = text.indexOf('=');
         const key = at < 0 ? '' : text.slice(0, at).trim();
         if (key === '') {
-            throw new errors/* InputError */.dz(`Input '${name}' line ${index + 1} is not KEY=value: '${text}'.`, 'Write one KEY=value per line; the value may itself contain =.');
+            throw new InputError(`Input '${name}' line ${index + 1} is not KEY=value: '${text}'.`, 'Write one KEY=value per line; the value may itself contain =.');
         }
         pairs.set(key, text.slice(at + 1).trim());
     }
     return pairs;
 }
 function keyValues(name) {
-    return parseKeyValues(name, core/* getInput */.V4(name));
+    return parseKeyValues(name, core.getInput(name));
 }
 /** Reads an input that must be one of a fixed set of words. */
 function oneOf(name, choices, fallback) {
@@ -28935,7 +28963,6 @@ function isWithin(root, path) {
 
 
 
-
 /**
  * The inputs users bring from hashicorp/setup-terraform v3 (`terraform_version`, `cli_config_credentials_*`,
  * `terraform_wrapper`) and dflook/terraform-plan / terraform-apply (`path`, `var_file`, `backend_config`,
@@ -28956,25 +28983,6 @@ function refuseBoth(ours, theirs) {
     if (optional(ours) !== undefined && optional(theirs) !== undefined) {
         throw new errors/* InputError */.dz(`Inputs '${ours}' and '${theirs}' are the same setting, and both are set.`, 'Keep one.');
     }
-}
-const workspaceRoot = () => process.env.GITHUB_WORKSPACE ?? process.cwd();
-/** dflook's file inputs are relative to the workspace; this action's to working-directory. Made absolute. */
-function fromWorkspace(path) {
-    return (0,external_node_path_.isAbsolute)(path) ? path : (0,external_node_path_.resolve)(workspaceRoot(), path);
-}
-/** `var-file` (relative to working-directory) and dflook's `var_file` (relative to the workspace). */
-function varFiles() {
-    refuseBoth('var-file', 'var_file');
-    return [...list('var-file'), ...list('var_file', { commas: false }).map(fromWorkspace)];
-}
-/** `backend-config` (key=value or file), and dflook's `backend_config` and `backend_config_file`. */
-function backendConfig() {
-    refuseBoth('backend-config', 'backend_config');
-    return [
-        ...list('backend-config', { commas: false }),
-        ...list('backend_config', { commas: false }),
-        ...list('backend_config_file', { commas: false }).map(fromWorkspace),
-    ];
 }
 /** A Terraform resource address for -target / -replace: `aws_instance.web`, `module.app.x["a"]`. */
 function addresses(input) {
@@ -29042,13 +29050,129 @@ function credentials() {
 function warnAboutWrapper() {
     if (optionalBool('terraform_wrapper') !== true)
         return;
-    core/* warning */.$e("Input 'terraform_wrapper' has no effect: no wrapper is installed, so later `run: terraform ...` steps set no stdout, stderr or exitcode outputs. " +
+    lib_core/* warning */.$e("Input 'terraform_wrapper' has no effect: no wrapper is installed, so later `run: terraform ...` steps set no stdout, stderr or exitcode outputs. " +
         "Use this action's command (plan, apply, output: their outputs and summary say what happened), or capture a command yourself: `terraform plan -no-color > plan.txt`.");
 }
 
+;// CONCATENATED MODULE: ./src/terraform/effects.ts
+
+/**
+ * Inputs that only some commands read. Given to another command they would be ignored without a word, so each
+ * is named in a warning with the commands it is for (issue 13: an input without effect is never silently ignored).
+ */
+const planning = ['plan', 'apply', 'destroy'];
+const withState = ['plan', 'apply', 'destroy', 'output'];
+const readBy = {
+    'plan-hash': ['apply', 'destroy'],
+    'auto-approve': ['apply', 'destroy'],
+    auto_approve: ['apply', 'destroy'],
+    'plan-file': planning,
+    plan_path: planning,
+    target: planning,
+    replace: planning,
+    destroy: planning,
+    refresh: planning,
+    parallelism: planning,
+    'var-file': planning,
+    var_file: planning,
+    variables: planning,
+    'secret-variables': planning,
+    comment: planning,
+    add_github_comment: planning,
+    label: planning,
+    redact: withState,
+    workspace: withState,
+    'backend-config': withState,
+    backend_config: withState,
+    backend_config_file: withState,
+};
+/** The inputs only a plan, apply, destroy or output reads: given one, a step means one of those commands. */
+const planningInputs = Object.keys(readBy);
+/** Warns about each given input that `command` does not read. */
+function warnNoEffect(command, given) {
+    const ignored = Object.entries(readBy).filter(([name, commands]) => !commands.includes(command) && given(name));
+    for (const [name, commands] of ignored) {
+        lib_core/* warning */.$e(`Input '${name}' has no effect with command '${command}': only ${commands.join(', ')} read it. Remove it, or use one of those commands.`);
+    }
+    return ignored.map(([name]) => name);
+}
+
+// EXTERNAL MODULE: ./src/terraform/masking.ts
+var masking = __nccwpck_require__(7824);
+;// CONCATENATED MODULE: ./src/terraform/files.ts
+
+
+
+
+
+
+/**
+ * The file inputs: each resolves inside the workspace (or RUNNER_TEMP), links followed, or is refused before
+ * Terraform runs (src/lib/inputs.ts, workspacePath). This action's own are relative to working-directory, as
+ * Terraform reads them from there; dflook's (`var_file`, `backend_config_file`, `plan_path`) to the workspace,
+ * as dflook documents them.
+ */
+const inside = (input, workingDirectory) => (path) => workspacePath(input, (0,external_node_path_.resolve)(workingDirectory, path));
+/** `var-file` (relative to working-directory) and dflook's `var_file` (relative to the workspace). */
+function varFiles(workingDirectory) {
+    refuseBoth('var-file', 'var_file');
+    return [
+        ...list('var-file').map(inside('var-file', workingDirectory)),
+        ...list('var_file', { commas: false }).map((path) => workspacePath('var_file', path)),
+    ];
+}
+/** A backend setting's name, as Terraform's -backend-config=KEY=VALUE takes it: an attribute of the backend block. */
+const backendKey = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+function backendLines(input, workingDirectory) {
+    return list(input, { commas: false }).map((line) => {
+        const at = line.indexOf('=');
+        if (at < 0)
+            return inside(input, workingDirectory)(line);
+        const key = line.slice(0, at).trim();
+        if (!backendKey.test(key)) {
+            throw new errors/* InputError */.dz(`Input '${input}' has the key '${key}', which is not a backend setting's name.`, 'Write one key=value per line, the key as in the backend block (bucket, key, region, ...), or a file name.');
+        }
+        return `${key}=${line.slice(at + 1).trim()}`;
+    });
+}
+/** `backend-config` (key=value or file), and dflook's `backend_config` and `backend_config_file`. */
+function backendConfig(workingDirectory) {
+    refuseBoth('backend-config', 'backend_config');
+    return [
+        ...backendLines('backend-config', workingDirectory),
+        ...backendLines('backend_config', workingDirectory),
+        ...list('backend_config_file', { commas: false }).map((path) => workspacePath('backend_config_file', path)),
+    ];
+}
+/**
+ * Backend settings that are credentials (`access_key`, `secret_key`, `token`, `sas_token`, `client_secret`,
+ * `password`) go to Terraform on its command line, which the log shows: masked before anything is read.
+ */
+function maskBackendSecrets() {
+    for (const input of ['backend-config', 'backend_config']) {
+        for (const line of list(input, { commas: false })) {
+            const at = line.indexOf('=');
+            if (at > 0 && (0,secrets/* isSensitiveName */.eq)(line.slice(0, at).trim()))
+                (0,masking/* maskSecret */.$l)(line.slice(at + 1).trim());
+        }
+    }
+}
+/** `plan-file` (relative to working-directory), or dflook's `plan_path` (relative to the workspace). */
+function planFile(workingDirectory) {
+    const given = either('plan-file', 'plan_path');
+    if (given === undefined)
+        return undefined;
+    return given.name === 'plan_path'
+        ? workspacePath('plan_path', given.value)
+        : inside('plan-file', workingDirectory)(given.value);
+}
+
 // EXTERNAL MODULE: ./src/terraform/tfvars.ts
-var tfvars = __nccwpck_require__(6670);
+var tfvars = __nccwpck_require__(6242);
 ;// CONCATENATED MODULE: ./src/terraform/inputs.ts
+
+
+
 
 
 
@@ -29060,30 +29184,21 @@ const defaultDownloadUrl = {
     terraform: 'https://releases.hashicorp.com',
     tofu: 'https://github.com/opentofu/opentofu/releases/download',
 };
-/** Variable names Terraform accepts: a letter or underscore, then letters, digits, underscores, hyphens. */
-const variableName = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-function checkVariableNames(input, values) {
-    for (const name of values) {
-        if (!variableName.test(name)) {
-            throw new errors/* InputError */.dz(`Input '${input}' has '${name}', which is not a Terraform variable name.`, 'Use the name declared in a variable block, e.g. image_tag=v1.2.3.');
-        }
-    }
-}
 /** Masks secrets before anything else is read: a malformed line must not reach the log in a message. */
 function maskSecrets() {
-    for (const line of core/* getInput */.V4('secret-variables').split('\n')) {
+    // Line by line first (a line may be one line of a heredoc's value), then each whole value once parsed.
+    for (const line of lib_core/* getInput */.V4('secret-variables').split('\n')) {
         const value = line.slice(line.indexOf('=') + 1).trim();
         if (value !== '')
-            (0,secrets/* mask */.dK)(value);
+            (0,masking/* maskSecret */.$l)(value);
         if (line.trim() !== '' && !line.includes('='))
-            (0,secrets/* mask */.dK)(line.trim());
+            (0,masking/* maskSecret */.$l)(line.trim());
     }
     for (const value of list('redact', { commas: false }))
-        (0,secrets/* mask */.dK)(value);
-    const token = optional('github-token');
-    if (token)
-        (0,secrets/* mask */.dK)(token);
-    (0,secrets/* mask */.dK)(optional('cli_config_credentials_token'));
+        (0,masking/* maskSecret */.$l)(value);
+    (0,masking/* maskSecret */.$l)(lib_core/* getInput */.V4('github-token').trim());
+    (0,masking/* maskSecret */.$l)(lib_core/* getInput */.V4('cli_config_credentials_token').trim());
+    maskBackendSecrets();
 }
 function readInputs() {
     maskSecrets();
@@ -29091,21 +29206,23 @@ function readInputs() {
     const binary = oneOf('binary', ['terraform', 'tofu'], 'terraform');
     const version = versionInput();
     warnAboutWrapper();
+    warnNoEffect(command, (name) => lib_core/* getInput */.V4(name).trim() !== '');
     const downloadUrl = downloadUrlInput(binary);
     const lockTimeoutMs = inputs_duration('lock-timeout', '0s', { bare: 's' });
     const workspace = workspaceInput();
+    const workingDirectory = workingDirectoryInput();
     return {
         command,
         binary,
         version,
         downloadUrl,
-        workingDirectory: workingDirectory(),
+        workingDirectory,
         workspace,
-        varFiles: varFiles(),
+        varFiles: varFiles(workingDirectory),
         ...variableInputs(),
-        backendConfig: backendConfig(),
+        backendConfig: backendConfig(workingDirectory),
         lockTimeoutMs,
-        planFile: planFileInput(),
+        planFile: planFile(workingDirectory),
         ...approvalInputs(command),
         ...commentMode(),
         label: label(),
@@ -29120,13 +29237,21 @@ function readInputs() {
  * installs Terraform for the later steps, as it did, rather than planning the workspace root.
  */
 function setupTerraformStep() {
+    if (optional('command') !== undefined)
+        return false;
     const setupInputs = ['terraform_version', 'cli_config_credentials_token', 'cli_config_credentials_hostname'];
-    return optional('command') === undefined && [...setupInputs, 'terraform_wrapper'].some((name) => optional(name));
-}
-/** `plan-file` (relative to working-directory), or dflook's `plan_path` (relative to the workspace). */
-function planFileInput() {
-    const given = either('plan-file', 'plan_path');
-    return given?.name === 'plan_path' ? fromWorkspace(given.value) : given?.value;
+    if ([...setupInputs, 'terraform_wrapper'].some((name) => optional(name)))
+        return true;
+    // A bare `uses:` (setup-terraform's most common form): with no input of a plan, and no root module in the
+    // workspace to plan, the step is the install it was.
+    const planInputs = [...planningInputs, 'working-directory', 'path', 'terraform-version'];
+    if (planInputs.some((name) => lib_core/* getInput */.V4(name).trim() !== ''))
+        return false;
+    const root = process.env.GITHUB_WORKSPACE ?? process.cwd();
+    const bare = !(0,external_node_fs_.existsSync)(root) || !(0,external_node_fs_.readdirSync)(root).some((name) => /\.tf(\.json)?$/.test(name));
+    if (bare)
+        lib_core/* notice */.lm('No command and no Terraform files in the workspace root: Terraform is installed for the steps after this one (command: setup).');
+    return bare;
 }
 function versionInput() {
     const given = either('terraform-version', 'terraform_version');
@@ -29145,15 +29270,16 @@ function downloadUrlInput(binary) {
 }
 function workspaceInput() {
     const workspace = optional('workspace');
-    if (workspace !== undefined && !/^[\w.-]{1,90}$/.test(workspace)) {
+    if (workspace !== undefined && (!/^[\w.-]{1,90}$/.test(workspace) || /^\.+$/.test(workspace))) {
         throw new errors/* InputError */.dz(`Input 'workspace' must be letters, digits, '-', '_' or '.', got '${workspace}'.`, "For a per-PR environment use e.g. 'pr-${{ github.event.number }}'.");
     }
     return workspace;
 }
 function variableInputs() {
-    const secretVariables = keyValues('secret-variables');
-    const variables = (0,tfvars/* parseVariables */.rf)('variables', core/* getInput */.V4('variables'));
-    checkVariableNames('secret-variables', secretVariables.keys());
+    const secretVariables = (0,tfvars/* parseSecretVariables */.FI)('secret-variables', lib_core/* getInput */.V4('secret-variables'));
+    for (const value of secretVariables.values())
+        (0,masking/* maskSecret */.$l)(value);
+    const variables = (0,tfvars/* parseVariables */.rf)('variables', lib_core/* getInput */.V4('variables'));
     return { variables, secretVariables };
 }
 /** What says which plan was reviewed: its hash, or auto-approve (which destroy always needs). */
@@ -29165,22 +29291,22 @@ function approvalInputs(command) {
     const approval = either('auto-approve', 'auto_approve');
     const autoApprove = approval === undefined ? false : bool(approval.name, false);
     if (command === 'destroy' && !autoApprove) {
-        throw new errors/* InputError */.dz("command 'destroy' needs 'auto-approve: true'.", 'Destroying is never implied: set auto-approve: true in the job that is meant to destroy (e.g. a PR-closed cleanup).');
+        throw new errors/* InputError */.dz("Input 'auto-approve' must be true for command 'destroy'.", 'Destroying is never implied: set auto-approve: true in the job that is meant to destroy (e.g. a PR-closed cleanup).');
     }
     return { planHash, autoApprove };
 }
 /** `working-directory` (or dflook's `path`), inside the workspace. */
-function workingDirectory() {
+function workingDirectoryInput() {
     const given = either('working-directory', 'path');
     return workspacePath(given?.name ?? 'working-directory', given?.value ?? '.');
 }
 
 // EXTERNAL MODULE: ./src/terraform/outputs.ts
-var outputs = __nccwpck_require__(4794);
+var outputs = __nccwpck_require__(3206);
 // EXTERNAL MODULE: ./src/terraform/publish.ts + 1 modules
-var publish = __nccwpck_require__(4164);
+var publish = __nccwpck_require__(7056);
 // EXTERNAL MODULE: ./src/terraform/summary.ts
-var summary = __nccwpck_require__(4416);
+var summary = __nccwpck_require__(9948);
 ;// CONCATENATED MODULE: ./src/terraform/main.ts
 
 
@@ -29199,7 +29325,7 @@ const terraformStage = {
     async run(report) {
         const started = withInputs(report);
         try {
-            const { stage } = await Promise.all(/* import() */[__nccwpck_require__.e(805), __nccwpck_require__.e(569)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1569));
+            const { stage } = await Promise.all(/* import() */[__nccwpck_require__.e(767), __nccwpck_require__.e(922)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5922));
             await stage(started);
         }
         catch (error) {
@@ -29223,17 +29349,98 @@ function withInputs(report) {
 
 /***/ }),
 
-/***/ 4794:
+/***/ 7824:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $l: () => (/* binding */ maskSecret)
+/* harmony export */ });
+/* unused harmony exports terraformForms, goQuoted */
+/* harmony import */ var _lib_secrets_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5742);
+
+/**
+ * The forms Terraform itself prints a string in, besides those `printedForms` of src/lib/secrets.ts knows
+ * (as is, JSON-escaped, `\uXXXX` for every non-ASCII character, HTML-escaped, URL-encoded):
+ * - the plan and diagnostics quote strings as Go's strconv.Quote does, but keep printable non-ASCII characters
+ *   as they are: `é` stays `é`, while a control character is `\x01` and a non-printing one (U+200B, U+00A0) is
+ *   `\u200b` — so a value holding both is in no form printedForms makes;
+ * - `show -json` and `output -json` escape `<`, `>` and `&` as `\u003c`, `\u003e`, `\u0026` (Go's encoding/json).
+ */
+function terraformForms(value) {
+    const json = JSON.stringify(value).slice(1, -1);
+    const goJson = json
+        .replace(/</g, '\\u003c')
+        .replace(/>/g, '\\u003e')
+        .replace(/&/g, '\\u0026')
+        .replace(/\u2028/g, '\\u2028')
+        .replace(/\u2029/g, '\\u2029');
+    return [...new Set([goQuoted(value), goJson])].filter((form) => form !== value && form !== json);
+}
+const shortEscapes = {
+    '\u0007': '\\a',
+    '\b': '\\b',
+    '\f': '\\f',
+    '\n': '\\n',
+    '\r': '\\r',
+    '\t': '\\t',
+    '\v': '\\v',
+    '"': '\\"',
+    '\\': '\\\\',
+};
+/** Go's strconv.Quote without the quotes: printable characters as they are, the others escaped. */
+function goQuoted(value) {
+    let quoted = '';
+    for (const char of value) {
+        const code = char.codePointAt(0) ?? 0;
+        const short = shortEscapes[char];
+        if (short)
+            quoted += short;
+        else if (code < 0x20 || code === 0x7f)
+            quoted += `\\x${code.toString(16).padStart(2, '0')}`;
+        else if (isPrintable(char))
+            quoted += char;
+        else if (code < 0x10000)
+            quoted += `\\u${code.toString(16).padStart(4, '0')}`;
+        else
+            quoted += `\\U${code.toString(16).padStart(8, '0')}`;
+    }
+    return quoted;
+}
+/** Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
+function isPrintable(char) {
+    return char === ' ' || /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(char);
+}
+/** Masks a secret in every form the runner's log, the summary, outputs and comments could hold it. */
+function maskSecret(value) {
+    if (value === undefined || value.trim() === '')
+        return;
+    (0,_lib_secrets_js__WEBPACK_IMPORTED_MODULE_0__/* .mask */ .dK)(value);
+    for (const form of terraformForms(value))
+        (0,_lib_secrets_js__WEBPACK_IMPORTED_MODULE_0__/* .mask */ .dK)(form);
+}
+
+
+/***/ }),
+
+/***/ 3206:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   S: () => (/* binding */ publishRootOutputs),
 /* harmony export */   V: () => (/* binding */ outputs)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _phases_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6834);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5288);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var _lib_secrets_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5742);
+/* harmony import */ var _phases_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6614);
+
+
+
 
 
 
@@ -29258,32 +29465,75 @@ function outputs(report) {
         to_add: plan && String(plan.summary.add),
         to_change: plan && String(plan.summary.change),
         to_destroy: plan && String(plan.summary.destroy),
-        plan_path: plan && (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(process.env.GITHUB_WORKSPACE ?? process.cwd(), plan.planFile),
+        plan_path: plan && (0,node_path__WEBPACK_IMPORTED_MODULE_3__.relative)(process.env.GITHUB_WORKSPACE ?? process.cwd(), plan.planFile),
+        to_move: plan && String(plan.summary.move),
+        to_import: plan && String(plan.summary.import),
+        json_plan_path: plan?.jsonFile && fromWorkspace(plan.jsonFile),
+        text_plan_path: plan?.textFile && fromWorkspace(plan.textFile),
+        json_output_path: report.outputsFile && fromWorkspace(report.outputsFile),
+        lock_info: report.lock && lockInfo(report),
+        'lock-info': report.lock && lockInfo(report),
+        failure_reason: report.dflookReason,
     };
+}
+/** A path relative to the workspace when it is inside it (as dflook gives its paths), else absolute. */
+function fromWorkspace(path) {
+    const inside = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.relative)(process.env.GITHUB_WORKSPACE ?? process.cwd(), path);
+    return inside.startsWith('..') || (0,node_path__WEBPACK_IMPORTED_MODULE_3__.isAbsolute)(inside) ? path : inside;
+}
+/** dflook's lock_info: the lock's fields under Terraform's own names. */
+function lockInfo({ lock }) {
+    return JSON.stringify({
+        ID: lock?.id ?? '',
+        Path: lock?.path ?? '',
+        Operation: lock?.operation ?? '',
+        Who: lock?.who ?? '',
+        Version: lock?.version ?? '',
+        Created: lock?.created ?? '',
+        Info: lock?.info ?? '',
+    });
 }
 /** This action's own outputs: a root output of the same name is only in `outputs`. */
 const ownOutputs = new Set([...Object.keys(outputs({})), 'failure-reason']);
 /**
- * `outputs` as one JSON object of values, and one action output per root output: strings as they are, the
- * rest as JSON. Sensitive ones included, unscrubbed (they were masked in the log when read): step outputs
- * stay in the job, and the runner refuses to pass a masked value on as a job output.
+ * `outputs` as one JSON object of values, one action output per root output (strings as they are, the rest as
+ * JSON), and the same object in a file (dflook's json_output_path). A sensitive root output is set with its value:
+ * the user reads it on purpose in a later step (a generated password), it was masked in the log when read, and
+ * the runner refuses to pass a masked value on as a job output. Every other value is scrubbed of the run's
+ * secrets, as every output is: a secret variable echoed by a non-sensitive output shows as ***.
  */
 function publishRootOutputs(rootOutputs) {
-    const values = Object.fromEntries(Object.entries(rootOutputs).map(([name, output]) => [name, output.value]));
+    const value = (output) => (output.sensitive ? output.value : scrubLeaves(output.value));
+    const values = Object.fromEntries(Object.entries(rootOutputs).map(([name, output]) => [name, value(output)]));
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('outputs', JSON.stringify(values));
     for (const [name, output] of Object.entries(rootOutputs)) {
         if (ownOutputs.has(name)) {
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Root output '${name}' has the name of one of this action's own outputs: read it from 'outputs'.`);
             continue;
         }
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, (0,_phases_js__WEBPACK_IMPORTED_MODULE_2__/* .outputText */ .jO)(output));
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, output.sensitive ? (0,_phases_js__WEBPACK_IMPORTED_MODULE_5__/* .outputText */ .jO)(output) : (0,_lib_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .scrub */ ._I)((0,_phases_js__WEBPACK_IMPORTED_MODULE_5__/* .outputText */ .jO)(output)));
     }
+    const dir = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(process.env.RUNNER_TEMP ?? (0,node_os__WEBPACK_IMPORTED_MODULE_2__.tmpdir)(), 'terraform-outputs-'));
+    const file = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, 'outputs.json');
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)(file, JSON.stringify(values, null, 2), { mode: 0o600 });
+    return file;
+}
+/** The value with every string in it scrubbed, its shape kept (so `outputs` stays valid JSON). */
+function scrubLeaves(value) {
+    if (typeof value === 'string')
+        return (0,_lib_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .scrub */ ._I)(value);
+    if (Array.isArray(value))
+        return value.map(scrubLeaves);
+    if (value && typeof value === 'object') {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, scrubLeaves(item)]));
+    }
+    return value;
 }
 
 
 /***/ }),
 
-/***/ 6834:
+/***/ 6614:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -29297,18 +29547,20 @@ function publishRootOutputs(rootOutputs) {
 /* harmony export */   jO: () => (/* binding */ outputText),
 /* harmony export */   tf: () => (/* binding */ validate)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5288);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2543);
-/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7268);
-/* harmony import */ var _lib_secrets_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5714);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4009);
-/* harmony import */ var _tfvars_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(6670);
+/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(131);
+/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8112);
+/* harmony import */ var _lib_secrets_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5742);
+/* harmony import */ var _masking_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7824);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9941);
+/* harmony import */ var _tfvars_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(6242);
+
 
 
 
@@ -29335,7 +29587,7 @@ function variablesFile(inputs) {
     let file = tfvarsFiles.get(inputs);
     if (file === undefined) {
         file = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)((0,node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(process.env.RUNNER_TEMP ?? (0,node_os__WEBPACK_IMPORTED_MODULE_2__.tmpdir)(), 'terraform-variables-')), 'variables.tfvars');
-        (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)(file, (0,_tfvars_js__WEBPACK_IMPORTED_MODULE_8__/* .renderTfvars */ .Zw)(inputs.variables));
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)(file, (0,_tfvars_js__WEBPACK_IMPORTED_MODULE_9__/* .renderTfvars */ .Zw)(inputs.variables));
         tfvarsFiles.set(inputs, file);
     }
     return [`-var-file=${file}`];
@@ -29378,11 +29630,14 @@ async function selectWorkspace(tf, workspace, lockTimeoutMs) {
 async function inspectPlan(tf, planFile) {
     const shown = await tf.run(['show', '-json', '-no-color', planFile], { silent: true });
     const json = JSON.parse(shown.stdout);
+    // Holds every value in clear, as the saved plan does: only for this job's later steps (as dflook's).
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)(`${planFile}.json`, shown.stdout, { mode: 0o600 });
     return {
+        jsonFile: `${planFile}.json`,
         planFile,
-        summary: (0,_plan_js__WEBPACK_IMPORTED_MODULE_7__/* .summarisePlan */ .aC)(json),
-        hash: (0,_plan_js__WEBPACK_IMPORTED_MODULE_7__/* .planHash */ .SH)(json),
-        sensitive: (0,_plan_js__WEBPACK_IMPORTED_MODULE_7__/* .sensitiveValues */ .DJ)(json),
+        summary: (0,_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .summarisePlan */ .aC)(json),
+        hash: (0,_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .planHash */ .SH)(json),
+        sensitive: (0,_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .sensitiveValues */ .DJ)(json),
         declared: new Set(Object.keys(json.configuration?.root_module?.variables ?? {})),
     };
 }
@@ -29411,7 +29666,9 @@ async function plan(tf, inputs, planFile, options = {}) {
     ], { ok: [2] });
     const inspected = await inspectPlan(tf, planFile);
     refuseUndeclared(inputs, inspected.declared);
-    return { ...inspected, hasChanges: result.exitCode === 2, text: result.stdout };
+    // The text may be uploaded as an artifact, so it leaves the runner: scrubbed, as the summary is.
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)(`${planFile}.txt`, (0,_lib_secrets_js__WEBPACK_IMPORTED_MODULE_6__/* .scrub */ ._I)(result.stdout), { mode: 0o600 });
+    return { ...inspected, hasChanges: result.exitCode === 2, text: result.stdout, textFile: `${planFile}.txt` };
 }
 /** Applies a saved plan: exactly what it says, or nothing (Terraform refuses a plan whose state moved on). */
 async function applyPlan(tf, inputs, planFile) {
@@ -29437,15 +29694,28 @@ async function readOutputs(tf) {
     for (const output of Object.values(outputs)) {
         if (!output.sensitive)
             continue;
-        (0,_lib_secrets_js__WEBPACK_IMPORTED_MODULE_6__/* .mask */ .dK)(outputText(output));
+        (0,_masking_js__WEBPACK_IMPORTED_MODULE_7__/* .maskSecret */ .$l)(outputText(output));
+        // Each string inside a sensitive list or map too: a later step may print one alone.
+        for (const leaf of stringLeaves(output.value))
+            if (leaf.length >= 4)
+                (0,_masking_js__WEBPACK_IMPORTED_MODULE_7__/* .maskSecret */ .$l)(leaf);
     }
     return outputs;
+}
+function stringLeaves(value) {
+    if (typeof value === 'string')
+        return [value];
+    if (Array.isArray(value))
+        return value.flatMap(stringLeaves);
+    if (value && typeof value === 'object')
+        return Object.values(value).flatMap(stringLeaves);
+    return [];
 }
 
 
 /***/ }),
 
-/***/ 4009:
+/***/ 9941:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -29481,7 +29751,16 @@ function summarisePlan(plan) {
         .filter(([, change]) => !isNoop(change.actions))
         .map(([name]) => name)
         .sort();
-    return { ...total, byType: [...byType].sort(([a], [b]) => a.localeCompare(b)), outputs };
+    const changes = plan.resource_changes ?? [];
+    const move = changes.filter((r) => r.previous_address && r.previous_address !== r.address).length;
+    const imported = changes.filter((r) => r.change.importing !== undefined && r.change.importing !== null).length;
+    return {
+        ...total,
+        byType: [...byType].sort(([a], [b]) => a.localeCompare(b)),
+        outputs,
+        move,
+        import: imported,
+    };
 }
 /** JSON with object keys sorted, so equal plans serialise to equal text. */
 function stableJson(value) {
@@ -29566,7 +29845,7 @@ function redact(text, secrets) {
 
 /***/ }),
 
-/***/ 4164:
+/***/ 7056:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29580,14 +29859,14 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: commentMarker
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __nccwpck_require__(6058);
+// EXTERNAL MODULE: ../../../work/main/node_modules/@actions/core/lib/core.js + 8 modules
+var core = __nccwpck_require__(5288);
 // EXTERNAL MODULE: ./src/lib/errors.ts
-var errors = __nccwpck_require__(7268);
+var errors = __nccwpck_require__(8112);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./src/lib/secrets.ts
-var secrets = __nccwpck_require__(5714);
+var secrets = __nccwpck_require__(5742);
 ;// CONCATENATED MODULE: ./src/lib/github.ts
 
 
@@ -29596,7 +29875,7 @@ function apiUrl() {
     return (process.env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, '');
 }
 async function gitHubClient(token) {
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 31).then(__nccwpck_require__.bind(__nccwpck_require__, 5031));
     return getOctokit(token, { baseUrl: apiUrl() });
 }
 /**
@@ -29705,9 +29984,9 @@ async function upsertStickyComment(client, pr, marker, body, accept) {
 }
 
 // EXTERNAL MODULE: ./src/terraform/report.ts
-var report = __nccwpck_require__(8824);
+var report = __nccwpck_require__(8972);
 // EXTERNAL MODULE: ./src/terraform/summary.ts
-var summary = __nccwpck_require__(4416);
+var summary = __nccwpck_require__(9948);
 ;// CONCATENATED MODULE: ./src/terraform/publish.ts
 
 
@@ -29776,7 +30055,7 @@ async function reviewedHashFromComment(run, pr) {
 
 /***/ }),
 
-/***/ 8824:
+/***/ 8972:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -29805,7 +30084,7 @@ function hashFromComment(body) {
 
 /***/ }),
 
-/***/ 4416:
+/***/ 9948:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -29813,12 +30092,12 @@ function hashFromComment(body) {
 /* harmony export */   z: () => (/* binding */ summary)
 /* harmony export */ });
 /* unused harmony exports terraformSummary, secretsOf */
-/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2543);
-/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7268);
-/* harmony import */ var _lib_summary_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1119);
-/* harmony import */ var _phases_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6834);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4009);
-/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8824);
+/* harmony import */ var _lib_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(131);
+/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8112);
+/* harmony import */ var _lib_summary_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4443);
+/* harmony import */ var _phases_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6614);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9941);
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8972);
 
 
 
@@ -29942,15 +30221,16 @@ function outputsTable(outputs) {
 
 /***/ }),
 
-/***/ 6670:
+/***/ 6242:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FI: () => (/* binding */ parseSecretVariables),
 /* harmony export */   Zw: () => (/* binding */ renderTfvars),
 /* harmony export */   rf: () => (/* binding */ parseVariables)
 /* harmony export */ });
 /* unused harmony export hclString */
-/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
+/* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8112);
 
 /** Variable names Terraform accepts: a letter or underscore, then letters, digits, underscores, hyphens. */
 const variableName = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -29998,6 +30278,25 @@ function depth(line) {
     }
     return change;
 }
+/** The text before a `#` or `//` comment that follows whitespace outside a string; the text itself when none. */
+function withoutComment(line) {
+    let inString = false;
+    for (let i = 0; i < line.length; i++) {
+        const c = line[i];
+        if (inString) {
+            if (c === '\\')
+                i++;
+            else if (c === '"')
+                inString = false;
+        }
+        else if (c === '"')
+            inString = true;
+        else if ((c === '#' || (c === '/' && line[i + 1] === '/')) && /\s/.test(line[i - 1] ?? '')) {
+            return line.slice(0, i).trim();
+        }
+    }
+    return line;
+}
 /** The lines a value opened on `first` spans: to the bracket that closes it, or the heredoc's end marker. */
 function valueLines(first, rest) {
     const heredoc = /^<<-?([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(first);
@@ -30029,6 +30328,12 @@ function valueLines(first, rest) {
 function hclValue(value, rest) {
     if (isQuoted(value))
         return { hcl: value, used: 0 };
+    // `"v1" # the tag`, `3 // replicas`: an HCL literal and a comment, which Terraform drops. A plain value keeps
+    // everything (`v1 # x` is the string as written, as -var takes it).
+    const literal = withoutComment(value);
+    if (literal !== value && (isQuoted(literal) || /^-?\d+(\.\d+)?$|^(true|false)$/.test(literal))) {
+        return { hcl: literal, used: 0 };
+    }
     if (/^([[{]|<<-?[A-Za-z_])/.test(value)) {
         const spanned = valueLines(value, rest);
         if (spanned.used > 0 || depth(value) === 0)
@@ -30061,6 +30366,46 @@ function parseVariables(input, raw) {
 function renderTfvars(variables) {
     const last = new Map(variables.map((variable) => [variable.name, variable.hcl]));
     return [...last].map(([name, hcl]) => `${name} = ${hcl}\n`).join('');
+}
+/**
+ * The `secret-variables` input: `name=value` lines, the value as it is (a secret may hold `"`, `\`, `=` or
+ * `#`), or, for a value of several lines (a PEM key), a heredoc as Terraform writes one: `name=<<EOT`, the
+ * lines, then `EOT` alone on a line (`<<-EOT` takes the lines' common indentation away). Each value reaches
+ * Terraform as TF_VAR_<name>, which Terraform reads as a string for a string variable.
+ */
+function parseSecretVariables(input, raw) {
+    const lines = raw.split(/\r?\n/);
+    const values = new Map();
+    for (let i = 0; i < lines.length; i++) {
+        const line = (lines[i] ?? '').trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const at = line.indexOf('=');
+        const name = at < 0 ? '' : line.slice(0, at).trim();
+        if (!variableName.test(name)) {
+            // The line itself may be a secret: only its number is said.
+            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input '${input}' line ${i + 1} is not name=value with a Terraform variable name${name === '' ? '' : ` (got the name '${name}')`}.`, 'Write one name=value per line (a letter or _, then letters, digits, _ and -), or name=<<EOT ... EOT for a value of several lines.');
+        }
+        const value = line.slice(at + 1).trim();
+        const heredoc = /^<<(-?)([A-Za-z_][A-Za-z0-9_]*)$/.exec(value);
+        if (!heredoc) {
+            values.set(name, value);
+            continue;
+        }
+        const end = lines.findIndex((text, index) => index > i && text.trim() === heredoc[2]);
+        if (end < 0) {
+            throw new _lib_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input '${input}' line ${i + 1} opens the heredoc ${heredoc[2]} for '${name}', and no line closes it.`, `End the value with a line holding only ${heredoc[2]}.`);
+        }
+        values.set(name, heredocBody(lines.slice(i + 1, end), heredoc[1] === '-'));
+        i = end;
+    }
+    return values;
+}
+function heredocBody(lines, indented) {
+    if (!indented)
+        return lines.join('\n');
+    const indent = Math.min(...lines.filter((l) => l.trim() !== '').map((l) => /^[ \t]*/.exec(l)[0].length));
+    return lines.map((l) => l.slice(Number.isFinite(indent) ? indent : 0)).join('\n');
 }
 
 
@@ -30164,7 +30509,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnos
 
 /***/ }),
 
-/***/ 610:
+/***/ 8229:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
@@ -30332,7 +30677,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 6058:
+/***/ 5288:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30356,7 +30701,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -30392,7 +30737,7 @@ function toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -30488,7 +30833,7 @@ function escapeProperty(s) {
 var external_crypto_ = __nccwpck_require__(6982);
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -30525,9 +30870,9 @@ function file_command_prepareKeyValueMessage(key, value) {
 //# sourceMappingURL=file-command.js.map
 // EXTERNAL MODULE: external "path"
 var external_path_ = __nccwpck_require__(6928);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __nccwpck_require__(4942);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+// EXTERNAL MODULE: ../../../work/main/node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(4776);
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/http-client/lib/auth.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -30603,7 +30948,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -30677,7 +31022,7 @@ class oidc_utils_OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -30958,7 +31303,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = (/* unused pure expression or super */ null && (_summary));
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -30992,9 +31337,9 @@ function toPlatformPath(pth) {
     return pth.replace(/[/\\]/g, path.sep);
 }
 //# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
-var lib_exec = __nccwpck_require__(5260);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+// EXTERNAL MODULE: ../../../work/main/node_modules/@actions/exec/lib/exec.js + 2 modules
+var lib_exec = __nccwpck_require__(4498);
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -31059,7 +31404,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -31380,7 +31725,7 @@ function getIDToken(aud) {
 
 /***/ }),
 
-/***/ 5260:
+/***/ 4498:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31400,13 +31745,13 @@ var external_events_ = __nccwpck_require__(4434);
 var external_child_process_ = __nccwpck_require__(5317);
 // EXTERNAL MODULE: external "path"
 var external_path_ = __nccwpck_require__(6928);
-// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
-var io = __nccwpck_require__(8701);
-// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util = __nccwpck_require__(90);
+// EXTERNAL MODULE: ../../../work/main/node_modules/@actions/io/lib/io.js
+var io = __nccwpck_require__(699);
+// EXTERNAL MODULE: ../../../work/main/node_modules/@actions/io/lib/io-util.js
+var io_util = __nccwpck_require__(1828);
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/exec/lib/toolrunner.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -31994,7 +32339,7 @@ class ExecState extends external_events_.EventEmitter {
     }
 }
 //# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/exec/lib/exec.js
 var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -32077,7 +32422,7 @@ function getExecOutput(commandLine, args, options) {
 
 /***/ }),
 
-/***/ 4942:
+/***/ 4776:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32094,7 +32439,7 @@ var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
 var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -32185,11 +32530,11 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/node_modules/undici/index.js
-var undici = __nccwpck_require__(3368);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+// EXTERNAL MODULE: ../../../work/main/node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(9140);
+// EXTERNAL MODULE: ../../../work/main/node_modules/@actions/http-client/node_modules/undici/index.js
+var undici = __nccwpck_require__(7154);
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -32889,7 +33234,7 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 
 /***/ }),
 
-/***/ 90:
+/***/ 1828:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -33093,7 +33438,7 @@ function getCmdPath() {
 
 /***/ }),
 
-/***/ 8701:
+/***/ 699:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -33105,7 +33450,7 @@ function getCmdPath() {
 /* unused harmony exports mv, findInPath */
 /* harmony import */ var assert__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2613);
 /* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6928);
-/* harmony import */ var _io_util_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(90);
+/* harmony import */ var _io_util_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1828);
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -33648,6 +33993,6 @@ function copyFile(srcFile, destFile, force) {
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(8092);
+/******/ var __webpack_exports__ = __nccwpck_require__(9096);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
