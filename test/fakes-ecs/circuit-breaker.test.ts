@@ -1,15 +1,11 @@
 import {
-  CreateClusterCommand,
-  CreateServiceCommand,
   DescribeServicesCommand,
-  RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
-  type DeploymentCircuitBreaker,
   type ECSClient,
 } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { failureThreshold } from '../fakes/ecs/rollout.js';
-import { fargateDefinition, localEcs, NETWORK } from './client.js';
+import { createWeb, fargateDefinition, localEcs, until } from './client.js';
 
 /**
  * The deployment circuit breaker of the local ECS, as the Developer Guide ("How the Amazon ECS deployment
@@ -22,33 +18,6 @@ const CRASH = { kind: 'crash', exitCode: 1, startMs: 30 } as const;
 async function described(client: ECSClient, service = 'web') {
   const answer = await client.send(new DescribeServicesCommand({ cluster: 'production', services: [service] }));
   return answer.services?.[0];
-}
-
-/** Through the API: cluster production, web:1 registered, and service web of one Fargate task with this breaker. */
-async function createWeb(client: ECSClient, deploymentCircuitBreaker: DeploymentCircuitBreaker) {
-  await client.send(new CreateClusterCommand({ clusterName: 'production' }));
-  await client.send(new RegisterTaskDefinitionCommand(fargateDefinition()));
-  await client.send(
-    new CreateServiceCommand({
-      cluster: 'production',
-      serviceName: 'web',
-      taskDefinition: 'web:1',
-      desiredCount: 1,
-      launchType: 'FARGATE',
-      networkConfiguration: NETWORK,
-      deploymentConfiguration: { deploymentCircuitBreaker },
-    }),
-  );
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition never held');
-    await new Promise((resolve) => setTimeout(resolve, 30));
-  }
 }
 
 describe('the failure threshold', () => {
@@ -92,7 +61,9 @@ describe('a failing rollout', () => {
   it('stalls without rolling back when no deployment ever COMPLETED', async () => {
     const { client, ecs } = await localEcs();
     ecs.behaviour = () => CRASH;
-    await createWeb(client, { enable: true, rollback: true, thresholdConfiguration: { type: 'COUNT', value: 2 } });
+    await createWeb(client, {
+      deploymentCircuitBreaker: { enable: true, rollback: true, thresholdConfiguration: { type: 'COUNT', value: 2 } },
+    });
     const failed = await until(async () => {
       const s = await described(client);
       return s?.deployments?.[0]?.rolloutState === 'FAILED' ? s : undefined;
@@ -116,7 +87,7 @@ describe('the failure count', () => {
       let launched = 0;
       // The first two tasks crash, the third runs.
       ecs.behaviour = () => (++launched <= 2 ? CRASH : { kind: 'healthy', startMs: 30 });
-      await createWeb(client, { enable: true, rollback: true, resetOnHealthyTask });
+      await createWeb(client, { deploymentCircuitBreaker: { enable: true, rollback: true, resetOnHealthyTask } });
       const done = await until(async () => {
         const d = (await described(client))?.deployments?.[0];
         return d?.rolloutState === 'COMPLETED' ? d : undefined;

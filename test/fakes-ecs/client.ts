@@ -1,4 +1,11 @@
-import { ECSClient } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  type DeploymentConfiguration,
+  type LoadBalancer,
+} from '@aws-sdk/client-ecs';
 import { afterEach } from 'vitest';
 import { startFakeEcs, type FakeEcs, type FakeEcsOptions } from '../fakes/ecs/index.js';
 
@@ -66,3 +73,46 @@ export function bridgeDefinition(family: string, memory: number) {
 export const NETWORK = {
   awsvpcConfiguration: { subnets: ['subnet-0123456789abcdef0'], securityGroups: ['sg-0123456789abcdef0'] },
 };
+
+/** Asks `probe` until it gives a value (not undefined); fails when the time runs out. */
+export async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000, everyMs = 15): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition never held');
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/**
+ * Through the API: cluster production, `revisions` revisions of web registered, and service web on web:1 with
+ * this deployment configuration (and load balancers).
+ */
+export async function createWeb(
+  client: ECSClient,
+  deploymentConfiguration: DeploymentConfiguration,
+  options: {
+    revisions?: number;
+    desiredCount?: number;
+    loadBalancers?: LoadBalancer[];
+    controller?: 'ECS' | 'CODE_DEPLOY';
+  } = {},
+): Promise<void> {
+  await client.send(new CreateClusterCommand({ clusterName: 'production' }));
+  for (let i = 0; i < (options.revisions ?? 1); i++)
+    await client.send(new RegisterTaskDefinitionCommand(fargateDefinition()));
+  await client.send(
+    new CreateServiceCommand({
+      cluster: 'production',
+      serviceName: 'web',
+      taskDefinition: 'web:1',
+      desiredCount: options.desiredCount ?? 1,
+      launchType: 'FARGATE',
+      networkConfiguration: NETWORK,
+      deploymentConfiguration,
+      ...(options.loadBalancers ? { loadBalancers: options.loadBalancers } : {}),
+      ...(options.controller ? { deploymentController: { type: options.controller } } : {}),
+    }),
+  );
+}

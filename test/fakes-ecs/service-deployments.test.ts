@@ -1,21 +1,17 @@
 import {
-  CreateClusterCommand,
-  CreateServiceCommand,
   DeleteServiceCommand,
   DescribeServiceDeploymentsCommand,
   DescribeServiceRevisionsCommand,
   DescribeServicesCommand,
   ListServiceDeploymentsCommand,
-  RegisterTaskDefinitionCommand,
   StopServiceDeploymentCommand,
   UpdateServiceCommand,
-  type DeploymentCircuitBreaker,
   type ECSClient,
   type ServiceDeployment,
   type ServiceDeploymentStatus,
 } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
-import { fargateDefinition, localEcs, NETWORK, refusal } from './client.js';
+import { createWeb, localEcs, refusal, until } from './client.js';
 
 /**
  * Service deployments of the local ECS, as the Developer Guide ("View service history using Amazon ECS service
@@ -24,23 +20,6 @@ import { fargateDefinition, localEcs, NETWORK, refusal } from './client.js';
  */
 
 const CRASH = { kind: 'crash', exitCode: 1, startMs: 30 } as const;
-
-async function createWeb(client: ECSClient, deploymentCircuitBreaker: DeploymentCircuitBreaker) {
-  await client.send(new CreateClusterCommand({ clusterName: 'production' }));
-  await client.send(new RegisterTaskDefinitionCommand(fargateDefinition()));
-  await client.send(new RegisterTaskDefinitionCommand(fargateDefinition()));
-  await client.send(
-    new CreateServiceCommand({
-      cluster: 'production',
-      serviceName: 'web',
-      taskDefinition: 'web:1',
-      desiredCount: 1,
-      launchType: 'FARGATE',
-      networkConfiguration: NETWORK,
-      deploymentConfiguration: { deploymentCircuitBreaker },
-    }),
-  );
-}
 
 async function list(client: ECSClient, status?: ServiceDeploymentStatus[]) {
   const answer = await client.send(
@@ -54,16 +33,6 @@ async function describeOne(client: ECSClient, arn: string): Promise<ServiceDeplo
   return answer.serviceDeployments?.[0] as ServiceDeployment;
 }
 
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition never held');
-    await new Promise((resolve) => setTimeout(resolve, 30));
-  }
-}
-
 const ended = (client: ECSClient, arn: string) =>
   until(async () => {
     const found = await describeOne(client, arn);
@@ -75,7 +44,7 @@ const ended = (client: ECSClient, arn: string) =>
 describe('service deployments of the local ECS', () => {
   it('creates one with the service, IN_PROGRESS then SUCCESSFUL, with ARNs in the documented forms', async () => {
     const { client } = await localEcs();
-    await createWeb(client, { enable: true, rollback: true });
+    await createWeb(client, { deploymentCircuitBreaker: { enable: true, rollback: true } }, { revisions: 2 });
     const [brief] = await list(client);
     expect(brief?.serviceDeploymentArn).toMatch(
       /^arn:aws:ecs:us-east-1:123456789012:service-deployment\/production\/web\/[\w-]+$/,
@@ -93,7 +62,7 @@ describe('service deployments of the local ECS', () => {
 
   it('makes a new one for an update of the task definition, with the old revision as its source, and none for a scale', async () => {
     const { client } = await localEcs();
-    await createWeb(client, { enable: true, rollback: true });
+    await createWeb(client, { deploymentCircuitBreaker: { enable: true, rollback: true } }, { revisions: 2 });
     await ended(client, (await list(client))[0]?.serviceDeploymentArn as string);
     await client.send(new UpdateServiceCommand({ cluster: 'production', service: 'web', desiredCount: 2 }));
     expect(await list(client)).toHaveLength(1);
@@ -111,7 +80,7 @@ describe('service deployments of the local ECS', () => {
   it('records the circuit breaker rollback: ROLLBACK_SUCCESSFUL, with the reason and the revision it went back to', async () => {
     const { ecs, client } = await localEcs();
     ecs.behaviour = (definition) => (definition.revision === 2 ? CRASH : { kind: 'healthy', startMs: 30 });
-    await createWeb(client, { enable: true, rollback: true });
+    await createWeb(client, { deploymentCircuitBreaker: { enable: true, rollback: true } }, { revisions: 2 });
     const first = (await list(client))[0];
     await ended(client, first?.serviceDeploymentArn as string);
     await client.send(new UpdateServiceCommand({ cluster: 'production', service: 'web', taskDefinition: 'web:2' }));
@@ -127,7 +96,7 @@ describe('service deployments of the local ECS', () => {
   it('ends STOPPED with stoppedAt when the breaker detects the failure but does not roll back', async () => {
     const { ecs, client } = await localEcs();
     ecs.behaviour = (definition) => (definition.revision === 2 ? CRASH : { kind: 'healthy', startMs: 30 });
-    await createWeb(client, { enable: true, rollback: false });
+    await createWeb(client, { deploymentCircuitBreaker: { enable: true, rollback: false } }, { revisions: 2 });
     await ended(client, (await list(client))[0]?.serviceDeploymentArn as string);
     await client.send(new UpdateServiceCommand({ cluster: 'production', service: 'web', taskDefinition: 'web:2' }));
     const update = await ended(client, (await list(client))[0]?.serviceDeploymentArn as string);
@@ -140,7 +109,7 @@ describe('service deployments of the local ECS', () => {
     const { ecs, client } = await localEcs();
     ecs.behaviour = (definition) =>
       definition.revision === 2 ? { kind: 'pending' } : { kind: 'healthy', startMs: 30 };
-    await createWeb(client, { enable: false, rollback: false });
+    await createWeb(client, { deploymentCircuitBreaker: { enable: false, rollback: false } }, { revisions: 2 });
     const first = (await list(client))[0]?.serviceDeploymentArn as string;
     await ended(client, first);
     await client.send(new UpdateServiceCommand({ cluster: 'production', service: 'web', taskDefinition: 'web:2' }));
@@ -159,7 +128,7 @@ describe('service deployments of the local ECS', () => {
 
   it('answers what it does not know as the API does', async () => {
     const { client } = await localEcs();
-    await createWeb(client, { enable: true, rollback: true });
+    await createWeb(client, { deploymentCircuitBreaker: { enable: true, rollback: true } }, { revisions: 2 });
     const unknown = 'arn:aws:ecs:us-east-1:123456789012:service-deployment/production/web/NOTHERE1-abcdefghijkl';
     const described = await client.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [unknown] }));
     expect(described.failures).toEqual([{ arn: unknown, reason: 'MISSING' }]);
@@ -180,7 +149,7 @@ describe('service deployments of the local ECS', () => {
 
   it("pages with nextToken and forgets a deleted service's deployments", async () => {
     const { client } = await localEcs();
-    await createWeb(client, { enable: false, rollback: false });
+    await createWeb(client, { deploymentCircuitBreaker: { enable: false, rollback: false } }, { revisions: 2 });
     for (let i = 0; i < 3; i++)
       await client.send(new UpdateServiceCommand({ cluster: 'production', service: 'web', forceNewDeployment: true }));
     const page = await client.send(
@@ -204,7 +173,7 @@ describe('service deployments of the local ECS', () => {
 describe('service revisions of the local ECS', () => {
   it("describes a deployment's target revision with its task definition and images, and a missing one as a failure", async () => {
     const { client } = await localEcs();
-    await createWeb(client, { enable: false, rollback: false });
+    await createWeb(client, { deploymentCircuitBreaker: { enable: false, rollback: false } }, { revisions: 2 });
     const [brief] = await list(client);
     const arn = brief?.targetServiceRevisionArn as string;
     const missing = arn.replace(/\d+$/, '1');

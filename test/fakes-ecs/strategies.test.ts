@@ -15,7 +15,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import type { FakeEcs } from '../fakes/ecs/index.js';
 import { STAGES } from '../fakes/ecs/strategies.js';
-import { fargateDefinition, localEcs, NETWORK, refusal } from './client.js';
+import { fargateDefinition, localEcs, NETWORK, refusal, until } from './client.js';
 
 /**
  * ECS's own blue/green, canary and linear deployments in the local ECS, as the API Reference (DeploymentConfiguration,
@@ -85,16 +85,6 @@ async function deployV2(ecs: FakeEcs, client: ECSClient) {
 async function describe1(client: ECSClient, arn: string | undefined): Promise<ServiceDeployment> {
   const answer = await client.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn as string] }));
   return answer.serviceDeployments?.[0] as ServiceDeployment;
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition never held');
-    await new Promise((resolve) => setTimeout(resolve, 15));
-  }
 }
 
 const FINAL = ['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED'];

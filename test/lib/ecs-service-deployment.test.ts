@@ -1,10 +1,4 @@
-import {
-  CreateClusterCommand,
-  CreateServiceCommand,
-  RegisterTaskDefinitionCommand,
-  UpdateServiceCommand,
-  type DeploymentConfiguration,
-} from '@aws-sdk/client-ecs';
+import { UpdateServiceCommand, type DeploymentConfiguration } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import {
   continueServiceDeployment,
@@ -14,7 +8,7 @@ import {
   watchServiceDeployment,
   type DeploymentView,
 } from '../../src/lib/ecs-service-deployment.js';
-import { fargateDefinition, localEcs, NETWORK } from '../fakes-ecs/client.js';
+import { createWeb, localEcs } from '../fakes-ecs/client.js';
 
 /** Service deployments found and watched through the real SDK against the local ECS (a minute lasts 100 ms). */
 
@@ -33,24 +27,10 @@ const LOAD_BALANCER = {
 
 async function updated(deploymentConfiguration: DeploymentConfiguration) {
   const { ecs, client } = await localEcs({ minuteMs: 100 });
-  await client.send(new CreateClusterCommand({ clusterName: 'production' }));
-  await client.send(new RegisterTaskDefinitionCommand(fargateDefinition()));
-  const second = await client.send(new RegisterTaskDefinitionCommand(fargateDefinition()));
-  await client.send(
-    new CreateServiceCommand({
-      cluster: 'production',
-      serviceName: 'web',
-      taskDefinition: 'web:1',
-      desiredCount: 1,
-      launchType: 'FARGATE',
-      networkConfiguration: NETWORK,
-      loadBalancers: [LOAD_BALANCER],
-      deploymentConfiguration,
-    }),
-  );
+  await createWeb(client, deploymentConfiguration, { revisions: 2, loadBalancers: [LOAD_BALANCER] });
   await new Promise((resolve) => setTimeout(resolve, 1200));
   const since = new Date();
-  const taskDefinitionArn = second.taskDefinition?.taskDefinitionArn as string;
+  const taskDefinitionArn = ecs.definitions.get('web')?.[1]?.taskDefinitionArn as string;
   await client.send(
     new UpdateServiceCommand({ cluster: 'production', service: 'web', taskDefinition: taskDefinitionArn }),
   );
