@@ -6,7 +6,6 @@ import {
   mergeSettings,
   readImage,
   restartSlot,
-  swapWithProduction,
   tierWithoutSlots,
   writeConfig,
   type SlotRef,
@@ -16,46 +15,80 @@ import { appServiceClient } from '../lib/azure.js';
 import { armDockerLog, containersBefore } from '../lib/azure-container.js';
 import { findResourceGroup } from '../lib/azure-site.js';
 import { InputError } from '../lib/errors.js';
+import { newPhase, type Deployment, type Site } from './deployment.js';
 import type { DeployAzureInputs } from './inputs.js';
+import {
+  afterFailedSwap,
+  markChanged,
+  putBackOrSay,
+  readBefore,
+  restoreInPlace,
+  swapBack,
+  swapReadBack,
+  type Before,
+} from './production.js';
 import type { AzureReport } from './report.js';
-
-/** One deployment: its inputs, the app and the slot it changes, and the report it fills as it goes. */
-interface Deployment {
-  inputs: DeployAzureInputs;
-  production: SlotRef;
-  slot: SlotRef;
-  report: AzureReport;
-}
-
-type Site = { defaultHostName: string };
+import { rollbackState } from './state.js';
 
 export async function deployAzure(inputs: DeployAzureInputs, report: AzureReport): Promise<void> {
   if (inputs.publishProfile) {
     const { deployByPublishProfile } = await import('./kudu.js');
     return deployByPublishProfile(inputs, inputs.publishProfile, report);
   }
-  const client = await appServiceClient(inputs.target, 'deploy-azure');
-  const resourceGroup = inputs.resourceGroup ?? (await findResourceGroup(client, inputs.app));
   const { timeoutMs, intervalMs } = inputs.wait;
-  const deadline = Date.now() + timeoutMs;
-  const production: SlotRef = { client, resourceGroup, app: inputs.app, slot: 'production', deadline, intervalMs };
-  const deployment: Deployment = { inputs, production, slot: { ...production, slot: inputs.slot }, report };
+  // Reading the app before any change is bounded per request; each phase that changes or waits gets timeout.
+  const requestTimeoutMs = inputs.target.requestTimeoutMs ?? 30_000;
+  const bounds = { requestTimeoutMs, deadline: Date.now() + Math.max(timeoutMs, requestTimeoutMs) };
+  const client = await appServiceClient(inputs.target, 'deploy-azure', bounds);
+  const resourceGroup = inputs.resourceGroup ?? (await findResourceGroup(client, inputs.app));
+  const production: SlotRef = {
+    client,
+    resourceGroup,
+    app: inputs.app,
+    slot: 'production',
+    deadline: bounds.deadline,
+    intervalMs,
+  };
+  const slot = inputs.slot === 'production' ? production : { ...production, slot: inputs.slot };
+  const deployment: Deployment = { inputs, production, slot, bounds, report };
+  try {
+    await deploy(deployment);
+  } finally {
+    // The post step of a cancelled run finds nothing to put back once this step has said how it ended.
+    if (report.changed) rollbackState.clear();
+  }
+}
 
+async function deploy(deployment: Deployment): Promise<void> {
+  const { inputs, report } = deployment;
   // Everything is read before anything is changed: a missing app or slot fails with nothing touched.
   const app = await core.group('Read the app', () => readApp(deployment));
   if (inputs.mode === 'delete-slot') return removeSlot(deployment);
   const found = inputs.slot === 'production' ? app : await findSlot(deployment.slot);
   const { chosen, existing } = await slotOrInPlace(deployment, app, found);
   const before = await readImagesBefore(chosen, existing);
+  const inPlace = chosen.slot === chosen.production;
+  const productionBefore = inPlace ? await readBefore(chosen, settingsToWrite(inputs).size > 0) : undefined;
 
-  const target = await core.group(`Configure ${chosen.inputs.slot}`, () => configure(chosen, existing, before));
-  report.slotUrl = `https://${target.defaultHostName}`;
-  report.slotProbe = await core.group(`Wait until ${chosen.inputs.slot} serves the new version`, () =>
-    proveOrPutBack(chosen, target),
-  );
+  newPhase(chosen);
+  try {
+    const target = await core.group(`Configure ${chosen.inputs.slot}`, () =>
+      configure(chosen, existing, before, productionBefore),
+    );
+    report.slotUrl = `https://${target.defaultHostName}`;
+    newPhase(chosen);
+    report.slotProbe = await core.group(`Wait until ${chosen.inputs.slot} serves the new version`, () =>
+      prove(chosen, target),
+    );
+  } catch (error) {
+    if (!productionBefore || !report.changed) throw error;
+    return putBackOrSay(chosen, error, () => restoreInPlace(chosen, productionBefore, app?.defaultHostName ?? ''));
+  }
   report.webappUrl = report.slotUrl;
-  if (chosen.inputs.swap)
-    await swapIntoProduction({ ...chosen, slot: { ...chosen.slot, deadline: Date.now() + timeoutMs } }, app);
+  if (chosen.inputs.swap) {
+    newPhase(chosen);
+    await swapIntoProduction(chosen, app);
+  }
 }
 
 /**
@@ -78,21 +111,6 @@ async function slotOrInPlace(
   report.inPlace = true;
   const chosen = { ...deployment, inputs: { ...inputs, slot: 'production', swap: false }, slot: production };
   return { chosen, existing: app };
-}
-
-/** Waits until the slot serves; in place, a failure puts the previous image back on production before it is told. */
-async function proveOrPutBack(deployment: Deployment, target: Site & { restarted?: Restarted }) {
-  const { inputs, slot, report } = deployment;
-  try {
-    return await prove(deployment, target);
-  } catch (error) {
-    if (!report.inPlace || !report.previousImage) throw error;
-    core.info(`Putting ${report.previousImage} back on production`);
-    await writeConfig({ ...slot, deadline: Date.now() + inputs.wait.timeoutMs }, { image: report.previousImage });
-    await restartSlot(slot);
-    report.putBack = true;
-    throw error;
-  }
 }
 
 /** Proves the slot as `verify` says: its health answer (and docker log), its docker log only, or not at all. */
@@ -148,11 +166,14 @@ async function readImagesBefore(
 
 /** Creates the slot when asked, merges its settings, sets the image and restarts it. Returns the slot. */
 async function configure(
-  { inputs, slot, report }: Deployment,
+  deployment: Deployment,
   existing: Site | undefined,
   before: string,
+  productionBefore: Before | undefined,
 ): Promise<Site & { restarted?: Restarted }> {
+  const { inputs, slot, report } = deployment;
   report.changing = true;
+  if (productionBefore) markChanged(deployment, 'in-place', productionBefore);
   let target = existing;
   if (!target) {
     target = await createSlot(slot, inputs.createSlotFrom);
@@ -183,21 +204,33 @@ function settingsToWrite({ appSettings, registry }: DeployAzureInputs): Map<stri
   return settings;
 }
 
-async function swapIntoProduction({ inputs, slot, report }: Deployment, app: Site | undefined): Promise<void> {
+/**
+ * Swaps the slot into production and verifies production serves the new version. From the swap's start on,
+ * production is changed: a failure puts the previous version back (the slot holds it) or says what runs.
+ */
+async function swapIntoProduction(deployment: Deployment, app: Site | undefined): Promise<void> {
+  const { inputs, report } = deployment;
+  const host = app?.defaultHostName ?? '';
+  markChanged(deployment, 'swap');
   await core.group(`Swap ${inputs.slot} into production`, async () => {
     const started = Date.now();
-    await swapWithProduction(slot);
+    try {
+      await swapReadBack(deployment, inputs.image);
+    } catch (error) {
+      await afterFailedSwap(deployment, error, host);
+    }
     report.swapMs = Date.now() - started;
     report.swapped = true;
     report.webappUrl = report.productionUrl;
     core.info(`Swapped ${inputs.slot} into production; ${inputs.slot} now holds ${report.previousImage}.`);
   });
   if (inputs.verify !== 'health') return;
-  report.productionProbe = await core.group('Verify production', () =>
-    waitUntilServes(
-      healthUrl(app?.defaultHostName ?? '', { ...inputs.wait, healthUrl: undefined }),
-      inputs.wait,
-      'production',
-    ),
-  );
+  newPhase(deployment);
+  try {
+    report.productionProbe = await core.group('Verify production', () =>
+      waitUntilServes(healthUrl(host, { ...inputs.wait, healthUrl: undefined }), inputs.wait, 'production'),
+    );
+  } catch (error) {
+    await putBackOrSay(deployment, error, () => swapBack(deployment, host));
+  }
 }

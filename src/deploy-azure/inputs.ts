@@ -5,7 +5,8 @@ import { readAzureTargetInputs, resolveAzureTarget, type AzureTarget } from '../
 import { InputError } from '../lib/errors.js';
 import { checkImageReference, parseImageReference } from '../lib/image.js';
 import { bool, keyValues, list, oneOf, optional, text, required } from '../lib/inputs.js';
-import { isSensitiveName, mask } from '../lib/secrets.js';
+import { checkName, names } from '../lib/names.js';
+import { mask, maskUrl, redactUrl } from '../lib/secrets.js';
 import { parsePublishProfile, type PublishProfile } from '../lib/azure-publish-profile.js';
 
 /** deploy-azure's inputs, named as in azure/webapps-deploy where the meaning is the same. */
@@ -36,6 +37,10 @@ export interface DeployAzureInputs {
   wait: WaitOptions;
   /** azure/webapps-deploy's publish-profile: the image goes through Kudu, with no Azure Resource Manager login. */
   publishProfile?: PublishProfile;
+  /** After a failure once production was changed, put the previous version back (and prove it). */
+  rollbackOnFailure: boolean;
+  /** When the run is cancelled while production is changed, the post step puts the previous version back. */
+  rollbackOnCancel: boolean;
 }
 
 interface Registry {
@@ -128,23 +133,87 @@ export function readInputs(): DeployAzureInputs {
     registry,
     managedIdentityPull,
     ...readSlotHandling(common.slot),
-    verify: oneOf('verify', ['health', 'container', 'none'] as const, 'health'),
-    wait: readWaitInputs(image),
+    ...readVerify(image),
+    rollbackOnFailure: bool('rollback-on-failure', true),
+    rollbackOnCancel: bool('rollback-on-cancel', true),
+  };
+}
+
+/** verify and the wait inputs; with verify: none, the inputs that only a check reads are refused. */
+function readVerify(image: string): Pick<DeployAzureInputs, 'verify' | 'wait'> {
+  const verify = oneOf('verify', ['health', 'container', 'none'] as const, 'health');
+  const checkOnly = ['health-url', 'expected-version'].filter((name) => optional(name) !== undefined);
+  if (verify !== 'health' && checkOnly.length)
+    throw new InputError(
+      `With verify: ${verify}, ${checkOnly.join(' and ')} ${checkOnly.length > 1 ? 'have' : 'has'} no effect: no health answer is read.`,
+      'Use verify: health, or remove them.',
+    );
+  return { verify, wait: readWaitInputs(image) };
+}
+
+/** What the post step of a cancelled run reads: the login, the time it may take, and whether to put back. */
+export function readCancelInputs() {
+  const wait = readWaitInputs(undefined);
+  return {
+    target: resolveAzureTarget(readAzureTargetInputs()),
+    rollbackOnCancel: bool('rollback-on-cancel', true),
+    timeoutMs: wait.timeoutMs,
+    intervalMs: wait.intervalMs,
   };
 }
 
 /** The inputs of both modes; the secrets among them are masked the moment they are read, whatever the mode. */
 function readCommon(): Common & { registryPassword?: string } {
-  const mode = oneOf('mode', ['deploy', 'delete-slot'] as const, 'deploy');
-  const app = checkAppServiceName('app-name', required('app-name', 'the name of the web app'), APP_NAME_MAX);
-  const resourceGroup = optional('resource-group-name');
-  const slot = checkAppServiceName('slot-name', optional('slot-name') ?? 'production', SLOT_NAME_MAX);
-  const target = resolveAzureTarget(readAzureTargetInputs());
+  // Secrets first: whatever fails later, nothing printed can hold them.
   const registryPassword = optional('registry-password');
   mask(registryPassword);
+  // Every value, whatever its name: a setting's name does not say whether its value is a secret (DB_URL, SAS).
   const appSettings = keyValues('app-settings');
-  for (const [key, value] of appSettings) if (isSensitiveName(key)) mask(value);
+  for (const value of appSettings.values()) if (canBeSecret(value)) mask(value);
+  for (const name of ['health-url', 'registry-url']) maskUrl(optional(name) ?? '');
+  const mode = oneOf('mode', ['deploy', 'delete-slot'] as const, 'deploy');
+  const app = checkAppServiceName('app-name', required('app-name', 'the name of the web app'), APP_NAME_MAX);
+  const group = optional('resource-group-name');
+  const resourceGroup = group && checkName('resource-group-name', group, names.azureResourceGroup);
+  const slot = checkAppServiceName('slot-name', optional('slot-name') ?? 'production', SLOT_NAME_MAX);
+  const target = resolveAzureTarget(readAzureTargetInputs());
   return { mode, target, app, resourceGroup, slot, appSettings, registryPassword };
+}
+
+/**
+ * Whether an app setting's value can be a secret: all but true/false, numbers and values under 4 characters, which
+ * masked would hide every `true` output and port number of the run (the runner hides every occurrence).
+ */
+export function canBeSecret(value: string): boolean {
+  return value.length >= 4 && !/^(true|false)$/i.test(value) && !/^-?\d+(\.\d+)?$/.test(value);
+}
+
+/** Inputs that do nothing when a slot is deleted: refused, so a workflow never believes they did something. */
+const DEPLOY_ONLY = [
+  'images',
+  'app-settings',
+  'startup-command',
+  'registry-url',
+  'registry-username',
+  'registry-password',
+  'swap',
+  'create-slot',
+  'create-slot-from',
+  'health-url',
+  'expected-version',
+];
+
+function refuseDeployOnly(): void {
+  const given = DEPLOY_ONLY.filter((name) => optional(name) !== undefined);
+  // create-slot and swap default to false in action.yml: only true is a choice.
+  const chosen = given.filter(
+    (name) => !(['swap', 'create-slot'].includes(name) && /^false$/i.test(optional(name) ?? '')),
+  );
+  if (chosen.length)
+    throw new InputError(
+      `With mode delete-slot, ${chosen.join(', ')} ${chosen.length > 1 ? 'have' : 'has'} no effect: the slot is deleted, nothing is deployed.`,
+      'Remove them from the delete-slot step.',
+    );
 }
 
 function profileDeployment(app: string, image: string, publishProfile: PublishProfile): DeployAzureInputs {
@@ -163,16 +232,20 @@ function profileDeployment(app: string, image: string, publishProfile: PublishPr
     createSlot: false,
     createSlotFrom: 'production',
     swap: false,
-    verify: oneOf('verify', ['health', 'container', 'none'] as const, 'health'),
-    wait: readWaitInputs(image),
+    ...readVerify(image),
     publishProfile,
+    rollbackOnFailure: false,
+    rollbackOnCancel: false,
   };
 }
 
 function slotDeletion(common: Common): DeployAzureInputs {
   if (common.slot === 'production')
     throw new InputError("mode 'delete-slot' needs 'slot-name': the production slot is the app and is never deleted.");
+  refuseDeployOnly();
   return {
+    rollbackOnFailure: false,
+    rollbackOnCancel: false,
     ...common,
     image: '',
     managedIdentityPull: false,
@@ -207,6 +280,11 @@ function readRegistry(image: string, password: string | undefined): Registry | u
       'Give both, or neither (public image, or managed-identity-pull: true for ACR).',
     );
   }
+  if (url && /^[a-z][\w+.-]*:\/\/[^/]*@/i.test(url))
+    throw new InputError(
+      `Input 'registry-url' must not hold credentials (user:password@), got '${redactUrl(url)}'.`,
+      'Give the server alone (https://myregistry.azurecr.io), the login in registry-username and registry-password.',
+    );
   if (!url && !username) return undefined;
   return { url: url ?? `https://${parseImageReference(image)?.registry ?? 'index.docker.io'}`, username, password };
 }
@@ -215,9 +293,16 @@ function readSlotHandling(slot: string): Pick<DeployAzureInputs, 'swap' | 'creat
   const swap = bool('swap', false);
   if (swap && slot === 'production')
     throw new InputError("Input 'swap' needs 'slot-name': the slot to deploy into and then swap into production.");
+  const createSlot = bool('create-slot', false);
+  const from = optional('create-slot-from');
+  if (!createSlot && from !== undefined && from !== 'production')
+    throw new InputError(
+      "Input 'create-slot-from' has no effect without create-slot: true (no slot is created).",
+      'Set create-slot: true, or remove create-slot-from.',
+    );
   return {
     swap,
-    createSlot: bool('create-slot', false),
+    createSlot,
     createSlotFrom: checkAppServiceName(
       'create-slot-from',
       optional('create-slot-from') ?? 'production',

@@ -1,7 +1,8 @@
 import * as core from '@actions/core';
-import { healthUrl, waitForContainer, waitUntilServes } from '../lib/app-service-wait.js';
+import { healthUrl, waitForContainer, waitUntilServes, type Restarted } from '../lib/app-service-wait.js';
 import { containersBefore } from '../lib/azure-container.js';
 import { kuduDockerLog, updateImageByKudu, type PublishProfile } from '../lib/azure-publish-profile.js';
+import { CloudError } from '../lib/errors.js';
 import type { DeployAzureInputs } from './inputs.js';
 import type { AzureReport } from './report.js';
 
@@ -19,11 +20,42 @@ export async function deployByPublishProfile(
   const log = kuduDockerLog(profile, inputs.app, inputs.wait.intervalMs);
   const before = await core.group('Read the docker log', () => containersBefore(log));
   report.changing = true;
-  await core.group(`Set ${inputs.image} through Kudu`, () => updateImageByKudu(profile, inputs.image));
+  // A production site's profile (its user is $app; a slot's is $app__slot): setting the image changes production.
+  const production = !profile.user.includes('__');
+  const changed = () => {
+    if (!production) return;
+    report.changed = true;
+    core.setOutput('changed', 'true');
+  };
+  try {
+    await core.group(`Set ${inputs.image} through Kudu`, () => updateImageByKudu(profile, inputs.image));
+  } catch (error) {
+    // Kudu refused (nothing changed), or its answer was lost (the image may be set).
+    if (error instanceof CloudError && error.code === 'NetworkError') changed();
+    throw error;
+  }
+  changed();
+  try {
+    await prove(inputs, profile, report, before && { log, image: inputs.image, before });
+  } catch (error) {
+    if (production) {
+      // Kudu does not say what ran before: nothing can be put back from here.
+      report.endState = `app ${inputs.app} runs ${inputs.image}, which is NOT proven; rollback failed: the previous image is not known with a publish profile (run rollback with the image that ran before).`;
+      core.error(report.endState);
+    }
+    throw error;
+  }
+}
+
+async function prove(
+  inputs: DeployAzureInputs,
+  profile: PublishProfile,
+  report: AzureReport,
+  restarted: Restarted | undefined,
+): Promise<void> {
   core.notice(
     'Deployed with a publish profile: previous-image is not known (Kudu does not report the image that ran).',
   );
-  const restarted = before && { log, image: inputs.image, before };
   const what = new URL(profile.site).host;
   if (inputs.verify === 'none') return;
   if (inputs.verify === 'container' && restarted) return waitForContainer(restarted, inputs.wait.timeoutMs, what);

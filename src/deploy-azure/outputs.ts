@@ -1,7 +1,16 @@
 import type { Outputs } from '../lib/action.js';
 import type { AzureReport } from './report.js';
 
-export type DeployAzureOutput = 'webapp-url' | 'production-url' | 'slot-url' | 'previous-image' | 'image' | 'swapped';
+export type DeployAzureOutput =
+  | 'webapp-url'
+  | 'production-url'
+  | 'slot-url'
+  | 'previous-image'
+  | 'image'
+  | 'swapped'
+  | 'changed'
+  | 'rolled-back'
+  | 'end-state';
 
 /** deploy-azure's outputs: on failure, what is known so far (previous-image is what rollback needs). */
 export function outputs(report: AzureReport): Outputs<DeployAzureOutput> {
@@ -12,5 +21,8 @@ export function outputs(report: AzureReport): Outputs<DeployAzureOutput> {
     'previous-image': report.previousImage,
     image: report.image || undefined,
     swapped: String(report.swapped),
+    changed: String(report.changed),
+    'rolled-back': String(report.rolledBack),
+    'end-state': report.endState,
   };
 }

@@ -22,12 +22,36 @@ export interface AzureReport {
   productionProbe?: Served;
   /** Deployed in place to production: the plan has no deployment slots. */
   inPlace?: boolean;
-  /** In place, the new image failed and the previous one was set back on production. */
-  putBack?: boolean;
+  /**
+   * Production was changed (its settings or image in place, or a swap started): set the moment the first such
+   * request is sent, and never unset, since a request whose answer is lost may have changed it.
+   */
+  changed: boolean;
+  /** After a failure, the previous version is back on production and proven by the same check. */
+  rolledBack: boolean;
+  /** How the previous version was put back (swapped back, previous image set) and how it was proven. */
+  putBack?: string;
+  /**
+   * After a failure once production was changed, the exact end state: what production runs and whether it is
+   * proven ("app X runs I, which is NOT proven; rollback failed: R" when the previous version could not be put back).
+   */
+  endState?: string;
+  /** What was read back after an answer was lost (which image production and the slot run). */
+  readBack?: string;
   /** Set in delete-slot mode: whether the slot was there to delete. */
   deletedSlot?: boolean;
 }
 
 export function emptyReport(): AzureReport {
-  return { app: '', slot: '', image: '', changing: false, createdSlot: false, settingsChanged: [], swapped: false };
+  return {
+    app: '',
+    slot: '',
+    image: '',
+    changing: false,
+    createdSlot: false,
+    settingsChanged: [],
+    swapped: false,
+    changed: false,
+    rolledBack: false,
+  };
 }

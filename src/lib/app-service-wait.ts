@@ -5,6 +5,7 @@ import { parseImageReference } from './image.js';
 import { duration, optional } from './inputs.js';
 import { watchContainer, type DockerLog } from './azure-container.js';
 import { parseJsonExpectations, parseStatus, probeUntil, type ProbeRun } from './probe.js';
+import { maskUrl, redactUrl } from './secrets.js';
 
 /**
  * Waiting until an App Service slot serves a version, for deploy-azure (the new one) and rollback (the
@@ -30,8 +31,10 @@ export function readWaitInputs(image: string | undefined): WaitOptions {
   const healthPath = optional('health-path') ?? '/health';
   if (!healthPath.startsWith('/')) throw new InputError(`Input 'health-path' must start with /, got '${healthPath}'.`);
   const healthUrl = optional('health-url');
-  if (healthUrl && !/^https?:\/\//.test(healthUrl))
-    throw new InputError(`Input 'health-url' must be an http(s) URL, got '${healthUrl}'.`);
+  // A password in the URL (https://user:pass@host) is masked before anything can print it.
+  if (healthUrl) maskUrl(healthUrl);
+  if (healthUrl && !/^https?:\/\/[^\s]+$/.test(healthUrl))
+    throw new InputError(`Input 'health-url' must be an http(s) URL, got '${redactUrl(healthUrl)}'.`);
   const tag = image ? parseImageReference(image)?.tag : undefined;
   return {
     healthPath,
@@ -142,8 +145,9 @@ async function probeServes(url: string, wait: WaitOptions, what: string): Promis
     },
   );
   const ms = Date.now() - started;
-  if (!run.passed) throw notServed(url, wait, what, run, ms);
-  return { url, run, ms };
+  // The URL as printed: a password in it (health-url) shown as ***.
+  if (!run.passed) throw notServed(redactUrl(url), wait, what, run, ms);
+  return { url: redactUrl(url), run, ms };
 }
 
 /** A slot that answered but never right failed its rollout; one that never answered ran out of time. */

@@ -2,7 +2,8 @@ import * as core from '@actions/core';
 import type { WebSiteManagementClient } from '@azure/arm-appservice';
 import { azure, isNotFound, statusOf } from './azure.js';
 import { formatDuration } from './duration.js';
-import { InputError, TimeoutError } from './errors.js';
+import { CloudError, TimeoutError } from './errors.js';
+import { checkName, names } from './names.js';
 
 /**
  * One App Service slot through ARM, for deploy-azure and rollback: the app itself when the slot is
@@ -43,15 +44,9 @@ async function write<T>(ref: SlotRef, operation: string, call: () => Promise<T>)
 export const APP_NAME_MAX = 60;
 export const SLOT_NAME_MAX = 59;
 
-/** App and slot names as App Service allows them; checked so a typo fails before a request. */
+/** App and slot names as App Service allows them (src/lib/names.ts); checked so a typo fails before a request. */
 export function checkAppServiceName(input: string, value: string, max: number): string {
-  if (!new RegExp(`^[a-zA-Z0-9][a-zA-Z0-9-]{0,${max - 1}}$`).test(value) || value.endsWith('-')) {
-    throw new InputError(
-      `Input '${input}' is not an App Service name: '${value}'.`,
-      `Use letters, digits and hyphens (at most ${max}), not starting or ending with a hyphen.`,
-    );
-  }
-  return value;
+  return checkName(input, value, max === APP_NAME_MAX ? names.azureWebApp : names.azureSlot);
 }
 
 const isProduction = (ref: SlotRef) => ref.slot === 'production';
@@ -101,21 +96,44 @@ export async function readSettings(ref: SlotRef): Promise<Record<string, string>
 export interface ConfigChange {
   image: string;
   startupCommand?: string;
+  /** True turns managed-identity pull on; false leaves it as it is (the input's default). */
   managedIdentityPull?: boolean;
+  /** Sets acrUseManagedIdentityCreds either way (putting a previous config back). */
+  acrUseManagedIdentityCreds?: boolean;
 }
 
+/**
+ * Sets the slot's image (and startup command, managed-identity pull). When the answer is lost (no answer in time,
+ * a reset after the retries), the config is read back: a change that was made goes on as made, one that was not
+ * fails as the write did. Either way the log says what was read.
+ */
 export async function writeConfig(ref: SlotRef, change: ConfigChange): Promise<void> {
   const { client, resourceGroup, app, slot } = ref;
+  const acr = change.acrUseManagedIdentityCreds ?? (change.managedIdentityPull ? true : undefined);
   const config = {
     linuxFxVersion: `DOCKER|${change.image}`,
     ...(change.startupCommand !== undefined ? { appCommandLine: change.startupCommand } : {}),
-    ...(change.managedIdentityPull ? { acrUseManagedIdentityCreds: true } : {}),
+    ...(acr !== undefined ? { acrUseManagedIdentityCreds: acr } : {}),
   };
-  await write(ref, `Update config/web of ${label(ref)}`, () =>
-    isProduction(ref)
-      ? client.webApps.updateConfiguration(resourceGroup, app, config)
-      : client.webApps.updateConfigurationSlot(resourceGroup, app, slot, config),
-  );
+  try {
+    await write(ref, `Update config/web of ${label(ref)}`, () =>
+      isProduction(ref)
+        ? client.webApps.updateConfiguration(resourceGroup, app, config)
+        : client.webApps.updateConfigurationSlot(resourceGroup, app, slot, config),
+    );
+  } catch (error) {
+    if (!isLostAnswer(error)) throw error;
+    const now = await readImage(ref).catch(() => undefined);
+    core.warning(
+      `The answer to Update config/web of ${label(ref)} was lost; read back: it runs ${now ?? '(could not be read)'}${now === change.image ? ', the change was made' : ', the change was not made'}.`,
+    );
+    if (now !== change.image) throw error;
+  }
+}
+
+/** An error after which what Azure did is not known: no answer (cut, reset), as opposed to a refusal. */
+export function isLostAnswer(error: unknown): boolean {
+  return error instanceof TimeoutError || (error instanceof CloudError && statusOf(error) === undefined);
 }
 
 /**
@@ -210,13 +228,25 @@ export async function swapWithProduction(ref: SlotRef): Promise<void> {
       ),
     );
   } catch (error) {
-    if (!abortSignal.aborted) throw error;
+    // Cut at the deadline, by the swap's own signal or by the bound of the poll then in flight: the same timeout.
+    const atDeadline = error instanceof TimeoutError && Date.now() >= ref.deadline - 100;
+    if (!abortSignal.aborted && !atDeadline) throw error;
     throw new TimeoutError(
       `Swap ${label(ref)} with production did not finish within ${formatDuration(Date.now() - started)} (the timeout).`,
       `Azure goes on with a swap once started: see the app's Activity log or \`az webapp deployment slot list\`, and raise timeout (swaps with a slow warm-up take minutes).`,
       { cause: error },
     );
   }
+}
+
+/** Replaces the slot's whole set of app settings (putting a set read before back). */
+export async function replaceSettings(ref: SlotRef, properties: Record<string, string>): Promise<void> {
+  const { client, resourceGroup, app, slot } = ref;
+  await write(ref, `Update app settings of ${label(ref)}`, () =>
+    isProduction(ref)
+      ? client.webApps.updateApplicationSettings(resourceGroup, app, { properties })
+      : client.webApps.updateApplicationSettingsSlot(resourceGroup, app, slot, { properties }),
+  );
 }
 
 /** Deletes the slot; true when it was there. */

@@ -1,5 +1,7 @@
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import { CloudError, DeployError } from './errors.js';
+import { RequestTimedOut } from './azure-bounds.js';
+import { CloudError, DeployError, TimeoutError } from './errors.js';
+import { scrub } from './secrets.js';
 
 /**
  * Azure's errors in words a user can act on: Entra's AADSTS codes (the federated-credential ones GitHub users
@@ -44,11 +46,17 @@ const armHints: Record<string, string> = {
   ExpectationFailed: "The swap's warm-up of the slot failed: look at the slot's log stream (az webapp log tail).",
 };
 
-/** Turns an Azure SDK or identity error into a CloudError naming the operation, the Azure code and what to check. */
+/**
+ * Turns an Azure SDK or identity error into a CloudError naming the operation, the Azure code and what to check. The
+ * message is scrubbed of every masked value: ARM and App Service echo parts of a request (a setting's value, a URL)
+ * in their error bodies, and the message is printed and goes into outputs and the summary.
+ */
 export function azureError(error: unknown, operation: string): Error {
+  if (error instanceof RequestTimedOut)
+    return new TimeoutError(`${operation} failed: ${error.message}`, error.hint, { cause: error });
   if (error instanceof DeployError) return error;
   const err = error as { name?: string; code?: string; statusCode?: number; message?: string };
-  const message = String(err.message ?? error);
+  const message = scrub(String(err.message ?? error));
   const aad = /AADSTS(\d+)/.exec(message);
   if (
     aad ||

@@ -1,6 +1,7 @@
-import * as core from '@actions/core';
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
-import { InputError } from './errors.js';
+import { boundedCredential, boundedFetch, boundsPolicy, unbounded, type RequestBounds } from './azure-bounds.js';
+import { CloudError, InputError } from './errors.js';
+import { checkName, names, type NameRule } from './names.js';
 import { mask } from './secrets.js';
 
 /**
@@ -28,8 +29,19 @@ export interface AzureLoginInputs {
   audience?: string;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isGuid = (value: string) => GUID.test(value);
+export const isGuid = (value: string) => names.azureGuid.test(value);
+
+/**
+ * A tenant as Entra's authority takes it (Microsoft identity platform docs, "Application configuration options:
+ * authority"): the tenant ID (a GUID) or one of its verified domain names; `adfs` for AD FS (Azure Stack Hub).
+ */
+const tenantRule: NameRule = {
+  says: `${names.azureGuid.says}, a verified domain name such as contoso.onmicrosoft.com, or adfs`,
+  test: (value) =>
+    names.azureGuid.test(value) ||
+    value === 'adfs' ||
+    /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(value),
+};
 
 /** The fields of azure/login's `creds` JSON this suite uses (others, e.g. the endpoint URLs, are read too). */
 export interface Creds {
@@ -65,8 +77,7 @@ export function resolveLogin(inputs: AzureLoginInputs, env: NodeJS.ProcessEnv): 
   if (!['SERVICE_PRINCIPAL', 'IDENTITY'].includes(authType))
     throw new InputError(`Input 'auth-type' must be SERVICE_PRINCIPAL or IDENTITY, got '${inputs.authType}'.`);
   if (authType === 'IDENTITY') {
-    if (inputs.clientId && !GUID.test(inputs.clientId))
-      throw new InputError(`Input 'client-id' must be the client ID of a user-assigned identity, a GUID.`);
+    if (inputs.clientId) checkName('client-id', inputs.clientId, names.azureGuid);
     return { kind: 'identity', clientId: inputs.clientId };
   }
   const { clientId, tenantId, clientSecret } = inputs;
@@ -84,9 +95,8 @@ function servicePrincipal(inputs: AzureLoginInputs, env: NodeJS.ProcessEnv): Azu
       'OpenID Connect needs client-id and tenant-id (and permissions: id-token: write); a client secret needs client-id, tenant-id and client-secret.',
     );
   }
-  if (!GUID.test(clientId)) {
-    throw new InputError(`Input 'client-id' must be an application (client) ID, a GUID; got '${clientId}'.`);
-  }
+  checkName('client-id', clientId, names.azureGuid);
+  checkName('tenant-id', tenantId, tenantRule);
   if (clientSecret) return { kind: 'secret', clientId, tenantId, clientSecret };
   if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
     throw new InputError(
@@ -116,23 +126,48 @@ let idToken: { key: string; token: Promise<string> } | undefined;
  * The GitHub ID token for an Entra token exchange. GitHub's tokens live minutes, Entra's access tokens an hour or
  * less, and a deployment may outlast both: whenever an access token must be renewed, the credential asks for an
  * assertion again, and gets a fresh ID token unless the one held is still valid for a while. Keyed by the job's
- * token request URL and the audience, so a second run in one process does not reuse another job's token.
+ * token request URL and the audience, so a second run in one process does not reuse another job's token. The
+ * request is bounded (request-timeout and the step's deadline), which the toolkit's getIDToken is not.
  */
-export function githubIdToken(audience = 'api://AzureADTokenExchange'): Promise<string> {
+export function githubIdToken(audience = 'api://AzureADTokenExchange', bounds = unbounded()): Promise<string> {
   const key = `${process.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? ''} ${audience}`;
   const fresh = async () => {
     const held = idToken?.key === key ? await idToken.token.catch(() => '') : '';
     return held && jwtExpiry(held) - Date.now() > ID_TOKEN_MARGIN_MS ? held : '';
   };
-  const request = async (): Promise<string> => {
-    const value = await core.getIDToken(audience);
-    mask(value);
-    return value;
-  };
-  const token = fresh().then((held) => held || request());
+  const token = fresh().then((held) => held || requestIdToken(audience, bounds));
   token.catch(() => (idToken = undefined));
   idToken = { key, token };
   return token;
+}
+
+/** GET ACTIONS_ID_TOKEN_REQUEST_URL&audience=... with the job's request token, as the toolkit's getIDToken does. */
+async function requestIdToken(audience: string, bounds: RequestBounds): Promise<string> {
+  const url = process.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '';
+  const requestToken = process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? '';
+  mask(requestToken);
+  let answer: Response;
+  try {
+    answer = await boundedFetch(bounds, 'GitHub ID token request', `${url}&audience=${encodeURIComponent(audience)}`, {
+      headers: { authorization: `Bearer ${requestToken}`, accept: 'application/json' },
+    });
+  } catch (error) {
+    if (error instanceof CloudError || error instanceof InputError || (error as Error).name === 'RequestTimedOut')
+      throw error;
+    throw new CloudError(`GitHub ID token request failed: ${(error as Error).message}`, 'NetworkError', undefined, {
+      cause: error,
+    });
+  }
+  const body = (await answer.json().catch(() => ({}))) as { value?: unknown; message?: unknown };
+  if (answer.status !== 200 || typeof body.value !== 'string' || body.value === '') {
+    throw new CloudError(
+      `GitHub refused the ID token request (HTTP ${answer.status}${typeof body.message === 'string' ? `: ${body.message}` : ''}).`,
+      'IdTokenRefused',
+      'Check `permissions: id-token: write` on the job; rerun the job if its token expired.',
+    );
+  }
+  mask(body.value);
+  return body.value;
 }
 
 interface CloudOptions {
@@ -140,20 +175,35 @@ interface CloudOptions {
   disableInstanceDiscovery: boolean;
 }
 
-/** The credential for the login, on the cloud's authority. */
-export async function loginCredential(login: AzureLogin, options: CloudOptions): Promise<TokenCredential> {
+/** The credential for the login, on the cloud's authority; each of its requests bounded by `bounds`. */
+export async function loginCredential(
+  login: AzureLogin,
+  cloud: CloudOptions,
+  bounds: RequestBounds = unbounded(),
+): Promise<TokenCredential> {
+  return boundedCredential(await credentialFor(login, cloud, bounds), bounds);
+}
+
+async function credentialFor(login: AzureLogin, cloud: CloudOptions, bounds: RequestBounds): Promise<TokenCredential> {
   const identity = await import('@azure/identity');
+  const options = {
+    ...cloud,
+    additionalPolicies: [{ policy: boundsPolicy(bounds, 'Entra'), position: 'perRetry' as const }],
+  };
   if (login.kind === 'secret')
     return new identity.ClientSecretCredential(login.tenantId, login.clientId, login.clientSecret, options);
   if (login.kind === 'oidc')
     return new identity.ClientAssertionCredential(
       login.tenantId,
       login.clientId,
-      () => githubIdToken(login.audience),
+      () => githubIdToken(login.audience, bounds),
       options,
     );
   if (login.kind === 'identity')
-    return new identity.ManagedIdentityCredential(login.clientId ? { clientId: login.clientId } : {});
+    return new identity.ManagedIdentityCredential({
+      ...(login.clientId ? { clientId: login.clientId } : {}),
+      additionalPolicies: options.additionalPolicies,
+    });
   if (login.kind === 'cli') return cliCredential(new identity.AzureCliCredential());
   if (process.env.AZURE_CLIENT_SECRET) mask(process.env.AZURE_CLIENT_SECRET);
   return new identity.EnvironmentCredential(options);

@@ -10,9 +10,11 @@ import {
   type AzureLogin,
   type AzureLoginInputs,
 } from './azure-login.js';
+import { boundsPolicy, unbounded, type RequestBounds } from './azure-bounds.js';
 import { CloudError, InputError } from './errors.js';
-import { optional, text } from './inputs.js';
-import { mask } from './secrets.js';
+import { duration, optional, text } from './inputs.js';
+import { checkName, names } from './names.js';
+import { mask, maskUrl, redactUrl } from './secrets.js';
 
 /**
  * The one place Azure clients are made: the login (see azure-login.ts), the cloud's endpoints (a named cloud, or
@@ -21,6 +23,7 @@ import { mask } from './secrets.js';
  */
 
 export { azureError } from './azure-errors.js';
+export { type RequestBounds } from './azure-bounds.js';
 export { githubIdToken, type AzureLogin } from './azure-login.js';
 
 export type AzureEnvironment = 'AzureCloud' | 'AzureUSGovernment' | 'AzureChinaCloud' | 'AzureStack';
@@ -46,13 +49,19 @@ export interface AzureTarget {
   cloud: AzureCloud;
   /** '' with the az CLI session: its default subscription, read when the client is made. */
   subscriptionId: string;
+  /** request-timeout: the longest one request to Azure may wait for its answer (default 30s). */
+  requestTimeoutMs?: number;
 }
+
+/** request-timeout's default and range, as docs/inputs.md says time inputs are given. */
+export const REQUEST_TIMEOUT = { fallback: '30', rule: { bare: 's' as const, minMs: 1000, maxMs: 600_000 } };
 
 /** The raw login and cloud inputs, as a stage's inputs.ts reads them. */
 export interface AzureTargetInputs extends AzureLoginInputs {
   environment?: string;
   resourceManagerEndpoint?: string;
   authorityHost?: string;
+  requestTimeoutMs?: number;
 }
 
 function endpoint(name: string, raw: string): string {
@@ -61,10 +70,16 @@ function endpoint(name: string, raw: string): string {
     url = new URL(raw);
   } catch {
     throw new InputError(
-      `Input '${name}' is not a URL: '${raw}'.`,
+      `Input '${name}' is not a URL: ${JSON.stringify(raw)}.`,
       'Give an https:// URL, e.g. https://management.local.azurestack.external.',
     );
   }
+  maskUrl(url);
+  if (url.username || url.password)
+    throw new InputError(
+      `Input '${name}' must not hold credentials (user:password@), got '${redactUrl(raw)}'.`,
+      'Azure endpoints take a token, never a password in the URL: give the bare endpoint, and the login in its inputs.',
+    );
   if (url.protocol !== 'https:') throw new InputError(`Input '${name}' must be an https:// URL, got '${raw}'.`);
   return url.href.replace(/\/$/, '');
 }
@@ -84,6 +99,7 @@ export function readAzureTargetInputs(): AzureTargetInputs {
     environment: optional('environment'),
     resourceManagerEndpoint: optional('resource-manager-endpoint'),
     authorityHost: optional('authority-host'),
+    requestTimeoutMs: duration('request-timeout', REQUEST_TIMEOUT.fallback, REQUEST_TIMEOUT.rule),
   };
 }
 
@@ -108,7 +124,8 @@ export function resolveAzureTarget(raw: AzureTargetInputs, env: NodeJS.ProcessEn
   if (inputs.clientSecret) mask(inputs.clientSecret);
   const cloud = resolveCloud(inputs);
   const login = resolveLogin(inputs, env);
-  return { login, cloud, subscriptionId: resolveSubscription(inputs, env, login) };
+  const subscriptionId = resolveSubscription(inputs, env, login);
+  return { login, cloud, subscriptionId, requestTimeoutMs: inputs.requestTimeoutMs };
 }
 
 /** The named cloud's endpoints (its name in any case, as azure/login takes it), or explicit ones. */
@@ -145,17 +162,18 @@ function resolveSubscription(inputs: AzureTargetInputs, env: NodeJS.ProcessEnv, 
       "Input 'subscription-id' is required (or AZURE_SUBSCRIPTION_ID): the subscription of the app.",
     );
   }
-  if (!isGuid(subscriptionId)) {
-    throw new InputError(`Input 'subscription-id' must be a subscription ID, a GUID; got '${subscriptionId}'.`);
-  }
-  return subscriptionId;
+  return checkName('subscription-id', subscriptionId, names.azureGuid);
 }
 
-export async function azureCredential(target: AzureTarget): Promise<TokenCredential> {
-  return loginCredential(target.login, {
+/** The bounds of a target's requests with no step deadline (request-timeout only). */
+export const targetBounds = (target: AzureTarget): RequestBounds => unbounded(target.requestTimeoutMs ?? 30_000);
+
+export async function azureCredential(target: AzureTarget, bounds = targetBounds(target)): Promise<TokenCredential> {
+  const cloud = {
     authorityHost: target.cloud.authorityHost,
     disableInstanceDiscovery: !target.cloud.instanceDiscovery,
-  });
+  };
+  return loginCredential(target.login, cloud, bounds);
 }
 
 /** Runs az and returns its trimmed output; an InputError saying how to log in when it fails. */
@@ -194,9 +212,17 @@ async function cliTarget(target: AzureTarget): Promise<{ subscriptionId: string;
   return { subscriptionId, resourceManager };
 }
 
-export async function appServiceClient(target: AzureTarget, stage: string): Promise<WebSiteManagementClient> {
+/**
+ * The App Service client of a step. Every request it sends, and every token request of its login, is bounded by
+ * `bounds` (request-timeout and the step's deadline, which the step moves on as it goes).
+ */
+export async function appServiceClient(
+  target: AzureTarget,
+  stage: string,
+  bounds = targetBounds(target),
+): Promise<WebSiteManagementClient> {
   const { WebSiteManagementClient } = await import('@azure/arm-appservice');
-  const credential = await azureCredential(target);
+  const credential = await azureCredential(target, bounds);
   const { subscriptionId, resourceManager } =
     target.login.kind === 'cli'
       ? await cliTarget(target)
@@ -208,6 +234,7 @@ export async function appServiceClient(target: AzureTarget, stage: string): Prom
     retryOptions: { maxRetries: 4 },
   });
   client.pipeline.addPolicy(appServiceErrorPolicy, { phase: 'Deserialize' });
+  client.pipeline.addPolicy(boundsPolicy(bounds, 'ARM'), { afterPhase: 'Sign' });
   core.debug(`Azure login: ${target.login.kind}, subscription ${subscriptionId}`);
   return client;
 }

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import {
   findSlot,
+  isLostAnswer,
   readImage,
   restartSlot,
   swapWithProduction,
@@ -11,7 +12,7 @@ import {
 import { healthUrl, waitUntilServes, type Restarted } from '../lib/app-service-wait.js';
 import { armDockerLog, containersBefore } from '../lib/azure-container.js';
 import { findResourceGroup } from '../lib/azure-site.js';
-import { appServiceClient } from '../lib/azure.js';
+import { appServiceClient, type RequestBounds } from '../lib/azure.js';
 import { InputError } from '../lib/errors.js';
 import type { AzureRollbackInputs } from './inputs.js';
 import type { RollbackResult } from './result.js';
@@ -23,14 +24,16 @@ import type { RollbackResult } from './result.js';
  * nothing is changed and the step only proves it serves.
  */
 export async function rollbackAzure(inputs: AzureRollbackInputs): Promise<RollbackResult> {
-  const client = await appServiceClient(inputs.azure, 'rollback');
   const { timeoutMs, intervalMs } = inputs.wait;
+  // Every ARM, Entra and GitHub request is cut after request-timeout, and none outlives the step's timeout.
+  const bounds = { requestTimeoutMs: inputs.azure.requestTimeoutMs ?? 30_000, deadline: Date.now() + timeoutMs };
+  const client = await appServiceClient(inputs.azure, 'rollback', bounds);
   const production: SlotRef = {
     client,
     resourceGroup: inputs.resourceGroup ?? (await findResourceGroup(client, inputs.app)),
     app: inputs.app,
     slot: 'production',
-    deadline: Date.now() + timeoutMs,
+    deadline: bounds.deadline,
     intervalMs,
   };
   const app = await findSlot(production);
@@ -48,8 +51,10 @@ export async function rollbackAzure(inputs: AzureRollbackInputs): Promise<Rollba
       facts,
     };
   }
-  const { how, restarted } = await putBack(inputs, production, app?.serverFarmId);
+  const { how, restarted } = await putBack(inputs, production, app?.serverFarmId, bounds);
   core.info(`${inputs.app}: ${current} → ${inputs.previousImage} (${how})`);
+  // Waiting for it to serve gets the timeout again (its docker log reads are ARM requests).
+  bounds.deadline = Date.now() + timeoutMs;
   const served = await waitUntilServes(url, inputs.wait, 'production', restarted);
   return {
     outcome: 'rolled-back',
@@ -68,11 +73,12 @@ async function putBack(
   inputs: AzureRollbackInputs,
   production: SlotRef,
   serverFarmId: string | undefined,
+  bounds: RequestBounds,
 ): Promise<{ how: string; restarted?: Restarted }> {
   const slot: SlotRef | undefined = inputs.slot === 'production' ? undefined : { ...production, slot: inputs.slot };
   const slotImage = slot && (await findSlot(slot)) ? await readImage(slot) : undefined;
   if (slot && slotImage === inputs.previousImage) {
-    await swapWithProduction(slot);
+    await swapReadBack(slot, production, inputs.previousImage, bounds);
     return { how: `swapped ${inputs.slot} back into production` };
   }
   // On a plan without slots deploy-azure deployed in place: previous-image goes back on production.
@@ -90,4 +96,23 @@ async function putBack(
   await restartSlot(production);
   const restarted = before && { log, image: inputs.previousImage, before };
   return { how: 'set previous-image on production', restarted };
+}
+
+/** Swaps back; when the swap's answer is lost, production is read back and the step goes on by what it runs. */
+async function swapReadBack(
+  slot: SlotRef,
+  production: SlotRef,
+  previous: string,
+  bounds: RequestBounds,
+): Promise<void> {
+  try {
+    await swapWithProduction(slot);
+  } catch (error) {
+    if (!isLostAnswer(error)) throw error;
+    // Reading back gets a request's time of its own, past the deadline the swap may have used up.
+    bounds.deadline = Date.now() + bounds.requestTimeoutMs;
+    const runs = await readImage(production);
+    core.warning(`The swap's answer was lost; read back: production runs ${runs}.`);
+    if (runs !== previous) throw error;
+  }
 }

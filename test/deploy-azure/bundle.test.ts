@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLIENT_SECRET, type FakeAzure } from '../fakes/azure/index.js';
-import { runBundle } from '../helpers/runner.js';
+import { parseCommandFile, runBundle } from '../helpers/runner.js';
 import { cloudInputs, fast, HELLO, startAzure, V1, V2 } from './fixture.js';
 
 /** actions/deploy-azure/dist run as the runner runs it: Node 24, INPUT_* variables, NODE_EXTRA_CA_CERTS. */
@@ -116,5 +117,54 @@ describe('the deploy-azure bundle', () => {
     const password = azure.slot('node-rnc').publishingPassword;
     expect(step.log.replace(/^::add-mask::.*$/gm, '')).not.toContain(password);
     expect(step.summary).not.toContain(password);
+  });
+
+  it('says changed=true at once, and puts the previous image back from its post step when the run is cancelled', async () => {
+    azure = await startAzure();
+    // The new image never serves: the step waits, with production changed in place, until the run is cancelled.
+    azure.behaviour = (image) => (image === V2 ? 'unhealthy' : 'healthy');
+    const inputs = { ...cloudInputs(azure, 'oidc'), ...fast, ...HELLO, images: V2, timeout: '60' };
+    const files = { output: '', state: '' };
+    const main = await runBundle('deploy-azure', {
+      inputs,
+      env: azure.env(true),
+      onFiles: (runner) => Object.assign(files, runner),
+      onSpawn: (child) => {
+        // The runner cancels a step with SIGINT once the run is cancelled; here, once production runs the new image.
+        const timer = setInterval(() => {
+          const changed = parseCommandFile(readFileSync(files.output, 'utf8')).changed === 'true';
+          if (changed && azure.site('hello').get('production')?.running === `DOCKER|${V2}`) {
+            clearInterval(timer);
+            child.kill('SIGINT');
+          }
+        }, 50);
+        child.on('close', () => clearInterval(timer));
+      },
+    });
+    expect(main.exitCode).not.toBe(0);
+    expect(main.outputs.changed).toBe('true');
+    const state = parseCommandFile(readFileSync(files.state, 'utf8'));
+    // The post step with the runner's post-step environment (STATE_* from the main step's GITHUB_STATE).
+    const post = await runBundle('deploy-azure', { inputs, env: azure.env(true), state, post: true });
+    expect(post.log).not.toContain('::error::');
+    expect(post.exitCode).toBe(0);
+    expect(post.log).toContain(
+      `::warning::The run was cancelled while production was changed: ${V1} was set back on production`,
+    );
+    expect(azure.slot('hello').linuxFxVersion).toBe(`DOCKER|${V1}`);
+    expect(post.summary).toMatch(/^### deploy-azure \(run cancelled\): ⏹️ Cancelled/);
+  }, 60_000);
+
+  it('leaves production alone in the post step when nothing was being changed', async () => {
+    azure = await startAzure();
+    const post = await runBundle('deploy-azure', {
+      inputs: { ...cloudInputs(azure), ...HELLO, images: V2 },
+      env: azure.env(),
+      state: {},
+      post: true,
+    });
+    expect(post.exitCode).toBe(0);
+    expect(post.log).toContain('nothing to put back');
+    expect(azure.armCalls).toEqual([]);
   });
 });

@@ -15,6 +15,9 @@ describe("deploy-azure's outputs", () => {
       'previous-image': undefined,
       image: undefined,
       swapped: 'false',
+      changed: 'false',
+      'rolled-back': 'false',
+      'end-state': undefined,
     });
   });
 });

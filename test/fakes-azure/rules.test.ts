@@ -150,3 +150,66 @@ describe('the runner side', () => {
     expect(claims.exp - claims.iat).toBeLessThanOrEqual(5 * 60 + 5);
   });
 });
+
+describe("the network's faults", () => {
+  it('a hung request gets no answer at all (the client must cut it), and the next one is answered', async () => {
+    await start();
+    const { access_token } = await token(`${azure.arm}/.default`);
+    azure.hang('arm', 1, /\/sites\/hello$/);
+    const hung = await arm(site(), access_token, { signal: AbortSignal.timeout(500) }).catch((error: Error) => error);
+    expect(hung).toBeInstanceOf(Error);
+    expect((hung as Error).name).toBe('TimeoutError');
+    expect(azure.hung).toEqual([expect.stringMatching(/^arm GET \/subscriptions\/.*\/sites\/hello$/)]);
+    expect((await arm(site(), access_token)).status).toBe(200);
+  });
+
+  it('a reset cuts the connection before any answer; Entra and the GitHub ID token service can hang too', async () => {
+    await start();
+    const { access_token } = await token(`${azure.arm}/.default`);
+    azure.reset(1);
+    await expect(arm(site(), access_token)).rejects.toThrow();
+    azure.hang('entra', 1, /\/token$/);
+    azure.hang('oidc', 1);
+    const form = { grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, scope: 'x' };
+    const entra = fetch(`${azure.authority}/${TENANT}/oauth2/v2.0/token`, {
+      method: 'POST',
+      body: new URLSearchParams(form),
+      signal: AbortSignal.timeout(300),
+    });
+    await expect(entra).rejects.toThrow();
+    await expect(fetch(azure.oidcUrl, { signal: AbortSignal.timeout(300) })).rejects.toThrow();
+    expect(azure.hung.map((h) => h.split(' ')[0])).toEqual(['entra', 'oidc']);
+  });
+
+  it("a swap whose final answer is lost is still done in Azure; a lost config answer's change is made", async () => {
+    await start();
+    const { access_token } = await token(`${azure.arm}/.default`);
+    azure.slot('hello', 'staging').linuxFxVersion = 'DOCKER|ghcr.io/octo-org/hello-service:2.0.0';
+    azure.slot('hello', 'staging').running = 'DOCKER|ghcr.io/octo-org/hello-service:2.0.0';
+    azure.loseSwapAnswer();
+    const started = await fetch(site('/slots/staging/slotsswap'), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ targetSlot: 'production' }),
+    });
+    expect(started.status).toBe(202);
+    const location = started.headers.get('location') ?? '';
+    const poll = () =>
+      fetch(location, { headers: { authorization: `Bearer ${access_token}` }, signal: AbortSignal.timeout(500) });
+    let answer: Response | Error = await poll();
+    while (answer instanceof Response && answer.status === 202) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      answer = await poll().catch((error: Error) => error);
+    }
+    expect(answer).toBeInstanceOf(Error);
+    expect(azure.slot('hello').linuxFxVersion).toBe('DOCKER|ghcr.io/octo-org/hello-service:2.0.0');
+    azure.loseAnswer('PATCH', /\/config\/web$/);
+    const patch = await arm(site('/config/web'), access_token, {
+      method: 'PATCH',
+      body: JSON.stringify({ properties: { linuxFxVersion: 'DOCKER|ghcr.io/octo-org/hello-service:3.0.0' } }),
+      signal: AbortSignal.timeout(500),
+    }).catch((error: Error) => error);
+    expect(patch).toBeInstanceOf(Error);
+    expect(azure.slot('hello').linuxFxVersion).toBe('DOCKER|ghcr.io/octo-org/hello-service:3.0.0');
+  });
+});

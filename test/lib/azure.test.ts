@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { boundedFetch, timeLeft, type RequestBounds } from '../../src/lib/azure-bounds.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/deploy-azure/main.js';
 import { resolveAzureTarget } from '../../src/lib/azure.js';
@@ -63,7 +66,7 @@ describe('resolveAzureTarget', () => {
       resolveAzureTarget({ clientId: CLIENT_ID, tenantId: TENANT, subscriptionId: SUBSCRIPTION }, {}),
     ).toThrow(/cannot request one/);
     expect(() => resolveAzureTarget({ clientId: CLIENT_ID, tenantId: TENANT, subscriptionId: 'prod' }, env)).toThrow(
-      /must be a subscription ID/,
+      /Input 'subscription-id' must be a GUID/,
     );
     // Nothing given: the az CLI session a previous azure/login step left, as azure/webapps-deploy uses it.
     expect(resolveAzureTarget({}, {}).login.kind).toBe('cli');
@@ -175,5 +178,32 @@ describe('logging in against the local Entra endpoint', () => {
     expect(azure.tokenRequests).toEqual([]);
     expect(azure.armCalls).toEqual([]);
     expect(azure.oidcRequests).toBe(0);
+  });
+});
+
+describe('request bounds (src/lib/azure-bounds.ts)', () => {
+  it('sends nothing once the deadline has passed, and names the request', () => {
+    const bounds = { requestTimeoutMs: 30_000, deadline: Date.now() - 1 };
+    expect(() => timeLeft(bounds, 'ARM GET /x')).toThrow(/^ARM GET \/x: not sent, the step's timeout has passed\.$/);
+  });
+
+  it('cuts a request that gets no answer, by the nearer of request-timeout and the deadline, and says which', async () => {
+    const server = createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    try {
+      const byRequest: RequestBounds = { requestTimeoutMs: 200, deadline: Date.now() + 60_000 };
+      await expect(boundedFetch(byRequest, 'GitHub ID token request', url, {})).rejects.toThrow(
+        /^GitHub ID token request: no answer within [\d.]+ ms \(request-timeout\)\.$/,
+      );
+      expect(byRequest.cuts).toBe(1);
+      const byDeadline = { requestTimeoutMs: 60_000, deadline: Date.now() + 200 };
+      await expect(boundedFetch(byDeadline, 'GitHub ID token request', url, {})).rejects.toThrow(
+        /no answer within [\d.]+ ms \(the step's timeout\)\.$/,
+      );
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });

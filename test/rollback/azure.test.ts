@@ -131,3 +131,29 @@ describe('rollback on a plan without slots (Basic)', () => {
     expect(azure.slot('hello').running).toBe(`DOCKER|${V1}`);
   });
 });
+
+describe('rollback on Azure when requests hang or answers are lost', () => {
+  it("cuts a hung ARM request at the step's timeout and names it", async () => {
+    azure = await startAzure();
+    azure.hang('arm', 1, /\/sites\/hello$/);
+    // request-timeout is deploy-azure's (rollback's Azure target does not take it yet): timeout bounds it here.
+    const step = await runInProcess(rollback, inputs({ 'previous-image': V1, timeout: '2s' }));
+    expect(step.failed).toBe(true);
+    expect(step.outputs['failure-reason']).toBe('timeout');
+    expect(step.log).toMatch(
+      /::error::Get hello failed: ARM GET \/subscriptions\/.*\/sites\/hello: no answer within [\d.]+ s \(the step's timeout\)/,
+    );
+    expect(azure.hung).toHaveLength(1);
+  });
+
+  it("reads production back when the swap back's answer is lost, and goes on by what it runs", async () => {
+    azure = await startAzure();
+    await runInProcess(deployAzure, inputs({ 'slot-name': 'staging', images: V2, swap: 'true' }));
+    azure.loseSwapAnswer();
+    const step = await runInProcess(rollback, inputs({ 'slot-name': 'staging', 'previous-image': V1, timeout: '3s' }));
+    expect(step.log).toContain(`::warning::The swap's answer was lost; read back: production runs ${V1}.`);
+    expect(step.failed).toBe(false);
+    expect(step.outputs).toMatchObject({ outcome: 'rolled-back', 'rolled-back-to': V1 });
+    expect(azure.slot('hello').running).toBe(`DOCKER|${V1}`);
+  });
+});

@@ -1,34 +1,34 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 3368:
+/***/ 7154:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-const Client = __nccwpck_require__(3069)
-const Dispatcher = __nccwpck_require__(2091)
-const Pool = __nccwpck_require__(7404)
-const BalancedPool = __nccwpck_require__(8973)
-const Agent = __nccwpck_require__(6261)
-const ProxyAgent = __nccwpck_require__(9848)
-const EnvHttpProxyAgent = __nccwpck_require__(7897)
-const RetryAgent = __nccwpck_require__(1882)
-const errors = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
+const Client = __nccwpck_require__(7099)
+const Dispatcher = __nccwpck_require__(9405)
+const Pool = __nccwpck_require__(4402)
+const BalancedPool = __nccwpck_require__(2043)
+const Agent = __nccwpck_require__(5959)
+const ProxyAgent = __nccwpck_require__(2258)
+const EnvHttpProxyAgent = __nccwpck_require__(9375)
+const RetryAgent = __nccwpck_require__(1044)
+const errors = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(5407)
-const buildConnector = __nccwpck_require__(2296)
-const MockClient = __nccwpck_require__(8957)
-const MockAgent = __nccwpck_require__(5973)
-const MockPool = __nccwpck_require__(8780)
-const mockErrors = __nccwpck_require__(5445)
-const RetryHandler = __nccwpck_require__(112)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(5837)
-const DecoratorHandler = __nccwpck_require__(7011)
-const RedirectHandler = __nccwpck_require__(5050)
-const createRedirectInterceptor = __nccwpck_require__(1676)
+const api = __nccwpck_require__(9213)
+const buildConnector = __nccwpck_require__(6998)
+const MockClient = __nccwpck_require__(7051)
+const MockAgent = __nccwpck_require__(7783)
+const MockPool = __nccwpck_require__(4226)
+const mockErrors = __nccwpck_require__(4151)
+const RetryHandler = __nccwpck_require__(5490)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(8315)
+const DecoratorHandler = __nccwpck_require__(5209)
+const RedirectHandler = __nccwpck_require__(7060)
+const createRedirectInterceptor = __nccwpck_require__(6078)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -37,7 +37,7 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = Agent
-module.exports.kT = ProxyAgent
+__webpack_unused_export__ = ProxyAgent
 __webpack_unused_export__ = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
 __webpack_unused_export__ = RetryHandler
@@ -46,10 +46,10 @@ __webpack_unused_export__ = DecoratorHandler
 __webpack_unused_export__ = RedirectHandler
 __webpack_unused_export__ = createRedirectInterceptor
 __webpack_unused_export__ = {
-  redirect: __nccwpck_require__(3650),
-  retry: __nccwpck_require__(3874),
-  dump: __nccwpck_require__(2375),
-  dns: __nccwpck_require__(7251)
+  redirect: __nccwpck_require__(3048),
+  retry: __nccwpck_require__(168),
+  dump: __nccwpck_require__(3470),
+  dns: __nccwpck_require__(3929)
 }
 
 __webpack_unused_export__ = buildConnector
@@ -111,7 +111,7 @@ function makeDispatcher (fn) {
 __webpack_unused_export__ = setGlobalDispatcher
 __webpack_unused_export__ = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(7302).fetch)
+const fetchImpl = (__nccwpck_require__(1256).fetch)
 __webpack_unused_export__ = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
@@ -123,39 +123,39 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(3676).Headers
-/* unused reexport */ __nccwpck_require__(9107).Response
-/* unused reexport */ __nccwpck_require__(6055).Request
-/* unused reexport */ __nccwpck_require__(9662).FormData
+/* unused reexport */ __nccwpck_require__(7002).Headers
+/* unused reexport */ __nccwpck_require__(6689).Response
+/* unused reexport */ __nccwpck_require__(229).Request
+/* unused reexport */ __nccwpck_require__(2316).FormData
 __webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(6299).FileReader
+/* unused reexport */ __nccwpck_require__(1709).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(2443)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(6849)
 
 __webpack_unused_export__ = setGlobalOrigin
 __webpack_unused_export__ = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(6949)
-const { kConstruct } = __nccwpck_require__(7589)
+const { CacheStorage } = __nccwpck_require__(6591)
+const { kConstruct } = __nccwpck_require__(8171)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
 __webpack_unused_export__ = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(5437)
+const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(7931)
 
 __webpack_unused_export__ = deleteCookie
 __webpack_unused_export__ = getCookies
 __webpack_unused_export__ = getSetCookies
 __webpack_unused_export__ = setCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(980)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(7618)
 
 __webpack_unused_export__ = parseMIMEType
 __webpack_unused_export__ = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(44)
-/* unused reexport */ __nccwpck_require__(5366).WebSocket
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(7506)
+/* unused reexport */ __nccwpck_require__(1668).WebSocket
 __webpack_unused_export__ = CloseEvent
 __webpack_unused_export__ = ErrorEvent
 __webpack_unused_export__ = MessageEvent
@@ -171,18 +171,18 @@ __webpack_unused_export__ = MockPool
 __webpack_unused_export__ = MockAgent
 __webpack_unused_export__ = mockErrors
 
-const { EventSource } = __nccwpck_require__(6942)
+const { EventSource } = __nccwpck_require__(2375)
 
 __webpack_unused_export__ = EventSource
 
 
 /***/ }),
 
-/***/ 9318:
+/***/ 8076:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { addAbortListener } = __nccwpck_require__(1544)
-const { RequestAbortedError } = __nccwpck_require__(8091)
+const { addAbortListener } = __nccwpck_require__(614)
+const { RequestAbortedError } = __nccwpck_require__(3829)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -242,16 +242,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9724:
+/***/ 9474:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { addSignal, removeSignal } = __nccwpck_require__(9318)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
+const { addSignal, removeSignal } = __nccwpck_require__(8076)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -357,7 +357,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6998:
+/***/ 6504:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -371,10 +371,10 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
+} = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(9318)
+const { addSignal, removeSignal } = __nccwpck_require__(8076)
 const assert = __nccwpck_require__(4589)
 
 const kResume = Symbol('resume')
@@ -615,16 +615,16 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 8675:
+/***/ 1853:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(3135)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(8447)
+const { Readable } = __nccwpck_require__(3589)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(3517)
 const { AsyncResource } = __nccwpck_require__(6698)
 
 class RequestHandler extends AsyncResource {
@@ -836,18 +836,18 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 576:
+/***/ 4158:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { finished, PassThrough } = __nccwpck_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(8447)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(3517)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(9318)
+const { addSignal, removeSignal } = __nccwpck_require__(8076)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -1063,15 +1063,15 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 2274:
+/***/ 9996:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8091)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(3829)
 const { AsyncResource } = __nccwpck_require__(6698)
-const util = __nccwpck_require__(1544)
-const { addSignal, removeSignal } = __nccwpck_require__(9318)
+const util = __nccwpck_require__(614)
+const { addSignal, removeSignal } = __nccwpck_require__(8076)
 const assert = __nccwpck_require__(4589)
 
 class UpgradeHandler extends AsyncResource {
@@ -1178,21 +1178,21 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 5407:
+/***/ 9213:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(8675)
-module.exports.stream = __nccwpck_require__(576)
-module.exports.pipeline = __nccwpck_require__(6998)
-module.exports.upgrade = __nccwpck_require__(2274)
-module.exports.connect = __nccwpck_require__(9724)
+module.exports.request = __nccwpck_require__(1853)
+module.exports.stream = __nccwpck_require__(4158)
+module.exports.pipeline = __nccwpck_require__(6504)
+module.exports.upgrade = __nccwpck_require__(9996)
+module.exports.connect = __nccwpck_require__(9474)
 
 
 /***/ }),
 
-/***/ 3135:
+/***/ 3589:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
@@ -1201,9 +1201,9 @@ module.exports.connect = __nccwpck_require__(9724)
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { ReadableStreamFrom } = __nccwpck_require__(1544)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
+const { ReadableStreamFrom } = __nccwpck_require__(614)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -1584,15 +1584,15 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 8447:
+/***/ 3517:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(4589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(3829)
 
-const { chunksDecode } = __nccwpck_require__(3135)
+const { chunksDecode } = __nccwpck_require__(3589)
 const CHUNK_LIMIT = 128 * 1024
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -1684,16 +1684,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2296:
+/***/ 6998:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(1544)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8091)
-const timers = __nccwpck_require__(2563)
+const util = __nccwpck_require__(614)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(3829)
+const timers = __nccwpck_require__(2189)
 
 function noop () {}
 
@@ -1931,7 +1931,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 1303:
+/***/ 233:
 /***/ ((module) => {
 
 
@@ -2056,7 +2056,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8150:
+/***/ 3000:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -2265,7 +2265,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8091:
+/***/ 3829:
 /***/ ((module) => {
 
 
@@ -2697,7 +2697,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8823:
+/***/ 9321:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -2705,7 +2705,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(3829)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -2720,9 +2720,9 @@ const {
   validateHandler,
   getServerName,
   normalizedMethodRecords
-} = __nccwpck_require__(1544)
-const { channels } = __nccwpck_require__(8150)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(1303)
+} = __nccwpck_require__(614)
+const { channels } = __nccwpck_require__(3000)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(233)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -3186,7 +3186,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 9411:
+/***/ 2581:
 /***/ ((module) => {
 
 module.exports = {
@@ -3260,7 +3260,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3568:
+/***/ 7098:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -3268,7 +3268,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(1303)
+} = __nccwpck_require__(233)
 
 class TstNode {
   /** @type {any} */
@@ -3419,13 +3419,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1544:
+/***/ 614:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(9411)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(2581)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
@@ -3433,9 +3433,9 @@ const { Blob } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(1303)
-const { tree } = __nccwpck_require__(3568)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(233)
+const { tree } = __nccwpck_require__(7098)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -4145,18 +4145,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6261:
+/***/ 5959:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8091)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(9411)
-const DispatcherBase = __nccwpck_require__(4745)
-const Pool = __nccwpck_require__(7404)
-const Client = __nccwpck_require__(3069)
-const util = __nccwpck_require__(1544)
-const createRedirectInterceptor = __nccwpck_require__(1676)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(2581)
+const DispatcherBase = __nccwpck_require__(4095)
+const Pool = __nccwpck_require__(4402)
+const Client = __nccwpck_require__(7099)
+const util = __nccwpck_require__(614)
+const createRedirectInterceptor = __nccwpck_require__(6078)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -4285,7 +4285,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 8973:
+/***/ 2043:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4293,7 +4293,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(3829)
 const {
   PoolBase,
   kClients,
@@ -4301,10 +4301,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(3272)
-const Pool = __nccwpck_require__(7404)
-const { kUrl, kInterceptors } = __nccwpck_require__(9411)
-const { parseOrigin } = __nccwpck_require__(1544)
+} = __nccwpck_require__(8666)
+const Pool = __nccwpck_require__(4402)
+const { kUrl, kInterceptors } = __nccwpck_require__(2581)
+const { parseOrigin } = __nccwpck_require__(614)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -4501,7 +4501,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 1557:
+/***/ 8103:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4509,9 +4509,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(1544)
-const { channels } = __nccwpck_require__(8150)
-const timers = __nccwpck_require__(2563)
+const util = __nccwpck_require__(614)
+const { channels } = __nccwpck_require__(3000)
+const timers = __nccwpck_require__(2189)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -4524,7 +4524,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(3829)
 const {
   kUrl,
   kReset,
@@ -4557,9 +4557,9 @@ const {
   kOnError,
   kResume,
   kHTTPContext
-} = __nccwpck_require__(9411)
+} = __nccwpck_require__(2581)
 
-const constants = __nccwpck_require__(7424)
+const constants = __nccwpck_require__(646)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -4571,11 +4571,11 @@ const kSocketUsed = Symbol('kSocketUsed')
 let extractBody
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(7846) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(220) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(__nccwpck_require__(9474))
+    mod = await WebAssembly.compile(__nccwpck_require__(7428))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -4583,7 +4583,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(7846))
+    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(220))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -5498,7 +5498,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(8900).extractBody)
+      extractBody = (__nccwpck_require__(4254).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -6021,7 +6021,7 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 4092:
+/***/ 4378:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -6029,13 +6029,13 @@ module.exports = connectH1
 const assert = __nccwpck_require__(4589)
 const { errorMonitor } = __nccwpck_require__(8474)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(1544)
+const util = __nccwpck_require__(614)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(8091)
+} = __nccwpck_require__(3829)
 const {
   kUrl,
   kReset,
@@ -6054,7 +6054,7 @@ const {
   kResume,
   kSize,
   kHTTPContext
-} = __nccwpck_require__(9411)
+} = __nccwpck_require__(2581)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -6460,7 +6460,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(8900).extractBody)
+    extractBody ??= (__nccwpck_require__(4254).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -6820,7 +6820,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 3069:
+/***/ 7099:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
@@ -6830,16 +6830,16 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(1544)
-const { channels } = __nccwpck_require__(8150)
-const Request = __nccwpck_require__(8823)
-const DispatcherBase = __nccwpck_require__(4745)
+const util = __nccwpck_require__(614)
+const { channels } = __nccwpck_require__(3000)
+const Request = __nccwpck_require__(9321)
+const DispatcherBase = __nccwpck_require__(4095)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(8091)
-const buildConnector = __nccwpck_require__(2296)
+} = __nccwpck_require__(3829)
+const buildConnector = __nccwpck_require__(6998)
 const {
   kUrl,
   kServerName,
@@ -6881,9 +6881,9 @@ const {
   kHTTPContext,
   kMaxConcurrentStreams,
   kResume
-} = __nccwpck_require__(9411)
-const connectH1 = __nccwpck_require__(1557)
-const connectH2 = __nccwpck_require__(4092)
+} = __nccwpck_require__(2581)
+const connectH1 = __nccwpck_require__(8103)
+const connectH2 = __nccwpck_require__(4378)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -7191,7 +7191,7 @@ class Client extends DispatcherBase {
   }
 }
 
-const createRedirectInterceptor = __nccwpck_require__(1676)
+const createRedirectInterceptor = __nccwpck_require__(6078)
 
 function onError (client, err) {
   if (
@@ -7451,19 +7451,19 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 4745:
+/***/ 4095:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(2091)
+const Dispatcher = __nccwpck_require__(9405)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(8091)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(9411)
+} = __nccwpck_require__(3829)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(2581)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -7666,7 +7666,7 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 2091:
+/***/ 9405:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -7738,15 +7738,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 7897:
+/***/ 9375:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(4745)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(9411)
-const ProxyAgent = __nccwpck_require__(9848)
-const Agent = __nccwpck_require__(6261)
+const DispatcherBase = __nccwpck_require__(4095)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(2581)
+const ProxyAgent = __nccwpck_require__(2258)
+const Agent = __nccwpck_require__(5959)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -7905,7 +7905,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 6524:
+/***/ 610:
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -8029,15 +8029,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 3272:
+/***/ 8666:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(4745)
-const FixedQueue = __nccwpck_require__(6524)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(9411)
-const PoolStats = __nccwpck_require__(9686)
+const DispatcherBase = __nccwpck_require__(4095)
+const FixedQueue = __nccwpck_require__(610)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(2581)
+const PoolStats = __nccwpck_require__(2604)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -8230,10 +8230,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9686:
+/***/ 2604:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(9411)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(2581)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -8271,7 +8271,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 7404:
+/***/ 4402:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8282,14 +8282,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(3272)
-const Client = __nccwpck_require__(3069)
+} = __nccwpck_require__(8666)
+const Client = __nccwpck_require__(7099)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8091)
-const util = __nccwpck_require__(1544)
-const { kUrl, kInterceptors } = __nccwpck_require__(9411)
-const buildConnector = __nccwpck_require__(2296)
+} = __nccwpck_require__(3829)
+const util = __nccwpck_require__(614)
+const { kUrl, kInterceptors } = __nccwpck_require__(2581)
+const buildConnector = __nccwpck_require__(6998)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -8385,19 +8385,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 9848:
+/***/ 2258:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(9411)
+const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(2581)
 const { URL } = __nccwpck_require__(3136)
-const Agent = __nccwpck_require__(6261)
-const Pool = __nccwpck_require__(7404)
-const DispatcherBase = __nccwpck_require__(4745)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8091)
-const buildConnector = __nccwpck_require__(2296)
-const Client = __nccwpck_require__(3069)
+const Agent = __nccwpck_require__(5959)
+const Pool = __nccwpck_require__(4402)
+const DispatcherBase = __nccwpck_require__(4095)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(3829)
+const buildConnector = __nccwpck_require__(6998)
+const Client = __nccwpck_require__(7099)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -8666,13 +8666,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 1882:
+/***/ 1044:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(2091)
-const RetryHandler = __nccwpck_require__(112)
+const Dispatcher = __nccwpck_require__(9405)
+const RetryHandler = __nccwpck_require__(5490)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -8708,7 +8708,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 5837:
+/***/ 8315:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8716,8 +8716,8 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(8091)
-const Agent = __nccwpck_require__(6261)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
+const Agent = __nccwpck_require__(5959)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -8747,7 +8747,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7011:
+/***/ 5209:
 /***/ ((module) => {
 
 
@@ -8798,15 +8798,15 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 5050:
+/***/ 7060:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(1544)
-const { kBodyUsed } = __nccwpck_require__(9411)
+const util = __nccwpck_require__(614)
+const { kBodyUsed } = __nccwpck_require__(2581)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
 const EE = __nccwpck_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -9037,20 +9037,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 112:
+/***/ 5490:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(9411)
-const { RequestRetryError } = __nccwpck_require__(8091)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(2581)
+const { RequestRetryError } = __nccwpck_require__(3829)
 const {
   isDisturbed,
   parseHeaders,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(1544)
+} = __nccwpck_require__(614)
 
 function calculateRetryAfterHeader (retryAfter) {
   const current = Date.now()
@@ -9481,14 +9481,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 7251:
+/***/ 3929:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const { isIP } = __nccwpck_require__(7030)
-const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(7011)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8091)
+const { lookup } = __nccwpck_require__(8229)
+const DecoratorHandler = __nccwpck_require__(5209)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(3829)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -9863,14 +9863,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 2375:
+/***/ 3470:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(1544)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8091)
-const DecoratorHandler = __nccwpck_require__(7011)
+const util = __nccwpck_require__(614)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(3829)
+const DecoratorHandler = __nccwpck_require__(5209)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -9993,12 +9993,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 1676:
+/***/ 6078:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(5050)
+const RedirectHandler = __nccwpck_require__(7060)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections }) {
   return (dispatch) => {
@@ -10021,11 +10021,11 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 3650:
+/***/ 3048:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RedirectHandler = __nccwpck_require__(5050)
+const RedirectHandler = __nccwpck_require__(7060)
 
 module.exports = opts => {
   const globalMaxRedirections = opts?.maxRedirections
@@ -10052,11 +10052,11 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 3874:
+/***/ 168:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(112)
+const RetryHandler = __nccwpck_require__(5490)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -10078,13 +10078,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 7424:
+/***/ 646:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(8916);
+const utils_1 = __nccwpck_require__(7774);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -10362,7 +10362,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 7846:
+/***/ 220:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10374,7 +10374,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 9474:
+/***/ 7428:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10386,7 +10386,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 8916:
+/***/ 7774:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -10407,13 +10407,13 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 5973:
+/***/ 7783:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(9411)
-const Agent = __nccwpck_require__(6261)
+const { kClients } = __nccwpck_require__(2581)
+const Agent = __nccwpck_require__(5959)
 const {
   kAgent,
   kMockAgentSet,
@@ -10424,14 +10424,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(8149)
-const MockClient = __nccwpck_require__(8957)
-const MockPool = __nccwpck_require__(8780)
-const { matchValue, buildMockOptions } = __nccwpck_require__(1725)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8091)
-const Dispatcher = __nccwpck_require__(2091)
-const Pluralizer = __nccwpck_require__(8353)
-const PendingInterceptorsFormatter = __nccwpck_require__(1030)
+} = __nccwpck_require__(879)
+const MockClient = __nccwpck_require__(7051)
+const MockPool = __nccwpck_require__(4226)
+const { matchValue, buildMockOptions } = __nccwpck_require__(35)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(3829)
+const Dispatcher = __nccwpck_require__(9405)
+const Pluralizer = __nccwpck_require__(7211)
+const PendingInterceptorsFormatter = __nccwpck_require__(7040)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -10574,14 +10574,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 8957:
+/***/ 7051:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(3069)
-const { buildMockDispatch } = __nccwpck_require__(1725)
+const Client = __nccwpck_require__(7099)
+const { buildMockDispatch } = __nccwpck_require__(35)
 const {
   kDispatches,
   kMockAgent,
@@ -10590,10 +10590,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(8149)
-const { MockInterceptor } = __nccwpck_require__(1599)
-const Symbols = __nccwpck_require__(9411)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
+} = __nccwpck_require__(879)
+const { MockInterceptor } = __nccwpck_require__(381)
+const Symbols = __nccwpck_require__(2581)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -10640,12 +10640,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 5445:
+/***/ 4151:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(8091)
+const { UndiciError } = __nccwpck_require__(3829)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -10675,12 +10675,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1599:
+/***/ 381:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(1725)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(35)
 const {
   kDispatches,
   kDispatchKey,
@@ -10688,9 +10688,9 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(8149)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
-const { buildURL } = __nccwpck_require__(1544)
+} = __nccwpck_require__(879)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
+const { buildURL } = __nccwpck_require__(614)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -10889,14 +10889,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 8780:
+/***/ 4226:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(7404)
-const { buildMockDispatch } = __nccwpck_require__(1725)
+const Pool = __nccwpck_require__(4402)
+const { buildMockDispatch } = __nccwpck_require__(35)
 const {
   kDispatches,
   kMockAgent,
@@ -10905,10 +10905,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(8149)
-const { MockInterceptor } = __nccwpck_require__(1599)
-const Symbols = __nccwpck_require__(9411)
-const { InvalidArgumentError } = __nccwpck_require__(8091)
+} = __nccwpck_require__(879)
+const { MockInterceptor } = __nccwpck_require__(381)
+const Symbols = __nccwpck_require__(2581)
+const { InvalidArgumentError } = __nccwpck_require__(3829)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -10955,7 +10955,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 8149:
+/***/ 879:
 /***/ ((module) => {
 
 
@@ -10985,20 +10985,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1725:
+/***/ 35:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(5445)
+const { MockNotMatchedError } = __nccwpck_require__(4151)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(8149)
-const { buildURL } = __nccwpck_require__(1544)
+} = __nccwpck_require__(879)
+const { buildURL } = __nccwpck_require__(614)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
@@ -11359,7 +11359,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1030:
+/***/ 7040:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -11409,7 +11409,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 8353:
+/***/ 7211:
 /***/ ((module) => {
 
 
@@ -11445,7 +11445,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 2563:
+/***/ 2189:
 /***/ ((module) => {
 
 
@@ -11875,20 +11875,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4330:
+/***/ 3584:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(7589)
-const { urlEquals, getFieldValues } = __nccwpck_require__(102)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(1544)
-const { webidl } = __nccwpck_require__(253)
-const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9107)
-const { Request, fromInnerRequest } = __nccwpck_require__(6055)
-const { kState } = __nccwpck_require__(4883)
-const { fetching } = __nccwpck_require__(7302)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(4296)
+const { kConstruct } = __nccwpck_require__(8171)
+const { urlEquals, getFieldValues } = __nccwpck_require__(7392)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(614)
+const { webidl } = __nccwpck_require__(655)
+const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(6689)
+const { Request, fromInnerRequest } = __nccwpck_require__(229)
+const { kState } = __nccwpck_require__(8841)
+const { fetching } = __nccwpck_require__(1256)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(2498)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -12741,15 +12741,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6949:
+/***/ 6591:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(7589)
-const { Cache } = __nccwpck_require__(4330)
-const { webidl } = __nccwpck_require__(253)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
+const { kConstruct } = __nccwpck_require__(8171)
+const { Cache } = __nccwpck_require__(3584)
+const { webidl } = __nccwpck_require__(655)
+const { kEnumerableProperty } = __nccwpck_require__(614)
 
 class CacheStorage {
   /**
@@ -12900,26 +12900,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7589:
+/***/ 8171:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(9411).kConstruct)
+  kConstruct: (__nccwpck_require__(2581).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 102:
+/***/ 7392:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(980)
-const { isValidHeaderName } = __nccwpck_require__(4296)
+const { URLSerializer } = __nccwpck_require__(7618)
+const { isValidHeaderName } = __nccwpck_require__(2498)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -12964,7 +12964,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6820:
+/***/ 6254:
 /***/ ((module) => {
 
 
@@ -12983,15 +12983,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5437:
+/***/ 7931:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(2802)
-const { stringify } = __nccwpck_require__(5613)
-const { webidl } = __nccwpck_require__(253)
-const { Headers } = __nccwpck_require__(3676)
+const { parseSetCookie } = __nccwpck_require__(1588)
+const { stringify } = __nccwpck_require__(5203)
+const { webidl } = __nccwpck_require__(655)
+const { Headers } = __nccwpck_require__(7002)
 
 /**
  * @typedef {Object} Cookie
@@ -13174,14 +13174,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2802:
+/***/ 1588:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(6820)
-const { isCTLExcludingHtab } = __nccwpck_require__(5613)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(980)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(6254)
+const { isCTLExcludingHtab } = __nccwpck_require__(5203)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(7618)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -13491,7 +13491,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5613:
+/***/ 5203:
 /***/ ((module) => {
 
 
@@ -13850,13 +13850,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2455:
+/***/ 945:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(6627)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(8253)
 
 /**
  * @type {number[]} BOM
@@ -14431,23 +14431,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6942:
+/***/ 2375:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(7302)
-const { makeRequest } = __nccwpck_require__(6055)
-const { webidl } = __nccwpck_require__(253)
-const { EventSourceStream } = __nccwpck_require__(2455)
-const { parseMIMEType } = __nccwpck_require__(980)
-const { createFastMessageEvent } = __nccwpck_require__(44)
-const { isNetworkError } = __nccwpck_require__(9107)
-const { delay } = __nccwpck_require__(6627)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
-const { environmentSettingsObject } = __nccwpck_require__(4296)
-const { getGlobalDispatcher } = __nccwpck_require__(5837)
+const { fetching } = __nccwpck_require__(1256)
+const { makeRequest } = __nccwpck_require__(229)
+const { webidl } = __nccwpck_require__(655)
+const { EventSourceStream } = __nccwpck_require__(945)
+const { parseMIMEType } = __nccwpck_require__(7618)
+const { createFastMessageEvent } = __nccwpck_require__(7506)
+const { isNetworkError } = __nccwpck_require__(6689)
+const { delay } = __nccwpck_require__(8253)
+const { kEnumerableProperty } = __nccwpck_require__(614)
+const { environmentSettingsObject } = __nccwpck_require__(2498)
+const { getGlobalDispatcher } = __nccwpck_require__(8315)
 
 let experimentalWarned = false
 
@@ -14921,7 +14921,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6627:
+/***/ 8253:
 /***/ ((module) => {
 
 
@@ -14965,12 +14965,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8900:
+/***/ 4254:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(1544)
+const util = __nccwpck_require__(614)
 const {
   ReadableStreamFrom,
   isBlobLike,
@@ -14980,16 +14980,16 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(4296)
-const { FormData } = __nccwpck_require__(9662)
-const { kState } = __nccwpck_require__(4883)
-const { webidl } = __nccwpck_require__(253)
+} = __nccwpck_require__(2498)
+const { FormData } = __nccwpck_require__(2316)
+const { kState } = __nccwpck_require__(8841)
+const { webidl } = __nccwpck_require__(655)
 const { Blob } = __nccwpck_require__(4573)
 const assert = __nccwpck_require__(4589)
 const { isErrored, isDisturbed } = __nccwpck_require__(7075)
 const { isArrayBuffer } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(980)
-const { multipartFormDataParser } = __nccwpck_require__(3100)
+const { serializeAMimeType } = __nccwpck_require__(7618)
+const { multipartFormDataParser } = __nccwpck_require__(5538)
 let random
 
 try {
@@ -15501,7 +15501,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1207:
+/***/ 5434:
 /***/ ((module) => {
 
 
@@ -15632,7 +15632,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 980:
+/***/ 7618:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -16383,12 +16383,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 933:
+/***/ 147:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConnected, kSize } = __nccwpck_require__(9411)
+const { kConnected, kSize } = __nccwpck_require__(2581)
 
 class CompatWeakRef {
   constructor (value) {
@@ -16436,14 +16436,14 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 1506:
+/***/ 4504:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Blob, File } = __nccwpck_require__(4573)
-const { kState } = __nccwpck_require__(4883)
-const { webidl } = __nccwpck_require__(253)
+const { kState } = __nccwpck_require__(8841)
+const { webidl } = __nccwpck_require__(655)
 
 // TODO(@KhafraDev): remove
 class FileLike {
@@ -16569,16 +16569,16 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 3100:
+/***/ 5538:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(1544)
-const { utf8DecodeBytes } = __nccwpck_require__(4296)
-const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(980)
-const { isFileLike } = __nccwpck_require__(1506)
-const { makeEntry } = __nccwpck_require__(9662)
+const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(614)
+const { utf8DecodeBytes } = __nccwpck_require__(2498)
+const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(7618)
+const { isFileLike } = __nccwpck_require__(4504)
+const { makeEntry } = __nccwpck_require__(2316)
 const assert = __nccwpck_require__(4589)
 const { File: NodeFile } = __nccwpck_require__(4573)
 
@@ -17050,16 +17050,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9662:
+/***/ 2316:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(4296)
-const { kState } = __nccwpck_require__(4883)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
-const { FileLike, isFileLike } = __nccwpck_require__(1506)
-const { webidl } = __nccwpck_require__(253)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(2498)
+const { kState } = __nccwpck_require__(8841)
+const { kEnumerableProperty } = __nccwpck_require__(614)
+const { FileLike, isFileLike } = __nccwpck_require__(4504)
+const { webidl } = __nccwpck_require__(655)
 const { File: NativeFile } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 
@@ -17309,7 +17309,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 2443:
+/***/ 6849:
 /***/ ((module) => {
 
 
@@ -17356,21 +17356,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3676:
+/***/ 7002:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(9411)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
+const { kConstruct } = __nccwpck_require__(2581)
+const { kEnumerableProperty } = __nccwpck_require__(614)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(4296)
-const { webidl } = __nccwpck_require__(253)
+} = __nccwpck_require__(2498)
+const { webidl } = __nccwpck_require__(655)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
 
@@ -18050,7 +18050,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7302:
+/***/ 1256:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -18063,9 +18063,9 @@ const {
   filterResponse,
   makeResponse,
   fromInnerResponse
-} = __nccwpck_require__(9107)
-const { HeadersList } = __nccwpck_require__(3676)
-const { Request, cloneRequest } = __nccwpck_require__(6055)
+} = __nccwpck_require__(6689)
+const { HeadersList } = __nccwpck_require__(7002)
+const { Request, cloneRequest } = __nccwpck_require__(229)
 const zlib = __nccwpck_require__(8522)
 const {
   bytesMatch,
@@ -18101,23 +18101,23 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(4296)
-const { kState, kDispatcher } = __nccwpck_require__(4883)
+} = __nccwpck_require__(2498)
+const { kState, kDispatcher } = __nccwpck_require__(8841)
 const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(8900)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(4254)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(1207)
+} = __nccwpck_require__(5434)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished } = __nccwpck_require__(7075)
-const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(1544)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(980)
-const { getGlobalDispatcher } = __nccwpck_require__(5837)
-const { webidl } = __nccwpck_require__(253)
+const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(614)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(7618)
+const { getGlobalDispatcher } = __nccwpck_require__(8315)
+const { webidl } = __nccwpck_require__(655)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
@@ -20327,23 +20327,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6055:
+/***/ 229:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(8900)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(3676)
-const { FinalizationRegistry } = __nccwpck_require__(933)()
-const util = __nccwpck_require__(1544)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4254)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(7002)
+const { FinalizationRegistry } = __nccwpck_require__(147)()
+const util = __nccwpck_require__(614)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(4296)
+} = __nccwpck_require__(2498)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -20353,12 +20353,12 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(1207)
+} = __nccwpck_require__(5434)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(4883)
-const { webidl } = __nccwpck_require__(253)
-const { URLSerializer } = __nccwpck_require__(980)
-const { kConstruct } = __nccwpck_require__(9411)
+const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(8841)
+const { webidl } = __nccwpck_require__(655)
+const { URLSerializer } = __nccwpck_require__(7618)
+const { kConstruct } = __nccwpck_require__(2581)
 const assert = __nccwpck_require__(4589)
 const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(8474)
 
@@ -21371,14 +21371,14 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 9107:
+/***/ 6689:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(3676)
-const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(8900)
-const util = __nccwpck_require__(1544)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(7002)
+const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(4254)
+const util = __nccwpck_require__(614)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -21390,16 +21390,16 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(4296)
+} = __nccwpck_require__(2498)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(1207)
-const { kState, kHeaders } = __nccwpck_require__(4883)
-const { webidl } = __nccwpck_require__(253)
-const { FormData } = __nccwpck_require__(9662)
-const { URLSerializer } = __nccwpck_require__(980)
-const { kConstruct } = __nccwpck_require__(9411)
+} = __nccwpck_require__(5434)
+const { kState, kHeaders } = __nccwpck_require__(8841)
+const { webidl } = __nccwpck_require__(655)
+const { FormData } = __nccwpck_require__(2316)
+const { URLSerializer } = __nccwpck_require__(7618)
+const { kConstruct } = __nccwpck_require__(2581)
 const assert = __nccwpck_require__(4589)
 const { types } = __nccwpck_require__(7975)
 
@@ -21988,7 +21988,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4883:
+/***/ 8841:
 /***/ ((module) => {
 
 
@@ -22004,21 +22004,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4296:
+/***/ 2498:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(1207)
-const { getGlobalOrigin } = __nccwpck_require__(2443)
-const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(980)
+const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(5434)
+const { getGlobalOrigin } = __nccwpck_require__(6849)
+const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(7618)
 const { performance } = __nccwpck_require__(643)
-const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(1544)
+const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(614)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(253)
+const { webidl } = __nccwpck_require__(655)
 
 let supportedHashes = []
 
@@ -23643,14 +23643,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 253:
+/***/ 655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { types, inspect } = __nccwpck_require__(7975)
 const { markAsUncloneable } = __nccwpck_require__(5919)
-const { toUSVString } = __nccwpck_require__(1544)
+const { toUSVString } = __nccwpck_require__(614)
 
 /** @type {import('../../../types/webidl').Webidl} */
 const webidl = {}
@@ -24345,7 +24345,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5207:
+/***/ 4569:
 /***/ ((module) => {
 
 
@@ -24642,7 +24642,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6299:
+/***/ 1709:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -24651,16 +24651,16 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(7522)
+} = __nccwpck_require__(1496)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(9657)
-const { webidl } = __nccwpck_require__(253)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
+} = __nccwpck_require__(3859)
+const { webidl } = __nccwpck_require__(655)
+const { kEnumerableProperty } = __nccwpck_require__(614)
 
 class FileReader extends EventTarget {
   constructor () {
@@ -24993,12 +24993,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2981:
+/***/ 2175:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(253)
+const { webidl } = __nccwpck_require__(655)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -25078,7 +25078,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9657:
+/***/ 3859:
 /***/ ((module) => {
 
 
@@ -25095,7 +25095,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7522:
+/***/ 1496:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -25106,10 +25106,10 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(9657)
-const { ProgressEvent } = __nccwpck_require__(2981)
-const { getEncoding } = __nccwpck_require__(5207)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(980)
+} = __nccwpck_require__(3859)
+const { ProgressEvent } = __nccwpck_require__(2175)
+const { getEncoding } = __nccwpck_require__(4569)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(7618)
 const { types } = __nccwpck_require__(7975)
 const { StringDecoder } = __nccwpck_require__(3193)
 const { btoa } = __nccwpck_require__(4573)
@@ -25493,27 +25493,27 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2569:
+/***/ 3999:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(1816)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(966)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(2456)
-const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(5673)
-const { channels } = __nccwpck_require__(8150)
-const { CloseEvent } = __nccwpck_require__(44)
-const { makeRequest } = __nccwpck_require__(6055)
-const { fetching } = __nccwpck_require__(7302)
-const { Headers, getHeadersList } = __nccwpck_require__(3676)
-const { getDecodeSplit } = __nccwpck_require__(4296)
-const { WebsocketFrameSend } = __nccwpck_require__(9272)
+} = __nccwpck_require__(9686)
+const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(5995)
+const { channels } = __nccwpck_require__(3000)
+const { CloseEvent } = __nccwpck_require__(7506)
+const { makeRequest } = __nccwpck_require__(229)
+const { fetching } = __nccwpck_require__(1256)
+const { Headers, getHeadersList } = __nccwpck_require__(7002)
+const { getDecodeSplit } = __nccwpck_require__(2498)
+const { WebsocketFrameSend } = __nccwpck_require__(9390)
 
 /** @type {import('crypto')} */
 let crypto
@@ -25871,7 +25871,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1816:
+/***/ 966:
 /***/ ((module) => {
 
 
@@ -25944,14 +25944,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 44:
+/***/ 7506:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(253)
-const { kEnumerableProperty } = __nccwpck_require__(1544)
-const { kConstruct } = __nccwpck_require__(9411)
+const { webidl } = __nccwpck_require__(655)
+const { kEnumerableProperty } = __nccwpck_require__(614)
+const { kConstruct } = __nccwpck_require__(2581)
 const { MessagePort } = __nccwpck_require__(5919)
 
 /**
@@ -26280,12 +26280,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9272:
+/***/ 9390:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(1816)
+const { maxUnsigned16Bit } = __nccwpck_require__(966)
 
 const BUFFER_SIZE = 16386
 
@@ -26383,14 +26383,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2869:
+/***/ 5643:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(5673)
-const { MessageSizeExceededError } = __nccwpck_require__(8091)
+const { isValidClientWindowBits } = __nccwpck_require__(5995)
+const { MessageSizeExceededError } = __nccwpck_require__(3829)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -26495,16 +26495,16 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 4588:
+/***/ 430:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(1816)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(2456)
-const { channels } = __nccwpck_require__(8150)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(966)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(9686)
+const { channels } = __nccwpck_require__(3000)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -26514,11 +26514,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(5673)
-const { WebsocketFrameSend } = __nccwpck_require__(9272)
-const { closeWebSocketConnection } = __nccwpck_require__(2569)
-const { PerMessageDeflate } = __nccwpck_require__(2869)
-const { MessageSizeExceededError } = __nccwpck_require__(8091)
+} = __nccwpck_require__(5995)
+const { WebsocketFrameSend } = __nccwpck_require__(9390)
+const { closeWebSocketConnection } = __nccwpck_require__(3999)
+const { PerMessageDeflate } = __nccwpck_require__(5643)
+const { MessageSizeExceededError } = __nccwpck_require__(3829)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -27029,14 +27029,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 228:
+/***/ 1506:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(9272)
-const { opcodes, sendHints } = __nccwpck_require__(1816)
-const FixedQueue = __nccwpck_require__(6524)
+const { WebsocketFrameSend } = __nccwpck_require__(9390)
+const { opcodes, sendHints } = __nccwpck_require__(966)
+const FixedQueue = __nccwpck_require__(610)
 
 /** @type {typeof Uint8Array} */
 const FastBuffer = Buffer[Symbol.species]
@@ -27140,7 +27140,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 2456:
+/***/ 9686:
 /***/ ((module) => {
 
 
@@ -27159,16 +27159,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5673:
+/***/ 5995:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(2456)
-const { states, opcodes } = __nccwpck_require__(1816)
-const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(44)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(9686)
+const { states, opcodes } = __nccwpck_require__(966)
+const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(7506)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(980)
+const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(7618)
 
 /* globals Blob */
 
@@ -27488,15 +27488,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5366:
+/***/ 1668:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(253)
-const { URLSerializer } = __nccwpck_require__(980)
-const { environmentSettingsObject } = __nccwpck_require__(4296)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(1816)
+const { webidl } = __nccwpck_require__(655)
+const { URLSerializer } = __nccwpck_require__(7618)
+const { environmentSettingsObject } = __nccwpck_require__(2498)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(966)
 const {
   kWebSocketURL,
   kReadyState,
@@ -27505,21 +27505,21 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(2456)
+} = __nccwpck_require__(9686)
 const {
   isConnecting,
   isEstablished,
   isClosing,
   isValidSubprotocol,
   fireEvent
-} = __nccwpck_require__(5673)
-const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(2569)
-const { ByteParser } = __nccwpck_require__(4588)
-const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(1544)
-const { getGlobalDispatcher } = __nccwpck_require__(5837)
+} = __nccwpck_require__(5995)
+const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(3999)
+const { ByteParser } = __nccwpck_require__(430)
+const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(614)
+const { getGlobalDispatcher } = __nccwpck_require__(8315)
 const { types } = __nccwpck_require__(7975)
-const { ErrorEvent, CloseEvent } = __nccwpck_require__(44)
-const { SendQueue } = __nccwpck_require__(228)
+const { ErrorEvent, CloseEvent } = __nccwpck_require__(7506)
+const { SendQueue } = __nccwpck_require__(1506)
 
 // https://websockets.spec.whatwg.org/#interface-definition
 class WebSocket extends EventTarget {
@@ -28090,15 +28090,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 770:
+/***/ 9140:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+/* unused reexport */ __nccwpck_require__(6759);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 6759:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -28113,10 +28113,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-exports.httpOverHttp = httpOverHttp;
-exports.httpsOverHttp = httpsOverHttp;
-exports.httpOverHttps = httpOverHttps;
-exports.httpsOverHttps = httpsOverHttps;
+__webpack_unused_export__ = httpOverHttp;
+__webpack_unused_export__ = httpsOverHttp;
+__webpack_unused_export__ = httpOverHttps;
+__webpack_unused_export__ = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -28370,11 +28370,11 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 6193:
+/***/ 8341:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8257);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5724);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8257:
+/***/ 5724:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28394,14 +28394,14 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: deployAzureStage
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 10 modules
-var core = __nccwpck_require__(7264);
+// EXTERNAL MODULE: ../../../work/main/node_modules/@actions/core/lib/core.js + 10 modules
+var core = __nccwpck_require__(1802);
 // EXTERNAL MODULE: ./src/lib/duration.ts
-var duration = __nccwpck_require__(2543);
+var duration = __nccwpck_require__(131);
 // EXTERNAL MODULE: ./src/lib/errors.ts
-var errors = __nccwpck_require__(7268);
+var errors = __nccwpck_require__(8112);
 // EXTERNAL MODULE: ./src/lib/secrets.ts
-var secrets = __nccwpck_require__(5714);
+var secrets = __nccwpck_require__(5742);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/lib/summary.ts
@@ -28417,7 +28417,7 @@ const badge = {
 function cell(text) {
     return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 }
-function code(text) {
+function summary_code(text) {
     return `<code>${escapeHtml(text)}</code>`;
 }
 function escapeHtml(text) {
@@ -28513,25 +28513,28 @@ function withFooter(name, summary, { error, durationMs }) {
         headline: failed && summary.headline === '' ? (0,errors/* describe */.q0)(error) : summary.headline,
         facts: [
             ...summary.facts,
-            ['Failure reason', failed ? code((0,errors/* failureReason */.Hr)(error)) : undefined],
+            ['Failure reason', failed ? summary_code((0,errors/* failureReason */.Hr)(error)) : undefined],
             ['Duration', (0,duration/* formatDuration */.a3)(durationMs)],
         ],
     };
 }
 
 // EXTERNAL MODULE: ./src/lib/app-service.ts
-var app_service = __nccwpck_require__(4214);
-// EXTERNAL MODULE: ./src/lib/app-service-wait.ts + 3 modules
-var app_service_wait = __nccwpck_require__(6615);
-// EXTERNAL MODULE: ./src/lib/azure.ts + 2 modules
-var azure = __nccwpck_require__(3032);
+var app_service = __nccwpck_require__(9082);
+// EXTERNAL MODULE: ./src/lib/app-service-wait.ts + 2 modules
+var app_service_wait = __nccwpck_require__(6009);
+// EXTERNAL MODULE: ./src/lib/azure.ts + 3 modules
+var azure = __nccwpck_require__(2750);
 // EXTERNAL MODULE: ./src/lib/image.ts
-var lib_image = __nccwpck_require__(6054);
+var lib_image = __nccwpck_require__(4866);
 // EXTERNAL MODULE: ./src/lib/inputs.ts
-var inputs = __nccwpck_require__(1662);
+var inputs = __nccwpck_require__(690);
+// EXTERNAL MODULE: ./src/lib/names.ts
+var names = __nccwpck_require__(2603);
 // EXTERNAL MODULE: ./src/lib/azure-publish-profile.ts
-var azure_publish_profile = __nccwpck_require__(6246);
+var azure_publish_profile = __nccwpck_require__(986);
 ;// CONCATENATED MODULE: ./src/deploy-azure/inputs.ts
+
 
 
 
@@ -28578,7 +28581,7 @@ const NEEDS_ARM = {
     mode: 'deploy',
 };
 function readPublishProfile() {
-    const raw = (0,inputs/* optional */.lq)('publish-profile');
+    const raw = (0,inputs/* text */.Qq)('publish-profile');
     if (!raw)
         return undefined;
     (0,secrets/* mask */.dK)(raw);
@@ -28614,24 +28617,76 @@ function readInputs() {
         registry,
         managedIdentityPull,
         ...readSlotHandling(common.slot),
-        verify: (0,inputs/* oneOf */.yL)('verify', ['health', 'container', 'none'], 'health'),
-        wait: (0,app_service_wait/* readWaitInputs */.FW)(image),
+        ...readVerify(image),
+        rollbackOnFailure: (0,inputs/* bool */.lc)('rollback-on-failure', true),
+        rollbackOnCancel: (0,inputs/* bool */.lc)('rollback-on-cancel', true),
+    };
+}
+/** verify and the wait inputs; with verify: none, the inputs that only a check reads are refused. */
+function readVerify(image) {
+    const verify = (0,inputs/* oneOf */.yL)('verify', ['health', 'container', 'none'], 'health');
+    const checkOnly = ['health-url', 'expected-version'].filter((name) => (0,inputs/* optional */.lq)(name) !== undefined);
+    if (verify !== 'health' && checkOnly.length)
+        throw new errors/* InputError */.dz(`With verify: ${verify}, ${checkOnly.join(' and ')} ${checkOnly.length > 1 ? 'have' : 'has'} no effect: no health answer is read.`, 'Use verify: health, or remove them.');
+    return { verify, wait: (0,app_service_wait/* readWaitInputs */.FW)(image) };
+}
+/** What the post step of a cancelled run reads: the login, the time it may take, and whether to put back. */
+function readCancelInputs() {
+    const wait = readWaitInputs(undefined);
+    return {
+        target: resolveAzureTarget(readAzureTargetInputs()),
+        rollbackOnCancel: bool('rollback-on-cancel', true),
+        timeoutMs: wait.timeoutMs,
+        intervalMs: wait.intervalMs,
     };
 }
 /** The inputs of both modes; the secrets among them are masked the moment they are read, whatever the mode. */
 function readCommon() {
-    const mode = (0,inputs/* oneOf */.yL)('mode', ['deploy', 'delete-slot'], 'deploy');
-    const app = (0,app_service/* checkAppServiceName */.M4)('app-name', (0,inputs/* required */.mw)('app-name', 'the name of the web app'), app_service/* APP_NAME_MAX */.xX);
-    const resourceGroup = (0,inputs/* optional */.lq)('resource-group-name');
-    const slot = (0,app_service/* checkAppServiceName */.M4)('slot-name', (0,inputs/* optional */.lq)('slot-name') ?? 'production', app_service/* SLOT_NAME_MAX */.Kq);
-    const target = (0,azure/* resolveAzureTarget */.bC)((0,azure/* readAzureTargetInputs */.em)());
+    // Secrets first: whatever fails later, nothing printed can hold them.
     const registryPassword = (0,inputs/* optional */.lq)('registry-password');
     (0,secrets/* mask */.dK)(registryPassword);
+    // Every value, whatever its name: a setting's name does not say whether its value is a secret (DB_URL, SAS).
     const appSettings = (0,inputs/* keyValues */.K7)('app-settings');
-    for (const [key, value] of appSettings)
-        if ((0,secrets/* isSensitiveName */.eq)(key))
+    for (const value of appSettings.values())
+        if (canBeSecret(value))
             (0,secrets/* mask */.dK)(value);
+    for (const name of ['health-url', 'registry-url'])
+        (0,secrets/* maskUrl */.yP)((0,inputs/* optional */.lq)(name) ?? '');
+    const mode = (0,inputs/* oneOf */.yL)('mode', ['deploy', 'delete-slot'], 'deploy');
+    const app = (0,app_service/* checkAppServiceName */.M4)('app-name', (0,inputs/* required */.mw)('app-name', 'the name of the web app'), app_service/* APP_NAME_MAX */.xX);
+    const group = (0,inputs/* optional */.lq)('resource-group-name');
+    const resourceGroup = group && (0,names/* checkName */.I)('resource-group-name', group, names/* names */.D.azureResourceGroup);
+    const slot = (0,app_service/* checkAppServiceName */.M4)('slot-name', (0,inputs/* optional */.lq)('slot-name') ?? 'production', app_service/* SLOT_NAME_MAX */.Kq);
+    const target = (0,azure/* resolveAzureTarget */.bC)((0,azure/* readAzureTargetInputs */.em)());
     return { mode, target, app, resourceGroup, slot, appSettings, registryPassword };
+}
+/**
+ * Whether an app setting's value can be a secret: all but true/false, numbers and values under 4 characters, which
+ * masked would hide every `true` output and port number of the run (the runner hides every occurrence).
+ */
+function canBeSecret(value) {
+    return value.length >= 4 && !/^(true|false)$/i.test(value) && !/^-?\d+(\.\d+)?$/.test(value);
+}
+/** Inputs that do nothing when a slot is deleted: refused, so a workflow never believes they did something. */
+const DEPLOY_ONLY = [
+    'images',
+    'app-settings',
+    'startup-command',
+    'registry-url',
+    'registry-username',
+    'registry-password',
+    'swap',
+    'create-slot',
+    'create-slot-from',
+    'health-url',
+    'expected-version',
+];
+function refuseDeployOnly() {
+    const given = DEPLOY_ONLY.filter((name) => (0,inputs/* optional */.lq)(name) !== undefined);
+    // create-slot and swap default to false in action.yml: only true is a choice.
+    const chosen = given.filter((name) => !(['swap', 'create-slot'].includes(name) && /^false$/i.test((0,inputs/* optional */.lq)(name) ?? '')));
+    if (chosen.length)
+        throw new errors/* InputError */.dz(`With mode delete-slot, ${chosen.join(', ')} ${chosen.length > 1 ? 'have' : 'has'} no effect: the slot is deleted, nothing is deployed.`, 'Remove them from the delete-slot step.');
 }
 function profileDeployment(app, image, publishProfile) {
     return {
@@ -28649,15 +28704,19 @@ function profileDeployment(app, image, publishProfile) {
         createSlot: false,
         createSlotFrom: 'production',
         swap: false,
-        verify: (0,inputs/* oneOf */.yL)('verify', ['health', 'container', 'none'], 'health'),
-        wait: (0,app_service_wait/* readWaitInputs */.FW)(image),
+        ...readVerify(image),
         publishProfile,
+        rollbackOnFailure: false,
+        rollbackOnCancel: false,
     };
 }
 function slotDeletion(common) {
     if (common.slot === 'production')
         throw new errors/* InputError */.dz("mode 'delete-slot' needs 'slot-name': the production slot is the app and is never deleted.");
+    refuseDeployOnly();
     return {
+        rollbackOnFailure: false,
+        rollbackOnCancel: false,
         ...common,
         image: '',
         managedIdentityPull: false,
@@ -28684,6 +28743,8 @@ function readRegistry(image, password) {
     if ((username || password) && !(username && password)) {
         throw new errors/* InputError */.dz('The registry login is half given: registry-username and registry-password go together.', 'Give both, or neither (public image, or managed-identity-pull: true for ACR).');
     }
+    if (url && /^[a-z][\w+.-]*:\/\/[^/]*@/i.test(url))
+        throw new errors/* InputError */.dz(`Input 'registry-url' must not hold credentials (user:password@), got '${(0,secrets/* redactUrl */.BO)(url)}'.`, 'Give the server alone (https://myregistry.azurecr.io), the login in registry-username and registry-password.');
     if (!url && !username)
         return undefined;
     return { url: url ?? `https://${(0,lib_image/* parseImageReference */.o_)(image)?.registry ?? 'index.docker.io'}`, username, password };
@@ -28692,9 +28753,13 @@ function readSlotHandling(slot) {
     const swap = (0,inputs/* bool */.lc)('swap', false);
     if (swap && slot === 'production')
         throw new errors/* InputError */.dz("Input 'swap' needs 'slot-name': the slot to deploy into and then swap into production.");
+    const createSlot = (0,inputs/* bool */.lc)('create-slot', false);
+    const from = (0,inputs/* optional */.lq)('create-slot-from');
+    if (!createSlot && from !== undefined && from !== 'production')
+        throw new errors/* InputError */.dz("Input 'create-slot-from' has no effect without create-slot: true (no slot is created).", 'Set create-slot: true, or remove create-slot-from.');
     return {
         swap,
-        createSlot: (0,inputs/* bool */.lc)('create-slot', false),
+        createSlot,
         createSlotFrom: (0,app_service/* checkAppServiceName */.M4)('create-slot-from', (0,inputs/* optional */.lq)('create-slot-from') ?? 'production', app_service/* SLOT_NAME_MAX */.Kq),
     };
 }
@@ -28709,18 +28774,32 @@ function outputs(report) {
         'previous-image': report.previousImage,
         image: report.image || undefined,
         swapped: String(report.swapped),
+        changed: String(report.changed),
+        'rolled-back': String(report.rolledBack),
+        'end-state': report.endState,
     };
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-azure/report.ts
 function emptyReport() {
-    return { app: '', slot: '', image: '', changing: false, createdSlot: false, settingsChanged: [], swapped: false };
+    return {
+        app: '',
+        slot: '',
+        image: '',
+        changing: false,
+        createdSlot: false,
+        settingsChanged: [],
+        swapped: false,
+        changed: false,
+        rolledBack: false,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-azure/summary.ts
 
 
-const probes = (served) => served ? `${served.run.attempts} probes of ${code(served.url)}, ${(0,duration/* formatDuration */.a3)(served.ms)}` : undefined;
+
+const probes = (served) => served ? `${served.run.attempts} probes of ${summary_code(served.url)}, ${(0,duration/* formatDuration */.a3)(served.ms)}` : undefined;
 /**
  * The job summary of a deployment: outcome first, then app, slot, images, swap and probes. A failure before the
  * first change says that nothing was changed; runStage gives a failure its headline.
@@ -28739,14 +28818,18 @@ function summarise({ report, error }) {
             ],
         };
     }
-    return deployment(report, error !== undefined);
+    const summary = deployment(report, error !== undefined);
+    // With the end state as headline, the failure itself is still said.
+    if (error !== undefined && report.endState)
+        summary.facts.unshift(['Failure', (0,errors/* describe */.q0)(error).split('\n')[0]]);
+    return summary;
 }
 function summary_slotDeletion(report) {
     return {
         outcome: report.deletedSlot ? 'success' : 'unchanged',
         headline: report.deletedSlot
-            ? `Deleted slot ${code(report.slot)} of ${code(report.app)}.`
-            : `Slot ${code(report.slot)} of ${code(report.app)} did not exist.`,
+            ? `Deleted slot ${summary_code(report.slot)} of ${summary_code(report.app)}.`
+            : `Slot ${summary_code(report.slot)} of ${summary_code(report.app)} did not exist.`,
         facts: [],
     };
 }
@@ -28754,21 +28837,46 @@ function deployment(report, failed) {
     const where = report.swapped ? 'production' : report.slot;
     return {
         outcome: failed ? 'failure' : 'success',
+        // On failure once production was changed, the end state is the headline: what runs, proven or NOT.
         headline: failed
-            ? ''
-            : `${code(report.app)} ${where} serves ${code(report.image)}${report.swapped ? ` (swapped from ${code(report.slot)})` : ''}.`,
+            ? (report.endState ?? '')
+            : `${summary_code(report.app)} ${where} serves ${summary_code(report.image)}${report.swapped ? ` (swapped from ${summary_code(report.slot)})` : ''}.`,
         facts: [
-            ['App', `${code(report.app)} ${report.webappUrl ?? ''}`],
+            ['App', `${summary_code(report.app)} ${report.webappUrl ?? ''}`],
             [
                 'Slot',
-                `${code(report.slot)}${report.createdSlot ? ' (created)' : ''}${report.inPlace ? ' (in place: the plan has no slots)' : ''} ${report.slotUrl ?? ''}`,
+                `${summary_code(report.slot)}${report.createdSlot ? ' (created)' : ''}${report.inPlace ? ' (in place: the plan has no slots)' : ''} ${report.slotUrl ?? ''}`,
             ],
-            ['Put back', report.putBack ? `${code(report.previousImage ?? '')} on production` : undefined],
-            ['Image', `${code(report.previousImage || '(none)')} → ${code(report.image)}`],
-            ['App settings changed', report.settingsChanged.length ? report.settingsChanged.map(code).join(', ') : undefined],
+            ['Put back', report.putBack ? `${summary_code(report.previousImage ?? '')} on production: ${report.putBack}` : undefined],
+            ['End state', report.endState],
+            ['Read back', report.readBack],
+            ['Image', `${summary_code(report.previousImage || '(none)')} → ${summary_code(report.image)}`],
+            ['App settings changed', report.settingsChanged.length ? report.settingsChanged.map(summary_code).join(', ') : undefined],
             ['Slot probe', probes(report.slotProbe)],
             ['Swap', report.swapped ? `into production in ${(0,duration/* formatDuration */.a3)(report.swapMs ?? 0)}` : 'no'],
             ['Production probe', probes(report.productionProbe)],
+        ],
+    };
+}
+/** The post step's summary, when the run was cancelled. */
+function cancelSummary({ report, error }) {
+    const { saved } = report;
+    const headline = error !== undefined
+        ? ''
+        : !saved
+            ? 'Production was not being changed when the run was cancelled: nothing to put back.'
+            : report.rollbackOnCancel === false
+                ? `The run was cancelled while ${code(saved.app)} was being changed; rollback-on-cancel is false, so it is left as it is.`
+                : report.putBack
+                    ? `The run was cancelled while production was changed: ${report.putBack}.`
+                    : `The run was cancelled; ${code(saved.app)} runs ${code(saved.previousImage)}, as before: nothing to put back.`;
+    return {
+        outcome: 'cancelled',
+        headline,
+        facts: [
+            ['App', saved && code(saved.app)],
+            ['Found', report.found && code(report.found)],
+            ['Previous image', saved && code(saved.previousImage)],
         ],
     };
 }
@@ -28789,7 +28897,7 @@ const deployAzureStage = {
     async run(report) {
         const inputs = readInputs();
         Object.assign(report, { app: inputs.app, slot: inputs.slot, image: inputs.image });
-        const { deployAzure } = await __nccwpck_require__.e(/* import() */ 38).then(__nccwpck_require__.bind(__nccwpck_require__, 5038));
+        const { deployAzure } = await __nccwpck_require__.e(/* import() */ 355).then(__nccwpck_require__.bind(__nccwpck_require__, 2355));
         await deployAzure(inputs, report);
     },
     outputs: outputs,
@@ -28802,7 +28910,7 @@ async function run() {
 
 /***/ }),
 
-/***/ 6615:
+/***/ 6009:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28814,166 +28922,24 @@ __nccwpck_require__.d(__webpack_exports__, {
   ID: () => (/* binding */ waitUntilServes)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 10 modules
-var core = __nccwpck_require__(7264);
+// EXTERNAL MODULE: ../../../work/main/node_modules/@actions/core/lib/core.js + 10 modules
+var core = __nccwpck_require__(1802);
 // EXTERNAL MODULE: ./src/lib/duration.ts
-var duration = __nccwpck_require__(2543);
+var duration = __nccwpck_require__(131);
 // EXTERNAL MODULE: ./src/lib/errors.ts
-var errors = __nccwpck_require__(7268);
+var errors = __nccwpck_require__(8112);
 // EXTERNAL MODULE: ./src/lib/image.ts
-var lib_image = __nccwpck_require__(6054);
+var lib_image = __nccwpck_require__(4866);
 // EXTERNAL MODULE: ./src/lib/inputs.ts
-var inputs = __nccwpck_require__(1662);
+var inputs = __nccwpck_require__(690);
 // EXTERNAL MODULE: ./src/lib/azure-container.ts
-var azure_container = __nccwpck_require__(9678);
+var azure_container = __nccwpck_require__(8114);
 // EXTERNAL MODULE: external "node:timers/promises"
 var promises_ = __nccwpck_require__(8500);
-// EXTERNAL MODULE: ./src/lib/secrets.ts
-var secrets = __nccwpck_require__(5714);
-;// CONCATENATED MODULE: ./src/lib/probe-checks.ts
-
-
-/**
- * Parses `Name: value` (or `Name=value`) lines: whichever of `:` and `=` comes first separates, since a
- * header name has neither. Credentials are masked here, as soon as they are known. A malformed line is
- * reported by its number only: it may hold a token.
- */
-function parseHeaders(input, raw) {
-    const headers = {};
-    for (const [index, line] of raw.split('\n').entries()) {
-        const text = line.trim();
-        if (text === '' || text.startsWith('#'))
-            continue;
-        const at = text.search(/[:=]/);
-        const name = at < 0 ? '' : text.slice(0, at).trim();
-        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-            throw new InputError(`Input '${input}' line ${index + 1} is not a header.`, 'Write one Name: value per line.');
-        }
-        const value = text.slice(at + 1).trim();
-        if (isSensitiveName(name))
-            maskCredential(value);
-        headers[name.toLowerCase()] = value;
-    }
-    return headers;
-}
-/** `200`, `2xx`, `20x`, `200-299`, or several of them separated by commas or spaces. */
-function parseStatus(input, raw) {
-    const parts = raw.split(/[\s,]+/).filter(Boolean);
-    const tests = parts.map((part) => {
-        const range = /^([1-5]\d\d)-([1-5]\d\d)$/.exec(part);
-        if (range)
-            return (status) => status >= Number(range[1]) && status <= Number(range[2]);
-        if (/^[1-5][\dx][\dx]$/i.test(part) && !/^[1-5]x\d$/i.test(part)) {
-            const pattern = new RegExp(`^${part.toLowerCase().replace(/x/g, '\\d')}$`);
-            return (status) => pattern.test(String(status));
-        }
-        throw new errors/* InputError */.dz(`Input '${input}' has '${part}', which is not a status code pattern.`, 'Write codes such as 200, 2xx, 200-299 or 200,204.');
-    });
-    if (tests.length === 0)
-        throw new errors/* InputError */.dz(`Input '${input}' is empty: give a status such as 200 or 2xx.`);
-    return { text: parts.join(','), test: (status) => tests.some((test) => test(status)) };
-}
-/** A substring (or, when `exact`, the whole text), or a regular expression written `/pattern/flags`. */
-function parseText(input, raw, exact = false) {
-    const regex = /^\/(.+)\/([dimsuv]*)$/s.exec(raw);
-    if (!regex)
-        return { text: JSON.stringify(raw), test: (value) => (exact ? value === raw : value.includes(raw)) };
-    try {
-        const pattern = new RegExp(regex[1] ?? '', regex[2]);
-        return { text: raw, test: (value) => pattern.test(value) };
-    }
-    catch (error) {
-        throw new errors/* InputError */.dz(`Input '${input}' has an invalid regular expression ${raw}: ${error.message}.`);
-    }
-}
-/**
- * `path=value` (value: exact text or `/regex/`) or a bare `path` (the field must be present). An empty value
- * is refused: it is nearly always `version=${{ inputs.version }}` with the input unset, a check that could
- * never pass and would roll back a healthy deployment. `/^$/` asks for an empty string.
- */
-function parseJsonExpectations(input, lines) {
-    return lines.map((line) => {
-        const at = line.indexOf('=');
-        const path = (at < 0 ? line : line.slice(0, at)).trim();
-        const value = line.slice(at + 1).trim();
-        if (at >= 0 && value === '') {
-            throw new errors/* InputError */.dz(`Input '${input}' expects ${path} to be empty ('${path}=' has no value).`, 'When the value comes from an expression such as ${{ inputs.version }}, that value is empty: set it. To require an empty string write /^$/; to require only that the field exists, write the path alone.');
-        }
-        return { path, segments: jsonPath(input, path), expected: at < 0 ? undefined : parseText(input, value, true) };
-    });
-}
-/** Splits `a.b`, `items[0].id`, `$.a`, `["key.with.dots"]` into keys and indexes. */
-function jsonPath(input, path) {
-    const segments = [];
-    const token = /\.?([^.[\]"']+)|\[(\d+)\]|\[(["'])(.*?)\3\]/y;
-    const text = path.replace(/^\$\.?/, '');
-    while (token.lastIndex < text.length) {
-        const start = token.lastIndex;
-        const match = token.exec(text);
-        if (!match || token.lastIndex === start) {
-            throw new errors/* InputError */.dz(`Input '${input}' has a field path '${path}' that cannot be read at character ${start + 1}.`, 'Write paths such as status, data.version, items[0].id or ["key.with.dots"].');
-        }
-        segments.push(match[2] !== undefined ? Number(match[2]) : (match[1] ?? match[4] ?? ''));
-    }
-    if (segments.length === 0)
-        throw new errors/* InputError */.dz(`Input '${input}' has an empty field path.`);
-    return segments;
-}
-function lookup(document, segments) {
-    let value = document;
-    for (const segment of segments) {
-        if (typeof segment === 'number' ? !Array.isArray(value) : typeof value !== 'object' || value === null) {
-            return { found: false };
-        }
-        const container = value;
-        if (!Object.hasOwn(container, segment))
-            return { found: false };
-        value = container[segment];
-    }
-    return { found: true, value };
-}
-/** A field as text for comparing and printing: strings as they are, anything else as JSON. */
-const asText = (value) => (typeof value === 'string' ? value : JSON.stringify(value));
-const snippet = (raw) => {
-    const text = (0,secrets/* scrub */._I)(raw);
-    return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
-};
-/** What is wrong with a response, one reason each; empty when it passes. Pure. */
-function evaluate(response, expectations) {
-    const { status, body, json = [], maxLatencyMs } = expectations;
-    const latency = Math.round(response.latencyMs);
-    const slow = maxLatencyMs !== undefined && latency > maxLatencyMs;
-    const tooSlow = slow ? [`took ${latency} ms, over the ${maxLatencyMs} ms allowed`] : [];
-    // The body of an error page says nothing about the checks below; show its start instead.
-    if (!status.test(response.status)) {
-        return [`status ${response.status} is not ${status.text}: ${snippet(response.body.trim())}`, ...tooSlow];
-    }
-    const failures = [];
-    if (body && !body.test(response.body)) {
-        failures.push(`body does not ${body.text.startsWith('/') ? 'match' : 'contain'} ${body.text}`);
-    }
-    if (json.length > 0) {
-        let document;
-        try {
-            document = JSON.parse(response.body);
-        }
-        catch {
-            return [...failures, `body is not JSON: ${snippet(response.body.trim())}`, ...tooSlow];
-        }
-        for (const { path, segments, expected } of json) {
-            const field = lookup(document, segments);
-            if (!field.found)
-                failures.push(`${path} is missing`);
-            else if (expected && !expected.test(asText(field.value))) {
-                failures.push(`${path}: expected ${expected.text}, got ${JSON.stringify(field.value)}`);
-            }
-        }
-    }
-    return [...failures, ...tooSlow];
-}
-
+// EXTERNAL MODULE: ./src/lib/probe-checks.ts
+var probe_checks = __nccwpck_require__(2319);
 // EXTERNAL MODULE: ./src/lib/probe-http.ts
-var probe_http = __nccwpck_require__(9970);
+var probe_http = __nccwpck_require__(7590);
 ;// CONCATENATED MODULE: ./src/lib/poll.ts
 
 /**
@@ -28998,6 +28964,8 @@ async function poll(check, options) {
     }
 }
 
+// EXTERNAL MODULE: ./src/lib/secrets.ts
+var secrets = __nccwpck_require__(5742);
 ;// CONCATENATED MODULE: ./src/lib/probe.ts
 
 
@@ -29015,10 +28983,10 @@ async function poll(check, options) {
 async function probe(request, expectations) {
     const started = performance.now();
     try {
-        const response = await (0,probe_http/* send */.t)(request);
-        const failures = evaluate(response, expectations);
+        const response = await (0,probe_http/* send */.tN)(request);
+        const failures = (0,probe_checks/* evaluate */._3)(response, expectations);
         return {
-            url: (0,secrets/* redactUrl */.BO)(response.url),
+            url: response.foreign ? new URL(response.url).origin : (0,probe_checks/* shownUrl */.zA)(response.url),
             status: response.status,
             latencyMs: response.latencyMs,
             passed: !failures.length,
@@ -29027,10 +28995,11 @@ async function probe(request, expectations) {
     }
     catch (error) {
         return {
-            url: (0,secrets/* redactUrl */.BO)(request.url),
+            url: (0,probe_checks/* shownUrl */.zA)(request.url),
+            noAnswer: error instanceof probe_http/* NoAnswerError */.i5 ? error.kind : 'other',
             latencyMs: performance.now() - started,
             passed: false,
-            failures: [error.message],
+            failures: [(0,secrets/* scrub */._I)(error.message)],
         };
     }
 }
@@ -29052,7 +29021,7 @@ async function probeUntil(request, expectations, options) {
         const floor = Math.min(request.timeoutMs, options.intervalMs);
         if (attempt > 1 && deadline - Date.now() < floor)
             return 'timeout';
-        const result = await probe({ ...request, deadline }, expectations);
+        const result = await probe({ ...request, deadline, overallMs: options.timeoutMs }, expectations);
         results.push(result);
         streak = result.passed ? streak + 1 : 0;
         options.onAttempt?.(result, attempt, streak);
@@ -29100,6 +29069,7 @@ function latencyStats(samples) {
 
 
 
+
 /**
  * Reads health-path, health-url, expected-version (default: the tag of `image`, none for latest or a digest),
  * version-field, timeout and poll-interval.
@@ -29109,8 +29079,11 @@ function readWaitInputs(image) {
     if (!healthPath.startsWith('/'))
         throw new errors/* InputError */.dz(`Input 'health-path' must start with /, got '${healthPath}'.`);
     const healthUrl = (0,inputs/* optional */.lq)('health-url');
-    if (healthUrl && !/^https?:\/\//.test(healthUrl))
-        throw new errors/* InputError */.dz(`Input 'health-url' must be an http(s) URL, got '${healthUrl}'.`);
+    // A password in the URL (https://user:pass@host) is masked before anything can print it.
+    if (healthUrl)
+        (0,secrets/* maskUrl */.yP)(healthUrl);
+    if (healthUrl && !/^https?:\/\/[^\s]+$/.test(healthUrl))
+        throw new errors/* InputError */.dz(`Input 'health-url' must be an http(s) URL, got '${(0,secrets/* redactUrl */.BO)(healthUrl)}'.`);
     const tag = image ? (0,lib_image/* parseImageReference */.o_)(image)?.tag : undefined;
     return {
         healthPath,
@@ -29176,9 +29149,9 @@ const never = () => new Promise(() => undefined);
 async function probeServes(url, wait, what) {
     const started = Date.now();
     const json = wait.expectedVersion
-        ? parseJsonExpectations('expected-version', [`${wait.versionField}=${wait.expectedVersion}`])
+        ? (0,probe_checks/* parseJsonExpectations */.vP)('expected-version', [`${wait.versionField}=${wait.expectedVersion}`])
         : [];
-    const run = await probeUntil({ url, timeoutMs: Math.min(30_000, wait.timeoutMs) }, { status: parseStatus('health', '2xx'), json }, {
+    const run = await probeUntil({ url, timeoutMs: Math.min(30_000, wait.timeoutMs) }, { status: (0,probe_checks/* parseStatus */.i$)('health', '2xx'), json }, {
         timeoutMs: wait.timeoutMs,
         intervalMs: wait.intervalMs,
         backoff: 1.5,
@@ -29187,9 +29160,10 @@ async function probeServes(url, wait, what) {
         onAttempt: (result, attempt) => core/* info */.pq(`  ${what} #${attempt}: ${result.status ?? 'no answer'}${result.passed ? ' ok' : `: ${result.failures.join('; ')}`}`),
     });
     const ms = Date.now() - started;
+    // The URL as printed: a password in it (health-url) shown as ***.
     if (!run.passed)
-        throw notServed(url, wait, what, run, ms);
-    return { url, run, ms };
+        throw notServed((0,secrets/* redactUrl */.BO)(url), wait, what, run, ms);
+    return { url: (0,secrets/* redactUrl */.BO)(url), run, ms };
 }
 /** A slot that answered but never right failed its rollout; one that never answered ran out of time. */
 function notServed(url, wait, what, run, ms) {
@@ -29202,7 +29176,7 @@ function notServed(url, wait, what, run, ms) {
 
 /***/ }),
 
-/***/ 4214:
+/***/ 9082:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -29214,16 +29188,23 @@ function notServed(url, wait, what, run, ms) {
 /* harmony export */   Lr: () => (/* binding */ swapWithProduction),
 /* harmony export */   M4: () => (/* binding */ checkAppServiceName),
 /* harmony export */   TL: () => (/* binding */ createSlot),
+/* harmony export */   Xg: () => (/* binding */ readConfig),
+/* harmony export */   dT: () => (/* binding */ imageOf),
 /* harmony export */   kD: () => (/* binding */ tierWithoutSlots),
 /* harmony export */   q3: () => (/* binding */ findSlot),
+/* harmony export */   qp: () => (/* binding */ replaceSettings),
+/* harmony export */   sb: () => (/* binding */ readSettings),
 /* harmony export */   ss: () => (/* binding */ mergeSettings),
+/* harmony export */   vd: () => (/* binding */ isLostAnswer),
 /* harmony export */   xX: () => (/* binding */ APP_NAME_MAX)
 /* harmony export */ });
-/* unused harmony exports imageOf, readConfig, readSettings, stickySettingNames */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
-/* harmony import */ var _azure_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3032);
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2543);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7268);
+/* unused harmony export stickySettingNames */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1802);
+/* harmony import */ var _azure_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2750);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(131);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8112);
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2603);
+
 
 
 
@@ -29251,12 +29232,9 @@ async function write(ref, operation, call) {
 /** The longest app name App Service takes; a slot's name leaves room for the hyphen that joins them. */
 const APP_NAME_MAX = 60;
 const SLOT_NAME_MAX = 59;
-/** App and slot names as App Service allows them; checked so a typo fails before a request. */
+/** App and slot names as App Service allows them (src/lib/names.ts); checked so a typo fails before a request. */
 function checkAppServiceName(input, value, max) {
-    if (!new RegExp(`^[a-zA-Z0-9][a-zA-Z0-9-]{0,${max - 1}}$`).test(value) || value.endsWith('-')) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(`Input '${input}' is not an App Service name: '${value}'.`, `Use letters, digits and hyphens (at most ${max}), not starting or ending with a hyphen.`);
-    }
-    return value;
+    return (0,_names_js__WEBPACK_IMPORTED_MODULE_4__/* .checkName */ .I)(input, value, max === APP_NAME_MAX ? _names_js__WEBPACK_IMPORTED_MODULE_4__/* .names */ .D.azureWebApp : _names_js__WEBPACK_IMPORTED_MODULE_4__/* .names */ .D.azureSlot);
 }
 const isProduction = (ref) => ref.slot === 'production';
 const label = (ref) => (isProduction(ref) ? ref.app : `${ref.app}/${ref.slot}`);
@@ -29292,16 +29270,36 @@ async function readSettings(ref) {
         : client.webApps.listApplicationSettingsSlot(resourceGroup, app, slot));
     return { ...answer.properties };
 }
+/**
+ * Sets the slot's image (and startup command, managed-identity pull). When the answer is lost (no answer in time,
+ * a reset after the retries), the config is read back: a change that was made goes on as made, one that was not
+ * fails as the write did. Either way the log says what was read.
+ */
 async function writeConfig(ref, change) {
     const { client, resourceGroup, app, slot } = ref;
+    const acr = change.acrUseManagedIdentityCreds ?? (change.managedIdentityPull ? true : undefined);
     const config = {
         linuxFxVersion: `DOCKER|${change.image}`,
         ...(change.startupCommand !== undefined ? { appCommandLine: change.startupCommand } : {}),
-        ...(change.managedIdentityPull ? { acrUseManagedIdentityCreds: true } : {}),
+        ...(acr !== undefined ? { acrUseManagedIdentityCreds: acr } : {}),
     };
-    await write(ref, `Update config/web of ${label(ref)}`, () => isProduction(ref)
-        ? client.webApps.updateConfiguration(resourceGroup, app, config)
-        : client.webApps.updateConfigurationSlot(resourceGroup, app, slot, config));
+    try {
+        await write(ref, `Update config/web of ${label(ref)}`, () => isProduction(ref)
+            ? client.webApps.updateConfiguration(resourceGroup, app, config)
+            : client.webApps.updateConfigurationSlot(resourceGroup, app, slot, config));
+    }
+    catch (error) {
+        if (!isLostAnswer(error))
+            throw error;
+        const now = await readImage(ref).catch(() => undefined);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`The answer to Update config/web of ${label(ref)} was lost; read back: it runs ${now ?? '(could not be read)'}${now === change.image ? ', the change was made' : ', the change was not made'}.`);
+        if (now !== change.image)
+            throw error;
+    }
+}
+/** An error after which what Azure did is not known: no answer (cut, reset), as opposed to a refusal. */
+function isLostAnswer(error) {
+    return error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .TimeoutError */ .MU || (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .CloudError */ .K2 && (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .statusOf */ .c2)(error) === undefined);
 }
 /**
  * Merges settings into the slot's set. The API's PUT replaces the whole set, so the current one is read
@@ -29373,10 +29371,19 @@ async function swapWithProduction(ref) {
         await write(ref, `Swap ${label(ref)} with production`, () => client.webApps.beginSwapSlotAndWait(resourceGroup, app, slot, { targetSlot: 'production', preserveVnet: true }, { updateIntervalInMs: ref.intervalMs, abortSignal }));
     }
     catch (error) {
-        if (!abortSignal.aborted)
+        // Cut at the deadline, by the swap's own signal or by the bound of the poll then in flight: the same timeout.
+        const atDeadline = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .TimeoutError */ .MU && Date.now() >= ref.deadline - 100;
+        if (!abortSignal.aborted && !atDeadline)
             throw error;
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .TimeoutError */ .MU(`Swap ${label(ref)} with production did not finish within ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(Date.now() - started)} (the timeout).`, `Azure goes on with a swap once started: see the app's Activity log or \`az webapp deployment slot list\`, and raise timeout (swaps with a slow warm-up take minutes).`, { cause: error });
     }
+}
+/** Replaces the slot's whole set of app settings (putting a set read before back). */
+async function replaceSettings(ref, properties) {
+    const { client, resourceGroup, app, slot } = ref;
+    await write(ref, `Update app settings of ${label(ref)}`, () => isProduction(ref)
+        ? client.webApps.updateApplicationSettings(resourceGroup, app, { properties })
+        : client.webApps.updateApplicationSettingsSlot(resourceGroup, app, slot, { properties }));
 }
 /** Deletes the slot; true when it was there. */
 async function deleteSlot(ref) {
@@ -29416,7 +29423,7 @@ async function tierWithoutSlots(ref, serverFarmId) {
 
 /***/ }),
 
-/***/ 9678:
+/***/ 8114:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -29425,11 +29432,11 @@ async function tierWithoutSlots(ref, serverFarmId) {
 /* harmony export */   tp: () => (/* binding */ watchContainer)
 /* harmony export */ });
 /* unused harmony exports readDockerLog, containersOf */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1802);
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8500);
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _azure_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3032);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7268);
+/* harmony import */ var _azure_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2750);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8112);
 
 
 
@@ -29503,7 +29510,7 @@ async function watchContainer(log, image, before, signal) {
 
 /***/ }),
 
-/***/ 6246:
+/***/ 986:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -29511,9 +29518,9 @@ async function watchContainer(log, image, before, signal) {
 /* harmony export */   UJ: () => (/* binding */ parsePublishProfile),
 /* harmony export */   Uf: () => (/* binding */ kuduDockerLog)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5714);
-/* harmony import */ var _probe_http_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9970);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8112);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5742);
+/* harmony import */ var _probe_http_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7590);
 
 
 
@@ -29551,7 +29558,7 @@ async function kudu(profile, path, method = 'GET', headers = {}) {
     const url = path.startsWith('https://') ? path : `${profile.scm}${path}`;
     let answer;
     try {
-        answer = await (0,_probe_http_js__WEBPACK_IMPORTED_MODULE_2__/* .send */ .t)({ url, method, headers: { ...headers, authorization: auth }, timeoutMs: 60_000 });
+        answer = await (0,_probe_http_js__WEBPACK_IMPORTED_MODULE_2__/* .send */ .tN)({ url, method, headers: { ...headers, authorization: auth }, timeoutMs: 60_000 });
     }
     catch (error) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CloudError */ .K2(`Kudu ${method} ${path} failed: ${error.message}`, 'NetworkError', undefined, {
@@ -29590,7 +29597,7 @@ function kuduDockerLog(profile, app, intervalMs) {
 
 /***/ }),
 
-/***/ 3032:
+/***/ 2750:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29604,13 +29611,108 @@ __nccwpck_require__.d(__webpack_exports__, {
   c2: () => (/* binding */ statusOf)
 });
 
-// UNUSED EXPORTS: azureCredential, azureError, githubIdToken
+// UNUSED EXPORTS: REQUEST_TIMEOUT, azureCredential, azureError, githubIdToken, targetBounds
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 10 modules
-var core = __nccwpck_require__(7264);
+// EXTERNAL MODULE: ../../../work/main/node_modules/@actions/core/lib/core.js + 10 modules
+var core = __nccwpck_require__(1802);
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(131);
 // EXTERNAL MODULE: ./src/lib/errors.ts
-var errors = __nccwpck_require__(7268);
+var errors = __nccwpck_require__(8112);
+;// CONCATENATED MODULE: ./src/lib/azure-bounds.ts
+
+
+/** A request cut for lack of an answer; `azure()` prefixes it with the operation's name. */
+class RequestTimedOut extends errors/* TimeoutError */.MU {
+}
+const HINT = 'Azure (or the network to it) did not answer in time: rerun; if it keeps happening, raise request-timeout or timeout, and check the runner can reach the endpoint (a proxy, a firewall).';
+/** The time a request may take now, or a RequestTimedOut naming it when the deadline has passed. */
+function timeLeft(bounds, what) {
+    const left = bounds.deadline - Date.now();
+    if (left <= 0)
+        throw new RequestTimedOut(`${what}: not sent, the step's timeout has passed.`, HINT);
+    return Math.min(bounds.requestTimeoutMs, left);
+}
+/** The error for a request cut after `limitMs`, saying which bound cut it. */
+function cutError(bounds, what, limitMs, cause) {
+    const which = limitMs < bounds.requestTimeoutMs ? "the step's timeout" : 'request-timeout';
+    const cut = new RequestTimedOut(`${what}: no answer within ${(0,duration/* formatDuration */.a3)(limitMs)} (${which}).`, HINT, { cause });
+    bounds.lastCut = cut;
+    bounds.cuts = (bounds.cuts ?? 0) + 1;
+    return cut;
+}
+/**
+ * A credential whose token requests are bounded: MSAL and @azure/identity wrap a failed request in errors of their
+ * own (network_error, AuthenticationError), so a request cut meanwhile is reported as what it was.
+ */
+function boundedCredential(inner, bounds) {
+    return {
+        async getToken(scopes, options) {
+            const before = bounds.cuts ?? 0;
+            try {
+                return await inner.getToken(scopes, options);
+            }
+            catch (error) {
+                if (bounds.lastCut && (bounds.cuts ?? 0) > before)
+                    throw bounds.lastCut;
+                throw error;
+            }
+        },
+    };
+}
+/**
+ * A per-try pipeline policy (core-rest-pipeline) bounding each try of each request: an abort signal that fires
+ * after timeLeft(), joined to the caller's. A cut try is not retried: it fails the call with RequestTimedOut.
+ */
+function boundsPolicy(bounds, service) {
+    return {
+        name: 'requestBounds',
+        async sendRequest(request, next) {
+            const what = `${service} ${request.method} ${new URL(request.url).pathname}`;
+            const limit = timeLeft(bounds, what);
+            const timer = AbortSignal.timeout(limit);
+            const callers = request.abortSignal;
+            request.abortSignal = callers ? AbortSignal.any([callers, timer]) : timer;
+            try {
+                return await next(request);
+            }
+            catch (error) {
+                if (timer.aborted && !callers?.aborted)
+                    throw cutError(bounds, what, limit, error);
+                throw error;
+            }
+            finally {
+                request.abortSignal = callers;
+            }
+        },
+    };
+}
+/** fetch() bounded the same way (the GitHub ID token request). */
+async function boundedFetch(bounds, what, url, init) {
+    const limit = timeLeft(bounds, what);
+    const timer = AbortSignal.timeout(limit);
+    try {
+        const response = await fetch(url, { ...init, signal: timer });
+        // The body is read under the same bound: an answer whose body never ends is cut too.
+        const body = await response.text();
+        return new Response(body, { status: response.status, headers: response.headers });
+    }
+    catch (error) {
+        if (timer.aborted)
+            throw cutError(bounds, what, limit, error);
+        throw error;
+    }
+}
+/** Bounds with no deadline, for clients made outside a step's time (a request timeout only). */
+function unbounded(requestTimeoutMs = 60_000) {
+    return { requestTimeoutMs, deadline: Number.POSITIVE_INFINITY };
+}
+
+// EXTERNAL MODULE: ./src/lib/secrets.ts
+var secrets = __nccwpck_require__(5742);
 ;// CONCATENATED MODULE: ./src/lib/azure-errors.ts
+
+
 
 /**
  * Azure's errors in words a user can act on: Entra's AADSTS codes (the federated-credential ones GitHub users
@@ -29644,12 +29746,18 @@ const armHints = {
     Conflict: 'Another operation (a swap, a restart, a deployment from elsewhere) was running on the app for the whole timeout: wait for it (Activity log of the app), or raise timeout.',
     ExpectationFailed: "The swap's warm-up of the slot failed: look at the slot's log stream (az webapp log tail).",
 };
-/** Turns an Azure SDK or identity error into a CloudError naming the operation, the Azure code and what to check. */
+/**
+ * Turns an Azure SDK or identity error into a CloudError naming the operation, the Azure code and what to check. The
+ * message is scrubbed of every masked value: ARM and App Service echo parts of a request (a setting's value, a URL)
+ * in their error bodies, and the message is printed and goes into outputs and the summary.
+ */
 function azureError(error, operation) {
+    if (error instanceof RequestTimedOut)
+        return new errors/* TimeoutError */.MU(`${operation} failed: ${error.message}`, error.hint, { cause: error });
     if (error instanceof errors/* DeployError */.sH)
         return error;
     const err = error;
-    const message = String(err.message ?? error);
+    const message = (0,secrets/* scrub */._I)(String(err.message ?? error));
     const aad = /AADSTS(\d+)/.exec(message);
     if (aad ||
         err.name === 'AuthenticationError' ||
@@ -29695,14 +29803,24 @@ const appServiceErrorPolicy = {
     },
 };
 
-// EXTERNAL MODULE: ./src/lib/secrets.ts
-var secrets = __nccwpck_require__(5714);
+// EXTERNAL MODULE: ./src/lib/names.ts
+var names = __nccwpck_require__(2603);
 ;// CONCATENATED MODULE: ./src/lib/azure-login.ts
 
 
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const isGuid = (value) => GUID.test(value);
+
+const isGuid = (value) => names/* names */.D.azureGuid.test(value);
+/**
+ * A tenant as Entra's authority takes it (Microsoft identity platform docs, "Application configuration options:
+ * authority"): the tenant ID (a GUID) or one of its verified domain names; `adfs` for AD FS (Azure Stack Hub).
+ */
+const tenantRule = {
+    says: `${names/* names */.D.azureGuid.says}, a verified domain name such as contoso.onmicrosoft.com, or adfs`,
+    test: (value) => names/* names */.D.azureGuid.test(value) ||
+        value === 'adfs' ||
+        /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(value),
+};
 /** Parses `creds` (azure/login's JSON), masking its secret before anything else can print it. */
 function parseCreds(raw) {
     let creds;
@@ -29726,8 +29844,8 @@ function resolveLogin(inputs, env) {
     if (!['SERVICE_PRINCIPAL', 'IDENTITY'].includes(authType))
         throw new errors/* InputError */.dz(`Input 'auth-type' must be SERVICE_PRINCIPAL or IDENTITY, got '${inputs.authType}'.`);
     if (authType === 'IDENTITY') {
-        if (inputs.clientId && !GUID.test(inputs.clientId))
-            throw new errors/* InputError */.dz(`Input 'client-id' must be the client ID of a user-assigned identity, a GUID.`);
+        if (inputs.clientId)
+            (0,names/* checkName */.I)('client-id', inputs.clientId, names/* names */.D.azureGuid);
         return { kind: 'identity', clientId: inputs.clientId };
     }
     const { clientId, tenantId, clientSecret } = inputs;
@@ -29743,9 +29861,8 @@ function servicePrincipal(inputs, env) {
     if (missing.length) {
         throw new errors/* InputError */.dz(`The Azure login is half given: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing.`, 'OpenID Connect needs client-id and tenant-id (and permissions: id-token: write); a client secret needs client-id, tenant-id and client-secret.');
     }
-    if (!GUID.test(clientId)) {
-        throw new errors/* InputError */.dz(`Input 'client-id' must be an application (client) ID, a GUID; got '${clientId}'.`);
-    }
+    (0,names/* checkName */.I)('client-id', clientId, names/* names */.D.azureGuid);
+    (0,names/* checkName */.I)('tenant-id', tenantId, tenantRule);
     if (clientSecret)
         return { kind: 'secret', clientId, tenantId, clientSecret };
     if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
@@ -29770,33 +29887,64 @@ let idToken;
  * The GitHub ID token for an Entra token exchange. GitHub's tokens live minutes, Entra's access tokens an hour or
  * less, and a deployment may outlast both: whenever an access token must be renewed, the credential asks for an
  * assertion again, and gets a fresh ID token unless the one held is still valid for a while. Keyed by the job's
- * token request URL and the audience, so a second run in one process does not reuse another job's token.
+ * token request URL and the audience, so a second run in one process does not reuse another job's token. The
+ * request is bounded (request-timeout and the step's deadline), which the toolkit's getIDToken is not.
  */
-function githubIdToken(audience = 'api://AzureADTokenExchange') {
+function githubIdToken(audience = 'api://AzureADTokenExchange', bounds = unbounded()) {
     const key = `${process.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? ''} ${audience}`;
     const fresh = async () => {
         const held = idToken?.key === key ? await idToken.token.catch(() => '') : '';
         return held && jwtExpiry(held) - Date.now() > ID_TOKEN_MARGIN_MS ? held : '';
     };
-    const request = async () => {
-        const value = await core/* getIDToken */.V9(audience);
-        (0,secrets/* mask */.dK)(value);
-        return value;
-    };
-    const token = fresh().then((held) => held || request());
+    const token = fresh().then((held) => held || requestIdToken(audience, bounds));
     token.catch(() => (idToken = undefined));
     idToken = { key, token };
     return token;
 }
-/** The credential for the login, on the cloud's authority. */
-async function loginCredential(login, options) {
-    const identity = await Promise.all(/* import() */[__nccwpck_require__.e(818), __nccwpck_require__.e(907)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9907));
+/** GET ACTIONS_ID_TOKEN_REQUEST_URL&audience=... with the job's request token, as the toolkit's getIDToken does. */
+async function requestIdToken(audience, bounds) {
+    const url = process.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '';
+    const requestToken = process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? '';
+    (0,secrets/* mask */.dK)(requestToken);
+    let answer;
+    try {
+        answer = await boundedFetch(bounds, 'GitHub ID token request', `${url}&audience=${encodeURIComponent(audience)}`, {
+            headers: { authorization: `Bearer ${requestToken}`, accept: 'application/json' },
+        });
+    }
+    catch (error) {
+        if (error instanceof errors/* CloudError */.K2 || error instanceof errors/* InputError */.dz || error.name === 'RequestTimedOut')
+            throw error;
+        throw new errors/* CloudError */.K2(`GitHub ID token request failed: ${error.message}`, 'NetworkError', undefined, {
+            cause: error,
+        });
+    }
+    const body = (await answer.json().catch(() => ({})));
+    if (answer.status !== 200 || typeof body.value !== 'string' || body.value === '') {
+        throw new errors/* CloudError */.K2(`GitHub refused the ID token request (HTTP ${answer.status}${typeof body.message === 'string' ? `: ${body.message}` : ''}).`, 'IdTokenRefused', 'Check `permissions: id-token: write` on the job; rerun the job if its token expired.');
+    }
+    (0,secrets/* mask */.dK)(body.value);
+    return body.value;
+}
+/** The credential for the login, on the cloud's authority; each of its requests bounded by `bounds`. */
+async function loginCredential(login, cloud, bounds = unbounded()) {
+    return boundedCredential(await credentialFor(login, cloud, bounds), bounds);
+}
+async function credentialFor(login, cloud, bounds) {
+    const identity = await Promise.all(/* import() */[__nccwpck_require__.e(552), __nccwpck_require__.e(685)]).then(__nccwpck_require__.bind(__nccwpck_require__, 685));
+    const options = {
+        ...cloud,
+        additionalPolicies: [{ policy: boundsPolicy(bounds, 'Entra'), position: 'perRetry' }],
+    };
     if (login.kind === 'secret')
         return new identity.ClientSecretCredential(login.tenantId, login.clientId, login.clientSecret, options);
     if (login.kind === 'oidc')
-        return new identity.ClientAssertionCredential(login.tenantId, login.clientId, () => githubIdToken(login.audience), options);
+        return new identity.ClientAssertionCredential(login.tenantId, login.clientId, () => githubIdToken(login.audience, bounds), options);
     if (login.kind === 'identity')
-        return new identity.ManagedIdentityCredential(login.clientId ? { clientId: login.clientId } : {});
+        return new identity.ManagedIdentityCredential({
+            ...(login.clientId ? { clientId: login.clientId } : {}),
+            additionalPolicies: options.additionalPolicies,
+        });
     if (login.kind === 'cli')
         return cliCredential(new identity.AzureCliCredential());
     if (process.env.AZURE_CLIENT_SECRET)
@@ -29828,7 +29976,7 @@ function cliCredential(cli) {
 /** What az says when asked for a token for the scope ('' when it gives one, or cannot be run). */
 async function azError(scopes) {
     const scope = (Array.isArray(scopes) ? scopes[0] : scopes) ?? '';
-    const { getExecOutput } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 2697));
+    const { getExecOutput } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 6315));
     const args = ['account', 'get-access-token', '--output', 'json', '--resource', scope.replace(/\/\.default$/, '')];
     const answer = await getExecOutput('az', args, { silent: true, ignoreReturnCode: true }).catch(() => undefined);
     if (!answer || answer.exitCode === 0)
@@ -29840,8 +29988,10 @@ async function azError(scopes) {
 }
 
 // EXTERNAL MODULE: ./src/lib/inputs.ts
-var inputs = __nccwpck_require__(1662);
+var inputs = __nccwpck_require__(690);
 ;// CONCATENATED MODULE: ./src/lib/azure.ts
+
+
 
 
 
@@ -29855,27 +30005,33 @@ var inputs = __nccwpck_require__(1662);
  */
 
 
+
 const clouds = {
     AzureCloud: { arm: 'https://management.azure.com', authority: 'https://login.microsoftonline.com' },
     AzureUSGovernment: { arm: 'https://management.usgovcloudapi.net', authority: 'https://login.microsoftonline.us' },
     AzureChinaCloud: { arm: 'https://management.chinacloudapi.cn', authority: 'https://login.chinacloudapi.cn' },
 };
 const ENVIRONMENTS = ['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud', 'AzureStack'];
+/** request-timeout's default and range, as docs/inputs.md says time inputs are given. */
+const REQUEST_TIMEOUT = { fallback: '30', rule: { bare: 's', minMs: 1000, maxMs: 600_000 } };
 function endpoint(name, raw) {
     let url;
     try {
         url = new URL(raw);
     }
     catch {
-        throw new errors/* InputError */.dz(`Input '${name}' is not a URL: '${raw}'.`, 'Give an https:// URL, e.g. https://management.local.azurestack.external.');
+        throw new errors/* InputError */.dz(`Input '${name}' is not a URL: ${JSON.stringify(raw)}.`, 'Give an https:// URL, e.g. https://management.local.azurestack.external.');
     }
+    (0,secrets/* maskUrl */.yP)(url);
+    if (url.username || url.password)
+        throw new errors/* InputError */.dz(`Input '${name}' must not hold credentials (user:password@), got '${(0,secrets/* redactUrl */.BO)(raw)}'.`, 'Azure endpoints take a token, never a password in the URL: give the bare endpoint, and the login in its inputs.');
     if (url.protocol !== 'https:')
         throw new errors/* InputError */.dz(`Input '${name}' must be an https:// URL, got '${raw}'.`);
     return url.href.replace(/\/$/, '');
 }
 /** Reads the login and cloud inputs every Azure action shares, under the same names (azure/login's). */
 function readAzureTargetInputs() {
-    const creds = (0,inputs/* optional */.lq)('creds');
+    const creds = (0,inputs/* text */.Qq)('creds');
     (0,secrets/* mask */.dK)(creds);
     return {
         clientId: (0,inputs/* optional */.lq)('client-id'),
@@ -29888,6 +30044,7 @@ function readAzureTargetInputs() {
         environment: (0,inputs/* optional */.lq)('environment'),
         resourceManagerEndpoint: (0,inputs/* optional */.lq)('resource-manager-endpoint'),
         authorityHost: (0,inputs/* optional */.lq)('authority-host'),
+        requestTimeoutMs: (0,inputs/* duration */.p0)('request-timeout', REQUEST_TIMEOUT.fallback, REQUEST_TIMEOUT.rule),
     };
 }
 /** `creds` (azure/login's JSON) fills the login inputs it holds; explicit inputs win. */
@@ -29912,7 +30069,8 @@ function resolveAzureTarget(raw, env = process.env) {
         (0,secrets/* mask */.dK)(inputs.clientSecret);
     const cloud = resolveCloud(inputs);
     const login = resolveLogin(inputs, env);
-    return { login, cloud, subscriptionId: resolveSubscription(inputs, env, login) };
+    const subscriptionId = resolveSubscription(inputs, env, login);
+    return { login, cloud, subscriptionId, requestTimeoutMs: inputs.requestTimeoutMs };
 }
 /** The named cloud's endpoints (its name in any case, as azure/login takes it), or explicit ones. */
 function resolveCloud(inputs) {
@@ -29941,20 +30099,20 @@ function resolveSubscription(inputs, env, login) {
             return '';
         throw new errors/* InputError */.dz("Input 'subscription-id' is required (or AZURE_SUBSCRIPTION_ID): the subscription of the app.");
     }
-    if (!isGuid(subscriptionId)) {
-        throw new errors/* InputError */.dz(`Input 'subscription-id' must be a subscription ID, a GUID; got '${subscriptionId}'.`);
-    }
-    return subscriptionId;
+    return (0,names/* checkName */.I)('subscription-id', subscriptionId, names/* names */.D.azureGuid);
 }
-async function azureCredential(target) {
-    return loginCredential(target.login, {
+/** The bounds of a target's requests with no step deadline (request-timeout only). */
+const targetBounds = (target) => unbounded(target.requestTimeoutMs ?? 30_000);
+async function azureCredential(target, bounds = targetBounds(target)) {
+    const cloud = {
         authorityHost: target.cloud.authorityHost,
         disableInstanceDiscovery: !target.cloud.instanceDiscovery,
-    });
+    };
+    return loginCredential(target.login, cloud, bounds);
 }
 /** Runs az and returns its trimmed output; an InputError saying how to log in when it fails. */
 async function azOutput(args, what) {
-    const { getExecOutput } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 2697));
+    const { getExecOutput } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 6315));
     const shown = await getExecOutput('az', args, { silent: true, ignoreReturnCode: true }).catch((error) => ({
         exitCode: 127,
         stdout: '',
@@ -29979,9 +30137,13 @@ async function cliTarget(target) {
         throw new errors/* InputError */.dz(`The az session's subscription is not a GUID: '${subscriptionId}'.`);
     return { subscriptionId, resourceManager };
 }
-async function appServiceClient(target, stage) {
-    const { WebSiteManagementClient } = await Promise.all(/* import() */[__nccwpck_require__.e(818), __nccwpck_require__.e(112)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5112));
-    const credential = await azureCredential(target);
+/**
+ * The App Service client of a step. Every request it sends, and every token request of its login, is bounded by
+ * `bounds` (request-timeout and the step's deadline, which the step moves on as it goes).
+ */
+async function appServiceClient(target, stage, bounds = targetBounds(target)) {
+    const { WebSiteManagementClient } = await Promise.all(/* import() */[__nccwpck_require__.e(552), __nccwpck_require__.e(574)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6574));
+    const credential = await azureCredential(target, bounds);
     const { subscriptionId, resourceManager } = target.login.kind === 'cli'
         ? await cliTarget(target)
         : { subscriptionId: target.subscriptionId, resourceManager: target.cloud.resourceManager };
@@ -29992,6 +30154,7 @@ async function appServiceClient(target, stage) {
         retryOptions: { maxRetries: 4 },
     });
     client.pipeline.addPolicy(appServiceErrorPolicy, { phase: 'Deserialize' });
+    client.pipeline.addPolicy(boundsPolicy(bounds, 'ARM'), { afterPhase: 'Sign' });
     core/* debug */.Yz(`Azure login: ${target.login.kind}, subscription ${subscriptionId}`);
     return client;
 }
@@ -30017,7 +30180,7 @@ function isNotFound(error) {
 
 /***/ }),
 
-/***/ 2543:
+/***/ 131:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -30072,7 +30235,7 @@ function goDuration(ms) {
 
 /***/ }),
 
-/***/ 7268:
+/***/ 8112:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -30142,7 +30305,7 @@ function describe(error) {
 
 /***/ }),
 
-/***/ 6054:
+/***/ 4866:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -30150,7 +30313,7 @@ function describe(error) {
 /* harmony export */   rd: () => (/* binding */ checkImageReference)
 /* harmony export */ });
 /* unused harmony export repositoryOf */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7268);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8112);
 
 /**
  * Container image references as Docker reads them: `[registry[:port]/]path[:tag][@digest]`.
@@ -30192,11 +30355,12 @@ function repositoryOf(ref) {
 
 /***/ }),
 
-/***/ 1662:
+/***/ 690:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   K7: () => (/* binding */ keyValues),
+/* harmony export */   Qq: () => (/* binding */ text),
 /* harmony export */   lc: () => (/* binding */ bool),
 /* harmony export */   lq: () => (/* binding */ optional),
 /* harmony export */   mw: () => (/* binding */ required),
@@ -30205,13 +30369,13 @@ function repositoryOf(ref) {
 /* harmony export */   yL: () => (/* binding */ oneOf)
 /* harmony export */ });
 /* unused harmony exports optionalBool, parseNumber, number, parseList, parseKeyValues, optionalOneOf, parseDurationInput, workspacePath */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1802);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2543);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7268);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(131);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8112);
 
 
 
@@ -30221,8 +30385,20 @@ function repositoryOf(ref) {
  * Typed readers for action inputs. Each stage's inputs.ts calls these once and builds its own typed object;
  * nothing else reads `core.getInput`.
  */
-/** A trimmed input, or undefined when it is empty. */
+/**
+ * A trimmed one-line input, or undefined when it is empty. A line break inside is refused: a value printed in
+ * the log could otherwise start a line of its own, which the runner reads as a workflow command (`::…::`).
+ * Inputs that are text of several lines by nature (a certificate, a key, a JSON body) are read with `text`.
+ */
 function optional(name) {
+    const value = text(name);
+    if (value !== undefined && /[\r\n]/.test(value)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input '${name}' must be one line, but it has a line break.`, 'Remove the line break (a value from a secret or an expression can end in one: trim it).');
+    }
+    return value;
+}
+/** A trimmed input that may span lines (PEM, JSON, XML, a request body), or undefined when it is empty. */
+function text(name) {
     const value = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name).trim();
     return value === '' ? undefined : value;
 }
@@ -30348,44 +30524,338 @@ function isWithin(root, path) {
 
 /***/ }),
 
-/***/ 9970:
+/***/ 2603:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   t: () => (/* binding */ send)
+/* harmony export */   D: () => (/* binding */ names),
+/* harmony export */   I: () => (/* binding */ checkName)
 /* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8112);
+
+const pattern = (regex, says) => ({ says, test: (value) => regex.test(value) });
+/** Letters, digits, hyphens and underscores, 1-255 (ECS API Reference, CreateCluster clusterName, CreateService serviceName, RegisterTaskDefinition family, ContainerDefinition name). */
+const ecsName = pattern(/^[A-Za-z0-9_-]{1,255}$/, 'up to 255 letters, digits, hyphens and underscores');
+const arnOf = (service, resource) => new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:${resource}$`);
+const names = {
+    /** An ECS cluster name, or its ARN (ECS API Reference, CreateCluster; Amazon Resource Names). */
+    ecsCluster: {
+        says: `${ecsName.says}, or the cluster's ARN`,
+        test: (value) => ecsName.test(value) || arnOf('ecs', 'cluster/[A-Za-z0-9_-]{1,255}').test(value),
+    },
+    /** An ECS service name, or its ARN (long or short form). */
+    ecsService: {
+        says: `${ecsName.says}, or the service's ARN`,
+        test: (value) => ecsName.test(value) || arnOf('ecs', 'service/([A-Za-z0-9_-]{1,255}/)?[A-Za-z0-9_-]{1,255}').test(value),
+    },
+    ecsFamily: ecsName,
+    ecsContainer: ecsName,
+    /** An AWS Region code (AWS General Reference, Regional endpoints). */
+    awsRegion: pattern(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'a Region code such as us-east-1'),
+    /** An IAM role ARN (IAM User Guide, IAM identifiers: role paths and names). */
+    iamRoleArn: pattern(/^arn:aws[a-z-]*:iam::\d{12}:role\/([\x21-\x7e]{1,510}\/)?[\w+=,.@-]{1,64}$/, 'an IAM role ARN, arn:aws:iam::<12-digit account>:role/<name>'),
+    /** A tag key (Tagging AWS resources, tag naming limits): 1-128 characters, not starting with aws:. */
+    awsTagKey: {
+        says: '1-128 letters, digits, spaces and _ . : / = + - @, not starting with aws:',
+        test: (value) => /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(value) && !/^aws:/i.test(value),
+    },
+    /** A tag value: 0-256 characters of the same set. */
+    awsTagValue: pattern(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, 'up to 256 letters, digits, spaces and _ . : / = + - @'),
+    /** A resource group (Azure naming rules, Microsoft.Resources/resourcegroups): 1-90, no trailing period. */
+    azureResourceGroup: {
+        says: '1-90 letters, digits, underscores, hyphens, periods and parentheses, not ending in a period',
+        test: (value) => /^[-\p{L}\p{N}_.()]{1,90}$/u.test(value) && !value.endsWith('.'),
+    },
+    /** A web app (Microsoft.Web/sites): 2-60 letters, digits and hyphens, not starting or ending with a hyphen. */
+    azureWebApp: pattern(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,58}[A-Za-z0-9])$/, '2-60 letters, digits and hyphens, not starting or ending with a hyphen'),
+    /** A deployment slot (Microsoft.Web/sites/slots): 2-59 letters, digits and hyphens. */
+    azureSlot: pattern(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,57}[A-Za-z0-9])$/, '2-59 letters, digits and hyphens, not starting or ending with a hyphen'),
+    /** A container app or job (Microsoft.App/containerApps): 2-32 lower-case letters, digits and single hyphens. */
+    azureContainerApp: {
+        says: '2-32 lower-case letters, digits and hyphens, starting with a letter, ending with a letter or digit, no "--"',
+        test: (value) => /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/.test(value) && !value.includes('--'),
+    },
+    /** A subscription or tenant ID: a GUID. */
+    azureGuid: pattern(/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i, 'a GUID such as 00000000-0000-0000-0000-000000000000'),
+};
+/**
+ * Refuses `value` of input `input` unless `rule` accepts it. The value is shown JSON-quoted, so control
+ * characters in it print as escapes, never as a line of their own.
+ */
+function checkName(input, value, rule) {
+    if (!rule.test(value)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input '${input}' must be ${rule.says}, got ${JSON.stringify(value)}.`);
+    }
+    return value;
+}
+
+
+/***/ }),
+
+/***/ 2319:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _3: () => (/* binding */ evaluate),
+/* harmony export */   i$: () => (/* binding */ parseStatus),
+/* harmony export */   vP: () => (/* binding */ parseJsonExpectations),
+/* harmony export */   zA: () => (/* binding */ shownUrl)
+/* harmony export */ });
+/* unused harmony exports trivialValue, parseHeaders, parseText, jsonPath */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8112);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5742);
+
+
+/**
+ * Headers whose values describe the request, not who sends it: the only ones whose values are not masked.
+ * Every other value given is masked whatever its header's name (X-Tenant, X-Signature, a custom token header).
+ */
+const PUBLIC_HEADERS = new Set([
+    'accept',
+    'accept-language',
+    'accept-encoding',
+    'content-type',
+    'user-agent',
+    'cache-control',
+    'pragma',
+    'host',
+]);
+/** Header names are RFC 9110 tokens (5.1, 5.6.2). */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Set by the HTTP client from the body and the connection: a value given for them would break the exchange. */
+const CLIENT_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te']);
+/**
+ * A value that cannot be a secret and would do harm masked (`true`, `1` would turn into *** in every output).
+ */
+const trivialValue = (value) => value.length < 4 || /^(true|false|yes|no|on|off|\d+)$/i.test(value);
+/**
+ * Parses `Name: value` (or `Name=value`) lines: whichever of `:` and `=` comes first separates, since a
+ * header name has neither. Every value but those of the public headers is masked as soon as it is read. A
+ * malformed line is reported by its number only: it may hold a token.
+ */
+function parseHeaders(input, raw) {
+    const headers = {};
+    for (const [index, line] of raw.split('\n').entries()) {
+        const text = line.trim();
+        if (text === '' || text.startsWith('#'))
+            continue;
+        const at = text.search(/[:=]/);
+        const name = at < 0 ? '' : text.slice(0, at).trim();
+        const value = text.slice(at + 1).trim();
+        const key = name.toLowerCase();
+        if (!PUBLIC_HEADERS.has(key) && !trivialValue(value))
+            maskCredential(value);
+        const where = `Input '${input}' line ${index + 1}`;
+        if (!TOKEN.test(name)) {
+            throw new InputError(`${where} is not a header: a name (letters, digits, - and RFC 9110 token characters) then : and the value.`, 'Write one Name: value per line.');
+        }
+        // RFC 9110 5.5: a field value is visible characters, spaces and tabs (and Latin-1 obs-text, which Node sends).
+        // eslint-disable-next-line no-control-regex -- control characters are what is refused
+        if (/[\u0000-\u0008\u000a-\u001f\u007f]|[^\u0000-\u00ff]/.test(value)) {
+            throw new InputError(`${where} (${name}) has a character HTTP does not allow in a value: a control character or one beyond Latin-1.`, 'Encode it (percent- or base64-encoding, as the service expects).');
+        }
+        if (CLIENT_HEADERS.has(key)) {
+            throw new InputError(`${where} sets ${name}, which the HTTP client sets itself.`, 'Remove that line.');
+        }
+        if (Object.hasOwn(headers, key)) {
+            throw new InputError(`${where} sets ${name} a second time.`, 'Keep one line per header; join values with , .');
+        }
+        headers[key] = value;
+    }
+    return headers;
+}
+/** `200`, `2xx`, `20x`, `200-299`, or several of them separated by commas or spaces. */
+function parseStatus(input, raw) {
+    const parts = raw.split(/[\s,]+/).filter(Boolean);
+    const tests = parts.map((part) => {
+        const range = /^([1-5]\d\d)-([1-5]\d\d)$/.exec(part);
+        if (range)
+            return (status) => status >= Number(range[1]) && status <= Number(range[2]);
+        if (/^[1-5][\dx][\dx]$/i.test(part) && !/^[1-5]x\d$/i.test(part)) {
+            const pattern = new RegExp(`^${part.toLowerCase().replace(/x/g, '\\d')}$`);
+            return (status) => pattern.test(String(status));
+        }
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input '${input}' has '${part}', which is not a status code pattern.`, 'Write codes such as 200, 2xx, 200-299 or 200,204.');
+    });
+    if (tests.length === 0)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input '${input}' is empty: give a status such as 200 or 2xx.`);
+    return { text: parts.join(','), test: (status) => tests.some((test) => test(status)) };
+}
+/** A substring (or, when `exact`, the whole text), or a regular expression written `/pattern/flags`. */
+function parseText(input, raw, exact = false) {
+    const regex = /^\/(.+)\/([dimsuv]*)$/s.exec(raw);
+    if (!regex)
+        return { text: JSON.stringify(raw), test: (value) => (exact ? value === raw : value.includes(raw)) };
+    try {
+        const pattern = new RegExp(regex[1] ?? '', regex[2]);
+        return { text: raw, test: (value) => pattern.test(value) };
+    }
+    catch (error) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input '${input}' has an invalid regular expression ${raw}: ${error.message}.`);
+    }
+}
+/**
+ * `path=value` (value: exact text or `/regex/`) or a bare `path` (the field must be present). An empty value
+ * is refused: it is nearly always `version=${{ inputs.version }}` with the input unset, a check that could
+ * never pass and would roll back a healthy deployment. `/^$/` asks for an empty string.
+ */
+function parseJsonExpectations(input, lines) {
+    return lines.map((line) => {
+        const at = line.indexOf('=');
+        const path = (at < 0 ? line : line.slice(0, at)).trim();
+        const value = line.slice(at + 1).trim();
+        if (at >= 0 && value === '') {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input '${input}' expects ${path} to be empty ('${path}=' has no value).`, 'When the value comes from an expression such as ${{ inputs.version }}, that value is empty: set it. To require an empty string write /^$/; to require only that the field exists, write the path alone.');
+        }
+        return { path, segments: jsonPath(input, path), expected: at < 0 ? undefined : parseText(input, value, true) };
+    });
+}
+/** Splits `a.b`, `items[0].id`, `$.a`, `["key.with.dots"]` into keys and indexes. */
+function jsonPath(input, path) {
+    const segments = [];
+    const token = /\.?([^.[\]"']+)|\[(\d+)\]|\[(["'])(.*?)\3\]/y;
+    const text = path.replace(/^\$\.?/, '');
+    while (token.lastIndex < text.length) {
+        const start = token.lastIndex;
+        const match = token.exec(text);
+        if (!match || token.lastIndex === start) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input '${input}' has a field path '${path}' that cannot be read at character ${start + 1}.`, 'Write paths such as status, data.version, items[0].id or ["key.with.dots"].');
+        }
+        segments.push(match[2] !== undefined ? Number(match[2]) : (match[1] ?? match[4] ?? ''));
+    }
+    if (segments.length === 0)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input '${input}' has an empty field path.`);
+    return segments;
+}
+function lookup(document, segments) {
+    let value = document;
+    for (const segment of segments) {
+        if (typeof segment === 'number' ? !Array.isArray(value) : typeof value !== 'object' || value === null) {
+            return { found: false };
+        }
+        const container = value;
+        if (!Object.hasOwn(container, segment))
+            return { found: false };
+        value = container[segment];
+    }
+    return { found: true, value };
+}
+/** A field as text for comparing and printing: strings as they are, anything else as JSON. */
+const asText = (value) => (typeof value === 'string' ? value : JSON.stringify(value));
+const snippet = (raw) => {
+    const text = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .scrub */ ._I)(raw);
+    return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+};
+/**
+ * What is wrong with a response, one reason each; empty when it passes. Pure. Of an answer from another
+ * origin (an allowed redirect host) no body text nor field value is shown: only what was expected.
+ */
+function evaluate(response, expectations) {
+    const { status, body, json = [], maxLatencyMs } = expectations;
+    const latency = Math.round(response.latencyMs);
+    const slow = maxLatencyMs !== undefined && latency > maxLatencyMs;
+    const tooSlow = slow ? [`took ${latency} ms, over the ${maxLatencyMs} ms allowed`] : [];
+    const show = (raw) => (response.foreign ? '(the body of another origin is not shown)' : snippet(raw.trim()));
+    // The body of an error page says nothing about the checks below; show its start instead.
+    if (!status.test(response.status)) {
+        return [`status ${response.status} is not ${status.text}: ${show(response.body)}`, ...tooSlow];
+    }
+    const failures = [];
+    if (body && !body.test(response.body)) {
+        failures.push(`body does not ${body.text.startsWith('/') ? 'match' : 'contain'} ${body.text}`);
+    }
+    if (json.length > 0) {
+        let document;
+        try {
+            document = JSON.parse(response.body);
+        }
+        catch {
+            return [...failures, `body is not JSON: ${show(response.body)}`, ...tooSlow];
+        }
+        for (const { path, segments, expected } of json) {
+            const field = lookup(document, segments);
+            if (!field.found)
+                failures.push(`${path} is missing`);
+            else if (expected && !expected.test(asText(field.value))) {
+                const got = response.foreign ? 'another value' : (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .scrub */ ._I)(JSON.stringify(field.value));
+                failures.push(`${path}: expected ${expected.text}, got ${got}`);
+            }
+        }
+    }
+    return [...failures, ...tooSlow];
+}
+/** The URL as it may be printed: no password, no credential-like query value, no user name standing alone (a token). */
+function shownUrl(raw) {
+    try {
+        const url = new URL((0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .redactUrl */ .BO)(raw));
+        if (url.username && !url.password)
+            url.username = '***';
+        return url.href;
+    }
+    catch {
+        return (0,_secrets_js__WEBPACK_IMPORTED_MODULE_1__/* .scrub */ ._I)(raw.replace(/\/\/[^/?#@\s]*@/, '//***@'));
+    }
+}
+
+
+/***/ }),
+
+/***/ 7590:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   i5: () => (/* binding */ NoAnswerError),
+/* harmony export */   tN: () => (/* binding */ send)
+/* harmony export */ });
+/* unused harmony export hostAllowed */
 /* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7067);
 /* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_http__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4708);
 /* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_https__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_tls__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1692);
 /* harmony import */ var node_tls__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_tls__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2543);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5714);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(131);
+/* harmony import */ var _probe_checks_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2319);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5742);
 
 
 
 
 
+
+/** A request that got no answer to check, with the class of the failure. Its message never holds a credential. */
+class NoAnswerError extends Error {
+    kind;
+    constructor(message, kind, options) {
+        super((0,_secrets_js__WEBPACK_IMPORTED_MODULE_5__/* .scrub */ ._I)(message), options);
+        this.kind = kind;
+    }
+}
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_BODY = 1024 * 1024;
-/** Network failures in words a reader can act on. */
-function describeNetworkError(error) {
+/**
+ * Headers sent on when a redirect leaves the probed origin: they describe the request, not who makes it. Every
+ * other header given (Authorization, Cookie, X-Api-Key, any custom one) stays with the probed origin, as the
+ * Fetch standard does for Authorization (4.4 HTTP-redirect fetch) and curl for credentials (--location-trusted).
+ */
+const PORTABLE_HEADERS = new Set(['accept', 'accept-language', 'accept-encoding', 'user-agent', 'cache-control']);
+/** Network failures in words a reader can act on, with their class. */
+function classify(error) {
     const code = error.code ?? '';
     if (code === 'ECONNREFUSED')
-        return 'connection refused';
+        return ['connection refused', 'refused'];
     if (code === 'ECONNRESET' || error.message === 'socket hang up')
-        return 'connection reset before an answer';
+        return ['connection reset before an answer', 'reset'];
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
-        return `host not found (${code})`;
+        return [`host not found (${code})`, 'dns'];
     if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
-        return `host unreachable (${code})`;
+        return [`host unreachable (${code})`, 'other'];
     if (/SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)/.test(code)) {
-        return `TLS certificate not trusted (${code}): trust the CA that issued it (ca-cert)`;
+        return [`TLS certificate not trusted (${code}): trust the CA that issued it (ca-cert)`, 'tls'];
     }
     if (/CERT|TLS|SSL/.test(code))
-        return `TLS failed (${code}): ${error.message}`;
-    return code ? `${error.message} (${code})` : error.message;
+        return [`TLS failed (${code}): ${error.message}`, 'tls'];
+    return [code ? `${error.message} (${code})` : error.message, 'other'];
 }
 function exchange(url, method, headers, body, ca, signal) {
     return new Promise((resolve, reject) => {
@@ -30421,69 +30891,147 @@ function exchange(url, method, headers, body, ca, signal) {
         request.end(body);
     });
 }
+/** Whether `host` (host[:port] of a URL) is one of the allowed patterns: exact, or `*.domain` for its subdomains. */
+function hostAllowed(host, allowed) {
+    const name = host.toLowerCase();
+    const bare = name.replace(/:\d+$/, '');
+    return allowed.some((pattern) => {
+        const p = pattern.toLowerCase();
+        if (p.startsWith('*.'))
+            return (p.includes(':') ? name : bare).endsWith(p.slice(1));
+        return p.includes(':') || p.startsWith('[') ? name === p : bare === p;
+    });
+}
+/** The probed origin, or its upgrade from http to https on the same host (followed, but without credentials). */
+function ownOrigin(url, probed) {
+    const upgrade = probed.protocol === 'http:' && url.protocol === 'https:' && url.hostname === probed.hostname;
+    return url.origin === probed.origin || upgrade;
+}
+/** Where a redirect hop may go; throws a NoAnswerError naming the origin (never the URL: it may hold a token). */
+function checkHop(from, next, probed, request, seen) {
+    const allowedInput = request.allowedRedirectHosts === undefined ? '' : ' (allowed-redirect-hosts)';
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+        throw new NoAnswerError(`redirected to a ${next.protocol} URL, which is not followed`, 'redirect');
+    }
+    if (from.protocol === 'https:' && next.protocol === 'http:') {
+        throw new NoAnswerError(`redirected from https to http (${next.origin}), which is never followed: it would leave TLS`, 'redirect');
+    }
+    if (!ownOrigin(next, probed) && !hostAllowed(next.host, request.allowedRedirectHosts ?? [])) {
+        throw new NoAnswerError(`redirected to another origin, ${next.origin}, which is not followed: allow its host ${next.host}${allowedInput} to follow it`, 'redirect');
+    }
+    const key = `${next.origin}${next.pathname}${next.search}`;
+    if (seen.has(key))
+        throw new NoAnswerError(`redirect loop: ${(0,_probe_checks_js__WEBPACK_IMPORTED_MODULE_4__/* .shownUrl */ .zA)(next.href)} was already visited`, 'redirect');
+    seen.add(key);
+}
 /**
- * Sends one request and reads the whole answer, following redirects unless told not to (307/308 keep
- * the method and body; 303, and 301/302 after a POST, become a GET as browsers and curl do). Credentials
- * are not sent on to another origin. Throws an Error whose message says what went wrong on the network.
+ * The request a redirect leads to (RFC 9110 15.4): 307/308 keep the method and body; 303, and 301/302 after a
+ * POST, become a GET as browsers and curl do. Leaving the probed origin, only portable headers go on, never a
+ * credential or the URL's user info, and a body is never sent there.
+ */
+function nextHop(hop, status, next, probed) {
+    let { method, body, headers } = hop;
+    if (status === 303 || (status <= 302 && method === 'POST')) {
+        method = method === 'HEAD' ? 'HEAD' : 'GET';
+        body = undefined;
+        headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !/^content-/i.test(name)));
+    }
+    const url = new URL(next.href);
+    // Credentials stay with the probed origin, and are not given back after a hop elsewhere.
+    if (url.origin === probed.origin && hop.url.origin === probed.origin) {
+        url.username = probed.username;
+        url.password = probed.password;
+        return { url, method, headers, body };
+    }
+    url.username = '';
+    url.password = '';
+    if (body !== undefined) {
+        throw new NoAnswerError(`a ${status} redirect to another origin, ${next.origin}, would send the request body there; it is not followed`, 'redirect');
+    }
+    return {
+        url,
+        method,
+        body,
+        headers: Object.fromEntries(Object.entries(headers).filter(([n]) => PORTABLE_HEADERS.has(n))),
+    };
+}
+/** The failure of a request cut by a timer, naming both limits: the request's own and the overall one. */
+function timedOut(request, left, cause) {
+    const own = (0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(request.timeoutMs);
+    const overall = request.overallMs === undefined ? '' : ` of ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(request.overallMs)}`;
+    const why = left < request.timeoutMs
+        ? `no answer before the overall timeout${overall} ran out (each request may take ${own})`
+        : `no answer within ${own}, the time one request may take${overall ? ` (overall timeout${overall})` : ''}`;
+    return new NoAnswerError(why, 'timeout', { cause });
+}
+/**
+ * Sends one request and reads the whole answer, following redirects unless told not to (see nextHop and
+ * checkHop). Throws a NoAnswerError whose message says what went wrong on the network.
  */
 async function send(request) {
     const started = performance.now();
     const timeout = new AbortController();
     const left = request.deadline === undefined ? Infinity : request.deadline - Date.now();
     const timer = setTimeout(() => timeout.abort(), Math.max(0, Math.min(request.timeoutMs, left)));
-    let url = new URL(request.url);
-    let method = (request.method ?? 'GET').toUpperCase();
-    let body = request.body;
-    let headers = { 'user-agent': 'deploy-actions-probe', ...request.headers };
+    const probed = new URL(request.url);
+    const seen = new Set([`${probed.origin}${probed.pathname}${probed.search}`]);
+    let hop = {
+        url: probed,
+        method: (request.method ?? 'GET').toUpperCase(),
+        headers: { 'user-agent': 'deploy-actions-probe', ...request.headers },
+        body: request.body,
+    };
     try {
         for (let redirects = 0;; redirects++) {
-            if (url.protocol !== 'http:' && url.protocol !== 'https:')
-                throw new Error(`cannot probe ${url.protocol} URLs`);
-            const answer = await exchange(url, method, headers, body, request.ca, timeout.signal);
+            const answer = await exchange(hop.url, hop.method, hop.headers, hop.body, request.ca, timeout.signal);
             const location = answer.headers.location;
             if (request.followRedirects === false || !REDIRECTS.has(answer.status) || !location) {
-                return { url: url.href, ...answer, redirects, latencyMs: performance.now() - started };
+                const foreign = !ownOrigin(hop.url, probed);
+                return { url: hop.url.href, ...answer, redirects, latencyMs: performance.now() - started, foreign };
             }
-            if (redirects >= (request.maxRedirects ?? 10))
-                throw new Error(`more than ${redirects} redirects`);
-            const next = new URL(location, url);
-            if (next.origin !== url.origin) {
-                headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !(0,_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .isSensitiveName */ .eq)(name)));
+            if (redirects >= (request.maxRedirects ?? 10)) {
+                throw new NoAnswerError(`more than ${redirects} redirects`, 'redirect');
             }
-            if (answer.status === 303 || (answer.status <= 302 && method === 'POST')) {
-                method = method === 'HEAD' ? 'HEAD' : 'GET';
-                body = undefined;
-                headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !/^content-/i.test(name)));
-            }
-            url = next;
+            const next = parseLocation(location, hop.url);
+            checkHop(hop.url, next, probed, request, seen);
+            hop = nextHop(hop, answer.status, next, probed);
         }
     }
     catch (error) {
-        if (timeout.signal.aborted) {
-            const why = left < request.timeoutMs ? 'before the overall timeout' : `within ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(request.timeoutMs)}`;
-            throw new Error(`no answer ${why}`, { cause: error });
-        }
-        throw new Error(describeNetworkError(error), { cause: error });
+        if (error instanceof NoAnswerError)
+            throw error;
+        if (timeout.signal.aborted)
+            throw timedOut(request, left, error);
+        const [message, kind] = classify(error);
+        throw new NoAnswerError(message, kind, { cause: error });
     }
     finally {
         clearTimeout(timer);
+    }
+}
+function parseLocation(location, base) {
+    try {
+        return new URL(location, base);
+    }
+    catch {
+        throw new NoAnswerError('redirected to a Location that is not a URL', 'redirect');
     }
 }
 
 
 /***/ }),
 
-/***/ 5714:
+/***/ 5742:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   BO: () => (/* binding */ redactUrl),
 /* harmony export */   _I: () => (/* binding */ scrub),
 /* harmony export */   dK: () => (/* binding */ mask),
-/* harmony export */   eq: () => (/* binding */ isSensitiveName)
+/* harmony export */   yP: () => (/* binding */ maskUrl)
 /* harmony export */ });
-/* unused harmony exports printedForms, maskCredential, maskUrl */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
+/* unused harmony exports isSensitiveName, printedForms, maskCredential */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1802);
 
 /**
  * The one place a value becomes secret. `mask()` registers it with the runner, which then hides it in the log
@@ -30566,17 +31114,32 @@ function maskUrl(raw) {
         mask(url.password);
         mask(safeDecode(url.password));
     }
+    else if (url.username.length >= 8) {
+        // A user name alone is how tokens ride in URLs (https://<token>@host); a short one is a name (git, deploy).
+        mask(url.username);
+        mask(safeDecode(url.username));
+    }
+    if (url.password || url.username.length >= 8) {
+        // The header a client builds from the URL's credentials.
+        const basic = Buffer.from(`${safeDecode(url.username)}:${safeDecode(url.password)}`, 'utf8').toString('base64');
+        maskCredential(`Basic ${basic}`);
+    }
     for (const [name, value] of url.searchParams)
         if (isSensitiveName(name))
             mask(value);
 }
-/** The URL for logs, summaries and outputs: its password and credential-like query values as ***. */
+/**
+ * The URL for logs, summaries and outputs: its password (or a token standing alone as the user name) and
+ * credential-like query values as ***.
+ */
 function redactUrl(raw) {
     const url = parseUrl(raw);
     if (!url)
         return scrub(raw);
     if (url.password)
         url.password = '***';
+    else if (url.username.length >= 8)
+        url.username = '***';
     for (const name of new Set(url.searchParams.keys()))
         if (isSensitiveName(name))
             url.searchParams.set(name, '***');
@@ -30723,7 +31286,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnos
 
 /***/ }),
 
-/***/ 610:
+/***/ 8229:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
@@ -30926,29 +31489,31 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 7264:
+/***/ 1802:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ debug),
-  V9: () => (/* binding */ getIDToken),
+  Yz: () => (/* binding */ core_debug),
+  z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
+  Gu: () => (/* binding */ getState),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
   lm: () => (/* binding */ notice),
+  LZ: () => (/* binding */ saveState),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ setSecret),
+  Pq: () => (/* binding */ core_setSecret),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, isDebug, markdownSummary, platform, setCommandEcho, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -30984,7 +31549,7 @@ function toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -31080,7 +31645,7 @@ function escapeProperty(s) {
 var external_crypto_ = __nccwpck_require__(6982);
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -31119,11 +31684,9 @@ function file_command_prepareKeyValueMessage(key, value) {
 var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
-var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
-var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -31214,11 +31777,11 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/node_modules/undici/index.js
-var undici = __nccwpck_require__(3368);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+// EXTERNAL MODULE: ../../../work/main/node_modules/tunnel/index.js
+var node_modules_tunnel = __nccwpck_require__(9140);
+// EXTERNAL MODULE: ../../../work/main/node_modules/@actions/http-client/node_modules/undici/index.js
+var undici = __nccwpck_require__(7154);
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -31293,7 +31856,7 @@ const HttpResponseRetryCodes = [
     HttpCodes.ServiceUnavailable,
     HttpCodes.GatewayTimeout
 ];
-const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
 const ExponentialBackoffCeiling = 10;
 const ExponentialBackoffTimeSlice = 5;
 class HttpClientError extends Error {
@@ -31339,7 +31902,7 @@ function isHttps(requestUrl) {
     const parsedUrl = new URL(requestUrl);
     return parsedUrl.protocol === 'https:';
 }
-class HttpClient {
+class lib_HttpClient {
     constructor(userAgent, handlers, requestOptions) {
         this._ignoreSslError = false;
         this._allowRedirects = true;
@@ -31642,7 +32205,7 @@ class HttpClient {
     }
     getAgentDispatcher(serverUrl) {
         const parsedUrl = new URL(serverUrl);
-        const proxyUrl = getProxyUrl(parsedUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (!useProxy) {
             return;
@@ -31653,7 +32216,7 @@ class HttpClient {
         const info = {};
         info.parsedUrl = requestUrl;
         const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
+        info.httpModule = usingSsl ? https : http;
         const defaultPort = usingSsl ? 443 : 80;
         info.options = {};
         info.options.host = info.parsedUrl.hostname;
@@ -31752,7 +32315,7 @@ class HttpClient {
     }
     _getAgent(parsedUrl) {
         let agent;
-        const proxyUrl = getProxyUrl(parsedUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (this._keepAlive && useProxy) {
             agent = this._proxyAgent;
@@ -31767,7 +32330,7 @@ class HttpClient {
         const usingSsl = parsedUrl.protocol === 'https:';
         let maxSockets = 100;
         if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
+            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
         }
         // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
         if (proxyUrl && proxyUrl.hostname) {
@@ -31792,7 +32355,7 @@ class HttpClient {
         // if tunneling agent isn't assigned create a new agent
         if (!agent) {
             const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
+            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
             this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -31815,7 +32378,7 @@ class HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -31915,7 +32478,7 @@ class HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/http-client/lib/auth.js
 var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -31946,7 +32509,7 @@ class BasicCredentialHandler {
         });
     }
 }
-class BearerCredentialHandler {
+class auth_BearerCredentialHandler {
     constructor(token) {
         this.token = token;
     }
@@ -31991,7 +32554,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -32004,13 +32567,13 @@ var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg
 
 
 
-class OidcClient {
+class oidc_utils_OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -32029,7 +32592,7 @@ class OidcClient {
     static getCall(id_token_url) {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = OidcClient.createHttpClient();
+            const httpclient = oidc_utils_OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -32048,13 +32611,13 @@ class OidcClient {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = OidcClient.getIDTokenUrl();
+                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield OidcClient.getCall(id_token_url);
+                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -32065,7 +32628,7 @@ class OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -32346,7 +32909,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = (/* unused pure expression or super */ null && (_summary));
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -32380,9 +32943,9 @@ function toPlatformPath(pth) {
     return pth.replace(/[/\\]/g, path.sep);
 }
 //# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 4 modules
-var lib_exec = __nccwpck_require__(2697);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+// EXTERNAL MODULE: ../../../work/main/node_modules/@actions/exec/lib/exec.js + 4 modules
+var lib_exec = __nccwpck_require__(6315);
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -32447,7 +33010,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -32524,7 +33087,7 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function setSecret(secret) {
+function core_setSecret(secret) {
     command_issueCommand('add-mask', {}, secret);
 }
 /**
@@ -32646,7 +33209,7 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function debug(message) {
+function core_debug(message) {
     command_issueCommand('debug', {}, message);
 }
 /**
@@ -32730,9 +33293,9 @@ function group(name, fn) {
 function saveState(name, value) {
     const filePath = process.env['GITHUB_STATE'] || '';
     if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
     }
-    issueCommand('save-state', { name }, toCommandValue(value));
+    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
 }
 /**
  * Gets the value of an state set by this action's main execution.
@@ -32768,7 +33331,7 @@ function getIDToken(aud) {
 
 /***/ }),
 
-/***/ 2697:
+/***/ 6315:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32793,7 +33356,7 @@ var external_path_ = __nccwpck_require__(6928);
 var external_assert_ = __nccwpck_require__(2613);
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/io/lib/io-util.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -32973,7 +33536,7 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/io/lib/io.js
 var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -33247,7 +33810,7 @@ function io_copyFile(srcFile, destFile, force) {
 //# sourceMappingURL=io.js.map
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/exec/lib/toolrunner.js
 var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -33835,7 +34398,7 @@ class ExecState extends external_events_.EventEmitter {
     }
 }
 //# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/exec/lib/exec.js
 var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -34038,36 +34601,6 @@ function getExecOutput(commandLine, args, options) {
 /******/ 	};
 /******/ })();
 /******/ 
-/******/ /* webpack/runtime/create fake namespace object */
-/******/ (() => {
-/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
-/******/ 	var leafPrototypes;
-/******/ 	// create a fake namespace object
-/******/ 	// mode & 1: value is a module id, require it
-/******/ 	// mode & 2: merge all properties of value into the ns
-/******/ 	// mode & 4: return value when already ns object
-/******/ 	// mode & 16: return value when it's Promise-like
-/******/ 	// mode & 8|1: behave like require
-/******/ 	__nccwpck_require__.t = function(value, mode) {
-/******/ 		if(mode & 1) value = this(value);
-/******/ 		if(mode & 8) return value;
-/******/ 		if(typeof value === 'object' && value) {
-/******/ 			if((mode & 4) && value.__esModule) return value;
-/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
-/******/ 		}
-/******/ 		var ns = Object.create(null);
-/******/ 		__nccwpck_require__.r(ns);
-/******/ 		var def = {};
-/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
-/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
-/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
-/******/ 		}
-/******/ 		def['default'] = () => (value);
-/******/ 		__nccwpck_require__.d(ns, def);
-/******/ 		return ns;
-/******/ 	};
-/******/ })();
-/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -34186,6 +34719,6 @@ function getExecOutput(commandLine, args, options) {
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(6193);
+/******/ var __webpack_exports__ = __nccwpck_require__(8341);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -19,8 +19,8 @@ var app_service = __webpack_require__(9082);
 var app_service_wait = __webpack_require__(6332);
 // EXTERNAL MODULE: ./src/lib/azure-container.ts
 var azure_container = __webpack_require__(8114);
-// EXTERNAL MODULE: ./src/lib/azure.ts + 2 modules
-var azure = __webpack_require__(2872);
+// EXTERNAL MODULE: ./src/lib/azure.ts + 3 modules
+var azure = __webpack_require__(2750);
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var errors = __webpack_require__(8112);
 ;// CONCATENATED MODULE: ./src/lib/azure-site.ts
@@ -63,14 +63,16 @@ const groupOf = (id) => /\/resourceGroups\/([^/]+)\//i.exec(id ?? '')?.[1] ?? ''
  * nothing is changed and the step only proves it serves.
  */
 async function rollbackAzure(inputs) {
-    const client = await (0,azure/* appServiceClient */.mE)(inputs.azure, 'rollback');
     const { timeoutMs, intervalMs } = inputs.wait;
+    // Every ARM, Entra and GitHub request is cut after request-timeout, and none outlives the step's timeout.
+    const bounds = { requestTimeoutMs: inputs.azure.requestTimeoutMs ?? 30_000, deadline: Date.now() + timeoutMs };
+    const client = await (0,azure/* appServiceClient */.mE)(inputs.azure, 'rollback', bounds);
     const production = {
         client,
         resourceGroup: inputs.resourceGroup ?? (await findResourceGroup(client, inputs.app)),
         app: inputs.app,
         slot: 'production',
-        deadline: Date.now() + timeoutMs,
+        deadline: bounds.deadline,
         intervalMs,
     };
     const app = await (0,app_service/* findSlot */.q3)(production);
@@ -87,8 +89,10 @@ async function rollbackAzure(inputs) {
             facts,
         };
     }
-    const { how, restarted } = await putBack(inputs, production, app?.serverFarmId);
+    const { how, restarted } = await putBack(inputs, production, app?.serverFarmId, bounds);
     core/* info */.pq(`${inputs.app}: ${current} → ${inputs.previousImage} (${how})`);
+    // Waiting for it to serve gets the timeout again (its docker log reads are ARM requests).
+    bounds.deadline = Date.now() + timeoutMs;
     const served = await (0,app_service_wait/* waitUntilServes */.ID)(url, inputs.wait, 'production', restarted);
     return {
         outcome: 'rolled-back',
@@ -102,11 +106,11 @@ async function rollbackAzure(inputs) {
  * Swaps the slot back when it holds previous-image, else sets previous-image on production and restarts it (then
  * the docker log shows when its container is up, as for a deploy). Says which.
  */
-async function putBack(inputs, production, serverFarmId) {
+async function putBack(inputs, production, serverFarmId, bounds) {
     const slot = inputs.slot === 'production' ? undefined : { ...production, slot: inputs.slot };
     const slotImage = slot && (await (0,app_service/* findSlot */.q3)(slot)) ? await (0,app_service/* readImage */.AM)(slot) : undefined;
     if (slot && slotImage === inputs.previousImage) {
-        await (0,app_service/* swapWithProduction */.Lr)(slot);
+        await swapReadBack(slot, production, inputs.previousImage, bounds);
         return { how: `swapped ${inputs.slot} back into production` };
     }
     // On a plan without slots deploy-azure deployed in place: previous-image goes back on production.
@@ -122,6 +126,22 @@ async function putBack(inputs, production, serverFarmId) {
     await (0,app_service/* restartSlot */.AH)(production);
     const restarted = before && { log, image: inputs.previousImage, before };
     return { how: 'set previous-image on production', restarted };
+}
+/** Swaps back; when the swap's answer is lost, production is read back and the step goes on by what it runs. */
+async function swapReadBack(slot, production, previous, bounds) {
+    try {
+        await (0,app_service/* swapWithProduction */.Lr)(slot);
+    }
+    catch (error) {
+        if (!(0,app_service/* isLostAnswer */.vd)(error))
+            throw error;
+        // Reading back gets a request's time of its own, past the deadline the swap may have used up.
+        bounds.deadline = Date.now() + bounds.requestTimeoutMs;
+        const runs = await (0,app_service/* readImage */.AM)(production);
+        core/* warning */.$e(`The swap's answer was lost; read back: production runs ${runs}.`);
+        if (runs !== previous)
+            throw error;
+    }
 }
 
 

@@ -37,7 +37,7 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = Agent
-module.exports.kT = ProxyAgent
+__webpack_unused_export__ = ProxyAgent
 __webpack_unused_export__ = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
 __webpack_unused_export__ = RetryHandler
@@ -28093,7 +28093,7 @@ module.exports = {
 /***/ 9140:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(6759);
+/* unused reexport */ __nccwpck_require__(6759);
 
 
 /***/ }),
@@ -28113,10 +28113,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-exports.httpOverHttp = httpOverHttp;
-exports.httpsOverHttp = httpsOverHttp;
-exports.httpOverHttps = httpOverHttps;
-exports.httpsOverHttps = httpsOverHttps;
+__webpack_unused_export__ = httpOverHttp;
+__webpack_unused_export__ = httpsOverHttp;
+__webpack_unused_export__ = httpOverHttps;
+__webpack_unused_export__ = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -28906,6 +28906,7 @@ function latencyStats(samples) {
 
 
 
+
 /**
  * Reads health-path, health-url, expected-version (default: the tag of `image`, none for latest or a digest),
  * version-field, timeout and poll-interval.
@@ -28915,8 +28916,11 @@ function readWaitInputs(image) {
     if (!healthPath.startsWith('/'))
         throw new errors/* InputError */.dz(`Input 'health-path' must start with /, got '${healthPath}'.`);
     const healthUrl = (0,inputs/* optional */.lq)('health-url');
-    if (healthUrl && !/^https?:\/\//.test(healthUrl))
-        throw new errors/* InputError */.dz(`Input 'health-url' must be an http(s) URL, got '${healthUrl}'.`);
+    // A password in the URL (https://user:pass@host) is masked before anything can print it.
+    if (healthUrl)
+        (0,secrets/* maskUrl */.yP)(healthUrl);
+    if (healthUrl && !/^https?:\/\/[^\s]+$/.test(healthUrl))
+        throw new errors/* InputError */.dz(`Input 'health-url' must be an http(s) URL, got '${(0,secrets/* redactUrl */.BO)(healthUrl)}'.`);
     const tag = image ? (0,lib_image/* parseImageReference */.o_)(image)?.tag : undefined;
     return {
         healthPath,
@@ -28993,9 +28997,10 @@ async function probeServes(url, wait, what) {
         onAttempt: (result, attempt) => core/* info */.pq(`  ${what} #${attempt}: ${result.status ?? 'no answer'}${result.passed ? ' ok' : `: ${result.failures.join('; ')}`}`),
     });
     const ms = Date.now() - started;
+    // The URL as printed: a password in it (health-url) shown as ***.
     if (!run.passed)
-        throw notServed(url, wait, what, run, ms);
-    return { url, run, ms };
+        throw notServed((0,secrets/* redactUrl */.BO)(url), wait, what, run, ms);
+    return { url: (0,secrets/* redactUrl */.BO)(url), run, ms };
 }
 /** A slot that answered but never right failed its rollout; one that never answered ran out of time. */
 function notServed(url, wait, what, run, ms) {
@@ -29020,13 +29025,16 @@ function notServed(url, wait, what, run, ms) {
 /* harmony export */   M4: () => (/* binding */ checkAppServiceName),
 /* harmony export */   kD: () => (/* binding */ tierWithoutSlots),
 /* harmony export */   q3: () => (/* binding */ findSlot),
+/* harmony export */   vd: () => (/* binding */ isLostAnswer),
 /* harmony export */   xX: () => (/* binding */ APP_NAME_MAX)
 /* harmony export */ });
-/* unused harmony exports imageOf, readConfig, readSettings, mergeSettings, createSlot, stickySettingNames, deleteSlot */
+/* unused harmony exports imageOf, readConfig, readSettings, mergeSettings, createSlot, stickySettingNames, replaceSettings, deleteSlot */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1802);
-/* harmony import */ var _azure_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2872);
+/* harmony import */ var _azure_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2750);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(131);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8112);
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2603);
+
 
 
 
@@ -29054,12 +29062,9 @@ async function write(ref, operation, call) {
 /** The longest app name App Service takes; a slot's name leaves room for the hyphen that joins them. */
 const APP_NAME_MAX = 60;
 const SLOT_NAME_MAX = 59;
-/** App and slot names as App Service allows them; checked so a typo fails before a request. */
+/** App and slot names as App Service allows them (src/lib/names.ts); checked so a typo fails before a request. */
 function checkAppServiceName(input, value, max) {
-    if (!new RegExp(`^[a-zA-Z0-9][a-zA-Z0-9-]{0,${max - 1}}$`).test(value) || value.endsWith('-')) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(`Input '${input}' is not an App Service name: '${value}'.`, `Use letters, digits and hyphens (at most ${max}), not starting or ending with a hyphen.`);
-    }
-    return value;
+    return (0,_names_js__WEBPACK_IMPORTED_MODULE_4__/* .checkName */ .I)(input, value, max === APP_NAME_MAX ? _names_js__WEBPACK_IMPORTED_MODULE_4__/* .names */ .D.azureWebApp : _names_js__WEBPACK_IMPORTED_MODULE_4__/* .names */ .D.azureSlot);
 }
 const isProduction = (ref) => ref.slot === 'production';
 const label = (ref) => (isProduction(ref) ? ref.app : `${ref.app}/${ref.slot}`);
@@ -29095,16 +29100,36 @@ async function readSettings(ref) {
         : client.webApps.listApplicationSettingsSlot(resourceGroup, app, slot));
     return { ...answer.properties };
 }
+/**
+ * Sets the slot's image (and startup command, managed-identity pull). When the answer is lost (no answer in time,
+ * a reset after the retries), the config is read back: a change that was made goes on as made, one that was not
+ * fails as the write did. Either way the log says what was read.
+ */
 async function writeConfig(ref, change) {
     const { client, resourceGroup, app, slot } = ref;
+    const acr = change.acrUseManagedIdentityCreds ?? (change.managedIdentityPull ? true : undefined);
     const config = {
         linuxFxVersion: `DOCKER|${change.image}`,
         ...(change.startupCommand !== undefined ? { appCommandLine: change.startupCommand } : {}),
-        ...(change.managedIdentityPull ? { acrUseManagedIdentityCreds: true } : {}),
+        ...(acr !== undefined ? { acrUseManagedIdentityCreds: acr } : {}),
     };
-    await write(ref, `Update config/web of ${label(ref)}`, () => isProduction(ref)
-        ? client.webApps.updateConfiguration(resourceGroup, app, config)
-        : client.webApps.updateConfigurationSlot(resourceGroup, app, slot, config));
+    try {
+        await write(ref, `Update config/web of ${label(ref)}`, () => isProduction(ref)
+            ? client.webApps.updateConfiguration(resourceGroup, app, config)
+            : client.webApps.updateConfigurationSlot(resourceGroup, app, slot, config));
+    }
+    catch (error) {
+        if (!isLostAnswer(error))
+            throw error;
+        const now = await readImage(ref).catch(() => undefined);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`The answer to Update config/web of ${label(ref)} was lost; read back: it runs ${now ?? '(could not be read)'}${now === change.image ? ', the change was made' : ', the change was not made'}.`);
+        if (now !== change.image)
+            throw error;
+    }
+}
+/** An error after which what Azure did is not known: no answer (cut, reset), as opposed to a refusal. */
+function isLostAnswer(error) {
+    return error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .TimeoutError */ .MU || (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .CloudError */ .K2 && (0,_azure_js__WEBPACK_IMPORTED_MODULE_1__/* .statusOf */ .c2)(error) === undefined);
 }
 /**
  * Merges settings into the slot's set. The API's PUT replaces the whole set, so the current one is read
@@ -29176,10 +29201,19 @@ async function swapWithProduction(ref) {
         await write(ref, `Swap ${label(ref)} with production`, () => client.webApps.beginSwapSlotAndWait(resourceGroup, app, slot, { targetSlot: 'production', preserveVnet: true }, { updateIntervalInMs: ref.intervalMs, abortSignal }));
     }
     catch (error) {
-        if (!abortSignal.aborted)
+        // Cut at the deadline, by the swap's own signal or by the bound of the poll then in flight: the same timeout.
+        const atDeadline = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .TimeoutError */ .MU && Date.now() >= ref.deadline - 100;
+        if (!abortSignal.aborted && !atDeadline)
             throw error;
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .TimeoutError */ .MU(`Swap ${label(ref)} with production did not finish within ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(Date.now() - started)} (the timeout).`, `Azure goes on with a swap once started: see the app's Activity log or \`az webapp deployment slot list\`, and raise timeout (swaps with a slow warm-up take minutes).`, { cause: error });
     }
+}
+/** Replaces the slot's whole set of app settings (putting a set read before back). */
+async function replaceSettings(ref, properties) {
+    const { client, resourceGroup, app, slot } = ref;
+    await write(ref, `Update app settings of ${label(ref)}`, () => isProduction(ref)
+        ? client.webApps.updateApplicationSettings(resourceGroup, app, { properties })
+        : client.webApps.updateApplicationSettingsSlot(resourceGroup, app, slot, { properties }));
 }
 /** Deletes the slot; true when it was there. */
 async function deleteSlot(ref) {
@@ -29231,7 +29265,7 @@ async function tierWithoutSlots(ref, serverFarmId) {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1802);
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8500);
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _azure_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2872);
+/* harmony import */ var _azure_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2750);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8112);
 
 
@@ -29306,7 +29340,7 @@ async function watchContainer(log, image, before, signal) {
 
 /***/ }),
 
-/***/ 2872:
+/***/ 2750:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29320,13 +29354,108 @@ __nccwpck_require__.d(__webpack_exports__, {
   c2: () => (/* binding */ statusOf)
 });
 
-// UNUSED EXPORTS: azureCredential, azureError, githubIdToken
+// UNUSED EXPORTS: REQUEST_TIMEOUT, azureCredential, azureError, githubIdToken, targetBounds
 
 // EXTERNAL MODULE: ../../../work/main/node_modules/@actions/core/lib/core.js + 10 modules
 var core = __nccwpck_require__(1802);
+// EXTERNAL MODULE: ./src/lib/duration.ts
+var duration = __nccwpck_require__(131);
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var errors = __nccwpck_require__(8112);
+;// CONCATENATED MODULE: ./src/lib/azure-bounds.ts
+
+
+/** A request cut for lack of an answer; `azure()` prefixes it with the operation's name. */
+class RequestTimedOut extends errors/* TimeoutError */.MU {
+}
+const HINT = 'Azure (or the network to it) did not answer in time: rerun; if it keeps happening, raise request-timeout or timeout, and check the runner can reach the endpoint (a proxy, a firewall).';
+/** The time a request may take now, or a RequestTimedOut naming it when the deadline has passed. */
+function timeLeft(bounds, what) {
+    const left = bounds.deadline - Date.now();
+    if (left <= 0)
+        throw new RequestTimedOut(`${what}: not sent, the step's timeout has passed.`, HINT);
+    return Math.min(bounds.requestTimeoutMs, left);
+}
+/** The error for a request cut after `limitMs`, saying which bound cut it. */
+function cutError(bounds, what, limitMs, cause) {
+    const which = limitMs < bounds.requestTimeoutMs ? "the step's timeout" : 'request-timeout';
+    const cut = new RequestTimedOut(`${what}: no answer within ${(0,duration/* formatDuration */.a3)(limitMs)} (${which}).`, HINT, { cause });
+    bounds.lastCut = cut;
+    bounds.cuts = (bounds.cuts ?? 0) + 1;
+    return cut;
+}
+/**
+ * A credential whose token requests are bounded: MSAL and @azure/identity wrap a failed request in errors of their
+ * own (network_error, AuthenticationError), so a request cut meanwhile is reported as what it was.
+ */
+function boundedCredential(inner, bounds) {
+    return {
+        async getToken(scopes, options) {
+            const before = bounds.cuts ?? 0;
+            try {
+                return await inner.getToken(scopes, options);
+            }
+            catch (error) {
+                if (bounds.lastCut && (bounds.cuts ?? 0) > before)
+                    throw bounds.lastCut;
+                throw error;
+            }
+        },
+    };
+}
+/**
+ * A per-try pipeline policy (core-rest-pipeline) bounding each try of each request: an abort signal that fires
+ * after timeLeft(), joined to the caller's. A cut try is not retried: it fails the call with RequestTimedOut.
+ */
+function boundsPolicy(bounds, service) {
+    return {
+        name: 'requestBounds',
+        async sendRequest(request, next) {
+            const what = `${service} ${request.method} ${new URL(request.url).pathname}`;
+            const limit = timeLeft(bounds, what);
+            const timer = AbortSignal.timeout(limit);
+            const callers = request.abortSignal;
+            request.abortSignal = callers ? AbortSignal.any([callers, timer]) : timer;
+            try {
+                return await next(request);
+            }
+            catch (error) {
+                if (timer.aborted && !callers?.aborted)
+                    throw cutError(bounds, what, limit, error);
+                throw error;
+            }
+            finally {
+                request.abortSignal = callers;
+            }
+        },
+    };
+}
+/** fetch() bounded the same way (the GitHub ID token request). */
+async function boundedFetch(bounds, what, url, init) {
+    const limit = timeLeft(bounds, what);
+    const timer = AbortSignal.timeout(limit);
+    try {
+        const response = await fetch(url, { ...init, signal: timer });
+        // The body is read under the same bound: an answer whose body never ends is cut too.
+        const body = await response.text();
+        return new Response(body, { status: response.status, headers: response.headers });
+    }
+    catch (error) {
+        if (timer.aborted)
+            throw cutError(bounds, what, limit, error);
+        throw error;
+    }
+}
+/** Bounds with no deadline, for clients made outside a step's time (a request timeout only). */
+function unbounded(requestTimeoutMs = 60_000) {
+    return { requestTimeoutMs, deadline: Number.POSITIVE_INFINITY };
+}
+
+// EXTERNAL MODULE: ./src/lib/secrets.ts
+var secrets = __nccwpck_require__(5742);
 ;// CONCATENATED MODULE: ./src/lib/azure-errors.ts
+
+
 
 /**
  * Azure's errors in words a user can act on: Entra's AADSTS codes (the federated-credential ones GitHub users
@@ -29360,12 +29489,18 @@ const armHints = {
     Conflict: 'Another operation (a swap, a restart, a deployment from elsewhere) was running on the app for the whole timeout: wait for it (Activity log of the app), or raise timeout.',
     ExpectationFailed: "The swap's warm-up of the slot failed: look at the slot's log stream (az webapp log tail).",
 };
-/** Turns an Azure SDK or identity error into a CloudError naming the operation, the Azure code and what to check. */
+/**
+ * Turns an Azure SDK or identity error into a CloudError naming the operation, the Azure code and what to check. The
+ * message is scrubbed of every masked value: ARM and App Service echo parts of a request (a setting's value, a URL)
+ * in their error bodies, and the message is printed and goes into outputs and the summary.
+ */
 function azureError(error, operation) {
+    if (error instanceof RequestTimedOut)
+        return new errors/* TimeoutError */.MU(`${operation} failed: ${error.message}`, error.hint, { cause: error });
     if (error instanceof errors/* DeployError */.sH)
         return error;
     const err = error;
-    const message = String(err.message ?? error);
+    const message = (0,secrets/* scrub */._I)(String(err.message ?? error));
     const aad = /AADSTS(\d+)/.exec(message);
     if (aad ||
         err.name === 'AuthenticationError' ||
@@ -29411,14 +29546,24 @@ const appServiceErrorPolicy = {
     },
 };
 
-// EXTERNAL MODULE: ./src/lib/secrets.ts
-var secrets = __nccwpck_require__(5742);
+// EXTERNAL MODULE: ./src/lib/names.ts
+var names = __nccwpck_require__(2603);
 ;// CONCATENATED MODULE: ./src/lib/azure-login.ts
 
 
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const isGuid = (value) => GUID.test(value);
+
+const isGuid = (value) => names/* names */.D.azureGuid.test(value);
+/**
+ * A tenant as Entra's authority takes it (Microsoft identity platform docs, "Application configuration options:
+ * authority"): the tenant ID (a GUID) or one of its verified domain names; `adfs` for AD FS (Azure Stack Hub).
+ */
+const tenantRule = {
+    says: `${names/* names */.D.azureGuid.says}, a verified domain name such as contoso.onmicrosoft.com, or adfs`,
+    test: (value) => names/* names */.D.azureGuid.test(value) ||
+        value === 'adfs' ||
+        /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(value),
+};
 /** Parses `creds` (azure/login's JSON), masking its secret before anything else can print it. */
 function parseCreds(raw) {
     let creds;
@@ -29442,8 +29587,8 @@ function resolveLogin(inputs, env) {
     if (!['SERVICE_PRINCIPAL', 'IDENTITY'].includes(authType))
         throw new errors/* InputError */.dz(`Input 'auth-type' must be SERVICE_PRINCIPAL or IDENTITY, got '${inputs.authType}'.`);
     if (authType === 'IDENTITY') {
-        if (inputs.clientId && !GUID.test(inputs.clientId))
-            throw new errors/* InputError */.dz(`Input 'client-id' must be the client ID of a user-assigned identity, a GUID.`);
+        if (inputs.clientId)
+            (0,names/* checkName */.I)('client-id', inputs.clientId, names/* names */.D.azureGuid);
         return { kind: 'identity', clientId: inputs.clientId };
     }
     const { clientId, tenantId, clientSecret } = inputs;
@@ -29459,9 +29604,8 @@ function servicePrincipal(inputs, env) {
     if (missing.length) {
         throw new errors/* InputError */.dz(`The Azure login is half given: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing.`, 'OpenID Connect needs client-id and tenant-id (and permissions: id-token: write); a client secret needs client-id, tenant-id and client-secret.');
     }
-    if (!GUID.test(clientId)) {
-        throw new errors/* InputError */.dz(`Input 'client-id' must be an application (client) ID, a GUID; got '${clientId}'.`);
-    }
+    (0,names/* checkName */.I)('client-id', clientId, names/* names */.D.azureGuid);
+    (0,names/* checkName */.I)('tenant-id', tenantId, tenantRule);
     if (clientSecret)
         return { kind: 'secret', clientId, tenantId, clientSecret };
     if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
@@ -29486,33 +29630,64 @@ let idToken;
  * The GitHub ID token for an Entra token exchange. GitHub's tokens live minutes, Entra's access tokens an hour or
  * less, and a deployment may outlast both: whenever an access token must be renewed, the credential asks for an
  * assertion again, and gets a fresh ID token unless the one held is still valid for a while. Keyed by the job's
- * token request URL and the audience, so a second run in one process does not reuse another job's token.
+ * token request URL and the audience, so a second run in one process does not reuse another job's token. The
+ * request is bounded (request-timeout and the step's deadline), which the toolkit's getIDToken is not.
  */
-function githubIdToken(audience = 'api://AzureADTokenExchange') {
+function githubIdToken(audience = 'api://AzureADTokenExchange', bounds = unbounded()) {
     const key = `${process.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? ''} ${audience}`;
     const fresh = async () => {
         const held = idToken?.key === key ? await idToken.token.catch(() => '') : '';
         return held && jwtExpiry(held) - Date.now() > ID_TOKEN_MARGIN_MS ? held : '';
     };
-    const request = async () => {
-        const value = await core/* getIDToken */.V9(audience);
-        (0,secrets/* mask */.dK)(value);
-        return value;
-    };
-    const token = fresh().then((held) => held || request());
+    const token = fresh().then((held) => held || requestIdToken(audience, bounds));
     token.catch(() => (idToken = undefined));
     idToken = { key, token };
     return token;
 }
-/** The credential for the login, on the cloud's authority. */
-async function loginCredential(login, options) {
+/** GET ACTIONS_ID_TOKEN_REQUEST_URL&audience=... with the job's request token, as the toolkit's getIDToken does. */
+async function requestIdToken(audience, bounds) {
+    const url = process.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '';
+    const requestToken = process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? '';
+    (0,secrets/* mask */.dK)(requestToken);
+    let answer;
+    try {
+        answer = await boundedFetch(bounds, 'GitHub ID token request', `${url}&audience=${encodeURIComponent(audience)}`, {
+            headers: { authorization: `Bearer ${requestToken}`, accept: 'application/json' },
+        });
+    }
+    catch (error) {
+        if (error instanceof errors/* CloudError */.K2 || error instanceof errors/* InputError */.dz || error.name === 'RequestTimedOut')
+            throw error;
+        throw new errors/* CloudError */.K2(`GitHub ID token request failed: ${error.message}`, 'NetworkError', undefined, {
+            cause: error,
+        });
+    }
+    const body = (await answer.json().catch(() => ({})));
+    if (answer.status !== 200 || typeof body.value !== 'string' || body.value === '') {
+        throw new errors/* CloudError */.K2(`GitHub refused the ID token request (HTTP ${answer.status}${typeof body.message === 'string' ? `: ${body.message}` : ''}).`, 'IdTokenRefused', 'Check `permissions: id-token: write` on the job; rerun the job if its token expired.');
+    }
+    (0,secrets/* mask */.dK)(body.value);
+    return body.value;
+}
+/** The credential for the login, on the cloud's authority; each of its requests bounded by `bounds`. */
+async function loginCredential(login, cloud, bounds = unbounded()) {
+    return boundedCredential(await credentialFor(login, cloud, bounds), bounds);
+}
+async function credentialFor(login, cloud, bounds) {
     const identity = await Promise.all(/* import() */[__nccwpck_require__.e(552), __nccwpck_require__.e(685)]).then(__nccwpck_require__.bind(__nccwpck_require__, 685));
+    const options = {
+        ...cloud,
+        additionalPolicies: [{ policy: boundsPolicy(bounds, 'Entra'), position: 'perRetry' }],
+    };
     if (login.kind === 'secret')
         return new identity.ClientSecretCredential(login.tenantId, login.clientId, login.clientSecret, options);
     if (login.kind === 'oidc')
-        return new identity.ClientAssertionCredential(login.tenantId, login.clientId, () => githubIdToken(login.audience), options);
+        return new identity.ClientAssertionCredential(login.tenantId, login.clientId, () => githubIdToken(login.audience, bounds), options);
     if (login.kind === 'identity')
-        return new identity.ManagedIdentityCredential(login.clientId ? { clientId: login.clientId } : {});
+        return new identity.ManagedIdentityCredential({
+            ...(login.clientId ? { clientId: login.clientId } : {}),
+            additionalPolicies: options.additionalPolicies,
+        });
     if (login.kind === 'cli')
         return cliCredential(new identity.AzureCliCredential());
     if (process.env.AZURE_CLIENT_SECRET)
@@ -29564,11 +29739,14 @@ var inputs = __nccwpck_require__(690);
 
 
 
+
+
 /**
  * The one place Azure clients are made: the login (see azure-login.ts), the cloud's endpoints (a named cloud, or
  * explicit ones for Azure Stack and local stand-ins), and the subscription. SDKs are imported lazily, after the
  * inputs are validated.
  */
+
 
 
 const clouds = {
@@ -29577,14 +29755,19 @@ const clouds = {
     AzureChinaCloud: { arm: 'https://management.chinacloudapi.cn', authority: 'https://login.chinacloudapi.cn' },
 };
 const ENVIRONMENTS = ['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud', 'AzureStack'];
+/** request-timeout's default and range, as docs/inputs.md says time inputs are given. */
+const REQUEST_TIMEOUT = { fallback: '30', rule: { bare: 's', minMs: 1000, maxMs: 600_000 } };
 function endpoint(name, raw) {
     let url;
     try {
         url = new URL(raw);
     }
     catch {
-        throw new errors/* InputError */.dz(`Input '${name}' is not a URL: '${raw}'.`, 'Give an https:// URL, e.g. https://management.local.azurestack.external.');
+        throw new errors/* InputError */.dz(`Input '${name}' is not a URL: ${JSON.stringify(raw)}.`, 'Give an https:// URL, e.g. https://management.local.azurestack.external.');
     }
+    (0,secrets/* maskUrl */.yP)(url);
+    if (url.username || url.password)
+        throw new errors/* InputError */.dz(`Input '${name}' must not hold credentials (user:password@), got '${(0,secrets/* redactUrl */.BO)(raw)}'.`, 'Azure endpoints take a token, never a password in the URL: give the bare endpoint, and the login in its inputs.');
     if (url.protocol !== 'https:')
         throw new errors/* InputError */.dz(`Input '${name}' must be an https:// URL, got '${raw}'.`);
     return url.href.replace(/\/$/, '');
@@ -29604,6 +29787,7 @@ function readAzureTargetInputs() {
         environment: (0,inputs/* optional */.lq)('environment'),
         resourceManagerEndpoint: (0,inputs/* optional */.lq)('resource-manager-endpoint'),
         authorityHost: (0,inputs/* optional */.lq)('authority-host'),
+        requestTimeoutMs: (0,inputs/* duration */.p0)('request-timeout', REQUEST_TIMEOUT.fallback, REQUEST_TIMEOUT.rule),
     };
 }
 /** `creds` (azure/login's JSON) fills the login inputs it holds; explicit inputs win. */
@@ -29628,7 +29812,8 @@ function resolveAzureTarget(raw, env = process.env) {
         (0,secrets/* mask */.dK)(inputs.clientSecret);
     const cloud = resolveCloud(inputs);
     const login = resolveLogin(inputs, env);
-    return { login, cloud, subscriptionId: resolveSubscription(inputs, env, login) };
+    const subscriptionId = resolveSubscription(inputs, env, login);
+    return { login, cloud, subscriptionId, requestTimeoutMs: inputs.requestTimeoutMs };
 }
 /** The named cloud's endpoints (its name in any case, as azure/login takes it), or explicit ones. */
 function resolveCloud(inputs) {
@@ -29657,16 +29842,16 @@ function resolveSubscription(inputs, env, login) {
             return '';
         throw new errors/* InputError */.dz("Input 'subscription-id' is required (or AZURE_SUBSCRIPTION_ID): the subscription of the app.");
     }
-    if (!isGuid(subscriptionId)) {
-        throw new errors/* InputError */.dz(`Input 'subscription-id' must be a subscription ID, a GUID; got '${subscriptionId}'.`);
-    }
-    return subscriptionId;
+    return (0,names/* checkName */.I)('subscription-id', subscriptionId, names/* names */.D.azureGuid);
 }
-async function azureCredential(target) {
-    return loginCredential(target.login, {
+/** The bounds of a target's requests with no step deadline (request-timeout only). */
+const targetBounds = (target) => unbounded(target.requestTimeoutMs ?? 30_000);
+async function azureCredential(target, bounds = targetBounds(target)) {
+    const cloud = {
         authorityHost: target.cloud.authorityHost,
         disableInstanceDiscovery: !target.cloud.instanceDiscovery,
-    });
+    };
+    return loginCredential(target.login, cloud, bounds);
 }
 /** Runs az and returns its trimmed output; an InputError saying how to log in when it fails. */
 async function azOutput(args, what) {
@@ -29695,9 +29880,13 @@ async function cliTarget(target) {
         throw new errors/* InputError */.dz(`The az session's subscription is not a GUID: '${subscriptionId}'.`);
     return { subscriptionId, resourceManager };
 }
-async function appServiceClient(target, stage) {
+/**
+ * The App Service client of a step. Every request it sends, and every token request of its login, is bounded by
+ * `bounds` (request-timeout and the step's deadline, which the step moves on as it goes).
+ */
+async function appServiceClient(target, stage, bounds = targetBounds(target)) {
     const { WebSiteManagementClient } = await Promise.all(/* import() */[__nccwpck_require__.e(552), __nccwpck_require__.e(574)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6574));
-    const credential = await azureCredential(target);
+    const credential = await azureCredential(target, bounds);
     const { subscriptionId, resourceManager } = target.login.kind === 'cli'
         ? await cliTarget(target)
         : { subscriptionId: target.subscriptionId, resourceManager: target.cloud.resourceManager };
@@ -29708,6 +29897,7 @@ async function appServiceClient(target, stage) {
         retryOptions: { maxRetries: 4 },
     });
     client.pipeline.addPolicy(appServiceErrorPolicy, { phase: 'Deserialize' });
+    client.pipeline.addPolicy(boundsPolicy(bounds, 'ARM'), { afterPhase: 'Sign' });
     core/* debug */.Yz(`Azure login: ${target.login.kind}, subscription ${subscriptionId}`);
     return client;
 }
@@ -30347,6 +30537,74 @@ function isWithin(root, path) {
 
 /***/ }),
 
+/***/ 2603:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   D: () => (/* binding */ names),
+/* harmony export */   I: () => (/* binding */ checkName)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8112);
+
+const pattern = (regex, says) => ({ says, test: (value) => regex.test(value) });
+/** Letters, digits, hyphens and underscores, 1-255 (ECS API Reference, CreateCluster clusterName, CreateService serviceName, RegisterTaskDefinition family, ContainerDefinition name). */
+const ecsName = pattern(/^[A-Za-z0-9_-]{1,255}$/, 'up to 255 letters, digits, hyphens and underscores');
+const arnOf = (service, resource) => new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:${resource}$`);
+const names = {
+    /** An ECS cluster name, or its ARN (ECS API Reference, CreateCluster; Amazon Resource Names). */
+    ecsCluster: {
+        says: `${ecsName.says}, or the cluster's ARN`,
+        test: (value) => ecsName.test(value) || arnOf('ecs', 'cluster/[A-Za-z0-9_-]{1,255}').test(value),
+    },
+    /** An ECS service name, or its ARN (long or short form). */
+    ecsService: {
+        says: `${ecsName.says}, or the service's ARN`,
+        test: (value) => ecsName.test(value) || arnOf('ecs', 'service/([A-Za-z0-9_-]{1,255}/)?[A-Za-z0-9_-]{1,255}').test(value),
+    },
+    ecsFamily: ecsName,
+    ecsContainer: ecsName,
+    /** An AWS Region code (AWS General Reference, Regional endpoints). */
+    awsRegion: pattern(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'a Region code such as us-east-1'),
+    /** An IAM role ARN (IAM User Guide, IAM identifiers: role paths and names). */
+    iamRoleArn: pattern(/^arn:aws[a-z-]*:iam::\d{12}:role\/([\x21-\x7e]{1,510}\/)?[\w+=,.@-]{1,64}$/, 'an IAM role ARN, arn:aws:iam::<12-digit account>:role/<name>'),
+    /** A tag key (Tagging AWS resources, tag naming limits): 1-128 characters, not starting with aws:. */
+    awsTagKey: {
+        says: '1-128 letters, digits, spaces and _ . : / = + - @, not starting with aws:',
+        test: (value) => /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(value) && !/^aws:/i.test(value),
+    },
+    /** A tag value: 0-256 characters of the same set. */
+    awsTagValue: pattern(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, 'up to 256 letters, digits, spaces and _ . : / = + - @'),
+    /** A resource group (Azure naming rules, Microsoft.Resources/resourcegroups): 1-90, no trailing period. */
+    azureResourceGroup: {
+        says: '1-90 letters, digits, underscores, hyphens, periods and parentheses, not ending in a period',
+        test: (value) => /^[-\p{L}\p{N}_.()]{1,90}$/u.test(value) && !value.endsWith('.'),
+    },
+    /** A web app (Microsoft.Web/sites): 2-60 letters, digits and hyphens, not starting or ending with a hyphen. */
+    azureWebApp: pattern(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,58}[A-Za-z0-9])$/, '2-60 letters, digits and hyphens, not starting or ending with a hyphen'),
+    /** A deployment slot (Microsoft.Web/sites/slots): 2-59 letters, digits and hyphens. */
+    azureSlot: pattern(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,57}[A-Za-z0-9])$/, '2-59 letters, digits and hyphens, not starting or ending with a hyphen'),
+    /** A container app or job (Microsoft.App/containerApps): 2-32 lower-case letters, digits and single hyphens. */
+    azureContainerApp: {
+        says: '2-32 lower-case letters, digits and hyphens, starting with a letter, ending with a letter or digit, no "--"',
+        test: (value) => /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/.test(value) && !value.includes('--'),
+    },
+    /** A subscription or tenant ID: a GUID. */
+    azureGuid: pattern(/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i, 'a GUID such as 00000000-0000-0000-0000-000000000000'),
+};
+/**
+ * Refuses `value` of input `input` unless `rule` accepts it. The value is shown JSON-quoted, so control
+ * characters in it print as escapes, never as a line of their own.
+ */
+function checkName(input, value, rule) {
+    if (!rule.test(value)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input '${input}' must be ${rule.says}, got ${JSON.stringify(value)}.`);
+    }
+    return value;
+}
+
+
+/***/ }),
+
 /***/ 8462:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -30539,7 +30797,7 @@ function safeDecode(text) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3472);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(975);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30548,7 +30806,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3472:
+/***/ 975:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30688,72 +30946,16 @@ function withFooter(name, summary, { error, durationMs }) {
 var app_service = __nccwpck_require__(9082);
 // EXTERNAL MODULE: ./src/lib/app-service-wait.ts + 3 modules
 var app_service_wait = __nccwpck_require__(6332);
-// EXTERNAL MODULE: ./src/lib/azure.ts + 2 modules
-var azure = __nccwpck_require__(2872);
+// EXTERNAL MODULE: ./src/lib/azure.ts + 3 modules
+var azure = __nccwpck_require__(2750);
 // EXTERNAL MODULE: ./src/lib/gitops-inputs.ts
 var gitops_inputs = __nccwpck_require__(3365);
 // EXTERNAL MODULE: ./src/lib/image.ts
 var lib_image = __nccwpck_require__(4866);
 // EXTERNAL MODULE: ./src/lib/inputs.ts
 var lib_inputs = __nccwpck_require__(690);
-;// CONCATENATED MODULE: ./src/lib/names.ts
-
-const pattern = (regex, says) => ({ says, test: (value) => regex.test(value) });
-/** Letters, digits, hyphens and underscores, 1-255 (ECS API Reference, CreateCluster clusterName, CreateService serviceName, RegisterTaskDefinition family, ContainerDefinition name). */
-const ecsName = pattern(/^[A-Za-z0-9_-]{1,255}$/, 'up to 255 letters, digits, hyphens and underscores');
-const arnOf = (service, resource) => new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:${resource}$`);
-const names = {
-    /** An ECS cluster name, or its ARN (ECS API Reference, CreateCluster; Amazon Resource Names). */
-    ecsCluster: {
-        says: `${ecsName.says}, or the cluster's ARN`,
-        test: (value) => ecsName.test(value) || arnOf('ecs', 'cluster/[A-Za-z0-9_-]{1,255}').test(value),
-    },
-    /** An ECS service name, or its ARN (long or short form). */
-    ecsService: {
-        says: `${ecsName.says}, or the service's ARN`,
-        test: (value) => ecsName.test(value) || arnOf('ecs', 'service/([A-Za-z0-9_-]{1,255}/)?[A-Za-z0-9_-]{1,255}').test(value),
-    },
-    ecsFamily: ecsName,
-    ecsContainer: ecsName,
-    /** An AWS Region code (AWS General Reference, Regional endpoints). */
-    awsRegion: pattern(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'a Region code such as us-east-1'),
-    /** An IAM role ARN (IAM User Guide, IAM identifiers: role paths and names). */
-    iamRoleArn: pattern(/^arn:aws[a-z-]*:iam::\d{12}:role\/([\x21-\x7e]{1,510}\/)?[\w+=,.@-]{1,64}$/, 'an IAM role ARN, arn:aws:iam::<12-digit account>:role/<name>'),
-    /** A tag key (Tagging AWS resources, tag naming limits): 1-128 characters, not starting with aws:. */
-    awsTagKey: {
-        says: '1-128 letters, digits, spaces and _ . : / = + - @, not starting with aws:',
-        test: (value) => /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(value) && !/^aws:/i.test(value),
-    },
-    /** A tag value: 0-256 characters of the same set. */
-    awsTagValue: pattern(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, 'up to 256 letters, digits, spaces and _ . : / = + - @'),
-    /** A resource group (Azure naming rules, Microsoft.Resources/resourcegroups): 1-90, no trailing period. */
-    azureResourceGroup: {
-        says: '1-90 letters, digits, underscores, hyphens, periods and parentheses, not ending in a period',
-        test: (value) => /^[-\p{L}\p{N}_.()]{1,90}$/u.test(value) && !value.endsWith('.'),
-    },
-    /** A web app (Microsoft.Web/sites): 2-60 letters, digits and hyphens, not starting or ending with a hyphen. */
-    azureWebApp: pattern(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,58}[A-Za-z0-9])$/, '2-60 letters, digits and hyphens, not starting or ending with a hyphen'),
-    /** A deployment slot (Microsoft.Web/sites/slots): 2-59 letters, digits and hyphens. */
-    azureSlot: pattern(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,57}[A-Za-z0-9])$/, '2-59 letters, digits and hyphens, not starting or ending with a hyphen'),
-    /** A container app or job (Microsoft.App/containerApps): 2-32 lower-case letters, digits and single hyphens. */
-    azureContainerApp: {
-        says: '2-32 lower-case letters, digits and hyphens, starting with a letter, ending with a letter or digit, no "--"',
-        test: (value) => /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/.test(value) && !value.includes('--'),
-    },
-    /** A subscription or tenant ID: a GUID. */
-    azureGuid: pattern(/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i, 'a GUID such as 00000000-0000-0000-0000-000000000000'),
-};
-/**
- * Refuses `value` of input `input` unless `rule` accepts it. The value is shown JSON-quoted, so control
- * characters in it print as escapes, never as a line of their own.
- */
-function checkName(input, value, rule) {
-    if (!rule.test(value)) {
-        throw new errors/* InputError */.dz(`Input '${input}' must be ${rule.says}, got ${JSON.stringify(value)}.`);
-    }
-    return value;
-}
-
+// EXTERNAL MODULE: ./src/lib/names.ts
+var names = __nccwpck_require__(2603);
 ;// CONCATENATED MODULE: ./src/rollback/inputs.ts
 
 
@@ -30871,7 +31073,7 @@ function chooseTarget() {
 function readAzureInputs() {
     const app = (0,app_service/* checkAppServiceName */.M4)('app-name', (0,lib_inputs/* required */.mw)('app-name', 'the web app to roll back'), app_service/* APP_NAME_MAX */.xX);
     const group = (0,lib_inputs/* optional */.lq)('resource-group-name');
-    const resourceGroup = group === undefined ? undefined : checkName('resource-group-name', group, names.azureResourceGroup);
+    const resourceGroup = group === undefined ? undefined : (0,names/* checkName */.I)('resource-group-name', group, names/* names */.D.azureResourceGroup);
     const slot = (0,app_service/* checkAppServiceName */.M4)('slot-name', (0,lib_inputs/* optional */.lq)('slot-name') ?? 'production', app_service/* SLOT_NAME_MAX */.Kq);
     const previousImage = (0,lib_image/* checkImageReference */.rd)('previous-image', (0,lib_inputs/* required */.mw)('previous-image', "what production ran before, deploy-azure's previous-image output"));
     return {
@@ -30897,10 +31099,10 @@ function readEcsInputs() {
         taskDefinition: optionalRevision('task-definition'),
         previous: optionalRevision('previous-task-definition-arn'),
         mode: (0,lib_inputs/* oneOf */.yL)('mode', ['rollback', 'mark-good'], 'rollback'),
-        region: region === undefined ? undefined : checkName('aws-region', region, names.awsRegion),
-        cluster: checkName('cluster', (0,lib_inputs/* optional */.lq)('cluster') ?? 'default', names.ecsCluster),
-        service: checkName('service', services[0], names.ecsService),
-        knownGoodTag: checkName('known-good-tag', (0,lib_inputs/* optional */.lq)('known-good-tag') ?? 'deploy-actions:known-good', names.awsTagKey),
+        region: region === undefined ? undefined : (0,names/* checkName */.I)('aws-region', region, names/* names */.D.awsRegion),
+        cluster: (0,names/* checkName */.I)('cluster', (0,lib_inputs/* optional */.lq)('cluster') ?? 'default', names/* names */.D.ecsCluster),
+        service: (0,names/* checkName */.I)('service', services[0], names/* names */.D.ecsService),
+        knownGoodTag: (0,names/* checkName */.I)('known-good-tag', (0,lib_inputs/* optional */.lq)('known-good-tag') ?? 'deploy-actions:known-good', names/* names */.D.awsTagKey),
         wait: (0,lib_inputs/* bool */.lc)('wait-for-service-stability', true),
         waitMs: (0,lib_inputs/* duration */.p0)('wait-for-minutes', '15', { bare: 'm', minMs: 600, maxMs: 360 * 60_000 }),
         pollIntervalMs: (0,lib_inputs/* duration */.p0)('poll-interval', '5', { bare: 's', minMs: 50, maxMs: 300_000 }),
@@ -31313,18 +31515,17 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ debug),
-  V9: () => (/* binding */ getIDToken),
+  Yz: () => (/* binding */ core_debug),
   V4: () => (/* binding */ getInput),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ setSecret),
+  Pq: () => (/* binding */ core_setSecret),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -31499,10 +31700,8 @@ function file_command_prepareKeyValueMessage(key, value) {
 var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
-var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
-var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -31595,7 +31794,7 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ../../../work/main/node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(9140);
+var node_modules_tunnel = __nccwpck_require__(9140);
 // EXTERNAL MODULE: ../../../work/main/node_modules/@actions/http-client/node_modules/undici/index.js
 var undici = __nccwpck_require__(7154);
 ;// CONCATENATED MODULE: ../../../work/main/node_modules/@actions/http-client/lib/index.js
@@ -31673,7 +31872,7 @@ const HttpResponseRetryCodes = [
     HttpCodes.ServiceUnavailable,
     HttpCodes.GatewayTimeout
 ];
-const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
 const ExponentialBackoffCeiling = 10;
 const ExponentialBackoffTimeSlice = 5;
 class HttpClientError extends Error {
@@ -31719,7 +31918,7 @@ function isHttps(requestUrl) {
     const parsedUrl = new URL(requestUrl);
     return parsedUrl.protocol === 'https:';
 }
-class HttpClient {
+class lib_HttpClient {
     constructor(userAgent, handlers, requestOptions) {
         this._ignoreSslError = false;
         this._allowRedirects = true;
@@ -32022,7 +32221,7 @@ class HttpClient {
     }
     getAgentDispatcher(serverUrl) {
         const parsedUrl = new URL(serverUrl);
-        const proxyUrl = getProxyUrl(parsedUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (!useProxy) {
             return;
@@ -32033,7 +32232,7 @@ class HttpClient {
         const info = {};
         info.parsedUrl = requestUrl;
         const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
+        info.httpModule = usingSsl ? https : http;
         const defaultPort = usingSsl ? 443 : 80;
         info.options = {};
         info.options.host = info.parsedUrl.hostname;
@@ -32132,7 +32331,7 @@ class HttpClient {
     }
     _getAgent(parsedUrl) {
         let agent;
-        const proxyUrl = getProxyUrl(parsedUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (this._keepAlive && useProxy) {
             agent = this._proxyAgent;
@@ -32147,7 +32346,7 @@ class HttpClient {
         const usingSsl = parsedUrl.protocol === 'https:';
         let maxSockets = 100;
         if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
+            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
         }
         // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
         if (proxyUrl && proxyUrl.hostname) {
@@ -32172,7 +32371,7 @@ class HttpClient {
         // if tunneling agent isn't assigned create a new agent
         if (!agent) {
             const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
+            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
             this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -32195,7 +32394,7 @@ class HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -32326,7 +32525,7 @@ class BasicCredentialHandler {
         });
     }
 }
-class BearerCredentialHandler {
+class auth_BearerCredentialHandler {
     constructor(token) {
         this.token = token;
     }
@@ -32384,13 +32583,13 @@ var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg
 
 
 
-class OidcClient {
+class oidc_utils_OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -32409,7 +32608,7 @@ class OidcClient {
     static getCall(id_token_url) {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = OidcClient.createHttpClient();
+            const httpclient = oidc_utils_OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -32428,13 +32627,13 @@ class OidcClient {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = OidcClient.getIDTokenUrl();
+                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield OidcClient.getCall(id_token_url);
+                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -32904,7 +33103,7 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function setSecret(secret) {
+function core_setSecret(secret) {
     command_issueCommand('add-mask', {}, secret);
 }
 /**
@@ -33026,7 +33225,7 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function debug(message) {
+function core_debug(message) {
     command_issueCommand('debug', {}, message);
 }
 /**

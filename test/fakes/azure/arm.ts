@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { appServiceError, settle, siteBusy, startContainer, type FakeSlot } from './app-service.js';
 import { CLIENT_ID, readBody, send, TENANT, type EntraState } from './entra.js';
+import type { Faults } from './faults.js';
 import type { FakeAzure } from './index.js';
 
 /**
@@ -35,6 +36,8 @@ export interface Operation {
   notBefore: number;
   /** Runs when the operation ends; an error fails it (App Service's status and message). */
   done: () => { status: number; code: string; message: string } | undefined;
+  /** A slot swap (its final answer can be lost, see Faults.loseSwapAnswer). */
+  swap?: boolean;
 }
 
 /** What the ARM routes share with the rest of the local Azure. */
@@ -46,6 +49,7 @@ export interface ArmContext {
   throttled: { count: number; status: number };
   takeSwapFailure(): { status: number; message: string } | undefined;
   hostSlot(app: string, name: string, linuxFxVersion: string, appSettings: Record<string, string>): Promise<FakeSlot>;
+  faults: Faults;
 }
 
 /** The ARM request handler over the shared state. */
@@ -156,6 +160,8 @@ export function armRoutes(ctx: ArmContext): (req: IncomingMessage, res: ServerRe
       );
     }
     if (await accountRoute(res, url, method)) return;
+    if (/\/providers\/Microsoft\.App\//i.test(url.pathname))
+      return (await import('./container-apps.js')).containerAppsRoute(ctx, req, res, url);
     // ARM REST docs, "Resource providers and types": an api-version the provider lacks is refused by ARM.
     if (/\/providers\/Microsoft\.Web\//i.test(url.pathname) && !fake.apiVersions.has(apiVersion)) {
       const type = /\/serverfarms/i.test(url.pathname) ? 'serverFarms' : 'sites';
@@ -166,7 +172,7 @@ export function armRoutes(ctx: ArmContext): (req: IncomingMessage, res: ServerRe
         `No registered resource provider found for location 'westeurope' and API version '${apiVersion}' for type '${type}'. The supported api-versions are '${[...fake.apiVersions].join(', ')}'. The supported locations are 'westeurope, northeurope, eastus'.`,
       );
     }
-    if (operationRoute(res, url, method)) return;
+    if (operationRoute(req, res, url, method)) return;
     return siteRoute(req, res, url, method);
   }
 
@@ -200,7 +206,7 @@ export function armRoutes(ctx: ArmContext): (req: IncomingMessage, res: ServerRe
   }
 
   /** The long-running operations: Location polls (swap) and Azure-AsyncOperation status (slot create). */
-  function operationRoute(res: ServerResponse, url: URL, method: string): boolean {
+  function operationRoute(req: IncomingMessage, res: ServerResponse, url: URL, method: string): boolean {
     const op = /\/(operationresults|operations)\/([\w-]+)$/.exec(url.pathname);
     if (!op || method !== 'GET') return false;
     const [, kind = '', id = ''] = op;
@@ -214,6 +220,12 @@ export function armRoutes(ctx: ArmContext): (req: IncomingMessage, res: ServerRe
     }
     operations.delete(id);
     const failure = operation.done();
+    if (operation.swap && ctx.faults.loseSwapAnswer) {
+      // The swap is done in Azure; its final answer is lost on the way back (the client's request hangs).
+      ctx.faults.loseSwapAnswer = false;
+      ctx.faults.hold('arm', req, res);
+      return true;
+    }
     if (!failure) return (send(res, 200, async ? { status: 'Succeeded' } : undefined), true);
     if (async) send(res, 200, { status: 'Failed', error: { code: failure.code, message: failure.message } });
     else appServiceError(res, failure.status, failure.code, failure.message);
@@ -432,7 +444,7 @@ export function armRoutes(ctx: ArmContext): (req: IncomingMessage, res: ServerRe
       url,
       site,
       'SwapSiteSlots',
-      { polls: fake.swapPolls, notBefore: Date.now() + Math.max(fake.swapMs, fake.startMs), done },
+      { polls: fake.swapPolls, notBefore: Date.now() + Math.max(fake.swapMs, fake.startMs), done, swap: true },
       'location',
     );
     return send(res, 202, undefined, { location, 'retry-after': '0' });

@@ -213,8 +213,12 @@ function assertionRefused(res: ServerResponse, assertion: string, state: EntraSt
 }
 
 // The runner's token service: Authorization: Bearer <ACTIONS_ID_TOKEN_REQUEST_TOKEN>, audience in the query.
-export function createGitHubOidc(state: EntraState): Server {
+export function createGitHubOidc(
+  state: EntraState,
+  cut: (req: IncomingMessage, res: ServerResponse) => boolean = () => false,
+): Server {
   return createHttpServer((req, res) => {
+    if (cut(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     // MSAL asks for .../token/ (a trailing slash): IMDS answers both.
     if (/^\/metadata\/identity\/oauth2\/token\/?$/.test(url.pathname)) return imds(req, res, url, state);

@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { scmHandler, settle, startContainer, type Behaviour, type FakeSlot } from './app-service.js';
 import { armRoutes, WEB_API_VERSIONS, type Operation, type Site } from './arm.js';
 import { createGitHubOidc, handleEntra, REQUEST_TOKEN, type EntraState } from './entra.js';
+import { Faults, isEntraPath } from './faults.js';
 
 /**
  * A local Azure on 127.0.0.1, over HTTPS with a self-signed certificate, as strict as Azure:
@@ -74,8 +75,24 @@ export interface FakeAzure {
   federatedAudience: string;
   /** Time a swap takes at least, besides swapPolls. */
   swapMs: number;
-  /** Make the next swap fail, as App Service reports a failed swap (400 or 417 with its message). */
-  failNextSwap(status: 400 | 417, message: string): void;
+  /**
+   * Make the next swap fail, as App Service reports a failed swap (400 or 417 with its message); with `after`, the
+   * swap after that many more (e.g. 1: the first swap succeeds, the swap back fails).
+   */
+  failNextSwap(status: 400 | 417, message: string, after?: number): void;
+  /**
+   * The next `count` requests to ARM, Entra or the GitHub ID token service (those whose path matches `path`) are
+   * taken and never answered: a hung connection, held until close(). Models a stalled front end or a lost answer.
+   */
+  hang(where: 'arm' | 'entra' | 'oidc', count?: number, path?: RegExp, method?: string): void;
+  /** The next `count` ARM requests (matching `path`) are cut: the connection is reset before any answer. */
+  reset(count?: number, path?: RegExp): void;
+  /** The poll that completes the next swap completes it, but its answer never arrives (a lost final answer). */
+  loseSwapAnswer(): void;
+  /** The next `count` ARM requests of `method` matching `path` are done as asked, but their answer never arrives. */
+  loseAnswer(method: string, path: RegExp, count?: number): void;
+  /** Requests taken and never answered so far. */
+  hung: string[];
   /** Polls of Azure-AsyncOperation before a new slot exists; 0: PUT slot answers 200 at once. */
   slotCreatePolls: number;
   /** Another operation (e.g. a swap someone started in the portal) holds the site for ms: writes get 409. */
@@ -141,7 +158,8 @@ export async function startFakeAzure(): Promise<FakeAzure> {
   const operations = new Map<string, Operation>();
   const armCalls: string[] = [];
   const throttled = { count: 0, status: 429 };
-  let nextSwapFailure: { status: number; message: string } | undefined;
+  let nextSwapFailure: { status: number; message: string; after: number } | undefined;
+  const faults = new Faults();
   let base = '';
   const entraState: EntraState = {
     base: () => base,
@@ -221,9 +239,22 @@ export async function startFakeAzure(): Promise<FakeAzure> {
     throttle(count, status = 429) {
       Object.assign(throttled, { count, status });
     },
-    failNextSwap(status, message) {
-      nextSwapFailure = { status, message };
+    failNextSwap(status, message, after = 0) {
+      nextSwapFailure = { status, message, after };
     },
+    hang(where, count = 1, path = /./, method?: string) {
+      faults.hangs.push({ where, count, path, method });
+    },
+    reset(count = 1, path = /./) {
+      faults.resets.push({ count, path });
+    },
+    loseSwapAnswer() {
+      faults.loseSwapAnswer = true;
+    },
+    loseAnswer(method, path, count = 1) {
+      faults.losses.push({ method, path, count });
+    },
+    hung: faults.hung,
     busy(app, ms, operation = 'SwapSiteSlots') {
       const site = sites.get(app);
       if (site) site.operation = { name: operation, until: Date.now() + ms };
@@ -317,18 +348,20 @@ export async function startFakeAzure(): Promise<FakeAzure> {
     // The origin the client asked for (the public cloud's names come through the proxy).
     const url = new URL(req.url ?? '/', `https://${req.headers.host ?? base.slice('https://'.length)}`);
     fake.requestsByHost.push(`${url.host} ${req.method} ${url.pathname}`);
+    if (faults.cut(isEntraPath(url.pathname) ? 'entra' : 'arm', req, res)) return;
     void handleEntra(req, res, url, entraState).then((handled) => (handled ? undefined : armRoute(req, res, url)));
   });
   await new Promise<void>((resolve) => arm.listen(0, '127.0.0.1', resolve));
   base = `https://127.0.0.1:${(arm.address() as AddressInfo).port}`;
   const takeSwapFailure = () => {
+    if (nextSwapFailure && nextSwapFailure.after-- > 0) return undefined;
     const failure = nextSwapFailure;
     nextSwapFailure = undefined;
     return failure;
   };
-  armRoute = armRoutes({ fake, sites, operations, entraState, throttled, takeSwapFailure, hostSlot });
+  armRoute = armRoutes({ fake, sites, operations, entraState, throttled, takeSwapFailure, hostSlot, faults });
 
-  const oidc = createGitHubOidc(entraState);
+  const oidc = createGitHubOidc(entraState, (req, res) => faults.cut('oidc', req, res));
   await new Promise<void>((resolve) => oidc.listen(0, '127.0.0.1', resolve));
   // An HTTPS proxy (CONNECT) that leads the public cloud's names to the local Azure, so a step with no endpoint
   // inputs (environment AzureCloud, instance discovery on) takes the public cloud's login path end to end.

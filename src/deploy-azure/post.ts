@@ -1,0 +1,3 @@
+import { cancelRollback } from './cancel.js';
+
+await cancelRollback();
