@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { InputError } from '../lib/errors.js';
 import { provenance } from '../lib/gitops-deliver.js';
 import { readImages, setImages, targetWord, type ImageChange } from '../lib/gitops-image.js';
@@ -19,6 +19,7 @@ export function editFiles(root: string, files: string[], images: Map<string, str
         `The config repository has no file '${file}'.`,
         "Check 'files': paths are relative to the config repository's root.",
       );
+    insideCheckout(root, file, 'files');
     const source = readFileSync(path, 'utf8');
     const result = setImages(file, source, images);
     if (result.changes.length === 0) {
@@ -41,10 +42,27 @@ export function editFiles(root: string, files: string[], images: Map<string, str
   return changes;
 }
 
+/**
+ * Refuses a file that, symlinks followed, is outside the checkout (or in its .git): a link committed to the config
+ * repository must not make the release read or write a file of the runner.
+ */
+export function insideCheckout(root: string, file: string, input: string): void {
+  const base = realpathSync(root);
+  const inside = relative(base, realpathSync(join(root, file)));
+  const parts = inside.split(sep);
+  if (inside === '' || isAbsolute(inside) || parts[0] === '..' || parts[0]?.toLowerCase() === '.git') {
+    throw new InputError(
+      `Input '${input}' has '${file}', which is a link to a file outside the config repository's checkout.`,
+      'Point it at a file of the repository itself, not at a symbolic link that leaves it.',
+    );
+  }
+}
+
 /** The images the targets have in another environment's file, to set them in this one (a promotion). */
 export function promotedImages(root: string, promote: { from: string; targets: string[] }): Map<string, string> {
   const path = join(root, promote.from);
   if (!existsSync(path)) throw new InputError(`The config repository has no file '${promote.from}' to promote from.`);
+  insideCheckout(root, promote.from, 'promote-from');
   const found = readImages(promote.from, readFileSync(path, 'utf8'), promote.targets);
   const missing = promote.targets.filter((target) => !found.has(target));
   if (missing.length > 0) {
@@ -53,13 +71,8 @@ export function promotedImages(root: string, promote: { from: string; targets: s
   return found;
 }
 
-/** The image each target had before, as one reference or, for several targets, name=image lines. */
-export function previousImages(changes: ImageChange[]): string | undefined {
-  const byTarget = new Map(changes.map((change) => [change.target, change.previous]));
-  if (byTarget.size === 0) return undefined;
-  if (byTarget.size === 1) return [...byTarget.values()][0];
-  return [...byTarget].map(([target, image]) => `${target}=${image}`).join('\n');
-}
+// With the outputs, which must load without YAML (the entry reads them before any file is edited).
+export { previousImages } from './outputs.js';
 
 /** The commit message: subject with service and old → new image, then each place, the source commit and the run. */
 export function commitMessage(service: string, changes: ImageChange[]): string {

@@ -1,5 +1,7 @@
+import * as core from '@actions/core';
 import { InputError } from '../lib/errors.js';
 import { checkImageReference } from '../lib/image.js';
+import { checkRepoPath, gitopsNames } from '../lib/gitops-names.js';
 import {
   checkRevert,
   readArgo,
@@ -9,6 +11,7 @@ import {
   type ArgoInputs,
 } from '../lib/gitops-inputs.js';
 import { bool, keyValues, list, number, oneOf, optional } from '../lib/inputs.js';
+import { checkName } from '../lib/names.js';
 
 export type { ArgoInputs } from '../lib/gitops-inputs.js';
 
@@ -22,6 +25,8 @@ export interface GitOpsInputs {
   /** A deploy key, for an SSH remote. */
   sshKey?: string;
   knownHosts?: string;
+  /** Each Git transfer, GitHub and Argo CD request is cut after this long (request-timeout). */
+  requestTimeoutMs?: number;
   /** Files of the config repository to edit, relative to its root. */
   files: string[];
   /** Target (container name, kustomize image name or Helm values path) → image reference. */
@@ -42,19 +47,14 @@ export interface GitOpsInputs {
 
 function readFiles(): string[] {
   const files = list('files', { commas: false });
-  for (const file of files) {
-    if (file.startsWith('/') || file.split('/').includes('..')) {
-      throw new InputError(
-        `Input 'files' has '${file}': give paths relative to the config repository's root, without '..'.`,
-      );
-    }
-  }
+  for (const file of files) checkRepoPath('files', file);
   return files;
 }
 
 function readImages(): Map<string, string> {
   const images = keyValues('images');
   for (const [target, image] of images) {
+    checkName('images', target, gitopsNames.target);
     if (image === '')
       throw new InputError(`Input 'images' gives '${target}' no image: write ${target}=registry/repository:tag.`);
     checkImageReference('images', image);
@@ -72,9 +72,8 @@ function readPromotion(images: Map<string, string>): GitOpsInputs['promote'] {
     );
   }
   if (images.size > 0) throw new InputError("Give either 'images' or 'promote-from' with 'promote', not both.");
-  if (from.startsWith('/') || from.split('/').includes('..')) {
-    throw new InputError(`Input 'promote-from' is '${from}': give a path relative to the config repository's root.`);
-  }
+  checkRepoPath('promote-from', from);
+  for (const target of targets) checkName('promote', target, gitopsNames.target);
   return { from, targets };
 }
 
@@ -88,7 +87,22 @@ function readDelivery(token: string | undefined): Pick<GitOpsInputs, 'delivery' 
   }
   if (autoMerge && delivery !== 'pull-request')
     throw new InputError("Input 'auto-merge' needs 'delivery: pull-request'.");
-  return { delivery, autoMerge, mergeMethod: oneOf('merge-method', ['squash', 'merge'] as const, 'squash') };
+  const mergeMethod = oneOf('merge-method', ['squash', 'merge'] as const, 'squash');
+  if (mergeMethod !== 'squash' && !autoMerge)
+    core.warning("Input 'merge-method' has no effect without 'auto-merge: true': nothing is merged by this step.");
+  return { delivery, autoMerge, mergeMethod };
+}
+
+/** What a mode does not use is refused: a rollback given images, or a release given a commit to revert. */
+function checkMode(mode: GitOpsMode, given: { files: string[]; images: Map<string, string>; revert?: string }) {
+  const promote = optional('promote-from') !== undefined || list('promote').length > 0;
+  if (mode === 'release' && given.revert !== undefined)
+    throw new InputError("Input 'revert' is for 'mode: rollback'; a release sets 'images'.", "Set 'mode: rollback'.");
+  if (mode === 'rollback' && (given.files.length > 0 || given.images.size > 0 || promote))
+    throw new InputError(
+      "Inputs 'files', 'images', 'promote-from' and 'promote' have no effect with 'mode: rollback': it reverts the commit in 'revert'.",
+      'Remove them from the rollback step.',
+    );
 }
 
 export function readInputs(): GitOpsInputs {
@@ -97,6 +111,7 @@ export function readInputs(): GitOpsInputs {
   const files = readFiles();
   const images = readImages();
   const revert = optional('revert');
+  checkMode(mode, { files, images, revert });
   const promote = readPromotion(images);
   if (mode === 'release' && (files.length === 0 || (images.size === 0 && !promote))) {
     throw new InputError(

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { CloudError, TimeoutError } from '../lib/errors.js';
-import { gitHubClient, gitHubError, type GitHubClient } from '../lib/github.js';
+import { gitHubClient, gitHubError, type GitHubClient, type GitHubLimits } from '../lib/github.js';
 import { poll } from '../lib/poll.js';
 import { scrub } from '../lib/secrets.js';
 
@@ -20,6 +20,8 @@ export interface PullRequestPlan {
   body: string;
   autoMerge: boolean;
   mergeMethod: 'merge' | 'squash';
+  /** Each GitHub request's timeout (request-timeout); the default otherwise. */
+  requestTimeoutMs?: number;
 }
 
 export interface OpenedPull {
@@ -40,8 +42,12 @@ export function ownerAndName(url: string): { owner: string; repo: string } {
   return { owner, repo };
 }
 
+function limitsOf(plan: PullRequestPlan): GitHubLimits {
+  return plan.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: plan.requestTimeoutMs };
+}
+
 export async function openPullRequest(plan: PullRequestPlan): Promise<OpenedPull> {
-  const client = await gitHubClient(plan.token);
+  const client = await gitHubClient(plan.token, limitsOf(plan));
   const { owner, repo } = ownerAndName(plan.repository);
   let data: { number: number; html_url: string; node_id: string };
   try {
@@ -50,7 +56,8 @@ export async function openPullRequest(plan: PullRequestPlan): Promise<OpenedPull
       repo,
       head: plan.head,
       base: plan.base,
-      title: plan.title,
+      // Both are published on the pull request: no masked value goes into them.
+      title: scrub(plan.title),
       body: scrub(plan.body),
     }));
   } catch (error) {
@@ -62,7 +69,7 @@ export async function openPullRequest(plan: PullRequestPlan): Promise<OpenedPull
 
 /** Asks GitHub to merge once the checks pass, or merges now when there is nothing to wait for. */
 export async function enableAutoMerge(plan: PullRequestPlan, pull: OpenedPull): Promise<OpenedPull> {
-  const client: GitHubClient = await gitHubClient(plan.token);
+  const client: GitHubClient = await gitHubClient(plan.token, limitsOf(plan));
   const where = ownerAndName(plan.repository);
   const mutation = `mutation($pullRequestId: ID!, $mergeMethod: PullRequestMergeMethod!) {
   enablePullRequestAutoMerge(input: {pullRequestId: $pullRequestId, mergeMethod: $mergeMethod}) { pullRequest { number } }
@@ -102,7 +109,8 @@ export async function waitForMerge(
   options: { timeoutMs: number; intervalMs: number },
 ): Promise<string> {
   if (pull.mergeCommit) return pull.mergeCommit;
-  const client = await gitHubClient(plan.token);
+  // No read of the pull request outlives the wait.
+  const client = await gitHubClient(plan.token, { ...limitsOf(plan), deadline: Date.now() + options.timeoutMs });
   const { owner, repo } = ownerAndName(plan.repository);
   const result = await poll(async () => {
     const { data } = await client.rest.pulls.get({ owner, repo, pull_number: pull.number }).catch((error: unknown) => {

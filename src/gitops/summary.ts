@@ -1,5 +1,6 @@
 import type { Finished } from '../lib/action.js';
 import { formatDuration } from '../lib/duration.js';
+import { describe } from '../lib/errors.js';
 import { redactUrl } from '../lib/secrets.js';
 import { cell, code, type StageSummary } from '../lib/summary.js';
 import type { GitOpsReport } from './outputs.js';
@@ -34,6 +35,22 @@ function headline(report: GitOpsReport): string {
   return `${what}.`;
 }
 
+/**
+ * After a push, a failure leaves the branch changed: the headline says so first, with the commit that is NOT
+ * proven and how to take it back, so no one reads the failure as "nothing happened".
+ */
+function failedAfterPush(report: GitOpsReport, error: unknown): string {
+  const { inputs, delivery } = report;
+  const landed =
+    report.merged ?? (delivery?.pushed && delivery.pushedTo === inputs?.branch ? delivery.commit : undefined);
+  if (!inputs || !landed) return '';
+  const undo =
+    inputs.mode === 'rollback'
+      ? 'Look at the Application in Argo CD.'
+      : `Revert it with mode: rollback, revert: ${landed}.`;
+  return `${inputs.branch} of the config repository now carries ${landed.slice(0, 7)}, which is NOT proven: ${describe(error).split('\n')[0]} ${undo}`;
+}
+
 /** Pure: the job summary, outcome first, then the facts, the image changes and the Argo CD states seen. */
 export function summary({ report, error }: Finished<GitOpsReport>): Omit<StageSummary, 'stage'> {
   const { inputs, delivery, argo } = report;
@@ -46,7 +63,7 @@ export function summary({ report, error }: Finished<GitOpsReport>): Omit<StageSu
   return {
     outcome: unchanged && !inputs.argo ? 'unchanged' : 'success',
     // On failure runStage puts the error there: what failed says more than what was pushed.
-    headline: error === undefined ? headline(report) : '',
+    headline: error === undefined ? headline(report) : failedAfterPush(report, error),
     facts: [
       ['Config repository', `${code(redactUrl(inputs.repository))} (${code(inputs.branch)})`],
       ['Commit', delivery ? code(delivery.commit) : undefined],

@@ -1,6 +1,6 @@
 import { CloudError, RolloutFailed, TimeoutError } from './errors.js';
 import { poll } from './poll.js';
-import { mask, redactUrl } from './secrets.js';
+import { mask, redactUrl, scrub } from './secrets.js';
 
 /**
  * The Argo CD REST API (the API server's grpc-gateway, https://argo-cd.readthedocs.io/en/stable/developer-guide/api-docs/):
@@ -55,15 +55,30 @@ export interface Application {
   };
 }
 
+/** One request had no answer in request-timeout (the wait's own time was not up): it may be asked again. */
+export class RequestTimeout extends TimeoutError {}
+
+/** How long Argo CD may take: each request is cut after `requestTimeoutMs`; none outlives `deadline` (epoch ms). */
+export interface ArgoLimits {
+  requestTimeoutMs?: number;
+  deadline?: number;
+}
+
 export class ArgoCd {
   /** Requests sent, for the summary and the bench. */
   requests = 0;
+  /** The end of the current wait (set by waitForRevision), when no request may still be running. */
+  deadline?: number;
+  private readonly requestTimeoutMs: number;
 
   constructor(
     readonly server: string,
     private readonly token: string,
+    limits: ArgoLimits = {},
   ) {
     mask(token);
+    this.requestTimeoutMs = limits.requestTimeoutMs ?? 30_000;
+    this.deadline = limits.deadline;
   }
 
   async application(name: string, refresh = false): Promise<Application> {
@@ -86,10 +101,13 @@ export class ArgoCd {
   }
 
   private async call<T>(method: string, path: string, body: unknown, what: string): Promise<T> {
+    const left = (this.deadline ?? Number.POSITIVE_INFINITY) - Date.now();
+    if (left <= 0) throw new TimeoutError(`Argo CD ${what} was not sent: the wait's time ran out.`, waitHint);
+    const cut = Math.min(this.requestTimeoutMs, left);
     this.requests++;
-    let response: Response;
     try {
-      response = await fetch(`${this.server.replace(/\/+$/, '')}${path}`, {
+      // The body is read under the same signal: a server that sends headers and then stalls is cut too.
+      const response = await fetch(`${this.server.replace(/\/+$/, '')}${path}`, {
         method,
         headers: {
           authorization: `Bearer ${this.token}`,
@@ -97,21 +115,33 @@ export class ArgoCd {
           accept: 'application/json',
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(30_000),
+        signal: AbortSignal.timeout(cut),
       });
+      const text = await response.text();
+      if (response.ok) return JSON.parse(text) as T;
+      throw argoError(what, response.status, text);
     } catch (error) {
+      if (error instanceof CloudError) throw error;
+      const server = redactUrl(this.server);
+      if ((error as Error).name === 'TimeoutError') {
+        throw cut < this.requestTimeoutMs
+          ? new TimeoutError(`Argo CD ${what}: ${server} had not answered when the wait's time ran out.`, waitHint)
+          : new RequestTimeout(
+              `Argo CD ${what}: ${server} had no answer in ${cut / 1000} s (request-timeout).`,
+              'Check that the Argo CD API server is up and reachable from the runner, or raise request-timeout.',
+            );
+      }
       throw new CloudError(
-        `Argo CD ${what}: ${redactUrl(this.server)} did not answer: ${(error as Error).message}`,
+        scrub(`Argo CD ${what}: ${server} did not answer: ${(error as Error).message}`),
         'NetworkError',
         'Check argocd-server: the runner must reach the Argo CD API server.',
         { cause: error },
       );
     }
-    const text = await response.text();
-    if (response.ok) return JSON.parse(text) as T;
-    throw argoError(what, response.status, text);
   }
 }
+
+const waitHint = "Raise 'timeout', or check that the Argo CD API server answers from the runner.";
 
 const hints: Record<number, string> = {
   401: "The Argo CD token was refused: pass a current token in 'argocd-token' (an account or project token; `argocd account generate-token`).",
@@ -128,7 +158,8 @@ export function argoError(what: string, status: number, text: string): CloudErro
   } catch {
     // Not grpc-gateway JSON (a proxy's page): its text is the message.
   }
-  return new CloudError(`Argo CD ${what} failed (HTTP ${status}): ${message}`, code, hints[status]);
+  // A proxy's error page or a gateway's message can echo the request (its headers, its body): scrubbed.
+  return new CloudError(scrub(`Argo CD ${what} failed (HTTP ${status}): ${message}`), code, hints[status]);
 }
 
 export type Verdict =
@@ -203,16 +234,30 @@ export async function waitForRevision(
   let last = '';
   let synced = false;
   let app: Application | undefined;
+  // No request outlives the wait: a hung API server is cut when the time is up, and reported as a timeout.
+  const deadline = Date.now() + options.timeoutMs;
+  argo.deadline = Math.min(argo.deadline ?? deadline, deadline);
+  // A request cut by request-timeout is asked again at the next poll: reading is harmless, and a sync whose
+  // answer was lost is read back (a sync that did start shows as a running operation, and is not asked twice).
+  const again = (error: unknown) => {
+    if (!(error instanceof RequestTimeout)) throw error;
+    options.onChange?.(`${error.message} Asking again.`);
+    return undefined;
+  };
   const result = await poll(
     async (attempt) => {
-      app = await argo.application(name, attempt === 1);
+      const read = await argo.application(name, attempt === 1).catch(again);
+      if (!read) return undefined;
+      app = read;
       if (
         options.sync &&
         !synced &&
         app.status?.sync?.revision !== revision &&
         app.status?.operationState?.phase !== 'Running'
       ) {
-        app = await argo.sync(name, revision);
+        const started = await argo.sync(name, revision).catch(again);
+        if (!started) return undefined;
+        app = started;
         synced = true;
         options.onChange?.(`Sync of ${revision.slice(0, 7)} requested.`);
       }

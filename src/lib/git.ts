@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudError } from './errors.js';
@@ -28,6 +27,8 @@ export interface GitRemote {
   sshKey?: string;
   /** known_hosts lines the server's host key must match; default: GitHub.com's published key. */
   knownHosts?: string;
+  /** A transfer that sends nothing for this long is given up (default 30 s). */
+  requestTimeoutMs?: number;
 }
 
 /** GitHub.com's ed25519 host key, as GitHub publishes it (docs: GitHub's SSH key fingerprints). */
@@ -60,8 +61,10 @@ export class GitRepo {
   ) {}
 
   /** Runs git; a non-zero exit is returned, not thrown, for the callers that expect one (a rejected push). */
-  run(args: string[], cwd: string = this.dir): Promise<GitResult> {
+  async run(args: string[], cwd: string = this.dir): Promise<GitResult> {
     if (remoteCommands.has(args.find((arg) => !arg.startsWith('-') && !arg.includes('=')) ?? '')) this.counter.remote++;
+    // Loaded at the first git command, not with this module, whose isSshUrl the inputs use before anything runs.
+    const { execFile } = await import('node:child_process');
     return new Promise((resolve) => {
       execFile('git', args, { cwd, env: this.env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
@@ -108,6 +111,10 @@ export function gitEnvironment(remote: GitRemote, keyDir?: string): NodeJS.Proce
     GIT_ASKPASS: 'echo',
     GIT_CONFIG_NOSYSTEM: '1',
     LC_ALL: 'C',
+    // A server that stops sending is given up on (libcurl's low-speed limit: under 1 byte/s for request-timeout,
+    // git-config(1) http.lowSpeedLimit/Time), not waited on.
+    GIT_HTTP_LOW_SPEED_LIMIT: '1',
+    GIT_HTTP_LOW_SPEED_TIME: String(Math.max(1, Math.ceil((remote.requestTimeoutMs ?? 30_000) / 1000))),
   };
   if (remote.sshKey && keyDir) Object.assign(env, sshEnvironment(remote, keyDir));
   if (remote.token && !isSshUrl(remote.url)) {
@@ -139,9 +146,13 @@ function sshEnvironment(remote: GitRemote, keyDir: string): NodeJS.ProcessEnv {
   writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
   writeFileSync(hostsFile, `${(remote.knownHosts ?? githubKnownHosts).trim()}\n`, { mode: 0o600 });
   const quote = (path: string) => `'${path.replace(/'/g, `'\\''`)}'`;
+  // A server that does not answer is given up on after request-timeout (ssh_config(5): ConnectTimeout, and
+  // ServerAliveInterval x ServerAliveCountMax once connected), as an HTTPS transfer is by its low-speed limit.
+  const seconds = Math.max(1, Math.ceil((remote.requestTimeoutMs ?? 30_000) / 1000));
   return {
     GIT_SSH_COMMAND: [
       'ssh -F /dev/null -o BatchMode=yes -o IdentitiesOnly=yes -o StrictHostKeyChecking=yes',
+      `-o ConnectTimeout=${seconds} -o ServerAliveInterval=${seconds} -o ServerAliveCountMax=1`,
       `-o UserKnownHostsFile=${quote(hostsFile)} -i ${quote(keyFile)}`,
     ].join(' '),
     SSH_AUTH_SOCK: '',
@@ -169,7 +180,8 @@ export async function commitAll(repo: GitRepo, message: string, identity: GitIde
   const staged = await repo.run(['diff', '--cached', '--quiet']);
   if (staged.code === 0) return undefined;
   const who = ['-c', `user.name=${identity.name}`, '-c', `user.email=${identity.email}`];
-  await repo.must([...who, 'commit', '--quiet', '--no-verify', '--message', message], 'commit');
+  // A commit message is published (the config repository, a pull request): no masked value goes into it.
+  await repo.must([...who, 'commit', '--quiet', '--no-verify', '--message', scrub(message)], 'commit');
   return repo.must(['rev-parse', 'HEAD'], 'rev-parse');
 }
 

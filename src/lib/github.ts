@@ -1,7 +1,9 @@
+import * as core from '@actions/core';
 import type { getOctokit } from '@actions/github';
 import { readFileSync } from 'node:fs';
-import { CloudError } from './errors.js';
-import { scrub } from './secrets.js';
+import { setTimeout as delay } from 'node:timers/promises';
+import { CloudError, TimeoutError } from './errors.js';
+import { redactUrl, scrub } from './secrets.js';
 
 /**
  * The GitHub REST API, for the comments stages leave on pull requests. The API address comes from
@@ -29,9 +31,87 @@ export function apiUrl(): string {
   return (process.env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, '');
 }
 
-export async function gitHubClient(token: string): Promise<GitHubClient> {
+/**
+ * How long GitHub may take. Every request is cut after `requestTimeoutMs`, and none outlives `deadline` (the
+ * stage's own end, epoch ms): a hung API is reported, never waited on. A 5xx or a reset connection is tried
+ * again, up to `attempts` in all (GitHub's REST guide: "retry 5xx with backoff"); a request that timed out is
+ * tried again only when sending it twice does no harm (GET, PUT, PATCH, DELETE), since its answer, not its
+ * effect, may be what was lost.
+ */
+export interface GitHubLimits {
+  requestTimeoutMs?: number;
+  deadline?: number;
+  attempts?: number;
+  /** Wait before the second try, doubled for each later one. */
+  backoffMs?: number;
+}
+
+export const defaultLimits = { requestTimeoutMs: 30_000, attempts: 3, backoffMs: 1000 };
+
+export async function gitHubClient(token: string, limits: GitHubLimits = {}): Promise<GitHubClient> {
   const { getOctokit } = await import('@actions/github');
-  return getOctokit(token, { baseUrl: apiUrl() });
+  const client = getOctokit(token, { baseUrl: apiUrl() });
+  client.hook.wrap('request', (request, options) =>
+    bounded((o: typeof options) => Promise.resolve(request(o)), options, { ...defaultLimits, ...limits }),
+  );
+  return client;
+}
+
+interface RequestOptions {
+  method?: string;
+  url?: string;
+  request?: object;
+}
+
+const idempotent = new Set(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE']);
+
+async function bounded<O extends RequestOptions, T>(
+  send: (options: O) => Promise<T>,
+  options: O,
+  limits: Required<Omit<GitHubLimits, 'deadline'>> & { deadline?: number },
+): Promise<T> {
+  const method = String(options.method ?? 'GET').toUpperCase();
+  const what = `${method} ${redactUrl(String(options.url ?? ''))}`;
+  for (let attempt = 1; ; attempt++) {
+    const left = (limits.deadline ?? Number.POSITIVE_INFINITY) - Date.now();
+    if (left <= 0) throw new TimeoutError(`${what} was not sent: the step's time ran out.`, deadlineHint);
+    const cut = Math.min(limits.requestTimeoutMs, left);
+    const byDeadline = cut < limits.requestTimeoutMs;
+    try {
+      // Set on the options object Octokit gave (a copy of it loses the request on its way to fetch).
+      options.request = { ...options.request, signal: AbortSignal.timeout(cut) };
+      return await send(options);
+    } catch (error) {
+      const timedOut = isTimeout(error);
+      const status = (error as { status?: number }).status;
+      const retry =
+        attempt < limits.attempts &&
+        (timedOut ? !byDeadline && idempotent.has(method) : status === undefined || status >= 500);
+      if (timedOut && !retry) throw timeoutOf(what, cut, byDeadline);
+      if (!retry) throw error;
+      const wait = Math.min(limits.backoffMs * 2 ** (attempt - 1), Math.max(0, left - cut));
+      const why = timedOut ? `no answer in ${cut} ms` : `HTTP ${status ?? 'connection error'}`;
+      core.info(`GitHub ${what}: ${why}; trying again (${attempt + 1} of ${limits.attempts}).`);
+      await delay(wait);
+    }
+  }
+}
+
+/** Octokit wraps the fetch's TimeoutError (AbortSignal.timeout) in a RequestError with status 500. */
+function isTimeout(error: unknown): boolean {
+  const names = [(error as Error).name, ((error as Error).cause as Error | undefined)?.name];
+  return names.includes('TimeoutError') || names.includes('AbortError');
+}
+
+const deadlineHint = "Raise the step's timeout, or check that GITHUB_API_URL answers from the runner.";
+
+function timeoutOf(what: string, ms: number, byDeadline: boolean): TimeoutError {
+  return byDeadline
+    ? new TimeoutError(`${what} had no answer when the step's time ran out.`, deadlineHint)
+    : new TimeoutError(
+        `${what} had no answer in ${ms / 1000} s (request-timeout).`,
+        'GitHub did not answer: try again later, or raise request-timeout.',
+      );
 }
 
 /**
@@ -63,11 +143,14 @@ const hints: Record<number, string> = {
 };
 
 /** Turns an Octokit error into a CloudError that names the call, the HTTP status and what to check. */
-export function gitHubError(error: unknown, operation: string): CloudError {
+export function gitHubError(error: unknown, operation: string): CloudError | TimeoutError {
+  // A timeout stays one (failure-reason timeout), now naming what was being done.
+  if (error instanceof TimeoutError) return new TimeoutError(`GitHub ${operation}: ${error.message}`, error.hint);
   const err = error as { status?: number; message?: string };
   const status = typeof err.status === 'number' ? err.status : undefined;
+  // GitHub's error bodies can echo what was sent (a comment, a status): scrubbed like everything that is printed.
   return new CloudError(
-    `GitHub ${operation} failed${status ? ` (HTTP ${status})` : ''}: ${err.message ?? String(error)}`,
+    scrub(`GitHub ${operation} failed${status ? ` (HTTP ${status})` : ''}: ${err.message ?? String(error)}`),
     status ? `HTTP_${status}` : 'NetworkError',
     status ? hints[status] : 'Check that GITHUB_API_URL is reachable from the runner.',
     { cause: error },

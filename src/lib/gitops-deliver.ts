@@ -8,6 +8,7 @@ import {
   commitAll,
   push,
   resetToRemote,
+  type PushOutcome,
   type GitCounter,
   type GitIdentity,
   type GitRemote,
@@ -62,7 +63,7 @@ export async function deliverChange<T extends object>(
         };
       }
       const target = options.pushTo?.(commit) ?? branch;
-      const outcome = await push(repo, target);
+      const outcome = await pushOrReadBack(repo, target, commit);
       if (outcome.outcome === 'pushed') {
         const message = await repo.must(['log', '-1', '--format=%B', commit], 'log');
         return { ...made, commit, pushed: true, attempts: attempt, pushedTo: target, message };
@@ -81,6 +82,27 @@ export async function deliverChange<T extends object>(
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Pushes; when the push fails without a rejection (a dropped connection, a transfer cut by request-timeout) its
+ * answer may be what was lost, not the push: the branch is read back, and a branch at our commit is a push that
+ * landed. Otherwise the failure is thrown, saying where the branch is, so the state left is known.
+ */
+async function pushOrReadBack(repo: GitRepo, branch: string, commit: string): Promise<PushOutcome> {
+  try {
+    return await push(repo, branch);
+  } catch (error) {
+    if (!(error instanceof CloudError) || error.code === 'AccessDenied') throw error;
+    const remote = await repo.run(['ls-remote', 'origin', `refs/heads/${branch}`]);
+    const tip = remote.code === 0 ? remote.stdout.split(/\s/)[0] : undefined;
+    if (tip === commit) {
+      core.info(`The push's answer was lost, but ${branch} is at ${commit.slice(0, 7)}: the push landed.`);
+      return { outcome: 'pushed' };
+    }
+    const where = tip ? `${branch} is at ${tip.slice(0, 7)}, without this change` : `${branch} could not be read back`;
+    throw new CloudError(`${error.message} (${where}.)`, error.code, error.hint, { cause: error });
   }
 }
 

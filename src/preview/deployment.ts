@@ -1,4 +1,4 @@
-import { CloudError } from '../lib/errors.js';
+import { CloudError, type TimeoutError } from '../lib/errors.js';
 import { gitHubError as commentError, type GitHubClient } from '../lib/github.js';
 import { scrub } from '../lib/secrets.js';
 import type { PreviewState } from './inputs.js';
@@ -9,9 +9,9 @@ import type { PreviewState } from './inputs.js';
  */
 
 /** As the shared GitHub errors, with the permission a deployment call needs. */
-function gitHubError(error: unknown, operation: string): CloudError {
+function gitHubError(error: unknown, operation: string): CloudError | TimeoutError {
   const base = commentError(error, operation);
-  if (base.code !== 'HTTP_403') return base;
+  if (!(base instanceof CloudError) || base.code !== 'HTTP_403') return base;
   return new CloudError(
     base.message,
     base.code,

@@ -28,6 +28,18 @@ interface PullRequestEvent {
 }
 
 /**
+ * The event is GitHub's, but a workflow can be given another file: its number makes the environment name and its
+ * head SHA the deployment's ref, so both are checked as GitHub writes them (an issue number is a positive 32-bit
+ * integer; a commit SHA is 40 hex digits, 64 in a SHA-256 repository).
+ */
+function checkEvent(number: number, sha: string): void {
+  if (!Number.isInteger(number) || number < 1 || number > 2 ** 31 - 1)
+    throw new InputError(`The pull request number in the event is not one: ${JSON.stringify(number)}.`);
+  if (!/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(sha))
+    throw new InputError(`The pull request's head SHA in the event is not a commit SHA: ${JSON.stringify(sha)}.`);
+}
+
+/**
  * Reads the pull request from GITHUB_EVENT_PATH. A head repository other than the base one (or one deleted
  * since, which GitHub reports as null) is a fork: its runs get no secrets and a read-only token.
  */
@@ -49,12 +61,15 @@ export function readPullRequest(env: NodeJS.ProcessEnv = process.env): PreviewPu
     );
   const base = pr.base?.repo?.full_name ?? repository;
   const head = pr.head?.repo?.full_name ?? '';
+  const sha = pr.head?.sha ?? env.GITHUB_SHA ?? '';
+  checkEvent(number, sha);
   return {
     owner,
     repo,
     number,
-    sha: pr.head?.sha ?? env.GITHUB_SHA ?? '',
-    headRepository: head || '(deleted fork)',
+    sha,
+    // Shown in the log and the summary: anything but owner/name (GitHub's own rule for both) is not printed.
+    headRepository: /^[\w.-]{1,100}\/[\w.-]{1,100}$/.test(head) ? head : head ? '(a fork)' : '(deleted fork)',
     fork: head.toLowerCase() !== base.toLowerCase(),
     action: event.action ?? '',
     merged: pr.merged === true,

@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { gitHubClient, upsertStickyComment } from '../lib/github.js';
+import { scrub } from '../lib/secrets.js';
 import { commentMarker, renderComment } from './comment.js';
 import {
   createDeployment,
@@ -32,7 +33,11 @@ export async function startRun(
   const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
   const runId = process.env.GITHUB_RUN_ID;
   return {
-    client: await gitHubClient(inputs.token),
+    // Every request is cut after request-timeout, and none outlives the step's timeout, counted from here.
+    client: await gitHubClient(inputs.token, {
+      requestTimeoutMs: inputs.requestTimeoutMs,
+      deadline: Date.now() + inputs.timeoutMs,
+    }),
     inputs,
     pr,
     repository: { owner: pr.owner, repo: pr.repo },
@@ -66,7 +71,7 @@ export async function recordDeployment(preview: PreviewRun, url: string | undefi
       logUrl: preview.runUrl,
       description: inputs.description,
     });
-    core.info(`Deployment ${deployment.id}: ${inputs.state}${url ? ` at ${url}` : ''}`);
+    core.info(`Deployment ${deployment.id}: ${inputs.state}${url ? ` at ${scrub(url)}` : ''}`);
     return deployment;
   });
 }

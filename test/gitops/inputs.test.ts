@@ -59,6 +59,31 @@ describe('gitops inputs', () => {
       expect(printed).toContain(`::add-mask::${secret}`);
   });
 
+  it('takes credentials out of the repository URL and gives them to Git as the token is given', () => {
+    const inputs = inputsOf({
+      ...release,
+      repository: 'https://x-access-token:ghs_in%2Furl@git.example.com/org/config.git',
+      token: 'ghs_default',
+    });
+    expect(inputs).toMatchObject({
+      repository: 'https://git.example.com/org/config.git',
+      token: 'ghs_in/url',
+      username: 'x-access-token',
+    });
+    expect(printed).toContain('::add-mask::ghs_in%252Furl'); // % is escaped as %25 in a workflow command
+    expect(printed).toContain('::add-mask::ghs_in/url');
+    const bare = inputsOf({ ...release, repository: 'https://ghs_asUser@git.example.com/org/config.git' });
+    expect(bare).toMatchObject({ repository: 'https://git.example.com/org/config.git', token: 'ghs_asUser' });
+  });
+
+  it('warns about inputs that have no effect, instead of dropping them silently', () => {
+    inputsOf({ ...release, application: 'hello', sync: 'true', 'ssh-known-hosts': 'github.com ssh-ed25519 AAAA' });
+    expect(printed).toContain(
+      "::warning::'application', 'sync' have no effect without 'argocd-server': Argo CD is not waited for.",
+    );
+    expect(printed).toContain("::warning::Input 'ssh-known-hosts' has no effect without 'ssh-key'");
+  });
+
   it.each([
     [{ repository: 'ftp:/x' }, "Input 'repository' must be an https:// URL or owner/name, got a ftp: URL."],
     [{ repository: 'not a url' }, "Input 'repository' is 'not a url', neither owner/name nor a URL."],
@@ -66,7 +91,7 @@ describe('gitops inputs', () => {
     [{ images: 'web=Registry/Hello:v2' }, "Input 'images' is not a valid image reference: 'Registry/Hello:v2'."],
     [
       { files: '../secrets.yaml' },
-      "Input 'files' has '../secrets.yaml': give paths relative to the config repository's root, without '..'.",
+      "Input 'files' has \"../secrets.yaml\": give paths relative to the config repository's root, without '..'.",
     ],
     [
       { images: '' },
@@ -74,7 +99,7 @@ describe('gitops inputs', () => {
     ],
     [{ mode: 'revert' }, "Input 'mode' must be one of release, rollback, got 'revert'."],
     [
-      { mode: 'rollback' },
+      { mode: 'rollback', files: '', images: '' },
       "Input 'revert' must be the commit SHA of the release to revert (the 'commit' output of that release), got ''.",
     ],
     [

@@ -12,6 +12,7 @@ import {
 } from '../../src/lib/github.js';
 import { mask } from '../../src/lib/secrets.js';
 import { startGitHub, type GitHubServer } from '../fakes/github/server.js';
+import { faultyGitHub } from '../preview/faults.js';
 
 let github: GitHubServer;
 let number = 100;
@@ -120,6 +121,34 @@ describe('sticky pull request comments', () => {
       'x',
     ).catch((e: unknown) => e);
     expect(missing).toMatchObject({ code: 'HTTP_404' });
+  });
+});
+
+describe('bounded GitHub requests', () => {
+  it('does not send a create again when its answer was lost (a timeout), and says so; a 5xx it sends again', async () => {
+    const faulty = await faultyGitHub(github.url);
+    const saved = process.env.GITHUB_API_URL;
+    process.env.GITHUB_API_URL = faulty.url;
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      const client = await gitHubClient('ghs_write', { requestTimeoutMs: 300, backoffMs: 10 });
+      faulty.hang((call) => call.startsWith('POST'));
+      const lost = await upsertStickyComment(client, pr, 'm', 'x').catch((e: unknown) => e);
+      expect(lost).toMatchObject({ name: 'TimeoutError' });
+      expect(failureReason(lost)).toBe('timeout');
+      expect((lost as Error).message).toMatch(/creating the comment on .* had no answer in 0\.3 s \(request-timeout\)/);
+      expect(faulty.calls.filter((call) => call.startsWith('POST'))).toHaveLength(1);
+
+      faulty.fail((call) => call.startsWith('POST'), 500, 2);
+      const posted = await upsertStickyComment(client, pr, 'm', 'y');
+      expect(posted.created).toBe(true);
+      expect(faulty.calls.filter((call) => call.startsWith('POST'))).toHaveLength(4);
+      expect(github.comments(issue())).toHaveLength(1);
+    } finally {
+      vi.restoreAllMocks();
+      process.env.GITHUB_API_URL = saved;
+      await faulty.close();
+    }
   });
 });
 

@@ -44,6 +44,13 @@ export interface ArgoCdServer {
   endpoint(application: string, deployment: string): string | undefined;
   /** Moments the Application became Healthy at a revision (for the bench), by revision. */
   healthyAt: Map<string, number>;
+  /**
+   * Holds the next `count` requests that `matches` (`METHOD /path?query`) without an answer until the server
+   * closes: an API server whose repo-server stalls. A GET with `?refresh=normal` waits for the repo server to
+   * generate the manifests, up to its timeout (`server.repo.server.timeout.seconds`, 60 s by default, in
+   * operator-manual/argocd-cmd-params-cm.yaml), so a slow or stuck Git answers late or not at all.
+   */
+  stall(matches: (request: string) => boolean, count?: number): void;
   close(): Promise<void>;
 }
 
@@ -289,9 +296,19 @@ export async function startArgoCd(options: ArgoCdOptions): Promise<ArgoCdServer>
   const grpcError = (res: ServerResponse, http: number, code: number, message: string) =>
     res.writeHead(http, { 'content-type': 'application/json' }).end(JSON.stringify({ error: message, code, message }));
 
+  const stalls: { matches: (request: string) => boolean; count: number }[] = [];
+  const held: ServerResponse[] = [];
+
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    requests.push(`${req.method} ${url.pathname}${url.search}`);
+    const line = `${req.method} ${url.pathname}${url.search}`;
+    requests.push(line);
+    const stall = stalls.find((s) => s.count > 0 && s.matches(line));
+    if (stall) {
+      stall.count--;
+      held.push(res);
+      return;
+    }
     const bearer =
       /^Bearer (\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1] ??
       /argocd\.token=([^;\s]+)/.exec(String(req.headers.cookie ?? ''))?.[1];
@@ -359,8 +376,11 @@ export async function startArgoCd(options: ArgoCdOptions): Promise<ArgoCdServer>
       if (!app) throw new Error(`no Application ${name}`);
       return view(app);
     },
+    stall: (matches, count = Number.POSITIVE_INFINITY) => stalls.push({ matches, count }),
     close: async () => {
       clearInterval(timer);
+      for (const res of held.splice(0)) res.destroy();
+      server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await Promise.all(
         [...apps.values()].flatMap((app) => [...app.live.values()].map((l) => l.workload?.stop() ?? l.job?.stop())),

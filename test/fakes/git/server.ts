@@ -39,6 +39,13 @@ export interface GitServer {
   merge(head: string, base: string, method: 'merge' | 'squash', message: string): string;
   /** Runs once before the next push is handed to git-receive-pack: e.g. someone else pushes first. */
   beforeNextPush(hook: () => void): void;
+  /**
+   * Holds the next `count` requests that `matches` (`METHOD /path?query`) without sending a byte until close: a
+   * server or proxy that accepted the connection and stalls. Git (libcurl) gives up on such a transfer only by
+   * its low-speed limit (git-config(1), http.lowSpeedLimit and http.lowSpeedTime; GIT_HTTP_LOW_SPEED_LIMIT/TIME).
+   * With `answerLost`, the request is carried out (a push lands) and only its answer is held: a lost answer.
+   */
+  stall(matches: (request: string) => boolean, count?: number, options?: { answerLost?: boolean }): void;
   close(): Promise<void>;
 }
 
@@ -126,6 +133,8 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
 
   const requests: string[] = [];
   const hooks: (() => void)[] = [];
+  const stalls: { matches: (request: string) => boolean; count: number; answerLost?: boolean }[] = [];
+  const held: ServerResponse[] = [];
 
   function authorize(req: IncomingMessage): 'write' | 'read' | undefined {
     const basic = /^Basic (\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
@@ -139,7 +148,14 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    requests.push(`${req.method} ${url.pathname}${url.search}`);
+    const line = `${req.method} ${url.pathname}${url.search}`;
+    requests.push(line);
+    const stall = stalls.find((s) => s.count > 0 && s.matches(line));
+    if (stall) stall.count--;
+    if (stall && !stall.answerLost) {
+      held.push(res);
+      return;
+    }
     const access = authorize(req);
     if (!access) {
       // GitHub answers an unauthenticated or bad-token request for a private repository with 401 and a challenge.
@@ -174,7 +190,8 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
     const chunks: Buffer[] = [];
     cgi.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
     await new Promise((resolve) => cgi.on('close', resolve));
-    respondCgi(res, Buffer.concat(chunks));
+    if (stall?.answerLost) held.push(res);
+    else respondCgi(res, Buffer.concat(chunks));
   }
 
   const server = createServer((req, res) => {
@@ -200,7 +217,10 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
     ahead: (head, base) => git(['rev-list', '--count', `refs/heads/${base}..refs/heads/${head}`], bare) !== '0',
     merge: (head, base, method, message) => mergeDirect(bare, head, base, method, message),
     beforeNextPush: (hook) => hooks.push(hook),
+    stall: (matches, count = Number.POSITIVE_INFINITY, options = {}) => stalls.push({ matches, count, ...options }),
     close: async () => {
+      for (const res of held.splice(0)) res.destroy();
+      server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       rmSync(root, { recursive: true, force: true });
     },
