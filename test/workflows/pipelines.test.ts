@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { render } from './expressions.js';
 import { lint } from './linter.js';
 import {
   actionSpec,
@@ -225,7 +226,11 @@ describe.each(pipelines)('the reusable pipeline %s', (file) => {
   });
 
   it('takes secrets only for what OIDC cannot do, none of them required', () => {
-    expect(Object.keys(call.secrets).sort()).toEqual(['registry-password', 'terraform-secret-variables']);
+    expect(Object.keys(call.secrets).sort()).toEqual([
+      'registry-password',
+      'terraform-secret-variables',
+      'webhook-url',
+    ]);
     for (const secret of Object.values(call.secrets)) expect(secret.required).toBe(false);
   });
 
@@ -237,9 +242,12 @@ describe.each(pipelines)('the reusable pipeline %s', (file) => {
     }
   });
 
-  it('builds once and deploys that image by digest', () => {
+  it('builds once (a verification gate builds first without pushing) and deploys that image by digest', () => {
     const build = wf.jobs.build!;
-    expect(build.steps!.filter((s) => ownAction(s.uses ?? '') === 'build-push')).toHaveLength(1);
+    const pushes = build.steps!.filter((s) => ownAction(s.uses ?? '') === 'build-push');
+    expect(pushes.map((s) => s.id)).toEqual(['candidate', 'image']);
+    expect(pushes[0]!.with!.push).toBe(false);
+    expect(pushes[0]!.if).toContain("inputs.verify-command != ''");
     expect(build.outputs!.image).toBe('${{ steps.image.outputs.image }}');
     const deploySteps = wf.jobs.deploy!.steps!.filter((s) =>
       ['deploy-ecs', 'deploy-azure'].includes(ownAction(s.uses ?? '') ?? ''),
@@ -255,10 +263,17 @@ describe.each(pipelines)('the reusable pipeline %s', (file) => {
     ).toMatch(/@sha256/);
   });
 
-  it('deploys in the environment, one run at a time per environment, never cancelling one that runs', () => {
+  it('deploys in the environment, one run at a time per environment and target, never cancelling one that runs', () => {
     const deploy = wf.jobs.deploy!;
     expect(deploy.environment).toBe('${{ inputs.environment }}');
-    expect(deploy.concurrency).toEqual({ group: 'deploy-${{ inputs.environment }}', 'cancel-in-progress': false });
+    expect(deploy.concurrency).toEqual({
+      group: "deploy-${{ inputs.environment }}${{ inputs.target != '' && format('-{0}', inputs.target) || '' }}",
+      'cancel-in-progress': false,
+    });
+    const group = (target: string) =>
+      render((deploy.concurrency as { group: string }).group, { inputs: { environment: 'production', target } });
+    expect(group('')).toBe('deploy-production');
+    expect(group('eu-west-1')).toBe('deploy-production-eu-west-1');
   });
 
   it('smoke tests without failing the step, rolls back when it did not pass, and fails the run after', () => {
@@ -270,16 +285,20 @@ describe.each(pipelines)('the reusable pipeline %s', (file) => {
     expect(url.id).toBe('url');
     expect(smoke.with!.url).toBe('${{ steps.url.outputs.url }}');
     expect(url.env!.HEALTH_URL).toBe('${{ inputs.health-url }}');
-    expect(String(url.env!.DEPLOYED_URL)).toMatch(/^\$\{\{ steps\.deploy\.outputs\.(service-url|webapp-url) \}\}$/);
+    expect(String(url.env!.DEPLOYED_URL)).toMatch(
+      /^\$\{\{ steps\.deploy\.outputs\.(service-url|webapp-url) \|\| inputs\.terraform-output-url != '' && steps\.tf-outputs\.outputs\[inputs\.terraform-output-url\] \|\| '' \}\}$/,
+    );
     expect(wf.jobs.deploy!.outputs!.url).toContain('steps.url.outputs.url');
     const rollback = steps.find((s) => s.id === 'rollback')!;
     expect(ownAction(rollback.uses!)).toBe('rollback');
-    // Whenever the smoke test did not pass, even in a failed or cancelled job (rollback.test.ts plays the cases).
-    expect(rollback.if).toContain("steps.smoke.outputs.passed != 'true'");
+    // Whenever the deploy changed production and the deploy or the smoke test did not succeed, even in a failed or
+    // cancelled job (rollback.test.ts plays the cases).
+    expect(rollback.if).toContain("steps.deploy.outputs.changed == 'true' && ");
+    expect(rollback.if).toContain("(steps.deploy.outcome != 'success' || steps.smoke.outputs.passed != 'true')");
     expect(rollback.if).toMatch(/^\$\{\{ always\(\) && /);
-    // The run fails after it when the deploy succeeded but was not proven: failed probes, or none at all.
-    const failing = steps[steps.indexOf(rollback) + 1]!;
-    expect(failing.if).toContain("steps.deploy.outcome == 'success' && steps.smoke.outputs.passed != 'true'");
+    // The run fails after it when the smoke test ran and did not prove the new version.
+    const failing = steps.find((s) => /^Fail the run after/.test(String(s.name)))!;
+    expect(failing.if).toContain("steps.smoke.outcome == 'success' && steps.smoke.outputs.passed != 'true'");
     expect(failing.run).toContain('exit 1');
     expect(steps.indexOf(smoke)).toBeLessThan(steps.indexOf(rollback));
   });

@@ -6,8 +6,9 @@ import { workflow, type Step } from './workflows.js';
  * The deploy job of each pipeline played step by step the way the runner decides (GitHub's expression engine
  * on each `if:`, `success() &&` added where no status function is written, a failed step failing the job, a
  * cancel cancelling the rest): given what the deploy and smoke steps did, which steps ran. An unproven version
- * is put back whether the smoke test failed, the deploy step failed after it changed the service, or the run
- * was cancelled.
+ * is put back whenever the deploy step said it changed production (`changed: 'true'`, written as soon as it is
+ * true) and the deploy or the proof did not succeed: the smoke test failed, the deploy step failed or was
+ * cancelled after the change, or the run was cancelled later.
  */
 
 interface Result {
@@ -17,10 +18,27 @@ interface Result {
 
 interface Scenario {
   'dry-run'?: boolean;
+  /** Inputs the caller gives, over the defaults. */
+  inputs?: Record<string, unknown>;
   /** What a step did when it ran, by step id; any other step succeeds with no outputs. */
   results: Record<string, Result>;
-  /** The run is cancelled while this step runs: it ends cancelled, writing no outputs. */
+  /**
+   * The run is cancelled while this step runs: it ends cancelled, with the outputs it wrote before the cancel
+   * (its entry in results, if any; none otherwise).
+   */
   cancelDuring?: string;
+}
+
+/** The called workflow's inputs at their defaults (a caller that gives only what is required). */
+function defaults(file: string): Record<string, unknown> {
+  const call = (workflow(file).on as { workflow_call: { inputs: Record<string, { type: string; default?: unknown }> } })
+    .workflow_call;
+  return Object.fromEntries(
+    Object.entries(call.inputs).map(([name, input]) => [
+      name,
+      input.default ?? (input.type === 'boolean' ? false : ''),
+    ]),
+  );
 }
 
 const stepName = (step: Step, index: number) => step.id ?? (step.name as string | undefined) ?? `steps[${index}]`;
@@ -32,7 +50,7 @@ function play(file: string, scenario: Scenario): string[] {
   const done: Record<string, { outcome: string; conclusion: string; outputs: Record<string, string> }> = {};
   const ran: string[] = [];
   const ids = steps.map((s) => s.id).filter((id): id is string => id !== undefined);
-  const inputs = { 'dry-run': scenario['dry-run'] ?? false, 'terraform-directory': '', 'version-field': 'version' };
+  const inputs = { ...defaults(file), ...scenario.inputs, 'dry-run': scenario['dry-run'] ?? false };
   const skipped = { outcome: 'skipped', conclusion: 'skipped', outputs: {} };
   steps.forEach((step, index) => {
     const context = Object.fromEntries(ids.map((id) => [id, done[id] ?? skipped]));
@@ -41,7 +59,8 @@ function play(file: string, scenario: Scenario): string[] {
     ran.push(name);
     if (scenario.cancelDuring === name) {
       status.cancelled = true;
-      if (step.id) done[step.id] = { outcome: 'cancelled', conclusion: 'cancelled', outputs: {} };
+      const written = scenario.results[name]?.outputs ?? {};
+      if (step.id) done[step.id] = { outcome: 'cancelled', conclusion: 'cancelled', outputs: written };
       return;
     }
     const result = scenario.results[name] ?? { outcome: 'success' };
@@ -61,14 +80,33 @@ const pipelines = {
       'previous-task-definition-arn': previousTaskDefinition,
       'task-definition-arn': newTaskDefinition,
       'rolled-back': 'false',
+      changed: 'true',
     },
     /** Refused before any cloud request: nothing known, nothing changed. */
-    nothingKnown: { 'task-definition-arn': '', 'previous-task-definition-arn': '', 'rolled-back': 'false' },
+    nothingKnown: {
+      'task-definition-arn': '',
+      'previous-task-definition-arn': '',
+      'rolled-back': 'false',
+      changed: 'false',
+    },
+    /** Read the service and registered a revision, then failed before UpdateService: production untouched. */
+    knownNotChanged: {
+      'previous-task-definition-arn': previousTaskDefinition,
+      'task-definition-arn': newTaskDefinition,
+      'rolled-back': 'false',
+      changed: 'false',
+    },
     fail: 'Fail the run after a rollback',
   },
   'azure-pipeline.yml': {
-    changed: { 'previous-image': 'contoso.azurecr.io/web:1.4.1', image: 'contoso.azurecr.io/web:1.4.2' },
-    nothingKnown: { swapped: 'false' },
+    changed: {
+      'previous-image': 'contoso.azurecr.io/web:1.4.1',
+      image: 'contoso.azurecr.io/web:1.4.2',
+      changed: 'true',
+    },
+    nothingKnown: { swapped: 'false', changed: 'false' },
+    /** Read production's image, then the slot change failed: production untouched. */
+    knownNotChanged: { 'previous-image': 'contoso.azurecr.io/web:1.4.1', swapped: 'false', changed: 'false' },
     fail: 'Fail the run after a swap back',
   },
 } as const;
@@ -115,8 +153,22 @@ describe.each(Object.entries(pipelines))('the deploy job of %s', (file, outputs)
     expect(ran).not.toContain('mark-good');
   });
 
-  it('given the run is cancelled during the deploy step (no outputs written), leaves it to the action', () => {
-    // deploy-ecs's post step (rollback-on-cancel) points the service back; deploy-azure has none (docs say so).
+  it('given the deploy step failed before it changed production, has nothing to put back though it knew what ran', () => {
+    const ran = play(file, { results: { deploy: { outcome: 'failure', outputs: outputs.knownNotChanged } } });
+    expect(ran).not.toContain('rollback');
+  });
+
+  it('given the run is cancelled during the deploy step after it changed production, rolls back', () => {
+    const ran = play(file, {
+      results: { deploy: { outcome: 'success', outputs: outputs.changed } },
+      cancelDuring: 'deploy',
+    });
+    expect(ran).toContain('rollback');
+    expect(ran).not.toContain('smoke');
+    expect(ran).not.toContain(outputs.fail);
+  });
+
+  it('given the run is cancelled during the deploy step before any change (no outputs written), has nothing to put back', () => {
     const ran = play(file, { results: {}, cancelDuring: 'deploy' });
     expect(ran).not.toContain('rollback');
   });
@@ -131,15 +183,63 @@ describe.each(Object.entries(pipelines))('the deploy job of %s', (file, outputs)
   });
 });
 
-describe('the deploy job of ecs-pipeline.yml, after deploy-ecs rolled back by itself', () => {
-  it('does not roll back twice', () => {
-    const rolledBack = {
-      'previous-task-definition-arn': previousTaskDefinition,
-      'task-definition-arn': newTaskDefinition,
-      'rolled-back': 'true',
-    };
-    const ran = play('ecs-pipeline.yml', { results: { deploy: { outcome: 'failure', outputs: rolledBack } } });
-    expect(ran).toContain('deploy');
+describe.each(Object.entries(pipelines))(
+  'the deploy job of %s, after the deploy step rolled back by itself',
+  (file, outputs) => {
+    it('does not roll back twice', () => {
+      const rolledBack = { ...outputs.changed, 'rolled-back': 'true' };
+      const ran = play(file, { results: { deploy: { outcome: 'failure', outputs: rolledBack } } });
+      expect(ran).toContain('deploy');
+      expect(ran).not.toContain('rollback');
+    });
+  },
+);
+
+describe('the deploy job of ecs-pipeline.yml with Terraform as the deployer', () => {
+  const inputs = { 'terraform-directory': 'infra', 'terraform-image-variable': 'image', 'terraform-output-url': 'url' };
+  const before = {
+    outcome: 'success',
+    outputs: { image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:1' },
+  } as const;
+  const planned = { outcome: 'success', outputs: { 'has-changes': 'true' } } as const;
+  const smokeFailed: Result = { outcome: 'success', outputs: { passed: 'false', 'failure-reason': 'unhealthy' } };
+
+  it('applies the image through Terraform, never deploy-ecs, and marks nothing known-good', () => {
+    const ran = play('ecs-pipeline.yml', {
+      inputs,
+      results: { before, plan: planned, smoke: { outcome: 'success', outputs: { passed: 'true' } } },
+    });
+    expect(ran).toEqual(expect.arrayContaining(['before', 'plan', 'apply', 'tf-outputs', 'url', 'smoke', 'report']));
+    expect(ran).not.toContain('deploy');
+    expect(ran).not.toContain('images');
+    expect(ran).not.toContain('tf-rollback');
+    expect(ran).not.toContain('mark-good');
+  });
+
+  it.each([
+    ['the smoke test did not pass', { before, plan: planned, smoke: smokeFailed }, undefined],
+    ['the apply failed', { before, plan: planned, apply: { outcome: 'failure' } as Result }, undefined],
+    ['the run was cancelled during the apply', { before, plan: planned }, 'apply'],
+    ['the run was cancelled during the smoke test', { before, plan: planned }, 'smoke'],
+  ])('applies the previous image back when %s', (_, results, cancelDuring) => {
+    const ran = play('ecs-pipeline.yml', { inputs, results, cancelDuring });
+    expect(ran).toContain('tf-rollback');
     expect(ran).not.toContain('rollback');
+  });
+
+  it('has nothing to apply back on a first deploy (no image output yet), nor when the plan changed nothing', () => {
+    const first = play('ecs-pipeline.yml', {
+      inputs,
+      results: { before: { outcome: 'success', outputs: {} }, plan: planned, smoke: smokeFailed },
+    });
+    expect(first).not.toContain('tf-rollback');
+    expect(first).toContain('Fail the run after a rollback');
+    const unchanged = play('ecs-pipeline.yml', {
+      inputs,
+      results: { before, plan: { outcome: 'success', outputs: { 'has-changes': 'false' } }, smoke: smokeFailed },
+    });
+    expect(unchanged).not.toContain('apply');
+    expect(unchanged).not.toContain('tf-rollback');
+    expect(unchanged).toContain('Fail the run after a rollback');
   });
 });

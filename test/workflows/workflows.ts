@@ -44,6 +44,30 @@ export function workflow(file: string): Workflow {
   return parse(readFileSync(join(workflowDir, file), 'utf8')) as Workflow;
 }
 
+export const examplesDir = join(root, 'examples');
+
+/** The example caller workflows (examples/<shape>/.github/workflows/*.yml), relative to examples/. */
+export const exampleFiles = existsSync(examplesDir)
+  ? readdirSync(examplesDir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => /\.ya?ml$/.test(f) && !/(^|\/)action\.ya?ml$/.test(f))
+      .sort()
+  : [];
+
+export function example(file: string): Workflow {
+  return parse(readFileSync(join(examplesDir, file), 'utf8')) as Workflow;
+}
+
+/** A reusable workflow's `on.workflow_call` declaration. */
+export interface WorkflowCall {
+  inputs: Record<string, { type: string; required?: boolean; default?: unknown }>;
+  secrets?: Record<string, { required?: boolean }>;
+  outputs?: Record<string, { value: string }>;
+}
+
+export function workflowCall(file: string): WorkflowCall {
+  return (workflow(file).on as { workflow_call: WorkflowCall }).workflow_call;
+}
+
 export interface ActionSpec {
   inputs: Record<string, { required?: boolean; default?: string }>;
   outputs: Record<string, unknown>;
