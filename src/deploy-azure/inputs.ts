@@ -112,6 +112,8 @@ function readPublishProfile(): PublishProfile | undefined {
 }
 
 export function readInputs(): DeployAzureInputs {
+  // main.ts sends target: containerapp to containerapp.ts; any other value than appservice is refused here.
+  oneOf('target', ['appservice', 'containerapp'] as const, 'appservice');
   refuseMultiContainer();
   const publishProfile = readPublishProfile();
   if (publishProfile) {

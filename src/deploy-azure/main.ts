@@ -1,4 +1,5 @@
 import { runStage, type Stage } from '../lib/action.js';
+import { readTarget } from './containerapp-inputs.js';
 import { readInputs } from './inputs.js';
 import { outputs, type DeployAzureOutput } from './outputs.js';
 import { emptyReport, type AzureReport } from './report.js';
@@ -22,5 +23,10 @@ export const deployAzureStage: Stage<AzureReport, DeployAzureOutput> = {
 };
 
 export async function run(): Promise<void> {
+  // target: containerapp (or containerAppName given) is a stage of its own: revisions, labels and traffic.
+  if (readTarget() === 'containerapp') {
+    const { containerAppStage } = await import('./containerapp.js');
+    return runStage(containerAppStage);
+  }
   await runStage(deployAzureStage);
 }

@@ -40,7 +40,7 @@ export async function rollbackGitOps(inputs: GitOpsRollbackInputs): Promise<Roll
 }
 
 async function waitForArgo(argo: ArgoInputs, commit: string, events: string[]): Promise<string> {
-  const client = new ArgoCd(argo.server, argo.token);
+  const client = new ArgoCd(argo.server, argo.token, { requestTimeoutMs: argo.requestTimeoutMs });
   const done = await waitForRevision(client, argo.application, commit, {
     timeoutMs: argo.timeoutMs,
     intervalMs: argo.intervalMs,

@@ -3,6 +3,7 @@ import { readWaitInputs, type WaitOptions } from '../lib/app-service-wait.js';
 import { readAzureTargetInputs, resolveAzureTarget, type AzureTarget } from '../lib/azure.js';
 import { InputError } from '../lib/errors.js';
 import * as gitops from '../lib/gitops-inputs.js';
+import { readContainerAppRollbackInputs, type ContainerAppRollbackInputs } from './containerapp.js';
 import { checkImageReference } from '../lib/image.js';
 import { bool, duration, list, number, oneOf, optional, required } from '../lib/inputs.js';
 import { checkName, names } from '../lib/names.js';
@@ -74,17 +75,23 @@ function readGitOpsInputs(): GitOpsRollbackInputs {
   };
 }
 
-export type RollbackInputs = EcsRollbackInputs | AzureRollbackInputs | GitOpsRollbackInputs;
+export type { ContainerAppRollbackInputs } from './containerapp.js';
+
+export type RollbackInputs =
+  EcsRollbackInputs | AzureRollbackInputs | GitOpsRollbackInputs | ContainerAppRollbackInputs;
 
 export function readInputs(): RollbackInputs {
   const target = chooseTarget();
   refuseForeign(target);
+  if (target === 'containerapp') return readContainerAppRollbackInputs();
   if (target === 'gitops') return readGitOpsInputs();
   return target === 'ecs' ? readEcsInputs() : readAzureInputs();
 }
 
+type Target = 'ecs' | 'azure' | 'gitops' | 'containerapp';
+
 /** The inputs only one target reads (action.yml), with their defaults: the runner always passes those. */
-const ONLY: Record<'ecs' | 'azure' | 'gitops', Record<string, string | undefined>> = {
+const ONLY: Record<Target, Record<string, string | undefined>> = {
   ecs: {
     cluster: 'default',
     'task-definition': undefined,
@@ -94,7 +101,6 @@ const ONLY: Record<'ecs' | 'azure' | 'gitops', Record<string, string | undefined
     'wait-for-minutes': '15',
     'max-failed-tasks': undefined,
     'aws-region': undefined,
-    'request-timeout': '30',
   },
   azure: {
     'app-name': undefined,
@@ -116,6 +122,11 @@ const ONLY: Record<'ecs' | 'azure' | 'gitops', Record<string, string | undefined
     'resource-manager-endpoint': undefined,
     'authority-host': undefined,
   },
+  containerapp: {
+    revision: undefined,
+    'previous-revision': undefined,
+    'known-good-label': 'known-good',
+  },
   gitops: {
     repository: undefined,
     branch: 'main',
@@ -131,14 +142,21 @@ const ONLY: Record<'ecs' | 'azure' | 'gitops', Record<string, string | undefined
   },
 };
 
+/** Inputs of the azure group that target containerapp reads too. */
+const SHARED_WITH_CONTAINER_APPS = new Set(
+  Object.keys(ONLY.azure).filter((name) => !['slot-name', 'previous-image'].includes(name)),
+);
+
 /**
  * An input of another target has no effect on this one: refused, never silently ignored (it is often a sign
  * that the step rolls back something else than meant). Only named: its value may be a secret.
  */
-function refuseForeign(target: 'ecs' | 'azure' | 'gitops'): void {
+function refuseForeign(target: Target): void {
   for (const [other, inputs] of Object.entries(ONLY)) {
     if (other === target) continue;
     for (const [name, fallback] of Object.entries(inputs)) {
+      // A container app is an Azure target too: the app, resource group, login and health probe inputs are shared.
+      if (target === 'containerapp' && other === 'azure' && SHARED_WITH_CONTAINER_APPS.has(name)) continue;
       const value = optional(name);
       if (value === undefined || value === fallback) continue;
       throw new InputError(
@@ -153,11 +171,12 @@ function refuseForeign(target: 'ecs' | 'azure' | 'gitops'): void {
 
 /**
  * `target: auto` picks the cloud by the inputs given: `app-name` means Azure, `repository` with `revert` a GitOps
- * config repository, `service` ECS.
+ * config repository, `service` ECS, `containerAppName` Container Apps (with `app-name`, give `target: containerapp`).
  */
-function chooseTarget(): 'ecs' | 'azure' | 'gitops' {
-  const target = oneOf('target', ['auto', 'ecs', 'azure', 'gitops'] as const, 'auto');
+function chooseTarget(): Target {
+  const target = oneOf('target', ['auto', 'ecs', 'azure', 'gitops', 'containerapp'] as const, 'auto');
   if (target !== 'auto') return target;
+  if (optional('containerAppName')) return 'containerapp';
   if (optional('app-name')) return 'azure';
   if (optional('repository') && optional('revert')) return 'gitops';
   if (optional('service')) return 'ecs';

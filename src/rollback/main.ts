@@ -3,6 +3,7 @@ import { runStage, type Stage } from '../lib/action.js';
 import {
   readInputs,
   type AzureRollbackInputs,
+  type ContainerAppRollbackInputs,
   type EcsRollbackInputs,
   type GitOpsRollbackInputs,
   type RollbackInputs,
@@ -31,8 +32,14 @@ export const rollbackStage: Stage<RollbackReport, RollbackOutput> = {
 };
 
 function rollBack(inputs: RollbackInputs): Promise<RollbackResult> {
+  if (inputs.target === 'containerapp') return onContainerApp(inputs);
   if (inputs.target === 'gitops') return onGitOps(inputs);
   return inputs.target === 'ecs' ? onEcs(inputs) : onAzure(inputs);
+}
+
+async function onContainerApp(inputs: ContainerAppRollbackInputs): Promise<RollbackResult> {
+  const { rollbackContainerApp } = await import('./containerapp.js');
+  return core.group(inputs.mode === 'mark-good' ? 'Mark known-good' : 'Roll back', () => rollbackContainerApp(inputs));
 }
 
 async function onGitOps(inputs: GitOpsRollbackInputs): Promise<RollbackResult> {
