@@ -79,7 +79,7 @@ function canBuild(): boolean {
 }
 
 export default async function buildPushBench(): Promise<Figure[]> {
-  const figures = await startFigures('build-push', { image: 'ghcr.io/octo-org/Web:latest' });
+  const figures = await startFigures('build-push');
   if (canBuild()) return [...figures, ...(await buildTwice())];
   console.warn('  (no Docker engine, docker-registry or busybox: the build figures are left out)');
   return figures;

@@ -37,10 +37,6 @@ async function requests(): Promise<Figure[]> {
 }
 
 export default async function deployAzureBench(): Promise<Figure[]> {
-  const start = await startFigures('deploy-azure', {
-    'app-name': 'hello',
-    'resource-group-name': 'rg-web',
-    images: 'Not An Image',
-  });
+  const start = await startFigures('deploy-azure');
   return [...start, ...(await requests())];
 }

@@ -4,7 +4,18 @@ import { join } from 'node:path';
 import { awsEnvironment } from '../test/fakes/aws/json-server.js';
 import { startFakeEcs, type FakeEcs } from '../test/fakes/ecs/index.js';
 import { webTaskDefinition } from '../test/deploy-ecs/fixture.js';
-import { BARE_NODE, bareNode, bundleSize, compared, median, tally, timedStep, type Figure } from './lib.js';
+import {
+  BARE_NODE,
+  INVALID_INPUTS,
+  bareNode,
+  bundleSize,
+  compared,
+  entrySize,
+  median,
+  tally,
+  timedStep,
+  type Figure,
+} from './lib.js';
 
 /**
  * deploy-ecs: bundle size, cold start (to the first ECS request, and to exit on invalid input) against a
@@ -34,7 +45,7 @@ async function coldStarts(): Promise<{ bare: number; invalid: number; firstReque
   for (let i = 0; i < 7; i++) {
     bare.push(await bareNode());
     const f = await setup();
-    const bad = await timedStep('deploy-ecs', { inputs: { ...f.inputs, 'wait-for-minutes': 'soon' }, env: f.env });
+    const bad = await timedStep('deploy-ecs', { inputs: { ...f.inputs, ...INVALID_INPUTS['deploy-ecs'] }, env: f.env });
     invalid.push(bad.endedAt - bad.startedAt);
     const good = await timedStep('deploy-ecs', {
       inputs: { ...f.inputs, 'wait-for-service-stability': 'false' },
@@ -60,6 +71,23 @@ async function timeToRed(): Promise<number> {
   return median(red);
 }
 
+/**
+ * Time to green: tasks that are healthy as soon as they start; from spawning the step to its exit with the
+ * rollout COMPLETED, at the default poll interval, median of 3.
+ */
+async function timeToGreen(): Promise<number> {
+  const green: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const f = await setup();
+    f.ecs.behaviour = () => ({ kind: 'healthy', startMs: 200 });
+    const step = await timedStep('deploy-ecs', { inputs: f.inputs, env: f.env });
+    if (step.exitCode !== 0) throw new Error(`the healthy deploy failed:\n${step.log}`);
+    green.push(step.ms);
+    await f.ecs.close();
+  }
+  return median(green);
+}
+
 /** The ECS calls of a healthy rollout whose tasks take 30 s to start, at the default interval. */
 async function healthyRolloutCalls(): Promise<Figure> {
   const f = await setup();
@@ -74,9 +102,11 @@ async function healthyRolloutCalls(): Promise<Figure> {
 export default async function deployEcs(): Promise<Figure[]> {
   const start = await coldStarts();
   const red = await timeToRed();
+  const green = await timeToGreen();
   const calls = await healthyRolloutCalls();
   return [
     bundleSize('deploy-ecs'),
+    entrySize('deploy-ecs'),
     { name: "node -e '' (Node 24), median", value: start.bare, unit: 'ms' },
     compared(
       { name: 'cold start to the first ECS request, median', value: start.firstRequest, unit: 'ms' },
@@ -89,6 +119,7 @@ export default async function deployEcs(): Promise<Figure[]> {
       start.bare,
     ),
     { name: 'time to red at poll-interval 5 s, median of 3', value: red, unit: 'ms' },
+    { name: 'time to green (tasks healthy at once), step start to exit, median of 3', value: green, unit: 'ms' },
     calls,
   ];
 }

@@ -35,12 +35,7 @@ async function release(image: string): Promise<Release> {
 }
 
 export default async function gitopsBench(): Promise<Figure[]> {
-  const start = await startFigures('gitops', {
-    repository: 'org/config',
-    files: 'a.yaml',
-    images: 'web=x/y:1',
-    timeout: 'soon',
-  });
+  const start = await startFigures('gitops');
   const runs: Release[] = [];
   for (const version of ['v2', 'v3', 'v4']) runs.push(await release(`registry.example/hello:${version}`));
   const last = runs.at(-1) as Release;

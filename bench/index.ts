@@ -15,7 +15,7 @@ const files = readdirSync(import.meta.dirname)
 function format(figure: Figure): string {
   const value = Number.isInteger(figure.value) ? figure.value.toLocaleString('en-US') : figure.value.toFixed(1);
   const ratio = figure.ratio === undefined ? '' : `  (${figure.ratio.toFixed(2)}x ${figure.baseline})`;
-  return `  ${figure.name.padEnd(58)} ${value.padStart(12)} ${figure.unit}${ratio}`;
+  return `  ${figure.name.padEnd(70)} ${value.padStart(12)} ${figure.unit}${ratio}`;
 }
 
 for (const file of files) {

@@ -2,5 +2,5 @@ import { startFigures, type Figure } from './lib.js';
 
 /** smoke-test: bundle size and cold start against a bare `node -e ''`. */
 export default function smokeTestBench(): Promise<Figure[]> {
-  return startFigures('smoke-test', { url: 'http://127.0.0.1:9/health', 'expect-status': 'healthy' });
+  return startFigures('smoke-test');
 }

@@ -50,7 +50,7 @@ async function installTimes(): Promise<{ download: number; cache: number; zipByt
 }
 
 export default async function terraformBench(): Promise<Figure[]> {
-  const start = await startFigures('terraform', { command: 'deploy' });
+  const start = await startFigures('terraform');
   const { download, cache, zipBytes } = await installTimes();
   const fromCache = { name: 'install: from the tool cache', value: cache, unit: 'ms' };
   return [

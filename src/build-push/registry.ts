@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
-import { aws, awsError, ecrClient } from '../lib/aws.js';
+import { aws, awsError } from '../lib/aws.js';
+import { ecrClient } from '../lib/ecr.js';
 import { login } from '../lib/docker.js';
 import { CloudError, InputError, TimeoutError } from '../lib/errors.js';
 import { mask, scrub } from '../lib/secrets.js';

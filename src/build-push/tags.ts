@@ -1,15 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { valid as validSemver, parse as parseSemver } from 'semver';
 import { InputError } from '../lib/errors.js';
+import { isValidTag, type TagRule } from './tag-rules.js';
+
+export { DEFAULT_RULES, TAG_RULES, isValidTag, type TagRule } from './tag-rules.js';
 
 /**
  * The tags and OCI labels of an image, computed from the run's event like docker/metadata-action does.
  * Pure: it takes the event facts and returns data, so every rule is tested without a runner.
  */
-
-export const TAG_RULES = ['version', 'sha', 'sha-long', 'branch', 'pr', 'semver', 'timestamp', 'latest'] as const;
-export type TagRule = (typeof TAG_RULES)[number];
-export const DEFAULT_RULES: TagRule[] = ['version', 'sha', 'branch', 'pr', 'semver', 'latest'];
 
 export interface RunFacts {
   eventName: string;
@@ -29,12 +28,6 @@ export interface TagPlan {
   tags: { tag: string; rule: TagRule | 'explicit' }[];
   labels: Record<string, string>;
   version?: string;
-}
-
-const TAG = /^[\w][\w.-]{0,127}$/;
-
-export function isValidTag(tag: string): boolean {
-  return TAG.test(tag);
 }
 
 /** Branch names may hold `/` and other characters a tag cannot; they become `-` as in metadata-action. */

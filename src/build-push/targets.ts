@@ -3,7 +3,8 @@ import { InputError } from '../lib/errors.js';
 import { parseImageReference, repositoryOf } from '../lib/image.js';
 import { list, oneOf, optional } from '../lib/inputs.js';
 import { REGISTRY_TYPES, detectRegistryType, type RegistryType } from './registry.js';
-import { DEFAULT_RULES, TAG_RULES, isValidTag, type Flavor, type TagRule } from './tags.js';
+import { DEFAULT_RULES, TAG_RULES, isValidTag, type TagRule } from './tag-rules.js';
+import type { Flavor } from './tags.js';
 
 /**
  * Where the image goes: `image` (one repository, tagged by the tag rules) and `tags`, which take what

@@ -1,3 +1,6 @@
+import { isPostStep } from '../lib/step.js';
 import { run } from './main.js';
 
-await run();
+// One bundle for the main and the post step (src/lib/step.ts): the post's stage is loaded only in the post step.
+if (isPostStep()) await import('./post.js');
+else await run();

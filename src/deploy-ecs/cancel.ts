@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { runStage, type Stage } from '../lib/action.js';
-import { aws, ecsClient } from '../lib/aws.js';
+import { aws } from '../lib/aws.js';
+import { ecsClient } from '../lib/ecs.js';
 import { readRollbackOnCancel } from './inputs.js';
 import { rollbackState, type RollbackState } from './state.js';
 import { cancelSummary } from './summary.js';

@@ -1,7 +1,8 @@
 import * as core from '@actions/core';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { taskDefinitionRevision } from '../lib/arn.js';
-import { ecsClient, type Deadline } from '../lib/aws.js';
+import type { Deadline } from '../lib/aws.js';
+import { ecsClient } from '../lib/ecs.js';
 import type { DeployEcsInputs, RunTaskOptions } from './inputs.js';
 import { prepare, type Current } from './prepare.js';
 import type { DeployReport } from './report.js';

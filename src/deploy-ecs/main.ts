@@ -3,7 +3,6 @@ import { isTeardown, readInputs, readTeardownInputs } from './inputs.js';
 import { deployOutputs, teardownOutputs, type OutputName } from './outputs.js';
 import { emptyReport, type DeployReport } from './report.js';
 import { deploySummary, teardownSummary } from './summary.js';
-import { readTaskDefinitionFile, render } from './taskdef.js';
 import type { TeardownReport } from './teardown.js';
 
 /**
@@ -22,7 +21,9 @@ export const deployStage: Stage<DeployReport, OutputName> = {
   async run(report) {
     const inputs = readInputs();
     report.cluster = inputs.cluster;
-    // Read and rendered before the AWS SDK is even loaded: a broken file fails in the time of a bare node start.
+    // Inputs first (a mistyped one fails in the time of a bare node start), then the file is read and rendered
+    // (zod, yaml) before the AWS SDK is even loaded, so a broken file fails before the SDK is paid for.
+    const { readTaskDefinitionFile, render } = await import('./taskdef.js');
     const file =
       inputs.source.kind === 'file'
         ? render(await readTaskDefinitionFile(inputs.source.path, inputs.render.keepEmpty), inputs.render).definition

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import type { ECSClient } from '@aws-sdk/client-ecs';
-import { aws, ecsClient } from '../lib/aws.js';
+import { aws } from '../lib/aws.js';
+import { ecsClient } from '../lib/ecs.js';
 import { formatDuration } from '../lib/duration.js';
 import { TimeoutError } from '../lib/errors.js';
 import { poll } from '../lib/poll.js';

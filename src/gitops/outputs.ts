@@ -1,6 +1,6 @@
 import type { Outputs } from '../lib/action.js';
+import type { ImageChange } from '../lib/gitops-image.js';
 import type { Delivery } from './deliver.js';
-import { previousImages } from './edit.js';
 import type { GitOpsInputs } from './inputs.js';
 import type { OpenedPull } from './pull-request.js';
 
@@ -27,4 +27,12 @@ export function outputs(report: GitOpsReport): Outputs<GitOpsOutput> {
     'synced-revision': report.argo?.revision,
     health: report.argo?.health,
   };
+}
+
+/** The image each target had before, as one reference or, for several targets, name=image lines. */
+export function previousImages(changes: ImageChange[]): string | undefined {
+  const byTarget = new Map(changes.map((change) => [change.target, change.previous]));
+  if (byTarget.size === 0) return undefined;
+  if (byTarget.size === 1) return [...byTarget.values()][0];
+  return [...byTarget].map(([target, image]) => `${target}=${image}`).join('\n');
 }

@@ -1,5 +1,3 @@
-import type { ECSClient } from '@aws-sdk/client-ecs';
-import type { ECRClient } from '@aws-sdk/client-ecr';
 import { formatDuration } from './duration.js';
 import { CloudError, DeployError, InputError, TimeoutError } from './errors.js';
 import { scrub } from './secrets.js';
@@ -74,16 +72,6 @@ export function clientConfig(options: AwsOptions) {
         ? {}
         : { maxAttempts: 5 }),
   };
-}
-
-export async function ecsClient(options: AwsOptions): Promise<ECSClient> {
-  const { ECSClient } = await import('@aws-sdk/client-ecs');
-  return bounded(new ECSClient(clientConfig(options)), 'ecs', options);
-}
-
-export async function ecrClient(options: AwsOptions): Promise<ECRClient> {
-  const { ECRClient } = await import('@aws-sdk/client-ecr');
-  return bounded(new ECRClient(clientConfig(options)), 'ecr', options);
 }
 
 /** What every AWS SDK v3 client has: send(command, options). */

@@ -1,5 +1,4 @@
 import * as core from '@actions/core';
-import * as exec from '@actions/exec';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +31,8 @@ export async function docker(args: string[], options: DockerOptions = {}): Promi
   let stderr = '';
   const started = performance.now();
   const env = options.env ? ({ ...process.env, ...options.env } as Record<string, string>) : undefined;
+  // Loaded at the first docker command: @actions/exec (child_process, @actions/io) is not needed to read inputs.
+  const exec = await import('@actions/exec');
   const exitCode = await exec.exec('docker', args, {
     ignoreReturnCode: true,
     silent: options.silent ?? false,

@@ -1,6 +1,4 @@
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { rootCertificates } from 'node:tls';
+import type { IncomingHttpHeaders } from 'node:http';
 import { formatDuration } from './duration.js';
 import { shownUrl } from './probe-checks.js';
 import { scrub } from './secrets.js';
@@ -92,7 +90,7 @@ interface Exchange {
   body: string;
 }
 
-function exchange(
+async function exchange(
   url: URL,
   method: string,
   headers: Record<string, string>,
@@ -100,6 +98,13 @@ function exchange(
   ca: string | undefined,
   signal: AbortSignal,
 ): Promise<Exchange> {
+  // Loaded at the first request, not with this module (the inputs use shownUrl): node:https and node:tls take
+  // most of a bare Node start to load, which would be paid before a mistyped input could be refused.
+  const [{ request: httpRequest }, { request: httpsRequest }, { rootCertificates }] = await Promise.all([
+    import('node:http'),
+    import('node:https'),
+    import('node:tls'),
+  ]);
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const request = send(

@@ -10,7 +10,8 @@ import {
 } from '@aws-sdk/client-ecs';
 import * as core from '@actions/core';
 import { shortArn, taskDefinitionRevision } from '../lib/arn.js';
-import { aws, awsError, ecsClient } from '../lib/aws.js';
+import { aws, awsError } from '../lib/aws.js';
+import { ecsClient } from '../lib/ecs.js';
 import { formatDuration } from '../lib/duration.js';
 import { CloudError, InputError, RolloutFailed, TimeoutError } from '../lib/errors.js';
 import { describeService, describeStoppedTask, watchRollout } from '../lib/ecs-rollout.js';

@@ -2,7 +2,6 @@ import { relative } from 'node:path';
 import { runStage, type Stage } from '../lib/action.js';
 import { readInputs } from './inputs.js';
 import { outputs, type TerraformOutput } from './outputs.js';
-import { commentFailure } from './publish.js';
 import type { Report, Run } from './report.js';
 import { summary } from './summary.js';
 
@@ -20,6 +19,7 @@ export const terraformStage: Stage<Report, TerraformOutput> = {
       const { stage } = await import('./stage.js');
       await stage(started);
     } catch (error) {
+      const { commentFailure } = await import('./publish.js');
       await commentFailure(started, error);
       throw error;
     }

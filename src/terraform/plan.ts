@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /** The parts of `terraform show -json <planfile>` this stage reads. */
 export interface PlanJson {
   variables?: Record<string, { value?: unknown }>;
@@ -112,6 +110,8 @@ export function planHash(plan: PlanJson): string {
   const outputs = Object.entries(plan.output_changes ?? {})
     .filter(([, change]) => !isNoop(change.actions))
     .map(([name, change]) => ({ name, ...pick(change) }));
+  // Loaded here rather than with the module, which the summary imports on every run, a mistyped input's too.
+  const { createHash } = process.getBuiltinModule('node:crypto');
   return createHash('sha256').update(stableJson({ resources, outputs })).digest('hex');
 }
 

@@ -1,8 +1,4 @@
-import {
-  DescribeServicesCommand,
-  UpdateServiceCommand,
-  type ECSClient,
-} from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, UpdateServiceCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { failureThreshold } from '../fakes/ecs/rollout.js';
 import { createWeb, fargateDefinition, localEcs, until } from './client.js';

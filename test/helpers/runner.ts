@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 // @ts-expect-error: a plain .mjs script shared with the benchmark and the demo
 import { node24 } from '../../scripts/node24.mjs';
 
@@ -111,7 +111,7 @@ export interface BundleRun {
   env?: Record<string, string | undefined>;
   /** Values saved by the main step, for a post step. */
   state?: Record<string, string>;
-  /** Runs dist/post/index.js instead of dist/index.js. */
+  /** Runs the action.yml's `post:` file (as the runner's post step does) instead of its `main:`. */
   post?: boolean;
   cwd?: string;
   /** Called with the child once it has started (e.g. to send SIGINT as a cancelled run does). */
@@ -123,7 +123,10 @@ export interface BundleRun {
 export async function runBundle(action: string, run: BundleRun = {}): Promise<StepResult> {
   const files = runnerFiles();
   run.onFiles?.(files);
-  const entry = join(repoRoot, 'actions', action, 'dist', ...(run.post ? ['post', 'index.js'] : ['index.js']));
+  const runs = actionRuns(action);
+  const file = run.post ? runs.post : runs.main;
+  if (!file) throw new Error(`actions/${action}/action.yml has no runs.post: it has no post step to run`);
+  const entry = join(repoRoot, 'actions', action, file);
   const child = spawn(node24(), [entry], {
     cwd: run.cwd ?? repoRoot,
     env: stepEnvironment(run.inputs ?? {}, files, run.env, run.state),
@@ -135,4 +138,44 @@ export async function runBundle(action: string, run: BundleRun = {}): Promise<St
   child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
   const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
   return { exitCode, log, files, ...readStep(files) };
+}
+
+/** The `runs:` block of an action.yml: what the runner starts for the main and the post step. */
+export interface ActionRuns {
+  using: string;
+  main: string;
+  post?: string;
+  postIf?: string;
+}
+
+export function actionRuns(action: string): ActionRuns {
+  const yml = readFileSync(join(repoRoot, 'actions', action, 'action.yml'), 'utf8');
+  const block = /^runs:\n((?: {2}.*\n?)*)/m.exec(yml)?.[1] ?? '';
+  const field = (name: string) => new RegExp(`^ {2}${name}: *(['"]?)(.*?)\\1 *$`, 'm').exec(block)?.[2] || undefined;
+  return { using: field('using') ?? '', main: field('main') ?? '', post: field('post'), postIf: field('post-if') };
+}
+
+/** Every file of an action's dist/, as paths relative to it. */
+export function distFiles(action: string): string[] {
+  const dist = join(repoRoot, 'actions', action, 'dist');
+  return readdirSync(dist, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dist, join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+/** The actions of the suite: every actions/<name>/ with an action.yml. */
+export function actionNames(): string[] {
+  return readdirSync(join(repoRoot, 'actions'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .filter((name) => {
+      try {
+        readFileSync(join(repoRoot, 'actions', name, 'action.yml'));
+        return true;
+      } catch {
+        return false;
+      }
+    })
+    .sort();
 }
