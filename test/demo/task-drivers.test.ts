@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -11,8 +10,8 @@ import {
 } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeEcs, type FakeEcs } from '../fakes/ecs/index.js';
+import { helloDefinition, helloImages } from '../fakes/ecs/hello.js';
 import { processDriver } from '../fakes/ecs/process-driver.js';
-import { repoRoot } from '../helpers/runner.js';
 
 /**
  * The local ECS endpoint's real-task mode, through the real SDK: tasks are processes of the sample service
@@ -20,7 +19,6 @@ import { repoRoot } from '../helpers/runner.js';
  * happened to them: RUNNING once the container health check passes, the real exit code of a crash.
  */
 
-const server = join(repoRoot, 'examples/hello-service/server.mjs');
 const images: Record<string, { VERSION: string; BUG?: string }> = {
   'hello:1': { VERSION: '1.0.0' },
   'hello:crash': { VERSION: '1.1.0', BUG: 'crash' },
@@ -35,10 +33,7 @@ afterEach(async () => {
 async function start() {
   ecs = await startFakeEcs({
     driver: processDriver({
-      images: (image) => {
-        const env = images[image];
-        return env && { command: [process.execPath, server], env: { ...env } };
-      },
+      images: helloImages(images),
     }),
   });
   const client = new ECSClient({
@@ -47,29 +42,6 @@ async function start() {
     credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'secret' },
   });
   return { ecs, client };
-}
-
-function definition(ecs: FakeEcs, image: string, healthPath = '/live') {
-  return ecs.register({
-    family: 'hello',
-    requiresCompatibilities: ['FARGATE'],
-    networkMode: 'awsvpc',
-    cpu: '256',
-    memory: '512',
-    containerDefinitions: [
-      {
-        name: 'hello',
-        image,
-        essential: true,
-        healthCheck: {
-          command: ['CMD-SHELL', `wget -q -O /dev/null http://127.0.0.1:$PORT${healthPath} || exit 1`],
-          interval: 1,
-          timeout: 1,
-          retries: 2,
-        },
-      },
-    ],
-  }).taskDefinitionArn;
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
@@ -113,7 +85,7 @@ const rollout = async (client: ECSClient) =>
 describe('the local ECS endpoint with tasks as local processes', () => {
   it('runs each task with its own PORT and the environment its image bakes in, and completes the rollout once their health checks pass', async () => {
     const { ecs, client } = await start();
-    await createService(client, definition(ecs, 'hello:1'));
+    await createService(client, helloDefinition(ecs, 'hello:1'));
     const done = await until('the rollout', async () => {
       const deployment = await rollout(client);
       return deployment?.rolloutState === 'COMPLETED' ? deployment : undefined;
@@ -134,7 +106,7 @@ describe('the local ECS endpoint with tasks as local processes', () => {
 
   it('given a release whose process exits 3 at start, stops its tasks with that exit code and the circuit breaker rolls back', async () => {
     const { ecs, client } = await start();
-    const good = definition(ecs, 'hello:1');
+    const good = helloDefinition(ecs, 'hello:1');
     await createService(client, good);
     await until('the first rollout', async () =>
       (await rollout(client))?.rolloutState === 'COMPLETED' ? true : undefined,
@@ -143,7 +115,7 @@ describe('the local ECS endpoint with tasks as local processes', () => {
       new UpdateServiceCommand({
         cluster: 'default',
         service: 'hello',
-        taskDefinition: definition(ecs, 'hello:crash'),
+        taskDefinition: helloDefinition(ecs, 'hello:crash'),
       }),
     );
     const back = await until('the rollback', async () => {
@@ -161,7 +133,7 @@ describe('the local ECS endpoint with tasks as local processes', () => {
 
   it('given an image it does not know, the task fails to start with CannotPullContainerError', async () => {
     const { ecs, client } = await start();
-    await createService(client, definition(ecs, 'hello:missing'));
+    await createService(client, helloDefinition(ecs, 'hello:missing'));
     const [stopped] = await until('a stopped task', async () => {
       const found = await tasks(client, 'STOPPED');
       return found.length > 0 ? found : undefined;
@@ -173,7 +145,7 @@ describe('the local ECS endpoint with tasks as local processes', () => {
 
   it('given a health check that never passes, stops the task as ECS does: failed container health checks', async () => {
     const { ecs, client } = await start();
-    await createService(client, definition(ecs, 'hello:1', '/not-there'));
+    await createService(client, helloDefinition(ecs, 'hello:1', '/not-there'));
     const [stopped] = await until('an unhealthy task stopped', async () => {
       const found = (await tasks(client, 'STOPPED')).filter((t) => t.lastStatus === 'STOPPED');
       return found.length > 0 ? found : undefined;

@@ -8,11 +8,10 @@ import {
   UpdateServiceCommand,
   type ServiceDeployment,
 } from '@aws-sdk/client-ecs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { repoRoot } from '../helpers/runner.js';
 import { startLoadBalancer, type LoadBalancer } from '../fakes/elbv2/load-balancer.js';
 import { startFakeEcs, type FakeEcs } from '../fakes/ecs/index.js';
+import { helloDefinition, helloImages } from '../fakes/ecs/hello.js';
 import { processDriver } from '../fakes/ecs/process-driver.js';
 import { NETWORK } from './client.js';
 
@@ -23,7 +22,6 @@ import { NETWORK } from './client.js';
  * test traffic through the test listener rule, production through the production listener rule).
  */
 
-const server = join(repoRoot, 'examples/hello-service/server.mjs');
 const versions: Record<string, { VERSION: string; BUG?: string }> = {
   'hello:1': { VERSION: '1.0.0' },
   'hello:2': { VERSION: '2.0.0' },
@@ -38,30 +36,6 @@ afterEach(async () => {
   await ecs?.close();
   ecs = lb = undefined;
 });
-
-function register(local: FakeEcs, image: string) {
-  return local.register({
-    family: 'hello',
-    requiresCompatibilities: ['FARGATE'],
-    networkMode: 'awsvpc',
-    cpu: '256',
-    memory: '512',
-    containerDefinitions: [
-      {
-        name: 'hello',
-        image,
-        essential: true,
-        portMappings: [{ containerPort: 8080 }],
-        healthCheck: {
-          command: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:$PORT/live || exit 1'],
-          interval: 1,
-          timeout: 1,
-          retries: 2,
-        },
-      },
-    ],
-  }).taskDefinitionArn;
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -79,10 +53,7 @@ async function blueGreen(next: string) {
   ecs = await startFakeEcs({
     minuteMs: MINUTE,
     driver: processDriver({
-      images: (image) => {
-        const env = versions[image];
-        return env && { command: [process.execPath, server], env: { ...env } };
-      },
+      images: helloImages(versions),
       deregistrationDelayMs: 0,
     }),
   });
@@ -92,8 +63,8 @@ async function blueGreen(next: string) {
     credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'secret' },
   });
   await client.send(new CreateClusterCommand({ clusterName: 'production' }));
-  register(ecs, 'hello:1');
-  const second = register(ecs, next);
+  helloDefinition(ecs, 'hello:1');
+  const second = helloDefinition(ecs, next);
   await client.send(
     new CreateServiceCommand({
       cluster: 'production',

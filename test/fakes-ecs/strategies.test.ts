@@ -87,6 +87,22 @@ async function describe1(client: ECSClient, arn: string | undefined): Promise<Se
   return answer.serviceDeployments?.[0] as ServiceDeployment;
 }
 
+/** A BLUE_GREEN update of web to web:2 with a PAUSE hook after the test traffic shift, waiting there. */
+async function atTheGate() {
+  const { ecs, client, create } = await setUp({
+    strategy: 'BLUE_GREEN',
+    bakeTimeInMinutes: 1,
+    lifecycleHooks: [PAUSE_AFTER_TEST_TRAFFIC],
+  });
+  await create;
+  const arn = await deployV2(ecs, client);
+  const paused = await until(async () => {
+    const d = await describe1(client, arn);
+    return d.lifecycleHookDetails?.[0]?.status === 'AWAITING_ACTION' ? d : undefined;
+  });
+  return { ecs, client, arn, paused };
+}
+
 const FINAL = ['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED'];
 
 /** Watches a service deployment to its end: every stage seen, every production/test split seen, the end. */
@@ -205,17 +221,7 @@ describe('the deployment strategies of the local ECS', () => {
   });
 
   it('pauses at a PAUSE hook with green on all test traffic and none of production, and goes on when told CONTINUE', async () => {
-    const { ecs, client, create } = await setUp({
-      strategy: 'BLUE_GREEN',
-      bakeTimeInMinutes: 1,
-      lifecycleHooks: [PAUSE_AFTER_TEST_TRAFFIC],
-    });
-    await create;
-    const arn = await deployV2(ecs, client);
-    const paused = await until(async () => {
-      const d = await describe1(client, arn);
-      return d.lifecycleHookDetails?.[0]?.status === 'AWAITING_ACTION' ? d : undefined;
-    });
+    const { ecs, client, arn, paused } = await atTheGate();
     expect(paused.lifecycleStage).toBe('POST_TEST_TRAFFIC_SHIFT');
     expect(paused.targetServiceRevision).toMatchObject({
       requestedTestTrafficWeight: 100,
@@ -240,17 +246,7 @@ describe('the deployment strategies of the local ECS', () => {
   });
 
   it('rolls back when told ROLLBACK at the pause: production never reached green', async () => {
-    const { ecs, client, create } = await setUp({
-      strategy: 'BLUE_GREEN',
-      bakeTimeInMinutes: 1,
-      lifecycleHooks: [PAUSE_AFTER_TEST_TRAFFIC],
-    });
-    await create;
-    const arn = await deployV2(ecs, client);
-    const paused = await until(async () => {
-      const d = await describe1(client, arn);
-      return d.lifecycleHookDetails?.[0]?.status === 'AWAITING_ACTION' ? d : undefined;
-    });
+    const { ecs, client, arn, paused } = await atTheGate();
     const hookId = paused.lifecycleHookDetails?.[0]?.hookId as string;
     await client.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId, action: 'ROLLBACK' }));
     const seen = await watch(ecs, client, arn);

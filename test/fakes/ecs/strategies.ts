@@ -36,16 +36,7 @@ export const STAGES = [
 export type Stage = (typeof STAGES)[number];
 
 /** The stages a hook may name (DeploymentLifecycleHookStage); PAUSE hooks not at the two traffic-shift stages. */
-const HOOK_STAGES: readonly Stage[] = [
-  'RECONCILE_SERVICE',
-  'PRE_SCALE_UP',
-  'POST_SCALE_UP',
-  'TEST_TRAFFIC_SHIFT',
-  'POST_TEST_TRAFFIC_SHIFT',
-  'PRE_PRODUCTION_TRAFFIC_SHIFT',
-  'PRODUCTION_TRAFFIC_SHIFT',
-  'POST_PRODUCTION_TRAFFIC_SHIFT',
-];
+const HOOK_STAGES: readonly Stage[] = STAGES.filter((s) => !['SCALE_UP', 'BAKE_TIME', 'CLEAN_UP'].includes(s));
 
 export interface LifecycleHook {
   targetType?: 'AWS_LAMBDA' | 'PAUSE';
