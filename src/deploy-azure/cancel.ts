@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { runStage, type Stage } from '../lib/action.js';
 import { readImage, restartSlot, swapWithProduction, writeConfig, type SlotRef } from '../lib/app-service.js';
 import { appServiceClient } from '../lib/azure.js';
+import { containerAppChangeSaved } from './containerapp-state.js';
 import { readCancelInputs } from './inputs.js';
 import { rollbackState, type AzureRollbackState } from './state.js';
 import { cancelSummary } from './summary.js';
@@ -10,7 +11,8 @@ import { cancelSummary } from './summary.js';
  * The post step, run only when the workflow run was cancelled (`post-if: cancelled()`): when the cancellation came
  * while production was being changed (a swap, an in-place update), the previous version is put back, so a
  * cancelled run does not leave production half done. Production is read first: what already runs the previous
- * image is left alone.
+ * image is left alone. A container app's change (target: containerapp) has a post step of its own:
+ * containerapp-cancel.ts.
  */
 
 export interface CancelReport {
@@ -33,6 +35,11 @@ export const cancelStage: Stage<CancelReport, never> = {
 };
 
 export async function cancelRollback(): Promise<void> {
+  // A container app's change (target: containerapp) is put back by revisions and traffic, not slots and images.
+  if (containerAppChangeSaved()) {
+    const { containerAppCancelStage } = await import('./containerapp-cancel.js');
+    return runStage(containerAppCancelStage);
+  }
   await runStage(cancelStage);
 }
 

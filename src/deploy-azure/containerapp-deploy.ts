@@ -20,6 +20,7 @@ import { CloudError, DeployError, InputError, RolloutFailed } from '../lib/error
 import type { ContainerAppInputs } from './containerapp-inputs.js';
 import { planRevision, type RevisionPlan } from './containerapp-plan.js';
 import type { ContainerAppReport } from './containerapp-report.js';
+import { containerAppRollbackState } from './containerapp-state.js';
 
 /**
  * deploy-azure with `target: containerapp`: a new revision from the image at weight 0 under its label, waited on until
@@ -53,6 +54,9 @@ export async function deployContainerApp(inputs: ContainerAppInputs, report: Con
   } catch (error) {
     if (report.changing) await core.group('Put the previous revision back', () => restore(ref, report));
     throw error;
+  } finally {
+    // The post step of a cancelled run finds nothing to put back once this step has said how it ended.
+    if (report.changing) containerAppRollbackState.clear();
   }
 }
 
@@ -91,6 +95,7 @@ async function createRevision(ref: AppRef, plan: RevisionPlan, inputs: Container
     const written = plan.changed ? await writeApp(ref, plan.envelope, stop.signal) : undefined;
     report.changing = true;
     report.changed = plan.changed;
+    markChanging(ref, plan.revision, report);
     const ready = await waitForRevision(ref, plan.revision, {
       timeoutMs: inputs.wait.timeoutMs,
       operation: written?.done,
@@ -105,6 +110,23 @@ async function createRevision(ref: AppRef, plan: RevisionPlan, inputs: Container
   } finally {
     stop.abort();
   }
+}
+
+/**
+ * Says, the moment the app is changed, what a cancelled run needs: the outputs at once (a cancelled run's pipeline
+ * reads them), and the plan for the post step, which puts all traffic back on the previous revision
+ * (containerapp-cancel.ts).
+ */
+function markChanging(ref: AppRef, revision: string, report: ContainerAppReport): void {
+  core.setOutput('changed', String(report.changed));
+  core.setOutput('revision', revision);
+  if (report.previousRevision) core.setOutput('previous-revision', report.previousRevision);
+  containerAppRollbackState.save({
+    resourceGroup: ref.resourceGroup,
+    app: ref.app,
+    revision,
+    previousRevision: report.previousRevision,
+  });
 }
 
 /**
@@ -199,8 +221,8 @@ async function withArmView(ref: AppRef, revision: string, error: unknown): Promi
   return new RolloutFailed(`${error.message} ARM reports: ${view}`, error.hint);
 }
 
-/** Traffic back to the previous revision (its labels kept), and the new revision deactivated. */
-async function restore(ref: AppRef, report: ContainerAppReport): Promise<void> {
+/** Traffic back to the previous revision (its labels kept), and the new revision deactivated; errors are logged. */
+export async function restore(ref: AppRef, report: ContainerAppReport): Promise<void> {
   const revision = report.revision ?? '';
   const previous = report.previousRevision;
   try {

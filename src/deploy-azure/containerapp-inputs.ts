@@ -155,14 +155,8 @@ export function readContainerAppInputs(): ContainerAppInputs {
   );
   checkName('resource-group-name', resourceGroup, names.azureResourceGroup);
   const image = checkImageReference('images', readImage());
-  const credentials = text('azureCredentials');
-  mask(credentials);
-  const target = resolveAzureTarget({
-    ...readAzureTargetInputs(),
-    ...(credentials && !text('creds') ? { creds: credentials } : {}),
-  });
   return {
-    target,
+    target: readContainerAppTarget(),
     app,
     resourceGroup,
     environment: optional('containerAppEnvironment'),
@@ -173,6 +167,16 @@ export function readContainerAppInputs(): ContainerAppInputs {
     verify: oneOf('verify', ['health', 'none'] as const, 'health'),
     wait: readWaitInputs(image),
   };
+}
+
+/** The Azure login and cloud: deploy-azure's inputs, or azure/container-apps-deploy-action's azureCredentials. */
+export function readContainerAppTarget(): AzureTarget {
+  const credentials = text('azureCredentials');
+  mask(credentials);
+  return resolveAzureTarget({
+    ...readAzureTargetInputs(),
+    ...(credentials && !text('creds') ? { creds: credentials } : {}),
+  });
 }
 
 const required = (value: string | undefined, what: string) => {

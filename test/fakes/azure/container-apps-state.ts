@@ -235,8 +235,11 @@ export function containerAppsState(azure: FakeAzure): ContainerAppsState {
       state.jobs.set(`${rg}/${name}`, job);
       return job;
     },
-    app(name, resourceGroup = 'rg-apps') {
-      const app = state.apps.get(`${resourceGroup}/${name}`);
+    app(name, resourceGroup) {
+      // Without a resource group, the one app of that name in any group (tests name apps uniquely).
+      const app = resourceGroup
+        ? state.apps.get(`${resourceGroup}/${name}`)
+        : [...state.apps.values()].find((candidate) => candidate.name === name);
       if (!app) throw new Error(`no container app ${name}`);
       state.settle(app);
       return app;
