@@ -8,6 +8,7 @@ export type OutputName =
   | 'task-definition-arn'
   | 'previous-task-definition-arn'
   | 'deployment-id'
+  | 'service-deployment-arn'
   | 'rollout-state'
   | 'rolled-back'
   | 'changed'
@@ -22,6 +23,7 @@ export function deployOutputs(report: DeployReport): Outputs<OutputName> {
     'task-definition-arn': report.taskDefinitionArn ?? '',
     'previous-task-definition-arn': first?.previous ?? '',
     'deployment-id': first?.deploymentId ?? '',
+    'service-deployment-arn': serviceDeploymentArn(report),
     'rollout-state': rolloutState(report),
     'rolled-back': String(rolledBack(report)),
     changed: String(report.changed),
@@ -42,6 +44,17 @@ export function deployOutputs(report: DeployReport): Outputs<OutputName> {
     'run-task-arn': report.oneOff ? JSON.stringify([report.oneOff.taskArn]) : undefined,
     'task-definition': report.renderedFile,
   };
+}
+
+/**
+ * The ARN alone for one service; with several, a JSON object service → ARN of those ECS named one for; empty when
+ * none was named (no new deployment, or a policy without ecs:ListServiceDeployments).
+ */
+function serviceDeploymentArn(report: DeployReport): string {
+  const named = report.services.flatMap((s) => (s.serviceDeploymentArn ? [[s.service, s.serviceDeploymentArn]] : []));
+  if (named.length === 0) return '';
+  if (report.services.length === 1) return named[0]?.[1] ?? '';
+  return JSON.stringify(Object.fromEntries(named));
 }
 
 /** rollout-state when a changed service could not be put back and proven. */
@@ -75,6 +88,7 @@ export function teardownOutputs(report: TeardownReport): Outputs<OutputName> {
     'task-definition-arn': undefined,
     'previous-task-definition-arn': undefined,
     'deployment-id': undefined,
+    'service-deployment-arn': undefined,
     'rollout-state': undefined,
     'rolled-back': undefined,
     changed: undefined,

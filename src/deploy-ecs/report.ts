@@ -35,6 +35,14 @@ export interface ServiceReport {
   notProven?: string;
   /** The target groups of the service's load balancers, as DescribeServices showed them after the rollout. */
   targetGroupArns?: string[];
+  /** The service deployment the update started (ListServiceDeployments), when ECS named one. */
+  serviceDeploymentArn?: string;
+  /** BLUE_GREEN, CANARY or LINEAR: the service deployment was followed stage by stage. */
+  strategy?: string;
+  /** Each lifecycle stage of the followed service deployment, when it was first seen (ms since epoch). */
+  stages?: { stage: string; at: number }[];
+  /** When the following ended, so the last stage has a length. */
+  stagesEndedAt?: number;
 }
 
 export interface DeployReport {

@@ -10,6 +10,7 @@ import type { DeployEcsInputs } from './inputs.js';
 import type { Current } from './prepare.js';
 import type { DeployReport, ServiceReport } from './report.js';
 import { createService, updateService, type Started } from './service.js';
+import { followServiceDeployment, nameServiceDeployment, trafficStrategy } from './service-deployment.js';
 
 /**
  * Pointing the services at the new revision and watching each rollout until ECS shows how it ends. What is put
@@ -25,6 +26,7 @@ export async function startRollouts(
   const arn = current.taskDefinitionArn;
   const started: Started[] = [];
   for (const [i, entry] of report.services.entries()) {
+    const since = new Date();
     const result = await startOne(client, inputs, current, { report, entry });
     markChanged(report, entry, result.service.taskDefinition ?? arn);
     entry.deploymentId = expectDeployment(entry.service, arn, result);
@@ -34,6 +36,10 @@ export async function startRollouts(
         ? `${entry.service} already runs ${arn}: ECS started no new deployment (set force-new-deployment to restart its tasks)`
         : `${entry.created ? 'created' : 'updated'} ${entry.service}: deployment ${result.deploymentId} of ${arn}`,
     );
+    if (before?.id !== result.deploymentId) {
+      const taskDefinitionArn = result.service.taskDefinition ?? arn;
+      await nameServiceDeployment(client, { cluster: inputs.cluster, entry, taskDefinitionArn, since }, core.info);
+    }
     started.push(result);
   }
   return started;
@@ -150,6 +156,7 @@ export async function watchService(client: ECSClient, inputs: DeployEcsInputs, r
   const prefix = inputs.services.length > 1 ? `[${entry.service}] ` : '';
   const log = (line: string) => core.info(`${prefix}${line}`);
   const taskDefinitionArn = started.service.taskDefinition ?? '';
+  if (!(await followed(client, inputs, rollout, log))) return;
   const result = await watchRollout(client, {
     cluster: inputs.cluster,
     service: entry.service,
@@ -177,6 +184,34 @@ export async function watchService(client: ECSClient, inputs: DeployEcsInputs, r
   // A rollout that failed or was rolled back is FAILED, whatever ECS still says of a deployment it replaced:
   // rollout-state and rolled-back never tell two stories.
   if (entry.outcome === 'failed' || entry.rolledBackBy) entry.rolloutState = 'FAILED';
+}
+
+/**
+ * A traffic-shifting strategy's service deployment, followed to its end before DescribeServices is watched: false
+ * when it did not succeed (the report then says why); true when it did, or when the rolling watch is all there is.
+ */
+async function followed(
+  client: ECSClient,
+  inputs: DeployEcsInputs,
+  { entry, started, deadline }: Rollout,
+  log: (line: string) => void,
+): Promise<boolean> {
+  const strategy = trafficStrategy(started.service);
+  const arn = entry.serviceDeploymentArn;
+  if (!strategy || !arn) return true;
+  entry.strategy = strategy;
+  log(`following the ${strategy} service deployment stage by stage`);
+  const timeoutMs = Math.max(0, deadline - Date.now());
+  const end = await followServiceDeployment(client, { entry, arn, intervalMs: inputs.pollIntervalMs, timeoutMs }, log);
+  if (end.outcome === 'completed' || end.outcome === 'unknown') return true;
+  entry.outcome = end.outcome;
+  entry.reason = end.reason;
+  if (end.outcome === 'failed') {
+    entry.rolloutState = 'FAILED';
+    if (end.rolledBack) entry.rolledBackBy = 'ecs';
+  }
+  log(`rollout ${end.outcome}: ${end.reason}`);
+  return false;
 }
 
 /** What the watch saw, into the service's report. */

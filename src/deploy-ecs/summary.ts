@@ -1,6 +1,8 @@
 import type { Finished } from '../lib/action.js';
 import { shortArn } from '../lib/arn.js';
+import { formatDuration } from '../lib/duration.js';
 import { describeStoppedTask } from '../lib/ecs-assess.js';
+import { stageTimeline, type StageMark } from '../lib/ecs-service-deployment.js';
 import { code, type StageSummary } from '../lib/summary.js';
 import type { CancelReport } from './cancel.js';
 import type { DeployReport, ServiceReport } from './report.js';
@@ -21,6 +23,11 @@ export function deploySummary({ report, error }: Finished<DeployReport>): Summar
     facts: [
       ['Cluster', report.cluster],
       ...report.services.map((s): [string, string] => [`Service ${code(s.service)}`, serviceLine(report, s)]),
+      ...report.services.flatMap((s): [string, string][] =>
+        s.serviceDeploymentArn
+          ? [[`Service deployment${report.services.length > 1 ? ` (${code(s.service)})` : ''}`, deploymentLine(s)]]
+          : [],
+      ),
       [
         'Task definition',
         report.taskDefinitionArn
@@ -69,6 +76,10 @@ function serviceLine(report: DeployReport, s: ServiceReport): string {
   return `${change}: ${s.rolloutState ?? s.outcome}${s.rolledBackBy ? `, rolled back by ${s.rolledBackBy}` : ''}`;
 }
 
+function deploymentLine(s: ServiceReport): string {
+  return `${code(s.serviceDeploymentArn ?? '')}${s.strategy ? ` (${s.strategy})` : ''}`;
+}
+
 function serviceUrl({ serviceUrl: found, services }: DeployReport): string | undefined {
   if (found?.url) return `${found.url}${services.length > 1 ? ` (${code(found.service ?? '')})` : ''}`;
   return found?.problem ? `not known: ${found.problem}` : undefined;
@@ -76,6 +87,11 @@ function serviceUrl({ serviceUrl: found, services }: DeployReport): string | und
 
 function whatEcsSaid(s: ServiceReport): NonNullable<Summary['details']> {
   const sections: NonNullable<Summary['details']> = [];
+  if (s.stages?.length)
+    sections.push({
+      title: `${s.service}: service deployment stages (${s.stages.length})`,
+      body: timeline(s.stages, s.stagesEndedAt),
+    });
   if (s.stoppedTasks.length > 0)
     sections.push({
       title: `${s.service}: stopped tasks (${s.stoppedTasks.length})`,
@@ -89,6 +105,18 @@ function whatEcsSaid(s: ServiceReport): NonNullable<Summary['details']> {
       preformatted: true,
     });
   return sections;
+}
+
+/** The stage timeline of a followed service deployment: stage, when it began, how long it lasted. */
+function timeline(stages: StageMark[], endedAt: number | undefined): string {
+  const rows = stageTimeline(stages, endedAt ?? stages.at(-1)?.at);
+  // A blank line first: GitHub renders Markdown inside <details> only after one.
+  return [
+    '',
+    '| Stage | Began | Lasted |',
+    '|---|---|---|',
+    ...rows.map((r) => `| ${r.stage} | ${r.began} | ${formatDuration(r.lastedMs)} |`),
+  ].join('\n');
 }
 
 /** A teardown: what became of each service. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCommandFile, runBundle } from '../helpers/runner.js';
-import { OOM, startFixture, V2, webTaskDefinition, type Fixture } from './fixture.js';
+import { OOM, startFixture, useStrategy, V2, webTaskDefinition, type Fixture } from './fixture.js';
 
 /** actions/deploy-ecs/dist run as the runner runs it: Node 24, INPUT_* variables, runner files. */
 
@@ -61,6 +61,19 @@ describe('the deploy-ecs bundle', () => {
     expect(step.outputs['service-url']).toBe(`https://${dns}`);
     expect(step.summary).toContain(`| Service URL | https://${dns} |`);
     expect(step.log).toContain('::group::Service URL');
+  });
+
+  it('names the service deployment and follows a blue/green one stage by stage into the job summary', async () => {
+    fixture = await startFixture({ minuteMs: 100 });
+    await useStrategy(fixture, { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1 });
+    const step = await deployV2();
+    expect(step.exitCode).toBe(0);
+    const arn = step.outputs['service-deployment-arn'] ?? '';
+    expect(arn).toMatch(/^arn:aws:ecs:us-east-1:123456789012:service-deployment\/default\/web\//);
+    expect(step.log).toContain(`service deployment ${arn}`);
+    expect(step.log).toContain('stage BAKE_TIME');
+    expect(step.summary).toContain(`| Service deployment | <code>${arn}</code> (BLUE_GREEN) |`);
+    expect(step.summary).toMatch(/\| PRODUCTION_TRAFFIC_SHIFT \| \d{4}-[\d-]+T[\d:.]+Z \| /);
   });
 
   it('exits 1 with the exit code of the crashing container', async () => {

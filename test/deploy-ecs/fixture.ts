@@ -1,7 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ECSClient, paginateListTaskDefinitions } from '@aws-sdk/client-ecs';
+import {
+  ECSClient,
+  paginateListTaskDefinitions,
+  UpdateServiceCommand,
+  type DeploymentConfiguration,
+} from '@aws-sdk/client-ecs';
 import { awsEnvironment } from '../fakes/aws/json-server.js';
 import { startFakeEcs, type FakeEcs } from '../fakes/ecs/index.js';
 import { startFakeElbv2, type FakeElbv2, type ListenerProtocol } from '../fakes/elbv2/index.js';
@@ -52,9 +57,14 @@ export async function startFixture(
     desiredCount?: number;
     rolloutState?: boolean;
     listeners?: { protocol: ListenerProtocol; port: number }[];
+    /** How long a minute of a deployment strategy's clock lasts (bake times, hook timeouts). */
+    minuteMs?: number;
   } = {},
 ): Promise<Fixture> {
-  const ecs = await startFakeEcs({ rolloutState: options.rolloutState });
+  const ecs = await startFakeEcs({
+    rolloutState: options.rolloutState,
+    ...(options.minuteMs ? { minuteMs: options.minuteMs } : {}),
+  });
   const elb = await startFakeElbv2();
   const first = ecs.register(webTaskDefinition());
   const balanced = options.listeners && elb.seedLoadBalancer({ name: 'web', listeners: options.listeners });
@@ -113,4 +123,37 @@ export async function listedRevisions(fixture: Fixture, family: string, sort: 'A
     revisions.push(...(page.taskDefinitionArns ?? []).map((arn) => Number(arn.slice(arn.lastIndexOf(':') + 1))));
   client.destroy();
   return revisions;
+}
+
+/** A load balancer with the alternate target group and listener rule ECS blue/green needs (API Reference, AdvancedConfiguration). */
+export const BLUE_GREEN_LOAD_BALANCER = {
+  targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-blue/0123456789abcdef',
+  containerName: 'web',
+  containerPort: 8080,
+  advancedConfiguration: {
+    alternateTargetGroupArn:
+      'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-green/fedcba9876543210',
+    productionListenerRule:
+      'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/web/0123456789abcdef/1111111111111111/2222222222222222',
+    roleArn: 'arn:aws:iam::123456789012:role/ecsInfrastructureRoleForLoadBalancers',
+  },
+};
+
+/** The service "web" turned to a traffic-shifting strategy, as its owner's Terraform would leave it (no new deployment). */
+export async function useStrategy(fixture: Fixture, deploymentConfiguration: DeploymentConfiguration): Promise<void> {
+  const client = new ECSClient({
+    endpoint: fixture.ecs.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'fake' },
+  });
+  await client.send(
+    new UpdateServiceCommand({
+      cluster: 'default',
+      service: 'web',
+      loadBalancers: [BLUE_GREEN_LOAD_BALANCER],
+      deploymentConfiguration,
+    }),
+  );
+  client.destroy();
+  fixture.ecs.calls.length = 0;
 }
