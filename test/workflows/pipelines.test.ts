@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readContainerAppInputs, readTarget } from '../../src/deploy-azure/containerapp-inputs.js';
+import { readInputs as readRollbackInputs } from '../../src/rollback/inputs.js';
 import { render } from './expressions.js';
 import { lint } from './linter.js';
 import {
@@ -235,7 +237,16 @@ describe.each(pipelines)('the reusable pipeline %s', (file) => {
   });
 
   it('outputs the image, its digest, the URL, the deployed revision and whether it rolled back, from real job outputs', () => {
-    expect(Object.keys(call.outputs).sort()).toEqual(['deployed-revision', 'digest', 'image', 'rolled-back', 'url']);
+    expect(Object.keys(call.outputs).sort()).toEqual(
+      [
+        'deployed-revision',
+        'digest',
+        'image',
+        'rolled-back',
+        'url',
+        ...(file === 'azure-pipeline.yml' ? ['revision'] : []),
+      ].sort(),
+    );
     for (const [name, output] of Object.entries(call.outputs)) {
       const [, job, value] = /^\$\{\{ jobs\.([\w-]+)\.outputs\.([\w-]+) \}\}$/.exec(output.value) ?? [];
       expect(Object.keys(wf.jobs[job!]?.outputs ?? {}), `output ${name}`).toContain(value);
@@ -286,7 +297,7 @@ describe.each(pipelines)('the reusable pipeline %s', (file) => {
     expect(smoke.with!.url).toBe('${{ steps.url.outputs.url }}');
     expect(url.env!.HEALTH_URL).toBe('${{ inputs.health-url }}');
     expect(String(url.env!.DEPLOYED_URL)).toMatch(
-      /^\$\{\{ steps\.deploy\.outputs\.(service-url|webapp-url) \|\| inputs\.terraform-output-url != '' && steps\.tf-outputs\.outputs\[inputs\.terraform-output-url\] \|\| '' \}\}$/,
+      /^\$\{\{ steps\.deploy\.outputs\.(service-url|webapp-url \|\| steps\.deploy\.outputs\.app-url) \|\| inputs\.terraform-output-url != '' && steps\.tf-outputs\.outputs\[inputs\.terraform-output-url\] \|\| '' \}\}$/,
     );
     expect(wf.jobs.deploy!.outputs!.url).toContain('steps.url.outputs.url');
     const rollback = steps.find((s) => s.id === 'rollback')!;
@@ -356,6 +367,137 @@ describe('the ECS pipeline', () => {
       'task-definition': '${{ steps.deploy.outputs.task-definition-arn }}',
     });
     expect(mark.if).toContain("steps.smoke.outputs.passed == 'true'");
+  });
+});
+
+describe('azure-pipeline.yml with platform: containerapp', () => {
+  const wf = workflow('azure-pipeline.yml');
+  const call = (wf.on as { workflow_call: { inputs: Record<string, { type: string; default?: unknown }> } })
+    .workflow_call;
+  const steps = wf.jobs.deploy!.steps!;
+  const image = `contoso.azurecr.io/web@sha256:${'a'.repeat(64)}`;
+  const deployOutputs = {
+    changed: 'true',
+    'rolled-back': 'false',
+    revision: 'web--v142',
+    'previous-revision': 'web--v141',
+    'previous-image': 'contoso.azurecr.io/web:1.4.1',
+    'app-url': 'https://web.example.westeurope.azurecontainerapps.io',
+  };
+  /** The step's `with:` as the runner renders it for a caller giving the required inputs and `platform`. */
+  function rendered(id: string, platform: string): Record<string, string> {
+    const inputs = {
+      ...Object.fromEntries(Object.entries(call.inputs).map(([name, input]) => [name, input.default ?? ''])),
+      environment: 'production',
+      image: 'contoso.azurecr.io/web',
+      'app-name': 'web',
+      'resource-group': 'rg-web',
+      'client-id': '00000000-0000-0000-0000-000000000000',
+      'tenant-id': '00000000-0000-0000-0000-000000000000',
+      'subscription-id': '00000000-0000-0000-0000-000000000000',
+      platform,
+    };
+    const contexts = {
+      inputs,
+      github: { sha: 'b'.repeat(40) },
+      secrets: { 'registry-password': '', 'webhook-url': '' },
+      needs: { build: { outputs: { image } } },
+      steps: { deploy: { outcome: 'failure', outputs: deployOutputs }, smoke: { outputs: { passed: 'false' } } },
+    };
+    const step = steps.find((s) => s.id === id)!;
+    return Object.fromEntries(Object.entries(step.with!).map(([name, value]) => [name, render(value, contexts)]));
+  }
+
+  /** The runner's INPUT_* variables for the step: its rendered `with:`, the action's defaults for the rest. */
+  function asRunner(id: string, platform: string): void {
+    const action = actionSpec(ownAction(steps.find((s) => s.id === id)!.uses!)!)!;
+    const given = rendered(id, platform);
+    for (const [name, input] of Object.entries(action.inputs)) {
+      const value = given[name] ?? input.default;
+      if (value !== undefined) vi.stubEnv(`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, String(value));
+    }
+    vi.stubEnv('ACTIONS_ID_TOKEN_REQUEST_URL', 'http://127.0.0.1:9/token');
+    vi.stubEnv('ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'request-token');
+  }
+  afterEach(() => vi.unstubAllEnvs());
+
+  it("is taken by deploy-azure's and rollback's own input readers as a container app deploy and rollback", () => {
+    asRunner('deploy', 'containerapp');
+    expect(readTarget()).toBe('containerapp');
+    expect(readContainerAppInputs()).toMatchObject({ app: 'web', resourceGroup: 'rg-web', image });
+    vi.unstubAllEnvs();
+    asRunner('rollback', 'containerapp');
+    expect(readRollbackInputs()).toMatchObject({ target: 'containerapp', app: 'web', previousRevision: 'web--v141' });
+    vi.unstubAllEnvs();
+    asRunner('rollback', 'appservice');
+    expect(readRollbackInputs()).toMatchObject({ target: 'azure' });
+  });
+
+  it('takes platform, appservice by default', () => {
+    expect(call.inputs.platform).toMatchObject({ type: 'string', default: 'appservice' });
+  });
+
+  it('passes target containerapp to deploy-azure and none of the App Service inputs deploy-azure refuses there', () => {
+    const deploy = rendered('deploy', 'containerapp');
+    expect(deploy).toMatchObject({
+      target: 'containerapp',
+      'app-name': 'web',
+      'resource-group-name': 'rg-web',
+      images: image,
+    });
+    // deploy-azure refuses these with target: containerapp unless empty or at their defaults (containerapp-inputs.ts).
+    expect(deploy['slot-name']).toBe('');
+    expect(deploy.swap).toBe('false');
+    expect(deploy['managed-identity-pull']).toBe('false');
+    expect(deploy['app-settings']).toBe('');
+  });
+
+  it('leaves the App Service deploy as it was by default', () => {
+    const deploy = rendered('deploy', 'appservice');
+    expect(deploy).toMatchObject({
+      target: 'appservice',
+      'slot-name': 'staging',
+      swap: 'true',
+      'managed-identity-pull': 'true',
+    });
+  });
+
+  it("rolls a container app back with target containerapp to the deploy step's previous-revision", () => {
+    expect(rendered('rollback', 'containerapp')).toMatchObject({
+      target: 'containerapp',
+      'app-name': 'web',
+      'resource-group-name': 'rg-web',
+      'previous-revision': 'web--v141',
+      'previous-image': '',
+      'slot-name': '',
+    });
+    expect(rendered('rollback', 'appservice')).toMatchObject({
+      target: 'azure',
+      'previous-image': 'contoso.azurecr.io/web:1.4.1',
+      'previous-revision': '',
+      'slot-name': 'staging',
+    });
+  });
+
+  it("proves the container app's app-url + health-path when no health-url is given", () => {
+    const url = steps.find((s) => s.id === 'url')!;
+    const env = render(url.env!.DEPLOYED_URL, {
+      inputs: { 'terraform-output-url': '' },
+      steps: { deploy: { outputs: { 'webapp-url': '', 'app-url': deployOutputs['app-url'] } } },
+    });
+    expect(env).toBe(deployOutputs['app-url']);
+  });
+
+  it('outputs the revision that takes the traffic: the new one once proven, else the previous one', () => {
+    const value = wf.jobs.deploy!.outputs!.revision!;
+    const revision = (platform: string, passed: string) =>
+      render(value, {
+        inputs: { platform },
+        steps: { deploy: { outputs: deployOutputs }, smoke: { outputs: { passed } } },
+      });
+    expect(revision('containerapp', 'true')).toBe('web--v142');
+    expect(revision('containerapp', 'false')).toBe('web--v141');
+    expect(revision('appservice', 'true')).toBe('');
   });
 });
 

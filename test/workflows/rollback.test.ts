@@ -243,3 +243,68 @@ describe('the deploy job of ecs-pipeline.yml with Terraform as the deployer', ()
     expect(unchanged).toContain('Fail the run after a rollback');
   });
 });
+
+describe('the deploy job of azure-pipeline.yml with platform: containerapp', () => {
+  const inputs = { platform: 'containerapp' };
+  /** deploy-azure's containerapp outputs once it made and proved a new revision and moved the traffic. */
+  const newRevision = {
+    revision: 'web--v142',
+    'previous-revision': 'web--v141',
+    'app-url': 'https://web.example.westeurope.azurecontainerapps.io',
+    changed: 'true',
+    'rolled-back': 'false',
+  };
+  const smokeFailed: Result = { outcome: 'success', outputs: { passed: 'false', 'failure-reason': 'status' } };
+  const fail = 'Fail the run after a swap back';
+
+  it.each([
+    [
+      'the smoke test of app-url did not pass',
+      { deploy: { outcome: 'success', outputs: newRevision }, smoke: smokeFailed },
+      undefined,
+    ],
+    [
+      'the deploy step failed after it made the revision',
+      { deploy: { outcome: 'failure', outputs: newRevision } },
+      undefined,
+    ],
+    ['the run was cancelled during the smoke test', { deploy: { outcome: 'success', outputs: newRevision } }, 'smoke'],
+  ] as [string, Record<string, Result>, string | undefined][])(
+    'puts the traffic back on previous-revision when %s',
+    (_, results, cancelDuring) => {
+      const ran = play('azure-pipeline.yml', { inputs, results, cancelDuring });
+      expect(ran).toContain('rollback');
+    },
+  );
+
+  it('leaves the new revision when the smoke test passed', () => {
+    const ran = play('azure-pipeline.yml', {
+      inputs,
+      results: {
+        deploy: { outcome: 'success', outputs: newRevision },
+        smoke: { outcome: 'success', outputs: { passed: 'true' } },
+      },
+    });
+    expect(ran).toContain('smoke');
+    expect(ran).not.toContain('rollback');
+    expect(ran).not.toContain(fail);
+  });
+
+  it('has nothing to put back when the app already ran this template (changed false), and still fails the run', () => {
+    const ran = play('azure-pipeline.yml', {
+      inputs,
+      results: { deploy: { outcome: 'success', outputs: { ...newRevision, changed: 'false' } }, smoke: smokeFailed },
+    });
+    expect(ran).not.toContain('rollback');
+    expect(ran).toContain(fail);
+  });
+
+  it('does not roll back twice when deploy-azure put the traffic back by itself (rolled-back)', () => {
+    const ran = play('azure-pipeline.yml', {
+      inputs,
+      results: { deploy: { outcome: 'failure', outputs: { ...newRevision, 'rolled-back': 'true' } } },
+    });
+    expect(ran).toContain('deploy');
+    expect(ran).not.toContain('rollback');
+  });
+});
