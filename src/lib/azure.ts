@@ -212,6 +212,13 @@ async function cliTarget(target: AzureTarget): Promise<{ subscriptionId: string;
   return { subscriptionId, resourceManager };
 }
 
+/** The subscription and ARM endpoint of a step: from the inputs, or from the az session azure/login left. */
+export async function armTarget(target: AzureTarget): Promise<{ subscriptionId: string; resourceManager: string }> {
+  return target.login.kind === 'cli'
+    ? cliTarget(target)
+    : { subscriptionId: target.subscriptionId, resourceManager: target.cloud.resourceManager };
+}
+
 /**
  * The App Service client of a step. Every request it sends, and every token request of its login, is bounded by
  * `bounds` (request-timeout and the step's deadline, which the step moves on as it goes).
@@ -223,10 +230,7 @@ export async function appServiceClient(
 ): Promise<WebSiteManagementClient> {
   const { WebSiteManagementClient } = await import('@azure/arm-appservice');
   const credential = await azureCredential(target, bounds);
-  const { subscriptionId, resourceManager } =
-    target.login.kind === 'cli'
-      ? await cliTarget(target)
-      : { subscriptionId: target.subscriptionId, resourceManager: target.cloud.resourceManager };
+  const { subscriptionId, resourceManager } = await armTarget(target);
   const client = new WebSiteManagementClient(credential, subscriptionId, {
     endpoint: resourceManager,
     credentials: { scopes: [`${resourceManager}/.default`] },

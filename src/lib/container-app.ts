@@ -9,10 +9,9 @@ import type {
   Secret,
   TrafficWeight,
 } from '@azure/arm-appcontainers';
-import { azure, azureCredential, statusOf, targetBounds, type AzureTarget } from './azure.js';
+import { armTarget, azure, azureCredential, statusOf, targetBounds, type AzureTarget } from './azure.js';
 import { boundsPolicy } from './azure-bounds.js';
 import { formatDuration } from './duration.js';
-import { InputError } from './errors.js';
 import { checkName, names } from './names.js';
 
 /**
@@ -51,33 +50,12 @@ async function write<T>(ref: AppRef, operation: string, call: () => Promise<T>):
 /** A container app or job name as Container Apps allows it, checked so a typo fails before a request. */
 export const checkContainerAppName = (input: string, value: string) => checkName(input, value, names.azureContainerApp);
 
-/** The subscription and ARM endpoint: from the inputs, or (with the az session azure/login left) from az. */
-async function armOf(target: AzureTarget): Promise<{ subscriptionId: string; resourceManager: string }> {
-  if (target.login.kind !== 'cli' || (target.subscriptionId && !target.cloud.byDefault))
-    return { subscriptionId: target.subscriptionId, resourceManager: target.cloud.resourceManager };
-  const { getExecOutput } = await import('@actions/exec');
-  const az = async (args: string[]) => {
-    const shown = await getExecOutput('az', args, { silent: true, ignoreReturnCode: true }).catch(() => undefined);
-    if (!shown || shown.exitCode !== 0 || !shown.stdout.trim())
-      throw new InputError(
-        'No Azure login: no login inputs and no az CLI session.',
-        'Run azure/login before this step, or give client-id and tenant-id (OpenID Connect, with permissions: id-token: write), or creds.',
-      );
-    return shown.stdout.trim();
-  };
-  const subscriptionId = target.subscriptionId || (await az(['account', 'show', '--query', 'id', '-o', 'tsv']));
-  const resourceManager = target.cloud.byDefault
-    ? (await az(['cloud', 'show', '--query', 'endpoints.resourceManager', '-o', 'tsv'])).replace(/\/$/, '')
-    : target.cloud.resourceManager;
-  return { subscriptionId: checkName('subscription-id', subscriptionId, names.azureGuid), resourceManager };
-}
-
 /** The Container Apps client of a step, with the login, cloud and request bounds of the target. */
 export async function containerAppsClient(target: AzureTarget, stage: string): Promise<ContainerAppsAPIClient> {
   const { ContainerAppsAPIClient } = await import('@azure/arm-appcontainers');
   const bounds = targetBounds(target);
   const credential = await azureCredential(target, bounds);
-  const { subscriptionId, resourceManager } = await armOf(target);
+  const { subscriptionId, resourceManager } = await armTarget(target);
   const client = new ContainerAppsAPIClient(credential, subscriptionId, {
     endpoint: resourceManager,
     credentials: { scopes: [`${resourceManager}/.default`] },
