@@ -16,6 +16,7 @@ import { armDockerLog, containersBefore } from '../lib/azure-container.js';
 import { findResourceGroup } from '../lib/azure-site.js';
 import { InputError } from '../lib/errors.js';
 import { newPhase, type Deployment, type Site } from './deployment.js';
+import { proveKeyVaultReferences } from './key-vault.js';
 import type { DeployAzureInputs } from './inputs.js';
 import {
   afterFailedSwap,
@@ -181,6 +182,7 @@ async function configure(
   }
   report.settingsChanged = await mergeSettings(slot, settingsToWrite(inputs));
   if (report.settingsChanged.length) core.info(`App settings changed: ${report.settingsChanged.join(', ')}`);
+  await proveKeyVaultReferences(slot, inputs.appSettings);
   await writeConfig(slot, {
     image: inputs.image,
     startupCommand: inputs.startupCommand,

@@ -8,6 +8,7 @@ import { bool, keyValues, list, oneOf, optional, text, required } from '../lib/i
 import { checkName, names } from '../lib/names.js';
 import { mask, maskUrl, redactUrl } from '../lib/secrets.js';
 import { parsePublishProfile, type PublishProfile } from '../lib/azure-publish-profile.js';
+import { isKeyVaultReference, parseKeyVaultReference } from '../lib/key-vault.js';
 
 /** deploy-azure's inputs, named as in azure/webapps-deploy where the meaning is the same. */
 
@@ -164,6 +165,22 @@ export function readCancelInputs() {
   };
 }
 
+/**
+ * A setting meant as a Key Vault reference must be one App Service resolves: it keeps a malformed one as the literal
+ * text, and the app would read `@Microsoft.KeyVault(...` as its database URL.
+ */
+function checkKeyVaultReferences(settings: Map<string, string>): void {
+  for (const [name, value] of settings) {
+    if (!isKeyVaultReference(value)) continue;
+    const parsed = parseKeyVaultReference(value);
+    if ('problem' in parsed)
+      throw new InputError(
+        `Input 'app-settings': ${name} is not a Key Vault reference App Service resolves: ${parsed.problem}.`,
+        'Write @Microsoft.KeyVault(SecretUri=https://<vault>.vault.azure.net/secrets/<name>/) or @Microsoft.KeyVault(VaultName=<vault>;SecretName=<name>).',
+      );
+  }
+}
+
 /** The inputs of both modes; the secrets among them are masked the moment they are read, whatever the mode. */
 function readCommon(): Common & { registryPassword?: string } {
   // Secrets first: whatever fails later, nothing printed can hold them.
@@ -172,6 +189,7 @@ function readCommon(): Common & { registryPassword?: string } {
   // Every value, whatever its name: a setting's name does not say whether its value is a secret (DB_URL, SAS).
   const appSettings = keyValues('app-settings');
   for (const value of appSettings.values()) if (canBeSecret(value)) mask(value);
+  checkKeyVaultReferences(appSettings);
   for (const name of ['health-url', 'registry-url']) maskUrl(optional(name) ?? '');
   const mode = oneOf('mode', ['deploy', 'delete-slot'] as const, 'deploy');
   const app = checkAppServiceName('app-name', required('app-name', 'the name of the web app'), APP_NAME_MAX);

@@ -280,3 +280,33 @@ export async function tierWithoutSlots(ref: SlotRef, serverFarmId: string | unde
   }
   return ['Free', 'Shared', 'Basic'].includes(tier) ? tier : undefined;
 }
+
+/** How App Service resolved one Key Vault reference of a slot's app settings (ApiKVReference). */
+export interface ReferenceStatus {
+  setting: string;
+  /** ResolveStatus: Initialized, Resolved, InvalidSyntax, MSINotEnabled, VaultNotFound, SecretNotFound, … */
+  status: string;
+  details?: string;
+  /** The identity App Service reads the vault with (SystemAssigned, UserAssigned). */
+  identityType?: string;
+}
+
+/** ARM's view of the slot's Key Vault references (WebApps_GetAppSettingsKeyVaultReferences[Slot]). */
+export async function readKeyVaultReferences(ref: SlotRef): Promise<ReferenceStatus[]> {
+  const { client, resourceGroup, app, slot } = ref;
+  return azure(`List Key Vault references of ${label(ref)}`, async () => {
+    const pages = isProduction(ref)
+      ? client.webApps.listAppSettingsKeyVaultReferences(resourceGroup, app)
+      : client.webApps.listAppSettingsKeyVaultReferencesSlot(resourceGroup, app, slot);
+    const found: ReferenceStatus[] = [];
+    for await (const reference of pages) {
+      found.push({
+        setting: reference.name ?? '',
+        status: reference.status ?? 'Initialized',
+        ...(reference.details ? { details: reference.details } : {}),
+        ...(reference.identityType?.type ? { identityType: reference.identityType.type } : {}),
+      });
+    }
+    return found;
+  });
+}

@@ -58,6 +58,16 @@ describe('bad input: refused before any ARM, Entra or GitHub request, the input 
     ['a request timeout of 0s', 'request-timeout', { images: V2, 'request-timeout': '0s' }],
     ['a request timeout that is no duration', 'request-timeout', { images: V2, 'request-timeout': 'soon' }],
     ['a verify mode that does not exist', 'verify', { images: V2, verify: 'maybe' }],
+    [
+      'a Key Vault reference App Service would keep as literal text',
+      'app-settings',
+      { images: V2, 'app-settings': 'DB=@Microsoft.KeyVault(SecretUri=https://kv1.vault.azure.net/secrets/db/' },
+    ],
+    [
+      'a Key Vault reference to a vault on another host',
+      'app-settings',
+      { images: V2, 'app-settings': 'DB=@Microsoft.KeyVault(SecretUri=https://evil.example.com/secrets/db/)' },
+    ],
     ['swap given as yes', 'swap', { images: V2, 'slot-name': 'staging', swap: 'yes' }],
     ['swap into production from production', 'swap', { images: V2, swap: 'true' }],
     ['a mode that does not exist', 'mode', { mode: 'destroy', 'slot-name': 'staging' }],

@@ -4,6 +4,7 @@ import { appServiceError, settle, siteBusy, startContainer, type FakeSlot } from
 import { CLIENT_ID, readBody, send, TENANT, type EntraState } from './entra.js';
 import type { Faults } from './faults.js';
 import type { FakeAzure } from './index.js';
+import { keyVaultReferences } from './key-vault.js';
 
 /**
  * The ARM half of the local Azure: ARM's own checks (tokens, api-versions, throttling), the subscription listings
@@ -331,6 +332,9 @@ export function armRoutes(ctx: ArmContext): (req: IncomingMessage, res: ServerRe
       slot.appSettings = (JSON.parse(body || '{}') as { properties?: Record<string, string> }).properties ?? {};
       return send(res, 200, { id: 'appsettings', name: 'appsettings', properties: slot.appSettings });
     }
+    // ARM REST spec, WebApps_GetAppSettingsKeyVaultReferences[Slot]: one ApiKVReference per reference setting.
+    if (rest === '/config/configreferences/appsettings' && method === 'GET')
+      return send(res, 200, { value: keyVaultReferences(fake, url.pathname, slot.appSettings) });
     // ARM REST spec, WebApps_ListConnectionStrings (POST .../list) and WebApps_UpdateConnectionStrings (PUT).
     if (rest === '/config/connectionstrings/list' && method === 'POST')
       return send(res, 200, { id: 'connectionstrings', name: 'connectionstrings', properties: slot.connectionStrings });

@@ -64,6 +64,12 @@ export interface FakeAzure {
   role: 'contributor' | 'reader';
   /** Client IDs of the managed identities of the runner's VM (IMDS), system-assigned first; [] none. */
   managedIdentities: string[];
+  /**
+   * The Key Vaults App Service reads references from: secrets by vault name, and whether the apps' managed
+   * identity may read them; `appIdentity` false models an app without a managed identity.
+   */
+  keyVaults: Map<string, { secrets: Set<string>; allowed: boolean }>;
+  appIdentity: boolean;
   /** The IMDS host, for AZURE_POD_IDENTITY_AUTHORITY_HOST (the Azure SDK's and MSAL's setting for it). */
   imdsHost: string;
   /** Seconds an Entra access token lives (expires_in): ARM refuses it after that (ExpiredAuthenticationToken). */
@@ -195,6 +201,8 @@ export async function startFakeAzure(): Promise<FakeAzure> {
     federated: true,
     tokenLifetimeS: 3599,
     managedIdentities: [],
+    keyVaults: new Map(),
+    appIdentity: true,
     imdsHost: '',
     proxy: '',
     requestsByHost: [],
