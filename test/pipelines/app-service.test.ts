@@ -25,6 +25,9 @@ async function account() {
   await azure.addSite('contoso-web-staging', { image: OLD, resourceGroup: 'web-staging-rg', slots: [] });
   azure.setTier('contoso-web-staging', 'Basic');
   await azure.addSite('contoso-web', { image: OLD, resourceGroup: 'web-rg', slots: ['staging'] });
+  // The vaults the example's Key Vault references name, readable by the apps' managed identities.
+  for (const vault of ['contoso-staging-kv', 'contoso-kv'])
+    azure.keyVaults.set(vault, { secrets: new Set(['database-url']), allowed: true });
 }
 
 function deploy(
@@ -87,6 +90,20 @@ describe('examples/app-service through azure-pipeline.yml', () => {
     expect(runs('contoso-web-staging')).toBe(`DOCKER|${OLD}`);
     expect(result.outputs['rolled-back']).toBe('true');
     expect(result.summary).toContain(`| staging | contoso-web-staging/production | \`${NEW}\` | rolled-back |`);
+  });
+
+  it('without slots: a Key Vault reference the app may not read fails before the restart, settings put back', async () => {
+    await account();
+    azure.keyVaults.set('contoso-staging-kv', { secrets: new Set(['database-url']), allowed: false });
+    const before = { ...azure.slot('contoso-web-staging').appSettings };
+    const result = await deploy(staging);
+    expect(result.status).toBe('failure');
+    expect(result.step('deploy')!.log).toMatch(/DATABASE_URL: AccessToKeyVaultDenied/);
+    expect(result.step('deploy')!.log).toContain('Key Vault Secrets User');
+    // The new image was never set: the step failed before the config and the restart.
+    expect(result.step('deploy')!.log).not.toContain(`→ ${NEW}`);
+    expect(runs('contoso-web-staging')).toBe(`DOCKER|${OLD}`);
+    expect(azure.slot('contoso-web-staging').appSettings).toEqual(before);
   });
 
   it('without slots: the smoke test does not prove it: the pipeline sets the previous image back', async () => {
