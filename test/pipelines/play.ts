@@ -108,6 +108,7 @@ const stages: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   rollback: () => import('../../src/rollback/main.js'),
   terraform: () => import('../../src/terraform/main.js'),
   'build-push': () => import('../../src/build-push/main.js'),
+  gitops: () => import('../../src/gitops/main.js'),
 };
 
 async function runAction(name: string, inputs: Record<string, string>, env: Record<string, string>) {

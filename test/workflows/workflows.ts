@@ -49,7 +49,7 @@ export const examplesDir = join(root, 'examples');
 /** The example caller workflows (examples/<shape>/.github/workflows/*.yml), relative to examples/. */
 export const exampleFiles = existsSync(examplesDir)
   ? readdirSync(examplesDir, { recursive: true, encoding: 'utf8' })
-      .filter((f) => /\.ya?ml$/.test(f) && !/(^|\/)action\.ya?ml$/.test(f))
+      .filter((f) => /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(f))
       .sort()
   : [];
 
