@@ -15,6 +15,21 @@ describe('the GitOps pipeline', () => {
     expect(step('release').with!.images).toBe("${{ format('{0}={1}', inputs.container, needs.build.outputs.image) }}");
   });
 
+  it('with a digest, builds nothing, releases that image, and fails when the registry resolves another', () => {
+    const build = wf.jobs.build!.steps!;
+    expect(build[0]!.if).toBe("inputs.digest == ''");
+    const image = build.find((s) => s.id === 'image')!;
+    expect(image.with).toMatchObject({
+      'skip-build': "${{ inputs.digest != '' }}",
+      'source-image': "${{ inputs.digest != '' && format('{0}@{1}', inputs.image, inputs.digest) || '' }}",
+    });
+    const check = build[build.indexOf(image) + 1]!;
+    expect(check.if).toBe("inputs.digest != ''");
+    expect(check.env).toEqual({ ASKED: '${{ inputs.digest }}', RESOLVED: '${{ steps.image.outputs.digest }}' });
+    expect(check.run).toContain('exit 1');
+    expect(wf.jobs.build!.outputs!.digest).toBe('${{ steps.image.outputs.digest }}');
+  });
+
   it('releases one run at a time per environment, never cancelling one that runs', () => {
     expect(wf.jobs.release!.concurrency).toEqual({
       group: 'gitops-${{ inputs.environment }}',
