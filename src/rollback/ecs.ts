@@ -10,10 +10,10 @@ import {
 } from '@aws-sdk/client-ecs';
 import * as core from '@actions/core';
 import { shortArn, taskDefinitionRevision } from '../lib/arn.js';
-import { aws, awsError } from '../lib/aws.js';
+import { aws, awsError, mayHaveApplied } from '../lib/aws.js';
 import { ecsClient } from '../lib/ecs.js';
 import { formatDuration } from '../lib/duration.js';
-import { CloudError, InputError, RolloutFailed, TimeoutError } from '../lib/errors.js';
+import { CloudError, describe, InputError, RolloutFailed, TimeoutError } from '../lib/errors.js';
 import { describeService, describeStoppedTask, watchRollout } from '../lib/ecs-rollout.js';
 import type { EcsRollbackInputs } from './inputs.js';
 import type { RollbackResult } from './result.js';
@@ -212,12 +212,7 @@ async function pointServiceAt(
     );
     return primary?.id;
   }
-  const answer = await aws(`ecs:UpdateService (${inputs.service})`, () =>
-    client.send(
-      new UpdateServiceCommand({ cluster: inputs.cluster, service: inputs.service, taskDefinition: target.arn }),
-    ),
-  );
-  const started = answer.service?.deployments?.find((d) => d.status === 'PRIMARY');
+  const started = await updateOrReadBack(client, inputs, target.arn);
   // The deployment watched must be the one that runs the revision asked for, not whatever ECS answers first.
   if (started?.taskDefinition !== target.arn) {
     throw new CloudError(
@@ -231,6 +226,39 @@ async function pointServiceAt(
     `${inputs.service}: ${shortArn(current)} → ${shortArn(target.arn)} (deployment ${deploymentId}), ${target.why}`,
   );
   return deploymentId;
+}
+
+/**
+ * UpdateService to the target, answered with the service's PRIMARY deployment. When the answer is lost after the
+ * request may have been applied (no answer in time, a reset, a 5xx), DescribeServices says what is true: the
+ * service points at the target (the update was applied: watch it), or it does not (it was not: the error stands).
+ */
+async function updateOrReadBack(
+  client: ECSClient,
+  inputs: EcsRollbackInputs,
+  arn: string,
+): Promise<Deployment | undefined> {
+  try {
+    const answer = await aws(`ecs:UpdateService (${inputs.service})`, () =>
+      client.send(new UpdateServiceCommand({ cluster: inputs.cluster, service: inputs.service, taskDefinition: arn })),
+    );
+    return answer.service?.deployments?.find((d) => d.status === 'PRIMARY');
+  } catch (error) {
+    if (!mayHaveApplied(error)) throw error;
+    core.warning(
+      `The answer to ${inputs.service}'s update was lost (${describe(error).split('\n')[0]}); reading the service back.`,
+    );
+    const found = await describeService(client, inputs.cluster, inputs.service).catch(() => undefined);
+    const primary = found?.deployments?.find((d) => d.status === 'PRIMARY');
+    if (primary?.taskDefinition !== arn) {
+      core.info(
+        `${inputs.service} points at ${primary?.taskDefinition ?? '(could not be read)'}: the update was not applied.`,
+      );
+      throw error;
+    }
+    core.info(`${inputs.service} points at ${arn} (deployment ${primary.id}): the update was applied.`);
+    return primary;
+  }
 }
 
 /** Watches the rollback's rollout as deploy-ecs does; throws when it fails or runs out of time. Returns its events. */

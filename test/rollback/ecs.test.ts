@@ -206,6 +206,40 @@ describe('rollback on ECS', () => {
     expect(fixture.ecs.calls).toHaveLength(0);
   });
 
+  it('reads the service back when the answer to its update is lost: applied, it watches and proves it', async () => {
+    await history({ good: [], running: 2 });
+    fixture.ecs.inject({ operation: 'UpdateService', kind: 'apply-then-drop', times: 1 });
+    // One try (the user's AWS_MAX_ATTEMPTS): the lost answer is not retried away.
+    const step = await runInProcess(
+      rollback,
+      { ...fast, 'task-definition': 'web:1' },
+      { ...fixture.env, AWS_MAX_ATTEMPTS: '1' },
+    );
+    expect(step.log).toContain("The answer to web's update was lost");
+    expect(step.log).toContain(`web points at ${arn(1)}`);
+    expect(step.failed).toBe(false);
+    expect(step.outputs).toMatchObject({
+      outcome: 'rolled-back',
+      'rolled-back-to': arn(1),
+      'rollout-state': 'COMPLETED',
+    });
+    expect(current()).toBe(arn(1));
+  });
+
+  it('reads the service back when the answer to its update is lost: not applied, it fails saying so', async () => {
+    await history({ good: [], running: 2 });
+    fixture.ecs.inject({ operation: 'UpdateService', kind: 'drop', times: 1 });
+    const step = await runInProcess(
+      rollback,
+      { ...fast, 'task-definition': 'web:1' },
+      { ...fixture.env, AWS_MAX_ATTEMPTS: '1' },
+    );
+    expect(step.failed).toBe(true);
+    expect(step.log).toContain(`web points at ${arn(2)}: the update was not applied.`);
+    expect(step.log).toMatch(/::error::ecs:UpdateService \(web\) failed/);
+    expect(current()).toBe(arn(2));
+  });
+
   it('runs as the bundle the runner runs', async () => {
     fixture = await startFixture();
     fixture.ecs.register(webTaskDefinition(V2));
