@@ -1,5 +1,6 @@
 import { InputError } from '../lib/errors.js';
 import { keyValues, list, optional, optionalBool, workspacePath } from '../lib/inputs.js';
+import { confineLocalPaths } from './local-paths.js';
 
 /**
  * The inputs of docker/build-push-action v6 that are `docker buildx build` flags with no classic-builder
@@ -60,6 +61,7 @@ export function readBuildxOptions(builder: string | undefined): BuildxOptions {
   const given: string[] = [];
   for (const [input, flag, commas] of LISTS) {
     const items = list(input, { commas });
+    confineLocalPaths(input, items);
     if (items.length > 0) given.push(input);
     for (const item of items) flags.push([flag, item]);
   }

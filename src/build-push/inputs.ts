@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { InputError } from '../lib/errors.js';
 import { parseImageReference } from '../lib/image.js';
 import { bool, duration, keyValues, list, optional, workspacePath } from '../lib/inputs.js';
+import { confineLocalPaths } from './local-paths.js';
 import { maskUrl } from '../lib/secrets.js';
 import { readBuildxOptions, type BuildxOptions } from './buildx-options.js';
 import { awsRegion, network, platforms, registryId, stageName, warnNoEffect } from './checks.js';
@@ -62,8 +63,8 @@ export function readInputs(): BuildPushInputs {
     platforms: platforms(),
     // build-push-action's form (no image, tags as references) keeps its default: build only, push when asked.
     push: bool('push', optional('image') !== undefined),
-    cacheFrom: list('cache-from', { commas: false }),
-    cacheTo: list('cache-to', { commas: false }),
+    cacheFrom: confined('cache-from'),
+    cacheTo: confined('cache-to'),
     secrets: buildSecrets(),
     network: network(),
     noCache: bool('no-cache', false),
@@ -163,4 +164,11 @@ function sourceImage(skipBuild: boolean): string | undefined {
     );
   }
   return source;
+}
+
+/** A list input whose local paths (type=local src/dest) must be inside the workspace or RUNNER_TEMP. */
+function confined(input: string): string[] {
+  const items = list(input, { commas: false });
+  confineLocalPaths(input, items);
+  return items;
 }

@@ -82,6 +82,21 @@ describe('build-push refuses bad inputs before any docker command or registry re
     ['a request-timeout of zero', { 'request-timeout': '0s' }, 'request-timeout'],
     ['a build-args line without =', { 'build-args': 'NODE_ENV' }, 'build-args'],
     ['an image line with a line break', { image: 'ghcr.io/octo-org/web\n::warning::forged' }, 'image'],
+    ['an ssh key outside the workspace (the runner user keys)', { ssh: 'default=/home/runner/.ssh/id_rsa' }, 'ssh'],
+    ['a second ssh key path outside the workspace', { ssh: 'github=./key,/root/.ssh/id_ed25519' }, 'ssh'],
+    [
+      'a local cache read from outside the workspace',
+      { 'cache-from': 'type=local,src=/home/runner/.docker' },
+      'cache-from',
+    ],
+    [
+      'a local cache written outside the workspace',
+      { 'cache-to': 'type=local,dest=/usr/local/bin,mode=max' },
+      'cache-to',
+    ],
+    ['an output written over the runner', { outputs: 'type=local,dest=../../runner' }, 'outputs'],
+    ['a tarball output outside the workspace', { outputs: 'type=tar,dest=/etc/cron.d/x' }, 'outputs'],
+    ['a named build context from outside the workspace', { 'build-contexts': 'keys=/root/.ssh' }, 'build-contexts'],
   ];
   for (const [name, inputs, input] of cases) {
     badInput(`build-push: ${name}`, async () => {

@@ -31,7 +31,7 @@ describe("build-push-action's buildx inputs", () => {
         sbom: 'true',
         attests: 'type=sbom,generator=image',
         annotations: 'index:org.opencontainers.image.title=web',
-        'build-contexts': 'alpine=docker-image://alpine:3.20\nshared=../shared',
+        'build-contexts': 'alpine=docker-image://alpine:3.20\nshared=./shared',
         ssh: 'default',
         'secret-envs': 'npm=NPM_TOKEN',
         'secret-files': 'aws=.aws/credentials',
@@ -51,7 +51,7 @@ describe("build-push-action's buildx inputs", () => {
       '--attest type=sbom,generator=image',
       '--annotation index:org.opencontainers.image.title=web',
       '--build-context alpine=docker-image://alpine:3.20',
-      '--build-context shared=../shared',
+      '--build-context shared=./shared',
       '--ssh default',
       '--secret id=npm,env=NPM_TOKEN',
       `--secret id=aws,src=${contextDir()}/.aws/credentials`,
@@ -107,7 +107,7 @@ describe("build-push-action's buildx inputs", () => {
   });
 
   it('says which of them need buildx when it is not installed', async () => {
-    const inputs = inputsOf({ sbom: 'true', 'build-contexts': 'shared=../shared' });
+    const inputs = inputsOf({ sbom: 'true', 'build-contexts': 'shared=./shared' });
     // No docker on this PATH: buildx cannot answer, as on a runner without it.
     vi.stubEnv('PATH', contextDir());
     await expect(chooseBuilder(inputs)).rejects.toThrow(/'build-contexts' and 'sbom' need buildx/);
