@@ -385,7 +385,7 @@ describe('azure-pipeline.yml with platform: containerapp', () => {
     'app-url': 'https://web.example.westeurope.azurecontainerapps.io',
   };
   /** The step's `with:` as the runner renders it for a caller giving the required inputs and `platform`. */
-  function rendered(id: string, platform: string): Record<string, string> {
+  function rendered(id: string, platform: string, more: Record<string, string> = {}): Record<string, string> {
     const inputs = {
       ...Object.fromEntries(Object.entries(call.inputs).map(([name, input]) => [name, input.default ?? ''])),
       environment: 'production',
@@ -396,6 +396,7 @@ describe('azure-pipeline.yml with platform: containerapp', () => {
       'tenant-id': '00000000-0000-0000-0000-000000000000',
       'subscription-id': '00000000-0000-0000-0000-000000000000',
       platform,
+      ...more,
     };
     const contexts = {
       inputs,
@@ -409,9 +410,9 @@ describe('azure-pipeline.yml with platform: containerapp', () => {
   }
 
   /** The runner's INPUT_* variables for the step: its rendered `with:`, the action's defaults for the rest. */
-  function asRunner(id: string, platform: string): void {
+  function asRunner(id: string, platform: string, more: Record<string, string> = {}): void {
     const action = actionSpec(ownAction(steps.find((s) => s.id === id)!.uses!)!)!;
-    const given = rendered(id, platform);
+    const given = rendered(id, platform, more);
     for (const [name, input] of Object.entries(action.inputs)) {
       const value = given[name] ?? input.default;
       if (value !== undefined) vi.stubEnv(`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, String(value));
@@ -450,6 +451,13 @@ describe('azure-pipeline.yml with platform: containerapp', () => {
     expect(deploy.swap).toBe('false');
     expect(deploy['managed-identity-pull']).toBe('false');
     expect(deploy['app-settings']).toBe('');
+  });
+
+  it('passes traffic and traffic-pause to a container app deploy only, read by deploy-azure as canary steps', () => {
+    expect(rendered('deploy', 'containerapp')).toMatchObject({ traffic: '100', 'traffic-pause': '60' });
+    expect(rendered('deploy', 'appservice')).toMatchObject({ traffic: '', 'traffic-pause': '' });
+    asRunner('deploy', 'containerapp', { traffic: '10,50,100', 'traffic-pause': '5m' });
+    expect(readContainerAppInputs()).toMatchObject({ steps: [10, 50, 100], pauseMs: 300_000 });
   });
 
   it('leaves the App Service deploy as it was by default', () => {
