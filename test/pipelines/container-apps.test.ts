@@ -153,7 +153,7 @@ describe('examples/container-apps through azure-pipeline.yml', () => {
       if (step !== 'smoke') return;
       // After the canary reached 100%, the new revision starts answering 503 (a dependency it needs went away).
       azure.behaviour = (image) => (image === NEW ? 'unhealthy' : 'healthy');
-      const serving = traffic().find(([, w]) => w === 100)![0]!;
+      const serving = String(traffic().find(([, w]) => w === 100)![0]);
       for (const replica of apps.revision(APP, serving).replicas) void replica.process?.stop();
     });
     expect(result.status).toBe('failure');
