@@ -31,7 +31,7 @@ async function account() {
   await apps.addApp(APP, { image: OLD, resourceGroup: GROUP });
 }
 
-function deploy(beforeStep?: (name: string) => void, deployTimeoutSeconds = 20) {
+function deploy(beforeStep?: (name: string) => void, deployTimeoutSeconds = 20, cancelDuring?: string) {
   const endpoints = { 'resource-manager-endpoint': azure.arm, 'authority-host': azure.authority };
   return play({
     workflow: production.workflow,
@@ -54,6 +54,9 @@ function deploy(beforeStep?: (name: string) => void, deployTimeoutSeconds = 20) 
       'smoke-test': { interval: '0.1', 'consecutive-successes': '1' },
     },
     beforeStep,
+    cancelDuring,
+    // What deploy-azure wrote before the cancel came: it writes these before the first traffic change.
+    keepOnCancel: ['changed', 'revision', 'previous-revision'],
   });
 }
 
@@ -170,5 +173,16 @@ describe('examples/container-apps through azure-pipeline.yml', () => {
     expect(result.log).toContain(`production runs ${APP}--v1 again.`);
     expect(result.outputs).toMatchObject({ revision: `${APP}--v1`, 'rolled-back': 'true' });
     expect(result.summary).toContain(`| production | ${APP} | \`${NEW}\` | rolled-back |`);
+  });
+
+  it('cancelled while the deploy step moves the traffic: the rollback step (always) puts it all back on the previous revision', async () => {
+    await account();
+    const result = await deploy(undefined, 20, 'deploy');
+    expect(result.status).toBe('cancelled');
+    expect(result.step('deploy')!.outcome).toBe('cancelled');
+    const revision = result.step('deploy')!.outputs.revision!;
+    expect(result.step('rollback')!.outputs).toMatchObject({ outcome: 'rolled-back', 'rolled-back-to': `${APP}--v1` });
+    expect(weights()).toEqual({ [`${APP}--v1`]: 100, [revision]: 0 });
+    expect((await answers()).version).toBe('1.0.0');
   });
 });
