@@ -99,7 +99,7 @@ async function versionAt(url: string): Promise<string> {
 }
 
 /** The story ends on 1.1.0 everywhere, served and healthy; anything else is a broken demo. */
-function judge(story: Omit<AzureStory, 'stopped'>): string | undefined {
+export function judge(story: Omit<AzureStory, 'stopped'>): string | undefined {
   const { webApp, containerApp } = story;
   if (!webApp.production.endsWith(`:${GOOD}`))
     return `${WEB_APP} should run ${GOOD} in production, it runs ${webApp.production}`;

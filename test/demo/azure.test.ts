@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { azureChapter } from '../../scripts/demo/azure.js';
+import { azureChapter, judge, type AzureStory } from '../../scripts/demo/azure.js';
 import { Pipeline } from '../../scripts/demo/pipeline.js';
 import { repoRoot } from '../helpers/runner.js';
 import { demo, finalTable } from './helpers.js';
@@ -76,6 +76,38 @@ describe('the Azure chapter of the demo', () => {
       /slots +production contoso\.azurecr\.io\/web:1\.1\.0 · staging contoso\.azurecr\.io\/web:1\.0\.0/,
     );
   }, 180_000);
+});
+
+describe('when the Azure story did not happen', () => {
+  const good: Omit<AzureStory, 'stopped'> = {
+    webApp: {
+      production: 'contoso.azurecr.io/web:1.1.0',
+      staging: 'contoso.azurecr.io/web:1.2.0',
+      answers: '200 healthy 1.1.0',
+    },
+    containerApp: {
+      traffic: [
+        { revision: 'hello--1-2-0-abc', weight: 0, label: 'candidate' },
+        { revision: 'hello--1-1-0-def', weight: 100 },
+      ],
+      serving: 'hello--1-1-0-def',
+      answers: '200 healthy 1.1.0',
+      inactive: ['hello--1-2-0-abc'],
+    },
+  };
+
+  it('says why, so the demo exits 1: the bad release left in production, or traffic split or unproven', () => {
+    expect(judge(good)).toBeUndefined();
+    expect(judge({ ...good, webApp: { ...good.webApp, production: 'contoso.azurecr.io/web:1.2.0' } })).toBe(
+      'contoso-web should run 1.1.0 in production, it runs contoso.azurecr.io/web:1.2.0',
+    );
+    expect(judge({ ...good, webApp: { ...good.webApp, answers: '503 unhealthy 1.2.0' } })).toMatch(/answers 503/);
+    const split = { ...good.containerApp, serving: '', answers: '200 healthy 1.1.0' };
+    expect(judge({ ...good, containerApp: split })).toMatch(/hello has no revision with all the traffic/);
+    expect(judge({ ...good, containerApp: { ...good.containerApp, answers: '200 healthy 1.2.0' } })).toMatch(
+      /hello answers 200 healthy 1\.2\.0/,
+    );
+  });
 });
 
 describe('npm run demo -- --cloud azure', () => {
