@@ -114,7 +114,7 @@ export async function releaseContainerApp(
       images: `${REPOSITORY}:${version}`,
       traffic: CANARY,
       'traffic-pause': '1',
-      timeout: '5',
+      timeout: '8',
       'poll-interval': '0.2',
     },
     cloud.env,
@@ -140,7 +140,7 @@ export async function releaseContainerApp(
     release,
     'rollback',
     `all traffic on ${previous}`,
-    { ...app, 'previous-revision': previous, reason: 'not proven', timeout: '5', 'poll-interval': '0.2' },
+    { ...app, 'previous-revision': previous, reason: 'not proven', timeout: '8', 'poll-interval': '0.2' },
     cloud.env,
   );
   if (!back.passed) return `rollback did not put the traffic back on ${previous}`;

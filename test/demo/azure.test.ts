@@ -22,6 +22,11 @@ describe('the Azure chapter of the demo', () => {
   it('swaps a good release in and a bad one back, runs a canary and stops a bad revision before traffic moves', async () => {
     const printed: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void printed.push(args.join(' ')));
+    // The stages' progress lines (`deploy-azure ... ✘ failure in 6.1 s`) are written without a line end.
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      printed.push(String(chunk));
+      return true;
+    });
     const pipeline = new Pipeline({ verbose: false });
     const story = await azureChapter(pipeline, closers);
     const output = printed.join('\n');
@@ -60,6 +65,7 @@ describe('the Azure chapter of the demo', () => {
     ]);
 
     // What a reader sees: the swap back, each canary step, the label URL answering, the stale build caught.
+    expect(output).toMatch(/deploy-azure contoso\.azurecr\.io\/web:1\.2\.0 into staging, swap \.\.\. \n?✘ failure/);
     expect(output).toMatch(/swapped staging back into production/);
     expect(output).toMatch(/production did not serve version 1\.2\.0 .*status 503/);
     for (const step of [
