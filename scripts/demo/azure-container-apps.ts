@@ -170,6 +170,11 @@ function smoke(url: string, version: string): Inputs {
   };
 }
 
-export function containerAppTitle(): void {
+export function containerAppTitle(apps: ContainerAppsState): void {
+  const { environment } = apps.app(CONTAINER_APP, GROUP);
   console.log(bold(`Container Apps: ${CONTAINER_APP} (resource group ${GROUP}), multiple-revision mode, on 1.0.0`));
+  // Each replica is a local process started with the environment's domain (CONTAINER_APP_ENV_DNS_SUFFIX).
+  console.log(
+    dim(`  environment ${environment.name}, domain ${environment.defaultDomain}; replicas are local processes`),
+  );
 }

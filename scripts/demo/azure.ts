@@ -61,7 +61,7 @@ export async function azureChapter(pipeline: Pipeline, closers: (() => Promise<u
     console.log(bold(`release ${release.version}: ${release.story}`));
     stopped ??= await releaseWebApp(pipeline, azure, cloud, release.version);
   }
-  containerAppTitle();
+  containerAppTitle(apps);
   console.log(dim(`  traffic     ${showWeights(weights(apps))}\n`));
   for (const release of APP_RELEASES) {
     console.log(bold(`release ${release.version}: ${release.story}`));

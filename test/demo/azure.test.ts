@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { azureChapter, judge, type AzureStory } from '../../scripts/demo/azure.js';
@@ -138,4 +139,43 @@ describe('npm run demo -- --cloud azure', () => {
       stderr: expect.stringContaining("--cloud must be aws or azure, got 'gcp'"),
     });
   });
+
+  it('interrupted with Ctrl-C while replicas run, it stops every replica process it started', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', '--cloud', 'azure'], {
+      cwd: repoRoot,
+    });
+    let stdout = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const domain = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        // The container app's first canary is under way: hello--v1's replica and the new revision's run.
+        const found = /domain (\S+); replicas are local processes[^]*release 1\.1\.0: a good release as a canary/.exec(
+          stdout,
+        );
+        if (found) resolve(found[1]!);
+      });
+      void exited.then(() => reject(new Error(`the demo ended before its replicas ran:\n${stdout}`)));
+    });
+    expect(replicasOf(domain).length).toBeGreaterThan(0);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stdout).toContain('interrupted: stopping every task');
+    expect(replicasOf(domain)).toEqual([]);
+  }, 120_000);
 });
+
+/** Live processes of this user started as replicas of the demo's Container Apps environment (Linux: /proc). */
+function replicasOf(domain: string): string[] {
+  return readdirSync('/proc')
+    .filter((pid) => /^\d+$/.test(pid))
+    .filter((pid) => {
+      try {
+        const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
+        const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+        return environ.includes(`CONTAINER_APP_ENV_DNS_SUFFIX=${domain}\0`) && state !== 'Z';
+      } catch {
+        return false;
+      }
+    });
+}
