@@ -147,7 +147,8 @@ describe('examples/container-apps through azure-pipeline.yml', () => {
     });
     expect(result.ran).not.toContain('smoke');
     expect((await answers()).version).toBe('1.0.0');
-    expect(result.outputs.revision).toBe(`${APP}--v1`);
+    expect(result.outputs).toMatchObject({ revision: `${APP}--v1`, 'rolled-back': 'true' });
+    expect(result.summary).toContain(`| production | ${APP} | \`${NEW}\` | rolled-back |`);
   });
 
   it('the smoke test does not prove it: the rollback step puts all traffic back on the previous revision', async () => {

@@ -496,6 +496,19 @@ describe('azure-pipeline.yml with platform: containerapp', () => {
     expect(env).toBe(deployOutputs['app-url']);
   });
 
+  it('reports rolled-back when deploy-azure put a container app back itself and rollback found it already current', () => {
+    const value = wf.jobs.deploy!.outputs!['rolled-back']!;
+    const rolledBack = (platform: string, outcome: string) =>
+      render(value, {
+        inputs: { platform },
+        steps: { deploy: { outputs: { ...deployOutputs, 'rolled-back': '' } }, rollback: { outputs: { outcome } } },
+      });
+    expect(rolledBack('containerapp', 'already-current')).toBe('true');
+    expect(rolledBack('containerapp', 'rolled-back')).toBe('true');
+    expect(rolledBack('appservice', 'already-current')).toBe('false');
+    expect(rolledBack('containerapp', '')).toBe('false');
+  });
+
   it('outputs the revision that takes the traffic: the new one once proven, else the previous one', () => {
     const value = wf.jobs.deploy!.outputs!.revision!;
     const revision = (platform: string, passed: string) =>
