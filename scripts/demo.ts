@@ -1,6 +1,7 @@
 import { shortArn } from '../src/lib/arn.js';
 import { formatDuration } from '../src/lib/duration.js';
 import type { StepResult } from '../test/helpers/runner.js';
+import { azureChapter, printEnding } from './demo/azure.js';
 import { startLocalCloud, type LocalCloud } from './demo/cloud.js';
 import { gitopsChapter } from './demo/gitops.js';
 import { bold, dim } from './demo/markdown.js';
@@ -17,6 +18,8 @@ import { Pipeline } from './demo/pipeline.js';
  * every step's log. The demo exits 1 when its story did not happen (it must end on 1.0.0 again).
  * `--target gitops` tells the GitOps story instead (scripts/demo/gitops.ts): a config repository served by
  * git http-backend and a local Argo CD, a good release synced and proven, a broken one Degraded and reverted.
+ * `--cloud azure` tells the Azure story instead (scripts/demo/azure.ts): App Service slots, a release swapped in and
+ * one swapped back, then a Container Apps canary and a release caught before any traffic moved.
  */
 
 const SERVICE = 'hello';
@@ -56,10 +59,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-/** `--target gitops`: the GitOps chapter alone; otherwise the ECS story. */
+/** `--target gitops`: the GitOps chapter alone; `--cloud azure`: the Azure chapter alone; otherwise the ECS story. */
 const target = process.argv.includes('--target') ? process.argv[process.argv.indexOf('--target') + 1] : 'ecs';
+const cloudName = process.argv.includes('--cloud') ? process.argv[process.argv.indexOf('--cloud') + 1] : 'aws';
 
 async function main() {
+  if (cloudName === 'azure') return azure();
+  if (cloudName !== 'aws') throw new Error(`--cloud must be aws or azure, got '${cloudName}'`);
   if (target === 'gitops') return gitops();
   if (target !== 'ecs') throw new Error(`--target must be ecs or gitops, got '${target}'`);
   const demoStarted = Date.now();
@@ -107,6 +113,19 @@ async function gitops() {
   console.log(dim(`demo finished in ${formatDuration(Date.now() - started)}; cleaning up.`));
   if (stopped) {
     console.error(`the demo did not tell its story: GitOps: ${stopped} (--verbose shows the stages' logs)`);
+    process.exitCode = 1;
+  }
+}
+
+async function azure() {
+  const started = Date.now();
+  const story = await azureChapter(pipeline, closers);
+  console.log(bold('\nsummary'));
+  console.log(pipeline.table());
+  printEnding(story);
+  console.log(dim(`demo finished in ${formatDuration(Date.now() - started)}; cleaning up.`));
+  if (story.stopped) {
+    console.error(`the demo did not tell its story: Azure: ${story.stopped} (--verbose shows the stages' logs)`);
     process.exitCode = 1;
   }
 }

@@ -63,11 +63,14 @@ export class Pipeline {
 
   table(): string {
     const mark = { success: '✔ ', failure: '✘ ', skipped: '- ' };
+    // Releases named longer than a version (`containerapp 1.1.0`) widen the first column.
+    const width = Math.max(9, ...this.rows.map((row) => row.release.length + 2));
+    const stage = Math.max(12, ...this.rows.map((row) => row.stage.length + 2));
     return [
-      `  ${'release'.padEnd(9)}${'stage'.padEnd(12)}${'outcome'.padEnd(11)}duration`,
+      `  ${'release'.padEnd(width)}${'stage'.padEnd(stage)}${'outcome'.padEnd(11)}duration`,
       ...this.rows.map(
         (row) =>
-          `  ${row.release.padEnd(9)}${row.stage.padEnd(12)}${(mark[row.outcome] + row.outcome).padEnd(11)}${row.outcome === 'skipped' ? '' : formatDuration(row.ms)}`,
+          `  ${row.release.padEnd(width)}${row.stage.padEnd(stage)}${(mark[row.outcome] + row.outcome).padEnd(11)}${row.outcome === 'skipped' ? '' : formatDuration(row.ms)}`,
       ),
     ].join('\n');
   }

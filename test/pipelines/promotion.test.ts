@@ -55,4 +55,16 @@ describe('examples/promotion through ecs-pipeline.yml', () => {
     expect(result.outputs.image).toBe('');
     expect(shim.tags()).toEqual({});
   });
+
+  it('stops before any deploy, saying why, when the promoted tag resolves to another digest than the one asked for', async () => {
+    // The registry keeps another manifest for the copy (or a push raced it to the tag): the tag names OTHER.
+    const shim = registryShim([PROVEN, OTHER], { [PROVEN]: OTHER });
+    const result = await promote(PROVEN, shim);
+    expect(result.status).toBe('failure');
+    expect(result.step('image')!.outcome).toBe('success');
+    const check = result.steps.find((s) => s.name === 'What is pushed is what was verified, or the digest asked for')!;
+    expect(check.outcome).toBe('failure');
+    expect(check.log).toContain(`::error::Asked to deploy ${PROVEN}, but the registry resolved ${OTHER}.`);
+    expect(shim.tags()).toEqual({ [`${image}:${VERSION}`]: OTHER });
+  });
 });

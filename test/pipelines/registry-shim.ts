@@ -6,7 +6,9 @@ import { delimiter, join } from 'node:path';
  * A `docker` command first on PATH for the promotion path of build-push (skip-build: `docker buildx imagetools
  * create --tag <ref> <source>` copies a manifest in the registry, `imagetools inspect` reads its digest back),
  * over a registry kept in a file: the manifests (by digest) it holds, and the tags pointing at them. It refuses a
- * source the registry does not have as buildx does (`ERROR: ...: not found`), and records every call.
+ * source the registry does not have as buildx does (`ERROR: ...: not found`), and records every call. `stores`
+ * models a registry that keeps another manifest than the one copied (one that converts the manifest's media type,
+ * or a push to the same tag racing the copy): the tag then resolves to that other digest.
  */
 export interface RegistryShim {
   path: string;
@@ -34,6 +36,7 @@ case "$1 $2" in
         while [ "$1" = --tag ]; do tags="$tags $2"; shift 2; done
         d=$(digest_of "$1")
         if [ -z "$d" ]; then echo "ERROR: $1: not found" >&2; exit 1; fi
+        s=$(grep "^$d " '${dir}/stores' | cut -d' ' -f2); [ -n "$s" ] && d="$s"
         for t in $tags; do echo "$t $d" >> '${dir}/tags'; done
         exit 0 ;;
       inspect)
@@ -47,8 +50,14 @@ echo "docker $*: not in this shim" >&2
 exit 1
 `;
 
-export function registryShim(manifests: string[]): RegistryShim {
+export function registryShim(manifests: string[], stores: Record<string, string> = {}): RegistryShim {
   const dir = mkdtempSync(join(tmpdir(), 'registry-shim-'));
+  writeFileSync(
+    join(dir, 'stores'),
+    Object.entries(stores)
+      .map(([copied, kept]) => `${copied} ${kept}\n`)
+      .join(''),
+  );
   writeFileSync(join(dir, 'calls'), '');
   writeFileSync(join(dir, 'tags'), '');
   writeFileSync(join(dir, 'manifests'), manifests.map((m) => `${m}\n`).join(''));

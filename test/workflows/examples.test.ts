@@ -26,6 +26,7 @@ const shapes = [
   'ecs-multi-container',
   'terraform-deployer',
   'app-service',
+  'container-apps',
   'verification-gate',
   'waves',
   'promotion',
@@ -298,6 +299,20 @@ describe('the shapes', () => {
         /=@Microsoft\.KeyVault\(SecretUri=https:\/\/[\w-]+\.vault\.azure\.net\//,
       );
     expect(callIn('app-service')[1]!.call.with!.digest).toBe('${{ needs.staging.outputs.digest }}');
+  });
+
+  it('container-apps: revisions of a container app, a canary in production of the digest staging proved', () => {
+    const [staging, production] = callIn('container-apps') as [Call, Call];
+    for (const { call } of [staging, production]) {
+      expect(call.with).toMatchObject({ platform: 'containerapp', 'health-path': '/healthz' });
+      // App Service's inputs have no meaning for a container app (deploy-azure refuses app-settings there).
+      for (const input of ['slot-name', 'app-settings']) expect(call.with).not.toHaveProperty(input);
+    }
+    expect(staging.call.with!.traffic).toBe('100');
+    expect(production.call.with).toMatchObject({ traffic: '10,50,100', 'traffic-pause': '5m' });
+    expect(production.call.with!.digest).toBe('${{ needs.staging.outputs.digest }}');
+    // The deploy step's timeout covers the canary's pauses (two of them before 100%).
+    expect(Number(production.call.with!['deploy-timeout-seconds'])).toBeGreaterThan(2 * 5 * 60);
   });
 
   it("verification-gate: the caller's tests first, then a command run in the built image", () => {

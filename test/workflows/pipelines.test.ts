@@ -385,7 +385,7 @@ describe('azure-pipeline.yml with platform: containerapp', () => {
     'app-url': 'https://web.example.westeurope.azurecontainerapps.io',
   };
   /** The step's `with:` as the runner renders it for a caller giving the required inputs and `platform`. */
-  function rendered(id: string, platform: string): Record<string, string> {
+  function rendered(id: string, platform: string, more: Record<string, string> = {}): Record<string, string> {
     const inputs = {
       ...Object.fromEntries(Object.entries(call.inputs).map(([name, input]) => [name, input.default ?? ''])),
       environment: 'production',
@@ -396,6 +396,7 @@ describe('azure-pipeline.yml with platform: containerapp', () => {
       'tenant-id': '00000000-0000-0000-0000-000000000000',
       'subscription-id': '00000000-0000-0000-0000-000000000000',
       platform,
+      ...more,
     };
     const contexts = {
       inputs,
@@ -409,9 +410,9 @@ describe('azure-pipeline.yml with platform: containerapp', () => {
   }
 
   /** The runner's INPUT_* variables for the step: its rendered `with:`, the action's defaults for the rest. */
-  function asRunner(id: string, platform: string): void {
+  function asRunner(id: string, platform: string, more: Record<string, string> = {}): void {
     const action = actionSpec(ownAction(steps.find((s) => s.id === id)!.uses!)!)!;
-    const given = rendered(id, platform);
+    const given = rendered(id, platform, more);
     for (const [name, input] of Object.entries(action.inputs)) {
       const value = given[name] ?? input.default;
       if (value !== undefined) vi.stubEnv(`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, String(value));
@@ -452,6 +453,13 @@ describe('azure-pipeline.yml with platform: containerapp', () => {
     expect(deploy['app-settings']).toBe('');
   });
 
+  it('passes traffic and traffic-pause to a container app deploy only, read by deploy-azure as canary steps', () => {
+    expect(rendered('deploy', 'containerapp')).toMatchObject({ traffic: '100', 'traffic-pause': '60' });
+    expect(rendered('deploy', 'appservice')).toMatchObject({ traffic: '', 'traffic-pause': '' });
+    asRunner('deploy', 'containerapp', { traffic: '10,50,100', 'traffic-pause': '5m' });
+    expect(readContainerAppInputs()).toMatchObject({ steps: [10, 50, 100], pauseMs: 300_000 });
+  });
+
   it('leaves the App Service deploy as it was by default', () => {
     const deploy = rendered('deploy', 'appservice');
     expect(deploy).toMatchObject({
@@ -486,6 +494,19 @@ describe('azure-pipeline.yml with platform: containerapp', () => {
       steps: { deploy: { outputs: { 'webapp-url': '', 'app-url': deployOutputs['app-url'] } } },
     });
     expect(env).toBe(deployOutputs['app-url']);
+  });
+
+  it('reports rolled-back when deploy-azure put a container app back itself and rollback found it already current', () => {
+    const value = wf.jobs.deploy!.outputs!['rolled-back']!;
+    const rolledBack = (platform: string, outcome: string) =>
+      render(value, {
+        inputs: { platform },
+        steps: { deploy: { outputs: { ...deployOutputs, 'rolled-back': '' } }, rollback: { outputs: { outcome } } },
+      });
+    expect(rolledBack('containerapp', 'already-current')).toBe('true');
+    expect(rolledBack('containerapp', 'rolled-back')).toBe('true');
+    expect(rolledBack('appservice', 'already-current')).toBe('false');
+    expect(rolledBack('containerapp', '')).toBe('false');
   });
 
   it('outputs the revision that takes the traffic: the new one once proven, else the previous one', () => {

@@ -52,7 +52,11 @@ export interface FakeAzure {
     app: string,
     options?: { image?: string; settings?: Record<string, string>; slots?: string[]; resourceGroup?: string },
   ): Promise<void>;
-  behaviour: (image: string) => Behaviour;
+  /**
+   * What an image does when it serves: by image, and by the slot it serves in (an app that reads a setting only one
+   * slot has, kept there by a swap as a slot-specific setting, serves in that slot only).
+   */
+  behaviour: (image: string, slot?: FakeSlot) => Behaviour;
   startMs: number;
   /** Polls of a swap operation that answer 202 before it completes. */
   swapPolls: number;
@@ -319,7 +323,7 @@ export async function startFakeAzure(): Promise<FakeAzure> {
     } as unknown as FakeSlot;
     slot.server = createHttpsServer(cert, (req, res) => {
       settle(slot, fake.behaviour);
-      const behaviour = slot.running ? fake.behaviour(slot.running.replace(/^DOCKER\|/, '')) : 'crash';
+      const behaviour = slot.running ? fake.behaviour(slot.running.replace(/^DOCKER\|/, ''), slot) : 'crash';
       if (behaviour === 'crash') {
         // App Service's own page while no container of the site answers.
         res.writeHead(503, { 'content-type': 'text/html' }).end('<h1>Application Error</h1>');
