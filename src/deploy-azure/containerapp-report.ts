@@ -14,6 +14,10 @@ export interface ContainerAppReport {
   revisionUrl?: string;
   labelUrl?: string;
   label?: string;
+  /** The revision the label named before this run (traffic: 0 deactivates it once the new one is proven). */
+  labelBefore?: string;
+  /** That revision, once the label moved on: deactivated, or kept and why. */
+  replaced?: { revision: string; deactivated: boolean; kept?: string };
   /** True once a new revision was made (false: the app already ran this template). */
   changed?: boolean;
   /** True from the first write on: a failure before it left the app as it was. */

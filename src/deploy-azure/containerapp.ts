@@ -72,6 +72,11 @@ export function summariseContainerApp({ report, error }: Finished<ContainerAppRe
           `${code(report.previousRevision ?? '(none)')} → ${code(report.revision)} ${report.revisionUrl ?? ''}`,
       ],
       ['Label', report.label && report.revisionUrl ? `${code(report.label)} ${report.labelUrl ?? ''}` : undefined],
+      [
+        'Label moved from',
+        report.replaced &&
+          `${code(report.replaced.revision)}: ${report.replaced.deactivated ? 'deactivated' : `left active (${report.replaced.kept ?? ''})`}`,
+      ],
       ['Ready', report.readyMs === undefined ? undefined : `in ${formatDuration(report.readyMs)}`],
       [
         'Revision probe',
