@@ -395,7 +395,7 @@ export function readContainerAppTeardownInputs(): ContainerAppTeardownInputs {
   const given = DEPLOY_ONLY.filter((name) => text(name) !== undefined);
   if (given.length)
     throw new InputError(
-      `With mode: teardown, ${given.join(', ')} ${given.length > 1 ? 'have' : 'has'} no effect: the label is removed, nothing is deployed.`,
+      `Input ${given.map((name) => `'${name}'`).join(', ')} ${given.length > 1 ? 'have' : 'has'} no effect with mode: teardown: the label is removed, nothing is deployed.`,
       `Remove ${given.join(', ')} from the teardown step.`,
     );
   const app = checkContainerAppName(

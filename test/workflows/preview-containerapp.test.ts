@@ -48,7 +48,7 @@ function contexts(platform: string, outputs: Record<string, string> = {}): Conte
 /** What runs in a job for a platform: each step by its id, or its action, or its name. */
 function ran(job: string, platform: string): string[] {
   return wf.jobs[job]!.steps!.filter((step) => runs(step.if, contexts(platform), running)).map(
-    (step) => step.id ?? ownAction(step.uses ?? '') ?? step.uses?.replace(/@.*/, '') ?? step.name ?? '',
+    (step) => step.id ?? ownAction(step.uses ?? '') ?? step.uses?.replace(/@.*/, '') ?? String(step.name ?? ''),
   );
 }
 
