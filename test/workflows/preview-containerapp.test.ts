@@ -9,8 +9,10 @@ import {
   readContainerAppTeardownInputs,
   readTarget,
 } from '../../src/deploy-azure/containerapp-inputs.js';
+import { parse } from 'yaml';
 import { render, runs, type Contexts } from './expressions.js';
-import { actionSpec, ownAction, workflow, type Step } from './workflows.js';
+import { lintText } from './linter.js';
+import { actionSpec, ownAction, root, workflow, type Step, type Workflow } from './workflows.js';
 
 /**
  * preview.yml with the repository variable PREVIEW_PLATFORM: containerapp, read the way the runner reads it: its `if:`
@@ -31,6 +33,7 @@ function contexts(platform: string, outputs: Record<string, string> = {}): Conte
       PREVIEW_APP_NAME: 'web',
       AZURE_RESOURCE_GROUP: 'rg-web',
       AZURE_PREVIEW_CLIENT_ID: '00000000-0000-0000-0000-000000000000',
+      AZURE_CLIENT_ID: '00000000-0000-0000-0000-000000000000',
       AZURE_TENANT_ID: '00000000-0000-0000-0000-000000000000',
       AZURE_SUBSCRIPTION_ID: '00000000-0000-0000-0000-000000000000',
       PREVIEW_URL_TEMPLATE: '',
@@ -58,9 +61,9 @@ const deployAzure = (job: string, mode?: string): Step =>
   )!;
 
 /** The runner's INPUT_* variables for a step: its `with:` rendered, deploy-azure's defaults for the rest. */
-function asRunner(step: Step): void {
+function asRunner(step: Step, rendered = contexts('containerapp')): void {
   const given = Object.fromEntries(
-    Object.entries(step.with ?? {}).map(([name, value]) => [name, render(value, contexts('containerapp'))]),
+    Object.entries(step.with ?? {}).map(([name, value]) => [name, render(value, rendered)]),
   );
   for (const [name, input] of Object.entries(actionSpec('deploy-azure')!.inputs)) {
     const value = given[name] ?? input.default;
@@ -149,3 +152,47 @@ describe('preview.yml with PREVIEW_PLATFORM: containerapp', () => {
     expect(wf.jobs.deploy!.steps!.find((s) => s.id === 'smoke')!.with!.url).toContain('${{ steps.url.outputs.url }}');
   });
 });
+
+/** The YAML blocks of a README that are whole workflows using deploy-azure with target: containerapp and a label. */
+function previewExamples(file: string): { text: string; workflow: Workflow }[] {
+  const text = readFileSync(join(root, file), 'utf8');
+  return [...text.matchAll(/```yaml\n([\s\S]*?)```/g)]
+    .map((m) => ({ text: m[1]!, workflow: parse(m[1]!) as Workflow }))
+    .filter(({ workflow }) =>
+      Object.values(workflow?.jobs ?? {}).some((job) =>
+        (job.steps ?? []).some((s) => s.with?.target === 'containerapp' && s.with?.label !== undefined),
+      ),
+    );
+}
+
+describe.each(['actions/deploy-azure/README.md', 'actions/preview/README.md'])(
+  'the Container Apps preview example of %s',
+  (file) => {
+    const examples = previewExamples(file);
+
+    it('is a whole workflow that lints clean', () => {
+      expect(examples).toHaveLength(1);
+      const findings = lintText('preview.yml', examples[0]!.text).filter((f) => f.severity === 'error');
+      expect(findings).toEqual([]);
+    });
+
+    it("deploys pr-<number> with no traffic and removes it on close, as deploy-azure's input readers take it", () => {
+      const steps = Object.values(examples[0]!.workflow.jobs).flatMap((job) => job.steps ?? []);
+      const [deploy, teardown] = ['deploy', 'teardown'].map((mode) =>
+        steps.find(
+          (s) =>
+            ownAction(s.uses ?? '') === 'deploy-azure' &&
+            s.with?.target === 'containerapp' &&
+            (s.with?.mode ?? 'deploy') === mode,
+        )!,
+      );
+      asRunner(deploy!);
+      expect(readContainerAppMode()).toBe('deploy');
+      expect(readContainerAppInputs()).toMatchObject({ label: 'pr-42', steps: [] });
+      vi.unstubAllEnvs();
+      asRunner(teardown!);
+      expect(readContainerAppMode()).toBe('teardown');
+      expect(readContainerAppTeardownInputs()).toMatchObject({ label: 'pr-42' });
+    });
+  },
+);
