@@ -43,8 +43,8 @@ export async function deployContainerApp(inputs: ContainerAppInputs, report: Con
   const preview = inputs.steps.length === 0;
   if (!plan.changed && report.previousRevision === plan.revision) {
     report.changed = false;
-    if (preview) await ensureLabel(ref, app, plan.revision, inputs.label);
-    core.info(`${inputs.app} already serves ${plan.revision} with this template: nothing to change.`);
+    if (preview) report.labelMoved = await ensureLabel(ref, app, plan.revision, inputs.label);
+    core.info(`${inputs.app} already serves ${plan.revision} with this template: no new revision.`);
     return;
   }
   try {
@@ -153,10 +153,15 @@ export function labelUrl(appUrl: string, app: string, label: string): string | u
  * its label's URL, what reviewers open, when it is known (in Azure; locally the FQDNs are addresses).
  */
 async function proveRevision(inputs: ContainerAppInputs, report: ContainerAppReport) {
-  const proven = (inputs.steps.length === 0 && report.labelUrl) || report.revisionUrl;
+  const proven = proofUrl(inputs.steps, report);
   if (inputs.verify === 'none' || !proven) return;
   const url = healthUrl(proven.replace(/^https:\/\//, ''), { ...inputs.wait, healthUrl: undefined });
   report.revisionProbe = await served(url, inputs.wait, report.revision ?? 'revision');
+}
+
+/** Where a new revision is proven before traffic: its label's URL for a preview (traffic: 0) when known, else its own. */
+export function proofUrl(steps: number[], urls: Pick<ContainerAppReport, 'labelUrl' | 'revisionUrl'>) {
+  return (steps.length === 0 && urls.labelUrl) || urls.revisionUrl;
 }
 
 const HINT =

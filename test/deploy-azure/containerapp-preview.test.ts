@@ -173,6 +173,9 @@ describe('removing a preview (mode: teardown)', () => {
     // The pull request runs what production runs: its label is put on the serving revision.
     const same = await push(42, V1);
     expect(same.outputs).toMatchObject({ revision: 'hello--v1', changed: 'false' });
+    expect(same.summary).toContain(
+      '<code>hello</code> already serves <code>hello--v1</code>: label <code>pr-42</code> now names it.',
+    );
     expect(await preview(42)).toBe('1.0.0');
     const closed = await close(42);
     expect(closed.failed).toBe(false);
