@@ -106,7 +106,7 @@ async function createRevision(ref: AppRef, plan: RevisionPlan, inputs: Container
     const written = plan.changed ? await writeApp(ref, plan.envelope, stop.signal) : undefined;
     report.changing = true;
     report.changed = plan.changed;
-    markChanging(ref, plan.revision, report);
+    markChanging(ref, plan.revision, report, inputs.steps.length === 0);
     const ready = await waitForRevision(ref, plan.revision, {
       timeoutMs: inputs.wait.timeoutMs,
       operation: written?.done,
@@ -127,15 +127,18 @@ async function createRevision(ref: AppRef, plan: RevisionPlan, inputs: Container
  * reads them), and the plan for the post step, which puts all traffic back on the previous revision
  * (containerapp-cancel.ts).
  */
-function markChanging(ref: AppRef, revision: string, report: ContainerAppReport): void {
+function markChanging(ref: AppRef, revision: string, report: ContainerAppReport, preview: boolean): void {
   core.setOutput('changed', String(report.changed));
   core.setOutput('revision', revision);
   if (report.previousRevision) core.setOutput('previous-revision', report.previousRevision);
+  // A preview's label is moved once the revision is ready: a cancelled run gives it back to the revision it named.
+  const relabel = preview && report.label && report.labelBefore && report.labelBefore !== revision;
   containerAppRollbackState.save({
     resourceGroup: ref.resourceGroup,
     app: ref.app,
     revision,
     previousRevision: report.previousRevision,
+    ...(relabel ? { label: report.label, labelBefore: report.labelBefore } : {}),
   });
 }
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runStage } from '../../src/lib/action.js';
 import { containerAppStage } from '../../src/deploy-azure/containerapp.js';
+import { containerAppCancelStage } from '../../src/deploy-azure/containerapp-cancel.js';
 import { containerAppTeardownStage } from '../../src/deploy-azure/containerapp-teardown.js';
 import { startContainerAppsAzure, type ContainerAppsState } from '../fakes/azure/container-apps.js';
 import type { FakeAzure } from '../fakes/azure/index.js';
@@ -134,6 +135,39 @@ describe('a preview push whose revision is ready but not proven', () => {
     expect(wrong.failed).toBe(true);
     expect(wrong.log).toMatch(/::error::.*did not serve version 9\.9\.9/);
     expect(wrong.log).toContain('Label pr-42 is back on hello--pr42-a.');
+    expect(active('hello--pr42-b')).toBe(false);
+    expect(await preview(42)).toBe('2.0.0');
+    expect(await production()).toBe('1.0.0');
+  });
+});
+
+describe('a preview push cancelled once its label had moved', () => {
+  it('the post step deactivates the new revision and gives the label back to the one it named before', async () => {
+    await start();
+    await push(42, PR_A, { 'revision-suffix': 'pr42-a' });
+    await push(42, PR_B, { 'revision-suffix': 'pr42-b' });
+    // The moment of the cancel: pr-42 already on the new revision, the one it left not yet deactivated.
+    const app = apps.app('hello');
+    apps.activate(app, apps.revision('hello', 'hello--pr42-a'));
+    const ready = () => apps.revision('hello', 'hello--pr42-a').replicas.every((r) => r.process?.ready);
+    for (let i = 0; i < 200 && !ready(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    const saved = {
+      resourceGroup: 'rg-apps',
+      app: 'hello',
+      revision: 'hello--pr42-b',
+      previousRevision: 'hello--v1',
+      label: 'pr-42',
+      labelBefore: 'hello--pr42-a',
+    };
+    const post = await runInProcess(
+      () => runStage(containerAppCancelStage),
+      { ...cloudInputs(azure), 'poll-interval': '0.05', timeout: '20', target: 'containerapp' },
+      {},
+      { 'azure-containerapp-rollback': JSON.stringify(saved) },
+    );
+    expect(post.failed).toBe(false);
+    expect(post.log).toContain('Deactivated hello--pr42-b.');
+    expect(post.log).toContain('Label pr-42 is back on hello--pr42-a.');
     expect(active('hello--pr42-b')).toBe(false);
     expect(await preview(42)).toBe('2.0.0');
     expect(await production()).toBe('1.0.0');
