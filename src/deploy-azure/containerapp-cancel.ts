@@ -6,6 +6,7 @@ import { weightOf } from '../lib/container-app-traffic.js';
 import { bool } from '../lib/inputs.js';
 import { code, type StageSummary } from '../lib/summary.js';
 import { restore } from './containerapp-deploy.js';
+import { labelBack } from './containerapp-preview.js';
 import { readContainerAppTarget } from './containerapp-inputs.js';
 import { emptyContainerAppReport } from './containerapp-report.js';
 import { containerAppRollbackState, type ContainerAppRollbackState } from './containerapp-state.js';
@@ -56,6 +57,8 @@ async function putBack(report: ContainerAppCancelReport): Promise<void> {
   report.found = weightOf(await readApp(ref), saved.revision);
   const back = { ...emptyContainerAppReport(), ...saved, changing: true };
   await restore(ref, back);
+  // A preview's label goes back to the revision it named before (labelBack says so, or why not, in the log).
+  if (back.restored && saved.labelBefore) await labelBack(ref, back);
   if (!back.restored) {
     report.putBack = false;
     return;

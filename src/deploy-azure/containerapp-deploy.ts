@@ -14,11 +14,12 @@ import {
   writeApp,
   type AppRef,
 } from '../lib/container-app.js';
-import { servingRevision, split, weightOf } from '../lib/container-app-traffic.js';
+import { labelled, servingRevision, split, weightOf } from '../lib/container-app-traffic.js';
 import { describeRevision, failureOf, waitForExecution, waitForRevision } from '../lib/container-app-wait.js';
 import { CloudError, DeployError, InputError, RolloutFailed } from '../lib/errors.js';
 import type { ContainerAppInputs } from './containerapp-inputs.js';
 import { planRevision, type RevisionPlan } from './containerapp-plan.js';
+import { ensureLabel, labelBack, retireReplaced } from './containerapp-preview.js';
 import type { ContainerAppReport } from './containerapp-report.js';
 import { containerAppRollbackState } from './containerapp-state.js';
 
@@ -39,20 +40,28 @@ export async function deployContainerApp(inputs: ContainerAppInputs, report: Con
   };
   const { app, plan } = await core.group(`Read ${inputs.app}`, () => readAndPlan(ref, inputs, report));
   report.revision = plan.revision;
+  const preview = inputs.steps.length === 0;
   if (!plan.changed && report.previousRevision === plan.revision) {
     report.changed = false;
-    core.info(`${inputs.app} already serves ${plan.revision} with this template: nothing to change.`);
+    if (preview) report.labelMoved = await ensureLabel(ref, app, plan.revision, inputs.label);
+    core.info(`${inputs.app} already serves ${plan.revision} with this template: no new revision.`);
     return;
   }
   try {
     await core.group(`Create revision ${plan.revision}`, () => createRevision(ref, plan, inputs, report));
-    await core.group(`Prove ${plan.revision} on its own URL`, () => proveRevision(inputs, report));
+    if (preview) await ensureLabel(ref, await readApp(ref), plan.revision, inputs.label);
+    await core.group(`Prove ${plan.revision} on its ${preview && report.labelUrl ? 'label' : 'own'} URL`, () =>
+      proveRevision(inputs, report),
+    );
     if (inputs.job) await core.group(`Run job ${inputs.job.name}`, () => runJob(ref, inputs, report));
-    if (inputs.steps.length)
-      await core.group('Move traffic', () => moveTraffic(ref, app.location ?? '', inputs, report));
-    else core.info(`traffic: 0: ${plan.revision} takes no traffic; its label ${inputs.label} reaches it.`);
+    if (!preview) await core.group('Move traffic', () => moveTraffic(ref, app.location ?? '', inputs, report));
+    else {
+      core.info(`traffic: 0: ${plan.revision} takes no traffic; its label ${inputs.label} reaches it.`);
+      await retireReplaced(ref, report);
+    }
   } catch (error) {
     if (report.changing) await core.group('Put the previous revision back', () => restore(ref, report));
+    if (report.changing && preview) await labelBack(ref, report);
     throw error;
   } finally {
     // The post step of a cancelled run finds nothing to put back once this step has said how it ended.
@@ -76,7 +85,9 @@ async function readAndPlan(ref: AppRef, inputs: ContainerAppInputs, report: Cont
       'Enable ingress on the app (az containerapp ingress enable).',
     );
   report.appUrl = `https://${fqdn}`;
+  report.labelUrl = labelUrl(report.appUrl, inputs.app, inputs.label);
   report.previousRevision = servingRevision(app);
+  report.labelBefore = labelled(app, inputs.label);
   const secrets = app.configuration?.secrets?.length ? await readSecrets(ref) : [];
   const plan = planRevision(app, secrets, inputs, report.previousRevision);
   core.info(
@@ -95,7 +106,7 @@ async function createRevision(ref: AppRef, plan: RevisionPlan, inputs: Container
     const written = plan.changed ? await writeApp(ref, plan.envelope, stop.signal) : undefined;
     report.changing = true;
     report.changed = plan.changed;
-    markChanging(ref, plan.revision, report);
+    markChanging(ref, plan.revision, report, inputs.steps.length === 0);
     const ready = await waitForRevision(ref, plan.revision, {
       timeoutMs: inputs.wait.timeoutMs,
       operation: written?.done,
@@ -103,7 +114,6 @@ async function createRevision(ref: AppRef, plan: RevisionPlan, inputs: Container
     report.readyAt = Date.now();
     report.readyMs = ready.ms;
     report.revisionUrl = `https://${ready.revision.fqdn}`;
-    report.labelUrl = labelUrl(report.appUrl ?? '', inputs.app, inputs.label);
     core.info(
       `${plan.revision} is ready (${ready.polls} polls); label ${inputs.label}: ${report.labelUrl ?? '(see the portal)'}`,
     );
@@ -117,15 +127,18 @@ async function createRevision(ref: AppRef, plan: RevisionPlan, inputs: Container
  * reads them), and the plan for the post step, which puts all traffic back on the previous revision
  * (containerapp-cancel.ts).
  */
-function markChanging(ref: AppRef, revision: string, report: ContainerAppReport): void {
+function markChanging(ref: AppRef, revision: string, report: ContainerAppReport, preview: boolean): void {
   core.setOutput('changed', String(report.changed));
   core.setOutput('revision', revision);
   if (report.previousRevision) core.setOutput('previous-revision', report.previousRevision);
+  // A preview's label is moved once the revision is ready: a cancelled run gives it back to the revision it named.
+  const relabel = preview && report.label && report.labelBefore && report.labelBefore !== revision;
   containerAppRollbackState.save({
     resourceGroup: ref.resourceGroup,
     app: ref.app,
     revision,
     previousRevision: report.previousRevision,
+    ...(relabel ? { label: report.label, labelBefore: report.labelBefore } : {}),
   });
 }
 
@@ -138,11 +151,20 @@ export function labelUrl(appUrl: string, app: string, label: string): string | u
   return host.startsWith(`${app}.`) ? `https://${app}---${label}${host.slice(app.length)}` : undefined;
 }
 
-/** The new revision answers on its own URL (no traffic yet) with the expected version. */
+/**
+ * The new revision answers on its own URL (no traffic yet) with the expected version; with traffic: 0 (a preview) on
+ * its label's URL, what reviewers open, when it is known (in Azure; locally the FQDNs are addresses).
+ */
 async function proveRevision(inputs: ContainerAppInputs, report: ContainerAppReport) {
-  if (inputs.verify === 'none' || !report.revisionUrl) return;
-  const url = healthUrl(report.revisionUrl.replace(/^https:\/\//, ''), { ...inputs.wait, healthUrl: undefined });
+  const proven = proofUrl(inputs.steps, report);
+  if (inputs.verify === 'none' || !proven) return;
+  const url = healthUrl(proven.replace(/^https:\/\//, ''), { ...inputs.wait, healthUrl: undefined });
   report.revisionProbe = await served(url, inputs.wait, report.revision ?? 'revision');
+}
+
+/** Where a new revision is proven before traffic: its label's URL for a preview (traffic: 0) when known, else its own. */
+export function proofUrl(steps: number[], urls: Pick<ContainerAppReport, 'labelUrl' | 'revisionUrl'>) {
+  return (steps.length === 0 && urls.labelUrl) || urls.revisionUrl;
 }
 
 const HINT =

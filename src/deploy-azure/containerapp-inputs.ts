@@ -83,7 +83,6 @@ const APP_SERVICE_ONLY: Record<string, string | undefined> = {
   swap: 'false',
   'create-slot': 'false',
   'create-slot-from': 'production',
-  mode: 'deploy',
   'managed-identity-pull': 'false',
   'app-settings': undefined,
   'startup-command': undefined,
@@ -92,6 +91,11 @@ const APP_SERVICE_ONLY: Record<string, string | undefined> = {
 
 function refuseAppServiceInputs(): void {
   oneOf('target', ['appservice', 'containerapp'] as const, 'containerapp');
+  if (optional('mode') === 'delete-slot')
+    throw new InputError(
+      "Input 'mode: delete-slot' is for App Service slots and has no effect with target: containerapp.",
+      'To remove a pull request preview from a container app, give mode: teardown with its label (e.g. label: pr-42).',
+    );
   for (const [name, fallback] of Object.entries(APP_SERVICE_ONLY)) {
     const value = text(name);
     if (value !== undefined && value !== fallback)
@@ -145,6 +149,7 @@ function refuseBuildInputs(): void {
 
 export function readContainerAppInputs(): ContainerAppInputs {
   refuseBuildInputs();
+  oneOf('mode', ['deploy', 'teardown'] as const, 'deploy');
   const app = checkContainerAppName(
     'app-name',
     required(either('app-name', 'containerAppName'), "'app-name' (or containerAppName): the container app"),
@@ -325,11 +330,7 @@ function readRevisionHandling(): Pick<ContainerAppInputs, 'revisionSuffix' | 'la
     throw new InputError(
       `Input 'revision-suffix' must be lower-case letters, digits and single hyphens, got '${revisionSuffix}'.`,
     );
-  const label = either('label', 'targetLabel') ?? 'candidate';
-  if (!/^[a-z][a-z0-9-]{0,62}[a-z0-9]?$/.test(label))
-    throw new InputError(
-      `Input 'label' must be lower-case letters, digits and hyphens starting with a letter, got '${label}'.`,
-    );
+  const label = readLabel();
   const raw = optional('traffic') ?? '100';
   const steps = parseSteps(raw);
   if (!steps)
@@ -344,4 +345,67 @@ function readRevisionHandling(): Pick<ContainerAppInputs, 'revisionSuffix' | 'la
     pauseMs: duration('traffic-pause', '60', { bare: 's', minMs: 0, maxMs: 3_600_000 }),
     job: jobName ? { name: checkContainerAppName('job-name', jobName), args: optionalList('job-args') } : undefined,
   };
+}
+
+/**
+ * A revision label as Container Apps takes it (docs, "Revision labels"; the local Azure's checkTraffic): lower-case
+ * letters, digits and '-', starting with a letter, ending with a letter or digit, at most 64 characters. The label
+ * becomes part of a host name (`<app>---<label>.<domain>`), so nothing else can go in it.
+ */
+export const LABEL_RULE = /^[a-z]([a-z0-9-]{0,62}[a-z0-9])?$/;
+
+function readLabel(): string {
+  const label = either('label', 'targetLabel') ?? 'candidate';
+  if (!LABEL_RULE.test(label))
+    throw new InputError(
+      `Input 'label' must be lower-case letters, digits and hyphens, starting with a letter, ending with a letter or digit, at most 64 characters, got ${JSON.stringify(label)}.`,
+      'For a pull request preview give pr- and its number, e.g. pr-42.',
+    );
+  return label;
+}
+
+/**
+ * Whether deploy-azure with target: containerapp removes a label (`mode: teardown`) rather than deploying. Never
+ * throws: any other value goes the deploy way, whose reader refuses it by name.
+ */
+export function readContainerAppMode(): 'deploy' | 'teardown' {
+  try {
+    return optional('mode') === 'teardown' ? 'teardown' : 'deploy';
+  } catch {
+    return 'deploy';
+  }
+}
+
+export interface ContainerAppTeardownInputs {
+  target: AzureTarget;
+  app: string;
+  resourceGroup: string;
+  /** The label to remove, e.g. pr-42. */
+  label: string;
+  wait: WaitOptions;
+}
+
+/** Inputs that deploy something, refused with mode: teardown (a copy of the deploy step's inputs would be silent). */
+const DEPLOY_ONLY = ['images', 'imageToDeploy', 'env-vars', 'environmentVariables', 'secrets', 'job-name'];
+
+/** The inputs of `mode: teardown`: the app and the label; nothing is deployed. */
+export function readContainerAppTeardownInputs(): ContainerAppTeardownInputs {
+  refuseBuildInputs();
+  oneOf('mode', ['deploy', 'teardown'] as const, 'deploy');
+  const given = DEPLOY_ONLY.filter((name) => text(name) !== undefined);
+  if (given.length)
+    throw new InputError(
+      `Input ${given.map((name) => `'${name}'`).join(', ')} ${given.length > 1 ? 'have' : 'has'} no effect with mode: teardown: the label is removed, nothing is deployed.`,
+      `Remove ${given.join(', ')} from the teardown step.`,
+    );
+  const app = checkContainerAppName(
+    'app-name',
+    required(either('app-name', 'containerAppName'), "'app-name' (or containerAppName): the container app"),
+  );
+  const resourceGroup = required(
+    either('resource-group-name', 'resourceGroup'),
+    "'resource-group-name' (or resourceGroup): the app's resource group",
+  );
+  checkName('resource-group-name', resourceGroup, names.azureResourceGroup);
+  return { target: readContainerAppTarget(), app, resourceGroup, label: readLabel(), wait: readWaitInputs(undefined) };
 }

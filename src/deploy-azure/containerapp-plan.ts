@@ -9,7 +9,8 @@ import type { ContainerAppInputs } from './containerapp-inputs.js';
  * The write that makes the new revision, as pure data: the app as ARM has it, with the image, env, secrets, command,
  * scale and ingress of the inputs, in multiple revision mode, and its traffic pinned by name to the serving revision
  * with the new one at weight 0 under its label (Container Apps docs, "Blue-green deployment": one write names the new
- * revision by its suffix and labels it before it takes traffic).
+ * revision by its suffix and labels it before it takes traffic). With traffic: 0 the label is moved once the revision
+ * is ready (containerapp-preview.ts), so a revision that fails never takes a preview's label.
  */
 
 export interface RevisionPlan {
@@ -128,7 +129,9 @@ export function planRevision(
   const suffix = changed ? suffixFor(inputs.app, template, inputs) : (app.template?.revisionSuffix ?? '');
   const revision = changed ? `${inputs.app}--${suffix}` : (app.latestRevisionName ?? '');
   const configuration = nextConfiguration(app, nextSecrets(currentSecrets, inputs), inputs);
-  const traffic = split(app, { revision, weight: serving ? 0 : 100, previous: serving, label: inputs.label });
+  // With traffic: 0 (a preview) the label stays where it is until the new revision is ready, then moves on its own.
+  const label = inputs.steps.length ? inputs.label : undefined;
+  const traffic = split(app, { revision, weight: serving ? 0 : 100, previous: serving, label });
   const envelope: ContainerApp = {
     location: app.location ?? '',
     ...(app.identity ? { identity: app.identity } : {}),

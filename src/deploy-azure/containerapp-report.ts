@@ -14,6 +14,12 @@ export interface ContainerAppReport {
   revisionUrl?: string;
   labelUrl?: string;
   label?: string;
+  /** The revision the label named before this run (traffic: 0 deactivates it once the new one is proven). */
+  labelBefore?: string;
+  /** True when only the label was put on an existing revision (a preview of a template the app already has). */
+  labelMoved?: boolean;
+  /** That revision, once the label moved on: deactivated, or kept and why. */
+  replaced?: { revision: string; deactivated: boolean; kept?: string };
   /** True once a new revision was made (false: the app already ran this template). */
   changed?: boolean;
   /** True from the first write on: a failure before it left the app as it was. */

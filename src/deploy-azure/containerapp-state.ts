@@ -12,6 +12,9 @@ export interface ContainerAppRollbackState {
   revision: string;
   /** Undefined when no revision served before (the app had no traffic). */
   previousRevision?: string;
+  /** A preview (traffic: 0): its label, and the revision it named before, which gets it back. */
+  label?: string;
+  labelBefore?: string;
 }
 
 const KEY = 'azure-containerapp-rollback';
@@ -19,7 +22,8 @@ const KEY = 'azure-containerapp-rollback';
 function parse(value: unknown): ContainerAppRollbackState {
   const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
   const wrong = ['resourceGroup', 'app', 'revision'].filter((key) => typeof v[key] !== 'string');
-  if (v.previousRevision !== undefined && typeof v.previousRevision !== 'string') wrong.push('previousRevision');
+  for (const key of ['previousRevision', 'label', 'labelBefore'])
+    if (v[key] !== undefined && typeof v[key] !== 'string') wrong.push(key);
   if (wrong.length)
     throw new Error(
       `The state saved by deploy-azure's main step is not a container app rollback plan: ${wrong.join(', ')}.`,
@@ -29,6 +33,7 @@ function parse(value: unknown): ContainerAppRollbackState {
     app: v.app as string,
     revision: v.revision as string,
     previousRevision: v.previousRevision as string | undefined,
+    ...(typeof v.labelBefore === 'string' ? { label: v.label as string, labelBefore: v.labelBefore } : {}),
   };
 }
 

@@ -56,13 +56,15 @@ export function summariseContainerApp({ report, error }: Finished<ContainerAppRe
   const last = report.steps.at(-1);
   const headline = failed
     ? ''
-    : report.changed === false
-      ? `${code(report.app)} already serves ${code(report.revision ?? '')}: nothing changed.`
-      : last
-        ? `${code(report.app)} serves ${code(report.revision ?? '')} (${code(report.image)}) with ${last.weight}% of the traffic.`
-        : `${code(report.revision ?? '')} (${code(report.image)}) is ready and proven, with no traffic (label ${code(report.label ?? '')}).`;
+    : report.changed === false && report.labelMoved
+      ? `${code(report.app)} already serves ${code(report.revision ?? '')}: label ${code(report.label ?? '')} now names it.`
+      : report.changed === false
+        ? `${code(report.app)} already serves ${code(report.revision ?? '')}: nothing changed.`
+        : last
+          ? `${code(report.app)} serves ${code(report.revision ?? '')} (${code(report.image)}) with ${last.weight}% of the traffic.`
+          : `${code(report.revision ?? '')} (${code(report.image)}) is ready and proven, with no traffic (label ${code(report.label ?? '')}).`;
   return {
-    outcome: failed ? 'failure' : report.changed === false ? 'unchanged' : 'success',
+    outcome: failed ? 'failure' : report.changed === false && !report.labelMoved ? 'unchanged' : 'success',
     headline,
     facts: [
       ['App', `${code(report.app)} ${report.appUrl ?? ''}`],
@@ -72,6 +74,11 @@ export function summariseContainerApp({ report, error }: Finished<ContainerAppRe
           `${code(report.previousRevision ?? '(none)')} → ${code(report.revision)} ${report.revisionUrl ?? ''}`,
       ],
       ['Label', report.label && report.revisionUrl ? `${code(report.label)} ${report.labelUrl ?? ''}` : undefined],
+      [
+        'Label moved from',
+        report.replaced &&
+          `${code(report.replaced.revision)}: ${report.replaced.deactivated ? 'deactivated' : `left active (${report.replaced.kept ?? ''})`}`,
+      ],
       ['Ready', report.readyMs === undefined ? undefined : `in ${formatDuration(report.readyMs)}`],
       [
         'Revision probe',

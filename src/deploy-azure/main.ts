@@ -1,5 +1,5 @@
 import { runStage, type Stage } from '../lib/action.js';
-import { readTarget } from './containerapp-inputs.js';
+import { readContainerAppMode, readTarget } from './containerapp-inputs.js';
 import { readInputs } from './inputs.js';
 import { outputs, type DeployAzureOutput } from './outputs.js';
 import { emptyReport, type AzureReport } from './report.js';
@@ -25,6 +25,11 @@ export const deployAzureStage: Stage<AzureReport, DeployAzureOutput> = {
 export async function run(): Promise<void> {
   // target: containerapp (or containerAppName given) is a stage of its own: revisions, labels and traffic.
   if (readTarget() === 'containerapp') {
+    if (readContainerAppMode() === 'teardown') {
+      // mode: teardown removes a pull request preview's label (containerapp-teardown.ts).
+      const { containerAppTeardownStage } = await import('./containerapp-teardown.js');
+      return runStage(containerAppTeardownStage);
+    }
     const { containerAppStage } = await import('./containerapp.js');
     return runStage(containerAppStage);
   }

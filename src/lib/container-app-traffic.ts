@@ -89,3 +89,25 @@ export function relabel(app: ContainerApp, label: string, revision: string): Tra
   else entries.push({ revisionName: revision, weight: 0, label });
   return entries;
 }
+
+/**
+ * The traffic without `label` (a pull request preview's, on close), every weight unchanged, pinned by name; an entry
+ * left with weight 0 and no label routes nothing and is dropped.
+ */
+export function withoutLabel(app: ContainerApp, label: string): TrafficWeight[] {
+  return (app.configuration?.ingress?.traffic ?? []).flatMap((entry) => {
+    const kept = entry.label && entry.label !== label ? { label: entry.label } : {};
+    if (!kept.label && !entry.weight) return [];
+    return [{ revisionName: revisionOfEntry(app, entry), weight: entry.weight ?? 0, ...kept }];
+  });
+}
+
+/** Why a revision must stay active: the traffic it takes, or another label naming it; undefined when nothing uses it. */
+export function usedBy(app: ContainerApp, revision: string): string | undefined {
+  const weight = weightOf(app, revision);
+  if (weight > 0) return `it takes ${weight}% of the traffic`;
+  const labels = (app.configuration?.ingress?.traffic ?? [])
+    .filter((entry) => entry.label && revisionOfEntry(app, entry) === revision)
+    .map((entry) => entry.label);
+  return labels.length ? `label ${labels.join(', ')} still names it` : undefined;
+}

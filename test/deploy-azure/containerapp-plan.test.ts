@@ -1,6 +1,6 @@
 import type { ContainerApp, Ingress } from '@azure/arm-appcontainers';
 import { describe, expect, it } from 'vitest';
-import { labelUrl } from '../../src/deploy-azure/containerapp-deploy.js';
+import { labelUrl, proofUrl } from '../../src/deploy-azure/containerapp-deploy.js';
 import type { ContainerAppInputs } from '../../src/deploy-azure/containerapp-inputs.js';
 import { planRevision, suffixFor } from '../../src/deploy-azure/containerapp-plan.js';
 import { parseSteps, relabel, servingRevision, split } from '../../src/lib/container-app-traffic.js';
@@ -54,6 +54,16 @@ describe('traffic', () => {
       'https://web---candidate.happy-hill-1.westeurope.azurecontainerapps.io',
     );
     expect(labelUrl('https://127.0.0.1:4443', 'web', 'candidate')).toBeUndefined();
+  });
+
+  it("proves a preview (traffic: 0) on its label's URL when Azure names one, else on the revision's own", () => {
+    const urls = {
+      labelUrl: 'https://web---pr-42.happy-hill-1.westeurope.azurecontainerapps.io',
+      revisionUrl: 'https://web--pr42-a.happy-hill-1.westeurope.azurecontainerapps.io',
+    };
+    expect(proofUrl([], urls)).toBe(urls.labelUrl);
+    expect(proofUrl([10, 100], urls)).toBe(urls.revisionUrl);
+    expect(proofUrl([], { revisionUrl: 'https://127.0.0.1:4443' })).toBe('https://127.0.0.1:4443');
   });
 });
 

@@ -189,6 +189,12 @@ describe('what Container Apps refuses', () => {
     expect(await patch([{ revisionName: 'hello--v1', latestRevision: true, weight: 100 }])).toMatchObject({
       message: expect.stringContaining('cannot set both'),
     });
+    // A label is a host name part: lower case, starting with a letter, ending with a letter or digit, 64 at most.
+    for (const label of ['pr-', 'PR-42', '42', `p${'r'.repeat(64)}`])
+      expect(await patch([{ revisionName: 'hello--v1', weight: 100, label }])).toMatchObject({
+        code: 'ContainerAppInvalidTrafficConfiguration',
+        message: expect.stringContaining(`Invalid label '${label}'`),
+      });
     expect(apps.app('hello').configuration.ingress?.traffic).toEqual([{ revisionName: 'hello--v1', weight: 100 }]);
   });
 

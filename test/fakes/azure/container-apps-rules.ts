@@ -95,8 +95,11 @@ export function checkTemplate(template: TemplateJson): Refusal | undefined {
   return undefined;
 }
 
-/** Container Apps docs, "Traffic splitting" / "Revision labels": a label is lower case, starts with a letter. */
-const LABEL = /^[a-z][a-z0-9-]{0,62}[a-z0-9]?$/;
+/**
+ * Container Apps docs, "Traffic splitting" / "Revision labels": a label is lower case, starts with a letter and ends
+ * with a letter or digit (it is the first part of the host name `<app>---<label>.<domain>`), at most 64 characters.
+ */
+const LABEL = /^[a-z]([a-z0-9-]{0,62}[a-z0-9])?$/;
 
 /**
  * Container Apps docs, "Traffic splitting in Azure Container Apps": in multiple revision mode the weights are whole
@@ -127,7 +130,7 @@ export function checkTraffic(
     if (entry.label !== undefined) {
       if (!LABEL.test(entry.label))
         return invalid(
-          `Invalid label '${entry.label}'. A label must consist of lower case alphanumeric characters or '-', start with a letter and be at most 64 characters.`,
+          `Invalid label '${entry.label}'. A label must consist of lower case alphanumeric characters or '-', start with a letter, end with an alphanumeric character and be at most 64 characters.`,
         );
       if (labels.has(entry.label)) return invalid(`Label '${entry.label}' is assigned to more than one traffic entry.`);
       labels.add(entry.label);
