@@ -118,6 +118,12 @@ describe('bad input: strategy and gate inputs refused before any request, the in
       },
     ],
     ['a task definition with mode: continue', 'task-definition', { 'task-definition': 'web:2' }],
+    ['a strategy with mode: continue', "Input 'strategy' has no meaning with 'mode: continue'", { strategy: 'CANARY' }],
+    [
+      'a gate with mode: teardown',
+      "Input 'gate' has no meaning with 'mode: teardown'",
+      { mode: 'teardown', gate: 'test-traffic' },
+    ],
   ];
   for (const [name, said, inputs] of answerCases) {
     badInput(`deploy-ecs mode continue/rollback: ${name}`, async () => {
