@@ -106,4 +106,43 @@ describe('the deploy-ecs bundle with the gate', () => {
     expect(record?.status).toMatch(/^ROLLBACK_(IN_PROGRESS|SUCCESSFUL)$/);
     expect(fixture.ecs.service('default', 'web').taskDefinition).toBe(WEB1);
   });
+
+  it('stops the answered deployment with rollback when the run is cancelled during mode: continue', async () => {
+    fixture = await startGateFixture();
+    const deployInputs = {
+      ...DEFAULTS,
+      service: 'web',
+      'poll-interval': '0.1',
+      'task-definition': fixture.file('td.json', webTaskDefinition(V2)),
+      // A bake time of 100 minutes (10 s here): the run is cancelled while it bakes.
+      ...fixture.inputs('BLUE_GREEN', { gate: 'test-traffic', 'bake-time': '100m' }),
+    };
+    const paused = await runBundle('deploy-ecs', { inputs: deployInputs, env: fixture.env });
+    expect(paused.outputs.gate).toBe('paused');
+    const arn = paused.outputs['service-deployment-arn'] ?? '';
+    const inputs = { ...DEFAULTS, mode: 'continue', service: 'web', 'poll-interval': '0.1' };
+    let stateFile = '';
+    const main = await runBundle('deploy-ecs', {
+      inputs,
+      env: fixture.env,
+      onFiles: (files) => (stateFile = files.state),
+      onSpawn: (child) => {
+        const timer = setInterval(() => {
+          const baking = fixture.ecs.serviceDeployments.find(arn)?.traffic?.stage === 'BAKE_TIME';
+          if (baking && readFileSync(stateFile, 'utf8').includes('serviceDeploymentArn')) {
+            clearInterval(timer);
+            child.kill('SIGINT');
+          }
+        }, 50);
+        child.on('close', () => clearInterval(timer));
+      },
+    });
+    expect(main.exitCode).not.toBe(0);
+    const state = parseCommandFile(readFileSync(stateFile, 'utf8'));
+    const post = await runBundle('deploy-ecs', { inputs, env: fixture.env, state, post: true });
+    expect(post.exitCode).toBe(0);
+    expect(post.log).toContain(`web's service deployment ${arn} (IN_PROGRESS at BAKE_TIME) was stopped with rollback.`);
+    expect(fixture.ecs.serviceDeployments.find(arn)?.status).toMatch(/^ROLLBACK_(IN_PROGRESS|SUCCESSFUL)$/);
+    expect(fixture.ecs.service('default', 'web').taskDefinition).toBe(WEB1);
+  });
 });
