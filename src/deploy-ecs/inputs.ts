@@ -26,6 +26,7 @@ import {
   type CompatInputs,
 } from './compat.js';
 import { parseCommand, readRunTask, type RunTaskOptions } from './runtask-inputs.js';
+import { readGate, readStrategy, type GateInputs, type StrategyInputs } from './strategy-inputs.js';
 
 export type { RunTaskOptions } from './runtask-inputs.js';
 
@@ -83,6 +84,10 @@ export interface DeployEcsInputs {
   deregisterOldRevisions?: number;
   rollbackOnFailure: boolean;
   rollbackOnCancel: boolean;
+  /** strategy, bake-time, canary-*, linear-*, alarms and the load balancer's advanced configuration. */
+  strategy: StrategyInputs;
+  /** gate: test-traffic and its settings. */
+  gate: GateInputs;
   /** The inputs of the aws-actions ECS actions that deploy-ecs has no own name for. */
   compat: CompatInputs;
 }
@@ -252,7 +257,7 @@ function readPlace(): { region?: string; cluster: string; services: string[] } {
 }
 
 export function readInputs(): DeployEcsInputs {
-  oneOf('mode', ['deploy', 'teardown'] as const, 'deploy');
+  oneOf('mode', MODES, 'deploy');
   const { region, cluster, services } = readPlace();
   const containerName = optional('container-name');
   if (containerName?.includes(','))
@@ -299,6 +304,8 @@ export function readInputs(): DeployEcsInputs {
     deregisterOldRevisions: number('deregister-old-revisions', undefined, { min: 1, max: 1000 }),
     rollbackOnFailure: bool('rollback-on-failure', true),
     rollbackOnCancel: readRollbackOnCancel(),
+    strategy: readStrategy(),
+    gate: readGate(services.length, bool('wait-for-service-stability', true)),
     compat,
   };
 }
@@ -309,11 +316,66 @@ export function readRollbackOnCancel(): boolean {
 }
 
 /**
- * deploy (the default) rolls out a task definition; teardown deletes the services (preview environments).
- * Any other value is refused by readInputs.
+ * deploy (the default) rolls out a task definition; teardown deletes the services (preview environments);
+ * continue and rollback answer a deployment paused at the test-traffic gate. Any other value is refused by
+ * readInputs.
  */
+export const MODES = ['deploy', 'teardown', 'continue', 'rollback'] as const;
+
 export function isTeardown(): boolean {
   return optional('mode') === 'teardown';
+}
+
+/** mode: continue or rollback, else undefined. */
+export function gateAnswer(): 'continue' | 'rollback' | undefined {
+  const mode = optional('mode');
+  return mode === 'continue' || mode === 'rollback' ? mode : undefined;
+}
+
+/** mode: continue / rollback: which deployment, and how long to watch it after the answer. */
+export interface AnswerInputs {
+  mode: 'continue' | 'rollback';
+  region?: string;
+  cluster: string;
+  service: string;
+  serviceDeploymentArn?: string;
+  waitMs: number;
+  pollIntervalMs: number;
+  requestTimeoutMs: number;
+}
+
+/** The ARN of a service deployment (API Reference, ServiceDeployment serviceDeploymentArn). */
+const serviceDeploymentArn = {
+  says: 'a service deployment ARN, arn:aws:ecs:<region>:<account>:service-deployment/<cluster>/<service>/<id>',
+  test: (value: string) =>
+    /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service-deployment\/[A-Za-z0-9_-]{1,255}\/[A-Za-z0-9_-]{1,255}\/[A-Za-z0-9_-]+$/.test(
+      value,
+    ),
+};
+
+export function readAnswerInputs(mode: 'continue' | 'rollback'): AnswerInputs {
+  const { region, cluster, services } = readPlace();
+  if (services.length !== 1)
+    throw new InputError(
+      `Input 'mode: ${mode}' needs one 'service': the service whose deployment waits at the gate${services.length ? `, got ${services.length}` : ''}.`,
+    );
+  refuseInTeardown(`mode: ${mode}`, 'answers a deployment paused at the gate');
+  const arn = optionalName('service-deployment-arn', serviceDeploymentArn);
+  if (arn && !arn.includes(`/${services[0]}/`))
+    throw new InputError(
+      `Input 'service-deployment-arn' is a deployment of another service than '${services[0]}': ${arn}.`,
+    );
+  const { waitMs, pollIntervalMs, requestTimeoutMs } = readWatch();
+  return {
+    mode,
+    region,
+    cluster,
+    service: services[0] as string,
+    ...(arn ? { serviceDeploymentArn: arn } : {}),
+    waitMs,
+    pollIntervalMs,
+    requestTimeoutMs,
+  };
 }
 
 export interface TeardownInputs {

@@ -34,6 +34,7 @@ export function deploySummary({ report, error }: Finished<DeployReport>): Summar
           ? `${code(report.taskDefinitionArn)}${report.registered ? ' (new revision)' : ' (existing revision)'}`
           : undefined,
       ],
+      ['Gate', gateLine(report)],
       ['Service URL', serviceUrl(report)],
       ['Images', report.images.map(code).join('<br>')],
       [
@@ -49,6 +50,8 @@ export function deploySummary({ report, error }: Finished<DeployReport>): Summar
 }
 
 function successHeadline(report: DeployReport): string {
+  if (report.gate === 'paused')
+    return `${report.services[0]?.service ?? ''} waits at the test-traffic gate: ${shortArn(report.taskDefinitionArn)} takes test traffic only; answer with mode: continue or rollback.`;
   if (report.services.some((s) => s.outcome === 'not-watched'))
     return 'Deployment started; not watched (wait-for-service-stability: false).';
   const names = report.services.map((s) => s.service).join(', ');
@@ -78,6 +81,13 @@ function serviceLine(report: DeployReport, s: ServiceReport): string {
 
 function deploymentLine(s: ServiceReport): string {
   return `${code(s.serviceDeploymentArn ?? '')}${s.strategy ? ` (${s.strategy})` : ''}`;
+}
+
+function gateLine(report: DeployReport): string | undefined {
+  if (report.gate === 'none') return undefined;
+  const url = report.testUrl ? ` (test URL ${report.testUrl})` : '';
+  const probe = report.gateProbe ? `<br>${report.gateProbe.passed ? '✅' : '❌'} ${report.gateProbe.detail}` : '';
+  return `${report.gate}${url}${probe}`;
 }
 
 function serviceUrl({ serviceUrl: found, services }: DeployReport): string | undefined {
@@ -142,7 +152,13 @@ export function teardownSummary({ report, error }: Finished<TeardownReport>): Su
 /** The post step of a cancelled run: which services were pointed back, if any. */
 export function cancelSummary({ report, error }: Finished<CancelReport>): Summary {
   const { saved, pointedBack } = report;
-  const pointed = pointedBack.map((p) => `${p.service} was pointed back at ${shortArn(p.previous)}`).join(', ');
+  const pointed = pointedBack
+    .map((p) =>
+      p.serviceDeploymentArn
+        ? `${p.service}'s service deployment was stopped with rollback to ${shortArn(p.previous)}`
+        : `${p.service} was pointed back at ${shortArn(p.previous)}`,
+    )
+    .join(', ');
   const headline =
     error !== undefined
       ? ''
@@ -156,9 +172,11 @@ export function cancelSummary({ report, error }: Finished<CancelReport>): Summar
     headline,
     facts: [
       ['Cluster', saved && code(saved.cluster)],
-      ...pointedBack.map(({ service, previous }): [string, string] => [
+      ...pointedBack.map(({ service, previous, serviceDeploymentArn }): [string, string] => [
         `Service ${code(service)}`,
-        `pointed back at ${code(previous)}`,
+        serviceDeploymentArn
+          ? `service deployment ${code(serviceDeploymentArn)} stopped with rollback to ${code(previous)}`
+          : `pointed back at ${code(previous)}`,
       ]),
     ],
   };

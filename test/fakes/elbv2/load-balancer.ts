@@ -32,6 +32,8 @@ export interface LoadBalancer {
   testUrl: string;
   /** Requests served since start, by listener and revision ("family:revision"). */
   served(): { production: Record<string, number>; test: Record<string, number> };
+  /** Every request served, in order: when it arrived (ms since epoch), on which listener, by which revision. */
+  requests(): { at: number; listener: 'production' | 'test'; revision: string }[];
   /** Registrations and deregistrations since a time (ms since epoch), in order, up to now. */
   changes(since: number): TrafficEvent[];
   /** The targets requests go to now, as "family:revision". */
@@ -49,6 +51,7 @@ export async function startLoadBalancer(ecs: FakeEcs, service: string, cluster =
   const events: TrafficEvent[] = [];
   const served = { production: {} as Record<string, number>, test: {} as Record<string, number> };
   const sent = { production: new Map<string, number>(), test: new Map<string, number>() };
+  const arrivals: { at: number; listener: 'production' | 'test'; revision: string }[] = [];
   let next = 0;
 
   /**
@@ -105,6 +108,7 @@ export async function startLoadBalancer(ecs: FakeEcs, service: string, cluster =
     const [host, port] = chosen.target.split(':');
     const revision = revisionOf(chosen.task);
     served[listener][revision] = (served[listener][revision] ?? 0) + 1;
+    arrivals.push({ at: Date.now(), listener, revision });
     const upstream = request(
       { host, port: Number(port), method: req.method, path: req.url, headers: { ...req.headers, connection: 'close' } },
       (answer) => {
@@ -126,6 +130,7 @@ export async function startLoadBalancer(ecs: FakeEcs, service: string, cluster =
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     testUrl: `http://127.0.0.1:${(testServer.address() as AddressInfo).port}`,
     served: () => ({ production: { ...served.production }, test: { ...served.test } }),
+    requests: () => [...arrivals],
     changes: (since) => {
       sync();
       return events.filter((event) => event.at >= since);
