@@ -18,6 +18,8 @@ export interface CancelReport {
   rollbackOnCancel?: boolean;
   /** The services pointed back so far. */
   pointedBack: { service: string; previous: string }[];
+  /** The CodeDeploy deployment stopped with rollback (codedeploy-cancel.ts), when one was watched. */
+  codeDeployStopped?: string;
 }
 
 export const cancelStage: Stage<CancelReport, never> = {
@@ -34,6 +36,9 @@ export async function cancelRollback(): Promise<void> {
 }
 
 async function pointBack(report: CancelReport): Promise<void> {
+  const { stopCodeDeployOnCancel } = await import('./codedeploy-cancel.js');
+  report.codeDeployStopped = await stopCodeDeployOnCancel(readRollbackOnCancel);
+  if (report.codeDeployStopped) return;
   const saved = rollbackState.load();
   report.saved = saved;
   if (!saved) {

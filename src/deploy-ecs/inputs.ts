@@ -26,6 +26,7 @@ import {
   type CompatInputs,
 } from './compat.js';
 import { parseCommand, readRunTask, type RunTaskOptions } from './runtask-inputs.js';
+import { readCodeDeployInputs, type CodeDeployInputs } from './codedeploy-inputs.js';
 
 export type { RunTaskOptions } from './runtask-inputs.js';
 
@@ -85,6 +86,8 @@ export interface DeployEcsInputs {
   rollbackOnCancel: boolean;
   /** The inputs of the aws-actions ECS actions that deploy-ecs has no own name for. */
   compat: CompatInputs;
+  /** For a service on the CODE_DEPLOY controller: the codedeploy-* inputs and the gate (codedeploy-inputs.ts). */
+  codeDeploy: CodeDeployInputs;
 }
 
 /**
@@ -300,6 +303,7 @@ export function readInputs(): DeployEcsInputs {
     rollbackOnFailure: bool('rollback-on-failure', true),
     rollbackOnCancel: readRollbackOnCancel(),
     compat,
+    codeDeploy: readCodeDeployInputs(),
   };
 }
 

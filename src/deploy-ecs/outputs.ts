@@ -15,7 +15,10 @@ export type OutputName =
   | 'services'
   | 'service-url'
   | 'run-task-arn'
-  | 'task-definition';
+  | 'task-definition'
+  | 'codedeploy-deployment-id'
+  | 'test-url'
+  | 'gate';
 
 export function deployOutputs(report: DeployReport): Outputs<OutputName> {
   const first = report.services[0];
@@ -43,6 +46,19 @@ export function deployOutputs(report: DeployReport): Outputs<OutputName> {
     // A JSON array, as aws-actions/amazon-ecs-deploy-task-definition gives it.
     'run-task-arn': report.oneOff ? JSON.stringify([report.oneOff.taskArn]) : undefined,
     'task-definition': report.renderedFile,
+    ...codeDeployOutputs(report),
+  };
+}
+
+/** A CODE_DEPLOY service's deployment: its ID (as the anchor gives it), and at the gate the test listener's URL. */
+function codeDeployOutputs(
+  report: DeployReport,
+): Pick<Outputs<OutputName>, 'codedeploy-deployment-id' | 'test-url' | 'gate'> {
+  const cd = report.codeDeploy;
+  return {
+    'codedeploy-deployment-id': cd?.deploymentId,
+    'test-url': cd?.testUrl,
+    gate: cd && (cd.gate === 'paused' && cd.status !== 'Ready' ? undefined : cd.gate),
   };
 }
 
@@ -96,5 +112,8 @@ export function teardownOutputs(report: TeardownReport): Outputs<OutputName> {
     services: JSON.stringify(report.results),
     'run-task-arn': undefined,
     'task-definition': undefined,
+    'codedeploy-deployment-id': undefined,
+    'test-url': undefined,
+    gate: undefined,
   };
 }
