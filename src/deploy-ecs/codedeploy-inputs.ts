@@ -1,3 +1,4 @@
+import * as core from '@actions/core';
 import { existsSync } from 'node:fs';
 import { InputError } from '../lib/errors.js';
 import { duration, optional, optionalOneOf, workspacePath } from '../lib/inputs.js';
@@ -81,8 +82,9 @@ export function readCodeDeployInputs(): CodeDeployInputs {
 
 /** `mode: continue` or `mode: rollback` for a deployment CodeDeploy holds at the gate (codedeploy-deployment-id). */
 export function isCodeDeployDecision(): boolean {
-  const mode = optional('mode');
-  return (mode === 'continue' || mode === 'rollback') && optional('codedeploy-deployment-id') !== undefined;
+  // Read raw: this only chooses the stage, whose own input reading then refuses a malformed value, inside runStage.
+  const mode = core.getInput('mode').trim();
+  return (mode === 'continue' || mode === 'rollback') && core.getInput('codedeploy-deployment-id').trim() !== '';
 }
 
 export interface CodeDeployDecisionInputs {
