@@ -128,6 +128,7 @@ export async function startFakeCodeDeploy(ecs: FakeEcs, options: { minuteMs?: nu
       status: 'Created',
       createTime: epoch(),
       events: lifecycleEvents(),
+      executions: [],
       current: 0,
       since: Date.now(),
       blue: { taskDefinition: service.taskDefinition, id: primary?.id ?? '' },
@@ -152,6 +153,7 @@ export async function startFakeCodeDeploy(ecs: FakeEcs, options: { minuteMs?: nu
       current: _c,
       since: _s,
       hook: _h,
+      executions: _x,
       ready: _r,
       terminating,
       green: _g,
@@ -317,12 +319,14 @@ export async function startFakeCodeDeploy(ecs: FakeEcs, options: { minuteMs?: nu
         const status = body.status;
         if (status !== 'Succeeded' && status !== 'Failed')
           throw new AwsFault('InvalidLifecycleEventHookExecutionStatusException', `Invalid status: ${String(status)}`);
-        if (!d.hook || d.hook.executionId !== body.lifecycleEventHookExecutionId)
+        const id = String(body.lifecycleEventHookExecutionId ?? '');
+        // API Reference, PutLifecycleEventHookExecutionStatus: an ID the deployment never gave, or an event done.
+        if (!d.executions.includes(id))
           throw new AwsFault(
             'InvalidLifecycleEventHookExecutionIdException',
             'The lifecycle event hook execution id is not valid for this deployment.',
           );
-        if (d.hook.answer)
+        if (!d.hook || d.hook.executionId !== id || d.hook.answer)
           throw new AwsFault(
             'LifecycleEventAlreadyCompletedException',
             'The lifecycle event hook execution already has a status.',

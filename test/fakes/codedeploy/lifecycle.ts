@@ -134,6 +134,7 @@ function runHook(d: Deployment, engine: Engine, event: LifecycleEvent, now: numb
   if (!d.hook) {
     const executionId = `${crypto.randomUUID()}`;
     d.hook = { executionId };
+    d.executions.push(executionId);
     const answer = engine.lambda({
       deploymentId: d.deploymentId,
       lifecycleEventHookExecutionId: executionId,

@@ -69,6 +69,8 @@ export interface Deployment {
   since: number;
   /** The hook execution awaited, with its answer once given. */
   hook?: { executionId: string; answer?: 'Succeeded' | 'Failed' };
+  /** Every hook execution of the deployment, so a late second answer is told the event completed. */
+  executions: string[];
   /** The ready wait: waiting since, until ContinueDeployment(READY_WAIT) or its timeout. */
   ready?: { since: number; continued: boolean };
   /** The wait before the original task set is terminated, after AfterAllowTraffic. */
