@@ -164,6 +164,17 @@ describe('a CODE_DEPLOY service', () => {
     expect(await fixture.probe(fixture.lb.url, 2)).toEqual(['1.0.0', '1.0.0']);
   });
 
+  it('returns once CodeDeploy accepted the deployment with wait-for-service-stability: false', async () => {
+    await start();
+    const step = await fixture.deploy({ 'wait-for-service-stability': 'false' });
+    expect(step.failed).toBe(false);
+    const id = step.outputs['codedeploy-deployment-id'] ?? '';
+    expect(id).toMatch(DEPLOYMENT_ID);
+    expect(step.outputs.changed).toBe('true');
+    expect(fixture.codedeploy.calls.filter((c) => c.operation === 'GetDeployment')).toHaveLength(0);
+    expect(step.summary).toContain('not watched');
+  });
+
   it('names the CodeDeploy call and its error when the application does not exist', async () => {
     await start();
     const step = await fixture.deploy({ 'codedeploy-application': 'AppECS-elsewhere' });
