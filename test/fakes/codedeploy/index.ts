@@ -3,9 +3,11 @@ import { AwsFault, startJsonServer, type JsonServer } from '../aws/json-server.j
 import type { FakeEcs } from '../ecs/index.js';
 import { readRevision } from './appspec.js';
 import { advance, ECS_CONFIGS, end, FINAL, lifecycleEvents, type Engine, type LambdaHook } from './lifecycle.js';
-import { ACCOUNT, epoch, REGION, type Application, type Deployment, type DeploymentGroup } from './model.js';
+import { epoch, REGION, type Application, type Deployment, type DeploymentGroup } from './model.js';
+import { deploymentInfo, ecsGroup, ecsTarget, type EcsGroupOptions } from './views.js';
 
 export type { LambdaHook } from './lifecycle.js';
+export type { EcsGroupOptions } from './views.js';
 
 /**
  * A local AWS CodeDeploy endpoint on the JSON 1.1 protocol (`X-Amz-Target: CodeDeploy_20141006.<Operation>`), for
@@ -23,20 +25,7 @@ export interface FakeCodeDeploy extends JsonServer {
   /** What each Lambda hook answers (default Succeeded at once). */
   lambda: LambdaHook;
   /** Seeds an ECS application and its blue/green deployment group for a service, as the console creates them. */
-  seedEcsGroup(options: {
-    cluster?: string;
-    service: string;
-    application?: string;
-    group?: string;
-    /** STOP_DEPLOYMENT: wait in Ready for ContinueDeployment up to waitMinutes; default CONTINUE_DEPLOYMENT. */
-    ready?: { actionOnTimeout: 'CONTINUE_DEPLOYMENT' | 'STOP_DEPLOYMENT'; waitMinutes: number };
-    terminationWaitMinutes?: number;
-    autoRollback?: boolean;
-    deploymentConfigName?: string;
-    prodListenerArn?: string;
-    testListenerArn?: string;
-    targetGroups?: [string, string];
-  }): DeploymentGroup;
+  seedEcsGroup(options: EcsGroupOptions): DeploymentGroup;
 }
 
 const groupKey = (application: string, group: string) => `${application}/${group}`;
@@ -141,110 +130,16 @@ export async function startFakeCodeDeploy(ecs: FakeEcs, options: { minuteMs?: nu
     return { deploymentId: d.deploymentId };
   }
 
-  function deploymentInfo(d: Deployment) {
-    const g = engine.group(d);
-    const targetStatus =
-      d.status === 'Created' || d.status === 'Queued' ? 'Pending' : d.status === 'Stopped' ? 'Failed' : d.status;
-    const overview = { Pending: 0, InProgress: 0, Succeeded: 0, Failed: 0, Skipped: 0, Ready: 0 };
-    overview[targetStatus as keyof typeof overview] = 1;
-    const {
-      appSpec: _appSpec,
-      events: _events,
-      current: _c,
-      since: _s,
-      hook: _h,
-      executions: _x,
-      ready: _r,
-      terminating,
-      green: _g,
-      blue: _b,
-      shifted: _sh,
-      cluster: _cl,
-      service: _sv,
-      serviceArn: _sa,
-      ...visible
-    } = d;
-    return {
-      ...visible,
-      creator: 'user',
-      computePlatform: 'ECS',
-      deploymentOverview: overview,
-      deploymentStyle: g.deploymentStyle,
-      blueGreenDeploymentConfiguration: g.blueGreenDeploymentConfiguration,
-      loadBalancerInfo: g.loadBalancerInfo,
-      autoRollbackConfiguration: g.autoRollbackConfiguration,
-      instanceTerminationWaitTimeStarted: terminating !== undefined,
-      deploymentStatusMessages: [],
-    };
-  }
-
-  function ecsTarget(d: Deployment) {
-    const status =
-      d.status === 'Created' || d.status === 'Queued' ? 'Pending' : d.status === 'Stopped' ? 'Failed' : d.status;
-    return {
-      deploymentTargetType: 'ECSTarget',
-      ecsTarget: {
-        deploymentId: d.deploymentId,
-        targetId: `${d.cluster}:${d.service}`,
-        targetArn: d.serviceArn,
-        lastUpdatedAt: epoch(),
-        lifecycleEvents: d.events.map((e) => ({ ...e })),
-        status,
-      },
-    };
-  }
-
   const fake = {
     applications,
     groups,
     deployments,
     lambda: (() => 'Succeeded') as LambdaHook,
-    seedEcsGroup(o: Parameters<FakeCodeDeploy['seedEcsGroup']>[0]): DeploymentGroup {
-      const cluster = o.cluster ?? 'default';
-      const appName = o.application ?? `AppECS-${cluster}-${o.service}`;
-      if (!applications.has(appName))
-        applications.set(appName, {
-          applicationId: crypto.randomUUID(),
-          applicationName: appName,
-          createTime: epoch(),
-          linkedToGitHub: false,
-          computePlatform: 'ECS',
-        });
-      const g: DeploymentGroup = {
-        applicationName: appName,
-        deploymentGroupId: crypto.randomUUID(),
-        deploymentGroupName: o.group ?? `DgpECS-${cluster}-${o.service}`,
-        deploymentConfigName: o.deploymentConfigName ?? 'CodeDeployDefault.ECSAllAtOnce',
-        serviceRoleArn: `arn:aws:iam::${ACCOUNT}:role/ecsCodeDeployRole`,
-        computePlatform: 'ECS',
-        deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
-        blueGreenDeploymentConfiguration: {
-          deploymentReadyOption: {
-            actionOnTimeout: o.ready?.actionOnTimeout ?? 'CONTINUE_DEPLOYMENT',
-            waitTimeInMinutes: o.ready?.waitMinutes ?? 0,
-          },
-          terminateBlueInstancesOnDeploymentSuccess: {
-            action: 'TERMINATE',
-            terminationWaitTimeInMinutes: o.terminationWaitMinutes ?? 0,
-          },
-        },
-        autoRollbackConfiguration: {
-          enabled: o.autoRollback ?? true,
-          events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST'],
-        },
-        ecsServices: [{ serviceName: o.service, clusterName: cluster }],
-        loadBalancerInfo: {
-          targetGroupPairInfoList: [
-            {
-              targetGroups: (o.targetGroups ?? [`${o.service}-blue`, `${o.service}-green`]).map((name) => ({ name })),
-              prodTrafficRoute: { listenerArns: o.prodListenerArn ? [o.prodListenerArn] : [] },
-              ...(o.testListenerArn ? { testTrafficRoute: { listenerArns: [o.testListenerArn] } } : {}),
-            },
-          ],
-        },
-      };
-      groups.set(groupKey(appName, g.deploymentGroupName), g);
-      return g;
+    seedEcsGroup(o: EcsGroupOptions): DeploymentGroup {
+      const { application, group } = ecsGroup(o);
+      if (!applications.has(application.applicationName)) applications.set(application.applicationName, application);
+      groups.set(groupKey(application.applicationName, group.deploymentGroupName), group);
+      return group;
     },
   };
 
@@ -258,7 +153,10 @@ export async function startFakeCodeDeploy(ecs: FakeEcs, options: { minuteMs?: nu
       GetApplication: (body) => ({ application: application(body) }),
       GetDeploymentGroup: (body) => ({ deploymentGroupInfo: group(body) }),
       CreateDeployment: createDeployment,
-      GetDeployment: (body) => ({ deploymentInfo: deploymentInfo(deployment(body)) }),
+      GetDeployment: (body) => {
+        const d = deployment(body);
+        return { deploymentInfo: deploymentInfo(d, engine.group(d)) };
+      },
       ListDeploymentTargets: (body) => {
         const d = deployment(body);
         return { targetIds: [`${d.cluster}:${d.service}`] };
