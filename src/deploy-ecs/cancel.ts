@@ -18,8 +18,8 @@ export interface CancelReport {
   rollbackOnCancel?: boolean;
   /** The services pointed back so far. */
   pointedBack: { service: string; previous: string }[];
-  /** The CodeDeploy deployment stopped with rollback (codedeploy-cancel.ts), when one was watched. */
-  codeDeployStopped?: string;
+  /** The CodeDeploy deployment watched when the run was cancelled, and whether it was stopped with rollback. */
+  codeDeploy?: { deploymentId: string; stopped: boolean };
 }
 
 export const cancelStage: Stage<CancelReport, never> = {
@@ -37,8 +37,8 @@ export async function cancelRollback(): Promise<void> {
 
 async function pointBack(report: CancelReport): Promise<void> {
   const { stopCodeDeployOnCancel } = await import('./codedeploy-cancel.js');
-  report.codeDeployStopped = await stopCodeDeployOnCancel(readRollbackOnCancel);
-  if (report.codeDeployStopped) return;
+  report.codeDeploy = await stopCodeDeployOnCancel(readRollbackOnCancel);
+  if (report.codeDeploy) return;
   const saved = rollbackState.load();
   report.saved = saved;
   if (!saved) {

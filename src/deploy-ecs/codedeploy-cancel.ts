@@ -7,19 +7,21 @@ import { codeDeployState } from './codedeploy-state.js';
  * `mode: continue`): the deployment is stopped with automatic rollback (StopDeployment autoRollbackEnabled), so
  * production goes back to, or stays on, the original task set. Undefined when no CodeDeploy deployment was watched.
  */
-export async function stopCodeDeployOnCancel(rollbackOnCancel: () => boolean): Promise<string | undefined> {
+export async function stopCodeDeployOnCancel(
+  rollbackOnCancel: () => boolean,
+): Promise<{ deploymentId: string; stopped: boolean } | undefined> {
   const saved = codeDeployState.load();
   if (!saved) return undefined;
   if (!rollbackOnCancel()) {
     core.warning(
       `The run was cancelled during CodeDeploy deployment ${saved.deploymentId}; rollback-on-cancel is false, so it goes on.`,
     );
-    return undefined;
+    return { deploymentId: saved.deploymentId, stopped: false };
   }
   const client = await codeDeployClient({ region: saved.region, stage: 'deploy-ecs' });
   await stopCodeDeployment(client, saved.deploymentId);
   core.warning(
     `The run was cancelled during CodeDeploy deployment ${saved.deploymentId}: it was stopped with automatic rollback.`,
   );
-  return saved.deploymentId;
+  return { deploymentId: saved.deploymentId, stopped: true };
 }

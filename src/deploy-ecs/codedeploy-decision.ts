@@ -40,6 +40,7 @@ async function decide(report: DecisionReport): Promise<void> {
   });
   report.view = await describeCodeDeployment(client, inputs.deploymentId);
   core.info(`deployment ${inputs.deploymentId} is ${report.view.status}`);
+  if (report.view.finished) return alreadyEnded(report, inputs.mode, report.view);
   if (inputs.mode === 'continue') await continueCodeDeployment(client, inputs.deploymentId);
   else await stopCodeDeployment(client, inputs.deploymentId);
   core.info(
@@ -66,6 +67,33 @@ async function decide(report: DecisionReport): Promise<void> {
   const why = end.view.error ? `${end.view.error.code}: ${end.view.error.message}` : 'CodeDeploy gave no reason';
   throw new RolloutFailed(
     `CodeDeploy deployment ${inputs.deploymentId} ${end.view.status} after it was continued: ${why}${end.view.rollbackMessage ? ` ${end.view.rollbackMessage}` : ''}`,
+  );
+}
+
+/**
+ * A deployment that ended before the decision: a gate left unanswered past the group's ready wait was stopped by
+ * CodeDeploy (and rolled back), or a step ran again. What was asked may already be so; otherwise it is reported.
+ */
+function alreadyEnded(report: DecisionReport, mode: 'continue' | 'rollback', view: CodeDeployView): void {
+  const why = view.error ? ` (${view.error.code}: ${view.error.message})` : '';
+  if (mode === 'continue' && view.status === 'Succeeded') {
+    report.gate = 'continued';
+    return core.info(`deployment ${view.deploymentId} already succeeded: nothing to continue`);
+  }
+  if (mode === 'rollback' && view.status !== 'Succeeded') {
+    report.gate = 'rolled-back';
+    return core.warning(
+      `CodeDeploy deployment ${view.deploymentId} had already ended ${view.status}${why}: production is on the original task set.`,
+    );
+  }
+  report.gate = view.status === 'Succeeded' ? undefined : 'rolled-back';
+  throw new RolloutFailed(
+    mode === 'continue'
+      ? `CodeDeploy deployment ${view.deploymentId} had already ended ${view.status}${why} before it was continued: production stayed on the original task set.`
+      : `CodeDeploy deployment ${view.deploymentId} had already succeeded: production runs the new revision, too late to roll back here.`,
+    mode === 'continue'
+      ? "The gate was left unanswered longer than the deployment group's ready wait (waitTimeInMinutes): raise it, or answer sooner; then deploy again."
+      : 'Roll back with the rollback action (target: ecs) or deploy the previous revision.',
   );
 }
 

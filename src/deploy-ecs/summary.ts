@@ -179,8 +179,8 @@ export function cancelSummary({ report, error }: Finished<CancelReport>): Summar
   const headline =
     error !== undefined
       ? ''
-      : report.codeDeployStopped
-        ? `The run was cancelled during CodeDeploy deployment ${report.codeDeployStopped}: it was stopped with automatic rollback.`
+      : report.codeDeploy
+        ? `The run was cancelled during CodeDeploy deployment ${report.codeDeploy.deploymentId}: ${report.codeDeploy.stopped ? 'it was stopped with automatic rollback' : 'rollback-on-cancel is false, so it goes on'}.`
         : !saved
           ? 'No rollout was in progress when the run was cancelled: nothing to put back.'
           : report.rollbackOnCancel

@@ -159,7 +159,35 @@ describe('fault: CodeDeploy refusing or failing ends in an exact, reported state
   );
 
   fault(
-    'deploy-ecs (CodeDeploy): continuing a deployment that is not in Ready fails with CodeDeploy’s refusal, nothing changed',
+    'deploy-ecs (CodeDeploy): a gate answered after the ready wait ran out is reported as stopped, production untouched',
+    async () => {
+      fixture = await startCodeDeployFixture({
+        group: { service: 'hello', ready: { actionOnTimeout: 'STOP_DEPLOYMENT', waitMinutes: 10 } },
+      });
+      await untilServing(fixture);
+      const step = await fixture.deploy({ gate: 'test-traffic' });
+      const id = step.outputs['codedeploy-deployment-id'] ?? '';
+      expect(step.outputs.gate).toBe('paused');
+      // Ten CodeDeploy minutes (1 s here) pass without an answer: CodeDeploy stops the deployment and rolls back.
+      while (fixture.codedeploy.deployments.get(id)?.status === 'Ready') await new Promise((r) => setTimeout(r, 100));
+      const next = await fixture.deploy({
+        mode: 'continue',
+        'codedeploy-deployment-id': id,
+        image: '',
+        'container-name': '',
+      });
+      expect(next.failed).toBe(true);
+      expect(next.outputs['failure-reason']).toBe('rollout-failed');
+      expect(next.log).toContain('had already ended Stopped (TIMEOUT');
+      expect(next.outputs.gate).toBe('rolled-back');
+      expect(fixture.codedeploy.calls.filter((c) => c.operation === 'ContinueDeployment')).toHaveLength(0);
+      expect(fixture.lb.served().production['hello:2'] ?? 0).toBe(0);
+    },
+    30_000,
+  );
+
+  fault(
+    'deploy-ecs (CodeDeploy): continuing a deployment that already succeeded (a step run again) succeeds without a request',
     async () => {
       fixture = await startCodeDeployFixture();
       await untilServing(fixture);
@@ -171,10 +199,10 @@ describe('fault: CodeDeploy refusing or failing ends in an exact, reported state
         image: '',
         'container-name': '',
       });
-      expect(next.failed).toBe(true);
-      expect(next.outputs['failure-reason']).toBe('cloud-error');
-      expect(next.log).toContain('DeploymentAlreadyCompletedException');
-      expect(fixture.codedeploy.deployments.get(id)?.status).toBe('Succeeded');
+      expect(next.failed).toBe(false);
+      expect(next.outputs.gate).toBe('continued');
+      expect(next.log).toContain('already succeeded');
+      expect(fixture.codedeploy.calls.filter((c) => c.operation === 'ContinueDeployment')).toHaveLength(0);
     },
     30_000,
   );

@@ -276,6 +276,17 @@ describe('a cancelled run', () => {
     expect(fixture.codedeploy.deployments.get(deploymentId)?.errorInformation?.code).toBe('MANUAL_STOP');
   });
 
+  it('leaves the deployment to go on with rollback-on-cancel: false, and says so', async () => {
+    await start({ group: { service: 'hello', ...gated } });
+    const post = await runInProcess(cancelRollback, { 'rollback-on-cancel': 'false' }, fixture.env, {
+      codedeploy: JSON.stringify({ deploymentId: 'd-ABCDE1234' }),
+    });
+    expect(post.failed).toBe(false);
+    expect(post.log).toContain('rollback-on-cancel is false, so it goes on');
+    expect(post.summary).toContain('CodeDeploy deployment d-ABCDE1234: rollback-on-cancel is false');
+    expect(fixture.codedeploy.calls).toHaveLength(0);
+  });
+
   it('is prepared for by the main step: the deployment is saved for the post step while watched, cleared after', async () => {
     await start();
     // Read in the middle of the watch: the hook runs in this process while the step's runner files are in use.
