@@ -106,11 +106,15 @@ export async function deployThroughCodeDeploy(
   }
   if (cdReport.status === 'Ready') {
     const listener = info.loadBalancerInfo?.targetGroupPairInfoList?.[0]?.testTrafficRoute?.listenerArns?.[0];
-    const found = await testTrafficUrl(listener, options, core.info);
-    cdReport.testUrl = found.url;
-    if (found.problem) core.warning(`test-url is left empty: ${found.problem}.`);
+    // The gate holds whatever the lookup says: a URL that cannot be found is a warning, not a failed deploy.
+    const test = await testTrafficUrl(listener, options, core.info).catch((error: unknown) => ({
+      url: undefined,
+      problem: `${(error as Error).message.replace(/[.\s]*$/, '')} (allow elasticloadbalancing:DescribeListeners and elasticloadbalancing:DescribeLoadBalancers)`,
+    }));
+    cdReport.testUrl = test.url;
+    if (test.problem) core.warning(`test-url is left empty: ${test.problem}.`);
     core.notice(
-      `CodeDeploy deployment ${deploymentId} waits at the gate: test traffic goes to the new revision${found.url ? ` at ${found.url}` : ''}, production still to ${entry.previous}. Run deploy-ecs with mode: continue or mode: rollback and codedeploy-deployment-id: ${deploymentId}.`,
+      `CodeDeploy deployment ${deploymentId} waits at the gate: test traffic goes to the new revision${test.url ? ` at ${test.url}` : ''}, production still to ${entry.previous}. Run deploy-ecs with mode: continue or mode: rollback and codedeploy-deployment-id: ${deploymentId}.`,
     );
   }
 }

@@ -227,6 +227,18 @@ describe('the test-traffic gate through CodeDeploy', () => {
     expect(fixture.lb.served().test['hello:2']).toBeGreaterThanOrEqual(3);
   });
 
+  it('still pauses when the role may not look up the test listener: test-url empty, with a warning naming the permissions', async () => {
+    await start({ group: { service: 'hello', ...gated } });
+    fixture.elb.inject({ operation: 'DescribeListeners', kind: 'access-denied', times: Infinity });
+    const step = await fixture.deploy({ gate: 'test-traffic' });
+    expect(step.failed).toBe(false);
+    expect(step.outputs.gate).toBe('paused');
+    expect(step.outputs['test-url']).toBeUndefined();
+    expect(step.log).toContain('::warning::test-url is left empty');
+    expect(step.log).toContain('elasticloadbalancing:DescribeListeners');
+    expect(productionOnV2()).toBe(0);
+  });
+
   it('is refused before any deployment when the group reroutes traffic at once (no Ready wait)', async () => {
     await start();
     const step = await fixture.deploy({ gate: 'test-traffic' });
