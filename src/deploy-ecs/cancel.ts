@@ -25,6 +25,8 @@ export interface CancelReport {
   rollbackOnCancel?: boolean;
   /** The services pointed back so far (serviceDeploymentArn: by stopping that deployment with rollback). */
   pointedBack: { service: string; previous: string; serviceDeploymentArn?: string }[];
+  /** The CodeDeploy deployment watched when the run was cancelled, and whether it was stopped with rollback. */
+  codeDeploy?: { deploymentId: string; stopped: boolean };
 }
 
 export const cancelStage: Stage<CancelReport, never> = {
@@ -41,6 +43,9 @@ export async function cancelRollback(): Promise<void> {
 }
 
 async function pointBack(report: CancelReport): Promise<void> {
+  const { stopCodeDeployOnCancel } = await import('./codedeploy-cancel.js');
+  report.codeDeploy = await stopCodeDeployOnCancel(readRollbackOnCancel);
+  if (report.codeDeploy) return;
   const saved = rollbackState.load();
   report.saved = saved;
   if (!saved) {

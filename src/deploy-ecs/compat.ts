@@ -79,11 +79,6 @@ export function assignPublicIp(): boolean | undefined {
 /** Anchor inputs accepted but without effect here, each with why. */
 const NO_EFFECT: Record<string, string> = {
   'wait-max-delay-seconds': 'deploy-ecs polls at a fixed poll-interval (5 s by default) instead of backing off',
-  'codedeploy-appspec': 'CodeDeploy services are not deployed by deploy-ecs yet',
-  'codedeploy-application': 'CodeDeploy services are not deployed by deploy-ecs yet',
-  'codedeploy-deployment-group': 'CodeDeploy services are not deployed by deploy-ecs yet',
-  'codedeploy-deployment-description': 'CodeDeploy services are not deployed by deploy-ecs yet',
-  'codedeploy-deployment-config': 'CodeDeploy services are not deployed by deploy-ecs yet',
 };
 
 export function warnNoEffect(): string[] {

@@ -3,6 +3,7 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import { taskDefinitionRevision } from '../lib/arn.js';
 import type { Deadline } from '../lib/aws.js';
 import { ecsClient } from '../lib/ecs.js';
+import type { AppSpecDocument } from './codedeploy-appspec.js';
 import type { DeployEcsInputs, RunTaskOptions } from './inputs.js';
 import { prepare, type Current } from './prepare.js';
 import type { DeployReport } from './report.js';
@@ -24,6 +25,7 @@ export async function deploy(
   inputs: DeployEcsInputs,
   fileDefinition: TaskDefinition | undefined,
   report: DeployReport,
+  appSpec?: AppSpecDocument,
 ): Promise<void> {
   // Every request is cut at the deadline (src/lib/aws.ts); a rollback after a failure gets one of its own.
   const budget: Deadline = { at: Date.now() + inputs.waitMs, input: 'wait-for-minutes' };
@@ -43,6 +45,13 @@ export async function deploy(
       runMigration(client, { ...inputs, runTask }, current, budget.at),
     );
   }
+  const codeDeployed =
+    current.services[0]?.deploymentController?.type === 'CODE_DEPLOY' ? current.services[0] : undefined;
+  if (codeDeployed) {
+    const { deployThroughCodeDeploy } = await import('./codedeploy.js');
+    const found = { service: codeDeployed, appSpec, taskDefinitionArn: current.taskDefinitionArn };
+    return core.group('CodeDeploy deployment', () => deployThroughCodeDeploy(inputs, found, report));
+  }
   // From before the first update until the outcome is known, a cancelled run's post step knows what to put back.
   saveRollback(inputs, report);
   try {
@@ -54,8 +63,18 @@ export async function deploy(
   } finally {
     rollbackState.clear();
   }
+  await afterRollout(client, inputs, { current, deadline: budget.at }, report);
+}
+
+/** After the rollout: the gate when the deployment paused there, else the service URL and old revisions' pruning. */
+async function afterRollout(
+  client: ECSClient,
+  inputs: DeployEcsInputs,
+  { current, deadline }: { current: Current; deadline: number },
+  report: DeployReport,
+): Promise<void> {
   if (report.services[0]?.outcome === 'paused') {
-    const watch = { region: inputs.region, intervalMs: inputs.pollIntervalMs, deadline: budget.at };
+    const watch = { region: inputs.region, intervalMs: inputs.pollIntervalMs, deadline };
     const rule = current.updates[0]?.testListenerRule ?? '';
     await core.group('Gate', () =>
       atGate(client, { rule, probe: inputs.gate.probe, requestTimeoutMs: inputs.requestTimeoutMs }, watch, report, () =>

@@ -26,6 +26,7 @@ import {
   type CompatInputs,
 } from './compat.js';
 import { parseCommand, readRunTask, type RunTaskOptions } from './runtask-inputs.js';
+import { readCodeDeployInputs, type CodeDeployInputs } from './codedeploy-inputs.js';
 import { readGate, readStrategy, type GateInputs, type StrategyInputs } from './strategy-inputs.js';
 
 export type { RunTaskOptions } from './runtask-inputs.js';
@@ -90,6 +91,8 @@ export interface DeployEcsInputs {
   gate: GateInputs;
   /** The inputs of the aws-actions ECS actions that deploy-ecs has no own name for. */
   compat: CompatInputs;
+  /** For a service on the CODE_DEPLOY controller: the codedeploy-* inputs and the gate (codedeploy-inputs.ts). */
+  codeDeploy: CodeDeployInputs;
 }
 
 /**
@@ -307,6 +310,7 @@ export function readInputs(): DeployEcsInputs {
     strategy: readStrategy(),
     gate: readGate(services.length, bool('wait-for-service-stability', true)),
     compat,
+    codeDeploy: readCodeDeployInputs(),
   };
 }
 

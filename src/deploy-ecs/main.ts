@@ -1,4 +1,6 @@
 import { runStage, type Stage } from '../lib/action.js';
+import { optional } from '../lib/inputs.js';
+import { isCodeDeployDecision } from './codedeploy-inputs.js';
 import { gateAnswer, isTeardown, readAnswerInputs, readInputs, readTeardownInputs } from './inputs.js';
 import { deployOutputs, teardownOutputs, type OutputName } from './outputs.js';
 import { emptyReport, type DeployReport } from './report.js';
@@ -12,7 +14,8 @@ import type { TeardownReport } from './teardown.js';
  * deployment paused at the test-traffic gate.
  */
 export async function run(): Promise<void> {
-  if (isTeardown()) await runStage(teardownStage);
+  if (isCodeDeployDecision()) await runStage((await import('./codedeploy-decision.js')).codeDeployDecisionStage);
+  else if (isTeardown()) await runStage(teardownStage);
   else if (gateAnswer()) await runStage(answerStage);
   else await runStage(deployStage);
 }
@@ -30,8 +33,15 @@ export const deployStage: Stage<DeployReport, OutputName> = {
       inputs.source.kind === 'file'
         ? render(await readTaskDefinitionFile(inputs.source.path, inputs.render.keepEmpty), inputs.render).definition
         : undefined;
+    // A given AppSpec file is read and checked before the SDK too (a CODE_DEPLOY service's; codedeploy.ts).
+    const appSpecFile = optional('codedeploy-appspec');
+    const { appspecPath } = inputs.codeDeploy;
+    const appSpec =
+      appSpecFile && appspecPath
+        ? await (await import('./codedeploy-appspec.js')).readAppSpec(appspecPath, appSpecFile)
+        : undefined;
     const { deploy } = await import('./deploy.js');
-    await deploy(inputs, file, report);
+    await deploy(inputs, file, report, appSpec);
   },
   outputs: deployOutputs,
   summary: deploySummary,

@@ -17,7 +17,8 @@ export type OutputName =
   | 'services'
   | 'service-url'
   | 'run-task-arn'
-  | 'task-definition';
+  | 'task-definition'
+  | 'codedeploy-deployment-id';
 
 export function deployOutputs(report: DeployReport): Outputs<OutputName> {
   const first = report.services[0];
@@ -26,8 +27,10 @@ export function deployOutputs(report: DeployReport): Outputs<OutputName> {
     'previous-task-definition-arn': first?.previous ?? '',
     'deployment-id': first?.deploymentId ?? '',
     'service-deployment-arn': serviceDeploymentArn(report),
-    'test-url': report.testUrl ?? '',
-    gate: report.gate,
+    // A CODE_DEPLOY service's gate and test URL are CodeDeploy's (the ECS gate never runs for it).
+    'test-url': report.codeDeploy ? report.codeDeploy.testUrl : (report.testUrl ?? ''),
+    gate: report.codeDeploy ? codeDeployGate(report.codeDeploy) : report.gate,
+    'codedeploy-deployment-id': report.codeDeploy?.deploymentId,
     'rollout-state': rolloutState(report),
     'rolled-back': String(rolledBack(report)),
     changed: String(report.changed),
@@ -48,6 +51,11 @@ export function deployOutputs(report: DeployReport): Outputs<OutputName> {
     'run-task-arn': report.oneOff ? JSON.stringify([report.oneOff.taskArn]) : undefined,
     'task-definition': report.renderedFile,
   };
+}
+
+/** A CODE_DEPLOY service's gate: paused only while CodeDeploy holds it in its Ready wait. */
+function codeDeployGate(cd: NonNullable<DeployReport['codeDeploy']>): string | undefined {
+  return cd.gate === 'paused' && cd.status !== 'Ready' ? undefined : cd.gate;
 }
 
 /**
@@ -102,5 +110,6 @@ export function teardownOutputs(report: TeardownReport): Outputs<OutputName> {
     services: JSON.stringify(report.results),
     'run-task-arn': undefined,
     'task-definition': undefined,
+    'codedeploy-deployment-id': undefined,
   };
 }

@@ -76,17 +76,19 @@ async function findServices(client: ECSClient, inputs: DeployEcsInputs): Promise
 
 /**
  * Only the rolling update (ECS) deployment controller takes a new task definition through UpdateService;
- * a CODE_DEPLOY service needs a CodeDeploy deployment, an EXTERNAL one a task set. Refused before anything is
- * registered.
+ * a CODE_DEPLOY service needs a CodeDeploy deployment (codedeploy.ts: one service per step, as in the anchor),
+ * an EXTERNAL one a task set. Refused before anything is registered.
  */
 function refuseOtherControllers(inputs: DeployEcsInputs, services: (Service | undefined)[]): void {
   for (const [i, service] of services.entries()) {
     const type = service?.deploymentController?.type ?? 'ECS';
-    if (type === 'ECS') continue;
+    if (type === 'ECS' || (type === 'CODE_DEPLOY' && services.length === 1)) continue;
     throw new InputError(
-      `Service '${inputs.services[i]}' uses the ${type} deployment controller; deploy-ecs deploys services with the ECS (rolling update) controller only. Nothing was registered.`,
       type === 'CODE_DEPLOY'
-        ? 'Keep aws-actions/amazon-ecs-deploy-task-definition with its codedeploy-* inputs for this service for now, or recreate the service with the ECS deployment controller.'
+        ? `Service '${inputs.services[i]}' uses the CODE_DEPLOY deployment controller, which deploy-ecs deploys through CodeDeploy one service at a time. Nothing was registered.`
+        : `Service '${inputs.services[i]}' uses the ${type} deployment controller; deploy-ecs deploys services with the ECS (rolling update) or CODE_DEPLOY controller only. Nothing was registered.`,
+      type === 'CODE_DEPLOY'
+        ? "Deploy a CODE_DEPLOY service in a step of its own, with that one service in 'service'."
         : 'Deploy it with task sets (CreateTaskSet) from your own tooling, or recreate the service with the ECS deployment controller.',
     );
   }

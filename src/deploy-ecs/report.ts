@@ -1,4 +1,5 @@
 import type { StoppedTask } from '../lib/ecs-assess.js';
+import type { CodeDeployReport } from './codedeploy.js';
 import type { OneOffResult } from './runtask.js';
 import type { ServiceUrl } from './url.js';
 
@@ -18,7 +19,7 @@ export interface ServiceReport {
   events: string[];
   stoppedTasks: StoppedTask[];
   /** Who put the previous revision back after a failure: ECS's circuit breaker, or this action. */
-  rolledBackBy?: 'ecs' | 'deploy-ecs';
+  rolledBackBy?: 'ecs' | 'deploy-ecs' | 'codedeploy';
   /** What was done about a failed rollout, when the reason does not already say it. */
   rollbackNote?: string;
   created?: boolean;
@@ -73,6 +74,8 @@ export interface DeployReport {
   testUrl?: string;
   /** The one-step form's probe of the test URL: passed, and what it said. */
   gateProbe?: { url: string; passed: boolean; detail: string };
+  /** A CODE_DEPLOY service's deployment through CodeDeploy (codedeploy.ts). */
+  codeDeploy?: CodeDeployReport;
 }
 
 export function emptyReport(): DeployReport {

@@ -59,6 +59,20 @@ export function strategyUpdate(
 ): StrategyUpdate {
   const own = service?.deploymentConfiguration ?? {};
   const ownStrategy = (own.strategy as Strategy | undefined) ?? 'ROLLING';
+  // A CODE_DEPLOY service takes its strategy from the CodeDeploy group, and its gate is CodeDeploy's Ready wait.
+  if (service?.deploymentController?.type === 'CODE_DEPLOY') {
+    if (anythingGiven(inputs, { ...gate, kind: 'none' }))
+      throw new InputError(
+        `Service '${name}' is deployed by CodeDeploy (deployment controller CODE_DEPLOY): the strategy inputs (strategy, bake-time, canary-*, linear-*, alarms, the load balancer's settings) do not apply to it.`,
+        "Set the traffic shifting with codedeploy-deployment-config (e.g. CodeDeployDefault.ECSCanary10Percent5Minutes) or on the deployment group; gate: test-traffic works through CodeDeploy's Ready wait.",
+      );
+    if (gate.probe)
+      throw new InputError(
+        `Input 'gate-url-path' (the one-step gate) is for services on the ECS deployment controller; '${name}' is deployed by CodeDeploy.`,
+        'Use the two-step form: gate: test-traffic, a smoke-test step on test-url, then deploy-ecs with mode: continue or rollback and codedeploy-deployment-id.',
+      );
+    return { strategy: ownStrategy };
+  }
   if (!anythingGiven(inputs, gate)) return { strategy: ownStrategy };
   const strategy = inputs.strategy ?? ownStrategy;
   const config: DeploymentConfiguration = structuredClone(own);

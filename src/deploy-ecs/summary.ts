@@ -36,6 +36,7 @@ export function deploySummary({ report, error }: Finished<DeployReport>): Summar
       ],
       ['Gate', gateLine(report)],
       ['Service URL', serviceUrl(report)],
+      ...codeDeployFacts(report),
       ['Images', report.images.map(code).join('<br>')],
       [
         'One-off task',
@@ -45,11 +46,43 @@ export function deploySummary({ report, error }: Finished<DeployReport>): Summar
       ],
       ['Deregistered', report.deregistered.map((arn) => code(shortArn(arn))).join(', ')],
     ],
-    details: report.services.flatMap(whatEcsSaid),
+    details: [...report.services.flatMap(whatEcsSaid), ...codeDeployDetails(report)],
   };
 }
 
+/** A CODE_DEPLOY service's deployment: its ID and status, CodeDeploy's error, and at the gate the test URL. */
+function codeDeployFacts({ codeDeploy: cd }: DeployReport): [string, string | undefined][] {
+  if (!cd) return [];
+  return [
+    ['CodeDeploy', `${code(cd.application)} / ${code(cd.group)}`],
+    ['CodeDeploy deployment', cd.deploymentId ? `${code(cd.deploymentId)} (${cd.status ?? 'not watched'})` : undefined],
+    ['CodeDeploy error', cd.error ? `${code(cd.error.code)}: ${cd.error.message}` : undefined],
+    ['Rollback', cd.rollbackMessage],
+    ['Test URL', cd.testUrl],
+  ];
+}
+
+/** The lifecycle events of the CodeDeploy deployment: status, when each began, how long it lasted. */
+function codeDeployDetails({ codeDeploy: cd }: DeployReport): NonNullable<Summary['details']> {
+  const events = cd?.events.filter((e) => e.startedAt !== undefined) ?? [];
+  if (!cd || events.length === 0) return [];
+  const end = cd.endedAt ?? Date.now();
+  const rows = events.map((e) => {
+    const began = new Date(e.startedAt ?? 0).toISOString().slice(11, 19);
+    return `| ${e.name} | ${e.status} | ${began} | ${formatDuration((e.endedAt ?? end) - (e.startedAt ?? 0))} |`;
+  });
+  return [
+    {
+      title: `CodeDeploy lifecycle events (${events.length})`,
+      body: ['', '| Event | Status | Began | Lasted |', '|---|---|---|---|', ...rows].join('\n'),
+    },
+  ];
+}
+
 function successHeadline(report: DeployReport): string {
+  const cd = report.codeDeploy;
+  if (cd?.status === 'Ready')
+    return `CodeDeploy deployment ${cd.deploymentId} waits at the gate: test traffic goes to ${shortArn(report.taskDefinitionArn)}, production still to ${shortArn(report.services[0]?.previous)}.`;
   if (report.gate === 'paused')
     return `${report.services[0]?.service ?? ''} waits at the test-traffic gate: ${shortArn(report.taskDefinitionArn)} takes test traffic only; answer with mode: continue or rollback.`;
   if (report.services.some((s) => s.outcome === 'not-watched'))
@@ -162,11 +195,13 @@ export function cancelSummary({ report, error }: Finished<CancelReport>): Summar
   const headline =
     error !== undefined
       ? ''
-      : !saved
-        ? 'No rollout was in progress when the run was cancelled: nothing to put back.'
-        : report.rollbackOnCancel
-          ? `The run was cancelled during the rollout: ${pointed}.`
-          : `The run was cancelled during the rollout of ${saved.services.map((s) => s.service).join(', ')}; rollback-on-cancel is false, so the rollout goes on.`;
+      : report.codeDeploy
+        ? `The run was cancelled during CodeDeploy deployment ${report.codeDeploy.deploymentId}: ${report.codeDeploy.stopped ? 'it was stopped with automatic rollback' : 'rollback-on-cancel is false, so it goes on'}.`
+        : !saved
+          ? 'No rollout was in progress when the run was cancelled: nothing to put back.'
+          : report.rollbackOnCancel
+            ? `The run was cancelled during the rollout: ${pointed}.`
+            : `The run was cancelled during the rollout of ${saved.services.map((s) => s.service).join(', ')}; rollback-on-cancel is false, so the rollout goes on.`;
   return {
     outcome: 'cancelled',
     headline,

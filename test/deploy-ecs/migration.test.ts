@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { awsEnvironment } from '../fakes/aws/json-server.js';
+import { startFakeCodeDeploy } from '../fakes/codedeploy/index.js';
 import { startFakeEcs, type FakeEcs } from '../fakes/ecs/index.js';
 import { runBundle, type StepResult } from '../helpers/runner.js';
 
@@ -192,18 +193,54 @@ describe('the examples of aws-actions/amazon-ecs-deploy-task-definition', () => 
     expect(JSON.parse(result.outputs['run-task-arn'] ?? '[]')).toHaveLength(1);
   });
 
-  it('AWS CodeDeploy Support: refused before anything is registered (deliberate difference)', async () => {
+  it('AWS CodeDeploy Support: deployed through CodeDeploy with the appspec filled in, with only the minimal policy of that README', async () => {
     const acct = await account(taskDefinitionFile(), 'CODE_DEPLOY');
-    const result = await step(acct, {
-      ...USAGE,
-      'codedeploy-appspec': 'appspec.json',
-      'codedeploy-application': 'my-codedeploy-application',
-      'codedeploy-deployment-group': 'my-codedeploy-deployment-group',
+    const codedeploy = await startFakeCodeDeploy(acct.ecs, { minuteMs: 100 });
+    codedeploy.seedEcsGroup({
+      cluster: 'my-cluster',
+      service: 'my-service',
+      application: 'my-codedeploy-application',
+      group: 'my-codedeploy-deployment-group',
     });
-    expect(result.exitCode).not.toBe(0);
-    expect(result.log).toContain("::warning::Input 'codedeploy-appspec' has no effect");
-    expect(result.log).toContain("Service 'my-service' uses the CODE_DEPLOY deployment controller");
-    expect(calls(acct, 'RegisterTaskDefinition')).toEqual([]);
+    // The README's minimal policy allows GetDeploymentGroup, CreateDeployment and GetDeployment, not the targets.
+    for (const operation of ['ListDeploymentTargets', 'GetDeploymentTarget'])
+      codedeploy.inject({ operation, kind: 'access-denied', times: Infinity });
+    writeFileSync(
+      join(acct.workspace, 'appspec.json'),
+      JSON.stringify({
+        version: 0.0,
+        Resources: [
+          {
+            TargetService: {
+              Type: 'AWS::ECS::Service',
+              Properties: {
+                TaskDefinition: '<TASK_DEFINITION>',
+                LoadBalancerInfo: { ContainerName: 'my-container', ContainerPort: 8080 },
+              },
+            },
+          },
+        ],
+      }),
+    );
+    try {
+      const result = await step(
+        { ...acct, env: { ...acct.env, ...awsEnvironment({ ECS: acct.ecs.url, CODEDEPLOY: codedeploy.url }) } },
+        {
+          ...USAGE,
+          'codedeploy-appspec': 'appspec.json',
+          'codedeploy-application': 'my-codedeploy-application',
+          'codedeploy-deployment-group': 'my-codedeploy-deployment-group',
+        },
+      );
+      expect(result.exitCode).toBe(0);
+      const id = result.outputs['codedeploy-deployment-id'] ?? '';
+      expect(codedeploy.deployments.get(id)?.status).toBe('Succeeded');
+      expect(result.log).toContain('codedeploy:ListDeploymentTargets, codedeploy:GetDeploymentTarget');
+      expect(calls(acct, 'UpdateService')).toEqual([]);
+      expect(acct.ecs.service('my-cluster', 'my-service').taskDefinition).toBe(result.outputs['task-definition-arn']);
+    } finally {
+      await codedeploy.close();
+    }
   });
 
   it('Running Tasks: the task runs and must succeed before the service is updated', async () => {

@@ -11,14 +11,14 @@ const WEB1 = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:1';
 const { deploy, deployV2, calls } = deploySteps(() => fixture);
 
 describe('a service deployed by CodeDeploy', () => {
-  it('is refused before anything is registered, saying what to use instead', async () => {
+  it('is refused before anything is registered when several services are deployed in one step', async () => {
     fixture = await startFixture();
     fixture.ecs.seedService({ name: 'bluegreen', taskDefinition: WEB1, deploymentController: 'CODE_DEPLOY' });
-    const step = await deployV2({ service: 'bluegreen' });
+    const step = await deployV2({ service: 'web\nbluegreen' });
     expect(step.failed).toBe(true);
     expect(step.outputs['failure-reason']).toBe('invalid-input');
     expect(step.log).toContain("Service 'bluegreen' uses the CODE_DEPLOY deployment controller");
-    expect(step.log).toContain('codedeploy-*');
+    expect(step.log).toContain('one service at a time');
     expect(calls('RegisterTaskDefinition')).toEqual([]);
     expect(calls('UpdateService')).toEqual([]);
   });

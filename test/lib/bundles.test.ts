@@ -28,6 +28,7 @@ import {
 
 /** The packages an action bundles that cost the most, by the names licenses.txt gives them. */
 const HEAVY_PACKAGES = [
+  '@aws-sdk/client-codedeploy',
   '@aws-sdk/client-ecr',
   '@aws-sdk/client-ecs',
   '@aws-sdk/client-elastic-load-balancing-v2',
@@ -45,7 +46,13 @@ const HEAVY_PACKAGES = [
 const LOADS: Record<string, string[]> = {
   'build-push': ['@aws-sdk/client-ecr'],
   'deploy-azure': ['@azure/arm-appcontainers', '@azure/arm-appservice', '@azure/identity'],
-  'deploy-ecs': ['@aws-sdk/client-ecs', '@aws-sdk/client-elastic-load-balancing-v2', 'yaml', 'zod'],
+  'deploy-ecs': [
+    '@aws-sdk/client-codedeploy',
+    '@aws-sdk/client-ecs',
+    '@aws-sdk/client-elastic-load-balancing-v2',
+    'yaml',
+    'zod',
+  ],
   gitops: ['@actions/github', 'undici', 'yaml'],
   preview: ['@actions/github', 'undici'],
   rollback: ['@aws-sdk/client-ecs', '@azure/arm-appcontainers', '@azure/arm-appservice', '@azure/identity', 'yaml'],

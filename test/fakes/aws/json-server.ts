@@ -240,7 +240,7 @@ export function startJsonServer(
  * AWS_ENDPOINT_URL_<SERVICE> per fake given, e.g. `awsEnvironment({ ECS: ecs.url })`.
  */
 export function awsEnvironment(
-  endpoints: Partial<Record<'ECS' | 'ECR' | 'ELASTIC_LOAD_BALANCING_V2', string>>,
+  endpoints: Partial<Record<'ECS' | 'ECR' | 'ELASTIC_LOAD_BALANCING_V2' | 'CODEDEPLOY', string>>,
 ): Record<string, string> {
   return {
     ...Object.fromEntries(Object.entries(endpoints).map(([service, url]) => [`AWS_ENDPOINT_URL_${service}`, url])),

@@ -40,6 +40,7 @@ import {
   type ServiceDeploymentBook,
 } from './service-deployments.js';
 import { checkStrategy, continueHook, type LambdaHook } from './strategies.js';
+import { taskSets, type TaskSets } from './task-sets.js';
 
 import type { TaskDriver } from './driver.js';
 
@@ -119,6 +120,8 @@ export interface FakeEcs extends JsonServer {
   alarms: Set<string>;
   /** What a Lambda lifecycle hook answers (default SUCCEEDED at once). */
   lambda: LambdaHook;
+  /** The task sets of CODE_DEPLOY services, as the local CodeDeploy drives them (task-sets.ts). */
+  taskSets: TaskSets;
   /** Where the service's production and test traffic go now (task definition ARN and weight). */
   trafficOf(
     cluster: string,
@@ -252,7 +255,10 @@ export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEc
     },
     clock,
   );
-  scheduler.holds = (service) => book.holds(service);
+  const sets = taskSets(scheduler, services);
+  // A CODE_DEPLOY service with a replacement task set beside the primary is CodeDeploy's to finish.
+  scheduler.holds = (service) =>
+    book.holds(service) || (service.deploymentController.type === 'CODE_DEPLOY' && service.deployments.length > 1);
 
   function tick() {
     const now = Date.now();
@@ -513,7 +519,12 @@ export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEc
     serviceDeployments: book,
     alarms: clock.alarms,
     lambda: (() => 'SUCCEEDED') as LambdaHook,
-    trafficOf: (clusterName: string, name: string) => book.trafficOf(services.get(`${clusterName}/${name}`) as Service),
+    taskSets: sets,
+    trafficOf: (clusterName: string, name: string) => {
+      const routes = sets.routes(clusterName, name);
+      if (routes) return { shifting: true, ...routes };
+      return book.trafficOf(services.get(`${clusterName}/${name}`) as Service);
+    },
     seedService(options: Parameters<FakeEcs['seedService']>[0]) {
       const clusterName = options.cluster ?? 'default';
       clusters.add(clusterName);

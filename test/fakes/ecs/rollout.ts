@@ -37,6 +37,11 @@ export interface Scheduler {
    * and counts tasks but leaves completing or failing the rollout to it.
    */
   holds?: (service: Service) => boolean;
+  /**
+   * The deployments that are task sets CodeDeploy created beside the primary one (a blue/green replacement): the
+   * scheduler launches their tasks too (API Reference, CreateTaskSet; ../codedeploy drives them).
+   */
+  taskSets?: Set<string>;
 }
 
 export function addEvent(service: Service, message: string) {
@@ -185,6 +190,23 @@ export function settleTask(task: Task, now: number, driver?: TaskDriver) {
   }
 }
 
+function launchMissing(scheduler: Scheduler, service: Service, deployment: Deployment) {
+  const definition = scheduler.definitions(deployment.taskDefinition);
+  const missing = deployment.desiredCount - liveTasks(scheduler, deployment).length;
+  if (missing <= 0 || deployment.rolloutState === 'FAILED') return;
+  const started = Array.from({ length: missing }, () =>
+    launchTask(
+      scheduler,
+      service.clusterArn,
+      definition,
+      `service:${service.serviceName}`,
+      deployment.id,
+      scheduler.behaviour(definition),
+    ),
+  );
+  addEvent(service, `has started ${started.length} tasks: ${started.map((t) => `(task ${nameOfTask(t)})`).join(' ')}.`);
+}
+
 export function liveTasks(scheduler: Scheduler, deployment: Deployment): Task[] {
   return [...scheduler.tasks.values()].filter((t) => t.startedBy === deployment.id && t.desiredStatus === 'RUNNING');
 }
@@ -201,26 +223,9 @@ export function advanceService(scheduler: Scheduler, service: Service, now = Dat
   for (const deployment of service.deployments)
     countFailures(scheduler, deployment, breaker.resetOnHealthyTask ?? true);
 
-  // Launch what the primary deployment lacks.
-  const definition = scheduler.definitions(primary.taskDefinition);
-  const live = liveTasks(scheduler, primary);
-  const missing = primary.desiredCount - live.length;
-  if (missing > 0 && primary.rolloutState !== 'FAILED') {
-    const started = Array.from({ length: missing }, () =>
-      launchTask(
-        scheduler,
-        service.clusterArn,
-        definition,
-        `service:${service.serviceName}`,
-        primary.id,
-        scheduler.behaviour(definition),
-      ),
-    );
-    addEvent(
-      service,
-      `has started ${started.length} tasks: ${started.map((t) => `(task ${nameOfTask(t)})`).join(' ')}.`,
-    );
-  }
+  // Launch what the primary deployment lacks, and what a CodeDeploy replacement task set lacks.
+  for (const deployment of service.deployments)
+    if (deployment === primary || scheduler.taskSets?.has(deployment.id)) launchMissing(scheduler, service, deployment);
 
   for (const deployment of service.deployments) {
     const tasks = liveTasks(scheduler, deployment);
