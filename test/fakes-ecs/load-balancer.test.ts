@@ -162,5 +162,15 @@ describe('the load balancer of a blue/green service', () => {
     expect(served.production['hello:2'] ?? 0).toBe(0);
     expect(served.production['hello:1']).toBeGreaterThanOrEqual(5);
     expect(served.test['hello:2']).toBe(1);
+    // The log says the same, in order and with times: the test probe came after the hook began AWAITING_ACTION.
+    const log = lb.requests();
+    expect(log.filter((r) => r.listener === 'production').map((r) => r.revision)).toEqual(
+      Array.from({ length: served.production['hello:1'] ?? 0 }, () => 'hello:1'),
+    );
+    const probed = log.filter((r) => r.listener === 'test');
+    expect(probed.map((r) => r.revision)).toEqual(['hello:2']);
+    const hook = ecs!.serviceDeployments.find(arn)?.traffic?.ran[0];
+    expect(hook?.startedAt).toBeLessThanOrEqual(probed[0]!.at);
+    expect(lb.requests(probed[0]!.at + 1).filter((r) => r.listener === 'test')).toEqual([]);
   }, 60_000);
 });
