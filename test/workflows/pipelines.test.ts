@@ -462,7 +462,7 @@ describe('ecs-pipeline.yml with gate: test-traffic', () => {
     for (const [id, mode] of [
       ['continue', 'continue'],
       ['gate-rollback', 'rollback'],
-    ])
+    ] as const)
       expect(rendered(id)).toMatchObject({
         mode,
         cluster: 'production',
