@@ -14,6 +14,7 @@ import type { Started } from './service.js';
 import { rollbackState } from './state.js';
 import type { TaskDefinition } from './taskdef.js';
 import { findServiceUrl, type ServiceUrl } from './url.js';
+import { atGate } from './gate.js';
 
 /**
  * The cloud half of deploy-ecs, loaded only after the inputs and the task definition file were checked.
@@ -43,11 +44,7 @@ export async function deploy(
     );
   }
   // From before the first update until the outcome is known, a cancelled run's post step knows what to put back.
-  rollbackState.save({
-    region: inputs.region,
-    cluster: inputs.cluster,
-    services: report.services.flatMap(({ service, previous }) => (previous ? [{ service, previous }] : [])),
-  });
+  saveRollback(inputs, report);
   try {
     await rollOut(client, inputs, { current, deadline: budget.at }, report);
   } catch (failure) {
@@ -56,6 +53,16 @@ export async function deploy(
     await core.group('Roll back', () => restore(client, inputs, { budget, failure, newArn }, report));
   } finally {
     rollbackState.clear();
+  }
+  if (report.services[0]?.outcome === 'paused') {
+    const watch = { region: inputs.region, intervalMs: inputs.pollIntervalMs, deadline: budget.at };
+    const rule = current.updates[0]?.testListenerRule ?? '';
+    await core.group('Gate', () =>
+      atGate(client, { rule, probe: inputs.gate.probe, requestTimeoutMs: inputs.requestTimeoutMs }, watch, report, () =>
+        saveRollback(inputs, report),
+      ),
+    );
+    return;
   }
   if (!inputs.wait) return;
   if (report.services.some((s) => s.targetGroupArns?.length)) {
@@ -77,11 +84,24 @@ async function rollOut(
   report: DeployReport,
 ): Promise<void> {
   const started = await core.group('Update service', () => startRollouts(client, inputs, current, report));
+  // Now with the service deployments named: a cancelled run stops those with StopServiceDeployment.
+  saveRollback(inputs, report);
   if (!inputs.wait) {
     for (const entry of report.services) entry.outcome = 'not-watched';
     return;
   }
   await core.group('Watch rollout', () => watchAll(client, inputs, { current, started, deadline }, report));
+}
+
+/** What a cancelled run's post step puts back (cancel.ts): each service's previous revision, its deployment. */
+function saveRollback(inputs: DeployEcsInputs, report: DeployReport): void {
+  rollbackState.save({
+    region: inputs.region,
+    cluster: inputs.cluster,
+    services: report.services.flatMap(({ service, previous, serviceDeploymentArn }) =>
+      previous ? [{ service, previous, ...(serviceDeploymentArn ? { serviceDeploymentArn } : {}) }] : [],
+    ),
+  });
 }
 
 function runMigration(
@@ -125,7 +145,7 @@ async function watchAll(
   );
   const thrown = watched.find((w): w is PromiseRejectedResult => w.status === 'rejected');
   if (thrown) throw thrown.reason;
-  const failed = report.services.filter((s) => s.outcome !== 'completed');
+  const failed = report.services.filter((s) => s.outcome !== 'completed' && s.outcome !== 'paused');
   if (failed.length > 0) throw rolloutError(failed);
 }
 

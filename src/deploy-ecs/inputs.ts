@@ -26,6 +26,7 @@ import {
   type CompatInputs,
 } from './compat.js';
 import { parseCommand, readRunTask, type RunTaskOptions } from './runtask-inputs.js';
+import { readGate, readStrategy, type GateInputs, type StrategyInputs } from './strategy-inputs.js';
 
 export type { RunTaskOptions } from './runtask-inputs.js';
 
@@ -83,6 +84,10 @@ export interface DeployEcsInputs {
   deregisterOldRevisions?: number;
   rollbackOnFailure: boolean;
   rollbackOnCancel: boolean;
+  /** strategy, bake-time, canary-*, linear-*, alarms and the load balancer's advanced configuration. */
+  strategy: StrategyInputs;
+  /** gate: test-traffic and its settings. */
+  gate: GateInputs;
   /** The inputs of the aws-actions ECS actions that deploy-ecs has no own name for. */
   compat: CompatInputs;
 }
@@ -252,7 +257,7 @@ function readPlace(): { region?: string; cluster: string; services: string[] } {
 }
 
 export function readInputs(): DeployEcsInputs {
-  oneOf('mode', ['deploy', 'teardown'] as const, 'deploy');
+  oneOf('mode', MODES, 'deploy');
   const { region, cluster, services } = readPlace();
   const containerName = optional('container-name');
   if (containerName?.includes(','))
@@ -299,6 +304,8 @@ export function readInputs(): DeployEcsInputs {
     deregisterOldRevisions: number('deregister-old-revisions', undefined, { min: 1, max: 1000 }),
     rollbackOnFailure: bool('rollback-on-failure', true),
     rollbackOnCancel: readRollbackOnCancel(),
+    strategy: readStrategy(),
+    gate: readGate(services.length, bool('wait-for-service-stability', true)),
     compat,
   };
 }
@@ -309,11 +316,20 @@ export function readRollbackOnCancel(): boolean {
 }
 
 /**
- * deploy (the default) rolls out a task definition; teardown deletes the services (preview environments).
- * Any other value is refused by readInputs.
+ * deploy (the default) rolls out a task definition; teardown deletes the services (preview environments);
+ * continue and rollback answer a deployment paused at the test-traffic gate. Any other value is refused by
+ * readInputs.
  */
+export const MODES = ['deploy', 'teardown', 'continue', 'rollback'] as const;
+
 export function isTeardown(): boolean {
   return optional('mode') === 'teardown';
+}
+
+/** mode: continue or rollback, else undefined. */
+export function gateAnswer(): 'continue' | 'rollback' | undefined {
+  const mode = optional('mode');
+  return mode === 'continue' || mode === 'rollback' ? mode : undefined;
 }
 
 export interface TeardownInputs {

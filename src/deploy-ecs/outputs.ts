@@ -9,6 +9,8 @@ export type OutputName =
   | 'previous-task-definition-arn'
   | 'deployment-id'
   | 'service-deployment-arn'
+  | 'test-url'
+  | 'gate'
   | 'rollout-state'
   | 'rolled-back'
   | 'changed'
@@ -24,6 +26,8 @@ export function deployOutputs(report: DeployReport): Outputs<OutputName> {
     'previous-task-definition-arn': first?.previous ?? '',
     'deployment-id': first?.deploymentId ?? '',
     'service-deployment-arn': serviceDeploymentArn(report),
+    'test-url': report.testUrl ?? '',
+    gate: report.gate,
     'rollout-state': rolloutState(report),
     'rolled-back': String(rolledBack(report)),
     changed: String(report.changed),
@@ -89,6 +93,8 @@ export function teardownOutputs(report: TeardownReport): Outputs<OutputName> {
     'previous-task-definition-arn': undefined,
     'deployment-id': undefined,
     'service-deployment-arn': undefined,
+    'test-url': undefined,
+    gate: undefined,
     'rollout-state': undefined,
     'rolled-back': undefined,
     changed: undefined,

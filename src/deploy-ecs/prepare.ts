@@ -8,6 +8,7 @@ import { InputError } from '../lib/errors.js';
 import type { DeployEcsInputs } from './inputs.js';
 import type { DeployReport } from './report.js';
 import { describeTaskDefinition, register } from './revisions.js';
+import { strategyUpdate, type StrategyUpdate } from './strategy.js';
 import { imagesOf, render, type TaskDefinition } from './taskdef.js';
 
 /**
@@ -20,6 +21,8 @@ export interface Current {
   services: (Service | undefined)[];
   definition: TaskDefinition;
   taskDefinitionArn: string;
+  /** Per service, the strategy its update runs with and the deployment configuration it sends. */
+  updates: StrategyUpdate[];
 }
 
 export async function prepare(
@@ -30,6 +33,12 @@ export async function prepare(
 ): Promise<Current> {
   const services = await findServices(client, inputs);
   refuseOtherControllers(inputs, services);
+  // Checked against the services as they are, before anything is registered.
+  const updates = inputs.services.map((name, i) => {
+    const target = inputs.createService?.targetGroupArn;
+    const created = target ? [{ targetGroupArn: target }] : [];
+    return strategyUpdate(name, services[i], { inputs: inputs.strategy, gate: inputs.gate, created });
+  });
   recordServices(inputs.services, services, report);
   // A file was rendered before the SDK was loaded; a registered revision is rendered once it is read.
   const base = fileDefinition
@@ -45,7 +54,7 @@ export async function prepare(
   report.renderedFile = writeRendered(definition);
   core.info(`images: ${report.images.join(', ')}`);
   const taskDefinitionArn = await registerIfChanged(client, inputs, { ...base, definition, changed }, report);
-  return { services, definition, taskDefinitionArn };
+  return { services, definition, taskDefinitionArn, updates };
 }
 
 async function findServices(client: ECSClient, inputs: DeployEcsInputs): Promise<(Service | undefined)[]> {

@@ -12,7 +12,8 @@ export interface ServiceReport {
   previous?: string;
   deploymentId?: string;
   rolloutState?: string;
-  outcome: 'completed' | 'failed' | 'timeout' | 'not-watched' | 'pending';
+  /** paused: waiting at the test-traffic gate (gate: test-traffic), which a later step answers. */
+  outcome: 'completed' | 'failed' | 'timeout' | 'not-watched' | 'pending' | 'paused';
   reason?: string;
   events: string[];
   stoppedTasks: StoppedTask[];
@@ -43,7 +44,14 @@ export interface ServiceReport {
   stages?: { stage: string; at: number }[];
   /** When the following ended, so the last stage has a length. */
   stagesEndedAt?: number;
+  /** The gate's PAUSE hook the deployment waits at. */
+  gateHookId?: string;
+  /** When the gate was answered (ContinueServiceDeployment), ms since epoch. */
+  answeredAt?: number;
 }
+
+/** What became of the test-traffic gate (the `gate` output). */
+export type GateState = 'none' | 'paused' | 'continued' | 'rolled-back';
 
 export interface DeployReport {
   /** Known once the inputs are read. */
@@ -60,8 +68,13 @@ export interface DeployReport {
   renderedFile?: string;
   /** The load balancer URL of the first service that has one (service-url). */
   serviceUrl?: ServiceUrl;
+  gate: GateState;
+  /** The test listener's URL, once the deployment paused at the gate (test-url). */
+  testUrl?: string;
+  /** The one-step form's probe of the test URL: passed, and what it said. */
+  gateProbe?: { url: string; passed: boolean; detail: string };
 }
 
 export function emptyReport(): DeployReport {
-  return { changed: false, registered: false, images: [], services: [], deregistered: [] };
+  return { changed: false, registered: false, images: [], services: [], deregistered: [], gate: 'none' };
 }

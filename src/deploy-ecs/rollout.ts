@@ -10,7 +10,14 @@ import type { DeployEcsInputs } from './inputs.js';
 import type { Current } from './prepare.js';
 import type { DeployReport, ServiceReport } from './report.js';
 import { createService, updateService, type Started } from './service.js';
-import { followServiceDeployment, nameServiceDeployment, trafficStrategy } from './service-deployment.js';
+import {
+  followServiceDeployment,
+  nameServiceDeployment,
+  SERVICE_DEPLOYMENT_PERMISSIONS,
+  traffic,
+  trafficStrategy,
+} from './service-deployment.js';
+import { GATE_STAGE } from './strategy-inputs.js';
 
 /**
  * Pointing the services at the new revision and watching each rollout until ECS shows how it ends. What is put
@@ -61,12 +68,13 @@ async function startOne(
   const i = inputs.services.indexOf(entry.service);
   try {
     return current.services[i] || !inputs.createService
-      ? await updateService(client, inputs, entry.service, arn)
+      ? await updateService(client, inputs, entry.service, arn, current.updates[i])
       : await createService(client, inputs, {
           service: entry.service,
           taskDefinitionArn: arn,
           definition: current.definition,
           create: inputs.createService,
+          update: current.updates[i],
         });
   } catch (error) {
     if (!mayHaveApplied(error)) throw error;
@@ -198,12 +206,28 @@ async function followed(
 ): Promise<boolean> {
   const strategy = trafficStrategy(started.service);
   const arn = entry.serviceDeploymentArn;
+  const gated = inputs.gate.kind === 'test-traffic';
+  if (gated && (!strategy || !arn)) throw ungated(entry.service, strategy);
   if (!strategy || !arn) return true;
   entry.strategy = strategy;
-  log(`following the ${strategy} service deployment stage by stage`);
+  log(`following the ${strategy} service deployment stage by stage${gated ? `, up to the gate at ${GATE_STAGE}` : ''}`);
   const timeoutMs = Math.max(0, deadline - Date.now());
-  const end = await followServiceDeployment(client, { entry, arn, intervalMs: inputs.pollIntervalMs, timeoutMs }, log);
+  const end = await followServiceDeployment(
+    client,
+    { entry, arn, intervalMs: inputs.pollIntervalMs, timeoutMs, ...(gated ? { pauseAt: GATE_STAGE } : {}) },
+    log,
+  );
+  if (end.outcome === 'unknown' && gated) throw ungated(entry.service, strategy);
   if (end.outcome === 'completed' || end.outcome === 'unknown') return true;
+  if (end.outcome === 'paused') {
+    entry.outcome = 'paused';
+    entry.rolloutState = 'IN_PROGRESS';
+    entry.gateHookId = end.hookId;
+    log(
+      `paused at the gate (${GATE_STAGE}${traffic(end.view)}): production traffic stays on ${shortArn(entry.previous)}`,
+    );
+    return false;
+  }
   entry.outcome = end.outcome;
   entry.reason = end.reason;
   if (end.outcome === 'failed') {
@@ -212,6 +236,24 @@ async function followed(
   }
   log(`rollout ${end.outcome}: ${end.reason}`);
   return false;
+}
+
+/**
+ * The gate waits on the service deployment itself: without it (a rolling update, or a role that may not read
+ * service deployments) there is no pause to wait for.
+ */
+function ungated(service: string, strategy: string | undefined): CloudError {
+  return strategy
+    ? new CloudError(
+        `${service}: the gate needs the service deployment, and it cannot be read: see the warning above.`,
+        'AccessDeniedException',
+        `Allow ${SERVICE_DEPLOYMENT_PERMISSIONS}, ecs:ContinueServiceDeployment to the deploying role.`,
+      )
+    : new CloudError(
+        `${service}: the update started a rolling deployment, which has no test traffic to gate.`,
+        'NoTrafficShift',
+        'Set strategy: BLUE_GREEN, CANARY or LINEAR on the service (or with the strategy input).',
+      );
 }
 
 /** What the watch saw, into the service's report. */

@@ -67,24 +67,34 @@ export type FollowEnd =
   /** It could not be followed: the DescribeServices watch decides. */
   | { outcome: 'unknown' }
   | { outcome: 'failed'; reason: string; rolledBack: boolean }
-  | { outcome: 'timeout'; reason: string };
+  | { outcome: 'timeout'; reason: string }
+  /** Waiting at the PAUSE hook of the stage asked for (the gate). */
+  | { outcome: 'paused'; hookId: string; view: DeploymentView };
 
 /** Watches a traffic-shifting service deployment to its end, logging each lifecycle stage as it starts. */
 export async function followServiceDeployment(
   client: ECSClient,
-  { entry, arn, intervalMs, timeoutMs }: { entry: ServiceReport; arn: string; intervalMs: number; timeoutMs: number },
+  {
+    entry,
+    arn,
+    intervalMs,
+    timeoutMs,
+    pauseAt,
+  }: { entry: ServiceReport; arn: string; intervalMs: number; timeoutMs: number; pauseAt?: string },
   log: (line: string) => void,
 ): Promise<FollowEnd> {
-  const stages: StageMark[] = (entry.stages = []);
+  // A deployment followed again (after the gate) keeps the stages seen so far.
+  const stages: StageMark[] = (entry.stages ??= []);
   let end: Awaited<ReturnType<typeof watchServiceDeployment>>;
   let seen: DeploymentView | undefined;
   try {
     end = await watchServiceDeployment(client, arn, {
       intervalMs,
       timeoutMs,
+      ...(pauseAt ? { pauseAt } : {}),
       onChange(view, previous) {
         seen = view;
-        if (view.stage && view.stage !== previous?.stage) {
+        if (view.stage && view.stage !== previous?.stage && view.stage !== stages.at(-1)?.stage) {
           stages.push({ stage: view.stage, at: Date.now() });
           log(`stage ${view.stage}${traffic(view)}`);
         } else if (previous && traffic(view) !== traffic(previous)) {
@@ -106,6 +116,7 @@ export async function followServiceDeployment(
   } finally {
     entry.stagesEndedAt = Date.now();
   }
+  if (end.kind === 'paused') return { outcome: 'paused', hookId: end.hookId, view: end.view };
   return end.kind === 'finished' ? ending(end.view) : timedOut(end.view ?? seen);
 }
 
@@ -117,13 +128,13 @@ function timedOut(view: DeploymentView | undefined, cut?: string): FollowEnd {
   };
 }
 
-function traffic(view: DeploymentView): string {
+export function traffic(view: DeploymentView): string {
   if (view.production === undefined && view.test === undefined) return '';
   return ` (production ${view.production ?? 0}%, test ${view.test ?? 0}% on the new revision)`;
 }
 
 /** SUCCESSFUL completes; any other final status fails the step with what ECS said of it. */
-function ending(view: DeploymentView): FollowEnd {
+export function ending(view: DeploymentView): FollowEnd {
   if (view.status === 'SUCCESSFUL') return { outcome: 'completed' };
   const trim = (text: string | undefined) => text?.trim().replace(/\.$/, '');
   const status = trim(view.statusReason);

@@ -8,6 +8,7 @@ import {
 import { aws } from '../lib/aws.js';
 import { InputError } from '../lib/errors.js';
 import type { CreateServiceOptions, DeployEcsInputs } from './inputs.js';
+import type { StrategyUpdate } from './strategy.js';
 import type { TaskDefinition } from './taskdef.js';
 
 /** Pointing a service at a revision: UpdateService, or CreateService the first time. */
@@ -29,6 +30,7 @@ export async function updateService(
   inputs: DeployEcsInputs,
   service: string,
   taskDefinitionArn: string,
+  update?: StrategyUpdate,
 ): Promise<Started> {
   const input = {
     cluster: inputs.cluster,
@@ -42,6 +44,8 @@ export async function updateService(
       ? { enableExecuteCommand: inputs.compat.enableExecuteCommand }
       : {}),
     ...(inputs.compat.serviceVolume ? { volumeConfigurations: [inputs.compat.serviceVolume] } : {}),
+    ...(update?.deploymentConfiguration ? { deploymentConfiguration: update.deploymentConfiguration } : {}),
+    ...(update?.loadBalancers ? { loadBalancers: update.loadBalancers } : {}),
   } as UpdateServiceCommandInput;
   const answer = await aws(`ecs:UpdateService (${service})`, () => client.send(new UpdateServiceCommand(input)));
   return started(answer.service, taskDefinitionArn);
@@ -61,12 +65,13 @@ export interface NewService {
   taskDefinitionArn: string;
   definition: TaskDefinition;
   create: CreateServiceOptions;
+  update?: StrategyUpdate;
 }
 
 export async function createService(
   client: ECSClient,
   inputs: DeployEcsInputs,
-  { service, taskDefinitionArn, definition, create }: NewService,
+  { service, taskDefinitionArn, definition, create, update }: NewService,
 ): Promise<Started> {
   const answer = await aws(`ecs:CreateService (${service})`, () =>
     client.send(
@@ -87,6 +92,7 @@ export async function createService(
           deploymentCircuitBreaker: { enable: create.circuitBreaker, rollback: create.circuitBreaker },
           maximumPercent: 200,
           minimumHealthyPercent: 100,
+          ...update?.deploymentConfiguration,
         },
         ...(create.targetGroupArn
           ? {
@@ -95,6 +101,7 @@ export async function createService(
                   targetGroupArn: create.targetGroupArn,
                   containerName: loadBalancedContainer(definition, inputs.render.containerName),
                   containerPort: create.containerPort,
+                  ...(update?.advanced ? { advancedConfiguration: update.advanced } : {}),
                 },
               ],
             }

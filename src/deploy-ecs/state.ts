@@ -9,7 +9,8 @@ import { stateSlot } from '../lib/state.js';
 export interface RollbackState {
   region?: string;
   cluster: string;
-  services: { service: string; previous: string }[];
+  /** serviceDeploymentArn: the service deployment the update started, once named (stopped with rollback). */
+  services: { service: string; previous: string; serviceDeploymentArn?: string }[];
 }
 
 const isText = (value: unknown): value is string => typeof value === 'string';
@@ -22,7 +23,10 @@ function problemOf(value: unknown): string | undefined {
   if (!isText(cluster)) return 'cluster is not text';
   if (!Array.isArray(services)) return 'services is not a list';
   const bad = services.findIndex(
-    (entry: { service?: unknown; previous?: unknown } | null) => !isText(entry?.service) || !isText(entry?.previous),
+    (entry: { service?: unknown; previous?: unknown; serviceDeploymentArn?: unknown } | null) =>
+      !isText(entry?.service) ||
+      !isText(entry?.previous) ||
+      (entry.serviceDeploymentArn !== undefined && !isText(entry.serviceDeploymentArn)),
   );
   return bad >= 0 ? `services.${bad} needs a service and a previous revision` : undefined;
 }
@@ -31,7 +35,15 @@ function parseRollback(value: unknown): RollbackState {
   const problem = problemOf(value);
   if (problem) throw new Error(`The state saved by deploy-ecs's main step is not a rollback plan: ${problem}.`);
   const { region, cluster, services } = value as RollbackState;
-  return { region, cluster, services: services.map(({ service, previous }) => ({ service, previous })) };
+  return {
+    region,
+    cluster,
+    services: services.map(({ service, previous, serviceDeploymentArn }) => ({
+      service,
+      previous,
+      ...(serviceDeploymentArn ? { serviceDeploymentArn } : {}),
+    })),
+  };
 }
 
 /** Saved when the watch begins, cleared when it ends: set only while a rollout is in progress. */

@@ -52,7 +52,7 @@ export function urlOf(dnsName: string, listeners: Endpoint[]): string | undefine
 }
 
 /** The SDK module, imported once, and a client made with it. */
-interface Elbv2 {
+export interface Elbv2 {
   sdk: typeof Elbv2Sdk;
   client: Elbv2Sdk.ElasticLoadBalancingV2Client;
 }
@@ -62,7 +62,7 @@ interface Elbv2 {
  * AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2 or AWS_ENDPOINT_URL, which the SDK reads itself), but here:
  * every action bundles aws.ts, and a lazy import there would put the ELBv2 SDK into each of their dist/.
  */
-async function elbv2(options: AwsOptions): Promise<Elbv2> {
+export async function elbv2(options: AwsOptions): Promise<Elbv2> {
   const sdk = await import('@aws-sdk/client-elastic-load-balancing-v2');
   return { sdk, client: new sdk.ElasticLoadBalancingV2Client(clientConfig(options)) };
 }

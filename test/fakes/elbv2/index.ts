@@ -6,8 +6,9 @@ import { members, queryProtocol } from './query.js';
  * A local Elastic Load Balancing (v2) endpoint on the Query protocol, API version 2015-12-01, for the real
  * @aws-sdk/client-elastic-load-balancing-v2 through AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: the three
  * reads that find a load balancer from a target group (DescribeTargetGroups, DescribeLoadBalancers,
- * DescribeListeners), with ELBv2's field names and its TargetGroupNotFound / LoadBalancerNotFound /
- * ListenerNotFound errors. Tests seed what an account would have.
+ * DescribeListeners) and listener rules (DescribeRules, for ECS blue/green's production and test listener rules),
+ * with ELBv2's field names and its TargetGroupNotFound / LoadBalancerNotFound / ListenerNotFound / RuleNotFound
+ * errors. Tests seed what an account would have.
  */
 
 const REGION = 'us-east-1';
@@ -53,6 +54,30 @@ export interface TargetGroup {
   LoadBalancerArns: string[];
 }
 
+/** A listener rule (API Reference, Rule): a forward action with weighted target groups, and its conditions. */
+export interface Rule {
+  RuleArn: string;
+  Priority: string;
+  Conditions: {
+    Field: 'path-pattern' | 'host-header';
+    Values: string[];
+    PathPatternConfig?: { Values: string[] };
+    HostHeaderConfig?: { Values: string[] };
+  }[];
+  Actions: {
+    Type: 'forward';
+    Order: number;
+    ForwardConfig: {
+      TargetGroups: { TargetGroupArn: string; Weight: number }[];
+      TargetGroupStickinessConfig: { Enabled: boolean };
+    };
+  }[];
+  IsDefault: boolean;
+}
+
+/** Where a rule's forward action sends traffic now, asked at each DescribeRules (the local ECS moves it). */
+export type RuleWeights = (ruleArn: string) => { TargetGroupArn: string; Weight: number }[] | undefined;
+
 export interface FakeElbv2 extends AwsServer {
   loadBalancers: Map<string, LoadBalancer>;
   listeners: Map<string, Listener>;
@@ -70,6 +95,20 @@ export interface FakeElbv2 extends AwsServer {
   }): { loadBalancer: LoadBalancer; targetGroup: TargetGroup };
   /** Seeds a target group that no load balancer uses (yet). */
   seedTargetGroup(name: string): TargetGroup;
+  rules: Map<string, Rule>;
+  /**
+   * Seeds a rule on a listener forwarding to target groups by weight, with a path-pattern condition when given;
+   * the rule ARN is the listener's with listener-rule and an id (API Reference, Rule RuleArn).
+   */
+  seedRule(options: {
+    listenerArn: string;
+    priority: number;
+    targetGroups: { arn: string; weight: number }[];
+    pathPattern?: string;
+    hostHeader?: string;
+  }): Rule;
+  /** Set by a test to have DescribeRules show the weights the local ECS moves as it shifts traffic. */
+  weights?: RuleWeights;
 }
 
 export async function startFakeElbv2(): Promise<FakeElbv2> {
@@ -166,6 +205,67 @@ export async function startFakeElbv2(): Promise<FakeElbv2> {
   const namedTargetGroups = lookup(targetGroups, 'TargetGroupArns', (g) => g.TargetGroupName, noTargetGroup);
   const namedLoadBalancers = lookup(loadBalancers, 'LoadBalancerArns', (lb) => lb.LoadBalancerName, noLoadBalancer);
 
+  const rules = new Map<string, Rule>();
+  function seedRule(options: Parameters<FakeElbv2['seedRule']>[0]): Rule {
+    if (!listeners.has(options.listenerArn)) throw noListener;
+    const conditions: Rule['Conditions'] = [
+      ...(options.pathPattern
+        ? [
+            {
+              Field: 'path-pattern' as const,
+              Values: [options.pathPattern],
+              PathPatternConfig: { Values: [options.pathPattern] },
+            },
+          ]
+        : []),
+      ...(options.hostHeader
+        ? [
+            {
+              Field: 'host-header' as const,
+              Values: [options.hostHeader],
+              HostHeaderConfig: { Values: [options.hostHeader] },
+            },
+          ]
+        : []),
+    ];
+    const rule: Rule = {
+      RuleArn: `${options.listenerArn.replace(':listener/', ':listener-rule/')}/${id()}`,
+      Priority: String(options.priority),
+      Conditions: conditions,
+      Actions: [
+        {
+          Type: 'forward',
+          Order: 1,
+          ForwardConfig: {
+            TargetGroups: options.targetGroups.map((g) => ({ TargetGroupArn: g.arn, Weight: g.weight })),
+            TargetGroupStickinessConfig: { Enabled: false },
+          },
+        },
+      ],
+      IsDefault: false,
+    };
+    rules.set(rule.RuleArn, rule);
+    return rule;
+  }
+  const noRule = new AwsFault('RuleNotFound', 'One or more rules not found');
+  /** A rule as DescribeRules shows it now: the weights the local ECS set, when a test wired them. */
+  const shown = (rule: Rule): Rule => {
+    const moved = api.weights?.(rule.RuleArn);
+    if (!moved) return rule;
+    const [action] = rule.Actions;
+    return {
+      ...rule,
+      Actions: [
+        {
+          ...(action as Rule['Actions'][0]),
+          ForwardConfig: { TargetGroups: moved, TargetGroupStickinessConfig: { Enabled: false } },
+        },
+      ],
+    };
+  };
+  // The object returned below, whose `weights` a test may set at any time.
+  let api: FakeElbv2;
+
   const server = await startAwsServer(
     queryProtocol({
       namespace: 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/',
@@ -194,13 +294,26 @@ export async function startFakeElbv2(): Promise<FakeElbv2> {
         const [lb] = pick(loadBalancers, [String(params.LoadBalancerArn)], noLoadBalancer);
         return { Listeners: [...listeners.values()].filter((l) => l.LoadBalancerArn === lb?.LoadBalancerArn) };
       },
+      // API Reference, DescribeRules: "You must specify either a listener or rules"; an unknown rule is
+      // RuleNotFound, an unknown listener ListenerNotFound.
+      DescribeRules: (params) => {
+        const arns = members(params, 'RuleArns');
+        if (arns.length) return { Rules: pick(rules, arns, noRule).map(shown) };
+        if (!params.ListenerArn)
+          throw new AwsFault('ValidationError', 'You must specify either listener ARNs or rule ARNs');
+        pick(listeners, [String(params.ListenerArn)], noListener);
+        const prefix = `${String(params.ListenerArn).replace(':listener/', ':listener-rule/')}/`;
+        return { Rules: [...rules.values()].filter((r) => r.RuleArn.startsWith(prefix)).map(shown) };
+      },
     },
   );
-  return Object.assign(server, {
+  return (api = Object.assign(server, {
     loadBalancers,
     listeners,
     targetGroups,
+    rules,
     seedLoadBalancer,
+    seedRule,
     seedTargetGroup: (name: string) => seedTargetGroup(name),
-  });
+  }) as FakeElbv2);
 }
