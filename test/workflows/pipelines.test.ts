@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readContainerAppInputs, readTarget } from '../../src/deploy-azure/containerapp-inputs.js';
 import { readInputs as readRollbackInputs } from '../../src/rollback/inputs.js';
 import { readInputs as readSmokeInputs } from '../../src/smoke-test/inputs.js';
+import { readInputs as readDeployEcsInputs } from '../../src/deploy-ecs/inputs.js';
 import { render } from './expressions.js';
 import { lint } from './linter.js';
 import {
@@ -17,6 +18,7 @@ import {
   ownAction,
   ownWorkflow,
   references,
+  root,
   workflow,
   workflowDir,
   workflowFiles,
@@ -391,7 +393,8 @@ describe('ecs-pipeline.yml with gate: test-traffic', () => {
       'aws-region': 'us-east-1',
       cluster: 'production',
       service: 'web',
-      'task-definition': 'task-definition.json',
+      // A task definition file that exists, for deploy-ecs's input reader.
+      'task-definition': 'examples/hello-service/task-definition.json',
       'container-name': 'web',
       strategy: 'CANARY',
       'canary-percent': '10',
@@ -422,13 +425,14 @@ describe('ecs-pipeline.yml with gate: test-traffic', () => {
     return Object.fromEntries(Object.entries(step.with!).map(([name, value]) => [name, render(value, contexts)]));
   }
   /** The runner's INPUT_* variables for the step: its rendered `with:`, the action's defaults for the rest. */
-  function asRunner(id: string): void {
+  function asRunner(id: string, inputs: Record<string, unknown> = {}): void {
     const action = actionSpec(ownAction(steps.find((s) => s.id === id)!.uses!)!)!;
-    const given = rendered(id);
+    const given = rendered(id, inputs);
     for (const [name, input] of Object.entries(action.inputs)) {
       const value = given[name] ?? input.default;
       if (value !== undefined) vi.stubEnv(`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, String(value));
     }
+    vi.stubEnv('GITHUB_WORKSPACE', root);
   }
   afterEach(() => vi.unstubAllEnvs());
 
@@ -441,6 +445,20 @@ describe('ecs-pipeline.yml with gate: test-traffic', () => {
     // Without the caller saying so, no strategy is set and no gate is asked for: the service's own.
     const plain = rendered('deploy', { strategy: '', gate: 'none', 'canary-percent': '', 'canary-bake-time': '' });
     expect(plain).toMatchObject({ strategy: '', gate: 'none', 'bake-time': '', 'canary-percent': '', alarms: '' });
+  });
+
+  it("is taken by deploy-ecs's own input reader as a canary behind the gate, and without them as the service's own strategy and no gate", () => {
+    asRunner('deploy');
+    expect(readDeployEcsInputs()).toMatchObject({
+      strategy: { strategy: 'CANARY', canary: { canaryPercent: 10, canaryBakeTimeInMinutes: 5 } },
+      gate: { kind: 'test-traffic' },
+    });
+    vi.unstubAllEnvs();
+    asRunner('deploy', { strategy: '', gate: 'none', 'canary-percent': '', 'canary-bake-time': '' });
+    const plain = readDeployEcsInputs();
+    expect(plain.strategy.strategy).toBeUndefined();
+    expect(plain.strategy.canary).toEqual({});
+    expect(plain.gate.kind).toBe('none');
   });
 
   it("proves the new revision at the test listener (deploy-ecs's test-url + health-path) with the production smoke test's checks, read by smoke-test's own input reader", () => {
