@@ -189,12 +189,12 @@ const DEPLOY_ONLY = [
   'rollback-on-failure',
 ];
 
-export function refuseInTeardown(): void {
+export function refuseInTeardown(mode = 'mode: teardown', does = 'only deletes services'): void {
   const name = DEPLOY_ONLY.find(given);
   if (name === undefined) return;
   throw new InputError(
-    `Input '${name}' has no meaning with 'mode: teardown', which only deletes services.`,
-    `Remove '${name}' from the teardown step, or drop 'mode: teardown' to deploy.`,
+    `Input '${name}' has no meaning with '${mode}', which ${does}.`,
+    `Remove '${name}' from the step, or drop '${mode}' to deploy.`,
   );
 }
 

@@ -332,6 +332,52 @@ export function gateAnswer(): 'continue' | 'rollback' | undefined {
   return mode === 'continue' || mode === 'rollback' ? mode : undefined;
 }
 
+/** mode: continue / rollback: which deployment, and how long to watch it after the answer. */
+export interface AnswerInputs {
+  mode: 'continue' | 'rollback';
+  region?: string;
+  cluster: string;
+  service: string;
+  serviceDeploymentArn?: string;
+  waitMs: number;
+  pollIntervalMs: number;
+  requestTimeoutMs: number;
+}
+
+/** The ARN of a service deployment (API Reference, ServiceDeployment serviceDeploymentArn). */
+const serviceDeploymentArn = {
+  says: 'a service deployment ARN, arn:aws:ecs:<region>:<account>:service-deployment/<cluster>/<service>/<id>',
+  test: (value: string) =>
+    /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service-deployment\/[A-Za-z0-9_-]{1,255}\/[A-Za-z0-9_-]{1,255}\/[A-Za-z0-9_-]+$/.test(
+      value,
+    ),
+};
+
+export function readAnswerInputs(mode: 'continue' | 'rollback'): AnswerInputs {
+  const { region, cluster, services } = readPlace();
+  if (services.length !== 1)
+    throw new InputError(
+      `Input 'mode: ${mode}' needs one 'service': the service whose deployment waits at the gate${services.length ? `, got ${services.length}` : ''}.`,
+    );
+  refuseInTeardown(`mode: ${mode}`, 'answers a deployment paused at the gate');
+  const arn = optionalName('service-deployment-arn', serviceDeploymentArn);
+  if (arn && !arn.includes(`/${services[0]}/`))
+    throw new InputError(
+      `Input 'service-deployment-arn' is a deployment of another service than '${services[0]}': ${arn}.`,
+    );
+  const { waitMs, pollIntervalMs, requestTimeoutMs } = readWatch();
+  return {
+    mode,
+    region,
+    cluster,
+    service: services[0] as string,
+    ...(arn ? { serviceDeploymentArn: arn } : {}),
+    waitMs,
+    pollIntervalMs,
+    requestTimeoutMs,
+  };
+}
+
 export interface TeardownInputs {
   region?: string;
   cluster: string;

@@ -1,5 +1,5 @@
 import { runStage, type Stage } from '../lib/action.js';
-import { isTeardown, readInputs, readTeardownInputs } from './inputs.js';
+import { gateAnswer, isTeardown, readAnswerInputs, readInputs, readTeardownInputs } from './inputs.js';
 import { deployOutputs, teardownOutputs, type OutputName } from './outputs.js';
 import { emptyReport, type DeployReport } from './report.js';
 import { deploySummary, teardownSummary } from './summary.js';
@@ -8,10 +8,12 @@ import type { TeardownReport } from './teardown.js';
 /**
  * deploy-ecs: render and register the task definition, run the one-off task, update or create the
  * services, watch each rollout and fail as soon as ECS shows it cannot succeed. With `mode: teardown`, it
- * deletes the services instead (a pull request's preview).
+ * deletes the services instead (a pull request's preview); with `mode: continue` or `rollback`, it answers a
+ * deployment paused at the test-traffic gate.
  */
 export async function run(): Promise<void> {
   if (isTeardown()) await runStage(teardownStage);
+  else if (gateAnswer()) await runStage(answerStage);
   else await runStage(deployStage);
 }
 
@@ -30,6 +32,19 @@ export const deployStage: Stage<DeployReport, OutputName> = {
         : undefined;
     const { deploy } = await import('./deploy.js');
     await deploy(inputs, file, report);
+  },
+  outputs: deployOutputs,
+  summary: deploySummary,
+};
+
+export const answerStage: Stage<DeployReport, OutputName> = {
+  name: 'deploy-ecs gate',
+  start: emptyReport,
+  async run(report) {
+    const inputs = readAnswerInputs(gateAnswer() ?? 'continue');
+    report.cluster = inputs.cluster;
+    const { answer } = await import('./answer.js');
+    await answer(inputs, report);
   },
   outputs: deployOutputs,
   summary: deploySummary,

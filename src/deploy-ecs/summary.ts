@@ -34,6 +34,7 @@ export function deploySummary({ report, error }: Finished<DeployReport>): Summar
           ? `${code(report.taskDefinitionArn)}${report.registered ? ' (new revision)' : ' (existing revision)'}`
           : undefined,
       ],
+      ['Gate', gateLine(report)],
       ['Service URL', serviceUrl(report)],
       ['Images', report.images.map(code).join('<br>')],
       [
@@ -49,6 +50,8 @@ export function deploySummary({ report, error }: Finished<DeployReport>): Summar
 }
 
 function successHeadline(report: DeployReport): string {
+  if (report.gate === 'paused')
+    return `${report.services[0]?.service ?? ''} waits at the test-traffic gate: ${shortArn(report.taskDefinitionArn)} takes test traffic only; answer with mode: continue or rollback.`;
   if (report.services.some((s) => s.outcome === 'not-watched'))
     return 'Deployment started; not watched (wait-for-service-stability: false).';
   const names = report.services.map((s) => s.service).join(', ');
@@ -78,6 +81,13 @@ function serviceLine(report: DeployReport, s: ServiceReport): string {
 
 function deploymentLine(s: ServiceReport): string {
   return `${code(s.serviceDeploymentArn ?? '')}${s.strategy ? ` (${s.strategy})` : ''}`;
+}
+
+function gateLine(report: DeployReport): string | undefined {
+  if (report.gate === 'none') return undefined;
+  const url = report.testUrl ? ` (test URL ${report.testUrl})` : '';
+  const probe = report.gateProbe ? `<br>${report.gateProbe.passed ? '✅' : '❌'} ${report.gateProbe.detail}` : '';
+  return `${report.gate}${url}${probe}`;
 }
 
 function serviceUrl({ serviceUrl: found, services }: DeployReport): string | undefined {
