@@ -30,7 +30,8 @@ export const GATE_RELEASES: [Release, Release] = [
   {
     version: '1.3.0',
     bug: 'unhealthy',
-    story: "a canary whose /health answers 503: the smoke test through the test listener fails at the gate, it's rolled back",
+    story:
+      "a canary whose /health answers 503: the smoke test through the test listener fails at the gate, it's rolled back",
   },
   {
     version: '1.4.0',
@@ -54,7 +55,11 @@ export interface GateChapter {
 export async function gateChapter(chapter: GateChapter): Promise<string | undefined> {
   const { cloud, cluster, service } = chapter;
   console.log(bold('the test-traffic gate: canary releases proven before any production request reaches them'));
-  await blueGreen(cloud, cluster, service);
+  const { green } = await blueGreen(cloud, cluster, service);
+  console.log(
+    `test listener      ${cloud.lb.testUrl} (target group ${green}; a minute of the canary lasts ${MINUTE_MS} ms here)`,
+  );
+  console.log(`production users   a request to ${cloud.lb.url}/health every 50 ms until the end of the chapter`);
   const users = productionUsers(cloud.lb.url);
   try {
     const [bad, good] = GATE_RELEASES;
@@ -73,7 +78,11 @@ export async function gateChapter(chapter: GateChapter): Promise<string | undefi
  * group and the test listener on the demo's load balancer (its second port), the two listener rules, and the
  * service's load balancer with advancedConfiguration (UpdateService).
  */
-async function blueGreen(cloud: LocalCloud, cluster: string, service: string) {
+export async function blueGreen(
+  cloud: Pick<LocalCloud, 'ecs' | 'elbv2' | 'lb' | 'env' | 'targetGroupArn'>,
+  cluster: string,
+  service: string,
+): Promise<{ green: string }> {
   const { elbv2, lb } = cloud;
   const blue = elbv2.targetGroups.get(cloud.targetGroupArn);
   const balancer = blue?.LoadBalancerArns[0];
@@ -125,12 +134,11 @@ async function blueGreen(cloud: LocalCloud, cluster: string, service: string) {
   } finally {
     client.destroy();
   }
-  console.log(`test listener      ${lb.testUrl} (target group ${green.TargetGroupName}; a minute lasts ${MINUTE_MS} ms here)`);
-  console.log(`production users   a request to ${lb.url}/health every 50 ms until the end of the chapter`);
+  return { green: green.TargetGroupName };
 }
 
 /** Production keeps being used during the releases: one request at a time, 50 ms apart. */
-function productionUsers(url: string) {
+export function productionUsers(url: string) {
   let running = true;
   const loop = (async () => {
     while (running) {
@@ -202,12 +210,17 @@ async function rejected(chapter: GateChapter, release: Release): Promise<string 
   if (deployed.outputs.gate !== 'paused')
     return `deploy-ecs did not stop ${release.version} at the gate (gate output '${deployed.outputs.gate ?? ''}')`;
   const probed = await gateSmoke(chapter, release, deployed.outputs['test-url'] ?? '');
-  if (probed.passed) return `the smoke test through the test listener passed ${release.version}, whose /health answers 503`;
+  if (probed.passed)
+    return `the smoke test through the test listener passed ${release.version}, whose /health answers 503`;
   const back = await pipeline.stage(
     release.version,
     'deploy-ecs',
     'mode: rollback: the gate rejected it',
-    { ...common(chapter), mode: 'rollback', 'service-deployment-arn': deployed.outputs['service-deployment-arn'] ?? '' },
+    {
+      ...common(chapter),
+      mode: 'rollback',
+      'service-deployment-arn': deployed.outputs['service-deployment-arn'] ?? '',
+    },
     cloud.env,
     (step) => step.outputs.gate === 'rolled-back',
   );
@@ -248,7 +261,11 @@ async function shifted(chapter: GateChapter, release: Release): Promise<string |
     release.version,
     'deploy-ecs',
     'mode: continue: the gate passed, production traffic shifts',
-    { ...common(chapter), mode: 'continue', 'service-deployment-arn': deployed.outputs['service-deployment-arn'] ?? '' },
+    {
+      ...common(chapter),
+      mode: 'continue',
+      'service-deployment-arn': deployed.outputs['service-deployment-arn'] ?? '',
+    },
     cloud.env,
   );
   const steps = printStages(continued);
