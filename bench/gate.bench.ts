@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateServiceCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { shortArn } from '../src/lib/arn.js';
-import { blueGreen, productionUsers } from '../scripts/demo/gate.js';
+import { blueGreen, productionUsers, quietly } from '../scripts/demo/gate.js';
 import { awsEnvironment } from '../test/fakes/aws/json-server.js';
 import { helloDefinition, helloImages } from '../test/fakes/ecs/hello.js';
 import { startFakeEcs } from '../test/fakes/ecs/index.js';
@@ -45,11 +45,14 @@ async function world() {
     listeners: [{ protocol: 'HTTP', port: Number(new URL(lb.url).port) }],
   });
   const env = awsEnvironment({ ECS: ecs.url, ELASTIC_LOAD_BALANCING_V2: elbv2.url });
-  const client = new ECSClient({
-    endpoint: ecs.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID ?? '', secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '' },
-  });
+  const client = quietly(
+    () =>
+      new ECSClient({
+        endpoint: ecs.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID ?? '', secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '' },
+      }),
+  );
   await client.send(
     new CreateServiceCommand({
       cluster: 'production',

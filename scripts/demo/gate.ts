@@ -103,14 +103,17 @@ export async function blueGreen(
   ];
   const productionRule = elbv2.seedRule({ listenerArn: production.ListenerArn, priority: 1, targetGroups });
   const testRule = elbv2.seedRule({ listenerArn: test.ListenerArn, priority: 1, targetGroups });
-  const client = new ECSClient({
-    endpoint: cloud.ecs.url,
-    region: cloud.env.AWS_REGION ?? 'us-east-1',
-    credentials: {
-      accessKeyId: cloud.env.AWS_ACCESS_KEY_ID ?? '',
-      secretAccessKey: cloud.env.AWS_SECRET_ACCESS_KEY ?? '',
-    },
-  });
+  const client = quietly(
+    () =>
+      new ECSClient({
+        endpoint: cloud.ecs.url,
+        region: cloud.env.AWS_REGION ?? 'us-east-1',
+        credentials: {
+          accessKeyId: cloud.env.AWS_ACCESS_KEY_ID ?? '',
+          secretAccessKey: cloud.env.AWS_SECRET_ACCESS_KEY ?? '',
+        },
+      }),
+  );
   try {
     await client.send(
       new UpdateServiceCommand({
@@ -135,6 +138,23 @@ export async function blueGreen(
     client.destroy();
   }
   return { green: green.TargetGroupName };
+}
+
+/**
+ * The AWS SDK warns, once per process, that its releases from 2027 need Node 22 (its documented switch
+ * AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED turns that off): the demo itself may run on an older Node (the
+ * actions run on Node 24), and the warning would only interrupt its story.
+ */
+export function quietly<T>(call: () => T): T {
+  const name = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
+  const before = process.env[name];
+  process.env[name] = 'true';
+  try {
+    return call();
+  } finally {
+    if (before === undefined) delete process.env[name];
+    else process.env[name] = before;
+  }
 }
 
 /** Production keeps being used during the releases: one request at a time, 50 ms apart. */
@@ -257,6 +277,7 @@ async function shifted(chapter: GateChapter, release: Release): Promise<string |
     return `deploy-ecs did not stop ${release.version} at the gate (gate output '${deployed.outputs.gate ?? ''}')`;
   const probed = await gateSmoke(chapter, release, deployed.outputs['test-url'] ?? '');
   if (!probed.passed) return `the smoke test through the test listener failed ${release.version}`;
+  const weights = productionWeights(chapter, deployed.outputs['task-definition-arn'] ?? '');
   const continued = await pipeline.stage(
     release.version,
     'deploy-ecs',
@@ -269,6 +290,7 @@ async function shifted(chapter: GateChapter, release: Release): Promise<string |
     cloud.env,
   );
   const steps = printStages(continued);
+  printSteps(cloud, weights.stop(), revision);
   const served = printServed(cloud, before, revision);
   console.log();
   if (!continued.passed) return `deploy-ecs mode: continue did not take ${release.version} to production`;
@@ -292,6 +314,47 @@ async function shifted(chapter: GateChapter, release: Release): Promise<string |
     return `deploy-ecs did not log production traffic moving 10% -> 100% for ${release.version}`;
   if (served.production === 0) return `${release.version} took no production request after the shift`;
   return undefined;
+}
+
+/** The share of production traffic the local ECS gives a revision, each time it changes, until stopped. */
+function productionWeights(chapter: GateChapter, taskDefinitionArn: string) {
+  const marks: { at: number; percent: number }[] = [];
+  const sample = () => {
+    const traffic = chapter.cloud.ecs.trafficOf(chapter.cluster, chapter.service);
+    const runs = chapter.cloud.ecs.service(chapter.cluster, chapter.service)?.taskDefinition === taskDefinitionArn;
+    const percent = traffic.shifting
+      ? (traffic.production.find((w) => w.taskDefinition === taskDefinitionArn)?.weight ?? 0)
+      : runs
+        ? 100
+        : 0;
+    if (marks.at(-1)?.percent !== percent) marks.push({ at: Date.now(), percent });
+  };
+  sample();
+  const timer = setInterval(sample, 50);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      sample();
+      return marks;
+    },
+  };
+}
+
+/** The production requests each revision served at each traffic step (10% then 100%), from the load balancer's log. */
+function printSteps(cloud: LocalCloud, marks: { at: number; percent: number }[], revision: string) {
+  marks.forEach((mark, i) => {
+    const until = marks[i + 1]?.at ?? Number.POSITIVE_INFINITY;
+    const counts: Record<string, number> = {};
+    for (const request of cloud.lb.requests(mark.at))
+      if (request.listener === 'production' && request.at < until)
+        counts[request.revision] = (counts[request.revision] ?? 0) + 1;
+    const shown = Object.entries(counts)
+      .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
+      .map(([name, n]) => `${name} ${n}`)
+      .join(', ');
+    const label = `${revision} at ${mark.percent}%:`.padEnd(18);
+    console.log(`  ${i === 0 ? 'production ' : '           '} ${label} ${shown || 'no request'}`);
+  });
 }
 
 /** The lifecycle stages and traffic steps deploy-ecs logged, as it logged them. */

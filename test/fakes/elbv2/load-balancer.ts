@@ -59,6 +59,8 @@ export async function startLoadBalancer(ecs: FakeEcs, service: string, cluster =
   const served = { production: {} as Record<string, number>, test: {} as Record<string, number> };
   const log: ServedRequest[] = [];
   const sent = { production: new Map<string, number>(), test: new Map<string, number>() };
+  /** The weights each listener's `sent` counts were made under: new weights start a new count. */
+  const countedUnder = { production: '', test: '' };
   let next = 0;
 
   /**
@@ -69,6 +71,13 @@ export async function startLoadBalancer(ecs: FakeEcs, service: string, cluster =
     const targets = [...registered.values()];
     const traffic = ecs.services.has(`${cluster}/${service}`) ? ecs.trafficOf(cluster, service) : undefined;
     const weights = traffic?.shifting ? traffic[listener] : [];
+    // ALB splits each request by the weights in force now (Elastic Load Balancing, "Listener rules for your
+    // Application Load Balancer", weighted target groups): what a revision got under earlier weights does not count.
+    const key = JSON.stringify(weights);
+    if (countedUnder[listener] !== key) {
+      countedUnder[listener] = key;
+      sent[listener].clear();
+    }
     const candidates = traffic?.shifting
       ? pickRevision(weights, sent[listener], (arn) => targets.some(({ task }) => task.taskDefinitionArn === arn))
       : undefined;
