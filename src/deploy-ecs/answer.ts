@@ -8,6 +8,7 @@ import { answerGate } from './gate.js';
 import type { AnswerInputs } from './inputs.js';
 import type { DeployReport, ServiceReport } from './report.js';
 import { ending, followServiceDeployment, traffic } from './service-deployment.js';
+import { rollbackState } from './state.js';
 import { GATE_STAGE } from './strategy-inputs.js';
 
 /**
@@ -41,7 +42,18 @@ export async function answer(inputs: AnswerInputs, report: DeployReport): Promis
     report.gate = 'paused';
     const why =
       action === 'CONTINUE' ? 'Continued at the gate (mode: continue).' : 'Rolled back at the gate (mode: rollback).';
-    await core.group('Answer the gate', () => answerGate(client, { report, action, why }, watch));
+    // A run cancelled while the answered deployment runs on has it stopped with rollback by the post step.
+    if (entry.previous)
+      rollbackState.save({
+        region: inputs.region,
+        cluster: inputs.cluster,
+        services: [{ service: entry.service, previous: entry.previous, serviceDeploymentArn: view.arn }],
+      });
+    try {
+      await core.group('Answer the gate', () => answerGate(client, { report, action, why }, watch));
+    } finally {
+      rollbackState.clear();
+    }
     return;
   }
   const gateHook = found.deploymentConfiguration?.lifecycleHooks?.find(

@@ -128,6 +128,12 @@ const DEFAULTS: Record<string, string> = {
   'force-new-deployment': 'false',
   'rollback-on-failure': 'true',
   'rollback-on-cancel': 'true',
+  'alarm-rollback': 'true',
+  gate: 'none',
+  'gate-timeout': '60m',
+  'gate-timeout-action': 'ROLLBACK',
+  'gate-probe-timeout': '60',
+  'gate-probe-interval': '2',
 };
 
 /** Whether an input was given: set, and not to its action.yml default. */
@@ -187,6 +193,11 @@ const DEPLOY_ONLY = [
   'create-service',
   'force-new-deployment',
   'rollback-on-failure',
+  // The strategy and the gate (strategy-inputs.ts) configure a deployment.
+  ...['strategy', 'bake-time', 'canary-percent', 'canary-bake-time', 'linear-percent', 'linear-step-bake-time'],
+  ...['alarms', 'alarm-rollback', 'alternate-target-group', 'production-listener-rule', 'test-listener-rule'],
+  ...['load-balancer-role', 'gate', 'gate-timeout', 'gate-timeout-action', 'gate-url-path', 'gate-expect-status'],
+  ...['gate-expect-body', 'gate-expect-json', 'gate-probe-timeout', 'gate-probe-interval'],
 ];
 
 export function refuseInTeardown(mode = 'mode: teardown', does = 'only deletes services'): void {

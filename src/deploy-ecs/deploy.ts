@@ -64,6 +64,10 @@ export async function deploy(
     );
     return;
   }
+  if (inputs.gate.kind === 'test-traffic' && report.services[0]?.outcome === 'completed')
+    core.notice(
+      `${report.services[0].service} finished without pausing at the gate: its deployment shifted no traffic (a service created by this run has no old revision serving production).`,
+    );
   if (!inputs.wait) return;
   if (report.services.some((s) => s.targetGroupArns?.length)) {
     report.serviceUrl = await core.group('Service URL', () => lookUpServiceUrl(inputs, report));

@@ -5,6 +5,12 @@ import { aws, type Deadline } from '../lib/aws.js';
 import { formatDuration } from '../lib/duration.js';
 import { describeService, watchRollout } from '../lib/ecs-rollout.js';
 import { describe, RolloutFailed } from '../lib/errors.js';
+import {
+  describeServiceDeployment,
+  stopServiceDeployment,
+  type DeploymentView,
+} from '../lib/ecs-service-deployment.js';
+import { followServiceDeployment } from './service-deployment.js';
 import type { DeployEcsInputs } from './inputs.js';
 import type { DeployReport, ServiceReport } from './report.js';
 
@@ -59,6 +65,7 @@ async function putBack(client: ECSClient, inputs: DeployEcsInputs, entry: Servic
     );
   const byEcs = entry.rolledBackBy === 'ecs';
   if (!byEcs && !inputs.rollbackOnFailure) return notProven(entry, 'rollback is off (rollback-on-failure: false)');
+  if (!byEcs && entry.strategy && entry.serviceDeploymentArn && (await stopInProgress(client, inputs, entry))) return;
   entry.rolledBackBy = undefined;
   try {
     const deploymentId = byEcs ? await ecsRollback(client, inputs, entry) : await pointBack(client, inputs, entry);
@@ -68,6 +75,43 @@ async function putBack(client: ECSClient, inputs: DeployEcsInputs, entry: Servic
   } catch (error) {
     notProven(entry, `rollback failed: ${describe(error).split('\n')[0]}`);
   }
+}
+
+/**
+ * A traffic-shifting deployment still in progress (a timeout, another service's failure) is stopped with
+ * StopServiceDeployment ROLLBACK and followed to its end: ECS moves the traffic back to blue itself, which an
+ * UpdateService would not do (it would start a third deployment beside the two). False when it is over or cannot
+ * be read: the UpdateService path then decides.
+ */
+async function stopInProgress(client: ECSClient, inputs: DeployEcsInputs, entry: ServiceReport): Promise<boolean> {
+  const arn = entry.serviceDeploymentArn as string;
+  let view: DeploymentView;
+  try {
+    view = await describeServiceDeployment(client, arn);
+  } catch {
+    return false;
+  }
+  if (view.finished) return false;
+  core.info(`stopping ${entry.service}'s service deployment ${arn} with rollback (StopServiceDeployment ROLLBACK)`);
+  try {
+    await stopServiceDeployment(client, arn);
+    const end = await followServiceDeployment(
+      client,
+      { entry, arn, intervalMs: inputs.pollIntervalMs, timeoutMs: inputs.waitMs },
+      (line) => core.info(`rollback: ${line}`),
+    );
+    if (end.outcome !== 'failed' || !end.rolledBack)
+      throw new RolloutFailed(
+        `stopping ${shortArn(arn)} with rollback did not end ROLLBACK_SUCCESSFUL: ${'reason' in end ? end.reason : end.outcome}`,
+      );
+  } catch (error) {
+    notProven(entry, `rollback failed: ${describe(error).split('\n')[0]}`);
+    return true;
+  }
+  entry.pointsAt = entry.previous;
+  entry.rolledBackBy = 'deploy-ecs';
+  entry.rollbackNote = `Its service deployment was stopped with rollback: back on ${entry.previous ?? ''}, ROLLBACK_SUCCESSFUL.`;
+  return true;
 }
 
 /** rollback-on-failure: UpdateService back to the previous revision; the deployment of it to watch. */

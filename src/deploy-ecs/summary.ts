@@ -152,7 +152,13 @@ export function teardownSummary({ report, error }: Finished<TeardownReport>): Su
 /** The post step of a cancelled run: which services were pointed back, if any. */
 export function cancelSummary({ report, error }: Finished<CancelReport>): Summary {
   const { saved, pointedBack } = report;
-  const pointed = pointedBack.map((p) => `${p.service} was pointed back at ${shortArn(p.previous)}`).join(', ');
+  const pointed = pointedBack
+    .map((p) =>
+      p.serviceDeploymentArn
+        ? `${p.service}'s service deployment was stopped with rollback to ${shortArn(p.previous)}`
+        : `${p.service} was pointed back at ${shortArn(p.previous)}`,
+    )
+    .join(', ');
   const headline =
     error !== undefined
       ? ''
@@ -166,9 +172,11 @@ export function cancelSummary({ report, error }: Finished<CancelReport>): Summar
     headline,
     facts: [
       ['Cluster', saved && code(saved.cluster)],
-      ...pointedBack.map(({ service, previous }): [string, string] => [
+      ...pointedBack.map(({ service, previous, serviceDeploymentArn }): [string, string] => [
         `Service ${code(service)}`,
-        `pointed back at ${code(previous)}`,
+        serviceDeploymentArn
+          ? `service deployment ${code(serviceDeploymentArn)} stopped with rollback to ${code(previous)}`
+          : `pointed back at ${code(previous)}`,
       ]),
     ],
   };

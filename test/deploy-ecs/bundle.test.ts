@@ -156,7 +156,8 @@ describe('the deploy-ecs bundle', () => {
       onSpawn: (child) => {
         // The runner cancels a step with SIGINT once the run is cancelled; here, once the watch has begun.
         const timer = setInterval(() => {
-          if (readFileSync(stateFile, 'utf8').includes('rollback')) {
+          // The watch has begun once the saved state names the update's service deployment.
+          if (readFileSync(stateFile, 'utf8').includes('serviceDeploymentArn')) {
             clearInterval(timer);
             child.kill('SIGINT');
           }
@@ -169,10 +170,13 @@ describe('the deploy-ecs bundle', () => {
     const state = parseCommandFile(readFileSync(stateFile, 'utf8'));
     const post = await runBundle('deploy-ecs', { inputs, env: fixture.env, state, post: true });
     expect(post.exitCode).toBe(0);
-    expect(post.log).toContain(`::warning::The run was cancelled during the rollout: web was pointed back at ${WEB1}.`);
+    // The update's service deployment is known: it is stopped with rollback (StopServiceDeployment ROLLBACK).
+    expect(post.log).toMatch(
+      /::warning::The run was cancelled during the rollout: web's service deployment arn:aws:ecs:us-east-1:123456789012:service-deployment\/default\/web\/[\w-]+ \(IN_PROGRESS at no stage\) was stopped with rollback\./,
+    );
     expect(fixture.ecs.service('default', 'web').taskDefinition).toBe(WEB1);
     expect(post.summary).toMatch(/^### deploy-ecs \(run cancelled\): ⏹️ Cancelled/);
-    expect(post.summary).toContain('web was pointed back at web:1');
+    expect(post.summary).toContain("web's service deployment was stopped with rollback to web:1");
   });
 
   it('leaves the service alone in the post step when no rollout was in progress', async () => {

@@ -88,6 +88,31 @@ describe('strategy inputs', () => {
     expect(web().taskDefinition).toMatch(/task-definition\/web:1$/);
   });
 
+  it('create a service with the strategy and the load balancer settings given (create-service)', async () => {
+    fixture = await startGateFixture();
+    const step = await deployV2({
+      ...fixture.inputs('CANARY', { 'canary-percent': '5' }),
+      service: 'api',
+      'create-service': 'true',
+      subnets: 'subnet-0123456789abcdef0',
+      'security-groups': 'sg-0123456789abcdef0',
+      'target-group-arn': fixture.blue,
+      'container-port': '8080',
+      'container-name': 'web',
+    });
+    expect(step.failed).toBe(false);
+    const create = calls('CreateService')[0]?.body as Record<string, unknown>;
+    expect(create.deploymentConfiguration).toMatchObject({
+      strategy: 'CANARY',
+      canaryConfiguration: { canaryPercent: 5 },
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+    });
+    expect(fixture.ecs.service('default', 'api').loadBalancers[0]).toMatchObject({
+      targetGroupArn: fixture.blue,
+      advancedConfiguration: { alternateTargetGroupArn: fixture.green, testListenerRule: fixture.testRule },
+    });
+  });
+
   it('leave the service as it is when none is given (no deploymentConfiguration sent)', async () => {
     fixture = await startGateFixture();
     const step = await deployV2();
