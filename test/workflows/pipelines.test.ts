@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readContainerAppInputs, readTarget } from '../../src/deploy-azure/containerapp-inputs.js';
 import { readInputs as readRollbackInputs } from '../../src/rollback/inputs.js';
 import { readInputs as readSmokeInputs } from '../../src/smoke-test/inputs.js';
-import { readInputs as readDeployEcsInputs } from '../../src/deploy-ecs/inputs.js';
+import { gateAnswer, readAnswerInputs, readInputs as readDeployEcsInputs } from '../../src/deploy-ecs/inputs.js';
 import { render } from './expressions.js';
 import { lint } from './linter.js';
 import {
@@ -488,6 +488,21 @@ describe('ecs-pipeline.yml with gate: test-traffic', () => {
         'service-deployment-arn': serviceDeployment,
         'aws-region': 'us-east-1',
       });
+    // deploy-ecs's own reader of mode: continue / rollback takes them as an answer to that deployment of web.
+    for (const [id, mode] of [
+      ['continue', 'continue'],
+      ['gate-rollback', 'rollback'],
+    ] as const) {
+      asRunner(id);
+      expect(gateAnswer()).toBe(mode);
+      expect(readAnswerInputs(mode)).toMatchObject({
+        mode,
+        cluster: 'production',
+        service: 'web',
+        serviceDeploymentArn: serviceDeployment,
+      });
+      vi.unstubAllEnvs();
+    }
     const order = ['deploy', 'gate-smoke', 'continue', 'gate-rollback', 'url', 'smoke', 'rollback'];
     expect(steps.map((s) => s.id).filter((id) => order.includes(id!))).toEqual(order);
   });

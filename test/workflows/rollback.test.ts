@@ -344,15 +344,23 @@ describe('the deploy job of ecs-pipeline.yml with gate: test-traffic', () => {
     expect(ran).not.toContain('Fail the run after a rollback');
   });
 
-  it('given the test-traffic smoke test failed: rolls the deployment back, never shifts or probes production, fails the run', () => {
-    const ran = play('ecs-pipeline.yml', {
-      inputs,
-      results: { deploy: paused, 'gate-smoke': failed, 'gate-rollback': rolledBack },
-    });
-    const order = ['deploy', 'gate-smoke', 'gate-rollback', gateFail, 'report'];
-    expect(ran.filter((step) => order.includes(step))).toEqual(order);
-    for (const step of ['continue', 'url', 'smoke', 'rollback', 'mark-good']) expect(ran).not.toContain(step);
-  });
+  // deploy-ecs mode: rollback fails its step once ECS says ROLLBACK_SUCCESSFUL (it reports the rollback as a failure
+  // with its reason); either way the pipeline must do the same.
+  it.each([
+    ['failing the step as deploy-ecs does', { ...rolledBack, outcome: 'failure' } as Result],
+    ['passing', rolledBack],
+  ])(
+    'given the test-traffic smoke test failed and the gate rollback ends %s: rolls the deployment back, never shifts or probes production, fails the run',
+    (_, gateRollback) => {
+      const ran = play('ecs-pipeline.yml', {
+        inputs,
+        results: { deploy: paused, 'gate-smoke': failed, 'gate-rollback': gateRollback },
+      });
+      const order = ['deploy', 'gate-smoke', 'gate-rollback', gateFail, 'report'];
+      expect(ran.filter((step) => order.includes(step))).toEqual(order);
+      for (const step of ['continue', 'url', 'smoke', 'rollback', 'mark-good']) expect(ran).not.toContain(step);
+    },
+  );
 
   it('given the gate rollback itself failed: the rollback step puts the previous revision back', () => {
     const ran = play('ecs-pipeline.yml', {
