@@ -301,7 +301,7 @@ describe.each(pipelines)('the reusable pipeline %s', (file) => {
     expect(smoke.with!.url).toBe('${{ steps.url.outputs.url }}');
     expect(url.env!.HEALTH_URL).toBe('${{ inputs.health-url }}');
     expect(String(url.env!.DEPLOYED_URL)).toMatch(
-      /^\$\{\{ steps\.deploy\.outputs\.(service-url|webapp-url \|\| steps\.deploy\.outputs\.app-url) \|\| inputs\.terraform-output-url != '' && steps\.tf-outputs\.outputs\[inputs\.terraform-output-url\] \|\| '' \}\}$/,
+      /^\$\{\{ (steps\.continue\.outputs\.service-url \|\| steps\.deploy\.outputs\.service-url|steps\.deploy\.outputs\.webapp-url \|\| steps\.deploy\.outputs\.app-url) \|\| inputs\.terraform-output-url != '' && steps\.tf-outputs\.outputs\[inputs\.terraform-output-url\] \|\| '' \}\}$/,
     );
     expect(wf.jobs.deploy!.outputs!.url).toContain('steps.url.outputs.url');
     const rollback = steps.find((s) => s.id === 'rollback')!;
@@ -474,6 +474,21 @@ describe('ecs-pipeline.yml with gate: test-traffic', () => {
     expect(gate.expectations.json).toEqual([expect.objectContaining({ path: 'version' })]);
     expect(gate.failOnError).toBe(false);
     expect(gate.timeoutMs).toBe(production.timeoutMs);
+  });
+
+  it("proves production after the shift at health-url, else the continue step's service-url (the gated deploy step ends before there is one)", () => {
+    const url = steps.find((s) => s.id === 'url')!;
+    const deployed = (continueUrl: string) =>
+      render(url.env!.DEPLOYED_URL, {
+        inputs: { 'terraform-output-url': '' },
+        steps: {
+          deploy: { outputs: { 'service-url': '' } },
+          continue: { outputs: { 'service-url': continueUrl } },
+        },
+      });
+    expect(deployed('http://web-123.us-east-1.elb.amazonaws.com')).toBe('http://web-123.us-east-1.elb.amazonaws.com');
+    expect(deployed('')).toBe('');
+    expect(url.env!.HEALTH_URL).toBe('${{ inputs.health-url }}');
   });
 
   it('continues or rolls back the deployment deploy-ecs paused, by its service-deployment-arn', () => {
