@@ -10,6 +10,7 @@ import { startFakeEcs, type FakeEcs } from '../fakes/ecs/index.js';
 import { processDriver } from '../fakes/ecs/process-driver.js';
 import { startFakeElbv2, type FakeElbv2 } from '../fakes/elbv2/index.js';
 import { startLoadBalancer, type LoadBalancer } from '../fakes/elbv2/load-balancer.js';
+import { startHttp, type HttpFake } from '../fakes/http/server.js';
 import { jqAndCurl } from '../helpers/prereq.js';
 import { play } from './play.js';
 
@@ -37,11 +38,12 @@ let ecs: FakeEcs | undefined;
 let lb: LoadBalancer | undefined;
 let elb: FakeElbv2 | undefined;
 let workspace: string | undefined;
+let health: HttpFake | undefined;
 afterEach(async () => {
   await lb?.close();
-  await Promise.all([ecs?.close(), elb?.close()]);
+  await Promise.all([ecs?.close(), elb?.close(), health?.close()]);
   if (workspace) rmSync(workspace, { recursive: true, force: true });
-  ecs = lb = elb = workspace = undefined;
+  ecs = lb = elb = workspace = health = undefined;
 });
 
 /** The account: service hello running image 1 on two tasks, set up for ECS-native blue/green. */
@@ -103,7 +105,7 @@ function helloFile() {
   return { family, requiresCompatibilities, networkMode, cpu, memory, containerDefinitions };
 }
 
-async function release(n: number, env: Record<string, string>) {
+async function release(n: number, env: Record<string, string>, healthUrl = `${lb!.url}/health`) {
   return play({
     workflow: 'ecs-pipeline.yml',
     job: 'deploy',
@@ -117,7 +119,7 @@ async function release(n: number, env: Record<string, string>) {
       service: 'hello',
       'task-definition': 'task-definition.json',
       'container-name': 'hello',
-      'health-url': `${lb!.url}/health`,
+      'health-url': healthUrl,
       'smoke-timeout-seconds': 3,
       strategy: 'CANARY',
       'canary-percent': '10',
@@ -192,4 +194,16 @@ describe.skipIf(!tools.available)('ecs-pipeline.yml with gate: test-traffic', ()
     );
     expect(result.summary).toMatch(/\| production \| production\/hello \| .* \| rolled-back \|/);
   }, 120_000);
+
+  it('puts the previous revision back when production fails its smoke test after the traffic shift', async () => {
+    const env = await account();
+    const before = runs();
+    health = await startHttp(() => ({ status: 503, body: { status: 'unhealthy', version: SHA } }));
+    const result = await release(2, env, `${health.url}/health`);
+    expect(result.status).toBe('failure');
+    const order = ['deploy', 'gate-smoke', 'continue', 'url', 'smoke', 'rollback', 'Fail the run after a rollback'];
+    expect(result.ran.filter((step) => order.includes(step))).toEqual(order);
+    expect(result.step('rollback')!.outputs, result.step('rollback')!.log).toMatchObject({ outcome: 'rolled-back', 'rolled-back-to': before });
+    expect(runs()).toBe(before);
+  }, 180_000);
 });
