@@ -203,7 +203,10 @@ describe.skipIf(!tools.available)('ecs-pipeline.yml with gate: test-traffic', ()
     expect(result.status).toBe('failure');
     const order = ['deploy', 'gate-smoke', 'continue', 'url', 'smoke', 'rollback', 'Fail the run after a rollback'];
     expect(result.ran.filter((step) => order.includes(step))).toEqual(order);
-    expect(result.step('rollback')!.outputs, result.step('rollback')!.log).toMatchObject({ outcome: 'rolled-back', 'rolled-back-to': before });
+    expect(result.step('rollback')!.outputs, result.step('rollback')!.log).toMatchObject({
+      outcome: 'rolled-back',
+      'rolled-back-to': before,
+    });
     expect(runs()).toBe(before);
   }, 180_000);
 });
