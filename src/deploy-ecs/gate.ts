@@ -55,7 +55,7 @@ export async function answerGate(
   const entry = report.services[0] as ServiceReport;
   const arn = entry.serviceDeploymentArn as string;
   core.info(`${action === 'CONTINUE' ? 'continuing' : 'rolling back'} ${shortArn(arn)}: ${why}`);
-  await continueServiceDeployment(client, arn, entry.gateHookId as string, action);
+  const late = await answerHook(client, { arn, hookId: entry.gateHookId as string, action });
   entry.answeredAt = Date.now();
   const end = await followServiceDeployment(
     client,
@@ -68,12 +68,18 @@ export async function answerGate(
     entry.pointsAt = report.taskDefinitionArn;
     report.gate = 'continued';
     core.info(`${entry.service} runs ${report.taskDefinitionArn}: the service deployment is SUCCESSFUL`);
+    // The hook's timeout action CONTINUE came first: production runs what the answer would have rolled back.
+    if (late && action === 'ROLLBACK')
+      throw new RolloutFailed(
+        `${entry.service}: ${late} The service deployment ended SUCCESSFUL: production runs ${report.taskDefinitionArn ?? 'the new revision'}, which the answer would have rolled back. ${why}`,
+        'Roll it back with the rollback action (target: ecs), and set gate-timeout to outlast the tests (or gate-timeout-action: ROLLBACK).',
+      );
     return;
   }
   if (end.outcome === 'failed') {
     entry.outcome = 'failed';
     entry.rolloutState = 'FAILED';
-    entry.reason = `${why} ${end.reason}`;
+    entry.reason = `${late ? `${late} ` : ''}${why} ${end.reason}`;
     if (end.rolledBack) {
       entry.rolledBackBy = 'ecs';
       entry.pointsAt = entry.previous;
@@ -112,6 +118,25 @@ export async function atGate(
     await answerGate(client, { report, action: verdict.passed ? 'CONTINUE' : 'ROLLBACK', why: verdict.why }, watch);
   } finally {
     rollbackState.clear();
+  }
+}
+
+/**
+ * ContinueServiceDeployment; undefined when it was taken. ECS refuses it with a ConflictException when the hook no
+ * longer waits (its timeout action came first): then what that action did is followed and reported instead.
+ */
+async function answerHook(
+  client: ECSClient,
+  { arn, hookId, action }: { arn: string; hookId: string; action: 'CONTINUE' | 'ROLLBACK' },
+): Promise<string | undefined> {
+  try {
+    await continueServiceDeployment(client, arn, hookId, action);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof CloudError && error.code === 'ConflictException')) throw error;
+    const late = `The gate no longer waited for the answer (${describe(error).split('\n')[0]}): its timeout action was taken first.`;
+    core.warning(late);
+    return late;
   }
 }
 

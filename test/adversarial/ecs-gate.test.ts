@@ -183,4 +183,58 @@ describe('fault: at the gate', () => {
     const record = fixture.ecs.serviceDeployments.find(paused.outputs['service-deployment-arn'] ?? '');
     expect(record?.status).toBe('IN_PROGRESS');
   });
+
+  /**
+   * The gate's PAUSE hook times out as the answer arrives: ECS refuses ContinueServiceDeployment (ConflictException,
+   * the hook is no longer AWAITING_ACTION) and takes the hook's timeout action.
+   */
+  const timesOutAsAnswered = (arn: string) =>
+    fixture.ecs.inject({
+      operation: 'ContinueServiceDeployment',
+      kind: 'error',
+      times: 1,
+      error: { type: 'ConflictException', message: 'The lifecycle hook is TIMED_OUT, not AWAITING_ACTION.' },
+      onAnswer: () => {
+        for (const hook of fixture.ecs.serviceDeployments.find(arn)?.traffic?.hooks ?? []) hook.expiresAt = 0;
+      },
+    });
+
+  fault(
+    'the gate times out (ROLLBACK) as mode: continue answers: the step fails with what the timeout action did',
+    async () => {
+      fixture = await startGateFixture();
+      const paused = await deployV2(fixture.inputs('BLUE_GREEN', { gate: 'test-traffic' }));
+      const arn = paused.outputs['service-deployment-arn'] ?? '';
+      timesOutAsAnswered(arn);
+      const step = await deploy({ mode: 'continue' });
+      expect(step.failed).toBe(true);
+      expect(step.outputs.gate).toBe('rolled-back');
+      expect(step.outputs['rolled-back']).toBe('true');
+      expect(step.log).toContain('::warning::The gate no longer waited for the answer');
+      const error = step.log.split('\n').find((line) => line.startsWith('::error::')) ?? '';
+      expect(error).toMatch(
+        /The gate no longer waited for the answer .*ConflictException.*its timeout action was taken first\. Continued at the gate \(mode: continue\)\. The service deployment ended ROLLBACK_SUCCESSFUL: Lifecycle hook [\w-]+ at POST_TEST_TRAFFIC_SHIFT timed out/,
+      );
+      expect(fixture.ecs.service('default', 'web').taskDefinition).toMatch(/web:1$/);
+    },
+  );
+
+  fault(
+    'the gate times out (CONTINUE) as mode: rollback answers: the step fails saying production runs the new revision',
+    async () => {
+      fixture = await startGateFixture();
+      const paused = await deployV2(
+        fixture.inputs('BLUE_GREEN', { gate: 'test-traffic', 'gate-timeout-action': 'CONTINUE', 'bake-time': '0m' }),
+      );
+      timesOutAsAnswered(paused.outputs['service-deployment-arn'] ?? '');
+      const step = await deploy({ mode: 'rollback' });
+      expect(step.failed).toBe(true);
+      expect(step.outputs['failure-reason']).toBe('rollout-failed');
+      const error = step.log.split('\n').find((line) => line.startsWith('::error::')) ?? '';
+      expect(error).toContain(
+        'The service deployment ended SUCCESSFUL: production runs arn:aws:ecs:us-east-1:123456789012:task-definition/web:2, which the answer would have rolled back.',
+      );
+      expect(fixture.ecs.service('default', 'web').taskDefinition).toMatch(/web:2$/);
+    },
+  );
 });

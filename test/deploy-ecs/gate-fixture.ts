@@ -1,3 +1,4 @@
+import { rulesFollowEcs } from '../fakes/elbv2/ecs-rules.js';
 import { startFixture, type Fixture } from './fixture.js';
 
 /**
@@ -47,6 +48,7 @@ export async function startGateFixture(
     targetGroups: weights,
     ...(options.pathPattern ? { pathPattern: options.pathPattern } : {}),
   }).RuleArn;
+  rulesFollowEcs(fixture.elb, fixture.ecs);
   const dns = [...fixture.elb.loadBalancers.values()][0]?.DNSName ?? '';
   const port = options.testPort ?? 8080;
   return {

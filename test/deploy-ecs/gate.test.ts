@@ -1,3 +1,4 @@
+import { DescribeRulesCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../fakes-ecs/client.js';
 import { startGateFixture, type GateFixture } from './gate-fixture.js';
@@ -15,6 +16,19 @@ const { deploy, deployV2, calls } = deploySteps(() => fixture);
 const web = () => fixture.ecs.service('default', 'web');
 const WEB1 = /task-definition\/web:1$/;
 const WEB2 = /task-definition\/web:2$/;
+/** A listener rule's forward weights by target group, as ELBv2 DescribeRules answers them. */
+async function ruleWeights(ruleArn: string): Promise<Record<string, number>> {
+  const client = new ElasticLoadBalancingV2Client({
+    endpoint: fixture.elb.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'fake' },
+  });
+  const { Rules } = await client.send(new DescribeRulesCommand({ RuleArns: [ruleArn] }));
+  client.destroy();
+  const groups = Rules?.[0]?.Actions?.[0]?.ForwardConfig?.TargetGroups ?? [];
+  return Object.fromEntries(groups.map((g) => [g.TargetGroupArn ?? '', g.Weight ?? 0]));
+}
+
 const errorOf = (log: string) => log.split('\n').find((line) => line.startsWith('::error::')) ?? '';
 
 /** deploy-ecs with the gate, and the deployment it left paused. */
@@ -56,6 +70,9 @@ describe('gate: test-traffic', () => {
     expect(traffic.production).toEqual([{ taskDefinition: expect.stringMatching(WEB1), weight: 100 }]);
     expect(traffic.test).toEqual([{ taskDefinition: expect.stringMatching(WEB2), weight: 100 }]);
     expect(calls('ContinueServiceDeployment')).toHaveLength(0);
+    // The listener rules as ELBv2 describes them: the test rule forwards to green's target group.
+    expect(await ruleWeights(fixture.testRule)).toEqual({ [fixture.blue]: 0, [fixture.green]: 100 });
+    expect(await ruleWeights(fixture.productionRule)).toEqual({ [fixture.blue]: 100, [fixture.green]: 0 });
   });
 
   it('keeps the path prefix of the test listener rule in test-url', async () => {
@@ -101,6 +118,8 @@ describe('gate: test-traffic', () => {
     expect(fixture.ecs.trafficOf('default', 'web').production).toEqual([
       { taskDefinition: expect.stringMatching(WEB2), weight: 100 },
     ]);
+    // Green's target group serves production now.
+    expect(await ruleWeights(fixture.productionRule)).toEqual({ [fixture.blue]: 0, [fixture.green]: 100 });
     expect(step.summary).toMatch(/^### deploy-ecs gate: ✅ Succeeded/);
   });
 
