@@ -13,13 +13,14 @@ import { startLoadBalancer } from '../test/fakes/elbv2/load-balancer.js';
 import { BARE_NODE, bareNode, compared, median, timedStep, type Figure } from './lib.js';
 
 /**
- * The test-traffic gate, timed as ecs-pipeline.yml runs it (deploy-ecs with gate: test-traffic -> smoke-test through
+ * The test-traffic gate in its two-step form, timed as ecs-pipeline.yml runs it (deploy-ecs with gate: test-traffic -> smoke-test through
  * test-url -> deploy-ecs mode: continue or rollback), each step a bundle run as the runner runs it, against the
  * local ECS with tasks that really run (local processes of the sample service) behind the local load balancer:
  * - from the deployment pausing at the gate (the local ECS's PAUSE hook AWAITING_ACTION) to the first request on
  *   the test listener: deploy-ecs noticing the pause at its poll interval, ending, and the smoke test starting;
  * - from the decision (the smoke test's exit; the continue step's start) to ContinueServiceDeployment received;
  * - the production requests a revision rejected at the gate served, with production in use meanwhile (goal: 0).
+ * bench/ecs-gate.bench.ts times the one-step form (deploy-ecs probing test-url itself).
  */
 
 const MINUTE_MS = 100;
@@ -244,7 +245,7 @@ export default async function gate(): Promise<Figure[]> {
   const node = median(bare);
   return [
     {
-      name: 'gate: pause -> first test-listener request, poll-interval 5 s, median of 3',
+      name: 'pipeline gate: pause -> first test-url request (poll 5 s), median of 3',
       value: of('pauseToProbe'),
       unit: 'ms',
     },
@@ -255,18 +256,18 @@ export default async function gate(): Promise<Figure[]> {
       node,
     ),
     {
-      name: 'gate: pause -> first test-listener request, poll-interval 1 s, median of 3',
+      name: 'pipeline gate: pause -> first test-url request (poll 1 s), median of 3',
       value: of('pauseToProbe', quick),
       unit: 'ms',
     },
     {
-      name: 'gate: smoke-test exit -> ContinueServiceDeployment received, median of 6',
+      name: 'pipeline gate: smoke-test exit -> ContinueServiceDeployment, median of 6',
       value: median([...rounds, ...quick].map((round) => round.decisionToContinue)),
       unit: 'ms',
     },
     compared(
       {
-        name: 'gate: continue step start -> ContinueServiceDeployment, median of 6',
+        name: 'pipeline gate: continue start -> ContinueServiceDeployment, median of 6',
         value: median([...rounds, ...quick].map((round) => round.startToContinue)),
         unit: 'ms',
       },
@@ -274,7 +275,7 @@ export default async function gate(): Promise<Figure[]> {
       node,
     ),
     {
-      name: 'gate: production requests served by a rejected revision (goal 0)',
+      name: 'pipeline gate: production requests a rejected revision served (goal 0)',
       value: rejected.production,
       unit: 'requests',
     },
