@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { shortArn } from '../../src/lib/arn.js';
+import { rulesFollowEcs } from '../../test/fakes/elbv2/ecs-rules.js';
 import type { Listener } from '../../test/fakes/elbv2/index.js';
 import type { StepResult } from '../../test/helpers/runner.js';
 import type { LocalCloud } from './cloud.js';
@@ -103,6 +104,8 @@ export async function blueGreen(
   ];
   const productionRule = elbv2.seedRule({ listenerArn: production.ListenerArn, priority: 1, targetGroups });
   const testRule = elbv2.seedRule({ listenerArn: test.ListenerArn, priority: 1, targetGroups });
+  // DescribeRules shows the weights as ECS moves them during a deployment.
+  rulesFollowEcs(elbv2, cloud.ecs);
   const client = quietly(
     () =>
       new ECSClient({
