@@ -310,7 +310,24 @@ describe('the deploy job of azure-pipeline.yml with platform: containerapp', () 
 });
 
 describe('the deploy job of ecs-pipeline.yml with gate: test-traffic', () => {
-  const inputs = { strategy: 'CANARY', 'canary-percent': '10', gate: 'test-traffic' };
+  const inputs = {
+    strategy: 'CANARY',
+    'canary-percent': '10',
+    gate: 'test-traffic',
+    'health-url': 'https://web.example.com/health',
+  };
+  const guard = 'The gate proves production at health-url';
+
+  it('given no health-url, stops before anything is deployed', () => {
+    const ran = play('ecs-pipeline.yml', {
+      inputs: { ...inputs, 'health-url': '' },
+      results: { [guard]: { outcome: 'failure' } },
+    });
+    expect(ran).toContain(guard);
+    for (const step of ['images', 'deploy', 'gate-smoke', 'rollback']) expect(ran).not.toContain(step);
+    const without = play('ecs-pipeline.yml', { inputs, results: {} });
+    expect(without).not.toContain(guard);
+  });
   const serviceDeployment =
     'arn:aws:ecs:us-east-1:123456789012:service-deployment/production/web/AbCdEfGh-0123456789ab';
   /** deploy-ecs ended at the gate: the deployment waits, the new revision takes the test traffic only. */
