@@ -1,11 +1,11 @@
 import { shortArn } from '../src/lib/arn.js';
 import { formatDuration } from '../src/lib/duration.js';
-import type { StepResult } from '../test/helpers/runner.js';
 import { azureChapter, printEnding } from './demo/azure.js';
 import { startLocalCloud, type LocalCloud } from './demo/cloud.js';
 import { gitopsChapter } from './demo/gitops.js';
 import { bold, dim } from './demo/markdown.js';
-import { Pipeline } from './demo/pipeline.js';
+import { gateChapter, GATE_RELEASES, MINUTE_MS, type Release } from './demo/gate.js';
+import { Pipeline, smokeInputs, smokePassed } from './demo/pipeline.js';
 
 /**
  * `npm run demo`: the whole pipeline against a local cloud whose tasks really run. Every stage is its
@@ -14,8 +14,11 @@ import { Pipeline } from './demo/pipeline.js';
  * last good version back); a failed deploy ends the job there, since ECS has already put the previous
  * revision back. After a failure the demo adds one more smoke test, to prove what runs again. With Docker,
  * tasks are containers of the image build-push pushed to a local registry; without, local Node processes
- * serving the same sample service. `--no-docker` runs the process flavour anyway, `--verbose` prints
- * every step's log. The demo exits 1 when its story did not happen (it must end on 1.0.0 again).
+ * serving the same sample service. Then the test-traffic gate (scripts/demo/gate.ts): the service becomes a
+ * CANARY behind a test listener; a canary failing its smoke test through the test listener is rolled back
+ * having served 0 production requests, and a good one is shifted 10% -> 100%. `--no-docker` runs the process
+ * flavour anyway, `--verbose` prints every step's log. The demo exits 1 when its story did not happen (1.0.0
+ * again after the bad releases, 0 production requests from the rejected canary, 1.4.0 at the end).
  * `--target gitops` tells the GitOps story instead (scripts/demo/gitops.ts): a config repository served by
  * git http-backend and a local Argo CD, a good release synced and proven, a broken one Degraded and reverted.
  * `--cloud azure` tells the Azure story instead (scripts/demo/azure.ts): App Service slots, a release swapped in and
@@ -24,7 +27,7 @@ import { Pipeline } from './demo/pipeline.js';
 
 const SERVICE = 'hello';
 const CLUSTER = 'demo';
-const RELEASES = [
+const RELEASES: Release[] = [
   { version: '1.0.0', bug: 'none', story: 'the first release: deploy-ecs creates the service' },
   {
     version: '1.1.0',
@@ -37,7 +40,6 @@ const RELEASES = [
     story: 'starts, but /health answers 503: the smoke test fails, rollback restores 1.0.0',
   },
 ];
-type Release = (typeof RELEASES)[number];
 
 const pipeline = new Pipeline({ verbose: process.argv.includes('--verbose') });
 const closers: (() => Promise<unknown>)[] = [];
@@ -74,6 +76,7 @@ async function main() {
     service: SERVICE,
     cluster: CLUSTER,
     noDocker: process.argv.includes('--no-docker'),
+    minuteMs: MINUTE_MS,
     localImage: (image) => {
       const release = releaseOf.get(image);
       return release && { env: { VERSION: release.version, BUG: release.bug } };
@@ -87,6 +90,19 @@ async function main() {
     if (stopped) break;
     console.log();
   }
+  // The story so far ends on the first release, put back after each bad one.
+  const first = RELEASES[0]?.version;
+  const restored = runningVersion(cloud, cloud.ecs.service(CLUSTER, SERVICE)?.taskDefinition ?? '');
+  if (!stopped && restored !== first) stopped = `${SERVICE} should run ${first} again, it runs ${restored}`;
+  stopped ??= await gateChapter({
+    cloud,
+    pipeline,
+    cluster: CLUSTER,
+    service: SERVICE,
+    imageOf: (release) => imageOf(cloud, release),
+    versionOf: (arn) => runningVersion(cloud, arn),
+  });
+  console.log();
   console.log(bold('summary'));
   console.log(pipeline.table());
   const final = cloud.ecs.service(CLUSTER, SERVICE)?.taskDefinition ?? '';
@@ -96,8 +112,8 @@ async function main() {
       `on ${cloud.lb.targets().length} healthy ${cloud.docker ? 'containers' : 'processes'} behind ${cloud.lb.url}.`,
   );
   console.log(dim(`demo finished in ${formatDuration(Date.now() - demoStarted)}; cleaning up.`));
-  // The story ends on the first release, put back after each bad one; anything else is a broken demo.
-  const ending = RELEASES[0]?.version;
+  // The story ends on the good release of the gate chapter; anything else is a broken demo.
+  const ending = GATE_RELEASES[1].version;
   stopped ??= version === ending ? undefined : `${SERVICE} should end on ${ending}, it runs ${version}`;
   if (stopped) {
     console.error(`the demo did not tell its story: ${stopped} (the stages above say why; --verbose shows their logs)`);
@@ -135,42 +151,10 @@ async function runRelease(cloud: LocalCloud, release: Release): Promise<string |
   const { ecs, lb, env } = cloud;
   const { version } = release;
   const common = { cluster: CLUSTER, service: SERVICE, 'poll-interval': '0.5' };
-  const smoke = (expected: string, url = lb.url) => ({
-    url: `${url}/health`,
-    'expect-json': `status=healthy\nversion=${expected}`,
-    timeout: '5',
-    interval: '0.3',
-    backoff: '1',
-    'consecutive-successes': '3',
-    'fail-on-error': 'false',
-  });
+  const smoke = (expected: string, url = lb.url) => smokeInputs(expected, url);
 
-  // build-push: the image, by digest.
-  let image = `${cloud.repository}:${version}`;
-  if (cloud.docker) {
-    const built = await pipeline.stage(
-      version,
-      'build-push',
-      image,
-      {
-        image: cloud.repository,
-        'registry-type': 'basic',
-        ...cloud.registryUser,
-        context: cloud.context,
-        version,
-        'tag-rules': 'version',
-        'build-args': `VERSION=${version}\nBUG=${release.bug}\nBUILD_RUN=${cloud.run}`,
-        builder: 'docker',
-      },
-      { ...env, DOCKER_CONFIG: cloud.dockerConfig },
-    );
-    if (built.outputs['image-id']) cloud.builtImages.push(built.outputs['image-id']);
-    if (!built.passed) return `build-push failed: there is no ${version} image to deploy`;
-    image = built.outputs.image ?? image;
-  } else {
-    pipeline.skip(version, 'build-push', `no Docker; ${image} is a local program`);
-  }
-  releaseOf.set(image, release);
+  const image = await imageOf(cloud, release);
+  if (!image) return `build-push failed: there is no ${version} image to deploy`;
 
   // deploy-ecs: a new revision with that image; watch the rollout, fail fast.
   const deployStarted = Date.now();
@@ -244,7 +228,36 @@ async function runRelease(cloud: LocalCloud, release: Release): Promise<string |
   return undefined;
 }
 
-const smokePassed = (step: StepResult) => step.exitCode === 0 && step.outputs.passed === 'true';
+/** build-push: the release's image, by digest (with Docker), else the local program that plays it; undefined when the build failed. */
+async function imageOf(cloud: LocalCloud, release: Release): Promise<string | undefined> {
+  const { version } = release;
+  let image = `${cloud.repository}:${version}`;
+  if (cloud.docker) {
+    const built = await pipeline.stage(
+      version,
+      'build-push',
+      image,
+      {
+        image: cloud.repository,
+        'registry-type': 'basic',
+        ...cloud.registryUser,
+        context: cloud.context,
+        version,
+        'tag-rules': 'version',
+        'build-args': `VERSION=${version}\nBUG=${release.bug}\nBUILD_RUN=${cloud.run}`,
+        builder: 'docker',
+      },
+      { ...cloud.env, DOCKER_CONFIG: cloud.dockerConfig },
+    );
+    if (built.outputs['image-id']) cloud.builtImages.push(built.outputs['image-id']);
+    if (!built.passed) return undefined;
+    image = built.outputs.image ?? image;
+  } else {
+    pipeline.skip(version, 'build-push', `no Docker; ${image} is a local program`);
+  }
+  releaseOf.set(image, release);
+  return image;
+}
 
 /** The release a task definition runs, from its image. */
 function runningVersion(cloud: LocalCloud, taskDefinitionArn: string): string {

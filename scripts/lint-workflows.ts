@@ -182,8 +182,7 @@ export function exampleWorkflows(dir = join(root, 'examples')): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter(
-      (entry) =>
-        entry.isFile() && /\.ya?ml$/.test(entry.name) && /[\\/]\.github[\\/]workflows$/.test(entry.parentPath),
+      (entry) => entry.isFile() && /\.ya?ml$/.test(entry.name) && /[\\/]\.github[\\/]workflows$/.test(entry.parentPath),
     )
     .map((entry) => join(entry.parentPath, entry.name))
     .sort();

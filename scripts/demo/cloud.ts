@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { awsEnvironment } from '../../test/fakes/aws/json-server.js';
 import { DOCKER_LABEL, dockerDriver } from '../../test/fakes/ecs/docker-driver.js';
 import { startFakeEcs, type FakeEcs } from '../../test/fakes/ecs/index.js';
-import { startFakeElbv2 } from '../../test/fakes/elbv2/index.js';
+import { startFakeElbv2, type FakeElbv2 } from '../../test/fakes/elbv2/index.js';
 import { processDriver, type LocalImage } from '../../test/fakes/ecs/process-driver.js';
 import { startRegistry } from '../../test/fakes/registry/index.js';
 import { repoRoot } from '../../test/helpers/runner.js';
@@ -29,6 +29,10 @@ export interface LocalCloud {
   lb: LoadBalancer;
   /** The load balancer's target group as ELBv2 describes it (DNS name 127.0.0.1, an HTTP listener on lb's port). */
   targetGroupArn: string;
+  /** The local ELBv2 endpoint that describes lb (its load balancer, listener and target group). */
+  elbv2: FakeElbv2;
+  /** How long a minute of a blue/green, canary or linear deployment lasts in the local ECS (bake times, steps). */
+  minuteMs: number;
   /** Where build-push pushes (registry/repository), or the local name of the images without Docker. */
   repository: string;
   registryUser: { username: string; password: string };
@@ -45,6 +49,8 @@ export async function startLocalCloud(options: {
   service: string;
   cluster: string;
   noDocker: boolean;
+  /** How long a deployment strategy's minute lasts in the local ECS (default: a real minute). */
+  minuteMs?: number;
   /** Without Docker: how a local process plays an image (the sample service with that release's settings). */
   localImage: (image: string) => Omit<LocalImage, 'command'> | undefined;
   closers: (() => Promise<unknown>)[];
@@ -87,7 +93,9 @@ export async function startLocalCloud(options: {
     if (stages.length > 0) await exec('docker', ['image', 'rm', ...stages]).catch(() => '');
   });
 
+  const minuteMs = options.minuteMs ?? 60_000;
   const ecs = await startFakeEcs({
+    minuteMs,
     driver: docker
       ? dockerDriver({ run, deregistrationDelayMs: 1000, stopTimeout: 5 })
       : processDriver({
@@ -145,7 +153,10 @@ export async function startLocalCloud(options: {
     GITHUB_WORKSPACE: repoRoot,
   };
   const targetGroupArn = targetGroup.TargetGroupArn;
-  return { docker, run, ecs, lb, targetGroupArn, repository, registryUser, context, dockerConfig, env, builtImages };
+  return {
+    ...{ docker, run, ecs, lb, targetGroupArn, elbv2, minuteMs, repository, registryUser },
+    ...{ context, dockerConfig, env, builtImages },
+  };
 }
 
 type Containers = { available: false; detail: string } | (Engine & { available: true; busybox: string });

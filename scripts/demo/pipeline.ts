@@ -9,6 +9,20 @@ import { bold, dim, terminalMarkdown } from './markdown.js';
  * Markdown, and a row for the final table.
  */
 
+/** The smoke test of the demo: /health answers healthy with the version expected, three times in a row. */
+export const smokeInputs = (expected: string, url: string): Record<string, string> => ({
+  url: `${url}/health`,
+  'expect-json': `status=healthy\nversion=${expected}`,
+  timeout: '5',
+  interval: '0.3',
+  backoff: '1',
+  'consecutive-successes': '3',
+  'fail-on-error': 'false',
+});
+
+/** smoke-test runs with fail-on-error: false: whether it passed is its `passed` output. */
+export const smokePassed = (step: StepResult) => step.exitCode === 0 && step.outputs.passed === 'true';
+
 export interface StageRow {
   release: string;
   stage: string;

@@ -67,16 +67,67 @@ export async function rollbackEcs(inputs: EcsRollbackInputs): Promise<RollbackRe
       headline: `${inputs.service} already runs ${shortArn(target.arn)}: no new deployment.`,
     };
   }
+  const since = new Date();
   const deploymentId = await pointServiceAt(found, target);
   if (!inputs.wait) {
     return { ...rolledBack, headline: `${inputs.service} is rolling back to ${shortArn(target.arn)} (not watched).` };
   }
-  return {
-    ...rolledBack,
-    rolloutState: 'COMPLETED',
-    headline: `${inputs.service} runs ${shortArn(target.arn)} again (was ${shortArn(current)}).`,
-    events: await watchRollback(found, target, deploymentId),
-  };
+  const gate = new AbortController();
+  const passing = gated(service) ? passTheGate(found, target, since, gate.signal) : undefined;
+  try {
+    return {
+      ...rolledBack,
+      rolloutState: 'COMPLETED',
+      headline: `${inputs.service} runs ${shortArn(target.arn)} again (was ${shortArn(current)}).`,
+      events: await watchRollback(found, target, deploymentId),
+    };
+  } finally {
+    gate.abort();
+    await passing;
+  }
+}
+
+/** The stage a test-traffic gate pauses at: the new revision on test traffic, production still on the old one. */
+const GATE_STAGE = 'POST_TEST_TRAFFIC_SHIFT';
+
+/** A service deployed through a test-traffic gate: a PAUSE lifecycle hook at POST_TEST_TRAFFIC_SHIFT. */
+function gated(service: Service): boolean {
+  return (service.deploymentConfiguration?.lifecycleHooks ?? []).some(
+    (hook) => hook.targetType === 'PAUSE' && hook.lifecycleStages?.includes(GATE_STAGE),
+  );
+}
+
+/**
+ * The service keeps its gate's PAUSE hook (Developer Guide, "Lifecycle hooks for Amazon ECS service deployments":
+ * the hooks run for every deployment), so the rollback's own deployment waits there too. What it puts back ran
+ * before (or is known-good): there is nothing to test, and it is answered CONTINUE (API Reference,
+ * ContinueServiceDeployment) so the rollback goes on. A failure here is only logged: the rollout watch then says
+ * the rollback did not finish.
+ */
+async function passTheGate(found: Found, target: Target, since: Date, signal: AbortSignal): Promise<void> {
+  const { client, inputs } = found;
+  try {
+    const { findServiceDeployment, watchServiceDeployment, continueServiceDeployment } =
+      await import('../lib/ecs-service-deployment.js');
+    const where = { cluster: inputs.cluster, service: inputs.service, taskDefinitionArn: target.arn, since };
+    const arn = await findServiceDeployment(client, where);
+    if (!arn || signal.aborted) return;
+    const end = await watchServiceDeployment(client, arn, {
+      intervalMs: inputs.pollIntervalMs,
+      timeoutMs: inputs.waitMs,
+      signal,
+      pauseAt: GATE_STAGE,
+    });
+    if (end.kind !== 'paused' || signal.aborted) return;
+    core.info(`${shortArn(arn)} waits at the test-traffic gate: continuing it, the revision put back needs no test`);
+    await continueServiceDeployment(client, arn, end.hookId, 'CONTINUE');
+  } catch (error) {
+    if (signal.aborted) return;
+    core.warning(
+      `${inputs.service}: the rollback's deployment may wait at the service's test-traffic gate, and it could not be answered (${error instanceof Error ? error.message.split('\n')[0] : String(error)}). ` +
+        'Allow ecs:ListServiceDeployments, ecs:DescribeServiceDeployments, ecs:DescribeServiceRevisions and ecs:ContinueServiceDeployment to the role, or answer it with deploy-ecs mode: continue.',
+    );
+  }
 }
 
 /** Nothing to do when the service runs the target and no deployment is still rolling out. */

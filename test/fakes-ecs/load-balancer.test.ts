@@ -6,6 +6,7 @@ import {
   ECSClient,
   ListServiceDeploymentsCommand,
   UpdateServiceCommand,
+  type DeploymentConfiguration,
   type ServiceDeployment,
 } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -49,7 +50,14 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 
 const versionAt = async (url: string) => ((await (await fetch(`${url}/health`)).json()) as { version: string }).version;
 
-async function blueGreen(next: string) {
+async function blueGreen(
+  next: string,
+  deploymentConfiguration: DeploymentConfiguration = {
+    strategy: 'BLUE_GREEN',
+    bakeTimeInMinutes: 1,
+    lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }],
+  },
+) {
   ecs = await startFakeEcs({
     minuteMs: MINUTE,
     driver: processDriver({
@@ -89,11 +97,7 @@ async function blueGreen(next: string) {
           },
         },
       ],
-      deploymentConfiguration: {
-        strategy: 'BLUE_GREEN',
-        bakeTimeInMinutes: 1,
-        lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }],
-      },
+      deploymentConfiguration,
     }),
   );
   lb = await startLoadBalancer(ecs, 'hello', 'production');
@@ -162,5 +166,47 @@ describe('the load balancer of a blue/green service', () => {
     expect(served.production['hello:2'] ?? 0).toBe(0);
     expect(served.production['hello:1']).toBeGreaterThanOrEqual(5);
     expect(served.test['hello:2']).toBe(1);
+    // The log says the same, in order and with times: the test probe came after the hook began AWAITING_ACTION.
+    const log = lb.requests();
+    expect(log.filter((r) => r.listener === 'production').map((r) => r.revision)).toEqual(
+      Array.from({ length: served.production['hello:1'] ?? 0 }, () => 'hello:1'),
+    );
+    const probed = log.filter((r) => r.listener === 'test');
+    expect(probed.map((r) => r.revision)).toEqual(['hello:2']);
+    const hook = ecs!.serviceDeployments.find(arn)?.traffic?.ran[0];
+    expect(hook?.startedAt).toBeLessThanOrEqual(probed[0]!.at);
+    expect(lb.requests(probed[0]!.at + 1).filter((r) => r.listener === 'test')).toEqual([]);
+  }, 60_000);
+
+  it('splits production by the canary weight in force, whatever blue served before (10% of the requests of the step)', async () => {
+    const { client, arn, describe1, lb } = await blueGreen('hello:2', {
+      strategy: 'CANARY',
+      canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 50 },
+      bakeTimeInMinutes: 0,
+      lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }],
+    });
+    const paused = await until('the gate', async () => {
+      const d = await describe1();
+      return d.lifecycleHookDetails?.[0]?.status === 'AWAITING_ACTION' ? d : undefined;
+    });
+    // Blue serves production for a while under weights 100/0.
+    for (let i = 0; i < 60; i++) expect(await versionAt(lb.url)).toBe('1.0.0');
+    await client.send(
+      new ContinueServiceDeploymentCommand({
+        serviceDeploymentArn: arn,
+        hookId: paused.lifecycleHookDetails?.[0]?.hookId as string,
+        action: 'CONTINUE',
+      }),
+    );
+    await until('the canary step', async () =>
+      (await describe1()).targetServiceRevision?.requestedProductionTrafficWeight === 10 ? true : undefined,
+    );
+    const since = Date.now();
+    const versions = [];
+    for (let i = 0; i < 40; i++) versions.push(await versionAt(lb.url));
+    // Still the canary step (50 minutes of 100 ms): exactly a tenth went to green.
+    expect((await describe1()).targetServiceRevision?.requestedProductionTrafficWeight).toBe(10);
+    expect(versions.filter((v) => v === '2.0.0')).toHaveLength(4);
+    expect(lb.requests(since).filter((r) => r.listener === 'production' && r.revision === 'hello:2')).toHaveLength(4);
   }, 60_000);
 });

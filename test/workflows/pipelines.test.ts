@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readContainerAppInputs, readTarget } from '../../src/deploy-azure/containerapp-inputs.js';
 import { readInputs as readRollbackInputs } from '../../src/rollback/inputs.js';
+import { readInputs as readSmokeInputs } from '../../src/smoke-test/inputs.js';
+import { gateAnswer, readAnswerInputs, readInputs as readDeployEcsInputs } from '../../src/deploy-ecs/inputs.js';
 import { render } from './expressions.js';
 import { lint } from './linter.js';
 import {
@@ -16,6 +18,7 @@ import {
   ownAction,
   ownWorkflow,
   references,
+  root,
   workflow,
   workflowDir,
   workflowFiles,
@@ -260,8 +263,9 @@ describe.each(pipelines)('the reusable pipeline %s', (file) => {
     expect(pushes[0]!.with!.push).toBe(false);
     expect(pushes[0]!.if).toContain("inputs.verify-command != ''");
     expect(build.outputs!.image).toBe('${{ steps.image.outputs.image }}');
-    const deploySteps = wf.jobs.deploy!.steps!.filter((s) =>
-      ['deploy-ecs', 'deploy-azure'].includes(ownAction(s.uses ?? '') ?? ''),
+    // The steps that deploy (not the gate's continue and rollback, which take the deployment the first started).
+    const deploySteps = wf.jobs.deploy!.steps!.filter(
+      (s) => ['deploy-ecs', 'deploy-azure'].includes(ownAction(s.uses ?? '') ?? '') && s.with?.mode === undefined,
     );
     expect(deploySteps).toHaveLength(1);
     expect(Object.values(deploySteps[0]!.with!)).toContain('${{ needs.build.outputs.image }}');
@@ -297,7 +301,7 @@ describe.each(pipelines)('the reusable pipeline %s', (file) => {
     expect(smoke.with!.url).toBe('${{ steps.url.outputs.url }}');
     expect(url.env!.HEALTH_URL).toBe('${{ inputs.health-url }}');
     expect(String(url.env!.DEPLOYED_URL)).toMatch(
-      /^\$\{\{ steps\.deploy\.outputs\.(service-url|webapp-url \|\| steps\.deploy\.outputs\.app-url) \|\| inputs\.terraform-output-url != '' && steps\.tf-outputs\.outputs\[inputs\.terraform-output-url\] \|\| '' \}\}$/,
+      /^\$\{\{ (steps\.continue\.outputs\.service-url \|\| steps\.deploy\.outputs\.service-url|steps\.deploy\.outputs\.webapp-url \|\| steps\.deploy\.outputs\.app-url) \|\| inputs\.terraform-output-url != '' && steps\.tf-outputs\.outputs\[inputs\.terraform-output-url\] \|\| '' \}\}$/,
     );
     expect(wf.jobs.deploy!.outputs!.url).toContain('steps.url.outputs.url');
     const rollback = steps.find((s) => s.id === 'rollback')!;
@@ -367,6 +371,155 @@ describe('the ECS pipeline', () => {
       'task-definition': '${{ steps.deploy.outputs.task-definition-arn }}',
     });
     expect(mark.if).toContain("steps.smoke.outputs.passed == 'true'");
+  });
+});
+
+describe('ecs-pipeline.yml with gate: test-traffic', () => {
+  const wf = workflow('ecs-pipeline.yml');
+  const call = (wf.on as { workflow_call: { inputs: Record<string, { type: string; default?: unknown }> } })
+    .workflow_call;
+  const steps = wf.jobs.deploy!.steps!;
+  const image = `123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:${'a'.repeat(64)}`;
+  const serviceDeployment =
+    'arn:aws:ecs:us-east-1:123456789012:service-deployment/production/web/AbCdEfGh-0123456789ab';
+  const testUrl = 'http://web-123.us-east-1.elb.amazonaws.com:8080';
+  /** The step's `with:` as the runner renders it for a caller of a canary with the gate. */
+  function rendered(id: string, given: Record<string, unknown> = {}): Record<string, string> {
+    const inputs = {
+      ...Object.fromEntries(Object.entries(call.inputs).map(([name, input]) => [name, input.default ?? ''])),
+      environment: 'production',
+      image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/web',
+      version: '1.4.2',
+      'aws-region': 'us-east-1',
+      cluster: 'production',
+      service: 'web',
+      // A task definition file that exists, for deploy-ecs's input reader.
+      'task-definition': 'examples/hello-service/task-definition.json',
+      'container-name': 'web',
+      strategy: 'CANARY',
+      'canary-percent': '10',
+      'canary-bake-time': '5m',
+      gate: 'test-traffic',
+      ...given,
+    };
+    const contexts = {
+      inputs,
+      github: { sha: 'b'.repeat(40) },
+      secrets: { 'registry-password': '', 'webhook-url': '' },
+      needs: { build: { outputs: { image } } },
+      steps: {
+        images: { outputs: { images: '' } },
+        deploy: {
+          outcome: 'success',
+          outputs: {
+            gate: 'paused',
+            'test-url': testUrl,
+            'service-deployment-arn': serviceDeployment,
+            changed: 'true',
+          },
+        },
+        url: { outputs: { url: 'https://web.example.com/health' } },
+      },
+    };
+    const step = steps.find((s) => s.id === id)!;
+    return Object.fromEntries(Object.entries(step.with!).map(([name, value]) => [name, render(value, contexts)]));
+  }
+  /** The runner's INPUT_* variables for the step: its rendered `with:`, the action's defaults for the rest. */
+  function asRunner(id: string, inputs: Record<string, unknown> = {}): void {
+    const action = actionSpec(ownAction(steps.find((s) => s.id === id)!.uses!)!)!;
+    const given = rendered(id, inputs);
+    for (const [name, input] of Object.entries(action.inputs)) {
+      const value = given[name] ?? input.default;
+      if (value !== undefined) vi.stubEnv(`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, String(value));
+    }
+    vi.stubEnv('GITHUB_WORKSPACE', root);
+  }
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('takes strategy and gate (none by default) and the strategy knobs, and passes them to deploy-ecs', () => {
+    expect(call.inputs.gate).toMatchObject({ type: 'string', default: 'none' });
+    expect(call.inputs.strategy).toMatchObject({ type: 'string', default: '' });
+    const deploy = rendered('deploy');
+    expect(deploy).toMatchObject({ strategy: 'CANARY', 'canary-percent': '10', 'canary-bake-time': '5m' });
+    expect(deploy.gate).toBe('test-traffic');
+    // Without the caller saying so, no strategy is set and no gate is asked for: the service's own.
+    const plain = rendered('deploy', { strategy: '', gate: 'none', 'canary-percent': '', 'canary-bake-time': '' });
+    expect(plain).toMatchObject({ strategy: '', gate: 'none', 'bake-time': '', 'canary-percent': '', alarms: '' });
+  });
+
+  it("is taken by deploy-ecs's own input reader as a canary behind the gate, and without them as the service's own strategy and no gate", () => {
+    asRunner('deploy');
+    expect(readDeployEcsInputs()).toMatchObject({
+      strategy: { strategy: 'CANARY', canary: { canaryPercent: 10, canaryBakeTimeInMinutes: 5 } },
+      gate: { kind: 'test-traffic' },
+    });
+    vi.unstubAllEnvs();
+    asRunner('deploy', { strategy: '', gate: 'none', 'canary-percent': '', 'canary-bake-time': '' });
+    const plain = readDeployEcsInputs();
+    expect(plain.strategy.strategy).toBeUndefined();
+    expect(plain.strategy.canary).toEqual({});
+    expect(plain.gate.kind).toBe('none');
+  });
+
+  it("proves the new revision at the test listener (deploy-ecs's test-url + health-path) with the production smoke test's checks, read by smoke-test's own input reader", () => {
+    asRunner('gate-smoke');
+    const gate = readSmokeInputs();
+    vi.unstubAllEnvs();
+    asRunner('smoke');
+    const production = readSmokeInputs();
+    expect(gate.urls).toEqual([`${testUrl}/health`]);
+    expect(production.urls).toEqual(['https://web.example.com/health']);
+    // The same checks (they hold functions, so compared as what they say).
+    expect(JSON.stringify(gate.expectations)).toBe(JSON.stringify(production.expectations));
+    expect(gate.expectations.json).toEqual([expect.objectContaining({ path: 'version' })]);
+    expect(gate.failOnError).toBe(false);
+    expect(gate.timeoutMs).toBe(production.timeoutMs);
+  });
+
+  it("proves production after the shift at health-url, else the continue step's service-url (the gated deploy step ends before there is one)", () => {
+    const url = steps.find((s) => s.id === 'url')!;
+    const deployed = (continueUrl: string) =>
+      render(url.env!.DEPLOYED_URL, {
+        inputs: { 'terraform-output-url': '' },
+        steps: {
+          deploy: { outputs: { 'service-url': '' } },
+          continue: { outputs: { 'service-url': continueUrl } },
+        },
+      });
+    expect(deployed('http://web-123.us-east-1.elb.amazonaws.com')).toBe('http://web-123.us-east-1.elb.amazonaws.com');
+    expect(deployed('')).toBe('');
+    expect(url.env!.HEALTH_URL).toBe('${{ inputs.health-url }}');
+  });
+
+  it('continues or rolls back the deployment deploy-ecs paused, by its service-deployment-arn', () => {
+    for (const [id, mode] of [
+      ['continue', 'continue'],
+      ['gate-rollback', 'rollback'],
+    ] as const)
+      expect(rendered(id)).toMatchObject({
+        mode,
+        cluster: 'production',
+        service: 'web',
+        'service-deployment-arn': serviceDeployment,
+        'aws-region': 'us-east-1',
+      });
+    // deploy-ecs's own reader of mode: continue / rollback takes them as an answer to that deployment of web.
+    for (const [id, mode] of [
+      ['continue', 'continue'],
+      ['gate-rollback', 'rollback'],
+    ] as const) {
+      asRunner(id);
+      expect(gateAnswer()).toBe(mode);
+      expect(readAnswerInputs(mode)).toMatchObject({
+        mode,
+        cluster: 'production',
+        service: 'web',
+        serviceDeploymentArn: serviceDeployment,
+      });
+      vi.unstubAllEnvs();
+    }
+    const order = ['deploy', 'gate-smoke', 'continue', 'gate-rollback', 'url', 'smoke', 'rollback'];
+    expect(steps.map((s) => s.id).filter((id) => order.includes(id!))).toEqual(order);
   });
 });
 

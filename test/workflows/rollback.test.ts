@@ -308,3 +308,145 @@ describe('the deploy job of azure-pipeline.yml with platform: containerapp', () 
     expect(ran).not.toContain('rollback');
   });
 });
+
+describe('the deploy job of ecs-pipeline.yml with gate: test-traffic', () => {
+  const inputs = {
+    strategy: 'CANARY',
+    'canary-percent': '10',
+    gate: 'test-traffic',
+    'health-url': 'https://web.example.com/health',
+  };
+  const guard = 'The gate proves production at health-url';
+
+  it('given no health-url, stops before anything is deployed', () => {
+    const ran = play('ecs-pipeline.yml', {
+      inputs: { ...inputs, 'health-url': '' },
+      results: { [guard]: { outcome: 'failure' } },
+    });
+    expect(ran).toContain(guard);
+    for (const step of ['images', 'deploy', 'gate-smoke', 'rollback']) expect(ran).not.toContain(step);
+    const without = play('ecs-pipeline.yml', { inputs, results: {} });
+    expect(without).not.toContain(guard);
+  });
+  const serviceDeployment =
+    'arn:aws:ecs:us-east-1:123456789012:service-deployment/production/web/AbCdEfGh-0123456789ab';
+  /** deploy-ecs ended at the gate: the deployment waits, the new revision takes the test traffic only. */
+  const paused: Result = {
+    outcome: 'success',
+    outputs: {
+      ...pipelines['ecs-pipeline.yml'].changed,
+      gate: 'paused',
+      'test-url': 'http://web-123.us-east-1.elb.amazonaws.com:8080',
+      'service-deployment-arn': serviceDeployment,
+    },
+  };
+  const passed: Result = { outcome: 'success', outputs: { passed: 'true' } };
+  const failed: Result = { outcome: 'success', outputs: { passed: 'false', 'failure-reason': 'status' } };
+  const continued: Result = { outcome: 'success', outputs: { gate: 'continued', 'rolled-back': 'false' } };
+  const rolledBack: Result = { outcome: 'success', outputs: { gate: 'rolled-back', 'rolled-back': 'true' } };
+  const gateFail = 'Fail the run after the gate rolled back';
+  const before = (ran: string[], first: string, second: string) =>
+    expect(ran.indexOf(first), `${first} before ${second} in ${ran.join(', ')}`).toBeLessThan(ran.indexOf(second));
+
+  it('given the test-traffic smoke test passed: continues, proves production after the shift, marks good', () => {
+    const ran = play('ecs-pipeline.yml', {
+      inputs,
+      results: { deploy: paused, 'gate-smoke': passed, continue: continued, smoke: passed },
+    });
+    const order = ['deploy', 'gate-smoke', 'continue', 'url', 'smoke', 'mark-good', 'report'];
+    expect(ran.filter((step) => order.includes(step))).toEqual(order);
+    expect(ran).not.toContain('gate-rollback');
+    expect(ran).not.toContain('rollback');
+    expect(ran).not.toContain(gateFail);
+    expect(ran).not.toContain('Fail the run after a rollback');
+  });
+
+  // deploy-ecs mode: rollback fails its step once ECS says ROLLBACK_SUCCESSFUL (it reports the rollback as a failure
+  // with its reason); either way the pipeline must do the same.
+  it.each([
+    ['failing the step as deploy-ecs does', { ...rolledBack, outcome: 'failure' } as Result],
+    ['passing', rolledBack],
+  ])(
+    'given the test-traffic smoke test failed and the gate rollback ends %s: rolls the deployment back, never shifts or probes production, fails the run',
+    (_, gateRollback) => {
+      const ran = play('ecs-pipeline.yml', {
+        inputs,
+        results: { deploy: paused, 'gate-smoke': failed, 'gate-rollback': gateRollback },
+      });
+      const order = ['deploy', 'gate-smoke', 'gate-rollback', gateFail, 'report'];
+      expect(ran.filter((step) => order.includes(step))).toEqual(order);
+      for (const step of ['continue', 'url', 'smoke', 'rollback', 'mark-good']) expect(ran).not.toContain(step);
+    },
+  );
+
+  it('given the gate rollback itself failed: the rollback step puts the previous revision back', () => {
+    const ran = play('ecs-pipeline.yml', {
+      inputs,
+      results: {
+        deploy: paused,
+        'gate-smoke': failed,
+        'gate-rollback': { outcome: 'failure', outputs: { 'rolled-back': 'false' } },
+      },
+    });
+    before(ran, 'gate-rollback', 'rollback');
+    expect(ran).toContain(gateFail);
+    expect(ran).not.toContain('continue');
+  });
+
+  it('given the run is cancelled at the gate (during the test-traffic smoke test): rolls the deployment back', () => {
+    const ran = play('ecs-pipeline.yml', { inputs, results: { deploy: paused }, cancelDuring: 'gate-smoke' });
+    before(ran, 'gate-smoke', 'gate-rollback');
+    expect(ran).not.toContain('continue');
+    expect(ran).not.toContain(gateFail);
+  });
+
+  it('given production fails its smoke test after the traffic shift: the rollback step as without a gate', () => {
+    const ran = play('ecs-pipeline.yml', {
+      inputs,
+      results: { deploy: paused, 'gate-smoke': passed, continue: continued, smoke: failed },
+    });
+    before(ran, 'continue', 'smoke');
+    before(ran, 'smoke', 'rollback');
+    expect(ran).toContain('Fail the run after a rollback');
+    expect(ran).not.toContain('gate-rollback');
+    expect(ran).not.toContain('mark-good');
+  });
+
+  it('given ECS rolled back during the traffic shift (an alarm): no second rollback, no production smoke test', () => {
+    const ran = play('ecs-pipeline.yml', {
+      inputs,
+      results: {
+        deploy: paused,
+        'gate-smoke': passed,
+        continue: { outcome: 'failure', outputs: { gate: 'continued', 'rolled-back': 'true' } },
+      },
+    });
+    expect(ran).toContain('continue');
+    for (const step of ['smoke', 'rollback', 'gate-rollback', 'mark-good']) expect(ran).not.toContain(step);
+  });
+
+  it('given the continue step failed without a rollback: the rollback step puts the previous revision back', () => {
+    const ran = play('ecs-pipeline.yml', {
+      inputs,
+      results: {
+        deploy: paused,
+        'gate-smoke': passed,
+        continue: { outcome: 'failure', outputs: { 'rolled-back': 'false' } },
+      },
+    });
+    before(ran, 'continue', 'rollback');
+    expect(ran).not.toContain('smoke');
+  });
+
+  it('given no gate (deploy-ecs watched the deployment to its end), runs the steps it ran before the gate existed', () => {
+    const ran = play('ecs-pipeline.yml', {
+      inputs: { strategy: 'CANARY' },
+      results: {
+        deploy: { outcome: 'success', outputs: { ...pipelines['ecs-pipeline.yml'].changed, gate: 'none' } },
+        smoke: passed,
+      },
+    });
+    expect(ran).toEqual(expect.arrayContaining(['deploy', 'url', 'smoke', 'mark-good', 'report']));
+    for (const step of ['gate-smoke', 'continue', 'gate-rollback', 'rollback']) expect(ran).not.toContain(step);
+  });
+});

@@ -52,6 +52,8 @@ export interface HookRun {
   targetType: 'AWS_LAMBDA' | 'PAUSE';
   targetArn?: string;
   status: 'IN_PROGRESS' | 'AWAITING_ACTION' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+  /** When the hook started (ms): a PAUSE hook is AWAITING_ACTION from then. */
+  startedAt: number;
   expiresAt: number;
   timeoutAction: 'CONTINUE' | 'ROLLBACK';
   stage: Stage;
@@ -242,6 +244,7 @@ function startHooks(moving: Moving, clock: StrategyClock, stage: Stage): HookRun
       targetType: hook.targetType ?? 'AWS_LAMBDA',
       ...(hook.hookTargetArn ? { targetArn: hook.hookTargetArn } : {}),
       status: hook.targetType === 'PAUSE' ? ('AWAITING_ACTION' as const) : ('IN_PROGRESS' as const),
+      startedAt: Date.now(),
       expiresAt: Date.now() + (hook.timeoutConfiguration?.timeoutInMinutes ?? 1440) * clock.minuteMs,
       timeoutAction: hook.timeoutConfiguration?.action ?? 'ROLLBACK',
       stage,

@@ -15,7 +15,8 @@ import type { Task } from '../ecs/model.js';
  * BLUE_GREEN, CANARY or LINEAR deployment is in flight, each listener forwards by the weights ECS gave its rule
  * (the local ECS's `trafficOf`): the production listener to blue until the production traffic shifts, the test
  * listener to green once the test traffic shifted. It counts the requests each revision served on each listener,
- * so a test or the demo can show how many production requests a rejected revision served.
+ * so a test or the demo can show how many production requests a rejected revision served, and logs when each was
+ * served (the bench times the first request on the test listener).
  */
 
 export interface TrafficEvent {
@@ -32,13 +33,19 @@ export interface LoadBalancer {
   testUrl: string;
   /** Requests served since start, by listener and revision ("family:revision"). */
   served(): { production: Record<string, number>; test: Record<string, number> };
-  /** Every request served, in order: when it arrived (ms since epoch), on which listener, by which revision. */
-  requests(): { at: number; listener: 'production' | 'test'; revision: string }[];
+  /** Each request a listener sent to a target since a time (ms since epoch), in order: when, where, to which revision. */
+  requests(since?: number): ServedRequest[];
   /** Registrations and deregistrations since a time (ms since epoch), in order, up to now. */
   changes(since: number): TrafficEvent[];
   /** The targets requests go to now, as "family:revision". */
   targets(): string[];
   close(): Promise<void>;
+}
+
+export interface ServedRequest {
+  at: number;
+  listener: 'production' | 'test';
+  revision: string;
 }
 
 const shortId = (task: Task) => shortArn(task.taskArn).slice(0, 8);
@@ -50,8 +57,10 @@ export async function startLoadBalancer(ecs: FakeEcs, service: string, cluster =
   const registered = new Map<string, { task: Task; target: string }>();
   const events: TrafficEvent[] = [];
   const served = { production: {} as Record<string, number>, test: {} as Record<string, number> };
+  const log: ServedRequest[] = [];
   const sent = { production: new Map<string, number>(), test: new Map<string, number>() };
-  const arrivals: { at: number; listener: 'production' | 'test'; revision: string }[] = [];
+  /** The weights each listener's `sent` counts were made under: new weights start a new count. */
+  const countedUnder = { production: '', test: '' };
   let next = 0;
 
   /**
@@ -62,6 +71,13 @@ export async function startLoadBalancer(ecs: FakeEcs, service: string, cluster =
     const targets = [...registered.values()];
     const traffic = ecs.services.has(`${cluster}/${service}`) ? ecs.trafficOf(cluster, service) : undefined;
     const weights = traffic?.shifting ? traffic[listener] : [];
+    // ALB splits each request by the weights in force now (Elastic Load Balancing, "Listener rules for your
+    // Application Load Balancer", weighted target groups): what a revision got under earlier weights does not count.
+    const key = JSON.stringify(weights);
+    if (countedUnder[listener] !== key) {
+      countedUnder[listener] = key;
+      sent[listener].clear();
+    }
     const candidates = traffic?.shifting
       ? pickRevision(weights, sent[listener], (arn) => targets.some(({ task }) => task.taskDefinitionArn === arn))
       : undefined;
@@ -108,7 +124,7 @@ export async function startLoadBalancer(ecs: FakeEcs, service: string, cluster =
     const [host, port] = chosen.target.split(':');
     const revision = revisionOf(chosen.task);
     served[listener][revision] = (served[listener][revision] ?? 0) + 1;
-    arrivals.push({ at: Date.now(), listener, revision });
+    log.push({ at: Date.now(), listener, revision });
     const upstream = request(
       { host, port: Number(port), method: req.method, path: req.url, headers: { ...req.headers, connection: 'close' } },
       (answer) => {
@@ -130,7 +146,7 @@ export async function startLoadBalancer(ecs: FakeEcs, service: string, cluster =
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     testUrl: `http://127.0.0.1:${(testServer.address() as AddressInfo).port}`,
     served: () => ({ production: { ...served.production }, test: { ...served.test } }),
-    requests: () => [...arrivals],
+    requests: (since = 0) => log.filter((entry) => entry.at >= since),
     changes: (since) => {
       sync();
       return events.filter((event) => event.at >= since);
