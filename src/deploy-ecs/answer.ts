@@ -2,11 +2,13 @@ import * as core from '@actions/core';
 import type { ECSClient, ServiceDeployment } from '@aws-sdk/client-ecs';
 import { aws, type Deadline } from '../lib/aws.js';
 import { ecsClient } from '../lib/ecs.js';
+import { describeService } from '../lib/ecs-rollout.js';
 import { viewOf, stopServiceDeployment, type DeploymentView } from '../lib/ecs-service-deployment.js';
 import { CloudError, RolloutFailed } from '../lib/errors.js';
 import { answerGate } from './gate.js';
 import type { AnswerInputs } from './inputs.js';
 import type { DeployReport, ServiceReport } from './report.js';
+import { lookUpServiceUrl } from './service-url.js';
 import { ending, followServiceDeployment, traffic } from './service-deployment.js';
 import { rollbackState } from './state.js';
 import { GATE_STAGE } from './strategy-inputs.js';
@@ -54,6 +56,8 @@ export async function answer(inputs: AnswerInputs, report: DeployReport): Promis
     } finally {
       rollbackState.clear();
     }
+    // answerGate moved report.gate on from 'paused' (TypeScript cannot see it through the call).
+    if ((report.gate as string) === 'continued') await core.group('Service URL', () => continuedUrl(client, inputs, report));
     return;
   }
   const gateHook = found.deploymentConfiguration?.lifecycleHooks?.find(
@@ -67,6 +71,17 @@ export async function answer(inputs: AnswerInputs, report: DeployReport): Promis
       budget.at,
     ),
   );
+}
+
+/** service-url once the continued deployment succeeded: the production listener's, as after a deploy. */
+async function continuedUrl(client: ECSClient, inputs: AnswerInputs, report: DeployReport): Promise<void> {
+  const entry = report.services[0] as ServiceReport;
+  const service = await describeService(client, inputs.cluster, inputs.service);
+  const balanced = service.loadBalancers ?? [];
+  entry.targetGroupArns = balanced.flatMap((lb) => (lb.targetGroupArn ? [lb.targetGroupArn] : []));
+  entry.productionListenerRule = balanced.find((lb) => lb.advancedConfiguration)?.advancedConfiguration
+    ?.productionListenerRule;
+  if (entry.targetGroupArns.length) report.serviceUrl = await lookUpServiceUrl(report.services, inputs.region);
 }
 
 /** The named deployment, or the one of the service that waits at the gate (else the newest, to say why not). */

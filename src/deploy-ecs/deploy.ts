@@ -14,7 +14,7 @@ import { runOneOff, type OneOffResult } from './runtask.js';
 import type { Started } from './service.js';
 import { rollbackState } from './state.js';
 import type { TaskDefinition } from './taskdef.js';
-import { findServiceUrl, type ServiceUrl } from './url.js';
+import { lookUpServiceUrl } from './service-url.js';
 import { atGate } from './gate.js';
 
 /**
@@ -89,7 +89,7 @@ async function afterRollout(
     );
   if (!inputs.wait) return;
   if (report.services.some((s) => s.targetGroupArns?.length)) {
-    report.serviceUrl = await core.group('Service URL', () => lookUpServiceUrl(inputs, report));
+    report.serviceUrl = await core.group('Service URL', () => lookUpServiceUrl(report.services, inputs.region));
   }
   if (inputs.deregisterOldRevisions) {
     const keep = inputs.deregisterOldRevisions;
@@ -170,12 +170,6 @@ async function watchAll(
   if (thrown) throw thrown.reason;
   const failed = report.services.filter((s) => s.outcome !== 'completed' && s.outcome !== 'paused');
   if (failed.length > 0) throw rolloutError(failed);
-}
-
-async function lookUpServiceUrl(inputs: DeployEcsInputs, report: DeployReport): Promise<ServiceUrl> {
-  const found = await findServiceUrl(report.services, { region: inputs.region, stage: 'deploy-ecs' }, core.info);
-  if (found.problem) core.warning(`service-url is left empty (the deployment itself succeeded): ${found.problem}`);
-  return found;
 }
 
 /** Keeps the newest `keep` revisions of the family, and always the new one and those rollback needs. */

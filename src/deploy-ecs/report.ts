@@ -37,6 +37,8 @@ export interface ServiceReport {
   notProven?: string;
   /** The target groups of the service's load balancers, as DescribeServices showed them after the rollout. */
   targetGroupArns?: string[];
+  /** A blue/green service's production listener rule (loadBalancers[].advancedConfiguration): service-url's listener. */
+  productionListenerRule?: string;
   /** The service deployment the update started (ListServiceDeployments), when ECS named one. */
   serviceDeploymentArn?: string;
   /** BLUE_GREEN, CANARY or LINEAR: the service deployment was followed stage by stage. */

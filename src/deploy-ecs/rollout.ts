@@ -184,6 +184,8 @@ export async function watchService(client: ECSClient, inputs: DeployEcsInputs, r
     log(`rollout completed: ${entry.service} runs ${taskDefinitionArn}`);
     const balanced = (result.service ?? started.service).loadBalancers ?? [];
     entry.targetGroupArns = balanced.flatMap((lb) => (lb.targetGroupArn ? [lb.targetGroupArn] : []));
+    entry.productionListenerRule = balanced.find((lb) => lb.advancedConfiguration)?.advancedConfiguration
+      ?.productionListenerRule;
     return;
   }
   log(`rollout ${result.outcome}: ${entry.reason}`);

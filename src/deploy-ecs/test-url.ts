@@ -55,15 +55,23 @@ export function urlFor(dnsName: string, listener: { Protocol?: string; Port?: nu
   return `${scheme}://${dnsName}${port}${path}`;
 }
 
-/** The URL of the test listener rule's traffic; throws (the gate cannot be tested without it). */
-export async function findTestUrl(ruleArn: string, options: AwsOptions, log: (line: string) => void): Promise<string> {
+/**
+ * The URL of a listener rule's traffic: the test listener rule's (throws: the gate cannot be tested without it), or
+ * for service-url the production listener rule's of a blue/green service (whose load balancer also has the test one).
+ */
+export async function findTestUrl(
+  ruleArn: string,
+  options: AwsOptions,
+  log: (line: string) => void,
+  which: 'test' | 'production' = 'test',
+): Promise<string> {
   const { sdk, client } = await elbv2(options);
   try {
     const rules = await aws('elasticloadbalancing:DescribeRules', () =>
       client.send(new sdk.DescribeRulesCommand({ RuleArns: [ruleArn] })),
     );
     const rule = rules.Rules?.[0];
-    if (!rule) throw new CloudError(`ELBv2 does not know the test listener rule ${ruleArn}.`, 'RuleNotFound');
+    if (!rule) throw new CloudError(`ELBv2 does not know the ${which} listener rule ${ruleArn}.`, 'RuleNotFound');
     const listeners = await aws('elasticloadbalancing:DescribeListeners', () =>
       client.send(new sdk.DescribeListenersCommand({ ListenerArns: [listenerOf(ruleArn)] })),
     );
@@ -75,7 +83,7 @@ export async function findTestUrl(ruleArn: string, options: AwsOptions, log: (li
     if (!listener || !dnsName) throw new CloudError(`The load balancer of ${ruleArn} has no DNS name.`, 'NoDnsName');
     const url = urlFor(dnsName, listener, pathPrefix(rule));
     const host = rule.Conditions?.find((c) => c.Field === 'host-header');
-    log(`test listener rule ${resourcePath(ruleArn)} on port ${listener.Port}: ${url}`);
+    log(`${which} listener rule ${resourcePath(ruleArn)} on port ${listener.Port}: ${url}`);
     if (host)
       log(
         `the rule also matches host ${(host.HostHeaderConfig?.Values ?? host.Values ?? []).join(', ')}: send that Host header when probing`,

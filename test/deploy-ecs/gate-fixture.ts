@@ -19,13 +19,13 @@ export interface GateFixture extends Fixture {
 export const ROLE = 'arn:aws:iam::123456789012:role/ecsInfrastructureRoleForLoadBalancers';
 
 export async function startGateFixture(
-  options: { minuteMs?: number; pathPattern?: string; testPort?: number } = {},
+  options: { minuteMs?: number; pathPattern?: string; testPort?: number; testProtocol?: 'HTTP' | 'HTTPS' } = {},
 ): Promise<GateFixture> {
   const fixture = await startFixture({
     minuteMs: options.minuteMs ?? 100,
     listeners: [
       { protocol: 'HTTP', port: 80 },
-      { protocol: 'HTTP', port: options.testPort ?? 8080 },
+      { protocol: options.testProtocol ?? 'HTTP', port: options.testPort ?? 8080 },
     ],
   });
   const [production, test] = [...fixture.elb.listeners.values()];
@@ -57,7 +57,10 @@ export async function startGateFixture(
     productionRule,
     blue,
     green,
-    testUrl: `http://${dns}${port === 80 ? '' : `:${port}`}`,
+    testUrl:
+      options.testProtocol === 'HTTPS'
+        ? `https://${dns}${port === 443 ? '' : `:${port}`}`
+        : `http://${dns}${port === 80 ? '' : `:${port}`}`,
     inputs: (strategy, extra = {}) => ({
       strategy,
       ...(strategy === 'BLUE_GREEN' ? { 'bake-time': '1m' } : {}),

@@ -109,6 +109,8 @@ describe('gate: test-traffic', () => {
     expect(step.failed).toBe(false);
     expect(step.outputs.gate).toBe('continued');
     expect(step.outputs['rollout-state']).toBe('COMPLETED');
+    // service-url: the production listener's, from the step that answered.
+    expect(step.outputs['service-url']).toBe(fixture.testUrl.replace(/:8080$/, ''));
     expect(step.outputs['service-deployment-arn']).toBe(paused.outputs['service-deployment-arn']);
     expect(step.outputs['task-definition-arn']).toMatch(WEB2);
     expect(step.outputs['previous-task-definition-arn']).toMatch(WEB1);
@@ -140,6 +142,17 @@ describe('gate: test-traffic', () => {
     expect(fixture.ecs.trafficOf('default', 'web').production).toEqual([
       { taskDefinition: expect.stringMatching(WEB1), weight: 100 },
     ]);
+  });
+
+  it("gives the production listener's URL as service-url, not the test listener's, whatever their ports and protocols", async () => {
+    fixture = await startGateFixture({ testProtocol: 'HTTPS', testPort: 443 });
+    await pausedAtGate();
+    const step = await answer('continue');
+    expect(step.failed).toBe(false);
+    expect(fixture.testUrl).toMatch(/^https:\/\/[^:/]+$/);
+    // Before: the HTTPS (test) listener won, as the load balancer's "secure first" URL.
+    expect(step.outputs['service-url']).toBe(fixture.testUrl.replace('https://', 'http://'));
+    expect(step.log).toMatch(/production listener rule .* on port 80: http:\/\//);
   });
 
   it('refuses mode: continue for a service with no service deployment to answer', async () => {

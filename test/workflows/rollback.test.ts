@@ -316,18 +316,6 @@ describe('the deploy job of ecs-pipeline.yml with gate: test-traffic', () => {
     gate: 'test-traffic',
     'health-url': 'https://web.example.com/health',
   };
-  const guard = 'The gate proves production at health-url';
-
-  it('given no health-url, stops before anything is deployed', () => {
-    const ran = play('ecs-pipeline.yml', {
-      inputs: { ...inputs, 'health-url': '' },
-      results: { [guard]: { outcome: 'failure' } },
-    });
-    expect(ran).toContain(guard);
-    for (const step of ['images', 'deploy', 'gate-smoke', 'rollback']) expect(ran).not.toContain(step);
-    const without = play('ecs-pipeline.yml', { inputs, results: {} });
-    expect(without).not.toContain(guard);
-  });
   const serviceDeployment =
     'arn:aws:ecs:us-east-1:123456789012:service-deployment/production/web/AbCdEfGh-0123456789ab';
   /** deploy-ecs ended at the gate: the deployment waits, the new revision takes the test traffic only. */
@@ -347,6 +335,21 @@ describe('the deploy job of ecs-pipeline.yml with gate: test-traffic', () => {
   const gateFail = 'Fail the run after the gate rolled back';
   const before = (ran: string[], first: string, second: string) =>
     expect(ran.indexOf(first), `${first} before ${second} in ${ran.join(', ')}`).toBeLessThan(ran.indexOf(second));
+
+  it("given no health-url: runs the gate all the same, production proven at the continue step's service-url", () => {
+    const withUrl: Result = {
+      ...continued,
+      outputs: { ...continued.outputs, 'service-url': 'http://web-123.elb.example' },
+    };
+    const ran = play('ecs-pipeline.yml', {
+      inputs: { ...inputs, 'health-url': '' },
+      results: { deploy: paused, 'gate-smoke': passed, continue: withUrl, smoke: passed },
+    });
+    const order = ['deploy', 'gate-smoke', 'continue', 'url', 'smoke', 'mark-good'];
+    expect(ran.filter((step) => order.includes(step))).toEqual(order);
+    const url = workflow('ecs-pipeline.yml').jobs.deploy!.steps!.find((s) => s.id === 'url')!;
+    expect(String(url.env!.DEPLOYED_URL)).toMatch(/^\$\{\{ steps\.continue\.outputs\.service-url \|\| /);
+  });
 
   it('given the test-traffic smoke test passed: continues, proves production after the shift, marks good', () => {
     const ran = play('ecs-pipeline.yml', {
