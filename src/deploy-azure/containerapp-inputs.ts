@@ -147,9 +147,8 @@ function refuseBuildInputs(): void {
     core.warning("Input 'disableTelemetry' has no effect: deploy-azure sends no telemetry.");
 }
 
-export function readContainerAppInputs(): ContainerAppInputs {
-  refuseBuildInputs();
-  oneOf('mode', ['deploy', 'teardown'] as const, 'deploy');
+/** The container app and its resource group, by deploy-azure's names or azure/container-apps-deploy-action's. */
+function readAppAndGroup(): { app: string; resourceGroup: string } {
   const app = checkContainerAppName(
     'app-name',
     required(either('app-name', 'containerAppName'), "'app-name' (or containerAppName): the container app"),
@@ -159,6 +158,13 @@ export function readContainerAppInputs(): ContainerAppInputs {
     "'resource-group-name' (or resourceGroup): the app's resource group",
   );
   checkName('resource-group-name', resourceGroup, names.azureResourceGroup);
+  return { app, resourceGroup };
+}
+
+export function readContainerAppInputs(): ContainerAppInputs {
+  refuseBuildInputs();
+  oneOf('mode', ['deploy', 'teardown'] as const, 'deploy');
+  const { app, resourceGroup } = readAppAndGroup();
   const image = checkImageReference('images', readImage());
   return {
     target: readContainerAppTarget(),
@@ -398,14 +404,6 @@ export function readContainerAppTeardownInputs(): ContainerAppTeardownInputs {
       `Input ${given.map((name) => `'${name}'`).join(', ')} ${given.length > 1 ? 'have' : 'has'} no effect with mode: teardown: the label is removed, nothing is deployed.`,
       `Remove ${given.join(', ')} from the teardown step.`,
     );
-  const app = checkContainerAppName(
-    'app-name',
-    required(either('app-name', 'containerAppName'), "'app-name' (or containerAppName): the container app"),
-  );
-  const resourceGroup = required(
-    either('resource-group-name', 'resourceGroup'),
-    "'resource-group-name' (or resourceGroup): the app's resource group",
-  );
-  checkName('resource-group-name', resourceGroup, names.azureResourceGroup);
+  const { app, resourceGroup } = readAppAndGroup();
   return { target: readContainerAppTarget(), app, resourceGroup, label: readLabel(), wait: readWaitInputs(undefined) };
 }
