@@ -26,7 +26,8 @@ import type { Pipeline } from './pipeline.js';
 
 export interface AzureStory {
   stopped?: string;
-  webApp: { production: string; staging: string; answers: string };
+  /** processes: the slot containers running as local processes at the end. */
+  webApp: { production: string; staging: string; answers: string; processes: number };
   containerApp: { traffic: Weight[]; serving: string; answers: string; inactive: string[] };
 }
 
@@ -37,6 +38,8 @@ export async function azureChapter(pipeline: Pipeline, closers: (() => Promise<u
   const { azure, apps } = await startContainerAppsAzure();
   closers.push(() => azure.close());
   azure.startMs = 300;
+  // Every slot's container a real local process, as the Container Apps replicas are.
+  azure.processes = true;
   await seedWebApp(azure);
   await seedContainerApp(apps);
   const cloud = {
@@ -82,6 +85,7 @@ async function ending(azure: FakeAzure, apps: ContainerAppsState): Promise<Omit<
       production: image('production'),
       staging: image('staging'),
       answers: await versionAt(`https://127.0.0.1:${azure.slot(WEB_APP).port}/health`),
+      processes: (await azure.containerPids()).length,
     },
     containerApp: {
       traffic,
@@ -104,6 +108,7 @@ export function judge(story: Omit<AzureStory, 'stopped'>): string | undefined {
   if (!webApp.production.endsWith(`:${GOOD}`))
     return `${WEB_APP} should run ${GOOD} in production, it runs ${webApp.production}`;
   if (webApp.answers !== `200 healthy ${GOOD}`) return `${WEB_APP} answers ${webApp.answers}, not 200 healthy ${GOOD}`;
+  if (webApp.processes === 0) return `${WEB_APP} answered, but from no local container process`;
   if (containerApp.answers !== `200 healthy ${GOOD}`)
     return `${CONTAINER_APP} answers ${containerApp.answers}, not 200 healthy ${GOOD}`;
   if (!containerApp.serving)
@@ -115,7 +120,8 @@ export function judge(story: Omit<AzureStory, 'stopped'>): string | undefined {
 export function printEnding(story: AzureStory): void {
   const { webApp, containerApp } = story;
   console.log(
-    `\n${WEB_APP}: production runs ${webApp.production} and answers ${webApp.answers}; staging holds ${webApp.staging}.`,
+    `\n${WEB_APP}: production runs ${webApp.production} and answers ${webApp.answers}; staging holds ${webApp.staging} ` +
+      `(${webApp.processes} slot containers running as local processes).`,
   );
   console.log(
     `${CONTAINER_APP}: traffic ${showWeights(containerApp.traffic)}; the app answers ${containerApp.answers}; ` +

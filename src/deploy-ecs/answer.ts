@@ -57,7 +57,8 @@ export async function answer(inputs: AnswerInputs, report: DeployReport): Promis
       rollbackState.clear();
     }
     // answerGate moved report.gate on from 'paused' (TypeScript cannot see it through the call).
-    if ((report.gate as string) === 'continued') await core.group('Service URL', () => continuedUrl(client, inputs, report));
+    if ((report.gate as string) === 'continued')
+      await core.group('Service URL', () => continuedUrl(client, inputs, report));
     return;
   }
   const gateHook = found.deploymentConfiguration?.lifecycleHooks?.find(

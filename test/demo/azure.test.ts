@@ -38,7 +38,10 @@ describe('the Azure chapter of the demo', () => {
       production: 'contoso.azurecr.io/web:1.1.0',
       staging: 'contoso.azurecr.io/web:1.2.0',
       answers: '200 healthy 1.1.0',
+      processes: expect.any(Number),
     });
+    // Production's container is a real local process (and staging's too, once probed).
+    expect(story.webApp.processes).toBeGreaterThan(0);
     // Container Apps: all traffic on the 1.1.0 revision, the stale 1.2.0 revision at 0% and deactivated.
     const { containerApp } = story;
     expect(containerApp.serving).toMatch(/^hello--1-1-0-/);
@@ -91,6 +94,7 @@ describe('when the Azure story did not happen', () => {
       production: 'contoso.azurecr.io/web:1.1.0',
       staging: 'contoso.azurecr.io/web:1.2.0',
       answers: '200 healthy 1.1.0',
+      processes: 2,
     },
     containerApp: {
       traffic: [
@@ -109,6 +113,7 @@ describe('when the Azure story did not happen', () => {
       'contoso-web should run 1.1.0 in production, it runs contoso.azurecr.io/web:1.2.0',
     );
     expect(judge({ ...good, webApp: { ...good.webApp, answers: '503 unhealthy 1.2.0' } })).toMatch(/answers 503/);
+    expect(judge({ ...good, webApp: { ...good.webApp, processes: 0 } })).toMatch(/from no local container process/);
     const split = { ...good.containerApp, serving: '', answers: '200 healthy 1.1.0' };
     expect(judge({ ...good, containerApp: split })).toMatch(/hello has no revision with all the traffic/);
     expect(judge({ ...good, containerApp: { ...good.containerApp, answers: '200 healthy 1.2.0' } })).toMatch(

@@ -14,6 +14,7 @@ import { scmHandler, settle, startContainer, type Behaviour, type FakeSlot } fro
 import { armRoutes, WEB_API_VERSIONS, type Operation, type Site } from './arm.js';
 import { createGitHubOidc, handleEntra, REQUEST_TOKEN, type EntraState } from './entra.js';
 import { Faults, isEntraPath } from './faults.js';
+import { SlotContainers } from './app-service-processes.js';
 
 /**
  * A local Azure on 127.0.0.1, over HTTPS with a self-signed certificate, as strict as Azure:
@@ -74,6 +75,10 @@ export interface FakeAzure {
    */
   keyVaults: Map<string, { secrets: Set<string>; allowed: boolean }>;
   appIdentity: boolean;
+  /** True: each slot's container is a real local process the slot's front end forwards to (the demo); false: simulated. */
+  processes: boolean;
+  /** The process ids of the slot containers running now (with `processes`). */
+  containerPids(): Promise<number[]>;
   /** The IMDS host, for AZURE_POD_IDENTITY_AUTHORITY_HOST (the Azure SDK's and MSAL's setting for it). */
   imdsHost: string;
   /** Seconds an Entra access token lives (expires_in): ARM refuses it after that (ExpiredAuthenticationToken). */
@@ -170,6 +175,7 @@ export async function startFakeAzure(): Promise<FakeAzure> {
   const throttled = { count: 0, status: 429 };
   let nextSwapFailure: { status: number; message: string; after: number } | undefined;
   const faults = new Faults();
+  const containers = new SlotContainers();
   let base = '';
   const entraState: EntraState = {
     base: () => base,
@@ -207,6 +213,7 @@ export async function startFakeAzure(): Promise<FakeAzure> {
     managedIdentities: [],
     keyVaults: new Map(),
     appIdentity: true,
+    processes: false,
     imdsHost: '',
     proxy: '',
     requestsByHost: [],
@@ -287,7 +294,9 @@ export async function startFakeAzure(): Promise<FakeAzure> {
         ...(oidc ? { ACTIONS_ID_TOKEN_REQUEST_URL: fake.oidcUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN } : {}),
       };
     },
+    containerPids: () => containers.pids(),
     async close() {
+      await containers.stopAll();
       for (const site of new Set(sites.values()))
         for (const slot of site.slots.values()) {
           slot.server.close();
@@ -327,6 +336,11 @@ export async function startFakeAzure(): Promise<FakeAzure> {
       if (behaviour === 'crash') {
         // App Service's own page while no container of the site answers.
         res.writeHead(503, { 'content-type': 'text/html' }).end('<h1>Application Error</h1>');
+        return;
+      }
+      if (fake.processes) {
+        const image = slot.running.replace(/^DOCKER\|/, '');
+        containers.forward(slot, { image, behaviour, version: versionOf(slot.running) }, req, res);
         return;
       }
       const healthy = behaviour === 'healthy';
