@@ -8,7 +8,7 @@ import { CloudError, RolloutFailed } from '../lib/errors.js';
 import { answerGate } from './gate.js';
 import type { AnswerInputs } from './inputs.js';
 import type { DeployReport, ServiceReport } from './report.js';
-import { lookUpServiceUrl } from './service-url.js';
+import { lookUpServiceUrl, recordBalancers } from './service-url.js';
 import { ending, followServiceDeployment, traffic } from './service-deployment.js';
 import { rollbackState } from './state.js';
 import { GATE_STAGE } from './strategy-inputs.js';
@@ -78,11 +78,8 @@ export async function answer(inputs: AnswerInputs, report: DeployReport): Promis
 async function continuedUrl(client: ECSClient, inputs: AnswerInputs, report: DeployReport): Promise<void> {
   const entry = report.services[0] as ServiceReport;
   const service = await describeService(client, inputs.cluster, inputs.service);
-  const balanced = service.loadBalancers ?? [];
-  entry.targetGroupArns = balanced.flatMap((lb) => (lb.targetGroupArn ? [lb.targetGroupArn] : []));
-  entry.productionListenerRule = balanced.find((lb) => lb.advancedConfiguration)?.advancedConfiguration
-    ?.productionListenerRule;
-  if (entry.targetGroupArns.length) report.serviceUrl = await lookUpServiceUrl(report.services, inputs.region);
+  recordBalancers(entry, service.loadBalancers ?? []);
+  if (entry.targetGroupArns?.length) report.serviceUrl = await lookUpServiceUrl(report.services, inputs.region);
 }
 
 /** The named deployment, or the one of the service that waits at the gate (else the newest, to say why not). */

@@ -1,6 +1,7 @@
 import { resourcePath } from '../lib/arn.js';
-import { aws, clientConfig, type AwsOptions } from '../lib/aws.js';
-import { urlOf } from './url.js';
+import type { AwsOptions } from '../lib/aws.js';
+import { listenerAddress } from './test-url.js';
+import { elbv2, urlOf } from './url.js';
 
 /**
  * The test-url of a deployment held at CodeDeploy's gate: the address of the deployment group's test traffic route
@@ -18,16 +19,14 @@ export async function testTrafficUrl(
       problem:
         'the deployment group has no test traffic route (a test listener in its load balancer info): add one to probe the new revision before production traffic moves',
     };
-  const sdk = await import('@aws-sdk/client-elastic-load-balancing-v2');
-  const client = new sdk.ElasticLoadBalancingV2Client(clientConfig(options));
-  const listeners = await aws('elasticloadbalancing:DescribeListeners', () =>
-    client.send(new sdk.DescribeListenersCommand({ ListenerArns: [listenerArn] })),
-  );
-  const listener = listeners.Listeners?.[0];
-  const balancers = await aws('elasticloadbalancing:DescribeLoadBalancers', () =>
-    client.send(new sdk.DescribeLoadBalancersCommand({ LoadBalancerArns: [listener?.LoadBalancerArn ?? ''] })),
-  );
-  const dnsName = balancers.LoadBalancers?.[0]?.DNSName;
+  const elb = await elbv2(options);
+  let found: Awaited<ReturnType<typeof listenerAddress>>;
+  try {
+    found = await listenerAddress(elb, listenerArn);
+  } finally {
+    elb.client.destroy();
+  }
+  const { listener, dnsName } = found;
   // The test listener alone decides the URL: its own protocol, and its port even when it is the scheme's own.
   const url = dnsName && listener ? urlOf(dnsName, [listener]) : undefined;
   log(

@@ -18,6 +18,7 @@ import {
   trafficStrategy,
 } from './service-deployment.js';
 import { GATE_STAGE } from './strategy-inputs.js';
+import { recordBalancers } from './service-url.js';
 
 /**
  * Pointing the services at the new revision and watching each rollout until ECS shows how it ends. What is put
@@ -183,9 +184,7 @@ export async function watchService(client: ECSClient, inputs: DeployEcsInputs, r
   if (result.outcome === 'completed') {
     log(`rollout completed: ${entry.service} runs ${taskDefinitionArn}`);
     const balanced = (result.service ?? started.service).loadBalancers ?? [];
-    entry.targetGroupArns = balanced.flatMap((lb) => (lb.targetGroupArn ? [lb.targetGroupArn] : []));
-    entry.productionListenerRule = balanced.find((lb) => lb.advancedConfiguration)?.advancedConfiguration
-      ?.productionListenerRule;
+    recordBalancers(entry, balanced);
     return;
   }
   log(`rollout ${result.outcome}: ${entry.reason}`);

@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { describe } from '../lib/errors.js';
+import type { LoadBalancer } from '@aws-sdk/client-ecs';
 import type { ServiceReport } from './report.js';
 import { findTestUrl, TEST_URL_PERMISSIONS } from './test-url.js';
 import { findServiceUrl, type ServiceUrl } from './url.js';
@@ -28,4 +29,11 @@ export async function lookUpServiceUrl(services: ServiceReport[], region: string
   } else found = await findServiceUrl(services, options, core.info);
   if (found.problem) core.warning(`service-url is left empty (the deployment itself succeeded): ${found.problem}`);
   return found;
+}
+
+/** What service-url is found from: the service's target groups, and a blue/green service's production listener rule. */
+export function recordBalancers(entry: ServiceReport, balanced: LoadBalancer[]): void {
+  entry.targetGroupArns = balanced.flatMap((lb) => (lb.targetGroupArn ? [lb.targetGroupArn] : []));
+  entry.productionListenerRule = balanced.find((lb) => lb.advancedConfiguration)?.advancedConfiguration
+    ?.productionListenerRule;
 }

@@ -1,8 +1,8 @@
-import type { Rule } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { Listener, Rule } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { resourcePath } from '../lib/arn.js';
 import { aws, type AwsOptions } from '../lib/aws.js';
 import { CloudError } from '../lib/errors.js';
-import { elbv2 } from './url.js';
+import { elbv2, type Elbv2 } from './url.js';
 
 /**
  * The test-url output: where the test listener rule of a blue/green service takes requests, so a smoke test
@@ -55,6 +55,21 @@ export function urlFor(dnsName: string, listener: { Protocol?: string; Port?: nu
   return `${scheme}://${dnsName}${port}${path}`;
 }
 
+/** A listener (DescribeListeners: its port and protocol) and its load balancer's DNS name (DescribeLoadBalancers). */
+export async function listenerAddress(
+  { sdk, client }: Elbv2,
+  listenerArn: string,
+): Promise<{ listener?: Listener; dnsName?: string }> {
+  const listeners = await aws('elasticloadbalancing:DescribeListeners', () =>
+    client.send(new sdk.DescribeListenersCommand({ ListenerArns: [listenerArn] })),
+  );
+  const listener = listeners.Listeners?.[0];
+  const balancers = await aws('elasticloadbalancing:DescribeLoadBalancers', () =>
+    client.send(new sdk.DescribeLoadBalancersCommand({ LoadBalancerArns: [listener?.LoadBalancerArn ?? ''] })),
+  );
+  return { listener, dnsName: balancers.LoadBalancers?.[0]?.DNSName };
+}
+
 /**
  * The URL of a listener rule's traffic: the test listener rule's (throws: the gate cannot be tested without it), or
  * for service-url the production listener rule's of a blue/green service (whose load balancer also has the test one).
@@ -72,14 +87,7 @@ export async function findTestUrl(
     );
     const rule = rules.Rules?.[0];
     if (!rule) throw new CloudError(`ELBv2 does not know the ${which} listener rule ${ruleArn}.`, 'RuleNotFound');
-    const listeners = await aws('elasticloadbalancing:DescribeListeners', () =>
-      client.send(new sdk.DescribeListenersCommand({ ListenerArns: [listenerOf(ruleArn)] })),
-    );
-    const listener = listeners.Listeners?.[0];
-    const balancers = await aws('elasticloadbalancing:DescribeLoadBalancers', () =>
-      client.send(new sdk.DescribeLoadBalancersCommand({ LoadBalancerArns: [listener?.LoadBalancerArn ?? ''] })),
-    );
-    const dnsName = balancers.LoadBalancers?.[0]?.DNSName;
+    const { listener, dnsName } = await listenerAddress({ sdk, client }, listenerOf(ruleArn));
     if (!listener || !dnsName) throw new CloudError(`The load balancer of ${ruleArn} has no DNS name.`, 'NoDnsName');
     const url = urlFor(dnsName, listener, pathPrefix(rule));
     const host = rule.Conditions?.find((c) => c.Field === 'host-header');
